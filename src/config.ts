@@ -1,0 +1,203 @@
+import path from "node:path";
+
+/**
+ * Every setting, read from the environment once at start-up, validated, and frozen.
+ * This is the only module that reads process.env; everything else receives a Config.
+ */
+
+export type NodeEnv = "development" | "production" | "test";
+
+/** "points per duration": e.g. 10 failures per 900 s. */
+export interface RateLimit {
+  readonly points: number;
+  readonly durationSeconds: number;
+}
+
+export type DatabaseConfig =
+  | { readonly kind: "sqlite"; readonly file: string }
+  | { readonly kind: "postgres"; readonly url: string; readonly schema: string | undefined };
+
+export interface Config {
+  readonly nodeEnv: NodeEnv;
+  readonly host: string;
+  readonly port: number;
+  readonly publicOrigin: string;
+  readonly database: DatabaseConfig;
+  readonly bcryptCost: number;
+  readonly redisUrl: string | undefined;
+  /** Express "trust proxy": false, true, a hop count or a list of addresses/subnets. */
+  readonly trustProxy: boolean | number | string;
+  readonly logLevel: string;
+  readonly session: {
+    readonly idleTimeoutSeconds: number;
+    readonly absoluteTimeoutSeconds: number;
+  };
+  readonly rateLimits: {
+    readonly loginFailuresPerIdentifier: RateLimit;
+    readonly loginFailuresPerIp: RateLimit;
+    readonly passwordFailuresPerAccount: RateLimit;
+    readonly registrationsPerIp: RateLimit;
+  };
+  readonly graphql: {
+    readonly maxDepth: number;
+    readonly maxCost: number;
+    readonly introspection: boolean;
+    readonly sandbox: boolean;
+  };
+  readonly providers: {
+    readonly email: "console";
+    readonly sms: "console";
+  };
+}
+
+export class ConfigError extends Error {
+  constructor(readonly problems: string[]) {
+    super(`Invalid configuration:\n  - ${problems.join("\n  - ")}`);
+    this.name = "ConfigError";
+  }
+}
+
+type Env = Record<string, string | undefined>;
+
+/** Collects every problem instead of stopping at the first, so an operator fixes them in one go. */
+class EnvReader {
+  readonly problems: string[] = [];
+  constructor(private readonly env: Env) {}
+
+  string(name: string, fallback: string): string {
+    const value = this.env[name];
+    return value === undefined || value === "" ? fallback : value;
+  }
+
+  optional(name: string): string | undefined {
+    const value = this.env[name];
+    return value === undefined || value === "" ? undefined : value;
+  }
+
+  int(name: string, fallback: number, min: number, max: number): number {
+    const raw = this.optional(name);
+    if (raw === undefined) return fallback;
+    const value = Number(raw);
+    if (!/^\d+$/.test(raw) || value < min || value > max) {
+      this.problems.push(`${name} must be an integer from ${min} to ${max} (got "${raw}")`);
+      return fallback;
+    }
+    return value;
+  }
+
+  bool(name: string, fallback: boolean): boolean {
+    const raw = this.optional(name);
+    if (raw === undefined) return fallback;
+    if (/^(1|true|yes|on)$/i.test(raw)) return true;
+    if (/^(0|false|no|off)$/i.test(raw)) return false;
+    this.problems.push(`${name} must be true or false (got "${raw}")`);
+    return fallback;
+  }
+
+  oneOf<T extends string>(name: string, fallback: T, allowed: readonly T[]): T {
+    const raw = this.string(name, fallback);
+    if (!(allowed as readonly string[]).includes(raw)) {
+      this.problems.push(`${name} must be one of ${allowed.join(", ")} (got "${raw}")`);
+      return fallback;
+    }
+    return raw as T;
+  }
+
+  rateLimit(name: string, fallback: RateLimit): RateLimit {
+    const raw = this.optional(name);
+    if (raw === undefined) return fallback;
+    const match = /^(\d+)\/(\d+)$/.exec(raw);
+    if (!match || Number(match[1]) < 1 || Number(match[2]) < 1) {
+      this.problems.push(`${name} must look like POINTS/SECONDS, e.g. 10/900 (got "${raw}")`);
+      return fallback;
+    }
+    return { points: Number(match[1]), durationSeconds: Number(match[2]) };
+  }
+}
+
+function parseDatabaseUrl(url: string, schema: string | undefined, problems: string[]): DatabaseConfig {
+  if (url.startsWith("sqlite:")) {
+    const file = url.slice("sqlite:".length);
+    if (file === "") problems.push("DATABASE_URL sqlite:<file> needs a file name");
+    return { kind: "sqlite", file: path.resolve(file) };
+  }
+  if (/^postgres(ql)?:\/\//.test(url)) {
+    if (schema !== undefined && !/^[a-z_][a-z0-9_]{0,62}$/.test(schema)) {
+      problems.push(`DATABASE_SCHEMA must be a lower-case SQL identifier (got "${schema}")`);
+    }
+    return { kind: "postgres", url, schema };
+  }
+  problems.push(`DATABASE_URL must be sqlite:<file> or postgres://... (got "${url.replace(/:[^:@/]*@/, ":***@")}")`);
+  return { kind: "sqlite", file: path.resolve("data/account.sqlite") };
+}
+
+function parseTrustProxy(raw: string | undefined): boolean | number | string {
+  if (raw === undefined) return false;
+  if (/^(true|false)$/i.test(raw)) return raw.toLowerCase() === "true";
+  if (/^\d+$/.test(raw)) return Number(raw);
+  return raw;
+}
+
+export function loadConfig(env: Env = process.env): Config {
+  const read = new EnvReader(env);
+  const nodeEnv = read.oneOf<NodeEnv>("NODE_ENV", "development", ["development", "production", "test"]);
+  const production = nodeEnv === "production";
+  const host = read.string("HOST", "127.0.0.1");
+  const port = read.int("PORT", 4000, 0, 65535);
+  const publicOrigin = read.string("PUBLIC_ORIGIN", `http://${host}:${port}`).replace(/\/+$/, "");
+  if (!/^https?:\/\/[^/]+$/.test(publicOrigin)) {
+    read.problems.push(`PUBLIC_ORIGIN must be an origin like https://id.example.com (got "${publicOrigin}")`);
+  }
+
+  const config: Config = {
+    nodeEnv,
+    host,
+    port,
+    publicOrigin,
+    database: parseDatabaseUrl(
+      read.string("DATABASE_URL", "sqlite:data/account.sqlite"),
+      read.optional("DATABASE_SCHEMA"),
+      read.problems,
+    ),
+    bcryptCost: read.int("BCRYPT_COST", 12, 4, 15),
+    redisUrl: read.optional("REDIS_URL"),
+    trustProxy: parseTrustProxy(read.optional("TRUST_PROXY")),
+    logLevel: read.oneOf("LOG_LEVEL", nodeEnv === "test" ? "warn" : "info", [
+      "trace", "debug", "info", "warn", "error", "fatal", "silent",
+    ]),
+    session: {
+      idleTimeoutSeconds: read.int("SESSION_IDLE_TIMEOUT_SECONDS", 7 * 24 * 3600, 60, 365 * 24 * 3600),
+      absoluteTimeoutSeconds: read.int("SESSION_ABSOLUTE_TIMEOUT_SECONDS", 30 * 24 * 3600, 60, 365 * 24 * 3600),
+    },
+    rateLimits: {
+      loginFailuresPerIdentifier: read.rateLimit("RATE_LIMIT_LOGIN_IDENTIFIER", { points: 10, durationSeconds: 900 }),
+      loginFailuresPerIp: read.rateLimit("RATE_LIMIT_LOGIN_IP", { points: 50, durationSeconds: 900 }),
+      passwordFailuresPerAccount: read.rateLimit("RATE_LIMIT_PASSWORD_ACCOUNT", { points: 10, durationSeconds: 900 }),
+      registrationsPerIp: read.rateLimit("RATE_LIMIT_REGISTER_IP", { points: 20, durationSeconds: 3600 }),
+    },
+    graphql: {
+      maxDepth: read.int("GRAPHQL_MAX_DEPTH", 10, 2, 50),
+      maxCost: read.int("GRAPHQL_MAX_COST", 1000, 10, 100000),
+      introspection: read.bool("GRAPHQL_INTROSPECTION", !production),
+      sandbox: read.bool("GRAPHQL_SANDBOX", !production),
+    },
+    providers: {
+      email: read.oneOf("EMAIL_PROVIDER", "console", ["console"] as const),
+      sms: read.oneOf("SMS_PROVIDER", "console", ["console"] as const),
+    },
+  };
+
+  if (config.session.absoluteTimeoutSeconds < config.session.idleTimeoutSeconds) {
+    read.problems.push("SESSION_ABSOLUTE_TIMEOUT_SECONDS must not be shorter than SESSION_IDLE_TIMEOUT_SECONDS");
+  }
+  if (read.problems.length > 0) throw new ConfigError(read.problems);
+  return deepFreeze(config);
+}
+
+function deepFreeze<T>(value: T): T {
+  if (value && typeof value === "object") {
+    Object.values(value).forEach(deepFreeze);
+    Object.freeze(value);
+  }
+  return value;
+}

@@ -1,0 +1,117 @@
+import { GraphQLError, type GraphQLFormattedError } from "graphql";
+import { ArgumentValidationError } from "type-graphql";
+import type { ValidationError } from "class-validator";
+import type { Logger } from "./core/logger";
+
+/**
+ * The one table of error codes clients may see in `extensions.code`, with the message each carries.
+ * Codes are stable API; messages are for people and may improve.
+ */
+export const ERROR_CODES = {
+  BAD_USER_INPUT: "Some input is not valid; see fieldErrors.",
+  UNAUTHENTICATED: "Sign in first: this needs a valid session token or API key.",
+  FORBIDDEN: "You are not allowed to do this.",
+  NOT_FOUND: "No such item on this account.",
+  INVALID_CREDENTIALS: "The sign-in name or password is not correct.",
+  USERNAME_TAKEN: "That username is already in use; choose another.",
+  CODE_INVALID: "The code is not correct.",
+  CODE_EXPIRED: "The code has expired; request a new one.",
+  TOO_MANY_ATTEMPTS: "Too many wrong attempts; request a new code.",
+  RATE_LIMITED: "Too many requests; try again later.",
+  IDENTITY_TAKEN: "That address or account is already bound to another user.",
+  LAST_SIGN_IN_METHOD: "This is the last way to sign in to the account; add another before removing it.",
+  STEP_UP_REQUIRED: "Verify your identity again before this change.",
+  TWO_STEP_REQUIRED: "Two-step verification is required to finish signing in.",
+  PROVIDER_UNAVAILABLE: "The provider could not be reached; try again later.",
+  PROVIDER_ERROR: "The provider refused the request.",
+  REAL_NAME_REQUIRED: "Real-name verification is required first.",
+  QUERY_TOO_COMPLEX: "The query is too deep or too costly; ask for fewer fields.",
+  INTERNAL_SERVER_ERROR: "Something went wrong on our side; try again later.",
+} as const;
+
+export type ErrorCode = keyof typeof ERROR_CODES;
+
+export interface FieldError {
+  /** Dotted path of the argument, e.g. `input.username`. */
+  readonly field: string;
+  readonly messages: string[];
+}
+
+export interface AppErrorDetails {
+  readonly fieldErrors?: FieldError[];
+  readonly retryAfterSeconds?: number;
+}
+
+export class AppError extends GraphQLError {
+  constructor(readonly code: ErrorCode, details: AppErrorDetails = {}, message: string = ERROR_CODES[code]) {
+    super(message, { extensions: { code, ...details } });
+    this.name = "AppError";
+  }
+
+  static badInput(field: string, message: string): AppError {
+    return new AppError("BAD_USER_INPUT", { fieldErrors: [{ field, messages: [message] }] });
+  }
+}
+
+/** Guard clause: throws `code` unless `condition` holds. */
+export function assertThat(condition: unknown, code: ErrorCode, details?: AppErrorDetails): asserts condition {
+  if (!condition) throw new AppError(code, details);
+}
+
+/** Codes Apollo and graphql-js produce for malformed requests; they describe the request, never internals. */
+const REQUEST_ERROR_CODES = new Set([
+  "GRAPHQL_PARSE_FAILED", "GRAPHQL_VALIDATION_FAILED", "BAD_USER_INPUT", "PERSISTED_QUERY_NOT_FOUND",
+  "PERSISTED_QUERY_NOT_SUPPORTED", "OPERATION_RESOLUTION_FAILURE", "BAD_REQUEST",
+]);
+
+function toFieldErrors(errors: ValidationError[], prefix = ""): FieldError[] {
+  return errors.flatMap((error) => {
+    const field = prefix ? `${prefix}.${error.property}` : error.property;
+    const own = error.constraints ? [{ field, messages: Object.values(error.constraints) }] : [];
+    return [...own, ...toFieldErrors(error.children ?? [], field)];
+  });
+}
+
+/**
+ * graphql-js reports a bad variable as `Variable "$input" got invalid value ... at "input.username"; <why>`
+ * or `Variable "$input" of required type ... was not provided.`; this turns that into a field error
+ * named like class-validator's (the variable name dropped), so clients handle both alike.
+ */
+function variableFieldErrors(message: string): FieldError[] {
+  const invalid = /^Variable "\$(\w+)" got invalid value .*? at "([^"]+)"; ([\s\S]*)$/.exec(message);
+  if (invalid) {
+    const field = invalid[2].split(".").slice(1).join(".") || invalid[1];
+    return [{ field, messages: [invalid[3]] }];
+  }
+  const other = /^Variable "\$(\w+)"/.exec(message);
+  return other ? [{ field: other[1], messages: [message] }] : [];
+}
+
+/**
+ * Apollo's formatError: the only way an error reaches a client. App errors pass with their code;
+ * validation errors are reduced to field messages (never the submitted values); anything else is
+ * logged and replaced by INTERNAL_SERVER_ERROR, so no internal message or stack trace leaks.
+ */
+export function createErrorFormatter(logger: Logger) {
+  return (formatted: GraphQLFormattedError, error: unknown): GraphQLFormattedError => {
+    const original = error instanceof GraphQLError ? (error.originalError ?? error) : error;
+    const base = { message: formatted.message, locations: formatted.locations, path: formatted.path };
+
+    if (original instanceof AppError) {
+      return { ...base, message: original.message, extensions: { ...original.extensions } };
+    }
+    if (original instanceof ArgumentValidationError) {
+      const args = original.extensions.validationErrors;
+      const fieldErrors = args.flatMap((arg) => toFieldErrors([arg]));
+      return { ...base, message: ERROR_CODES.BAD_USER_INPUT, extensions: { code: "BAD_USER_INPUT", fieldErrors } };
+    }
+    // Errors of the request itself (parse, validation, variable coercion) have no execution path.
+    const code = formatted.extensions?.code;
+    if (typeof code === "string" && REQUEST_ERROR_CODES.has(code) && formatted.path === undefined) {
+      const fieldErrors = code === "BAD_USER_INPUT" ? variableFieldErrors(formatted.message) : undefined;
+      return { ...base, extensions: fieldErrors ? { code, fieldErrors } : { code } };
+    }
+    logger.error({ err: original, path: formatted.path }, "unexpected error in a GraphQL request");
+    return { ...base, message: ERROR_CODES.INTERNAL_SERVER_ERROR, extensions: { code: "INTERNAL_SERVER_ERROR" } };
+  };
+}

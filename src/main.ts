@@ -1,0 +1,47 @@
+import "reflect-metadata";
+import { ConfigError, loadConfig } from "./config";
+import { systemClock } from "./core/clock";
+import { createLogger } from "./core/logger";
+import { createDataSource } from "./db/data-source";
+import { startServer } from "./server";
+
+async function main(): Promise<void> {
+  const config = loadConfig();
+  const logger = createLogger(config.logLevel);
+
+  const dataSource = createDataSource(config.database);
+  await dataSource.initialize();
+  const applied = await dataSource.runMigrations({ transaction: "all" });
+  logger.info(
+    { database: config.database.kind, migrationsApplied: applied.map((m) => m.name) },
+    "database ready",
+  );
+
+  if (config.providers.email === "console" || config.providers.sms === "console") {
+    logger.warn(
+      { email: config.providers.email, sms: config.providers.sms },
+      "DEV STAND-IN PROVIDERS ACTIVE: email and SMS are written to this log, nothing is delivered. Configure EMAIL_PROVIDER / SMS_PROVIDER for real delivery.",
+    );
+  }
+
+  const server = await startServer({ config, logger, clock: systemClock, dataSource });
+  logger.info({ url: server.url, sandbox: config.graphql.sandbox }, `account platform listening on ${server.url}`);
+
+  const shutdown = async (signal: string) => {
+    logger.info({ signal }, "shutting down");
+    await server.stop();
+    await dataSource.destroy();
+    process.exit(0);
+  };
+  process.once("SIGINT", () => void shutdown("SIGINT"));
+  process.once("SIGTERM", () => void shutdown("SIGTERM"));
+}
+
+main().catch((error: unknown) => {
+  if (error instanceof ConfigError) {
+    console.error(error.message);
+  } else {
+    console.error("failed to start:", error);
+  }
+  process.exit(1);
+});

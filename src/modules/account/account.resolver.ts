@@ -1,0 +1,35 @@
+import { Arg, Authorized, Ctx, FieldResolver, Mutation, Query, Resolver } from "type-graphql";
+import type { AccountEntity } from "../../entities";
+import type { RequestContext, RequestMeta } from "../../graphql/context";
+import { CurrentAccount, Meta } from "../../graphql/current";
+import { AccountService } from "./account.service";
+import { Account, Capabilities, UpdateProfileInput } from "./account.types";
+
+@Resolver(() => Account)
+export class AccountResolver {
+  constructor(private readonly accounts: AccountService) {}
+
+  @Query(() => Account, {
+    nullable: true,
+    description: "The signed-in account; null when the request carries no valid session or API key.",
+  })
+  me(@Ctx() context: RequestContext): AccountEntity | null {
+    return context.auth?.account ?? null;
+  }
+
+  @Authorized()
+  @Mutation(() => Account, { description: "Changes username and/or avatar." })
+  updateProfile(
+    @Arg("input") input: UpdateProfileInput,
+    @CurrentAccount() account: AccountEntity,
+    @Meta() meta: RequestMeta,
+  ): Promise<AccountEntity> {
+    return this.accounts.updateProfile(account.id, input, meta);
+  }
+
+  // Filled by the real-name and social-binding workflows when they land.
+  @FieldResolver(() => Capabilities)
+  capabilities(): Capabilities {
+    return { canPurchase: false, canWithdraw: false };
+  }
+}

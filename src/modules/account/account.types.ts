@@ -1,0 +1,48 @@
+import { Field, ID, InputType, ObjectType } from "type-graphql";
+import { IsOptional, IsUrl, MaxLength } from "class-validator";
+import { IsUsername } from "./username";
+
+/**
+ * The account as clients see it. Resolvers receive the AccountEntity as root; only the fields
+ * declared here (and in each module's field resolvers) are ever exposed, never secret columns.
+ */
+@ObjectType()
+export class Account {
+  @Field(() => ID, { description: "The user ID." })
+  id: string;
+
+  @Field()
+  username: string;
+
+  @Field(() => String, { nullable: true })
+  avatarUrl: string | null;
+
+  @Field({ description: "When the account signed up." })
+  createdAt: Date;
+}
+
+@ObjectType({ description: "What the account may do, given its verifications and bindings." })
+export class Capabilities {
+  @Field({ description: "Real-name verification passed." })
+  canPurchase: boolean;
+
+  @Field({ description: "An Alipay account is bound." })
+  canWithdraw: boolean;
+}
+
+@InputType()
+export class UpdateProfileInput {
+  @Field(() => String, { nullable: true, description: "Unique ignoring case. Omit or null to keep it." })
+  @IsOptional()
+  @IsUsername()
+  username?: string | null;
+
+  @Field(() => String, { nullable: true, description: "An https URL up to 2048 characters. null removes the avatar." })
+  @IsOptional()
+  @MaxLength(2048)
+  @IsUrl(
+    { protocols: ["https"], require_protocol: true, require_tld: true, disallow_auth: true, allow_underscores: true },
+    { message: "avatarUrl must be an absolute https URL" },
+  )
+  avatarUrl?: string | null;
+}

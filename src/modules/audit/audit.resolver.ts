@@ -1,0 +1,19 @@
+import { Args, FieldResolver, Resolver, Root } from "type-graphql";
+import type { AccountEntity } from "../../entities";
+import { Account } from "../account/account.types";
+import { AuditService } from "./audit.service";
+import { AuditEvent, AuditEventConnection, AuditEventsArgs } from "./audit.types";
+
+const DEFAULT_PAGE_SIZE = 20;
+
+@Resolver(() => Account)
+export class AuditResolver {
+  constructor(private readonly audit: AuditService) {}
+
+  @FieldResolver(() => AuditEventConnection, { description: "The security log, newest first." })
+  async auditEvents(@Root() account: AccountEntity, @Args() { first, after }: AuditEventsArgs): Promise<AuditEventConnection> {
+    const page = await this.audit.list(account.id, first ?? DEFAULT_PAGE_SIZE, after ? Number(after) : undefined);
+    const nodes: AuditEvent[] = page.events.map((event) => ({ ...event, id: String(event.id) }));
+    return { nodes, hasNextPage: page.hasNextPage, endCursor: nodes.length ? nodes[nodes.length - 1].id : null };
+  }
+}

@@ -1,0 +1,105 @@
+import { randomUUID } from "node:crypto";
+import type { DataSource } from "typeorm";
+import type { Clock } from "../../core/clock";
+import type { RateLimiter } from "../../core/rate-limiter";
+import { AppError } from "../../errors";
+import { isUniqueViolation } from "../../db/data-source";
+import type { TransactionRunner } from "../../db/transactions";
+import { AccountEntity } from "../../entities";
+import type { RequestMeta } from "../../graphql/context";
+import { normalizeUsername } from "../account/username";
+import { AuditEventType } from "../audit/audit-event-type";
+import type { AuditService } from "../audit/audit.service";
+import type { PasswordHasher } from "../password/password-hasher";
+import type { SessionService } from "../session/session.service";
+import type { LoginInput, RegisterInput } from "./auth.types";
+
+export interface SignedIn {
+  readonly token: string;
+  readonly expiresAt: Date;
+  readonly account: AccountEntity;
+}
+
+export interface AuthLimiters {
+  readonly loginByIdentifier: RateLimiter;
+  readonly loginByIp: RateLimiter;
+  readonly registerByIp: RateLimiter;
+}
+
+export class AuthService {
+  constructor(
+    private readonly dataSource: DataSource,
+    private readonly transaction: TransactionRunner,
+    private readonly clock: Clock,
+    private readonly hasher: PasswordHasher,
+    private readonly sessions: SessionService,
+    private readonly audit: AuditService,
+    private readonly limiters: AuthLimiters,
+  ) {}
+
+  async register(input: RegisterInput, meta: RequestMeta): Promise<SignedIn> {
+    await this.limiters.registerByIp.consume(ipKey(meta));
+    const usernameNormalized = normalizeUsername(input.username);
+    // Hash before the transaction: bcrypt takes long and must not hold the database.
+    const passwordHash = await this.hasher.hash(input.password);
+    try {
+      return await this.transaction(async (manager) => {
+        if (await manager.existsBy(AccountEntity, { usernameNormalized })) throw new AppError("USERNAME_TAKEN");
+        const now = this.clock.now();
+        const account = manager.create(AccountEntity, {
+          id: randomUUID(),
+          username: input.username,
+          usernameNormalized,
+          passwordHash,
+          passwordChangedAt: now,
+          avatarUrl: null,
+          createdAt: now,
+          updatedAt: now,
+        });
+        await manager.insert(AccountEntity, account);
+        await this.audit.record(manager, account.id, AuditEventType.ACCOUNT_CREATED, meta);
+        const { token, session } = await this.sessions.issue(manager, account.id, meta);
+        await this.audit.record(manager, account.id, AuditEventType.SIGN_IN, meta, { sessionId: session.id, method: "PASSWORD" });
+        return { token, expiresAt: session.expiresAt, account };
+      });
+    } catch (error) {
+      if (isUniqueViolation(error)) throw new AppError("USERNAME_TAKEN");
+      throw error;
+    }
+  }
+
+  /**
+   * Unknown identifier and wrong password give the same INVALID_CREDENTIALS after the same amount
+   * of bcrypt work. Failures count against the identifier and the IP; a success clears the
+   * identifier's count.
+   */
+  async login(input: LoginInput, meta: RequestMeta): Promise<SignedIn> {
+    const identifierKey = normalizeUsername(input.identifier.trim());
+    await this.limiters.loginByIdentifier.assertAllowed(identifierKey);
+    await this.limiters.loginByIp.assertAllowed(ipKey(meta));
+
+    const account = await this.dataSource.getRepository(AccountEntity).findOneBy({ usernameNormalized: identifierKey });
+    const valid = await this.hasher.verify(input.password, account?.passwordHash ?? null);
+    if (!account || !valid) {
+      await Promise.all([this.limiters.loginByIdentifier.penalize(identifierKey), this.limiters.loginByIp.penalize(ipKey(meta))]);
+      if (account) {
+        await this.transaction((manager) => this.audit.record(manager, account.id, AuditEventType.SIGN_IN_FAILED, meta));
+      }
+      throw new AppError("INVALID_CREDENTIALS");
+    }
+    await this.limiters.loginByIdentifier.reset(identifierKey);
+
+    // A hash made at another cost (BCRYPT_COST changed) is upgraded while the password is at hand.
+    const rehash = account.passwordHash && this.hasher.needsRehash(account.passwordHash) ? await this.hasher.hash(input.password) : null;
+    return this.transaction(async (manager) => {
+      if (rehash) await manager.update(AccountEntity, { id: account.id, passwordHash: account.passwordHash! }, { passwordHash: rehash });
+      const { token, session } = await this.sessions.issue(manager, account.id, meta);
+      await this.audit.record(manager, account.id, AuditEventType.SIGN_IN, meta, { sessionId: session.id, method: "PASSWORD" });
+      return { token, expiresAt: session.expiresAt, account };
+    });
+  }
+}
+
+function ipKey(meta: RequestMeta): string {
+  return meta.ip ?? "unknown";
+}

@@ -1,0 +1,54 @@
+import type { Clock } from "../../core/clock";
+import type { RateLimiter } from "../../core/rate-limiter";
+import { AppError } from "../../errors";
+import type { TransactionRunner } from "../../db/transactions";
+import { AccountEntity } from "../../entities";
+import type { Authenticated, RequestMeta } from "../../graphql/context";
+import { AuditEventType } from "../audit/audit-event-type";
+import type { AuditService } from "../audit/audit.service";
+import type { SessionService } from "../session/session.service";
+import type { PasswordHasher } from "./password-hasher";
+import type { ChangePasswordInput } from "./password.types";
+
+export class PasswordService {
+  constructor(
+    private readonly transaction: TransactionRunner,
+    private readonly clock: Clock,
+    private readonly hasher: PasswordHasher,
+    private readonly sessions: SessionService,
+    private readonly audit: AuditService,
+    private readonly failuresByAccount: RateLimiter,
+  ) {}
+
+  /**
+   * Sets a new password after checking the old one, and signs out every other session, so a thief
+   * holding a stolen session loses it when the owner changes the password.
+   */
+  async changePassword({ account, session }: Authenticated, input: ChangePasswordInput, meta: RequestMeta): Promise<void> {
+    await this.failuresByAccount.assertAllowed(account.id);
+    if (!(await this.hasher.verify(input.oldPassword, account.passwordHash))) {
+      await this.failuresByAccount.penalize(account.id);
+      await this.transaction((manager) => this.audit.record(manager, account.id, AuditEventType.PASSWORD_CHANGE_FAILED, meta));
+      throw new AppError("INVALID_CREDENTIALS", {
+        fieldErrors: [{ field: "oldPassword", messages: ["The current password is not correct."] }],
+      });
+    }
+    if (input.newPassword === input.oldPassword) {
+      throw AppError.badInput("newPassword", "newPassword must differ from the current password");
+    }
+    const passwordHash = await this.hasher.hash(input.newPassword);
+    await this.transaction(async (manager) => {
+      const now = this.clock.now();
+      // Guarded by the old hash: of two concurrent changes, only the first one applies.
+      const result = await manager.update(
+        AccountEntity,
+        { id: account.id, passwordHash: account.passwordHash! },
+        { passwordHash, passwordChangedAt: now, updatedAt: now },
+      );
+      if (!result.affected) throw new AppError("INVALID_CREDENTIALS");
+      const revokedSessions = await this.sessions.revokeAllExcept(manager, account.id, session.id);
+      await this.audit.record(manager, account.id, AuditEventType.PASSWORD_CHANGED, meta, { revokedSessions });
+    });
+    await this.failuresByAccount.reset(account.id);
+  }
+}

@@ -1,0 +1,99 @@
+import { randomUUID } from "node:crypto";
+import { MoreThan, Not, type DataSource, type EntityManager } from "typeorm";
+import type { Config } from "../../config";
+import { addSeconds, type Clock } from "../../core/clock";
+import { randomToken, sha256Hex } from "../../core/crypto";
+import type { TransactionRunner } from "../../db/transactions";
+import { SessionEntity } from "../../entities";
+import type { Authenticated, RequestMeta } from "../../graphql/context";
+import { AuditEventType } from "../audit/audit-event-type";
+import type { AuditService } from "../audit/audit.service";
+
+export const SESSION_TOKEN_PREFIX = "ses";
+
+/** A sliding session is touched at most this often, so reads do not turn into a write per request. */
+const TOUCH_INTERVAL_MS = 60_000;
+
+export interface IssuedSession {
+  /** The bearer token: returned to the client once, stored only as its SHA-256. */
+  readonly token: string;
+  readonly session: SessionEntity;
+}
+
+export class SessionService {
+  constructor(
+    private readonly dataSource: DataSource,
+    private readonly transaction: TransactionRunner,
+    private readonly clock: Clock,
+    private readonly audit: AuditService,
+    private readonly timeouts: Config["session"],
+  ) {}
+
+  async issue(manager: EntityManager, accountId: string, meta: RequestMeta): Promise<IssuedSession> {
+    const token = randomToken(SESSION_TOKEN_PREFIX);
+    const now = this.clock.now();
+    const session = manager.create(SessionEntity, {
+      id: randomUUID(),
+      accountId,
+      tokenHash: sha256Hex(token),
+      createdAt: now,
+      lastSeenAt: now,
+      expiresAt: this.slidingExpiry(now, now),
+      ip: meta.ip,
+      userAgent: meta.userAgent,
+    });
+    await manager.insert(SessionEntity, session);
+    return { token, session };
+  }
+
+  /** One indexed lookup (token hash, joined with the account) authenticates a request. */
+  async authenticate(token: string): Promise<Authenticated | null> {
+    if (!token.startsWith(`${SESSION_TOKEN_PREFIX}_`)) return null;
+    const session = await this.dataSource.getRepository(SessionEntity).findOne({
+      where: { tokenHash: sha256Hex(token) },
+      relations: { account: true },
+    });
+    const now = this.clock.now();
+    if (!session?.account || session.expiresAt <= now) return null;
+    if (now.getTime() - session.lastSeenAt.getTime() >= TOUCH_INTERVAL_MS) await this.touch(session, now);
+    const { account, ...bare } = session;
+    return { account, session: bare as SessionEntity };
+  }
+
+  async listActive(accountId: string): Promise<SessionEntity[]> {
+    return this.dataSource.getRepository(SessionEntity).find({
+      where: { accountId, expiresAt: MoreThan(this.clock.now()) },
+      order: { lastSeenAt: "DESC", id: "ASC" },
+    });
+  }
+
+  /** Signs out one session of this account (the current one included). False when there is none. */
+  async revoke(accountId: string, sessionId: string, meta: RequestMeta, type: AuditEventType): Promise<boolean> {
+    return this.transaction(async (manager) => {
+      const result = await manager.delete(SessionEntity, { id: sessionId, accountId });
+      if (!result.affected) return false;
+      await this.audit.record(manager, accountId, type, meta, { sessionId });
+      return true;
+    });
+  }
+
+  /** Used when a password changes: every other device must sign in again. */
+  async revokeAllExcept(manager: EntityManager, accountId: string, keepSessionId: string): Promise<number> {
+    const result = await manager.delete(SessionEntity, { accountId, id: Not(keepSessionId) });
+    return result.affected ?? 0;
+  }
+
+  private async touch(session: SessionEntity, now: Date): Promise<void> {
+    session.lastSeenAt = now;
+    session.expiresAt = this.slidingExpiry(session.createdAt, now);
+    await this.transaction((manager) =>
+      manager.update(SessionEntity, { id: session.id }, { lastSeenAt: session.lastSeenAt, expiresAt: session.expiresAt }),
+    );
+  }
+
+  private slidingExpiry(createdAt: Date, now: Date): Date {
+    const idle = addSeconds(now, this.timeouts.idleTimeoutSeconds);
+    const absolute = addSeconds(createdAt, this.timeouts.absoluteTimeoutSeconds);
+    return idle < absolute ? idle : absolute;
+  }
+}

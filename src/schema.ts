@@ -1,0 +1,39 @@
+import { buildSchema, type ContainerType } from "type-graphql";
+import type { GraphQLSchema } from "graphql";
+import { authChecker } from "./graphql/auth-checker";
+import { DateTimeScalar } from "./graphql/scalars";
+import { AccountResolver } from "./modules/account/account.resolver";
+import { ApiKeyResolver } from "./modules/api-key/api-key.resolver";
+import { AuditResolver } from "./modules/audit/audit.resolver";
+import { AuthResolver } from "./modules/auth/auth.resolver";
+import { ContactResolver } from "./modules/contact/contact.resolver";
+import { PasswordResolver } from "./modules/password/password.resolver";
+import { RealNameResolver } from "./modules/real-name/real-name.resolver";
+import { SecurityResolver } from "./modules/security/security.resolver";
+import { SessionResolver } from "./modules/session/session.resolver";
+import { SocialResolver } from "./modules/social/social.resolver";
+
+export const RESOLVERS = [
+  AccountResolver,
+  AuthResolver,
+  PasswordResolver,
+  SessionResolver,
+  AuditResolver,
+  SecurityResolver,
+  ContactResolver,
+  SocialResolver,
+  RealNameResolver,
+  ApiKeyResolver,
+] as const;
+
+/** The schema from the resolvers; `container` supplies resolver instances wired to services. */
+export function buildAppSchema(container?: ContainerType): Promise<GraphQLSchema> {
+  return buildSchema({
+    resolvers: RESOLVERS,
+    container,
+    authChecker,
+    // Input classes are validated with class-validator before any resolver runs.
+    validate: { forbidUnknownValues: true, validationError: { target: false, value: false } },
+    scalarsMap: [{ type: Date, scalar: DateTimeScalar }],
+  });
+}

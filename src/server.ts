@@ -1,0 +1,103 @@
+import http from "node:http";
+import type { AddressInfo } from "node:net";
+import { ApolloServer } from "@apollo/server";
+import { ApolloServerPluginDrainHttpServer } from "@apollo/server/plugin/drainHttpServer";
+import { ApolloServerPluginLandingPageDisabled } from "@apollo/server/plugin/disabled";
+import { ApolloServerPluginLandingPageLocalDefault } from "@apollo/server/plugin/landingPage/default";
+import { expressMiddleware } from "@as-integrations/express5";
+import cors from "cors";
+import express from "express";
+import Redis from "ioredis";
+import type { DataSource } from "typeorm";
+import type { Config } from "./config";
+import type { Clock } from "./core/clock";
+import type { Logger } from "./core/logger";
+import { createErrorFormatter } from "./errors";
+import type { RequestContext } from "./graphql/context";
+import { queryLimitsPlugin } from "./graphql/query-limits";
+import { buildAppSchema } from "./schema";
+import { createServices } from "./services";
+
+export interface ServerDeps {
+  readonly config: Config;
+  readonly logger: Logger;
+  readonly clock: Clock;
+  /** Initialized, with migrations run. */
+  readonly dataSource: DataSource;
+}
+
+export interface RunningServer {
+  readonly url: string;
+  /** Stops accepting requests, finishes those in flight, and closes Redis (not the DataSource). */
+  stop(): Promise<void>;
+}
+
+const MAX_USER_AGENT = 512;
+
+function bearerToken(header: string | undefined): string | null {
+  const match = header ? /^Bearer\s+(\S+)$/i.exec(header) : null;
+  return match ? match[1] : null;
+}
+
+export async function startServer({ config, logger, clock, dataSource }: ServerDeps): Promise<RunningServer> {
+  const redis = config.redisUrl
+    ? new Redis(config.redisUrl, { enableOfflineQueue: false, maxRetriesPerRequest: 1 })
+    : undefined;
+  redis?.on("error", (error) => logger.warn({ err: error }, "redis unavailable; rate limits fall back to this process"));
+  const { container, sessions } = createServices({ config, clock, dataSource, redis });
+  const schema = await buildAppSchema(container);
+
+  const app = express();
+  app.disable("x-powered-by");
+  app.set("trust proxy", config.trustProxy);
+  const httpServer = http.createServer(app);
+
+  const apollo = new ApolloServer<RequestContext>({
+    schema,
+    formatError: createErrorFormatter(logger),
+    includeStacktraceInErrorResponses: false,
+    introspection: config.graphql.introspection,
+    csrfPrevention: true,
+    plugins: [
+      ApolloServerPluginDrainHttpServer({ httpServer }),
+      queryLimitsPlugin(schema, config.graphql),
+      config.graphql.sandbox ? ApolloServerPluginLandingPageLocalDefault({ embed: true }) : ApolloServerPluginLandingPageDisabled(),
+    ],
+  });
+  await apollo.start();
+
+  app.get("/healthz", (_req, res) => {
+    res.json({ ok: true });
+  });
+  app.use(
+    "/graphql",
+    // Tokens travel in the Authorization header, never in cookies, so any origin may call the API:
+    // a page on another origin gains nothing it does not already hold.
+    cors({ origin: "*", allowedHeaders: ["Authorization", "Content-Type", "Apollo-Require-Preflight"], maxAge: 600 }),
+    express.json({ limit: "100kb" }),
+    expressMiddleware(apollo, {
+      context: async ({ req }): Promise<RequestContext> => {
+        const token = bearerToken(req.headers.authorization);
+        return {
+          meta: { ip: req.ip ?? null, userAgent: req.get("user-agent")?.slice(0, MAX_USER_AGENT) ?? null },
+          auth: token ? await sessions.authenticate(token) : null,
+        };
+      },
+    }),
+  );
+
+  await new Promise<void>((resolve, reject) => {
+    httpServer.once("error", reject);
+    httpServer.listen(config.port, config.host, resolve);
+  });
+  const { port } = httpServer.address() as AddressInfo;
+  const host = config.host.includes(":") ? `[${config.host}]` : config.host;
+
+  return {
+    url: `http://${host}:${port}/graphql`,
+    async stop() {
+      await apollo.stop();
+      redis?.disconnect();
+    },
+  };
+}
