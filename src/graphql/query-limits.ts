@@ -1,5 +1,5 @@
 import type { ApolloServerPlugin } from "@apollo/server";
-import { Kind, type DocumentNode, type FragmentDefinitionNode, type SelectionSetNode, type GraphQLSchema } from "graphql";
+import { GraphQLError, Kind, type DocumentNode, type FragmentDefinitionNode, type SelectionSetNode, type GraphQLSchema } from "graphql";
 import { fieldExtensionsEstimator, getComplexity, simpleEstimator } from "graphql-query-complexity";
 import { AppError } from "../errors";
 
@@ -51,15 +51,23 @@ export function queryLimitsPlugin(schema: GraphQLSchema, limits: { maxDepth: num
     async requestDidStart() {
       return {
         async didResolveOperation({ document, request }) {
-          const depth = operationDepth(document, request.operationName);
-          const cost = getComplexity({
-            schema,
-            query: document,
-            operationName: request.operationName ?? undefined,
-            variables: request.variables ?? {},
-            estimators: [fieldExtensionsEstimator(), simpleEstimator({ defaultComplexity: 1 })],
-          });
-          if (depth > limits.maxDepth || cost > limits.maxCost) throw new AppError("QUERY_TOO_COMPLEX");
+          if (operationDepth(document, request.operationName) > limits.maxDepth) throw new AppError("QUERY_TOO_COMPLEX");
+          let cost: number;
+          try {
+            cost = getComplexity({
+              schema,
+              query: document,
+              operationName: request.operationName ?? undefined,
+              variables: request.variables ?? {},
+              estimators: [fieldExtensionsEstimator(), simpleEstimator({ defaultComplexity: 1 })],
+            });
+          } catch (error) {
+            // Variables that do not fit their types: execution refuses them with BAD_USER_INPUT
+            // and field details before any resolver runs, so there is no cost to bound.
+            if (error instanceof GraphQLError) return;
+            throw error;
+          }
+          if (cost > limits.maxCost) throw new AppError("QUERY_TOO_COMPLEX");
         },
       };
     },

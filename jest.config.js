@@ -1,0 +1,14 @@
+/** @type {import('jest').Config} */
+module.exports = {
+  testEnvironment: "node",
+  roots: ["<rootDir>/tests"],
+  testMatch: ["**/*.test.ts"],
+  transform: {
+    // tsconfig's isolatedModules makes ts-jest transpile only; `npm run typecheck` checks types.
+    "^.+\\.ts$": "ts-jest",
+  },
+  setupFiles: ["reflect-metadata"],
+  globalSetup: "<rootDir>/tests/helpers/global-setup.ts",
+  testTimeout: 30000,
+  maxWorkers: 2,
+};

@@ -1,0 +1,126 @@
+import { auditTypes, ME, registerUser, uniqueUsername, type RegisteredUser } from "./helpers/accounts";
+import { startTestApp, type TestApp } from "./helpers/test-server";
+
+const UPDATE_PROFILE = /* GraphQL */ `
+  mutation Update($input: UpdateProfileInput!) { updateProfile(input: $input) { id username avatarUrl } }
+`;
+
+let app: TestApp;
+beforeAll(async () => {
+  app = await startTestApp();
+});
+afterAll(() => app.stop());
+
+describe("updateProfile", () => {
+  it("changes username and avatar, and logs what changed", async () => {
+    const user = await registerUser(app.client);
+    const username = uniqueUsername("Renamed");
+    const avatarUrl = "https://cdn.example.com/avatars/u1.png?size=128";
+    const data = await user.client.ok(UPDATE_PROFILE, { input: { username, avatarUrl } });
+    expect(data.updateProfile).toEqual({ id: user.id, username, avatarUrl });
+    expect((await user.client.ok(ME)).me).toMatchObject({ username, avatarUrl });
+    expect((await auditTypes(user.client))[0]).toBe("PROFILE_UPDATED");
+  });
+
+  it("keeps omitted fields, removes the avatar on null, and logs nothing when nothing changes", async () => {
+    const user = await registerUser(app.client);
+    await user.client.ok(UPDATE_PROFILE, { input: { avatarUrl: "https://example.com/a.png" } });
+    const cleared = await user.client.ok(UPDATE_PROFILE, { input: { avatarUrl: null } });
+    expect(cleared.updateProfile).toEqual({ id: user.id, username: user.username, avatarUrl: null });
+    const before = await auditTypes(user.client);
+    await user.client.ok(UPDATE_PROFILE, { input: {} });
+    await user.client.ok(UPDATE_PROFILE, { input: { username: user.username } });
+    expect(await auditTypes(user.client)).toEqual(before);
+  });
+
+  it("lets the owner change only the letter case of their own username", async () => {
+    const user = await registerUser(app.client, uniqueUsername("lower"));
+    const data = await user.client.ok(UPDATE_PROFILE, { input: { username: user.username.toUpperCase() } });
+    expect(data.updateProfile.username).toBe(user.username.toUpperCase());
+  });
+
+  it("refuses a username another account has in any letter case", async () => {
+    const owner = await registerUser(app.client, uniqueUsername("Owner"));
+    const user = await registerUser(app.client);
+    const error = await user.client.fails(UPDATE_PROFILE, { input: { username: owner.username.toLowerCase() } });
+    expect(error.extensions?.code).toBe("USERNAME_TAKEN");
+    expect((await user.client.ok(ME)).me.username).toBe(user.username);
+  });
+
+  it("needs a session", async () => {
+    const error = await app.client.fails(UPDATE_PROFILE, { input: { avatarUrl: null } });
+    expect(error.extensions?.code).toBe("UNAUTHENTICATED");
+  });
+});
+
+describe("updateProfile with bad input changes nothing", () => {
+  let user: RegisteredUser;
+  let snapshot: unknown;
+  let events: string[];
+  beforeAll(async () => {
+    user = await registerUser(app.client);
+    await user.client.ok(UPDATE_PROFILE, { input: { avatarUrl: "https://example.com/original.png" } });
+    snapshot = (await user.client.ok(ME)).me;
+    events = await auditTypes(user.client);
+  });
+  afterEach(async () => {
+    expect((await user.client.ok(ME)).me).toEqual(snapshot);
+    expect(await auditTypes(user.client)).toEqual(events);
+  });
+
+  const badUsernames: [string, unknown][] = [
+    ["empty", ""],
+    ["too short", "ab"],
+    ["too long", "a".repeat(33)],
+    ["a space", "john smith"],
+    ["surrounding spaces", " john "],
+    ["a newline", "john\n"],
+    ["a Cyrillic look-alike letter", "\u0430dmin"],
+    ["a zero-width space", "ad\u200Bmin"],
+    ["a right-to-left override", "admin\u202Egpj"],
+    ["full-width letters", "\uFF41\uFF44\uFF4D\uFF49\uFF4E"],
+    ["an emoji", "admin😀"],
+    ["a NUL byte", "adm\u0000in"],
+    ["SQL", "x' OR '1'='1"],
+  ];
+  it.each(badUsernames)("username with %s", async (_case, username) => {
+    const error = await user.client.fails(UPDATE_PROFILE, { input: { username } });
+    expect(error.extensions?.code).toBe("BAD_USER_INPUT");
+    expect(error.extensions?.fieldErrors?.[0].field).toBe("username");
+  });
+
+  const badAvatars: [string, unknown][] = [
+    ["empty", ""],
+    ["plain http", "http://example.com/a.png"],
+    ["javascript", "javascript:alert(1)"],
+    ["a data URL", "data:image/png;base64,iVBORw0KGgo="],
+    ["no scheme", "//example.com/a.png"],
+    ["a relative path", "/avatars/a.png"],
+    ["credentials", "https://user:pass@example.com/a.png"],
+    ["no top-level domain", "https://localhost/a.png"],
+    ["a space", "https://exa mple.com/a.png"],
+    ["2049 characters", `https://example.com/${"a".repeat(2029)}`],
+  ];
+  it.each(badAvatars)("avatarUrl that is %s", async (_case, avatarUrl) => {
+    const error = await user.client.fails(UPDATE_PROFILE, { input: { avatarUrl } });
+    expect(error.extensions?.code).toBe("BAD_USER_INPUT");
+    expect(error.extensions?.fieldErrors?.[0].field).toBe("avatarUrl");
+  });
+
+  it.each([
+    ["a number as username", { username: 12345 }, "username"],
+    ["an object as avatarUrl", { avatarUrl: { href: "https://example.com" } }, "avatarUrl"],
+    ["an unknown field", { nickname: "x" }, "input"],
+  ])("%s", async (_case, input, field) => {
+    const error = await user.client.fails(UPDATE_PROFILE, { input });
+    expect(error.extensions?.code).toBe("BAD_USER_INPUT");
+    expect(error.extensions?.fieldErrors?.[0].field).toBe(field);
+  });
+
+  it("accepts an avatar of exactly 2048 characters", async () => {
+    const avatarUrl = `https://example.com/${"a".repeat(2028)}`;
+    expect(avatarUrl).toHaveLength(2048);
+    const other = await registerUser(app.client);
+    expect((await other.client.ok(UPDATE_PROFILE, { input: { avatarUrl } })).updateProfile.avatarUrl).toBe(avatarUrl);
+  });
+});

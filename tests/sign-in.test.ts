@@ -1,0 +1,95 @@
+import { AUDIT_TYPES, auditTypes, DEFAULT_PASSWORD, LOGIN, ME, REGISTER, registerUser, uniqueUsername } from "./helpers/accounts";
+import { startTestApp, type TestApp } from "./helpers/test-server";
+
+let app: TestApp;
+beforeAll(async () => {
+  app = await startTestApp();
+});
+afterAll(() => app.stop());
+
+describe("register", () => {
+  it("creates the account, signs it in and logs both events", async () => {
+    const username = uniqueUsername("Reg");
+    const data = await app.client.ok(REGISTER, { input: { username, password: DEFAULT_PASSWORD } });
+    expect(data.register.token).toMatch(/^ses_[A-Za-z0-9_-]{43}$/);
+    expect(new Date(data.register.expiresAt).getTime()).toBeGreaterThan(Date.now());
+
+    const me = await app.client.as(data.register.token).ok(ME);
+    expect(me.me).toMatchObject({ id: data.register.account.id, username, avatarUrl: null, security: { hasPassword: true } });
+    expect(new Date(me.me.createdAt).getTime()).toBeLessThanOrEqual(Date.now());
+    expect(await auditTypes(app.client.as(data.register.token))).toEqual(["SIGN_IN", "ACCOUNT_CREATED"]);
+  });
+
+  it("refuses a username taken in any letter case, and creates nothing", async () => {
+    const user = await registerUser(app.client, uniqueUsername("Case"));
+    const error = await app.client.fails(REGISTER, { input: { username: user.username.toUpperCase(), password: DEFAULT_PASSWORD } });
+    expect(error.extensions?.code).toBe("USERNAME_TAKEN");
+    const login = await app.client.ok(LOGIN, { input: { identifier: user.username, password: DEFAULT_PASSWORD } });
+    expect(login.login.account.id).toBe(user.id);
+  });
+
+  it("accepts Chinese usernames", async () => {
+    const user = await registerUser(app.client, `张三_${Math.random().toString(36).slice(2, 8)}`);
+    expect((await user.client.ok(ME)).me.username).toBe(user.username);
+  });
+
+  it("reports every invalid field at once with BAD_USER_INPUT", async () => {
+    const error = await app.client.fails(REGISTER, { input: { username: "a b", password: "short" } });
+    expect(error.extensions?.code).toBe("BAD_USER_INPUT");
+    expect(error.extensions?.fieldErrors?.map((f) => f.field).sort()).toEqual(["password", "username"]);
+    expect(JSON.stringify(error)).not.toContain("short"); // the submitted values are never echoed
+  });
+});
+
+describe("login", () => {
+  it("signs in by username, ignoring letter case and surrounding spaces", async () => {
+    const user = await registerUser(app.client, uniqueUsername("Mixed"));
+    const data = await app.client.ok(LOGIN, { input: { identifier: `  ${user.username.toUpperCase()} `, password: DEFAULT_PASSWORD } });
+    expect(data.login.__typename).toBe("AuthPayload");
+    expect(data.login.account.id).toBe(user.id);
+    expect(data.login.token).not.toBe(user.token);
+    expect((await app.client.as(data.login.token).ok(ME)).me.id).toBe(user.id);
+  });
+
+  it("answers an unknown username exactly like a wrong password", async () => {
+    const user = await registerUser(app.client);
+    const wrongPassword = await app.client.fails(LOGIN, { input: { identifier: user.username, password: "not-the-password" } });
+    const unknownUser = await app.client.fails(LOGIN, { input: { identifier: uniqueUsername("ghost"), password: "not-the-password" } });
+    expect(wrongPassword.extensions).toEqual({ code: "INVALID_CREDENTIALS" });
+    expect({ ...unknownUser, path: undefined }).toEqual({ ...wrongPassword, path: undefined });
+    expect(await auditTypes(user.client)).toEqual(["SIGN_IN_FAILED", "SIGN_IN", "ACCOUNT_CREATED"]);
+  });
+
+  it("records the sign-in with the client's user agent", async () => {
+    const user = await registerUser(app.client);
+    const browser = app.client.with({ "user-agent": "Mozilla/5.0 (TestBrowser)" });
+    const data = await browser.ok(LOGIN, { input: { identifier: user.username, password: DEFAULT_PASSWORD } });
+    const events = await app.client.as(data.login.token).ok(`{ me { auditEvents(first: 1) { nodes { type userAgent ip } } } }`);
+    expect(events.me.auditEvents.nodes[0]).toEqual({ type: "SIGN_IN", userAgent: "Mozilla/5.0 (TestBrowser)", ip: expect.stringContaining("127.0.0.1") });
+  });
+});
+
+describe("me and logout", () => {
+  it("is null without a token, with an unknown token and with a malformed header", async () => {
+    expect((await app.client.ok(ME)).me).toBeNull();
+    expect((await app.client.as("ses_AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA").ok(ME)).me).toBeNull();
+    expect((await app.client.with({ authorization: "Basic dXNlcjpwYXNz" }).ok(ME)).me).toBeNull();
+  });
+
+  it("needs a session for account mutations", async () => {
+    const error = await app.client.fails(`mutation { logout }`);
+    expect(error.extensions).toEqual({ code: "UNAUTHENTICATED" });
+  });
+
+  it("ends the session: the token stops working and the sign-out is logged", async () => {
+    const user = await registerUser(app.client);
+    const second = await app.client.ok(LOGIN, { input: { identifier: user.username, password: DEFAULT_PASSWORD } });
+    expect((await user.client.ok(`mutation { logout }`)).logout).toBe(true);
+    expect((await user.client.ok(ME)).me).toBeNull();
+    expect((await user.client.fails(`mutation { logout }`)).extensions?.code).toBe("UNAUTHENTICATED");
+    const other = app.client.as(second.login.token);
+    expect((await other.ok(ME)).me.id).toBe(user.id);
+    const types = (await other.ok(AUDIT_TYPES)).me.auditEvents.nodes.map((n: { type: string }) => n.type);
+    expect(types[0]).toBe("SIGN_OUT");
+  });
+});
