@@ -1,0 +1,138 @@
+import { LOGIN, ME, registerUser } from "./helpers/accounts";
+import { startTestApp, type TestApp } from "./helpers/test-server";
+
+let app: TestApp;
+beforeAll(async () => {
+  app = await startTestApp({ GRAPHQL_MAX_DEPTH: "3", GRAPHQL_MAX_COST: "30" });
+});
+afterAll(() => app.stop());
+
+function expectNoInternals(body: unknown): void {
+  const text = JSON.stringify(body);
+  expect(text).not.toMatch(/stacktrace|at .*\.(ts|js):\d+|node_modules|SQLITE|QueryFailedError|relation "/i);
+}
+
+describe("query limits", () => {
+  it("refuses an operation nested deeper than GRAPHQL_MAX_DEPTH, also through fragments", async () => {
+    const user = await registerUser(app.client);
+    expect((await user.client.ok(`{ me { security { hasPassword } } }`)).me.security.hasPassword).toBe(true);
+    const deep = await user.client.fails(`{ me { auditEvents { nodes { id } } } }`);
+    expect(deep.extensions).toEqual({ code: "QUERY_TOO_COMPLEX" });
+    const viaFragment = await user.client.fails(`
+      query { ...Q } fragment Q on Query { me { ... on Account { auditEvents { nodes { id } } } } }
+    `);
+    expect(viaFragment.extensions?.code).toBe("QUERY_TOO_COMPLEX");
+  });
+
+  it("refuses an operation costing more than GRAPHQL_MAX_COST, e.g. many aliases", async () => {
+    const aliases = Array.from({ length: 40 }, (_, i) => `a${i}: providers { kind }`).join(" ");
+    const error = await app.client.fails(`{ ${aliases} }`);
+    expect(error.extensions).toEqual({ code: "QUERY_TOO_COMPLEX" });
+  });
+});
+
+describe("malformed requests", () => {
+  it("reports a syntax error as GRAPHQL_PARSE_FAILED without internals", async () => {
+    const res = await app.client.request(`{ me { id `);
+    expect(res.errors?.[0].extensions).toEqual({ code: "GRAPHQL_PARSE_FAILED" });
+    expectNoInternals(res);
+  });
+
+  it("reports an unknown field as GRAPHQL_VALIDATION_FAILED, and never exposes secret columns", async () => {
+    const res = await app.client.request(`{ me { passwordHash } }`);
+    expect(res.errors?.[0].extensions).toEqual({ code: "GRAPHQL_VALIDATION_FAILED" });
+    expectNoInternals(res);
+  });
+
+  it("reports a missing required variable as BAD_USER_INPUT naming it", async () => {
+    const res = await app.client.request(LOGIN, {});
+    expect(res.errors?.[0].extensions).toEqual({ code: "BAD_USER_INPUT", fieldErrors: [{ field: "input", messages: [expect.any(String)] }] });
+  });
+
+  it("refuses a batch of operations in one request", async () => {
+    const response = await fetch(app.url, {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify([{ query: "{ providers { kind } }" }, { query: "{ providers { kind } }" }]),
+    });
+    expect(response.status).toBe(400);
+  });
+
+  it("refuses a body over 100 kB", async () => {
+    const response = await fetch(app.url, {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify({ query: `{ providers { kind } } # ${"x".repeat(110_000)}` }),
+    });
+    expect(response.status).toBe(413);
+  });
+});
+
+describe("CSRF prevention", () => {
+  it("refuses a simple GET that a cross-site form or image could send", async () => {
+    const response = await fetch(`${app.url}?query=${encodeURIComponent("{ providers { kind } }")}`);
+    expect(response.status).toBe(400);
+  });
+
+  it("refuses a POST that is not JSON", async () => {
+    const response = await fetch(app.url, { method: "POST", headers: { "content-type": "text/plain" }, body: `{"query":"{ me { id } }"}` });
+    expect(response.status).toBe(400);
+  });
+
+  it("answers a GET that carries the preflight header", async () => {
+    const response = await fetch(`${app.url}?query=${encodeURIComponent("{ providers { kind } }")}`, {
+      headers: { "apollo-require-preflight": "true" },
+    });
+    expect(response.status).toBe(200);
+  });
+
+  it("lets SPAs on other origins call it with a bearer token (no cookies are ever used)", async () => {
+    const response = await fetch(app.url, {
+      method: "OPTIONS",
+      headers: { origin: "https://console.example.com", "access-control-request-method": "POST", "access-control-request-headers": "authorization,content-type" },
+    });
+    expect(response.status).toBe(204);
+    expect(response.headers.get("access-control-allow-origin")).toBe("*");
+    expect(response.headers.get("access-control-allow-credentials")).toBeNull();
+  });
+});
+
+describe("development conveniences", () => {
+  it("serves Apollo Sandbox to a browser and answers introspection", async () => {
+    const page = await fetch(app.url, { headers: { accept: "text/html" } });
+    expect(page.status).toBe(200);
+    expect(await page.text()).toContain("sandbox");
+    const data = await app.client.ok(`{ __schema { queryType { name } } }`);
+    expect(data.__schema.queryType.name).toBe("Query");
+  });
+
+  it("lists the providers, none enabled yet", async () => {
+    const data = await app.client.ok(`{ providers { kind enabled } }`);
+    expect(data.providers).toEqual([
+      { kind: "WECHAT", enabled: false },
+      { kind: "QQ", enabled: false },
+      { kind: "ALIPAY", enabled: false },
+    ]);
+  });
+});
+
+describe("when the database fails", () => {
+  it("answers INTERNAL_SERVER_ERROR with no internal detail", async () => {
+    const broken = await startTestApp({ LOG_LEVEL: "silent" });
+    try {
+      const user = await registerUser(broken.client);
+      await broken.dataSource.destroy();
+      const res = await broken.client.request(LOGIN, { input: { identifier: user.username, password: "whatever-it-is" } });
+      expect(res.errors?.[0]).toEqual({
+        message: "Something went wrong on our side; try again later.",
+        path: ["login"],
+        locations: [{ line: 3, column: 5 }],
+        extensions: { code: "INTERNAL_SERVER_ERROR" },
+      });
+      expectNoInternals(res);
+      expect((await user.client.request(ME)).errors?.[0].extensions?.code).toBe("INTERNAL_SERVER_ERROR");
+    } finally {
+      await broken.stop();
+    }
+  });
+});

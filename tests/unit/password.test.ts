@@ -1,0 +1,54 @@
+import bcrypt from "bcrypt";
+import { PasswordHasher } from "../../src/modules/password/password-hasher";
+import { passwordProblem } from "../../src/modules/password/password-policy";
+
+describe("passwordProblem", () => {
+  it.each([
+    ["correct horse battery staple", null],
+    ["我的密码非常安全", null],
+    ["7chars!", "password must be 8 to 128 characters long"],
+    ["x".repeat(64) + "y".repeat(65), "password must be 8 to 128 characters long"],
+    ["🔒".repeat(8), "password is too common; choose one that is harder to guess"],
+    ["🔒🔑".repeat(4), null],
+    ["QWERTYUIOP", "password is too common; choose one that is harder to guess"],
+    ["5201314520", "password is too common; choose one that is harder to guess"],
+  ])("%s", (password, problem) => {
+    expect(passwordProblem(password)).toBe(problem);
+  });
+
+  it("counts characters, not UTF-16 units: 128 emoji are allowed", () => {
+    expect(passwordProblem("😀🙂".repeat(64))).toBeNull();
+  });
+
+  it("refuses a password containing the username in any case", () => {
+    expect(passwordProblem("my-Alice-2026!", "alice")).toBe("password must not contain the username");
+  });
+});
+
+describe("PasswordHasher", () => {
+  const hasher = new PasswordHasher(4);
+
+  it("verifies what it hashed and nothing else", async () => {
+    const hash = await hasher.hash("correct horse battery staple");
+    expect(await hasher.verify("correct horse battery staple", hash)).toBe(true);
+    expect(await hasher.verify("correct horse battery stapler", hash)).toBe(false);
+  });
+
+  it("does the same bcrypt work for an account without a hash, so timing does not reveal it", async () => {
+    const compare = jest.spyOn(bcrypt, "compare");
+    try {
+      expect(await hasher.verify("anything-at-all", null)).toBe(false);
+      expect(compare).toHaveBeenCalledTimes(1);
+      const [, hashUsed] = compare.mock.calls[0] as unknown as [string, string];
+      expect(bcrypt.getRounds(hashUsed)).toBe(4);
+    } finally {
+      compare.mockRestore();
+    }
+  });
+
+  it("asks for a rehash when the cost changed", async () => {
+    const old = await new PasswordHasher(5).hash("correct horse battery staple");
+    expect(hasher.needsRehash(old)).toBe(true);
+    expect(hasher.needsRehash(await hasher.hash("x-y-z-w-v-u"))).toBe(false);
+  });
+});
