@@ -39,11 +39,24 @@ function bearerToken(header: string | undefined): string | null {
   return match ? match[1] : null;
 }
 
+/**
+ * Connects before the server takes requests: rate-limit commands fail fast instead of queueing, so
+ * any sent before the connection is up would be counted by this process alone. A Redis that is
+ * down does not stop the server; ioredis keeps reconnecting, and limits count per process meanwhile.
+ */
+async function connectRedis(url: string, logger: Logger): Promise<Redis> {
+  const redis = new Redis(url, { enableOfflineQueue: false, maxRetriesPerRequest: 1, lazyConnect: true });
+  redis.on("error", (error) => logger.warn({ err: error }, "redis unavailable; rate limits count in this process until it is back"));
+  try {
+    await redis.connect();
+  } catch {
+    // Logged by the error handler above.
+  }
+  return redis;
+}
+
 export async function startServer({ config, logger, clock, dataSource }: ServerDeps): Promise<RunningServer> {
-  const redis = config.redisUrl
-    ? new Redis(config.redisUrl, { enableOfflineQueue: false, maxRetriesPerRequest: 1 })
-    : undefined;
-  redis?.on("error", (error) => logger.warn({ err: error }, "redis unavailable; rate limits fall back to this process"));
+  const redis = config.redisUrl ? await connectRedis(config.redisUrl, logger) : undefined;
   const { container, sessions } = createServices({ config, clock, dataSource, redis });
   const schema = await buildAppSchema(container);
 

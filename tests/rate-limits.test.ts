@@ -1,4 +1,5 @@
 import { randomBytes } from "node:crypto";
+import { REDIS_URL } from "./helpers/databases";
 import { DEFAULT_PASSWORD, LOGIN, REGISTER, registerUser, uniqueUsername } from "./helpers/accounts";
 import type { GraphQLClient } from "./helpers/graphql-client";
 import { startTestApp, type TestApp } from "./helpers/test-server";
@@ -94,7 +95,7 @@ describe("with Redis (REDIS_URL)", () => {
   let first: TestApp;
   let second: TestApp;
   beforeAll(async () => {
-    const env = { ...LIMITS, REDIS_URL: process.env.TEST_REDIS_URL ?? "redis://127.0.0.1:6379" };
+    const env = { ...LIMITS, REDIS_URL };
     first = await startTestApp(env);
     second = await startTestApp(env);
   });
@@ -111,5 +112,19 @@ describe("with Redis (REDIS_URL)", () => {
     }
     expect((await attempt(from(first.client), identifier, "again")).errors?.[0].extensions?.code).toBe("RATE_LIMITED");
     expect((await attempt(from(second.client), identifier, "again")).errors?.[0].extensions?.code).toBe("RATE_LIMITED");
+  });
+});
+
+describe("with Redis configured but unreachable", () => {
+  let app: TestApp;
+  beforeAll(async () => {
+    app = await startTestApp({ ...LIMITS, REDIS_URL: "redis://127.0.0.1:1", LOG_LEVEL: "silent" });
+  });
+  afterAll(() => app.stop());
+
+  it("still serves, and still limits within the process", async () => {
+    const user = await registerUser(from(app.client));
+    for (let i = 0; i < 3; i++) await attempt(from(app.client), user.username, `wrong-${i}`);
+    expect((await attempt(from(app.client), user.username, DEFAULT_PASSWORD)).errors?.[0].extensions?.code).toBe("RATE_LIMITED");
   });
 });
