@@ -3,6 +3,7 @@ import { randomBytes } from "node:crypto";
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
+import Redis from "ioredis";
 import { Client } from "pg";
 
 /** `npm test` runs on SQLite; `npm run test:postgres` (TEST_DATABASE=postgres) runs the same suite on PostgreSQL. */
@@ -59,4 +60,32 @@ export async function ensurePostgresRunning(): Promise<void> {
     }
     throw new Error("PostgreSQL did not start");
   }
+}
+
+export const REDIS_URL = process.env.TEST_REDIS_URL ?? "redis://127.0.0.1:6379";
+
+/** The rate-limit tests share counters through Redis; start the machine's Redis when it is not answering. */
+export async function ensureRedisRunning(): Promise<void> {
+  const ping = async () => {
+    const redis = new Redis(REDIS_URL, { lazyConnect: true, maxRetriesPerRequest: 0, retryStrategy: () => null });
+    try {
+      await redis.connect();
+      await redis.ping();
+      return true;
+    } catch {
+      return false;
+    } finally {
+      redis.disconnect();
+    }
+  };
+  if (await ping()) return;
+  execSync(
+    'redis-server --daemonize yes --bind 127.0.0.1 -::1 --port 6379 --save "" --appendonly no --dir /var/lib/redis --logfile /var/log/redis/ci.log',
+    { stdio: "inherit" },
+  );
+  for (let attempt = 0; attempt < 30; attempt++) {
+    if (await ping()) return;
+    await new Promise((resolve) => setTimeout(resolve, 200));
+  }
+  throw new Error("Redis did not start");
 }

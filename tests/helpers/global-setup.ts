@@ -1,5 +1,7 @@
-import { ensurePostgresRunning, TEST_DATABASE } from "./databases";
+import { ensurePostgresRunning, ensureRedisRunning, TEST_DATABASE } from "./databases";
 
+/** Starts the local services the suite needs when they are down (see README, "Tests"). */
 export default async function globalSetup(): Promise<void> {
+  await ensureRedisRunning();
   if (TEST_DATABASE === "postgres") await ensurePostgresRunning();
 }
