@@ -1,4 +1,5 @@
 import { AUDIT_TYPES, auditTypes, DEFAULT_PASSWORD, LOGIN, ME, REGISTER, registerUser, uniqueUsername } from "./helpers/accounts";
+import { AccountEntity, AuditEventEntity, SessionEntity } from "../src/entities";
 import { startTestApp, type TestApp } from "./helpers/test-server";
 
 let app: TestApp;
@@ -91,5 +92,44 @@ describe("me and logout", () => {
     expect((await other.ok(ME)).me.id).toBe(user.id);
     const types = (await other.ok(AUDIT_TYPES)).me.auditEvents.nodes.map((n: { type: string }) => n.type);
     expect(types[0]).toBe("SIGN_OUT");
+  });
+});
+
+describe("malformed input creates and changes nothing", () => {
+  async function rowCounts() {
+    return Promise.all([AccountEntity, SessionEntity, AuditEventEntity].map((entity) => app.dataSource.getRepository(entity).count()));
+  }
+
+  it.each([
+    ["an empty username", { username: "", password: DEFAULT_PASSWORD }, "username"],
+    ["a 33-character username", { username: "u".repeat(33), password: DEFAULT_PASSWORD }, "username"],
+    ["a username with a Cyrillic letter", { username: "p\u0430ypal", password: DEFAULT_PASSWORD }, "username"],
+    ["a username with a zero-width joiner", { username: "ali\u200Dce", password: DEFAULT_PASSWORD }, "username"],
+    ["a number as username", { username: 42, password: DEFAULT_PASSWORD }, "username"],
+    ["an empty password", { username: uniqueUsername(), password: "" }, "password"],
+    ["a 129-character password", { username: uniqueUsername(), password: "Ab1-".repeat(32) + "x" }, "password"],
+    ["a list as password", { username: uniqueUsername(), password: ["a", "b"] }, "password"],
+    ["a missing password", { username: uniqueUsername() }, "input"],
+  ])("register with %s", async (_case, input, field) => {
+    const before = await rowCounts();
+    const error = await app.client.fails(REGISTER, { input });
+    expect(error.extensions?.code).toBe("BAD_USER_INPUT");
+    expect(error.extensions?.fieldErrors?.[0].field).toBe(field);
+    expect(await rowCounts()).toEqual(before);
+  });
+
+  it.each([
+    ["an empty identifier", { identifier: "", password: DEFAULT_PASSWORD }, "identifier"],
+    ["a 321-character identifier", { identifier: "x".repeat(321), password: DEFAULT_PASSWORD }, "identifier"],
+    ["an empty password", { identifier: "someone", password: "" }, "password"],
+    ["a 257-character password", { identifier: "someone", password: "p".repeat(257) }, "password"],
+    ["a number as identifier", { identifier: 13812345678, password: DEFAULT_PASSWORD }, "identifier"],
+    ["null as password", { identifier: "someone", password: null }, "password"],
+  ])("login with %s", async (_case, input, field) => {
+    const before = await rowCounts();
+    const error = await app.client.fails(LOGIN, { input });
+    expect(error.extensions?.code).toBe("BAD_USER_INPUT");
+    expect(error.extensions?.fieldErrors?.[0].field).toBe(field);
+    expect(await rowCounts()).toEqual(before);
   });
 });
