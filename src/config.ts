@@ -17,6 +17,36 @@ export type DatabaseConfig =
   | { readonly kind: "sqlite"; readonly file: string }
   | { readonly kind: "postgres"; readonly url: string; readonly schema: string | undefined };
 
+export type EmailProviderConfig =
+  | { readonly kind: "console" }
+  | { readonly kind: "smtp"; readonly url: string; readonly from: string };
+
+export interface AliyunSmsConfig {
+  readonly kind: "aliyun";
+  readonly accessKeyId: string;
+  readonly accessKeySecret: string;
+  readonly signName: string;
+  readonly templateCode: string;
+  /** Optional template with one variable, `event`, for security notices. */
+  readonly noticeTemplateCode: string | undefined;
+  readonly endpoint: string;
+}
+
+export interface TencentSmsConfig {
+  readonly kind: "tencent";
+  readonly secretId: string;
+  readonly secretKey: string;
+  readonly sdkAppId: string;
+  readonly signName: string;
+  readonly templateId: string;
+  /** Optional template with one parameter, the event, for security notices. */
+  readonly noticeTemplateId: string | undefined;
+  readonly region: string;
+  readonly endpoint: string;
+}
+
+export type SmsProviderConfig = { readonly kind: "console" } | AliyunSmsConfig | TencentSmsConfig;
+
 export interface Config {
   readonly nodeEnv: NodeEnv;
   readonly host: string;
@@ -24,6 +54,8 @@ export interface Config {
   readonly publicOrigin: string;
   readonly database: DatabaseConfig;
   readonly bcryptCost: number;
+  /** 32 bytes; keys the code HMACs and encrypts data at rest. Absent outside production means "make one". */
+  readonly dataEncryptionKey: Buffer | undefined;
   readonly redisUrl: string | undefined;
   /** Express "trust proxy": false, true, a hop count or a list of addresses/subnets. */
   readonly trustProxy: boolean | number | string;
@@ -37,7 +69,20 @@ export interface Config {
     readonly loginFailuresPerIp: RateLimit;
     readonly passwordFailuresPerAccount: RateLimit;
     readonly registrationsPerIp: RateLimit;
+    readonly codeSendsPerTargetHour: RateLimit;
+    readonly codeSendsPerTargetDay: RateLimit;
+    readonly codeSendsPerAccount: RateLimit;
+    readonly codeSendsPerIp: RateLimit;
   };
+  readonly codes: {
+    readonly ttlSeconds: number;
+    readonly maxAttempts: number;
+    readonly resendCooldownSeconds: number;
+  };
+  /** How long a completed step-up lets this session make sensitive changes. */
+  readonly stepUpTtlSeconds: number;
+  /** SMS the whole deployment may send per UTC day; past it, SMS sends are refused and an alert is logged. */
+  readonly smsDailyBudget: number;
   readonly graphql: {
     readonly maxDepth: number;
     readonly maxCost: number;
@@ -45,8 +90,9 @@ export interface Config {
     readonly sandbox: boolean;
   };
   readonly providers: {
-    readonly email: "console";
-    readonly sms: "console";
+    readonly timeoutMs: number;
+    readonly email: EmailProviderConfig;
+    readonly sms: SmsProviderConfig;
   };
 }
 
@@ -67,6 +113,13 @@ class EnvReader {
   string(name: string, fallback: string): string {
     const value = this.env[name];
     return value === undefined || value === "" ? fallback : value;
+  }
+
+  /** A value that must be present because another setting chose something that needs it. */
+  required(name: string, because: string): string {
+    const value = this.optional(name);
+    if (value === undefined) this.problems.push(`${name} is required when ${because}`);
+    return value ?? "";
   }
 
   optional(name: string): string | undefined {
@@ -131,6 +184,54 @@ function parseDatabaseUrl(url: string, schema: string | undefined, problems: str
   return { kind: "sqlite", file: path.resolve("data/account.sqlite") };
 }
 
+function parseDataKey(raw: string | undefined, problems: string[]): Buffer | undefined {
+  if (raw === undefined) return undefined;
+  const key = Buffer.from(raw, "base64");
+  if (key.length !== 32 || key.toString("base64") !== raw) {
+    problems.push("DATA_ENCRYPTION_KEY must be 32 bytes in base64 (e.g. `openssl rand -base64 32`)");
+    return undefined;
+  }
+  return key;
+}
+
+function parseEmailProvider(read: EnvReader): EmailProviderConfig {
+  const kind = read.oneOf("EMAIL_PROVIDER", "console", ["console", "smtp"] as const);
+  if (kind === "console") return { kind };
+  const because = "EMAIL_PROVIDER=smtp";
+  return { kind, url: read.required("SMTP_URL", because), from: read.required("EMAIL_FROM", because) };
+}
+
+function parseSmsProvider(read: EnvReader): SmsProviderConfig {
+  const kind = read.oneOf("SMS_PROVIDER", "console", ["console", "aliyun", "tencent"] as const);
+  if (kind === "aliyun") {
+    const because = "SMS_PROVIDER=aliyun";
+    return {
+      kind,
+      accessKeyId: read.required("ALIYUN_ACCESS_KEY_ID", because),
+      accessKeySecret: read.required("ALIYUN_ACCESS_KEY_SECRET", because),
+      signName: read.required("ALIYUN_SMS_SIGN_NAME", because),
+      templateCode: read.required("ALIYUN_SMS_TEMPLATE_CODE", because),
+      noticeTemplateCode: read.optional("ALIYUN_SMS_NOTICE_TEMPLATE_CODE"),
+      endpoint: read.string("ALIYUN_SMS_ENDPOINT", "https://dysmsapi.aliyuncs.com"),
+    };
+  }
+  if (kind === "tencent") {
+    const because = "SMS_PROVIDER=tencent";
+    return {
+      kind,
+      secretId: read.required("TENCENT_SECRET_ID", because),
+      secretKey: read.required("TENCENT_SECRET_KEY", because),
+      sdkAppId: read.required("TENCENT_SMS_SDK_APP_ID", because),
+      signName: read.required("TENCENT_SMS_SIGN_NAME", because),
+      templateId: read.required("TENCENT_SMS_TEMPLATE_ID", because),
+      noticeTemplateId: read.optional("TENCENT_SMS_NOTICE_TEMPLATE_ID"),
+      region: read.string("TENCENT_SMS_REGION", "ap-guangzhou"),
+      endpoint: read.string("TENCENT_SMS_ENDPOINT", "https://sms.tencentcloudapi.com"),
+    };
+  }
+  return { kind };
+}
+
 function parseTrustProxy(raw: string | undefined): boolean | number | string {
   if (raw === undefined) return false;
   if (/^(true|false)$/i.test(raw)) return raw.toLowerCase() === "true";
@@ -160,6 +261,7 @@ export function loadConfig(env: Env = process.env): Config {
       read.problems,
     ),
     bcryptCost: read.int("BCRYPT_COST", 12, 4, 15),
+    dataEncryptionKey: parseDataKey(read.optional("DATA_ENCRYPTION_KEY"), read.problems),
     redisUrl: read.optional("REDIS_URL"),
     trustProxy: parseTrustProxy(read.optional("TRUST_PROXY")),
     logLevel: read.oneOf("LOG_LEVEL", nodeEnv === "test" ? "warn" : "info", [
@@ -174,7 +276,18 @@ export function loadConfig(env: Env = process.env): Config {
       loginFailuresPerIp: read.rateLimit("RATE_LIMIT_LOGIN_IP", { points: 50, durationSeconds: 900 }),
       passwordFailuresPerAccount: read.rateLimit("RATE_LIMIT_PASSWORD_ACCOUNT", { points: 10, durationSeconds: 900 }),
       registrationsPerIp: read.rateLimit("RATE_LIMIT_REGISTER_IP", { points: 20, durationSeconds: 3600 }),
+      codeSendsPerTargetHour: read.rateLimit("RATE_LIMIT_CODE_TARGET_HOUR", { points: 5, durationSeconds: 3600 }),
+      codeSendsPerTargetDay: read.rateLimit("RATE_LIMIT_CODE_TARGET_DAY", { points: 10, durationSeconds: 86400 }),
+      codeSendsPerAccount: read.rateLimit("RATE_LIMIT_CODE_ACCOUNT", { points: 20, durationSeconds: 3600 }),
+      codeSendsPerIp: read.rateLimit("RATE_LIMIT_CODE_IP", { points: 30, durationSeconds: 3600 }),
     },
+    codes: {
+      ttlSeconds: read.int("CODE_TTL_SECONDS", 600, 60, 3600),
+      maxAttempts: read.int("CODE_MAX_ATTEMPTS", 5, 1, 20),
+      resendCooldownSeconds: read.int("CODE_RESEND_COOLDOWN_SECONDS", 60, 0, 3600),
+    },
+    stepUpTtlSeconds: read.int("STEP_UP_TTL_SECONDS", 600, 30, 86400),
+    smsDailyBudget: read.int("SMS_DAILY_BUDGET", 10000, 0, 100_000_000),
     graphql: {
       maxDepth: read.int("GRAPHQL_MAX_DEPTH", 10, 2, 50),
       maxCost: read.int("GRAPHQL_MAX_COST", 1000, 10, 100000),
@@ -182,20 +295,25 @@ export function loadConfig(env: Env = process.env): Config {
       sandbox: read.bool("GRAPHQL_SANDBOX", !production),
     },
     providers: {
-      email: read.oneOf("EMAIL_PROVIDER", "console", ["console"] as const),
-      sms: read.oneOf("SMS_PROVIDER", "console", ["console"] as const),
+      timeoutMs: read.int("PROVIDER_TIMEOUT_MS", 5000, 100, 60000),
+      email: parseEmailProvider(read),
+      sms: parseSmsProvider(read),
     },
   };
 
   if (config.session.absoluteTimeoutSeconds < config.session.idleTimeoutSeconds) {
     read.problems.push("SESSION_ABSOLUTE_TIMEOUT_SECONDS must not be shorter than SESSION_IDLE_TIMEOUT_SECONDS");
   }
+  if (production && !config.dataEncryptionKey) read.problems.push("DATA_ENCRYPTION_KEY is required in production");
+  if (production && (config.providers.email.kind === "console" || config.providers.sms.kind === "console")) {
+    read.problems.push("EMAIL_PROVIDER and SMS_PROVIDER must name real providers in production (console only logs)");
+  }
   if (read.problems.length > 0) throw new ConfigError(read.problems);
   return deepFreeze(config);
 }
 
 function deepFreeze<T>(value: T): T {
-  if (value && typeof value === "object") {
+  if (value && typeof value === "object" && !Buffer.isBuffer(value)) {
     Object.values(value).forEach(deepFreeze);
     Object.freeze(value);
   }

@@ -11,6 +11,7 @@ export const ERROR_CODES = {
   BAD_USER_INPUT: "Some input is not valid; see fieldErrors.",
   UNAUTHENTICATED: "Sign in first: this needs a valid session token or API key.",
   FORBIDDEN: "You are not allowed to do this.",
+  NOT_FOUND: "There is no such account.",
   INVALID_CREDENTIALS: "The sign-in name or password is not correct.",
   USERNAME_TAKEN: "That username is already in use; choose another.",
   CODE_INVALID: "The code is not correct.",

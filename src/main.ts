@@ -17,13 +17,6 @@ async function main(): Promise<void> {
     "database ready",
   );
 
-  if (config.providers.email === "console" || config.providers.sms === "console") {
-    logger.warn(
-      { email: config.providers.email, sms: config.providers.sms },
-      "DEV STAND-IN PROVIDERS ACTIVE: email and SMS are written to this log, nothing is delivered. Configure EMAIL_PROVIDER / SMS_PROVIDER for real delivery.",
-    );
-  }
-
   const server = await startServer({ config, logger, clock: systemClock, dataSource });
   logger.info({ url: server.url, sandbox: config.graphql.sandbox }, `account platform listening on ${server.url}`);
 

@@ -3,27 +3,33 @@ import type { GraphQLSchema } from "graphql";
 import { authChecker } from "./graphql/auth-checker";
 import { DateTimeScalar } from "./graphql/scalars";
 import { AccountResolver } from "./modules/account/account.resolver";
+import { AdminResolver } from "./modules/admin/admin.resolver";
 import { ApiKeyResolver } from "./modules/api-key/api-key.resolver";
 import { AuditResolver } from "./modules/audit/audit.resolver";
 import { AuthResolver } from "./modules/auth/auth.resolver";
 import { ContactResolver } from "./modules/contact/contact.resolver";
+import { PasswordResetResolver } from "./modules/password-reset/password-reset.resolver";
 import { PasswordResolver } from "./modules/password/password.resolver";
 import { RealNameResolver } from "./modules/real-name/real-name.resolver";
 import { SecurityResolver } from "./modules/security/security.resolver";
 import { SessionResolver } from "./modules/session/session.resolver";
 import { SocialResolver } from "./modules/social/social.resolver";
+import { StepUpResolver } from "./modules/step-up/step-up.resolver";
 
 export const RESOLVERS = [
   AccountResolver,
   AuthResolver,
   PasswordResolver,
+  PasswordResetResolver,
   SessionResolver,
   AuditResolver,
+  StepUpResolver,
   SecurityResolver,
   ContactResolver,
   SocialResolver,
   RealNameResolver,
   ApiKeyResolver,
+  AdminResolver,
 ] as const;
 
 /** The schema from the resolvers; `container` supplies resolver instances wired to services. */

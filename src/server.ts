@@ -10,11 +10,14 @@ import express from "express";
 import Redis from "ioredis";
 import type { DataSource } from "typeorm";
 import type { Config } from "./config";
+import { BackgroundTasks } from "./core/background";
 import type { Clock } from "./core/clock";
+import { resolveDataKey } from "./core/data-key";
 import type { Logger } from "./core/logger";
 import { createErrorFormatter } from "./errors";
 import type { RequestContext } from "./graphql/context";
 import { queryLimitsPlugin } from "./graphql/query-limits";
+import { createProviders, devStandIns } from "./providers/registry";
 import { buildAppSchema } from "./schema";
 import { createServices } from "./services";
 
@@ -28,7 +31,7 @@ export interface ServerDeps {
 
 export interface RunningServer {
   readonly url: string;
-  /** Stops accepting requests, finishes those in flight, and closes Redis (not the DataSource). */
+  /** Stops accepting requests, finishes those in flight and background work, and closes Redis (not the DataSource). */
   stop(): Promise<void>;
 }
 
@@ -57,7 +60,14 @@ async function connectRedis(url: string, logger: Logger): Promise<Redis> {
 
 export async function startServer({ config, logger, clock, dataSource }: ServerDeps): Promise<RunningServer> {
   const redis = config.redisUrl ? await connectRedis(config.redisUrl, logger) : undefined;
-  const { container, sessions } = createServices({ config, clock, dataSource, redis });
+  const providers = createProviders(config, logger, clock);
+  const standIns = devStandIns(providers);
+  if (standIns.length) {
+    logger.warn({ standIns }, `DEV STAND-IN PROVIDERS ACTIVE (${standIns.join(", ")}): their messages are written to this log, nothing is delivered`);
+  }
+  const background = new BackgroundTasks(logger);
+  const dataKey = resolveDataKey(config, logger);
+  const { container, sessions } = createServices({ config, clock, logger, dataSource, redis, providers, background, dataKey });
   const schema = await buildAppSchema(container);
 
   const app = express();
@@ -110,6 +120,7 @@ export async function startServer({ config, logger, clock, dataSource }: ServerD
     url: `http://${host}:${port}/graphql`,
     async stop() {
       await apollo.stop();
+      await background.drain();
       redis?.disconnect();
     },
   };

@@ -24,6 +24,10 @@ export class AccountEntity {
   @Column({ name: "avatar_url", type: "varchar", length: 2048, nullable: true })
   avatarUrl: string | null;
 
+  /** Space-separated roles, e.g. "SUPPORT". Empty for ordinary users. */
+  @Column({ type: "varchar", length: 200, default: "" })
+  roles: string;
+
   @Column({ name: "created_at", type: Date })
   createdAt: Date;
 

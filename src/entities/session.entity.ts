@@ -28,6 +28,10 @@ export class SessionEntity {
   @Column({ name: "expires_at", type: Date })
   expiresAt: Date;
 
+  /** When this session last proved a second factor (step-up); sensitive changes need it recent. */
+  @Column({ name: "step_up_at", type: Date, nullable: true })
+  stepUpAt: Date | null;
+
   @Column({ type: "varchar", length: 64, nullable: true })
   ip: string | null;
 

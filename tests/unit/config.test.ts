@@ -12,13 +12,58 @@ describe("loadConfig", () => {
       database: { kind: "sqlite", file: path.resolve("data/account.sqlite") },
       bcryptCost: 12,
       graphql: { introspection: true, sandbox: true },
-      providers: { email: "console", sms: "console" },
+      providers: { timeoutMs: 5000, email: { kind: "console" }, sms: { kind: "console" } },
+      codes: { ttlSeconds: 600, maxAttempts: 5, resendCooldownSeconds: 60 },
+      stepUpTtlSeconds: 600,
+      dataEncryptionKey: undefined,
     });
   });
 
+  const PRODUCTION = {
+    NODE_ENV: "production",
+    DATA_ENCRYPTION_KEY: Buffer.alloc(32, 7).toString("base64"),
+    EMAIL_PROVIDER: "smtp",
+    SMTP_URL: "smtps://mailer:secret@smtp.example.com:465",
+    EMAIL_FROM: "no-reply@example.com",
+    SMS_PROVIDER: "tencent",
+    TENCENT_SECRET_ID: "AKID",
+    TENCENT_SECRET_KEY: "key",
+    TENCENT_SMS_SDK_APP_ID: "1400000000",
+    TENCENT_SMS_SIGN_NAME: "账号中心",
+    TENCENT_SMS_TEMPLATE_ID: "100001",
+  };
+
   it("turns introspection and the sandbox off in production", () => {
-    const config = loadConfig({ NODE_ENV: "production" });
+    const config = loadConfig(PRODUCTION);
     expect(config.graphql).toMatchObject({ introspection: false, sandbox: false });
+    expect(config.dataEncryptionKey).toEqual(Buffer.alloc(32, 7));
+    expect(config.providers.sms).toMatchObject({ kind: "tencent", region: "ap-guangzhou", endpoint: "https://sms.tencentcloudapi.com" });
+  });
+
+  it("refuses production without a data key or with console providers", () => {
+    const { DATA_ENCRYPTION_KEY: _key, ...withoutKey } = PRODUCTION;
+    expect(() => loadConfig(withoutKey)).toThrow(/DATA_ENCRYPTION_KEY is required/);
+    expect(() => loadConfig({ ...PRODUCTION, SMS_PROVIDER: "console" })).toThrow(/must name real providers/);
+  });
+
+  it("names each setting a chosen provider still needs", () => {
+    let error: unknown;
+    try {
+      loadConfig({ EMAIL_PROVIDER: "smtp", SMS_PROVIDER: "aliyun", ALIYUN_ACCESS_KEY_ID: "id" });
+    } catch (caught) {
+      error = caught;
+    }
+    expect((error as ConfigError).problems).toEqual([
+      "SMTP_URL is required when EMAIL_PROVIDER=smtp",
+      "EMAIL_FROM is required when EMAIL_PROVIDER=smtp",
+      "ALIYUN_ACCESS_KEY_SECRET is required when SMS_PROVIDER=aliyun",
+      "ALIYUN_SMS_SIGN_NAME is required when SMS_PROVIDER=aliyun",
+      "ALIYUN_SMS_TEMPLATE_CODE is required when SMS_PROVIDER=aliyun",
+    ]);
+  });
+
+  it("refuses a data key that is not 32 bytes of base64", () => {
+    expect(() => loadConfig({ DATA_ENCRYPTION_KEY: "c2hvcnQ=" })).toThrow(/DATA_ENCRYPTION_KEY must be 32 bytes/);
   });
 
   it("reads PostgreSQL URLs and rate limits", () => {
@@ -48,6 +93,7 @@ describe("loadConfig", () => {
     expect(error).toBeInstanceOf(ConfigError);
     const problems = (error as ConfigError).problems;
     expect(problems).toHaveLength(6);
+    expect(problems.join("\n")).toContain("EMAIL_PROVIDER must be one of console, smtp");
     expect(problems.join("\n")).not.toContain("hunter2");
   });
 

@@ -1,4 +1,5 @@
 import { Foundation1763900000000 } from "./1763900000000-foundation";
+import { ContactsAndChallenges1763990000000 } from "./1763990000000-contacts-and-challenges";
 
 /** In order. Each later schema change adds a migration here; none is ever edited after it lands. */
-export const MIGRATIONS = [Foundation1763900000000];
+export const MIGRATIONS = [Foundation1763900000000, ContactsAndChallenges1763990000000];

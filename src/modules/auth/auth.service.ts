@@ -7,6 +7,7 @@ import { isUniqueViolation } from "../../db/data-source";
 import type { TransactionRunner } from "../../db/transactions";
 import { AccountEntity } from "../../entities";
 import type { RequestMeta } from "../../graphql/context";
+import { findAccountBySignInName, parseSignInName } from "../account/sign-in-name";
 import { normalizeUsername } from "../account/username";
 import { AuditEventType } from "../audit/audit-event-type";
 import type { AuditService } from "../audit/audit.service";
@@ -69,16 +70,17 @@ export class AuthService {
   }
 
   /**
-   * Unknown identifier and wrong password give the same INVALID_CREDENTIALS after the same amount
+   * Signs in with a username, bound email or bound phone. Unknown identifier and wrong password give the same INVALID_CREDENTIALS after the same amount
    * of bcrypt work. Failures count against the identifier and the IP; a success clears the
    * identifier's count.
    */
   async login(input: LoginInput, meta: RequestMeta): Promise<SignedIn> {
-    const identifierKey = normalizeUsername(input.identifier.trim());
+    const name = parseSignInName(input.identifier);
+    const identifierKey = `${name.kind}:${name.subject}`;
     await this.limiters.loginByIdentifier.assertAllowed(identifierKey);
     await this.limiters.loginByIp.assertAllowed(ipKey(meta));
 
-    const account = await this.dataSource.getRepository(AccountEntity).findOneBy({ usernameNormalized: identifierKey });
+    const account = await findAccountBySignInName(this.dataSource, name);
     const valid = await this.hasher.verify(input.password, account?.passwordHash ?? null);
     if (!account || !valid) {
       await Promise.all([this.limiters.loginByIdentifier.penalize(identifierKey), this.limiters.loginByIp.penalize(ipKey(meta))]);

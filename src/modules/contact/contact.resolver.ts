@@ -1,17 +1,60 @@
-import { FieldResolver, Resolver } from "type-graphql";
+import { Args, Authorized, FieldResolver, Mutation, Resolver, Root } from "type-graphql";
+import type { DataSource } from "typeorm";
+import { IdentityEntity, type AccountEntity } from "../../entities";
+import type { Authenticated, RequestMeta } from "../../graphql/context";
+import { CurrentAuth, Meta } from "../../graphql/current";
 import { Account } from "../account/account.types";
-import { Contact } from "./contact.types";
+import { ConfirmChallengeArgs } from "../challenge/challenge.args";
+import { Challenge } from "../challenge/challenge.types";
+import { toChallenge } from "../challenge/to-challenge";
+import { maskAddress } from "./contact-address";
+import { ContactAddressArgs, ContactKindArgs } from "./contact.args";
+import { ContactService } from "./contact.service";
+import { Contact, ContactKind } from "./contact.types";
 
 @Resolver(() => Account)
 export class ContactResolver {
-  // Binding email and phone is the contacts workflow; until it lands no account has either.
+  constructor(
+    private readonly contacts: ContactService,
+    private readonly dataSource: DataSource,
+  ) {}
+
   @FieldResolver(() => Contact, { nullable: true })
-  email(): Contact | null {
-    return null;
+  email(@Root() account: AccountEntity): Promise<Contact | null> {
+    return this.contact(account, ContactKind.EMAIL);
   }
 
   @FieldResolver(() => Contact, { nullable: true })
-  phone(): Contact | null {
-    return null;
+  phone(@Root() account: AccountEntity): Promise<Contact | null> {
+    return this.contact(account, ContactKind.PHONE);
+  }
+
+  @Authorized()
+  @Mutation(() => Challenge, { description: "Sends a code to the new address. Replacing a bound one needs a recent step-up." })
+  async startContactBinding(@Args() { kind, address }: ContactAddressArgs, @CurrentAuth() auth: Authenticated, @Meta() meta: RequestMeta): Promise<Challenge> {
+    return toChallenge(await this.contacts.startBinding(auth, kind, address, meta));
+  }
+
+  @Authorized()
+  @Mutation(() => Account)
+  confirmContactBinding(@Args() { challengeId, code }: ConfirmChallengeArgs, @CurrentAuth() auth: Authenticated, @Meta() meta: RequestMeta): Promise<AccountEntity> {
+    return this.contacts.confirmBinding(auth, challengeId, code, meta);
+  }
+
+  @Authorized()
+  @Mutation(() => Challenge, { description: "Sends a code to the bound address." })
+  async startContactUnbinding(@Args() { kind }: ContactKindArgs, @CurrentAuth() auth: Authenticated, @Meta() meta: RequestMeta): Promise<Challenge> {
+    return toChallenge(await this.contacts.startUnbinding(auth, kind, meta));
+  }
+
+  @Authorized()
+  @Mutation(() => Account)
+  confirmContactUnbinding(@Args() { challengeId, code }: ConfirmChallengeArgs, @CurrentAuth() auth: Authenticated, @Meta() meta: RequestMeta): Promise<AccountEntity> {
+    return this.contacts.confirmUnbinding(auth, challengeId, code, meta);
+  }
+
+  private async contact(account: AccountEntity, kind: ContactKind): Promise<Contact | null> {
+    const identity = await this.dataSource.getRepository(IdentityEntity).findOneBy({ accountId: account.id, kind });
+    return identity ? { kind, masked: maskAddress(kind, identity.subject), verifiedAt: identity.verifiedAt } : null;
   }
 }

@@ -6,7 +6,9 @@ import { AccountEntity } from "../../entities";
 import type { Authenticated, RequestMeta } from "../../graphql/context";
 import { AuditEventType } from "../audit/audit-event-type";
 import type { AuditService } from "../audit/audit.service";
+import type { NoticeService } from "../notice/notice.service";
 import type { SessionService } from "../session/session.service";
+import type { StepUpService } from "../step-up/step-up.service";
 import type { PasswordHasher } from "./password-hasher";
 import type { ChangePasswordInput } from "./password.types";
 
@@ -18,13 +20,18 @@ export class PasswordService {
     private readonly sessions: SessionService,
     private readonly audit: AuditService,
     private readonly failuresByAccount: RateLimiter,
+    private readonly stepUp: StepUpService,
+    private readonly notices: NoticeService,
   ) {}
 
   /**
    * Sets a new password after checking the old one, and signs out every other session, so a thief
-   * holding a stolen session loses it when the owner changes the password.
+   * holding a stolen session loses it when the owner changes the password. With a second factor
+   * bound, a stolen session plus a guessed password is not enough: a recent step-up is needed too.
    */
-  async changePassword({ account, session }: Authenticated, input: ChangePasswordInput, meta: RequestMeta): Promise<void> {
+  async changePassword(auth: Authenticated, input: ChangePasswordInput, meta: RequestMeta): Promise<void> {
+    const { account, session } = auth;
+    await this.stepUp.assertRecent(auth);
     await this.failuresByAccount.assertAllowed(account.id);
     if (!(await this.hasher.verify(input.oldPassword, account.passwordHash))) {
       await this.failuresByAccount.penalize(account.id);
@@ -50,5 +57,6 @@ export class PasswordService {
       await this.audit.record(manager, account.id, AuditEventType.PASSWORD_CHANGED, meta, { revokedSessions });
     });
     await this.failuresByAccount.reset(account.id);
+    this.notices.notify(account.id, "PASSWORD_CHANGED");
   }
 }

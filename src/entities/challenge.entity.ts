@@ -1,0 +1,59 @@
+import { Column, Entity, Index, PrimaryColumn } from "typeorm";
+
+export type ChallengePurpose = "BIND_CONTACT" | "UNBIND_CONTACT" | "STEP_UP" | "PASSWORD_RESET";
+export type ChallengeChannel = "EMAIL" | "SMS";
+
+/**
+ * One "we sent you a code, type it back" step. The code is kept only as an HMAC; attempts and
+ * consumption are changed by conditional updates so parallel requests cannot share a try or a use.
+ */
+@Entity({ name: "challenges" })
+@Index("idx_challenges_target", ["target", "purpose"])
+export class ChallengeEntity {
+  @PrimaryColumn({ type: "varchar", length: 36 })
+  id: string;
+
+  @Column({ type: "varchar", length: 32 })
+  purpose: ChallengePurpose;
+
+  @Index("idx_challenges_account")
+  @Column({ name: "account_id", type: "varchar", length: 36, nullable: true })
+  accountId: string | null;
+
+  /** For step-up: the session the proof is for. */
+  @Column({ name: "session_id", type: "varchar", length: 36, nullable: true })
+  sessionId: string | null;
+
+  @Column({ type: "varchar", length: 16 })
+  channel: ChallengeChannel;
+
+  /** The normalised address the code was sent to. */
+  @Column({ type: "varchar", length: 320 })
+  target: string;
+
+  @Column({ name: "code_hash", type: "varchar", length: 64 })
+  codeHash: string;
+
+  /** Small JSON object with what the confirmation acts on (e.g. the address being bound). */
+  @Column({ type: "text", nullable: true })
+  payload: string | null;
+
+  @Column({ type: "integer" })
+  attempts: number;
+
+  @Column({ name: "max_attempts", type: "integer" })
+  maxAttempts: number;
+
+  @Column({ name: "expires_at", type: Date })
+  expiresAt: Date;
+
+  @Column({ name: "resend_available_at", type: Date })
+  resendAvailableAt: Date;
+
+  /** Set when used, or when a newer code for the same purpose and target replaced it. */
+  @Column({ name: "consumed_at", type: Date, nullable: true })
+  consumedAt: Date | null;
+
+  @Column({ name: "created_at", type: Date })
+  createdAt: Date;
+}

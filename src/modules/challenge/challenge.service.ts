@@ -1,0 +1,226 @@
+import { createHmac, randomInt, randomUUID } from "node:crypto";
+import { IsNull, MoreThan, type DataSource, type EntityManager } from "typeorm";
+import type { Config } from "../../config";
+import { addSeconds, type Clock } from "../../core/clock";
+import { constantTimeEqual } from "../../core/crypto";
+import type { Logger } from "../../core/logger";
+import type { RateLimiter, RateLimiterFactory } from "../../core/rate-limiter";
+import type { TransactionRunner } from "../../db/transactions";
+import { ChallengeEntity, type ChallengeChannel, type ChallengePurpose } from "../../entities";
+import { AppError } from "../../errors";
+import type { RequestMeta } from "../../graphql/context";
+import { ProviderError, providerErrorToAppError } from "../../providers/provider-error";
+import type { Providers } from "../../providers/registry";
+import { AuditEventType } from "../audit/audit-event-type";
+import type { AuditService } from "../audit/audit.service";
+import { codeEmail } from "./code-messages";
+
+export interface ChallengeRequest {
+  readonly purpose: ChallengePurpose;
+  readonly accountId: string | null;
+  readonly sessionId?: string | null;
+  readonly channel: ChallengeChannel;
+  /** Normalised email or E.164 phone. */
+  readonly target: string;
+  readonly payload?: Record<string, unknown>;
+}
+
+export interface ChallengeExpectation {
+  readonly purpose: ChallengePurpose;
+  /** The account the challenge must belong to; null for challenges of no account. */
+  readonly accountId: string | null;
+  /** For step-up: the session that asked. */
+  readonly sessionId?: string;
+}
+
+function utcDay(date: Date): string {
+  return date.toISOString().slice(0, 10);
+}
+
+/**
+ * Every "send a code, then confirm it" step. Codes are 6 CSPRNG digits, stored as an HMAC keyed
+ * per deployment and bound to the challenge id, compared in constant time. A try is counted by a
+ * conditional update before the comparison, and a use by another one, so parallel requests can
+ * neither share tries nor use one code twice.
+ */
+export class ChallengeService {
+  private readonly limits: {
+    perTargetHour: RateLimiter;
+    perTargetDay: RateLimiter;
+    perAccount: RateLimiter;
+    perIp: RateLimiter;
+    smsBudget: RateLimiter;
+  };
+
+  constructor(
+    private readonly dataSource: DataSource,
+    private readonly transaction: TransactionRunner,
+    private readonly clock: Clock,
+    private readonly logger: Logger,
+    private readonly audit: AuditService,
+    private readonly providers: Providers,
+    private readonly codeKey: Buffer,
+    private readonly config: Pick<Config, "codes" | "smsDailyBudget" | "rateLimits">,
+    rateLimiter: RateLimiterFactory,
+  ) {
+    const limits = config.rateLimits;
+    this.limits = {
+      perTargetHour: rateLimiter("code-target-hour", limits.codeSendsPerTargetHour),
+      perTargetDay: rateLimiter("code-target-day", limits.codeSendsPerTargetDay),
+      perAccount: rateLimiter("code-account", limits.codeSendsPerAccount),
+      perIp: rateLimiter("code-ip", limits.codeSendsPerIp),
+      // Keyed by UTC day, so the budget starts afresh at midnight; kept two days so a key never lapses early.
+      smsBudget: rateLimiter("sms-budget", { points: Math.max(config.smsDailyBudget, 1), durationSeconds: 2 * 86400 }),
+    };
+  }
+
+  /**
+   * Sends a new code and records the challenge; a newer code replaces any older one of the same
+   * purpose, target and account. Nothing is written when sending fails, and the older code stays valid.
+   */
+  async issue(request: ChallengeRequest, meta: RequestMeta): Promise<ChallengeEntity> {
+    const now = this.clock.now();
+    await this.assertCooldownOver(request, now);
+    await this.spendSendBudgets(request, meta, now);
+
+    const id = randomUUID();
+    const code = String(randomInt(0, 1_000_000)).padStart(6, "0");
+    await this.deliver(request, code);
+
+    const challenge = this.dataSource.getRepository(ChallengeEntity).create({
+      id,
+      purpose: request.purpose,
+      accountId: request.accountId,
+      sessionId: request.sessionId ?? null,
+      channel: request.channel,
+      target: request.target,
+      codeHash: this.hash(id, code),
+      payload: request.payload ? JSON.stringify(request.payload) : null,
+      attempts: 0,
+      maxAttempts: this.config.codes.maxAttempts,
+      expiresAt: addSeconds(now, this.config.codes.ttlSeconds),
+      resendAvailableAt: addSeconds(now, this.config.codes.resendCooldownSeconds),
+      consumedAt: null,
+      createdAt: now,
+    });
+    await this.transaction(async (manager) => {
+      await manager.update(
+        ChallengeEntity,
+        { purpose: request.purpose, target: request.target, accountId: request.accountId ?? IsNull(), consumedAt: IsNull() },
+        { consumedAt: now },
+      );
+      await manager.insert(ChallengeEntity, challenge);
+      if (request.accountId) {
+        await this.audit.record(manager, request.accountId, AuditEventType.CODE_SENT, meta, { purpose: request.purpose, channel: request.channel });
+      }
+    });
+    return challenge;
+  }
+
+  /** The newest challenge of a purpose sent to `target` that is not used up, if any. */
+  async findLatest(purpose: ChallengePurpose, target: string): Promise<ChallengeEntity | null> {
+    return this.dataSource.getRepository(ChallengeEntity).findOne({
+      where: { purpose, target, consumedAt: IsNull(), expiresAt: MoreThan(this.clock.now()) },
+      order: { createdAt: "DESC", id: "ASC" },
+    });
+  }
+
+  /**
+   * Checks `code` against the challenge and counts the try. Does not use the code up: the caller
+   * does that with `consume`, inside the transaction that makes the change the code was for.
+   */
+  async check(challengeId: string, code: string, expected: ChallengeExpectation, meta: RequestMeta): Promise<ChallengeEntity> {
+    const repository = this.dataSource.getRepository(ChallengeEntity);
+    const challenge = await repository.findOneBy({ id: challengeId });
+    const matches =
+      challenge !== null &&
+      challenge.purpose === expected.purpose &&
+      challenge.accountId === expected.accountId &&
+      (expected.sessionId === undefined || challenge.sessionId === expected.sessionId);
+    // A challenge of another purpose, account or session is answered as if it did not exist.
+    if (!matches || challenge.consumedAt) throw new AppError("CODE_INVALID");
+    if (challenge.expiresAt <= this.clock.now()) throw new AppError("CODE_EXPIRED");
+
+    const counted = await this.transaction((manager) =>
+      manager
+        .createQueryBuilder()
+        .update(ChallengeEntity)
+        .set({ attempts: () => "attempts + 1" })
+        .where("id = :id AND attempts < max_attempts AND consumed_at IS NULL", { id: challenge.id })
+        .execute(),
+    );
+    if (!counted.affected) throw new AppError("TOO_MANY_ATTEMPTS");
+
+    if (!constantTimeEqual(this.hash(challenge.id, code), challenge.codeHash)) {
+      if (challenge.accountId) {
+        const accountId = challenge.accountId;
+        await this.transaction((manager) =>
+          this.audit.record(manager, accountId, AuditEventType.CODE_FAILED, meta, { purpose: challenge.purpose }),
+        );
+      }
+      throw new AppError("CODE_INVALID");
+    }
+    return challenge;
+  }
+
+  /** Uses the code up inside the caller's transaction; of two parallel uses only one succeeds. */
+  async consume(manager: EntityManager, challenge: ChallengeEntity): Promise<void> {
+    const result = await manager.update(ChallengeEntity, { id: challenge.id, consumedAt: IsNull() }, { consumedAt: this.clock.now() });
+    if (!result.affected) throw new AppError("CODE_INVALID");
+  }
+
+  payloadOf<T>(challenge: ChallengeEntity): T {
+    return JSON.parse(challenge.payload ?? "{}") as T;
+  }
+
+  private hash(challengeId: string, code: string): string {
+    return createHmac("sha256", this.codeKey).update(`${challengeId}:${code}`).digest("hex");
+  }
+
+  private async assertCooldownOver(request: ChallengeRequest, now: Date): Promise<void> {
+    const latest = await this.dataSource.getRepository(ChallengeEntity).findOne({
+      where: { purpose: request.purpose, target: request.target, accountId: request.accountId ?? IsNull(), consumedAt: IsNull() },
+      order: { createdAt: "DESC", id: "ASC" },
+    });
+    if (latest && latest.resendAvailableAt > now) {
+      const retryAfterSeconds = Math.ceil((latest.resendAvailableAt.getTime() - now.getTime()) / 1000);
+      throw new AppError("RATE_LIMITED", { retryAfterSeconds });
+    }
+  }
+
+  private async spendSendBudgets(request: ChallengeRequest, meta: RequestMeta, now: Date): Promise<void> {
+    const target = `${request.channel}:${request.target}`;
+    await this.limits.perIp.consume(meta.ip ?? "unknown");
+    if (request.accountId) await this.limits.perAccount.consume(request.accountId);
+    await this.limits.perTargetHour.consume(target);
+    await this.limits.perTargetDay.consume(target);
+    if (request.channel === "SMS") await this.spendSmsBudget(now);
+  }
+
+  /** SMS pumping costs real money: past the deployment's daily budget no SMS leaves, and operators are alerted. */
+  private async spendSmsBudget(now: Date): Promise<void> {
+    try {
+      if (this.config.smsDailyBudget === 0) throw new AppError("RATE_LIMITED");
+      await this.limits.smsBudget.consume(`day:${utcDay(now)}`);
+    } catch (error) {
+      if (!(error instanceof AppError)) throw error;
+      this.logger.error({ alert: "SMS_DAILY_BUDGET_SPENT", budget: this.config.smsDailyBudget }, "ALERT: the daily SMS budget is spent; SMS codes are refused until midnight UTC");
+      const midnight = Date.UTC(now.getUTCFullYear(), now.getUTCMonth(), now.getUTCDate() + 1);
+      throw new AppError("RATE_LIMITED", { retryAfterSeconds: Math.ceil((midnight - now.getTime()) / 1000) });
+    }
+  }
+
+  private async deliver(request: ChallengeRequest, code: string): Promise<void> {
+    try {
+      if (request.channel === "EMAIL") {
+        await this.providers.email.send(request.target, codeEmail(request.purpose, code, Math.round(this.config.codes.ttlSeconds / 60)));
+      } else {
+        await this.providers.sms.send(request.target, { kind: "CODE", code });
+      }
+    } catch (error) {
+      if (!(error instanceof ProviderError)) throw error;
+      this.logger.warn({ provider: request.channel, code: error.code, vendorCode: error.vendorCode, reason: error.message }, "could not send a verification code");
+      throw providerErrorToAppError(error);
+    }
+  }
+}

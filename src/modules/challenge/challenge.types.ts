@@ -1,0 +1,20 @@
+import { Field, ID, ObjectType } from "type-graphql";
+import { VerificationMethod } from "../two-step/two-step.types";
+
+@ObjectType({ description: "A code was sent (EMAIL/SMS) or is expected (TOTP/RECOVERY_CODE)." })
+export class Challenge {
+  @Field(() => ID)
+  id: string;
+
+  @Field(() => VerificationMethod)
+  method: VerificationMethod;
+
+  @Field(() => String, { nullable: true, description: "Where the code went, masked: a***@example.com, +86 138****5678." })
+  maskedTarget: string | null;
+
+  @Field()
+  expiresAt: Date;
+
+  @Field(() => Date, { nullable: true, description: "When a new code may be requested." })
+  resendAvailableAt: Date | null;
+}

@@ -1,0 +1,70 @@
+import { isEmail, registerDecorator, type ValidationArguments, type ValidationOptions } from "class-validator";
+import { parsePhoneNumberFromString } from "libphonenumber-js/max";
+import { ContactKind } from "./contact.types";
+
+const MAX_EMAIL_LENGTH = 254;
+
+/** Lower-cased and trimmed, or null when it is not an address we can send to. */
+export function normalizeEmail(raw: string): string | null {
+  const email = raw.trim().toLowerCase();
+  const valid = email.length <= MAX_EMAIL_LENGTH && isEmail(email, { allow_utf8_local_part: false, require_tld: true, allow_ip_domain: false });
+  return valid ? email : null;
+}
+
+/**
+ * E.164, or null. Numbers without a country code are read as Chinese (`13812345678`, `138 1234 5678`);
+ * `+86 138 1234 5678` and `+8613812345678` are the same number. Only numbers that can receive SMS pass.
+ */
+export function normalizePhone(raw: string): string | null {
+  const trimmed = raw.trim();
+  if (!/^\+?[\d\s()-]{5,25}$/.test(trimmed)) return null;
+  const phone = parsePhoneNumberFromString(trimmed, "CN");
+  if (!phone?.isValid()) return null;
+  const type = phone.getType();
+  return type === "MOBILE" || type === "FIXED_LINE_OR_MOBILE" ? phone.number : null;
+}
+
+export function normalizeAddress(kind: ContactKind, raw: string): string | null {
+  return kind === ContactKind.EMAIL ? normalizeEmail(raw) : normalizePhone(raw);
+}
+
+/** `alice@example.com` -> `a***@example.com`. */
+export function maskEmail(email: string): string {
+  const at = email.lastIndexOf("@");
+  return `${email.slice(0, 1)}***${email.slice(at)}`;
+}
+
+/** `+8613812345678` -> `+86 138****5678`. */
+export function maskPhone(e164: string): string {
+  const phone = parsePhoneNumberFromString(e164);
+  const national = phone ? String(phone.nationalNumber) : e164.replace(/^\+/, "");
+  const shown = national.length >= 8 ? `${national.slice(0, 3)}****${national.slice(-4)}` : `****${national.slice(-2)}`;
+  return phone ? `+${phone.countryCallingCode} ${shown}` : shown;
+}
+
+export function maskAddress(channelOrKind: "EMAIL" | "SMS" | "PHONE", address: string): string {
+  return channelOrKind === "EMAIL" ? maskEmail(address) : maskPhone(address);
+}
+
+/** class-validator rule for an `address` whose meaning depends on the sibling `kind` argument. */
+export function IsContactAddress(options?: ValidationOptions) {
+  return (object: object, propertyName: string) => {
+    registerDecorator({
+      name: "isContactAddress",
+      target: object.constructor,
+      propertyName,
+      options,
+      validator: {
+        validate(value: unknown, args: ValidationArguments) {
+          const kind = (args.object as { kind?: ContactKind }).kind;
+          return typeof value === "string" && kind !== undefined && normalizeAddress(kind, value) !== null;
+        },
+        defaultMessage(args: ValidationArguments) {
+          return (args.object as { kind?: ContactKind }).kind === ContactKind.PHONE
+            ? "address must be a mobile phone number, e.g. 13812345678 or +86 138 1234 5678"
+            : "address must be an email address, e.g. name@example.com";
+        },
+      },
+    });
+  };
+}

@@ -1,0 +1,114 @@
+import { randomUUID } from "node:crypto";
+import { Not, type DataSource } from "typeorm";
+import type { Clock } from "../../core/clock";
+import { isUniqueViolation } from "../../db/data-source";
+import type { TransactionRunner } from "../../db/transactions";
+import { AccountEntity, IdentityEntity, type ChallengeEntity } from "../../entities";
+import { AppError, assertThat } from "../../errors";
+import type { Authenticated, RequestMeta } from "../../graphql/context";
+import { AuditEventType } from "../audit/audit-event-type";
+import type { AuditService } from "../audit/audit.service";
+import type { ChallengeService } from "../challenge/challenge.service";
+import type { NoticeService } from "../notice/notice.service";
+import type { StepUpService } from "../step-up/step-up.service";
+import { normalizeAddress } from "./contact-address";
+import { ContactKind } from "./contact.types";
+import { keepsSignInMethod } from "./sign-in-methods";
+
+interface BindPayload {
+  kind: ContactKind;
+  address: string;
+  /** The address this binding replaces, when one was bound at the start. */
+  replaces: string | null;
+}
+
+const CHANNEL = { [ContactKind.EMAIL]: "EMAIL", [ContactKind.PHONE]: "SMS" } as const;
+
+export class ContactService {
+  constructor(
+    private readonly dataSource: DataSource,
+    private readonly transaction: TransactionRunner,
+    private readonly clock: Clock,
+    private readonly audit: AuditService,
+    private readonly challenges: ChallengeService,
+    private readonly stepUp: StepUpService,
+    private readonly notices: NoticeService,
+  ) {}
+
+  /**
+   * Sends a code to the new address. Replacing a bound address also needs a recent step-up, which
+   * proves the old address (or another factor) too.
+   */
+  async startBinding(auth: Authenticated, kind: ContactKind, rawAddress: string, meta: RequestMeta): Promise<ChallengeEntity> {
+    const address = normalizeAddress(kind, rawAddress);
+    if (!address) throw AppError.badInput("address", `address is not a valid ${kind.toLowerCase()}`);
+    const identities = this.dataSource.getRepository(IdentityEntity);
+    const current = await identities.findOneBy({ accountId: auth.account.id, kind });
+    if (current?.subject === address) throw AppError.badInput("address", "this address is already bound to your account");
+    if (current) await this.stepUp.assertRecent(auth);
+    assertThat(!(await identities.existsBy({ kind, subject: address })), "IDENTITY_TAKEN");
+    const payload: BindPayload = { kind, address, replaces: current?.subject ?? null };
+    return this.challenges.issue(
+      { purpose: "BIND_CONTACT", accountId: auth.account.id, channel: CHANNEL[kind], target: address, payload: { ...payload } },
+      meta,
+    );
+  }
+
+  async confirmBinding(auth: Authenticated, challengeId: string, code: string, meta: RequestMeta): Promise<AccountEntity> {
+    const challenge = await this.challenges.check(challengeId, code, { purpose: "BIND_CONTACT", accountId: auth.account.id }, meta);
+    const { kind, address, replaces } = this.challenges.payloadOf<BindPayload>(challenge);
+    if (replaces) await this.stepUp.assertRecent(auth);
+    try {
+      await this.transaction(async (manager) => {
+        await this.challenges.consume(manager, challenge);
+        // The world may have changed since the code was sent: re-check the owner of the address.
+        assertThat(!(await manager.existsBy(IdentityEntity, { kind, subject: address, accountId: Not(auth.account.id) })), "IDENTITY_TAKEN");
+        await manager.delete(IdentityEntity, { accountId: auth.account.id, kind });
+        const now = this.clock.now();
+        await manager.insert(IdentityEntity, {
+          id: randomUUID(), accountId: auth.account.id, kind, subject: address, verifiedAt: now, profile: null, createdAt: now,
+        });
+        await this.audit.record(manager, auth.account.id, replaces ? AuditEventType.CONTACT_REPLACED : AuditEventType.CONTACT_BOUND, meta, { kind });
+      });
+    } catch (error) {
+      if (isUniqueViolation(error)) throw new AppError("IDENTITY_TAKEN");
+      throw error;
+    }
+    const former = replaces ? [{ kind: kind === ContactKind.EMAIL ? ("EMAIL" as const) : ("PHONE" as const), address: replaces }] : [];
+    this.notices.notify(auth.account.id, replaces ? "CONTACT_REPLACED" : "CONTACT_BOUND", former);
+    return this.dataSource.getRepository(AccountEntity).findOneByOrFail({ id: auth.account.id });
+  }
+
+  /** Sends a code to the bound address; needs a recent step-up. */
+  async startUnbinding(auth: Authenticated, kind: ContactKind, meta: RequestMeta): Promise<ChallengeEntity> {
+    const identity = await this.dataSource.getRepository(IdentityEntity).findOneBy({ accountId: auth.account.id, kind });
+    if (!identity) throw AppError.badInput("kind", `no ${kind.toLowerCase()} is bound to this account`);
+    await this.stepUp.assertRecent(auth);
+    await this.assertKeepsSignInMethod(auth.account, kind);
+    return this.challenges.issue(
+      { purpose: "UNBIND_CONTACT", accountId: auth.account.id, channel: CHANNEL[kind], target: identity.subject, payload: { kind } },
+      meta,
+    );
+  }
+
+  async confirmUnbinding(auth: Authenticated, challengeId: string, code: string, meta: RequestMeta): Promise<AccountEntity> {
+    const challenge = await this.challenges.check(challengeId, code, { purpose: "UNBIND_CONTACT", accountId: auth.account.id }, meta);
+    const { kind } = this.challenges.payloadOf<{ kind: ContactKind }>(challenge);
+    await this.transaction(async (manager) => {
+      await this.challenges.consume(manager, challenge);
+      const removed = await manager.delete(IdentityEntity, { accountId: auth.account.id, kind, subject: challenge.target });
+      // Replaced or removed meanwhile: this code was for an address that is no longer bound.
+      assertThat(removed.affected, "CODE_INVALID");
+      const remaining = await manager.findBy(IdentityEntity, { accountId: auth.account.id });
+      assertThat(keepsSignInMethod(auth.account, remaining), "LAST_SIGN_IN_METHOD");
+      await this.audit.record(manager, auth.account.id, AuditEventType.CONTACT_UNBOUND, meta, { kind });
+    });
+    this.notices.notify(auth.account.id, "CONTACT_UNBOUND", [{ kind: kind === ContactKind.EMAIL ? "EMAIL" : "PHONE", address: challenge.target }]);
+    return this.dataSource.getRepository(AccountEntity).findOneByOrFail({ id: auth.account.id });
+  }
+
+  private async assertKeepsSignInMethod(account: AccountEntity, removing: ContactKind): Promise<void> {
+    const others = await this.dataSource.getRepository(IdentityEntity).findBy({ accountId: account.id, kind: Not(removing) });
+    assertThat(keepsSignInMethod(account, others), "LAST_SIGN_IN_METHOD");
+  }
+}

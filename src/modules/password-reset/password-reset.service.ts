@@ -1,0 +1,68 @@
+import type { DataSource } from "typeorm";
+import type { BackgroundTasks } from "../../core/background";
+import type { Clock } from "../../core/clock";
+import type { RateLimiter } from "../../core/rate-limiter";
+import type { TransactionRunner } from "../../db/transactions";
+import { AccountEntity, SessionEntity } from "../../entities";
+import { AppError } from "../../errors";
+import type { RequestMeta } from "../../graphql/context";
+import { findAccountBySignInName, parseSignInName } from "../account/sign-in-name";
+import { AuditEventType } from "../audit/audit-event-type";
+import type { AuditService } from "../audit/audit.service";
+import type { ChallengeService } from "../challenge/challenge.service";
+import type { NoticeService } from "../notice/notice.service";
+import type { PasswordHasher } from "../password/password-hasher";
+import type { ResetPasswordInput } from "./password-reset.types";
+
+export class PasswordResetService {
+  constructor(
+    private readonly dataSource: DataSource,
+    private readonly transaction: TransactionRunner,
+    private readonly clock: Clock,
+    private readonly hasher: PasswordHasher,
+    private readonly audit: AuditService,
+    private readonly challenges: ChallengeService,
+    private readonly notices: NoticeService,
+    private readonly background: BackgroundTasks,
+    private readonly requestsPerIp: RateLimiter,
+  ) {}
+
+  /**
+   * Answers the same, equally fast, whether or not the identifier belongs to anyone: the answer
+   * depends only on the caller's IP budget, and the look-up and the sending happen after it.
+   */
+  async request(identifier: string, meta: RequestMeta): Promise<void> {
+    await this.requestsPerIp.consume(meta.ip ?? "unknown");
+    const name = parseSignInName(identifier);
+    if (name.kind === "USERNAME") return;
+    this.background.run("password-reset", async () => {
+      const account = await findAccountBySignInName(this.dataSource, name);
+      if (!account) return;
+      const channel = name.kind === "EMAIL" ? "EMAIL" : "SMS";
+      try {
+        await this.challenges.issue({ purpose: "PASSWORD_RESET", accountId: account.id, channel, target: name.subject }, meta);
+      } catch (error) {
+        // Budgets and provider failures cannot be reported without telling that the account exists.
+        if (!(error instanceof AppError)) throw error;
+      }
+    });
+  }
+
+  /** Sets the new password with the code sent to the identifier, and signs out every session. */
+  async reset(input: ResetPasswordInput, meta: RequestMeta): Promise<void> {
+    const name = parseSignInName(input.identifier);
+    const challenge = name.kind === "USERNAME" ? null : await this.challenges.findLatest("PASSWORD_RESET", name.subject);
+    if (!challenge?.accountId) throw new AppError("CODE_INVALID");
+    const accountId = challenge.accountId;
+    await this.challenges.check(challenge.id, input.code, { purpose: "PASSWORD_RESET", accountId }, meta);
+    const passwordHash = await this.hasher.hash(input.newPassword);
+    await this.transaction(async (manager) => {
+      await this.challenges.consume(manager, challenge);
+      const now = this.clock.now();
+      await manager.update(AccountEntity, { id: accountId }, { passwordHash, passwordChangedAt: now, updatedAt: now });
+      const revokedSessions = (await manager.delete(SessionEntity, { accountId })).affected ?? 0;
+      await this.audit.record(manager, accountId, AuditEventType.PASSWORD_RESET, meta, { revokedSessions });
+    });
+    this.notices.notify(accountId, "PASSWORD_RESET");
+  }
+}

@@ -1,0 +1,43 @@
+import nodemailer from "nodemailer";
+import { ProviderError, ProviderErrorCode } from "../provider-error";
+import type { EmailSender } from "../types";
+
+/** SMTP response codes 4xx are temporary; 5xx permanent refusals of this message or recipient. */
+function toProviderError(error: unknown): ProviderError {
+  const smtp = error as { responseCode?: number; code?: string; message?: string };
+  if (typeof smtp.responseCode === "number" && smtp.responseCode >= 500) {
+    return new ProviderError(ProviderErrorCode.REJECTED, `SMTP refused the message (${smtp.responseCode})`, String(smtp.responseCode));
+  }
+  if (smtp.responseCode === 421 || smtp.responseCode === 450 || smtp.responseCode === 451 || smtp.responseCode === 452) {
+    return new ProviderError(ProviderErrorCode.UNAVAILABLE, `SMTP temporarily refused the message (${smtp.responseCode})`, String(smtp.responseCode));
+  }
+  return new ProviderError(ProviderErrorCode.UNAVAILABLE, `SMTP failure: ${smtp.code ?? "unknown"}`, smtp.code);
+}
+
+/** Sends through nodemailer to `SMTP_URL` (smtp://user:pass@host:587 with STARTTLS, smtps://...:465). */
+export function createSmtpEmailSender(settings: { url: string; from: string }, timeoutMs: number): EmailSender {
+  const url = new URL(settings.url);
+  const secure = url.protocol === "smtps:";
+  const transport = nodemailer.createTransport({
+    host: url.hostname,
+    port: url.port ? Number(url.port) : secure ? 465 : 587,
+    secure,
+    auth: url.username ? { user: decodeURIComponent(url.username), pass: decodeURIComponent(url.password) } : undefined,
+    // Outside loopback, refuse to send codes over an unencrypted connection.
+    requireTLS: !secure && !["localhost", "127.0.0.1", "[::1]"].includes(url.hostname),
+    connectionTimeout: timeoutMs,
+    greetingTimeout: timeoutMs,
+    socketTimeout: timeoutMs,
+  });
+  return {
+    id: "smtp",
+    async send(to, message) {
+      try {
+        const info = await transport.sendMail({ from: settings.from, to, subject: message.subject, text: message.text, html: message.html });
+        return { deliveryId: String(info.messageId) };
+      } catch (error) {
+        throw toProviderError(error);
+      }
+    },
+  };
+}

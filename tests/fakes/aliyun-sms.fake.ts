@@ -1,0 +1,169 @@
+import { randomInt, randomUUID } from "node:crypto";
+import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
+import type { AddressInfo } from "node:net";
+import { rpcStringToSign, signRpcV1 } from "../../src/providers/sms/aliyun-signature";
+
+/**
+ * A loopback stand-in for dysmsapi `SendSms` (RPC, signature v1) that checks requests the way the real
+ * gateway does, so the adapter is tested against its signing, not against itself.
+ */
+export interface FakeAliyunSms {
+  /** e.g. `http://127.0.0.1:PORT`, to use as ALIYUN_SMS_ENDPOINT. */
+  readonly url: string;
+  /** Accepted sends, in order. */
+  readonly messages: { phoneNumbers: string; signName: string; templateCode: string; templateParam: Record<string, string> }[];
+  /** The next request, once it passes the gateway checks, answers `{Code, Message, RequestId}` (HTTP 200 for `isv.*`/`isp.*`, else 400). */
+  failNext(code: string, message?: string): void;
+  /** The next request answers this HTTP status with a non-JSON body. */
+  failNextWithStatus(status: number): void;
+  /** The next request never answers (until stop). */
+  hangNext(): void;
+  /** Closes the server and any hung sockets. */
+  stop(): Promise<void>;
+}
+
+type Fault = { kind: "code"; code: string; message: string } | { kind: "status"; status: number } | { kind: "hang" };
+
+/** Ends the handling of a request with a gateway or business error. */
+class Refusal {
+  constructor(
+    readonly status: number,
+    readonly code: string,
+    readonly message: string,
+  ) {}
+}
+
+const MAX_SKEW_MS = 15 * 60 * 1000;
+const TIMESTAMP = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}Z$/;
+const COMMON_PARAMS = ["AccessKeyId", "Action", "Format", "RegionId", "SignatureMethod", "SignatureNonce", "SignatureVersion", "Timestamp", "Version", "Signature"];
+/** Fixed common values; Format could also be XML, but the fake answers JSON only. */
+const FIXED_VALUES: Record<string, string> = { Format: "JSON", SignatureMethod: "HMAC-SHA1", SignatureVersion: "1.0" };
+/** Domestic: 11 digits starting with 1, optionally prefixed; international: country code and number, no `+`. */
+const PHONE = /^(?:(?:\+|00)?86)?1\d{10}$|^[1-9]\d{7,14}$/;
+
+function businessStatus(code: string): number {
+  return code.startsWith("isv.") || code.startsWith("isp.") ? 200 : 400;
+}
+
+function readBody(request: IncomingMessage): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    request.on("data", (chunk: Buffer) => chunks.push(chunk));
+    request.on("end", () => resolve(Buffer.concat(chunks).toString("utf8")));
+    request.on("error", reject);
+  });
+}
+
+function sendJson(response: ServerResponse, status: number, body: object): void {
+  response.writeHead(status, { "Content-Type": "application/json;charset=utf-8" });
+  response.end(JSON.stringify(body));
+}
+
+/** TemplateParam must be a JSON object whose values are all strings. */
+function parseTemplateParam(raw: string | undefined): Record<string, string> {
+  if (raw === undefined) return {};
+  let value: unknown;
+  try {
+    value = JSON.parse(raw);
+  } catch {
+    value = undefined;
+  }
+  if (typeof value !== "object" || value === null || Array.isArray(value) || !Object.values(value).every((v) => typeof v === "string")) {
+    throw new Refusal(200, "isv.INVALID_JSON_PARAM", "JSON参数不合法，只接受字符串值");
+  }
+  return value as Record<string, string>;
+}
+
+export async function startFakeAliyunSms(credentials: { accessKeyId: string; accessKeySecret: string }): Promise<FakeAliyunSms> {
+  const messages: FakeAliyunSms["messages"] = [];
+  const usedNonces = new Set<string>();
+  let nextFault: Fault | undefined;
+
+  /** The gateway's checks, in its order: common parameters, key, time, nonce, signature, then SendSms's own. */
+  function verify(params: Record<string, string>): void {
+    for (const name of COMMON_PARAMS) {
+      if (params[name] === undefined) throw new Refusal(400, `Missing${name}`, `${name} is mandatory for this action.`);
+    }
+    if (params.Action !== "SendSms") throw new Refusal(404, "InvalidAction.NotFound", "Specified api is not found, please check your url and method.");
+    if (params.Version !== "2017-05-25") throw new Refusal(400, "InvalidVersion", "Specified parameter Version is not valid.");
+    for (const [name, value] of Object.entries(FIXED_VALUES)) {
+      if (params[name] !== value) throw new Refusal(400, "InvalidParameter", `Specified parameter ${name} is not valid.`);
+    }
+    if (params.AccessKeyId !== credentials.accessKeyId) throw new Refusal(404, "InvalidAccessKeyId.NotFound", "Specified access key is not found.");
+    if (!TIMESTAMP.test(params.Timestamp)) throw new Refusal(400, "InvalidTimeStamp.Format", "Specified time stamp or date value is not well formatted.");
+    if (Math.abs(Date.parse(params.Timestamp) - Date.now()) > MAX_SKEW_MS) {
+      throw new Refusal(400, "InvalidTimeStamp.Expired", "Specified time stamp or date value is expired.");
+    }
+    if (usedNonces.has(params.SignatureNonce)) throw new Refusal(400, "SignatureNonceUsed", "Specified signature nonce was used already.");
+    if (params.Signature !== signRpcV1("POST", params, credentials.accessKeySecret)) {
+      throw new Refusal(
+        400,
+        "SignatureDoesNotMatch",
+        `Specified signature is not matched with our calculation. server string to sign is:${rpcStringToSign("POST", params)}`,
+      );
+    }
+    // Only a correctly signed request spends its nonce, so forgeries cannot burn others' nonces.
+    usedNonces.add(params.SignatureNonce);
+    for (const name of ["PhoneNumbers", "SignName", "TemplateCode"]) {
+      if (!params[name]) throw new Refusal(400, `Missing${name}`, `${name} is mandatory for this action.`);
+    }
+  }
+
+  async function handle(request: IncomingMessage, response: ServerResponse): Promise<void> {
+    const fault = nextFault;
+    nextFault = undefined;
+    if (fault?.kind === "hang") return;
+    if (fault?.kind === "status") {
+      response.writeHead(fault.status, { "Content-Type": "text/html" });
+      response.end(`<html><body>HTTP ${fault.status}</body></html>`);
+      return;
+    }
+    const requestId = randomUUID().toUpperCase();
+    const url = new URL(request.url ?? "/", "http://fake");
+    const body = await readBody(request);
+    try {
+      if (request.method !== "POST" || url.pathname !== "/") {
+        throw new Refusal(404, "InvalidAction.NotFound", "Specified api is not found, please check your url and method.");
+      }
+      // Like the gateway, parameters may come in the query or the form body.
+      const form = (request.headers["content-type"] ?? "").startsWith("application/x-www-form-urlencoded") ? body : "";
+      const params = Object.fromEntries([...url.searchParams, ...new URLSearchParams(form)]);
+      verify(params);
+      if (fault?.kind === "code") throw new Refusal(businessStatus(fault.code), fault.code, fault.message);
+      const templateParam = parseTemplateParam(params.TemplateParam);
+      if (!params.PhoneNumbers.split(",").every((phone) => PHONE.test(phone))) throw new Refusal(200, "isv.MOBILE_NUMBER_ILLEGAL", "非法手机号");
+      messages.push({ phoneNumbers: params.PhoneNumbers, signName: params.SignName, templateCode: params.TemplateCode, templateParam });
+      sendJson(response, 200, { Code: "OK", Message: "OK", BizId: `${randomInt(100000, 1000000)}${Date.now()}`, RequestId: requestId });
+    } catch (error) {
+      if (!(error instanceof Refusal)) throw error;
+      sendJson(response, error.status, { RequestId: requestId, Code: error.code, Message: error.message });
+    }
+  }
+
+  const server = createServer((request, response) => {
+    handle(request, response).catch(() => {
+      response.writeHead(500).end();
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  const { port } = server.address() as AddressInfo;
+
+  return {
+    url: `http://127.0.0.1:${port}`,
+    messages,
+    failNext(code, message = `${code} (injected by the fake)`) {
+      nextFault = { kind: "code", code, message };
+    },
+    failNextWithStatus(status) {
+      nextFault = { kind: "status", status };
+    },
+    hangNext() {
+      nextFault = { kind: "hang" };
+    },
+    async stop() {
+      const closed = new Promise<void>((resolve, reject) => server.close((error) => (error ? reject(error) : resolve())));
+      server.closeAllConnections();
+      await closed;
+    },
+  };
+}
