@@ -149,7 +149,11 @@ export class ChallengeService {
         .where("id = :id AND attempts < max_attempts AND consumed_at IS NULL", { id: challenge.id })
         .execute(),
     );
-    if (!counted.affected) throw new AppError("TOO_MANY_ATTEMPTS");
+    if (!counted.affected) {
+      // Either the tries are spent, or a parallel request used the code meanwhile.
+      const latest = await repository.findOneByOrFail({ id: challenge.id });
+      throw new AppError(latest.consumedAt ? "CODE_INVALID" : "TOO_MANY_ATTEMPTS");
+    }
 
     if (!constantTimeEqual(this.hash(challenge.id, code), challenge.codeHash)) {
       if (challenge.accountId) {
