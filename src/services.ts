@@ -85,7 +85,7 @@ export function createServices(deps: ServiceDeps) {
     [SessionResolver, new SessionResolver(sessions)],
     [AuditResolver, new AuditResolver(audit)],
     [StepUpResolver, new StepUpResolver(stepUp)],
-    [ContactResolver, new ContactResolver(contacts, dataSource)],
+    [ContactResolver, new ContactResolver(contacts)],
     [AdminResolver, new AdminResolver(admin)],
     [SecurityResolver, new SecurityResolver()],
     [SocialResolver, new SocialResolver()],

@@ -38,12 +38,12 @@ export class AdminService {
   ): Promise<AccountEntity> {
     const address = normalizeAddress(kind, rawAddress);
     if (!address) throw AppError.badInput("address", `address is not a valid ${kind.toLowerCase()}`);
-    let former: IdentityEntity | null = null;
+    let former: IdentityEntity | null;
     try {
-      await this.transaction(async (manager) => {
+      former = await this.transaction(async (manager) => {
         assertThat(await manager.existsBy(AccountEntity, { id: accountId }), "NOT_FOUND");
         assertThat(!(await manager.existsBy(IdentityEntity, { kind, subject: address, accountId: Not(accountId) })), "IDENTITY_TAKEN");
-        former = await manager.findOneBy(IdentityEntity, { accountId, kind });
+        const previous = await manager.findOneBy(IdentityEntity, { accountId, kind });
         await manager.delete(IdentityEntity, { accountId, kind });
         const now = this.clock.now();
         await manager.insert(IdentityEntity, { id: randomUUID(), accountId, kind, subject: address, verifiedAt: now, profile: null, createdAt: now });
@@ -52,13 +52,13 @@ export class AdminService {
           reason,
           supportAccountId: support.account.id,
         });
+        return previous;
       });
     } catch (error) {
       if (isUniqueViolation(error)) throw new AppError("IDENTITY_TAKEN");
       throw error;
     }
-    const replaced = former as IdentityEntity | null;
-    this.notices.notify(accountId, "CONTACT_REPLACED", replaced ? [{ kind, address: replaced.subject }] : []);
+    this.notices.notify(accountId, "CONTACT_REPLACED", former ? [{ kind, address: former.subject }] : []);
     return this.dataSource.getRepository(AccountEntity).findOneByOrFail({ id: accountId });
   }
 }

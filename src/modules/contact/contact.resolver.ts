@@ -1,32 +1,27 @@
 import { Args, Authorized, FieldResolver, Mutation, Resolver, Root } from "type-graphql";
-import type { DataSource } from "typeorm";
-import { IdentityEntity, type AccountEntity } from "../../entities";
+import type { AccountEntity } from "../../entities";
 import type { Authenticated, RequestMeta } from "../../graphql/context";
 import { CurrentAuth, Meta } from "../../graphql/current";
 import { Account } from "../account/account.types";
 import { ConfirmChallengeArgs } from "../challenge/challenge.args";
 import { Challenge } from "../challenge/challenge.types";
 import { toChallenge } from "../challenge/to-challenge";
-import { maskAddress } from "./contact-address";
 import { ContactAddressArgs, ContactKindArgs } from "./contact.args";
 import { ContactService } from "./contact.service";
 import { Contact, ContactKind } from "./contact.types";
 
 @Resolver(() => Account)
 export class ContactResolver {
-  constructor(
-    private readonly contacts: ContactService,
-    private readonly dataSource: DataSource,
-  ) {}
+  constructor(private readonly contacts: ContactService) {}
 
   @FieldResolver(() => Contact, { nullable: true })
   email(@Root() account: AccountEntity): Promise<Contact | null> {
-    return this.contact(account, ContactKind.EMAIL);
+    return this.contacts.contactOf(account.id, ContactKind.EMAIL);
   }
 
   @FieldResolver(() => Contact, { nullable: true })
   phone(@Root() account: AccountEntity): Promise<Contact | null> {
-    return this.contact(account, ContactKind.PHONE);
+    return this.contacts.contactOf(account.id, ContactKind.PHONE);
   }
 
   @Authorized()
@@ -51,10 +46,5 @@ export class ContactResolver {
   @Mutation(() => Account)
   confirmContactUnbinding(@Args() { challengeId, code }: ConfirmChallengeArgs, @CurrentAuth() auth: Authenticated, @Meta() meta: RequestMeta): Promise<AccountEntity> {
     return this.contacts.confirmUnbinding(auth, challengeId, code, meta);
-  }
-
-  private async contact(account: AccountEntity, kind: ContactKind): Promise<Contact | null> {
-    const identity = await this.dataSource.getRepository(IdentityEntity).findOneBy({ accountId: account.id, kind });
-    return identity ? { kind, masked: maskAddress(kind, identity.subject), verifiedAt: identity.verifiedAt } : null;
   }
 }

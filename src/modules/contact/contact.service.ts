@@ -11,8 +11,8 @@ import type { AuditService } from "../audit/audit.service";
 import type { ChallengeService } from "../challenge/challenge.service";
 import type { NoticeService } from "../notice/notice.service";
 import type { StepUpService } from "../step-up/step-up.service";
-import { normalizeAddress } from "./contact-address";
-import { ContactKind } from "./contact.types";
+import { maskAddress, normalizeAddress } from "./contact-address";
+import { type Contact, ContactKind } from "./contact.types";
 import { keepsSignInMethod } from "./sign-in-methods";
 
 interface BindPayload {
@@ -34,6 +34,12 @@ export class ContactService {
     private readonly stepUp: StepUpService,
     private readonly notices: NoticeService,
   ) {}
+
+  /** The bound email or phone, masked, or null. */
+  async contactOf(accountId: string, kind: ContactKind): Promise<Contact | null> {
+    const identity = await this.dataSource.getRepository(IdentityEntity).findOneBy({ accountId, kind });
+    return identity ? { kind, masked: maskAddress(kind, identity.subject), verifiedAt: identity.verifiedAt } : null;
+  }
 
   /**
    * Sends a code to the new address. Replacing a bound address also needs a recent step-up, which
@@ -74,8 +80,7 @@ export class ContactService {
       if (isUniqueViolation(error)) throw new AppError("IDENTITY_TAKEN");
       throw error;
     }
-    const former = replaces ? [{ kind: kind === ContactKind.EMAIL ? ("EMAIL" as const) : ("PHONE" as const), address: replaces }] : [];
-    this.notices.notify(auth.account.id, replaces ? "CONTACT_REPLACED" : "CONTACT_BOUND", former);
+    this.notices.notify(auth.account.id, replaces ? "CONTACT_REPLACED" : "CONTACT_BOUND", replaces ? [{ kind, address: replaces }] : []);
     return this.dataSource.getRepository(AccountEntity).findOneByOrFail({ id: auth.account.id });
   }
 
@@ -103,7 +108,7 @@ export class ContactService {
       assertThat(keepsSignInMethod(auth.account, remaining), "LAST_SIGN_IN_METHOD");
       await this.audit.record(manager, auth.account.id, AuditEventType.CONTACT_UNBOUND, meta, { kind });
     });
-    this.notices.notify(auth.account.id, "CONTACT_UNBOUND", [{ kind: kind === ContactKind.EMAIL ? "EMAIL" : "PHONE", address: challenge.target }]);
+    this.notices.notify(auth.account.id, "CONTACT_UNBOUND", [{ kind, address: challenge.target }]);
     return this.dataSource.getRepository(AccountEntity).findOneByOrFail({ id: auth.account.id });
   }
 
