@@ -17,7 +17,7 @@ export interface FakeSmtp {
   /** Waits for the next mail to `address` after the `seen` first ones, and returns it. */
   waitForMail(address: string, seen?: number, timeoutMs?: number): Promise<ReceivedMail>;
   mailsTo(address: string): ReceivedMail[];
-  /** The 6-digit code of the newest mail to `address`, waiting for it to arrive. */
+  /** The 6-digit code of the first code mail to `address` after the `seen` first mails, waiting for it. */
   codeFor(address: string, seen?: number): Promise<string>;
   /** Refuse the next message with this SMTP reply code (e.g. 550 mailbox unavailable, 451 try later). */
   refuseNext(responseCode: number): void;
@@ -98,10 +98,12 @@ export async function startFakeSmtp(): Promise<FakeSmtp> {
     mailsTo,
     waitForMail,
     async codeFor(address, seen = 0) {
-      const mail = await waitForMail(address, seen);
-      const match = /验证码是 (\d{6})/.exec(mail.text);
-      if (!match) throw new Error(`the newest mail to ${address} has no code: ${mail.subject}`);
-      return match[1];
+      // Security notices arrive in the background and may come in between: skip them.
+      for (let index = seen; ; index++) {
+        await waitForMail(address, index);
+        const match = /验证码是 (\d{6})/.exec(mailsTo(address)[index].text);
+        if (match) return match[1];
+      }
     },
     refuseNext(responseCode) {
       refusal = responseCode;

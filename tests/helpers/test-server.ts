@@ -50,7 +50,7 @@ export interface TestApp {
   readonly smtp: FakeSmtp;
   /** The Aliyun SMS gateway SMS go to. */
   readonly sms: FakeAliyunSms;
-  /** The code of the newest SMS to an E.164 number, after the `seen` first ones (waits for it). */
+  /** The code of the first code SMS to an E.164 number after the `seen` first ones (waits for it). */
   smsCodeFor(phoneE164: string, seen?: number): Promise<string>;
   /** SMS sent so far to an E.164 number. */
   smsTo(phoneE164: string): FakeAliyunSms["messages"];
@@ -87,7 +87,8 @@ export async function startTestApp(env: Record<string, string> = {}): Promise<Te
     sms,
     smsTo,
     async smsCodeFor(phoneE164, seen = 0) {
-      const message = await eventually(() => smsTo(phoneE164)[seen]);
+      // Notices (another template) may arrive in between: take the first code SMS after `seen`.
+      const message = await eventually(() => smsTo(phoneE164).slice(seen).find((m) => m.templateParam.code !== undefined));
       return message.templateParam.code;
     },
     client: new GraphQLClient(server.url),

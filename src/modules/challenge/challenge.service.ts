@@ -1,5 +1,5 @@
 import { createHmac, randomInt, randomUUID } from "node:crypto";
-import { IsNull, MoreThan, type DataSource, type EntityManager } from "typeorm";
+import { IsNull, Not, type DataSource, type EntityManager } from "typeorm";
 import type { Config } from "../../config";
 import { addSeconds, type Clock } from "../../core/clock";
 import { constantTimeEqual } from "../../core/crypto";
@@ -75,8 +75,9 @@ export class ChallengeService {
   }
 
   /**
-   * Sends a new code and records the challenge; a newer code replaces any older one of the same
-   * purpose, target and account. Nothing is written when sending fails, and the older code stays valid.
+   * Records the challenge, sends the code, then retires any older code of the same purpose, target
+   * and account. The row exists before the code leaves, so a fast typist never beats it; when sending
+   * fails the row is removed again and the older code stays valid.
    */
   async issue(request: ChallengeRequest, meta: RequestMeta): Promise<ChallengeEntity> {
     const now = this.clock.now();
@@ -85,8 +86,6 @@ export class ChallengeService {
 
     const id = randomUUID();
     const code = String(randomInt(0, 1_000_000)).padStart(6, "0");
-    await this.deliver(request, code);
-
     const challenge = this.dataSource.getRepository(ChallengeEntity).create({
       id,
       purpose: request.purpose,
@@ -103,13 +102,19 @@ export class ChallengeService {
       consumedAt: null,
       createdAt: now,
     });
+    await this.transaction((manager) => manager.insert(ChallengeEntity, challenge));
+    try {
+      await this.deliver(request, code);
+    } catch (error) {
+      await this.transaction((manager) => manager.delete(ChallengeEntity, { id }));
+      throw error;
+    }
     await this.transaction(async (manager) => {
       await manager.update(
         ChallengeEntity,
-        { purpose: request.purpose, target: request.target, accountId: request.accountId ?? IsNull(), consumedAt: IsNull() },
+        { purpose: request.purpose, target: request.target, accountId: request.accountId ?? IsNull(), consumedAt: IsNull(), id: Not(id) },
         { consumedAt: now },
       );
-      await manager.insert(ChallengeEntity, challenge);
       if (request.accountId) {
         await this.audit.record(manager, request.accountId, AuditEventType.CODE_SENT, meta, { purpose: request.purpose, channel: request.channel });
       }
@@ -117,10 +122,10 @@ export class ChallengeService {
     return challenge;
   }
 
-  /** The newest challenge of a purpose sent to `target` that is not used up, if any. */
+  /** The newest challenge of a purpose sent to `target` that is not used up, expired or not (check says which). */
   async findLatest(purpose: ChallengePurpose, target: string): Promise<ChallengeEntity | null> {
     return this.dataSource.getRepository(ChallengeEntity).findOne({
-      where: { purpose, target, consumedAt: IsNull(), expiresAt: MoreThan(this.clock.now()) },
+      where: { purpose, target, consumedAt: IsNull() },
       order: { createdAt: "DESC", id: "ASC" },
     });
   }

@@ -34,11 +34,14 @@ export function maskEmail(email: string): string {
   return `${email.slice(0, 1)}***${email.slice(at)}`;
 }
 
-/** `+8613812345678` -> `+86 138****5678`. */
+/**
+ * `+8613812345678` -> `+86 138****5678` (the usual Chinese form); shorter numbers, e.g. Hong Kong's
+ * eight digits, show only their last three, so at most about half of any number is ever shown.
+ */
 export function maskPhone(e164: string): string {
   const phone = parsePhoneNumberFromString(e164);
   const national = phone ? String(phone.nationalNumber) : e164.replace(/^\+/, "");
-  const shown = national.length >= 8 ? `${national.slice(0, 3)}****${national.slice(-4)}` : `****${national.slice(-2)}`;
+  const shown = national.length >= 11 ? `${national.slice(0, 3)}****${national.slice(-4)}` : `****${national.slice(-3)}`;
   return phone ? `+${phone.countryCallingCode} ${shown}` : shown;
 }
 
