@@ -1,0 +1,12 @@
+import { keepsSignInMethod } from "../../src/modules/contact/sign-in-methods";
+
+describe("keepsSignInMethod", () => {
+  it("keeps an account with a password, whatever else it loses", () => {
+    expect(keepsSignInMethod({ passwordHash: "$2b$12$hash" }, [])).toBe(true);
+  });
+
+  it("keeps an account without a password only while an identity remains", () => {
+    expect(keepsSignInMethod({ passwordHash: null }, [{ kind: "WECHAT" }])).toBe(true);
+    expect(keepsSignInMethod({ passwordHash: null }, [])).toBe(false);
+  });
+});
