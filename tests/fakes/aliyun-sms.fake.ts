@@ -1,28 +1,19 @@
 import { randomInt, randomUUID } from "node:crypto";
-import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
-import type { AddressInfo } from "node:net";
+import type { IncomingMessage, ServerResponse } from "node:http";
 import { rpcStringToSign, signRpcV1 } from "../../src/providers/sms/aliyun-signature";
+import { startVendorServer, type FaultControls, type InjectedError } from "./vendor-server";
 
 /**
  * A loopback stand-in for dysmsapi `SendSms` (RPC, signature v1) that checks requests the way the real
  * gateway does, so the adapter is tested against its signing, not against itself.
  */
-export interface FakeAliyunSms {
+export interface FakeAliyunSms extends FaultControls {
   /** e.g. `http://127.0.0.1:PORT`, to use as ALIYUN_SMS_ENDPOINT. */
   readonly url: string;
-  /** Accepted sends, in order. */
+  /** Accepted sends, in order. An injected vendor error answers `{Code, Message, RequestId}` (HTTP 200 for `isv.*`/`isp.*`, else 400). */
   readonly messages: { phoneNumbers: string; signName: string; templateCode: string; templateParam: Record<string, string> }[];
-  /** The next request, once it passes the gateway checks, answers `{Code, Message, RequestId}` (HTTP 200 for `isv.*`/`isp.*`, else 400). */
-  failNext(code: string, message?: string): void;
-  /** The next request answers this HTTP status with a non-JSON body. */
-  failNextWithStatus(status: number): void;
-  /** The next request never answers (until stop). */
-  hangNext(): void;
-  /** Closes the server and any hung sockets. */
   stop(): Promise<void>;
 }
-
-type Fault = { kind: "code"; code: string; message: string } | { kind: "status"; status: number } | { kind: "hang" };
 
 /** Ends the handling of a request with a gateway or business error. */
 class Refusal {
@@ -43,15 +34,6 @@ const PHONE = /^(?:(?:\+|00)?86)?1\d{10}$|^[1-9]\d{7,14}$/;
 
 function businessStatus(code: string): number {
   return code.startsWith("isv.") || code.startsWith("isp.") ? 200 : 400;
-}
-
-function readBody(request: IncomingMessage): Promise<string> {
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    request.on("data", (chunk: Buffer) => chunks.push(chunk));
-    request.on("end", () => resolve(Buffer.concat(chunks).toString("utf8")));
-    request.on("error", reject);
-  });
 }
 
 function sendJson(response: ServerResponse, status: number, body: object): void {
@@ -77,7 +59,6 @@ function parseTemplateParam(raw: string | undefined): Record<string, string> {
 export async function startFakeAliyunSms(credentials: { accessKeyId: string; accessKeySecret: string }): Promise<FakeAliyunSms> {
   const messages: FakeAliyunSms["messages"] = [];
   const usedNonces = new Set<string>();
-  let nextFault: Fault | undefined;
 
   /** The gateway's checks, in its order: common parameters, key, time, nonce, signature, then SendSms's own. */
   function verify(params: Record<string, string>): void {
@@ -109,18 +90,9 @@ export async function startFakeAliyunSms(credentials: { accessKeyId: string; acc
     }
   }
 
-  async function handle(request: IncomingMessage, response: ServerResponse): Promise<void> {
-    const fault = nextFault;
-    nextFault = undefined;
-    if (fault?.kind === "hang") return;
-    if (fault?.kind === "status") {
-      response.writeHead(fault.status, { "Content-Type": "text/html" });
-      response.end(`<html><body>HTTP ${fault.status}</body></html>`);
-      return;
-    }
+  async function handle(request: IncomingMessage, response: ServerResponse, body: string, injected: InjectedError | undefined): Promise<void> {
     const requestId = randomUUID().toUpperCase();
     const url = new URL(request.url ?? "/", "http://fake");
-    const body = await readBody(request);
     try {
       if (request.method !== "POST" || url.pathname !== "/") {
         throw new Refusal(404, "InvalidAction.NotFound", "Specified api is not found, please check your url and method.");
@@ -129,7 +101,7 @@ export async function startFakeAliyunSms(credentials: { accessKeyId: string; acc
       const form = (request.headers["content-type"] ?? "").startsWith("application/x-www-form-urlencoded") ? body : "";
       const params = Object.fromEntries([...url.searchParams, ...new URLSearchParams(form)]);
       verify(params);
-      if (fault?.kind === "code") throw new Refusal(businessStatus(fault.code), fault.code, fault.message);
+      if (injected) throw new Refusal(businessStatus(injected.code), injected.code, injected.message);
       const templateParam = parseTemplateParam(params.TemplateParam);
       if (!params.PhoneNumbers.split(",").every((phone) => PHONE.test(phone))) throw new Refusal(200, "isv.MOBILE_NUMBER_ILLEGAL", "非法手机号");
       messages.push({ phoneNumbers: params.PhoneNumbers, signName: params.SignName, templateCode: params.TemplateCode, templateParam });
@@ -140,30 +112,6 @@ export async function startFakeAliyunSms(credentials: { accessKeyId: string; acc
     }
   }
 
-  const server = createServer((request, response) => {
-    handle(request, response).catch(() => {
-      response.writeHead(500).end();
-    });
-  });
-  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-  const { port } = server.address() as AddressInfo;
-
-  return {
-    url: `http://127.0.0.1:${port}`,
-    messages,
-    failNext(code, message = `${code} (injected by the fake)`) {
-      nextFault = { kind: "code", code, message };
-    },
-    failNextWithStatus(status) {
-      nextFault = { kind: "status", status };
-    },
-    hangNext() {
-      nextFault = { kind: "hang" };
-    },
-    async stop() {
-      const closed = new Promise<void>((resolve, reject) => server.close((error) => (error ? reject(error) : resolve())));
-      server.closeAllConnections();
-      await closed;
-    },
-  };
+  const server = await startVendorServer(handle);
+  return Object.assign(server, { messages });
 }

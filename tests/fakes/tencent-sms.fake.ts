@@ -1,32 +1,23 @@
 import { randomInt, randomUUID } from "node:crypto";
-import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
-import type { AddressInfo } from "node:net";
+import type { IncomingMessage, ServerResponse } from "node:http";
 import { TC3_ALGORITHM, tc3Signature, utcDate } from "../../src/providers/sms/tencent-signature";
+import { startVendorServer, type FaultControls, type InjectedError } from "./vendor-server";
 
 /**
  * A loopback stand-in for Tencent Cloud SMS `SendSms` (2021-01-11, TC3-HMAC-SHA256) that checks requests
  * the way the real API does, so the adapter is tested against its signing, not against itself.
  */
-export interface FakeTencentSms {
+export interface FakeTencentSms extends FaultControls {
   /** e.g. `http://127.0.0.1:PORT`, to use as TENCENT_SMS_ENDPOINT. */
   readonly url: string;
-  /** Accepted sends, one per number, in order. */
-  readonly messages: { phoneNumber: string; signName: string; templateId: string; templateParams: string[] }[];
   /**
-   * The next request, once it passes the checks, fails with `code`: per number in SendStatusSet for
-   * `FailedOperation.*`, `LimitExceeded.PhoneNumber*` and `InvalidParameterValue.IncorrectPhoneNumber`,
+   * Accepted sends, one per number, in order. An injected vendor error fails per number in SendStatusSet
+   * for `FailedOperation.*`, `LimitExceeded.PhoneNumber*` and `InvalidParameterValue.IncorrectPhoneNumber`,
    * as the real API does, otherwise as a request-level `Response.Error`.
    */
-  failNext(code: string, message?: string): void;
-  /** The next request answers this HTTP status with a non-JSON body. */
-  failNextWithStatus(status: number): void;
-  /** The next request never answers (until stop). */
-  hangNext(): void;
-  /** Closes the server and any hung sockets. */
+  readonly messages: { phoneNumber: string; signName: string; templateId: string; templateParams: string[] }[];
   stop(): Promise<void>;
 }
-
-type Fault = { kind: "code"; code: string; message: string } | { kind: "status"; status: number } | { kind: "hang" };
 
 /** Ends the handling of a request with a request-level error (always HTTP 200, as the real API answers). */
 class Refusal {
@@ -54,15 +45,6 @@ const KNOWN_FIELDS = new Set(["PhoneNumberSet", "SmsSdkAppId", "TemplateId", "Si
 /** E.164; a mainland number is 11 digits starting with 1. */
 const PHONE = /^\+861\d{10}$|^\+(?!86)[1-9]\d{6,14}$/;
 const PER_NUMBER_CODES = ["FailedOperation.", "LimitExceeded.PhoneNumber", "InvalidParameterValue.IncorrectPhoneNumber"];
-
-function readBody(request: IncomingMessage): Promise<string> {
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    request.on("data", (chunk: Buffer) => chunks.push(chunk));
-    request.on("end", () => resolve(Buffer.concat(chunks).toString("utf8")));
-    request.on("error", reject);
-  });
-}
 
 function header(request: IncomingMessage, name: string): string | undefined {
   const value = request.headers[name];
@@ -109,7 +91,6 @@ function parseBody(text: string, sdkAppId: string): SendSmsBody {
 
 export async function startFakeTencentSms(credentials: { secretId: string; secretKey: string; sdkAppId: string }): Promise<FakeTencentSms> {
   const messages: FakeTencentSms["messages"] = [];
-  let nextFault: Fault | undefined;
 
   /** The API's checks: action, version, region, then the TC3 signature over the exact bytes received. */
   function verify(request: IncomingMessage, query: string, payload: string): void {
@@ -160,18 +141,9 @@ export async function startFakeTencentSms(credentials: { secretId: string; secre
     };
   }
 
-  async function handle(request: IncomingMessage, response: ServerResponse): Promise<void> {
-    const fault = nextFault;
-    nextFault = undefined;
-    if (fault?.kind === "hang") return;
-    if (fault?.kind === "status") {
-      response.writeHead(fault.status, { "Content-Type": "text/html" });
-      response.end(`<html><body>HTTP ${fault.status}</body></html>`);
-      return;
-    }
+  async function handle(request: IncomingMessage, response: ServerResponse, payload: string, injected: InjectedError | undefined): Promise<void> {
     const requestId = randomUUID();
     const url = new URL(request.url ?? "/", "http://fake");
-    const payload = await readBody(request);
     let result: object;
     try {
       if (request.method !== "POST" || url.pathname !== "/") throw new Refusal("InvalidAction", "Only POST / is served.");
@@ -180,11 +152,11 @@ export async function startFakeTencentSms(credentials: { secretId: string; secre
         throw new Refusal("InvalidParameter", "Content-Type must be application/json.");
       }
       const body = parseBody(payload, credentials.sdkAppId);
-      const perNumber = fault?.kind === "code" && PER_NUMBER_CODES.some((prefix) => fault.code.startsWith(prefix));
-      if (fault?.kind === "code" && !perNumber) throw new Refusal(fault.code, fault.message);
+      const perNumber = injected !== undefined && PER_NUMBER_CODES.some((prefix) => injected.code.startsWith(prefix));
+      if (injected && !perNumber) throw new Refusal(injected.code, injected.message);
       const statuses = body.PhoneNumberSet.map((phone) => {
         if (!PHONE.test(phone)) return sendStatus(phone, body.SessionContext, "InvalidParameterValue.IncorrectPhoneNumber", "invalid mobile number");
-        if (fault?.kind === "code") return sendStatus(phone, body.SessionContext, fault.code, fault.message);
+        if (injected) return sendStatus(phone, body.SessionContext, injected.code, injected.message);
         messages.push({ phoneNumber: phone, signName: body.SignName, templateId: body.TemplateId, templateParams: body.TemplateParamSet });
         return sendStatus(phone, body.SessionContext, "Ok", "send success");
       });
@@ -197,30 +169,6 @@ export async function startFakeTencentSms(credentials: { secretId: string; secre
     response.end(JSON.stringify({ Response: result }));
   }
 
-  const server = createServer((request, response) => {
-    handle(request, response).catch(() => {
-      response.writeHead(500).end();
-    });
-  });
-  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-  const { port } = server.address() as AddressInfo;
-
-  return {
-    url: `http://127.0.0.1:${port}`,
-    messages,
-    failNext(code, message = `${code} (injected by the fake)`) {
-      nextFault = { kind: "code", code, message };
-    },
-    failNextWithStatus(status) {
-      nextFault = { kind: "status", status };
-    },
-    hangNext() {
-      nextFault = { kind: "hang" };
-    },
-    async stop() {
-      const closed = new Promise<void>((resolve, reject) => server.close((error) => (error ? reject(error) : resolve())));
-      server.closeAllConnections();
-      await closed;
-    },
-  };
+  const server = await startVendorServer(handle);
+  return Object.assign(server, { messages });
 }

@@ -1,5 +1,5 @@
-import { type MigrationInterface, type QueryRunner, Table, TableForeignKey } from "typeorm";
-import { timestampType } from "../column-types";
+import { type MigrationInterface, type QueryRunner, Table } from "typeorm";
+import { accountForeignKey, timestampType } from "../migration-helpers";
 
 /** Accounts, their sessions and their security log. */
 export class Foundation1763900000000 implements MigrationInterface {
@@ -7,14 +7,6 @@ export class Foundation1763900000000 implements MigrationInterface {
 
   async up(queryRunner: QueryRunner): Promise<void> {
     const timestamp = timestampType(queryRunner);
-    const accountRef = (table: string) =>
-      new TableForeignKey({
-        name: `fk_${table}_account`,
-        columnNames: ["account_id"],
-        referencedTableName: "accounts",
-        referencedColumnNames: ["id"],
-        onDelete: "CASCADE",
-      });
 
     await queryRunner.createTable(
       new Table({
@@ -48,7 +40,7 @@ export class Foundation1763900000000 implements MigrationInterface {
         ],
         uniques: [{ name: "uq_sessions_token_hash", columnNames: ["token_hash"] }],
         indices: [{ name: "idx_sessions_account", columnNames: ["account_id"] }],
-        foreignKeys: [accountRef("sessions")],
+        foreignKeys: [accountForeignKey("sessions")],
       }),
     );
 
@@ -65,7 +57,7 @@ export class Foundation1763900000000 implements MigrationInterface {
           { name: "created_at", type: timestamp },
         ],
         indices: [{ name: "idx_audit_events_account", columnNames: ["account_id", "id"] }],
-        foreignKeys: [accountRef("audit_events")],
+        foreignKeys: [accountForeignKey("audit_events")],
       }),
     );
   }

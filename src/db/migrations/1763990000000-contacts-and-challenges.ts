@@ -1,5 +1,5 @@
-import { type MigrationInterface, type QueryRunner, Table, TableColumn, TableForeignKey } from "typeorm";
-import { timestampType } from "../column-types";
+import { type MigrationInterface, type QueryRunner, Table, TableColumn } from "typeorm";
+import { accountForeignKey, timestampType } from "../migration-helpers";
 
 /** Bound identities (email, phone, later providers), verification challenges, step-up, roles. */
 export class ContactsAndChallenges1763990000000 implements MigrationInterface {
@@ -7,14 +7,6 @@ export class ContactsAndChallenges1763990000000 implements MigrationInterface {
 
   async up(queryRunner: QueryRunner): Promise<void> {
     const timestamp = timestampType(queryRunner);
-    const accountRef = (table: string) =>
-      new TableForeignKey({
-        name: `fk_${table}_account`,
-        columnNames: ["account_id"],
-        referencedTableName: "accounts",
-        referencedColumnNames: ["id"],
-        onDelete: "CASCADE",
-      });
 
     await queryRunner.createTable(
       new Table({
@@ -33,7 +25,7 @@ export class ContactsAndChallenges1763990000000 implements MigrationInterface {
           { name: "uq_identities_account_kind", columnNames: ["account_id", "kind"] },
         ],
         indices: [{ name: "idx_identities_account", columnNames: ["account_id"] }],
-        foreignKeys: [accountRef("identities")],
+        foreignKeys: [accountForeignKey("identities")],
       }),
     );
 
@@ -60,7 +52,7 @@ export class ContactsAndChallenges1763990000000 implements MigrationInterface {
           { name: "idx_challenges_target", columnNames: ["target", "purpose"] },
           { name: "idx_challenges_account", columnNames: ["account_id"] },
         ],
-        foreignKeys: [accountRef("challenges")],
+        foreignKeys: [accountForeignKey("challenges")],
       }),
     );
 
