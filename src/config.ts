@@ -56,6 +56,12 @@ export interface Config {
   readonly bcryptCost: number;
   /** 32 bytes; keys the code HMACs and encrypts data at rest. Absent outside production means "make one". */
   readonly dataEncryptionKey: Buffer | undefined;
+  /** Written beside each ciphertext, so a rotated key can still decrypt what older keys sealed. */
+  readonly dataEncryptionKeyId: string;
+  /** Earlier keys by id, kept for decryption only after a rotation. */
+  readonly previousDataEncryptionKeys: ReadonlyArray<{ readonly id: string; readonly key: Buffer }>;
+  /** The name authenticator apps show above the account name. */
+  readonly totpIssuer: string;
   readonly redisUrl: string | undefined;
   /** Express "trust proxy": false, true, a hop count or a list of addresses/subnets. */
   readonly trustProxy: boolean | number | string;
@@ -184,14 +190,27 @@ function parseDatabaseUrl(url: string, schema: string | undefined, problems: str
   return { kind: "sqlite", file: path.resolve("data/account.sqlite") };
 }
 
-function parseDataKey(raw: string | undefined, problems: string[]): Buffer | undefined {
+const KEY_ID = /^[A-Za-z0-9_-]{1,32}$/;
+
+function parseDataKey(raw: string | undefined, problems: string[], name = "DATA_ENCRYPTION_KEY"): Buffer | undefined {
   if (raw === undefined) return undefined;
   const key = Buffer.from(raw, "base64");
   if (key.length !== 32 || key.toString("base64") !== raw) {
-    problems.push("DATA_ENCRYPTION_KEY must be 32 bytes in base64 (e.g. `openssl rand -base64 32`)");
+    problems.push(`${name} must be 32 bytes in base64 (e.g. \`openssl rand -base64 32\`)`);
     return undefined;
   }
   return key;
+}
+
+/** `id:base64key,id:base64key` */
+function parsePreviousKeys(raw: string | undefined, problems: string[]): { id: string; key: Buffer }[] {
+  if (raw === undefined) return [];
+  return raw.split(",").flatMap((entry) => {
+    const [id, key] = entry.trim().split(/:(.*)/s);
+    const parsed = KEY_ID.test(id ?? "") ? parseDataKey(key, problems, `DATA_ENCRYPTION_PREVIOUS_KEYS (${id})`) : undefined;
+    if (!KEY_ID.test(id ?? "")) problems.push("DATA_ENCRYPTION_PREVIOUS_KEYS must look like id:base64key,id:base64key");
+    return parsed ? [{ id, key: parsed }] : [];
+  });
 }
 
 function parseEmailProvider(read: EnvReader): EmailProviderConfig {
@@ -262,6 +281,9 @@ export function loadConfig(env: Env = process.env): Config {
     ),
     bcryptCost: read.int("BCRYPT_COST", 12, 4, 15),
     dataEncryptionKey: parseDataKey(read.optional("DATA_ENCRYPTION_KEY"), read.problems),
+    dataEncryptionKeyId: read.string("DATA_ENCRYPTION_KEY_ID", "k1"),
+    previousDataEncryptionKeys: parsePreviousKeys(read.optional("DATA_ENCRYPTION_PREVIOUS_KEYS"), read.problems),
+    totpIssuer: read.string("TOTP_ISSUER", "Account Platform"),
     redisUrl: read.optional("REDIS_URL"),
     trustProxy: parseTrustProxy(read.optional("TRUST_PROXY")),
     logLevel: read.oneOf("LOG_LEVEL", nodeEnv === "test" ? "warn" : "info", [
@@ -305,6 +327,8 @@ export function loadConfig(env: Env = process.env): Config {
     read.problems.push("SESSION_ABSOLUTE_TIMEOUT_SECONDS must not be shorter than SESSION_IDLE_TIMEOUT_SECONDS");
   }
   if (production && !config.dataEncryptionKey) read.problems.push("DATA_ENCRYPTION_KEY is required in production");
+  if (!KEY_ID.test(config.dataEncryptionKeyId)) read.problems.push("DATA_ENCRYPTION_KEY_ID must be 1-32 letters, digits, _ or -");
+  if (config.totpIssuer.length > 64 || config.totpIssuer.includes(":")) read.problems.push("TOTP_ISSUER must be at most 64 characters, without a colon");
   if (production && (config.providers.email.kind === "console" || config.providers.sms.kind === "console")) {
     read.problems.push("EMAIL_PROVIDER and SMS_PROVIDER must name real providers in production (console only logs)");
   }

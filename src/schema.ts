@@ -15,6 +15,8 @@ import { SecurityResolver } from "./modules/security/security.resolver";
 import { SessionResolver } from "./modules/session/session.resolver";
 import { SocialResolver } from "./modules/social/social.resolver";
 import { StepUpResolver } from "./modules/step-up/step-up.resolver";
+import { TotpResolver } from "./modules/totp/totp.resolver";
+import { TwoStepResolver } from "./modules/two-step/two-step.resolver";
 
 export const RESOLVERS = [
   AccountResolver,
@@ -24,6 +26,8 @@ export const RESOLVERS = [
   SessionResolver,
   AuditResolver,
   StepUpResolver,
+  TotpResolver,
+  TwoStepResolver,
   SecurityResolver,
   ContactResolver,
   SocialResolver,

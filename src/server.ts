@@ -67,7 +67,7 @@ export async function startServer({ config, logger, clock, dataSource }: ServerD
   }
   const background = new BackgroundTasks(logger);
   const dataKey = resolveDataKey(config, logger);
-  const { container, sessions } = createServices({ config, clock, logger, dataSource, redis, providers, background, dataKey });
+  const { container, authenticate } = createServices({ config, clock, logger, dataSource, redis, providers, background, dataKey });
   const schema = await buildAppSchema(container);
 
   const app = express();
@@ -103,7 +103,7 @@ export async function startServer({ config, logger, clock, dataSource }: ServerD
         const token = bearerToken(req.headers.authorization);
         return {
           meta: { ip: req.ip ?? null, userAgent: req.get("user-agent")?.slice(0, MAX_USER_AGENT) ?? null },
-          auth: token ? await sessions.authenticate(token) : null,
+          auth: token ? await authenticate(token) : null,
         };
       },
     }),

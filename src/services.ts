@@ -4,7 +4,8 @@ import type { ContainerType } from "type-graphql";
 import type { Config } from "./config";
 import type { BackgroundTasks } from "./core/background";
 import type { Clock } from "./core/clock";
-import { deriveKey } from "./core/data-key";
+import { DataCipher } from "./core/cipher";
+import { deriveKey, type DataKey } from "./core/data-key";
 import type { Logger } from "./core/logger";
 import { createRateLimiterFactory } from "./core/rate-limiter";
 import { createTransactionRunner } from "./db/transactions";
@@ -13,6 +14,7 @@ import { AccountService } from "./modules/account/account.service";
 import { AdminResolver } from "./modules/admin/admin.resolver";
 import { AdminService } from "./modules/admin/admin.service";
 import { ApiKeyResolver } from "./modules/api-key/api-key.resolver";
+import { ApiKeyService } from "./modules/api-key/api-key.service";
 import { AuditResolver } from "./modules/audit/audit.resolver";
 import { AuditService } from "./modules/audit/audit.service";
 import { AuthResolver } from "./modules/auth/auth.resolver";
@@ -33,6 +35,12 @@ import { SessionService } from "./modules/session/session.service";
 import { SocialResolver } from "./modules/social/social.resolver";
 import { StepUpResolver } from "./modules/step-up/step-up.resolver";
 import { StepUpService } from "./modules/step-up/step-up.service";
+import { SecondFactorVerifier } from "./modules/totp/second-factor-verifier";
+import { TotpResolver } from "./modules/totp/totp.resolver";
+import { TotpService } from "./modules/totp/totp.service";
+import { TwoStepResolver } from "./modules/two-step/two-step.resolver";
+import { TwoStepService } from "./modules/two-step/two-step.service";
+import type { Authenticated } from "./graphql/context";
 import type { Providers } from "./providers/registry";
 
 export interface ServiceDeps {
@@ -44,7 +52,7 @@ export interface ServiceDeps {
   readonly providers: Providers;
   readonly background: BackgroundTasks;
   /** The resolved DATA_ENCRYPTION_KEY; each use derives its own key from it. */
-  readonly dataKey: Buffer;
+  readonly dataKey: DataKey;
 }
 
 /** Builds every service once, wires them by hand, and exposes the resolvers as a type-graphql container. */
@@ -55,19 +63,26 @@ export function createServices(deps: ServiceDeps) {
   const limits = config.rateLimits;
   const hasher = new PasswordHasher(config.bcryptCost);
 
+  const cipher = new DataCipher(dataKey, config.previousDataEncryptionKeys);
+  const factors = new SecondFactorVerifier(dataSource, transaction, clock, cipher, deriveKey(dataKey.key, "recovery-code"));
   const audit = new AuditService(dataSource, clock);
   const sessions = new SessionService(dataSource, transaction, clock, audit, config.session);
   const challenges = new ChallengeService(
-    dataSource, transaction, clock, logger, audit, providers, deriveKey(dataKey, "challenge-code"), config, rateLimiter,
+    dataSource, transaction, clock, logger, audit, providers, deriveKey(dataKey.key, "challenge-code"), config, rateLimiter, factors,
   );
   const notices = new NoticeService(dataSource, clock, logger, providers, background);
-  const stepUp = new StepUpService(dataSource, transaction, clock, audit, challenges, config.stepUpTtlSeconds);
+  const stepUp = new StepUpService(dataSource, transaction, clock, audit, challenges, factors, config.stepUpTtlSeconds);
+  const twoStep = new TwoStepService(dataSource, transaction, audit, challenges, sessions, stepUp, factors);
   const accounts = new AccountService(transaction, clock, audit);
-  const auth = new AuthService(dataSource, transaction, clock, hasher, sessions, audit, {
-    loginByIdentifier: rateLimiter("login-identifier", limits.loginFailuresPerIdentifier),
-    loginByIp: rateLimiter("login-ip", limits.loginFailuresPerIp),
-    registerByIp: rateLimiter("register-ip", limits.registrationsPerIp),
-  });
+  const auth = new AuthService(
+    dataSource, transaction, clock, hasher, sessions, audit,
+    {
+      loginByIdentifier: rateLimiter("login-identifier", limits.loginFailuresPerIdentifier),
+      loginByIp: rateLimiter("login-ip", limits.loginFailuresPerIp),
+      registerByIp: rateLimiter("register-ip", limits.registrationsPerIp),
+    },
+    twoStep,
+  );
   const passwords = new PasswordService(
     transaction, clock, hasher, sessions, audit, rateLimiter("password-account", limits.passwordFailuresPerAccount), stepUp, notices,
   );
@@ -76,6 +91,10 @@ export function createServices(deps: ServiceDeps) {
   );
   const contacts = new ContactService(dataSource, transaction, clock, audit, challenges, stepUp, notices);
   const admin = new AdminService(dataSource, transaction, clock, audit, notices);
+  // Wrong authenticator codes share the per-code try budget: CODE_MAX_ATTEMPTS per code lifetime.
+  const totpFailures = rateLimiter("totp-account", { points: config.codes.maxAttempts, durationSeconds: config.codes.ttlSeconds });
+  const totp = new TotpService(dataSource, transaction, clock, cipher, audit, stepUp, factors, totpFailures, config.totpIssuer);
+  const apiKeys = new ApiKeyService(dataSource, transaction, clock, audit, stepUp);
 
   const resolvers = new Map<Function, object>([
     [AccountResolver, new AccountResolver(accounts)],
@@ -87,10 +106,12 @@ export function createServices(deps: ServiceDeps) {
     [StepUpResolver, new StepUpResolver(stepUp)],
     [ContactResolver, new ContactResolver(contacts)],
     [AdminResolver, new AdminResolver(admin)],
-    [SecurityResolver, new SecurityResolver()],
+    [SecurityResolver, new SecurityResolver(dataSource, factors)],
+    [TotpResolver, new TotpResolver(totp)],
+    [TwoStepResolver, new TwoStepResolver(twoStep)],
     [SocialResolver, new SocialResolver()],
     [RealNameResolver, new RealNameResolver()],
-    [ApiKeyResolver, new ApiKeyResolver()],
+    [ApiKeyResolver, new ApiKeyResolver(apiKeys)],
   ]);
   const container: ContainerType = {
     get: (resolverClass: Function) => {
@@ -100,5 +121,9 @@ export function createServices(deps: ServiceDeps) {
     },
   };
 
-  return { container, sessions };
+  /** Who a bearer token belongs to: a session (`ses_`) or an API key (`ak_`); one indexed lookup either way. */
+  const authenticate = async (token: string): Promise<Authenticated | null> =>
+    (await sessions.authenticate(token)) ?? (await apiKeys.authenticate(token));
+
+  return { container, authenticate };
 }

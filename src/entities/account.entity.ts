@@ -24,6 +24,10 @@ export class AccountEntity {
   @Column({ name: "avatar_url", type: "varchar", length: 2048, nullable: true })
   avatarUrl: string | null;
 
+  /** Sign-in asks for a second factor after the password. */
+  @Column({ name: "two_step_enabled", type: "boolean", default: false })
+  twoStepEnabled: boolean;
+
   /** Space-separated roles, e.g. "SUPPORT". Empty for ordinary users. */
   @Column({ type: "varchar", length: 200, default: "" })
   roles: string;

@@ -1,7 +1,8 @@
 import { Column, Entity, Index, PrimaryColumn } from "typeorm";
 
-export type ChallengePurpose = "BIND_CONTACT" | "UNBIND_CONTACT" | "STEP_UP" | "PASSWORD_RESET";
-export type ChallengeChannel = "EMAIL" | "SMS";
+export type ChallengePurpose = "BIND_CONTACT" | "UNBIND_CONTACT" | "STEP_UP" | "PASSWORD_RESET" | "TWO_STEP";
+/** How the code reaches the user: sent by EMAIL/SMS, read from the app (TOTP), or printed (RECOVERY_CODE). NONE: not chosen yet. */
+export type ChallengeChannel = "EMAIL" | "SMS" | "TOTP" | "RECOVERY_CODE" | "NONE";
 
 /**
  * One "we sent you a code, type it back" step. The code is kept only as an HMAC; attempts and
@@ -27,10 +28,11 @@ export class ChallengeEntity {
   @Column({ type: "varchar", length: 16 })
   channel: ChallengeChannel;
 
-  /** The normalised address the code was sent to. */
+  /** The normalised address the code was sent to (the account id for TOTP and recovery codes). */
   @Column({ type: "varchar", length: 320 })
   target: string;
 
+  /** Empty when the code is not ours to send (TOTP, recovery code, or none chosen yet). */
   @Column({ name: "code_hash", type: "varchar", length: 64 })
   codeHash: string;
 

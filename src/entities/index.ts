@@ -1,10 +1,15 @@
 import { AccountEntity } from "./account.entity";
+import { ApiKeyEntity } from "./api-key.entity";
 import { AuditEventEntity } from "./audit-event.entity";
 import { ChallengeEntity } from "./challenge.entity";
 import { IdentityEntity } from "./identity.entity";
+import { RecoveryCodeEntity } from "./recovery-code.entity";
 import { SessionEntity } from "./session.entity";
+import { TotpCredentialEntity } from "./totp-credential.entity";
 
-export { AccountEntity, AuditEventEntity, ChallengeEntity, IdentityEntity, SessionEntity };
+export { AccountEntity, ApiKeyEntity, AuditEventEntity, ChallengeEntity, IdentityEntity, RecoveryCodeEntity, SessionEntity, TotpCredentialEntity };
 export type { ChallengeChannel, ChallengePurpose } from "./challenge.entity";
 export type { IdentityKind } from "./identity.entity";
-export const ENTITIES = [AccountEntity, SessionEntity, AuditEventEntity, IdentityEntity, ChallengeEntity];
+export const ENTITIES = [
+  AccountEntity, SessionEntity, AuditEventEntity, IdentityEntity, ChallengeEntity, TotpCredentialEntity, RecoveryCodeEntity, ApiKeyEntity,
+];

@@ -1,14 +1,26 @@
 import type { AuthCheckerFn } from "type-graphql";
 import { assertThat } from "../errors";
+import { scopesOf } from "../modules/api-key/api-key.service";
 import type { RequestContext } from "./context";
 
+/** A pseudo-role: the operation needs a person's session; an API key gets FORBIDDEN. */
+export const SESSION_ONLY = "SESSION";
+
 /**
- * `@Authorized()` needs a valid session (an absent, unknown or expired token is UNAUTHENTICATED);
- * `@Authorized("SUPPORT")` also needs every named role on the account (else FORBIDDEN).
+ * `@Authorized()` needs a valid session or API key (else UNAUTHENTICATED). An API key needs the
+ * `account:read` scope for queries and `account:write` for mutations, and never passes SESSION_ONLY.
+ * Other names are roles the account must hold, e.g. `@Authorized("SUPPORT")` (else FORBIDDEN).
  */
-export const authChecker: AuthCheckerFn<RequestContext> = ({ context }, roles) => {
-  assertThat(context.auth, "UNAUTHENTICATED");
-  const held = new Set(context.auth.account.roles.split(" "));
-  assertThat(roles.every((role) => held.has(role)), "FORBIDDEN");
+export const authChecker: AuthCheckerFn<RequestContext> = ({ context, info }, roles) => {
+  const { auth } = context;
+  assertThat(auth, "UNAUTHENTICATED");
+  if (auth.apiKey) {
+    const scopes = scopesOf(auth.apiKey);
+    const needed = info.operation.operation === "query" ? ["account:read", "account:write"] : ["account:write"];
+    assertThat(scopes.some((scope) => needed.includes(scope)), "FORBIDDEN");
+    assertThat(!roles.includes(SESSION_ONLY), "FORBIDDEN");
+  }
+  const held = new Set(auth.account.roles.split(" "));
+  assertThat(roles.every((role) => role === SESSION_ONLY || held.has(role)), "FORBIDDEN");
   return true;
 };

@@ -1,4 +1,5 @@
-import type { AccountEntity, SessionEntity } from "../entities";
+import type { AccountEntity, ApiKeyEntity, SessionEntity } from "../entities";
+import { assertThat } from "../errors";
 
 /** Where a request came from; written into sessions and audit events. */
 export interface RequestMeta {
@@ -8,7 +9,16 @@ export interface RequestMeta {
 
 export interface Authenticated {
   readonly account: AccountEntity;
-  readonly session: SessionEntity;
+  /** The session of a signed-in person; null when an API key made the request. */
+  readonly session: SessionEntity | null;
+  /** The API key that made the request, if one did. */
+  readonly apiKey: ApiKeyEntity | null;
+}
+
+/** The session of the request: operations that need a person (step-up, key creation) are FORBIDDEN to API keys. */
+export function requireSession(auth: Authenticated): SessionEntity {
+  assertThat(auth.session, "FORBIDDEN");
+  return auth.session;
 }
 
 /** Who is asking: built once per request from the Authorization header. */

@@ -1,7 +1,7 @@
 import { createParameterDecorator } from "type-graphql";
 import { assertThat } from "../errors";
 import type { AccountEntity, SessionEntity } from "../entities";
-import type { Authenticated, RequestContext, RequestMeta } from "./context";
+import { requireSession, type Authenticated, type RequestContext, type RequestMeta } from "./context";
 
 /** The signed-in account with the session of this request. */
 export function CurrentAuth() {
@@ -19,11 +19,11 @@ export function CurrentAccount() {
   });
 }
 
-/** The session the request was made with. */
+/** The session the request was made with; FORBIDDEN when an API key made it. */
 export function CurrentSession() {
   return createParameterDecorator<RequestContext>(({ context }): SessionEntity => {
     assertThat(context.auth, "UNAUTHENTICATED");
-    return context.auth.session;
+    return requireSession(context.auth);
   });
 }
 

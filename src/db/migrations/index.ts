@@ -1,5 +1,6 @@
 import { Foundation1763900000000 } from "./1763900000000-foundation";
 import { ContactsAndChallenges1763990000000 } from "./1763990000000-contacts-and-challenges";
+import { SecondFactorsAndApiKeys1764080000000 } from "./1764080000000-second-factors-and-api-keys";
 
 /** In order. Each later schema change adds a migration here; none is ever edited after it lands. */
-export const MIGRATIONS = [Foundation1763900000000, ContactsAndChallenges1763990000000];
+export const MIGRATIONS = [Foundation1763900000000, ContactsAndChallenges1763990000000, SecondFactorsAndApiKeys1764080000000];

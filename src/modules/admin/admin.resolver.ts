@@ -2,6 +2,7 @@ import { Args, ArgsType, Authorized, Field, ID, Mutation, Resolver } from "type-
 import { IsUUID, MaxLength, MinLength } from "class-validator";
 import type { AccountEntity } from "../../entities";
 import type { Authenticated, RequestMeta } from "../../graphql/context";
+import { SESSION_ONLY } from "../../graphql/auth-checker";
 import { CurrentAuth, Meta } from "../../graphql/current";
 import { Account } from "../account/account.types";
 import { ContactAddressArgs } from "../contact/contact.args";
@@ -23,7 +24,7 @@ class AdminReplaceContactArgs extends ContactAddressArgs {
 export class AdminResolver {
   constructor(private readonly admin: AdminService) {}
 
-  @Authorized(SUPPORT_ROLE)
+  @Authorized(SESSION_ONLY, SUPPORT_ROLE)
   @Mutation(() => Account, { description: "Support staff only: replace a bound email/phone for a user who lost access. Audited." })
   adminReplaceContact(
     @Args() { accountId, kind, address, reason }: AdminReplaceContactArgs,

@@ -1,10 +1,12 @@
 import { Arg, Authorized, Mutation, Resolver } from "type-graphql";
 import type { SessionEntity } from "../../entities";
 import type { RequestMeta } from "../../graphql/context";
+import { SESSION_ONLY } from "../../graphql/auth-checker";
 import { CurrentSession, Meta } from "../../graphql/current";
 import { AuditEventType } from "../audit/audit-event-type";
 import { SessionService } from "../session/session.service";
 import { AuthService, type SignedIn } from "./auth.service";
+import type { TwoStepChallenge } from "../two-step/two-step.types";
 import { AuthPayload, LoginInput, LoginResult, RegisterInput } from "./auth.types";
 
 @Resolver()
@@ -22,11 +24,11 @@ export class AuthResolver {
   @Mutation(() => LoginResult, {
     description: "Signs in with a password. Returns a TwoStepChallenge instead of a session when two-step verification is on.",
   })
-  login(@Arg("input") input: LoginInput, @Meta() meta: RequestMeta): Promise<SignedIn> {
+  login(@Arg("input") input: LoginInput, @Meta() meta: RequestMeta): Promise<SignedIn | TwoStepChallenge> {
     return this.auth.login(input, meta);
   }
 
-  @Authorized()
+  @Authorized(SESSION_ONLY)
   @Mutation(() => Boolean, { description: "Signs out the session this request was made with." })
   logout(@CurrentSession() session: SessionEntity, @Meta() meta: RequestMeta): Promise<boolean> {
     return this.sessions.revoke(session.accountId, session.id, meta, AuditEventType.SIGN_OUT);

@@ -13,6 +13,8 @@ import { AuditEventType } from "../audit/audit-event-type";
 import type { AuditService } from "../audit/audit.service";
 import type { PasswordHasher } from "../password/password-hasher";
 import type { SessionService } from "../session/session.service";
+import type { TwoStepService } from "../two-step/two-step.service";
+import type { TwoStepChallenge } from "../two-step/two-step.types";
 import type { LoginInput, RegisterInput } from "./auth.types";
 
 export interface SignedIn {
@@ -36,6 +38,7 @@ export class AuthService {
     private readonly sessions: SessionService,
     private readonly audit: AuditService,
     private readonly limiters: AuthLimiters,
+    private readonly twoStep: TwoStepService,
   ) {}
 
   async register(input: RegisterInput, meta: RequestMeta): Promise<SignedIn> {
@@ -74,7 +77,7 @@ export class AuthService {
    * of bcrypt work. Failures count against the identifier and the IP; a success clears the
    * identifier's count.
    */
-  async login(input: LoginInput, meta: RequestMeta): Promise<SignedIn> {
+  async login(input: LoginInput, meta: RequestMeta): Promise<SignedIn | TwoStepChallenge> {
     const name = parseSignInName(input.identifier);
     const identifierKey = `${name.kind}:${name.subject}`;
     await this.limiters.loginByIdentifier.assertAllowed(identifierKey);
@@ -92,9 +95,12 @@ export class AuthService {
     await this.limiters.loginByIdentifier.reset(identifierKey);
 
     // A hash made at another cost (BCRYPT_COST changed) is upgraded while the password is at hand.
-    const rehash = account.passwordHash && this.hasher.needsRehash(account.passwordHash) ? await this.hasher.hash(input.password) : null;
+    if (account.passwordHash && this.hasher.needsRehash(account.passwordHash)) {
+      const rehash = await this.hasher.hash(input.password);
+      await this.transaction((manager) => manager.update(AccountEntity, { id: account.id, passwordHash: account.passwordHash! }, { passwordHash: rehash }));
+    }
+    if (account.twoStepEnabled) return this.twoStep.begin(account, meta);
     return this.transaction(async (manager) => {
-      if (rehash) await manager.update(AccountEntity, { id: account.id, passwordHash: account.passwordHash! }, { passwordHash: rehash });
       const { token, session } = await this.sessions.issue(manager, account.id, meta);
       await this.audit.record(manager, account.id, AuditEventType.SIGN_IN, meta, { sessionId: session.id, method: "PASSWORD" });
       return { token, expiresAt: session.expiresAt, account };

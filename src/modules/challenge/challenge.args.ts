@@ -1,6 +1,6 @@
 import { ArgsType, Field, ID } from "type-graphql";
 import { IsUUID, Matches } from "class-validator";
-import { CODE_MESSAGE, CODE_PATTERN } from "../password-reset/password-reset.types";
+import { CODE_MESSAGE, CODE_PATTERN } from "./code-format";
 
 /** `(challengeId: ID!, code: String!)`: the second half of every send-a-code workflow. */
 @ArgsType()

@@ -13,13 +13,14 @@ import { ProviderError, providerErrorToAppError } from "../../providers/provider
 import type { Providers } from "../../providers/registry";
 import { AuditEventType } from "../audit/audit-event-type";
 import type { AuditService } from "../audit/audit.service";
+import type { SecondFactorVerifier } from "../totp/second-factor-verifier";
 import { codeEmail } from "./code-messages";
 
 export interface ChallengeRequest {
   readonly purpose: ChallengePurpose;
   readonly accountId: string | null;
   readonly sessionId?: string | null;
-  readonly channel: ChallengeChannel;
+  readonly channel: SentChannel;
   /** Normalised email or E.164 phone. */
   readonly target: string;
   readonly payload?: Record<string, unknown>;
@@ -27,11 +28,24 @@ export interface ChallengeRequest {
 
 export interface ChallengeExpectation {
   readonly purpose: ChallengePurpose;
-  /** The account the challenge must belong to; null for challenges of no account. */
-  readonly accountId: string | null;
+  /** The account the challenge must belong to; undefined where the caller is not signed in (two-step). */
+  readonly accountId: string | undefined;
   /** For step-up: the session that asked. */
   readonly sessionId?: string;
+  /** How the code is to be checked, when the person chooses it at the end (two-step); else the challenge's channel. */
+  readonly method?: ChallengeChannel;
 }
+
+/** A challenge whose code is not sent by us: TOTP, recovery code, or (two-step) chosen later. */
+export interface UnsentChallengeRequest {
+  readonly purpose: ChallengePurpose;
+  readonly accountId: string;
+  readonly sessionId?: string | null;
+  readonly channel: "TOTP" | "RECOVERY_CODE" | "NONE";
+  readonly payload?: Record<string, unknown>;
+}
+
+type SentChannel = "EMAIL" | "SMS";
 
 function utcDay(date: Date): string {
   return date.toISOString().slice(0, 10);
@@ -62,6 +76,7 @@ export class ChallengeService {
     private readonly codeKey: Buffer,
     private readonly config: Pick<Config, "codes" | "smsDailyBudget" | "rateLimits">,
     rateLimiter: RateLimiterFactory,
+    private readonly factors: SecondFactorVerifier,
   ) {
     const limits = config.rateLimits;
     this.limits = {
@@ -122,6 +137,69 @@ export class ChallengeService {
     return challenge;
   }
 
+  /** Records a challenge whose code the person already holds (authenticator app, recovery code) or picks later. */
+  async expect(request: UnsentChallengeRequest): Promise<ChallengeEntity> {
+    const now = this.clock.now();
+    const challenge = this.dataSource.getRepository(ChallengeEntity).create({
+      id: randomUUID(),
+      purpose: request.purpose,
+      accountId: request.accountId,
+      sessionId: request.sessionId ?? null,
+      channel: request.channel,
+      target: request.accountId,
+      codeHash: "",
+      payload: request.payload ? JSON.stringify(request.payload) : null,
+      attempts: 0,
+      maxAttempts: this.config.codes.maxAttempts,
+      expiresAt: addSeconds(now, this.config.codes.ttlSeconds),
+      resendAvailableAt: now,
+      consumedAt: null,
+      createdAt: now,
+    });
+    await this.transaction((manager) => manager.insert(ChallengeEntity, challenge));
+    return challenge;
+  }
+
+  /**
+   * Sends a fresh code for an open challenge (two-step: the person picked email or SMS), keeping its
+   * id, expiry and tries. The previous code stops working at once; if sending fails, none works
+   * until the next send.
+   */
+  async sendCodeFor(challenge: ChallengeEntity, channel: SentChannel, target: string, meta: RequestMeta): Promise<ChallengeEntity> {
+    const now = this.clock.now();
+    if (challenge.consumedAt) throw new AppError("CODE_INVALID");
+    if (challenge.expiresAt <= now) throw new AppError("CODE_EXPIRED");
+    if (challenge.resendAvailableAt > now) {
+      throw new AppError("RATE_LIMITED", { retryAfterSeconds: Math.ceil((challenge.resendAvailableAt.getTime() - now.getTime()) / 1000) });
+    }
+    const request: ChallengeRequest = { purpose: challenge.purpose, accountId: challenge.accountId, channel, target };
+    await this.spendSendBudgets(request, meta, now);
+    const code = String(randomInt(0, 1_000_000)).padStart(6, "0");
+    const armed = { channel, target, codeHash: this.hash(challenge.id, code) };
+    const updated = await this.transaction((manager) =>
+      manager.update(ChallengeEntity, { id: challenge.id, consumedAt: IsNull() }, armed),
+    );
+    if (!updated.affected) throw new AppError("CODE_INVALID");
+    try {
+      await this.deliver(request, code);
+    } catch (error) {
+      await this.transaction((manager) => manager.update(ChallengeEntity, { id: challenge.id }, { codeHash: "" }));
+      throw error;
+    }
+    const resendAvailableAt = addSeconds(now, this.config.codes.resendCooldownSeconds);
+    await this.transaction(async (manager) => {
+      await manager.update(ChallengeEntity, { id: challenge.id }, { resendAvailableAt });
+      if (challenge.accountId) {
+        await this.audit.record(manager, challenge.accountId, AuditEventType.CODE_SENT, meta, { purpose: challenge.purpose, channel });
+      }
+    });
+    return { ...challenge, ...armed, resendAvailableAt };
+  }
+
+  async get(challengeId: string): Promise<ChallengeEntity | null> {
+    return this.dataSource.getRepository(ChallengeEntity).findOneBy({ id: challengeId });
+  }
+
   /** The newest challenge of a purpose sent to `target` that is not used up, expired or not (check says which). */
   async findLatest(purpose: ChallengePurpose, target: string): Promise<ChallengeEntity | null> {
     return this.dataSource.getRepository(ChallengeEntity).findOne({
@@ -140,7 +218,7 @@ export class ChallengeService {
     const matches =
       challenge !== null &&
       challenge.purpose === expected.purpose &&
-      challenge.accountId === expected.accountId &&
+      (expected.accountId === undefined || challenge.accountId === expected.accountId) &&
       (expected.sessionId === undefined || challenge.sessionId === expected.sessionId);
     // A challenge of another purpose, account or session is answered as if it did not exist.
     if (!matches || challenge.consumedAt) throw new AppError("CODE_INVALID");
@@ -160,7 +238,7 @@ export class ChallengeService {
       throw new AppError(latest.consumedAt ? "CODE_INVALID" : "TOO_MANY_ATTEMPTS");
     }
 
-    if (!constantTimeEqual(this.hash(challenge.id, code), challenge.codeHash)) {
+    if (!(await this.codeMatches(challenge, code, expected.method ?? challenge.channel))) {
       if (challenge.accountId) {
         const accountId = challenge.accountId;
         await this.transaction((manager) =>
@@ -180,6 +258,21 @@ export class ChallengeService {
 
   payloadOf<T>(challenge: ChallengeEntity): T {
     return JSON.parse(challenge.payload ?? "{}") as T;
+  }
+
+  /** Sent codes are compared with the stored HMAC; TOTP and recovery codes are checked against the account's factors. */
+  private async codeMatches(challenge: ChallengeEntity, code: string, method: ChallengeChannel): Promise<boolean> {
+    switch (method) {
+      case "EMAIL":
+      case "SMS":
+        return challenge.channel === method && challenge.codeHash !== "" && constantTimeEqual(this.hash(challenge.id, code), challenge.codeHash);
+      case "TOTP":
+        return challenge.accountId !== null && this.factors.verifyTotp(challenge.accountId, code);
+      case "RECOVERY_CODE":
+        return challenge.accountId !== null && this.factors.verifyRecoveryCode(challenge.accountId, code);
+      case "NONE":
+        return false;
+    }
   }
 
   private hash(challengeId: string, code: string): string {

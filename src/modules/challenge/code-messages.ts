@@ -6,6 +6,7 @@ const PURPOSE_TEXT: Record<ChallengePurpose, { zh: string; en: string }> = {
   UNBIND_CONTACT: { zh: "解绑此地址", en: "remove this address from your account" },
   STEP_UP: { zh: "验证身份以修改安全设置", en: "confirm it is you before a security change" },
   PASSWORD_RESET: { zh: "重置密码", en: "reset your password" },
+  TWO_STEP: { zh: "完成登录", en: "finish signing in" },
 };
 
 function escapeHtml(text: string): string {

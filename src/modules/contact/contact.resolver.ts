@@ -1,6 +1,7 @@
 import { Args, Authorized, FieldResolver, Mutation, Resolver, Root } from "type-graphql";
 import type { AccountEntity } from "../../entities";
 import type { Authenticated, RequestMeta } from "../../graphql/context";
+import { SESSION_ONLY } from "../../graphql/auth-checker";
 import { CurrentAuth, Meta } from "../../graphql/current";
 import { Account } from "../account/account.types";
 import { ConfirmChallengeArgs } from "../challenge/challenge.args";
@@ -24,25 +25,25 @@ export class ContactResolver {
     return this.contacts.contactOf(account.id, ContactKind.PHONE);
   }
 
-  @Authorized()
+  @Authorized(SESSION_ONLY)
   @Mutation(() => Challenge, { description: "Sends a code to the new address. Replacing a bound one needs a recent step-up." })
   async startContactBinding(@Args() { kind, address }: ContactAddressArgs, @CurrentAuth() auth: Authenticated, @Meta() meta: RequestMeta): Promise<Challenge> {
     return toChallenge(await this.contacts.startBinding(auth, kind, address, meta));
   }
 
-  @Authorized()
+  @Authorized(SESSION_ONLY)
   @Mutation(() => Account)
   confirmContactBinding(@Args() { challengeId, code }: ConfirmChallengeArgs, @CurrentAuth() auth: Authenticated, @Meta() meta: RequestMeta): Promise<AccountEntity> {
     return this.contacts.confirmBinding(auth, challengeId, code, meta);
   }
 
-  @Authorized()
+  @Authorized(SESSION_ONLY)
   @Mutation(() => Challenge, { description: "Sends a code to the bound address." })
   async startContactUnbinding(@Args() { kind }: ContactKindArgs, @CurrentAuth() auth: Authenticated, @Meta() meta: RequestMeta): Promise<Challenge> {
     return toChallenge(await this.contacts.startUnbinding(auth, kind, meta));
   }
 
-  @Authorized()
+  @Authorized(SESSION_ONLY)
   @Mutation(() => Account)
   confirmContactUnbinding(@Args() { challengeId, code }: ConfirmChallengeArgs, @CurrentAuth() auth: Authenticated, @Meta() meta: RequestMeta): Promise<AccountEntity> {
     return this.contacts.confirmUnbinding(auth, challengeId, code, meta);

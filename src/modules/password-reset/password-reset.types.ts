@@ -2,8 +2,8 @@ import { ArgsType, Field, InputType } from "type-graphql";
 import { Matches, MaxLength, MinLength } from "class-validator";
 import { IsAcceptablePassword } from "../password/password-policy";
 
-export const CODE_PATTERN = /^\d{6}$/;
-export const CODE_MESSAGE = "code must be the 6 digits that were sent";
+/** Reset codes are always sent: 6 digits. */
+const RESET_CODE = /^\d{6}$/;
 
 @ArgsType()
 export class RequestPasswordResetArgs {
@@ -21,7 +21,7 @@ export class ResetPasswordInput {
   identifier: string;
 
   @Field()
-  @Matches(CODE_PATTERN, { message: CODE_MESSAGE })
+  @Matches(RESET_CODE, { message: "code must be the 6 digits that were sent" })
   code: string;
 
   @Field()

@@ -1,5 +1,6 @@
 import { Arg, Authorized, Mutation, Resolver } from "type-graphql";
 import type { Authenticated, RequestMeta } from "../../graphql/context";
+import { SESSION_ONLY } from "../../graphql/auth-checker";
 import { CurrentAuth, Meta } from "../../graphql/current";
 import { PasswordService } from "./password.service";
 import { ChangePasswordInput } from "./password.types";
@@ -8,7 +9,7 @@ import { ChangePasswordInput } from "./password.types";
 export class PasswordResolver {
   constructor(private readonly passwords: PasswordService) {}
 
-  @Authorized()
+  @Authorized(SESSION_ONLY)
   @Mutation(() => Boolean, {
     description: "Changes the password and signs out every other session. Needs a recent step-up (STEP_UP_REQUIRED) when the account has a bound contact or TOTP.",
   })

@@ -3,7 +3,7 @@ import type { RateLimiter } from "../../core/rate-limiter";
 import { AppError } from "../../errors";
 import type { TransactionRunner } from "../../db/transactions";
 import { AccountEntity } from "../../entities";
-import type { Authenticated, RequestMeta } from "../../graphql/context";
+import { requireSession, type Authenticated, type RequestMeta } from "../../graphql/context";
 import { AuditEventType } from "../audit/audit-event-type";
 import type { AuditService } from "../audit/audit.service";
 import type { NoticeService } from "../notice/notice.service";
@@ -30,8 +30,9 @@ export class PasswordService {
    * bound, a stolen session plus a guessed password is not enough: a recent step-up is needed too.
    */
   async changePassword(auth: Authenticated, input: ChangePasswordInput, meta: RequestMeta): Promise<void> {
-    const { account, session } = auth;
     await this.stepUp.assertRecent(auth);
+    const { account } = auth;
+    const session = requireSession(auth);
     await this.failuresByAccount.assertAllowed(account.id);
     if (!(await this.hasher.verify(input.oldPassword, account.passwordHash))) {
       await this.failuresByAccount.penalize(account.id);

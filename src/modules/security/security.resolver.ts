@@ -1,20 +1,32 @@
 import { FieldResolver, Resolver, Root } from "type-graphql";
+import type { DataSource } from "typeorm";
 import type { AccountEntity } from "../../entities";
 import { Account } from "../account/account.types";
+import { availableMethods } from "../step-up/step-up.service";
+import type { SecondFactorVerifier } from "../totp/second-factor-verifier";
+import { VerificationMethod } from "../two-step/two-step.types";
 import { SecuritySettings } from "./security.types";
 
 @Resolver(() => Account)
 export class SecurityResolver {
-  // TOTP, two-step and recovery codes report their state here once their workflows land.
+  constructor(
+    private readonly dataSource: DataSource,
+    private readonly factors: SecondFactorVerifier,
+  ) {}
+
   @FieldResolver(() => SecuritySettings)
-  security(@Root() account: AccountEntity): SecuritySettings {
+  async security(@Root() account: AccountEntity): Promise<SecuritySettings> {
+    const [methods, recoveryCodesRemaining] = await Promise.all([
+      availableMethods(this.dataSource, this.factors, account.id),
+      this.factors.recoveryCodesRemaining(account.id),
+    ]);
     return {
       hasPassword: account.passwordHash !== null,
       passwordChangedAt: account.passwordChangedAt,
-      totpEnabled: false,
-      twoStepEnabled: false,
-      twoStepMethods: [],
-      recoveryCodesRemaining: 0,
+      totpEnabled: methods.includes(VerificationMethod.TOTP),
+      twoStepEnabled: account.twoStepEnabled,
+      twoStepMethods: methods,
+      recoveryCodesRemaining,
     };
   }
 }

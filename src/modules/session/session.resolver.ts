@@ -1,6 +1,7 @@
 import { Args, Authorized, Ctx, FieldResolver, Mutation, Resolver, Root } from "type-graphql";
 import type { AccountEntity } from "../../entities";
 import type { RequestContext, RequestMeta } from "../../graphql/context";
+import { SESSION_ONLY } from "../../graphql/auth-checker";
 import { CurrentAccount, Meta } from "../../graphql/current";
 import { IdArgs } from "../../graphql/id-args";
 import { Account } from "../account/account.types";
@@ -15,10 +16,10 @@ export class SessionResolver {
   @FieldResolver(() => [Session], { description: "Sessions that are signed in now, most recently used first." })
   async sessions(@Root() account: AccountEntity, @Ctx() { auth }: RequestContext): Promise<Session[]> {
     const sessions = await this.sessionService.listActive(account.id);
-    return sessions.map((session) => ({ ...session, current: session.id === auth?.session.id }));
+    return sessions.map((session) => ({ ...session, current: session.id === auth?.session?.id }));
   }
 
-  @Authorized()
+  @Authorized(SESSION_ONLY)
   @Mutation(() => Boolean, { description: "Signs out one of your sessions. False when no such session is signed in." })
   async revokeSession(
     @Args() { id }: IdArgs,

@@ -57,7 +57,7 @@ export class SessionService {
     if (!session?.account || session.expiresAt <= now) return null;
     if (now.getTime() - session.lastSeenAt.getTime() >= TOUCH_INTERVAL_MS) await this.touch(session, now);
     const { account, ...bare } = session;
-    return { account, session: bare as SessionEntity };
+    return { account, session: bare as SessionEntity, apiKey: null };
   }
 
   async listActive(accountId: string): Promise<SessionEntity[]> {

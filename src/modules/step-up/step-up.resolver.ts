@@ -1,5 +1,6 @@
 import { Arg, Args, Authorized, Mutation, Resolver } from "type-graphql";
 import type { Authenticated, RequestMeta } from "../../graphql/context";
+import { SESSION_ONLY } from "../../graphql/auth-checker";
 import { CurrentAuth, Meta } from "../../graphql/current";
 import { ConfirmChallengeArgs } from "../challenge/challenge.args";
 import { Challenge } from "../challenge/challenge.types";
@@ -11,7 +12,7 @@ import { StepUpService } from "./step-up.service";
 export class StepUpResolver {
   constructor(private readonly stepUp: StepUpService) {}
 
-  @Authorized()
+  @Authorized(SESSION_ONLY)
   @Mutation(() => Challenge, { description: "Step-up: prove a second factor on this session before a sensitive change." })
   async requestStepUp(
     @Arg("method", () => VerificationMethod) method: VerificationMethod,
@@ -21,7 +22,7 @@ export class StepUpResolver {
     return toChallenge(await this.stepUp.request(auth, method, meta));
   }
 
-  @Authorized()
+  @Authorized(SESSION_ONLY)
   @Mutation(() => Boolean, { description: "Marks this session as verified for a few minutes (STEP_UP_TTL_SECONDS)." })
   async completeStepUp(@Args() { challengeId, code }: ConfirmChallengeArgs, @CurrentAuth() auth: Authenticated, @Meta() meta: RequestMeta): Promise<boolean> {
     await this.stepUp.complete(auth, challengeId, code, meta);

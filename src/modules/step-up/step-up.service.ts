@@ -2,24 +2,34 @@ import { type DataSource, In } from "typeorm";
 import type { Clock } from "../../core/clock";
 import { addSeconds } from "../../core/clock";
 import type { TransactionRunner } from "../../db/transactions";
-import { IdentityEntity, SessionEntity } from "../../entities";
+import { IdentityEntity, SessionEntity, type ChallengeEntity } from "../../entities";
 import { AppError, assertThat } from "../../errors";
-import type { Authenticated, RequestMeta } from "../../graphql/context";
+import { requireSession, type Authenticated, type RequestMeta } from "../../graphql/context";
 import { AuditEventType } from "../audit/audit-event-type";
 import type { AuditService } from "../audit/audit.service";
 import type { ChallengeService } from "../challenge/challenge.service";
-import type { ChallengeEntity } from "../../entities";
+import type { SecondFactorVerifier } from "../totp/second-factor-verifier";
 import { VerificationMethod } from "../two-step/two-step.types";
 
-/** The second factors a step-up can use now, by the contact each needs. */
-const CONTACT_FOR_METHOD: Partial<Record<VerificationMethod, { kind: "EMAIL" | "PHONE"; channel: "EMAIL" | "SMS" }>> = {
-  [VerificationMethod.EMAIL]: { kind: "EMAIL", channel: "EMAIL" },
-  [VerificationMethod.SMS]: { kind: "PHONE", channel: "SMS" },
-};
+/** The second factors an account has now, in the order a client should offer them. */
+export async function availableMethods(dataSource: DataSource, factors: SecondFactorVerifier, accountId: string): Promise<VerificationMethod[]> {
+  const [contacts, totp, recoveryCodes] = await Promise.all([
+    dataSource.getRepository(IdentityEntity).findBy({ accountId, kind: In(["EMAIL", "PHONE"]) }),
+    factors.activeCredential(accountId),
+    factors.recoveryCodesRemaining(accountId),
+  ]);
+  return [
+    ...(contacts.some((c) => c.kind === "EMAIL") ? [VerificationMethod.EMAIL] : []),
+    ...(contacts.some((c) => c.kind === "PHONE") ? [VerificationMethod.SMS] : []),
+    ...(totp ? [VerificationMethod.TOTP] : []),
+    ...(recoveryCodes > 0 ? [VerificationMethod.RECOVERY_CODE] : []),
+  ];
+}
 
 /**
- * Step-up: a session proves a second factor and may then make sensitive changes for a few minutes.
- * Accounts with nothing to prove with (no contact bound yet) are not asked.
+ * Step-up: a session proves a second factor (email or SMS code, authenticator code, recovery code)
+ * and may then make sensitive changes for a few minutes. Accounts with nothing to prove with are not
+ * asked; API keys can never step up.
  */
 export class StepUpService {
   constructor(
@@ -28,41 +38,45 @@ export class StepUpService {
     private readonly clock: Clock,
     private readonly audit: AuditService,
     private readonly challenges: ChallengeService,
+    private readonly factors: SecondFactorVerifier,
     private readonly ttlSeconds: number,
   ) {}
 
   /** STEP_UP_REQUIRED unless this session stepped up recently or the account has no second factor. */
-  async assertRecent({ account, session }: Authenticated): Promise<void> {
+  async assertRecent(auth: Authenticated): Promise<void> {
+    const session = requireSession(auth);
     if (this.isRecent(session)) return;
-    const hasSecondFactor = await this.dataSource
-      .getRepository(IdentityEntity)
-      .existsBy({ accountId: account.id, kind: In(["EMAIL", "PHONE"]) });
-    if (hasSecondFactor) throw new AppError("STEP_UP_REQUIRED");
+    const methods = await availableMethods(this.dataSource, this.factors, auth.account.id);
+    if (methods.length > 0) throw new AppError("STEP_UP_REQUIRED");
   }
 
   isRecent(session: SessionEntity): boolean {
     return session.stepUpAt !== null && addSeconds(session.stepUpAt, this.ttlSeconds) > this.clock.now();
   }
 
-  async request({ account, session }: Authenticated, method: VerificationMethod, meta: RequestMeta): Promise<ChallengeEntity> {
-    const contact = CONTACT_FOR_METHOD[method];
-    const identity = contact
-      ? await this.dataSource.getRepository(IdentityEntity).findOneBy({ accountId: account.id, kind: contact.kind })
-      : null;
-    if (!contact || !identity) throw AppError.badInput("method", `${method} is not set up on this account`);
-    return this.challenges.issue(
-      { purpose: "STEP_UP", accountId: account.id, sessionId: session.id, channel: contact.channel, target: identity.subject },
-      meta,
-    );
+  /** Sends a code (EMAIL, SMS) or opens a challenge for a code the person holds (TOTP, RECOVERY_CODE). */
+  async request(auth: Authenticated, method: VerificationMethod, meta: RequestMeta): Promise<ChallengeEntity> {
+    const session = requireSession(auth);
+    const accountId = auth.account.id;
+    const methods = await availableMethods(this.dataSource, this.factors, accountId);
+    if (!methods.includes(method)) throw AppError.badInput("method", `${method} is not set up on this account`);
+    const base = { purpose: "STEP_UP" as const, accountId, sessionId: session.id };
+    if (method === VerificationMethod.TOTP || method === VerificationMethod.RECOVERY_CODE) {
+      return this.challenges.expect({ ...base, channel: method });
+    }
+    const kind = method === VerificationMethod.EMAIL ? "EMAIL" : "PHONE";
+    const identity = await this.dataSource.getRepository(IdentityEntity).findOneByOrFail({ accountId, kind });
+    return this.challenges.issue({ ...base, channel: method, target: identity.subject }, meta);
   }
 
-  async complete({ account, session }: Authenticated, challengeId: string, code: string, meta: RequestMeta): Promise<void> {
-    const challenge = await this.challenges.check(challengeId, code, { purpose: "STEP_UP", accountId: account.id, sessionId: session.id }, meta);
+  async complete(auth: Authenticated, challengeId: string, code: string, meta: RequestMeta): Promise<void> {
+    const session = requireSession(auth);
+    const challenge = await this.challenges.check(challengeId, code, { purpose: "STEP_UP", accountId: auth.account.id, sessionId: session.id }, meta);
     await this.transaction(async (manager) => {
       await this.challenges.consume(manager, challenge);
       const result = await manager.update(SessionEntity, { id: session.id }, { stepUpAt: this.clock.now() });
       assertThat(result.affected, "UNAUTHENTICATED");
-      await this.audit.record(manager, account.id, AuditEventType.STEP_UP_COMPLETED, meta, { channel: challenge.channel });
+      await this.audit.record(manager, auth.account.id, AuditEventType.STEP_UP_COMPLETED, meta, { channel: challenge.channel });
     });
   }
 }

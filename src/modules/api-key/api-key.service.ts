@@ -1,0 +1,98 @@
+import { randomUUID } from "node:crypto";
+import type { DataSource } from "typeorm";
+import type { Clock } from "../../core/clock";
+import { randomToken, sha256Hex } from "../../core/crypto";
+import type { TransactionRunner } from "../../db/transactions";
+import { AccountEntity, ApiKeyEntity } from "../../entities";
+import { AppError } from "../../errors";
+import { requireSession, type Authenticated, type RequestMeta } from "../../graphql/context";
+import { AuditEventType } from "../audit/audit-event-type";
+import type { AuditService } from "../audit/audit.service";
+import type { StepUpService } from "../step-up/step-up.service";
+
+export const API_KEY_PREFIX = "ak";
+export const API_KEY_SCOPES = ["account:read", "account:write"] as const;
+export type ApiKeyScope = (typeof API_KEY_SCOPES)[number];
+const MAX_KEYS_PER_ACCOUNT = 20;
+/** lastUsedAt is written at most this often, so a busy key does not turn reads into writes. */
+const TOUCH_INTERVAL_MS = 60_000;
+
+export interface CreatedKey {
+  readonly apiKey: ApiKeyEntity;
+  readonly secret: string;
+}
+
+export class ApiKeyService {
+  constructor(
+    private readonly dataSource: DataSource,
+    private readonly transaction: TransactionRunner,
+    private readonly clock: Clock,
+    private readonly audit: AuditService,
+    private readonly stepUp: StepUpService,
+  ) {}
+
+  /** Only a person in a recently verified session creates keys; the secret is returned once and kept as a hash. */
+  async create(auth: Authenticated, name: string, scopes: ApiKeyScope[], expiresAt: Date | null, meta: RequestMeta): Promise<CreatedKey> {
+    requireSession(auth);
+    await this.stepUp.assertRecent(auth);
+    if (expiresAt && expiresAt <= this.clock.now()) throw AppError.badInput("expiresAt", "expiresAt must be in the future");
+    const secret = randomToken(API_KEY_PREFIX);
+    const now = this.clock.now();
+    const apiKey = this.dataSource.getRepository(ApiKeyEntity).create({
+      id: randomUUID(),
+      accountId: auth.account.id,
+      name,
+      prefix: secret.slice(0, API_KEY_PREFIX.length + 1 + 8),
+      keyHash: sha256Hex(secret),
+      scopes: [...new Set(scopes)].join(" "),
+      createdAt: now,
+      lastUsedAt: null,
+      expiresAt,
+    });
+    await this.transaction(async (manager) => {
+      const count = await manager.countBy(ApiKeyEntity, { accountId: auth.account.id });
+      if (count >= MAX_KEYS_PER_ACCOUNT) throw AppError.badInput("name", `an account may have at most ${MAX_KEYS_PER_ACCOUNT} API keys; revoke one first`);
+      await manager.insert(ApiKeyEntity, apiKey);
+      await this.audit.record(manager, auth.account.id, AuditEventType.API_KEY_CREATED, meta, { apiKeyId: apiKey.id, scopes: apiKey.scopes });
+    });
+    return { apiKey, secret };
+  }
+
+  list(accountId: string): Promise<ApiKeyEntity[]> {
+    return this.dataSource.getRepository(ApiKeyEntity).find({ where: { accountId }, order: { createdAt: "DESC", id: "ASC" } });
+  }
+
+  /** Revoked keys are deleted: the next request with one is UNAUTHENTICATED. False when there is no such key. */
+  async revoke(auth: Authenticated, id: string, meta: RequestMeta): Promise<boolean> {
+    requireSession(auth);
+    return this.transaction(async (manager) => {
+      const result = await manager.delete(ApiKeyEntity, { id, accountId: auth.account.id });
+      if (!result.affected) return false;
+      await this.audit.record(manager, auth.account.id, AuditEventType.API_KEY_REVOKED, meta, { apiKeyId: id });
+      return true;
+    });
+  }
+
+  /** One indexed lookup (key hash, joined with the account); expired and revoked keys authenticate nobody. */
+  async authenticate(token: string): Promise<Authenticated | null> {
+    if (!token.startsWith(`${API_KEY_PREFIX}_`)) return null;
+    const now = this.clock.now();
+    const key = await this.dataSource
+      .getRepository(ApiKeyEntity)
+      .createQueryBuilder("key")
+      .innerJoinAndMapOne("key.account", AccountEntity, "account", "account.id = key.account_id")
+      .where("key.key_hash = :hash", { hash: sha256Hex(token) })
+      .getOne();
+    const account = (key as (ApiKeyEntity & { account?: AccountEntity }) | null)?.account;
+    if (!key || !account || (key.expiresAt && key.expiresAt <= now)) return null;
+    if (!key.lastUsedAt || now.getTime() - key.lastUsedAt.getTime() >= TOUCH_INTERVAL_MS) {
+      key.lastUsedAt = now;
+      await this.transaction((manager) => manager.update(ApiKeyEntity, { id: key.id }, { lastUsedAt: now }));
+    }
+    return { account, session: null, apiKey: key };
+  }
+}
+
+export function scopesOf(key: ApiKeyEntity): ApiKeyScope[] {
+  return key.scopes.split(" ").filter((scope): scope is ApiKeyScope => (API_KEY_SCOPES as readonly string[]).includes(scope));
+}

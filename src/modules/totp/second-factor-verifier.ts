@@ -1,0 +1,99 @@
+import { createHmac, randomInt, randomUUID } from "node:crypto";
+import speakeasy from "speakeasy";
+import { IsNull, Not, type DataSource, type EntityManager } from "typeorm";
+import type { DataCipher } from "../../core/cipher";
+import type { Clock } from "../../core/clock";
+import type { TransactionRunner } from "../../db/transactions";
+import { RecoveryCodeEntity, TotpCredentialEntity } from "../../entities";
+
+export const TOTP_STEP_SECONDS = 30;
+export const RECOVERY_CODE_COUNT = 10;
+const RECOVERY_ALPHABET = "abcdefghijkmnpqrstuvwxyz23456789"; // no 0/o, 1/l: easy to copy by hand
+
+/** The context a TOTP secret is sealed under: its own row, so a secret moved to another row won't open. */
+export function totpSealContext(credentialId: string): string {
+  return `totp:${credentialId}`;
+}
+
+/**
+ * Checks second factors that are not sent by us: authenticator-app codes (SHA-1, 6 digits, 30 s,
+ * one step either side, each step accepted once per account, RFC 6238 §5.2) and single-use
+ * recovery codes (kept as HMACs). Both "use up" by conditional updates, so parallel replays of one
+ * code succeed at most once.
+ */
+export class SecondFactorVerifier {
+  constructor(
+    private readonly dataSource: DataSource,
+    private readonly transaction: TransactionRunner,
+    private readonly clock: Clock,
+    private readonly cipher: DataCipher,
+    private readonly recoveryKey: Buffer,
+  ) {}
+
+  /** The time step `code` belongs to for `secret` (now, or one step either side), or null. */
+  matchStep(secretBase32: string, code: string): number | null {
+    const time = Math.floor(this.clock.now().getTime() / 1000);
+    const match = speakeasy.totp.verifyDelta({ secret: secretBase32, encoding: "base32", token: code, window: 1, time, step: TOTP_STEP_SECONDS });
+    return match ? Math.floor(time / TOTP_STEP_SECONDS) + match.delta : null;
+  }
+
+  openSecret(credential: TotpCredentialEntity): string {
+    return this.cipher.open(credential.secretSealed, totpSealContext(credential.id));
+  }
+
+  activeCredential(accountId: string): Promise<TotpCredentialEntity | null> {
+    return this.dataSource.getRepository(TotpCredentialEntity).findOneBy({ accountId, confirmedAt: Not(IsNull()) });
+  }
+
+  /** True once per step: a code of a step already used (or older) is a replay and fails. */
+  async verifyTotp(accountId: string, code: string): Promise<boolean> {
+    const credential = await this.activeCredential(accountId);
+    const step = credential && /^\d{6}$/.test(code) ? this.matchStep(this.openSecret(credential), code) : null;
+    if (!credential || step === null) return false;
+    return this.claimStep(credential.id, step);
+  }
+
+  /** Records `step` as used unless it (or a later one) already was. */
+  async claimStep(credentialId: string, step: number, manager?: EntityManager): Promise<boolean> {
+    const claim = (m: EntityManager) =>
+      m
+        .createQueryBuilder()
+        .update(TotpCredentialEntity)
+        .set({ lastUsedStep: step })
+        .where("id = :id AND (last_used_step IS NULL OR last_used_step < :step)", { id: credentialId, step })
+        .execute();
+    const result = manager ? await claim(manager) : await this.transaction(claim);
+    return Boolean(result.affected);
+  }
+
+  async verifyRecoveryCode(accountId: string, code: string): Promise<boolean> {
+    const result = await this.transaction((manager) =>
+      manager.update(RecoveryCodeEntity, { accountId, codeHash: this.hashRecoveryCode(code), usedAt: IsNull() }, { usedAt: this.clock.now() }),
+    );
+    return Boolean(result.affected);
+  }
+
+  recoveryCodesRemaining(accountId: string): Promise<number> {
+    return this.dataSource.getRepository(RecoveryCodeEntity).countBy({ accountId, usedAt: IsNull() });
+  }
+
+  /** Replaces every recovery code of the account with fresh ones; returns them, the only time they are seen. */
+  async replaceRecoveryCodes(manager: EntityManager, accountId: string): Promise<string[]> {
+    const codes = Array.from({ length: RECOVERY_CODE_COUNT }, () => {
+      const chars = Array.from({ length: 10 }, () => RECOVERY_ALPHABET[randomInt(RECOVERY_ALPHABET.length)]).join("");
+      return `${chars.slice(0, 5)}-${chars.slice(5)}`;
+    });
+    const now = this.clock.now();
+    await manager.delete(RecoveryCodeEntity, { accountId });
+    await manager.insert(
+      RecoveryCodeEntity,
+      codes.map((code) => ({ id: randomUUID(), accountId, codeHash: this.hashRecoveryCode(code), usedAt: null, createdAt: now })),
+    );
+    return codes;
+  }
+
+  /** Case, spaces and the hyphen do not matter when a person types a recovery code back. */
+  private hashRecoveryCode(code: string): string {
+    return createHmac("sha256", this.recoveryKey).update(code.toLowerCase().replace(/[\s-]/g, "")).digest("hex");
+  }
+}

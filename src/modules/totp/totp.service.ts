@@ -1,0 +1,131 @@
+import { randomBytes, randomUUID } from "node:crypto";
+import QRCode from "qrcode";
+import { IsNull, Not, type DataSource } from "typeorm";
+import type { DataCipher } from "../../core/cipher";
+import type { Clock } from "../../core/clock";
+import type { RateLimiter } from "../../core/rate-limiter";
+import type { TransactionRunner } from "../../db/transactions";
+import { AccountEntity, RecoveryCodeEntity, TotpCredentialEntity } from "../../entities";
+import { AppError } from "../../errors";
+import type { Authenticated, RequestMeta } from "../../graphql/context";
+import { AuditEventType } from "../audit/audit-event-type";
+import type { AuditService } from "../audit/audit.service";
+import { availableMethods, type StepUpService } from "../step-up/step-up.service";
+import { VerificationMethod } from "../two-step/two-step.types";
+import { totpSealContext, type SecondFactorVerifier } from "./second-factor-verifier";
+import type { TotpEnrollment } from "./totp.types";
+
+/** RFC 4648 base32 without padding, as authenticator apps expect. */
+function base32(bytes: Buffer): string {
+  const alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZ234567";
+  let bits = "";
+  for (const byte of bytes) bits += byte.toString(2).padStart(8, "0");
+  return (bits.match(/.{1,5}/g) ?? []).map((chunk) => alphabet[parseInt(chunk.padEnd(5, "0"), 2)]).join("");
+}
+
+export class TotpService {
+  constructor(
+    private readonly dataSource: DataSource,
+    private readonly transaction: TransactionRunner,
+    private readonly clock: Clock,
+    private readonly cipher: DataCipher,
+    private readonly audit: AuditService,
+    private readonly stepUp: StepUpService,
+    private readonly factors: SecondFactorVerifier,
+    private readonly failuresByAccount: RateLimiter,
+    private readonly issuer: string,
+  ) {}
+
+  /**
+   * A fresh 160-bit secret, kept sealed on a pending row; the active authenticator (if any) keeps
+   * working until the new one is confirmed. Needs a step-up once the account has a second factor.
+   */
+  async startEnrollment(auth: Authenticated): Promise<TotpEnrollment> {
+    await this.stepUp.assertRecent(auth);
+    const secret = base32(randomBytes(20));
+    const id = randomUUID();
+    await this.transaction(async (manager) => {
+      await manager.delete(TotpCredentialEntity, { accountId: auth.account.id, confirmedAt: IsNull() });
+      await manager.insert(TotpCredentialEntity, {
+        id,
+        accountId: auth.account.id,
+        secretSealed: this.cipher.seal(secret, totpSealContext(id)),
+        confirmedAt: null,
+        lastUsedStep: null,
+        createdAt: this.clock.now(),
+      });
+    });
+    const label = `${encodeURIComponent(this.issuer)}:${encodeURIComponent(auth.account.username)}`;
+    const otpauthUri = `otpauth://totp/${label}?secret=${secret}&issuer=${encodeURIComponent(this.issuer)}&algorithm=SHA1&digits=6&period=30`;
+    return { secret, otpauthUri, qrCodeDataUrl: await QRCode.toDataURL(otpauthUri, { errorCorrectionLevel: "M", margin: 2 }) };
+  }
+
+  /** Activates the pending secret with a code from the app and returns 10 new recovery codes, shown once. */
+  async confirmEnrollment(auth: Authenticated, code: string, meta: RequestMeta): Promise<string[]> {
+    const accountId = auth.account.id;
+    const pending = await this.dataSource.getRepository(TotpCredentialEntity).findOneBy({ accountId, confirmedAt: IsNull() });
+    if (!pending) throw AppError.badInput("code", "start an enrolment first (startTotpEnrollment)");
+    await this.failuresByAccount.assertAllowed(accountId);
+    const step = this.factors.matchStep(this.factors.openSecret(pending), code);
+    if (step === null) {
+      await this.failuresByAccount.penalize(accountId);
+      throw new AppError("CODE_INVALID");
+    }
+    const codes = await this.transaction(async (manager) => {
+      await manager.delete(TotpCredentialEntity, { accountId, confirmedAt: Not(IsNull()) });
+      const activated = await manager.update(
+        TotpCredentialEntity,
+        { id: pending.id, confirmedAt: IsNull() },
+        { confirmedAt: this.clock.now(), lastUsedStep: step },
+      );
+      if (!activated.affected) throw new AppError("CODE_INVALID");
+      const fresh = await this.factors.replaceRecoveryCodes(manager, accountId);
+      await this.audit.record(manager, accountId, AuditEventType.TOTP_ENABLED, meta);
+      return fresh;
+    });
+    await this.failuresByAccount.reset(accountId);
+    return codes;
+  }
+
+  /**
+   * Removes the authenticator, with a current code from it and a recent step-up. Its recovery codes
+   * go with it; if nothing else is left to verify with, two-step sign-in is turned off too.
+   */
+  async disable(auth: Authenticated, code: string, meta: RequestMeta): Promise<AccountEntity> {
+    const accountId = auth.account.id;
+    await this.stepUp.assertRecent(auth);
+    if (!(await this.factors.activeCredential(accountId))) throw AppError.badInput("code", "no authenticator app is set up");
+    await this.failuresByAccount.assertAllowed(accountId);
+    if (!(await this.factors.verifyTotp(accountId, code))) {
+      await this.failuresByAccount.penalize(accountId);
+      throw new AppError("CODE_INVALID");
+    }
+    await this.transaction(async (manager) => {
+      await manager.delete(TotpCredentialEntity, { accountId });
+      await manager.delete(RecoveryCodeEntity, { accountId });
+      await this.audit.record(manager, accountId, AuditEventType.TOTP_DISABLED, meta);
+    });
+    const remaining = await availableMethods(this.dataSource, this.factors, accountId);
+    if (auth.account.twoStepEnabled && remaining.filter((m) => m !== VerificationMethod.RECOVERY_CODE).length === 0) {
+      await this.transaction(async (manager) => {
+        await manager.update(AccountEntity, { id: accountId }, { twoStepEnabled: false });
+        await this.audit.record(manager, accountId, AuditEventType.TWO_STEP_DISABLED, meta, { reason: "no second factor left" });
+      });
+    }
+    await this.failuresByAccount.reset(accountId);
+    return this.dataSource.getRepository(AccountEntity).findOneByOrFail({ id: accountId });
+  }
+
+  /** New recovery codes (the old ones stop working), with a recent step-up. */
+  async regenerateRecoveryCodes(auth: Authenticated, meta: RequestMeta): Promise<string[]> {
+    await this.stepUp.assertRecent(auth);
+    if (!(await this.factors.activeCredential(auth.account.id))) {
+      throw new AppError("BAD_USER_INPUT", { fieldErrors: [] }, "Recovery codes come with an authenticator app; set one up first.");
+    }
+    return this.transaction(async (manager) => {
+      const codes = await this.factors.replaceRecoveryCodes(manager, auth.account.id);
+      await this.audit.record(manager, auth.account.id, AuditEventType.RECOVERY_CODES_REGENERATED, meta);
+      return codes;
+    });
+  }
+}
