@@ -63,12 +63,12 @@ describe("enrolment", () => {
     const user = await registerUser(app.client);
     const old = await enrolTotp(app, user.client);
     expect((await user.client.fails(START_TOTP)).extensions?.code).toBe("STEP_UP_REQUIRED");
-    await stepUpWith(app, user.client, "TOTP", codeNow(app, old.secret));
+    await stepUpWith(user.client, "TOTP", codeNow(app, old.secret));
     const { startTotpEnrollment: fresh } = await user.client.ok(START_TOTP);
 
     // Half-way through the re-enrolment the old app still proves the account.
     app.clock.advanceSeconds(30);
-    await stepUpWith(app, user.client, "TOTP", codeNow(app, old.secret));
+    await stepUpWith(user.client, "TOTP", codeNow(app, old.secret));
 
     await user.client.ok(CONFIRM_TOTP, { code: codeNow(app, fresh.secret) });
     app.clock.advanceSeconds(30);
@@ -125,7 +125,7 @@ describe("recovery codes", () => {
   it("work once each, for step-up", async () => {
     const user = await registerUser(app.client);
     const { recoveryCodes } = await enrolTotp(app, user.client);
-    await stepUpWith(app, user.client, "RECOVERY_CODE", recoveryCodes[0].toUpperCase().replace("-", " "));
+    await stepUpWith(user.client, "RECOVERY_CODE", recoveryCodes[0].toUpperCase().replace("-", " "));
     const { requestStepUp } = await user.client.ok(REQUEST_STEP_UP, { method: "RECOVERY_CODE" });
     expect((await user.client.fails(COMPLETE_STEP_UP, { id: requestStepUp.id, code: recoveryCodes[0] })).extensions?.code).toBe("CODE_INVALID");
     expect((await user.client.fails(COMPLETE_STEP_UP, { id: requestStepUp.id, code: recoveryCodes[0].replace("-", "") })).extensions?.code).toBe("CODE_INVALID");
@@ -137,7 +137,7 @@ describe("recovery codes", () => {
     const user = await registerUser(app.client);
     const { secret, recoveryCodes } = await enrolTotp(app, user.client);
     expect((await user.client.fails(REGENERATE)).extensions?.code).toBe("STEP_UP_REQUIRED");
-    await stepUpWith(app, user.client, "TOTP", codeNow(app, secret));
+    await stepUpWith(user.client, "TOTP", codeNow(app, secret));
     const { regenerateRecoveryCodes: fresh } = await user.client.ok(REGENERATE);
     expect(fresh).toHaveLength(10);
     expect(fresh).not.toContain(recoveryCodes[1]);
@@ -153,7 +153,7 @@ describe("disabling", () => {
     const user = await registerUser(app.client);
     const { secret } = await enrolTotp(app, user.client);
     expect((await user.client.fails(DISABLE, { code: codeNow(app, secret) })).extensions?.code).toBe("STEP_UP_REQUIRED");
-    await stepUpWith(app, user.client, "TOTP", codeNow(app, secret));
+    await stepUpWith(user.client, "TOTP", codeNow(app, secret));
     app.clock.advanceSeconds(30);
     const wrong = hotp(base32Decode(secret), stepNow() + 7);
     expect((await user.client.fails(DISABLE, { code: wrong })).extensions?.code).toBe("CODE_INVALID");
