@@ -79,6 +79,7 @@ export interface Config {
     readonly codeSendsPerTargetDay: RateLimit;
     readonly codeSendsPerAccount: RateLimit;
     readonly codeSendsPerIp: RateLimit;
+    readonly secondFactorFailuresPerAccount: RateLimit;
   };
   readonly codes: {
     readonly ttlSeconds: number;
@@ -302,6 +303,7 @@ export function loadConfig(env: Env = process.env): Config {
       codeSendsPerTargetDay: read.rateLimit("RATE_LIMIT_CODE_TARGET_DAY", { points: 10, durationSeconds: 86400 }),
       codeSendsPerAccount: read.rateLimit("RATE_LIMIT_CODE_ACCOUNT", { points: 20, durationSeconds: 3600 }),
       codeSendsPerIp: read.rateLimit("RATE_LIMIT_CODE_IP", { points: 30, durationSeconds: 3600 }),
+      secondFactorFailuresPerAccount: read.rateLimit("RATE_LIMIT_SECOND_FACTOR_ACCOUNT", { points: 10, durationSeconds: 900 }),
     },
     codes: {
       ttlSeconds: read.int("CODE_TTL_SECONDS", 600, 60, 3600),

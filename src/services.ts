@@ -64,7 +64,9 @@ export function createServices(deps: ServiceDeps) {
   const hasher = new PasswordHasher(config.bcryptCost);
 
   const cipher = new DataCipher(dataKey, config.previousDataEncryptionKeys);
-  const factors = new SecondFactorVerifier(dataSource, transaction, clock, cipher, deriveKey(dataKey.key, "recovery-code"));
+  const factors = new SecondFactorVerifier(
+    dataSource, transaction, clock, cipher, deriveKey(dataKey.key, "recovery-code"), rateLimiter("second-factor-account", limits.secondFactorFailuresPerAccount),
+  );
   const audit = new AuditService(dataSource, clock);
   const sessions = new SessionService(dataSource, transaction, clock, audit, config.session);
   const challenges = new ChallengeService(
@@ -91,9 +93,7 @@ export function createServices(deps: ServiceDeps) {
   );
   const contacts = new ContactService(dataSource, transaction, clock, audit, challenges, stepUp, notices);
   const admin = new AdminService(dataSource, transaction, clock, audit, notices);
-  // Wrong authenticator codes share the per-code try budget: CODE_MAX_ATTEMPTS per code lifetime.
-  const totpFailures = rateLimiter("totp-account", { points: config.codes.maxAttempts, durationSeconds: config.codes.ttlSeconds });
-  const totp = new TotpService(dataSource, transaction, clock, cipher, audit, stepUp, factors, totpFailures, config.totpIssuer);
+  const totp = new TotpService(dataSource, transaction, clock, cipher, audit, stepUp, factors, config.totpIssuer);
   const apiKeys = new ApiKeyService(dataSource, transaction, clock, audit, stepUp);
 
   const resolvers = new Map<Function, object>([

@@ -168,3 +168,27 @@ describe("signing in with two-step verification on", () => {
     expect(error.extensions?.code).toBe("CODE_INVALID");
   });
 });
+
+describe("guessing authenticator codes across many challenges", () => {
+  let limited: TestApp;
+  beforeAll(async () => {
+    limited = await startTestApp({ RATE_LIMIT_SECOND_FACTOR_ACCOUNT: "3/900" });
+  });
+  afterAll(() => limited.stop());
+
+  it("is stopped by the account's budget of wrong codes, even with a new challenge each time", async () => {
+    const user = await registerUser(limited.client);
+    const { secret } = await enrolTotp(limited, user.client);
+    await user.client.ok(SET, { on: true });
+    const login = () => limited.client.ok(LOGIN, { input: { identifier: user.username, password: DEFAULT_PASSWORD } });
+
+    for (const wrong of ["000001", "000002", "000003"]) {
+      const { login: challenge } = await login();
+      expect((await limited.client.fails(COMPLETE, { id: challenge.challengeId, m: "TOTP", code: wrong })).extensions?.code).toBe("CODE_INVALID");
+    }
+    const { login: challenge } = await login();
+    const error = await limited.client.fails(COMPLETE, { id: challenge.challengeId, m: "TOTP", code: codeNow(limited, secret) });
+    expect(error.extensions?.code).toBe("RATE_LIMITED");
+    expect(error.extensions?.retryAfterSeconds).toBeGreaterThan(0);
+  });
+});

@@ -3,6 +3,7 @@ import speakeasy from "speakeasy";
 import { IsNull, Not, type DataSource, type EntityManager } from "typeorm";
 import type { DataCipher } from "../../core/cipher";
 import type { Clock } from "../../core/clock";
+import type { RateLimiter } from "../../core/rate-limiter";
 import type { TransactionRunner } from "../../db/transactions";
 import { RecoveryCodeEntity, TotpCredentialEntity } from "../../entities";
 
@@ -19,7 +20,8 @@ export function totpSealContext(credentialId: string): string {
  * Checks second factors that are not sent by us: authenticator-app codes (SHA-1, 6 digits, 30 s,
  * one step either side, each step accepted once per account, RFC 6238 §5.2) and single-use
  * recovery codes (kept as HMACs). Both "use up" by conditional updates, so parallel replays of one
- * code succeed at most once.
+ * code succeed at most once. Wrong codes spend a per-account budget: a challenge for a code we do
+ * not send costs nothing to open, so its own try limit alone would not stop guessing.
  */
 export class SecondFactorVerifier {
   constructor(
@@ -28,6 +30,7 @@ export class SecondFactorVerifier {
     private readonly clock: Clock,
     private readonly cipher: DataCipher,
     private readonly recoveryKey: Buffer,
+    private readonly failures: RateLimiter,
   ) {}
 
   /** The time step `code` belongs to for `secret` (now, or one step either side), or null. */
@@ -46,11 +49,22 @@ export class SecondFactorVerifier {
   }
 
   /** True once per step: a code of a step already used (or older) is a replay and fails. */
-  async verifyTotp(accountId: string, code: string): Promise<boolean> {
-    const credential = await this.activeCredential(accountId);
-    const step = credential && /^\d{6}$/.test(code) ? this.matchStep(this.openSecret(credential), code) : null;
-    if (!credential || step === null) return false;
-    return this.claimStep(credential.id, step);
+  verifyTotp(accountId: string, code: string): Promise<boolean> {
+    return this.budgeted(accountId, async () => {
+      const credential = await this.activeCredential(accountId);
+      const step = credential && /^\d{6}$/.test(code) ? this.matchStep(this.openSecret(credential), code) : null;
+      return credential !== null && step !== null && this.claimStep(credential.id, step);
+    });
+  }
+
+  /** The step of a code for an enrolment not yet confirmed, or null; wrong codes spend the same budget. */
+  async matchPendingStep(credential: TotpCredentialEntity, code: string): Promise<number | null> {
+    let step: number | null = null;
+    await this.budgeted(credential.accountId, async () => {
+      step = this.matchStep(this.openSecret(credential), code);
+      return step !== null;
+    });
+    return step;
   }
 
   /** Records `step` as used unless it (or a later one) already was. */
@@ -66,11 +80,22 @@ export class SecondFactorVerifier {
     return Boolean(result.affected);
   }
 
-  async verifyRecoveryCode(accountId: string, code: string): Promise<boolean> {
-    const result = await this.transaction((manager) =>
-      manager.update(RecoveryCodeEntity, { accountId, codeHash: this.hashRecoveryCode(code), usedAt: IsNull() }, { usedAt: this.clock.now() }),
-    );
-    return Boolean(result.affected);
+  verifyRecoveryCode(accountId: string, code: string): Promise<boolean> {
+    return this.budgeted(accountId, async () => {
+      const result = await this.transaction((manager) =>
+        manager.update(RecoveryCodeEntity, { accountId, codeHash: this.hashRecoveryCode(code), usedAt: IsNull() }, { usedAt: this.clock.now() }),
+      );
+      return Boolean(result.affected);
+    });
+  }
+
+  /** RATE_LIMITED once the account's budget of wrong codes is spent; a wrong code spends one, a right one clears it. */
+  private async budgeted(accountId: string, verify: () => Promise<boolean>): Promise<boolean> {
+    await this.failures.assertAllowed(accountId);
+    const ok = await verify();
+    if (ok) await this.failures.reset(accountId);
+    else await this.failures.penalize(accountId);
+    return ok;
   }
 
   recoveryCodesRemaining(accountId: string): Promise<number> {

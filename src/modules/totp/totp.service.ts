@@ -3,7 +3,6 @@ import QRCode from "qrcode";
 import { IsNull, Not, type DataSource } from "typeorm";
 import type { DataCipher } from "../../core/cipher";
 import type { Clock } from "../../core/clock";
-import type { RateLimiter } from "../../core/rate-limiter";
 import type { TransactionRunner } from "../../db/transactions";
 import { AccountEntity, RecoveryCodeEntity, TotpCredentialEntity } from "../../entities";
 import { AppError } from "../../errors";
@@ -32,7 +31,6 @@ export class TotpService {
     private readonly audit: AuditService,
     private readonly stepUp: StepUpService,
     private readonly factors: SecondFactorVerifier,
-    private readonly failuresByAccount: RateLimiter,
     private readonly issuer: string,
   ) {}
 
@@ -65,12 +63,8 @@ export class TotpService {
     const accountId = auth.account.id;
     const pending = await this.dataSource.getRepository(TotpCredentialEntity).findOneBy({ accountId, confirmedAt: IsNull() });
     if (!pending) throw AppError.badInput("code", "start an enrolment first (startTotpEnrollment)");
-    await this.failuresByAccount.assertAllowed(accountId);
-    const step = this.factors.matchStep(this.factors.openSecret(pending), code);
-    if (step === null) {
-      await this.failuresByAccount.penalize(accountId);
-      throw new AppError("CODE_INVALID");
-    }
+    const step = await this.factors.matchPendingStep(pending, code);
+    if (step === null) throw new AppError("CODE_INVALID");
     const codes = await this.transaction(async (manager) => {
       await manager.delete(TotpCredentialEntity, { accountId, confirmedAt: Not(IsNull()) });
       const activated = await manager.update(
@@ -83,7 +77,6 @@ export class TotpService {
       await this.audit.record(manager, accountId, AuditEventType.TOTP_ENABLED, meta);
       return fresh;
     });
-    await this.failuresByAccount.reset(accountId);
     return codes;
   }
 
@@ -95,11 +88,7 @@ export class TotpService {
     const accountId = auth.account.id;
     await this.stepUp.assertRecent(auth);
     if (!(await this.factors.activeCredential(accountId))) throw AppError.badInput("code", "no authenticator app is set up");
-    await this.failuresByAccount.assertAllowed(accountId);
-    if (!(await this.factors.verifyTotp(accountId, code))) {
-      await this.failuresByAccount.penalize(accountId);
-      throw new AppError("CODE_INVALID");
-    }
+    if (!(await this.factors.verifyTotp(accountId, code))) throw new AppError("CODE_INVALID");
     await this.transaction(async (manager) => {
       await manager.delete(TotpCredentialEntity, { accountId });
       await manager.delete(RecoveryCodeEntity, { accountId });
@@ -112,7 +101,6 @@ export class TotpService {
         await this.audit.record(manager, accountId, AuditEventType.TWO_STEP_DISABLED, meta, { reason: "no second factor left" });
       });
     }
-    await this.failuresByAccount.reset(accountId);
     return this.dataSource.getRepository(AccountEntity).findOneByOrFail({ id: accountId });
   }
 
