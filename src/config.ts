@@ -47,6 +47,34 @@ export interface TencentSmsConfig {
 
 export type SmsProviderConfig = { readonly kind: "console" } | AliyunSmsConfig | TencentSmsConfig;
 
+export interface WechatConfig {
+  readonly appId: string;
+  readonly appSecret: string;
+  /** Where the QR authorize page is: `${openBase}/connect/qrconnect`. */
+  readonly openBase: string;
+  /** Where `sns/oauth2/access_token` and `sns/userinfo` are. */
+  readonly apiBase: string;
+}
+
+export interface QqConfig {
+  readonly appId: string;
+  readonly appKey: string;
+  /** `oauth2.0/authorize`, `oauth2.0/token`, `oauth2.0/me`, `user/get_user_info` live here. */
+  readonly apiBase: string;
+}
+
+export interface AlipayConfig {
+  readonly appId: string;
+  /** The app's RSA private key (PEM, or the bare base64 the Alipay console shows). */
+  readonly privateKey: string;
+  /** Alipay's RSA public key, for verifying every response (PEM or bare base64). */
+  readonly alipayPublicKey: string;
+  /** `.../gateway.do` */
+  readonly gateway: string;
+  /** `.../oauth2/publicAppAuthorize.htm` */
+  readonly authorizeUrl: string;
+}
+
 export interface Config {
   readonly nodeEnv: NodeEnv;
   readonly host: string;
@@ -100,7 +128,17 @@ export interface Config {
     readonly timeoutMs: number;
     readonly email: EmailProviderConfig;
     readonly sms: SmsProviderConfig;
+    /** A vendor without settings is not enabled. */
+    readonly wechat: WechatConfig | undefined;
+    readonly qq: QqConfig | undefined;
+    readonly alipay: AlipayConfig | undefined;
+    /** Serve the local stand-ins (/dev/oauth/...) for vendors that are not configured. Never in production. */
+    readonly devStandIns: boolean;
   };
+  /** Origins (besides PUBLIC_ORIGIN) that OAuth redirectUris and returnUrls may point to. */
+  readonly redirectOrigins: readonly string[];
+  /** Signing in with a provider identity bound to nobody creates an account. */
+  readonly signUpWithProviders: boolean;
 }
 
 export class ConfigError extends Error {
@@ -252,6 +290,52 @@ function parseSmsProvider(read: EnvReader): SmsProviderConfig {
   return { kind };
 }
 
+/** PEM keys often arrive in env files with `\n` escapes. */
+function pem(raw: string): string {
+  return raw.replace(/\\n/g, "\n");
+}
+
+function parseOAuthVendors(read: EnvReader) {
+  const wechatId = read.optional("WECHAT_APP_ID");
+  const qqId = read.optional("QQ_APP_ID");
+  const alipayId = read.optional("ALIPAY_APP_ID");
+  return {
+    wechat: wechatId
+      ? {
+          appId: wechatId,
+          appSecret: read.required("WECHAT_APP_SECRET", "WECHAT_APP_ID is set"),
+          openBase: read.string("WECHAT_OPEN_BASE", "https://open.weixin.qq.com").replace(/\/+$/, ""),
+          apiBase: read.string("WECHAT_API_BASE", "https://api.weixin.qq.com").replace(/\/+$/, ""),
+        }
+      : undefined,
+    qq: qqId
+      ? {
+          appId: qqId,
+          appKey: read.required("QQ_APP_KEY", "QQ_APP_ID is set"),
+          apiBase: read.string("QQ_API_BASE", "https://graph.qq.com").replace(/\/+$/, ""),
+        }
+      : undefined,
+    alipay: alipayId
+      ? {
+          appId: alipayId,
+          privateKey: pem(read.required("ALIPAY_PRIVATE_KEY", "ALIPAY_APP_ID is set")),
+          alipayPublicKey: pem(read.required("ALIPAY_PUBLIC_KEY", "ALIPAY_APP_ID is set")),
+          gateway: read.string("ALIPAY_GATEWAY", "https://openapi.alipay.com/gateway.do"),
+          authorizeUrl: read.string("ALIPAY_AUTHORIZE_URL", "https://openauth.alipay.com/oauth2/publicAppAuthorize.htm"),
+        }
+      : undefined,
+  };
+}
+
+function parseOrigins(raw: string | undefined, problems: string[]): string[] {
+  if (raw === undefined) return [];
+  return raw.split(",").map((origin) => origin.trim().replace(/\/+$/, "")).filter((origin) => {
+    const valid = /^https?:\/\/[^/?#]+$/.test(origin);
+    if (!valid) problems.push(`REDIRECT_ORIGINS entries must be origins like https://console.example.com (got "${origin}")`);
+    return valid;
+  });
+}
+
 function parseTrustProxy(raw: string | undefined): boolean | number | string {
   if (raw === undefined) return false;
   if (/^(true|false)$/i.test(raw)) return raw.toLowerCase() === "true";
@@ -322,7 +406,11 @@ export function loadConfig(env: Env = process.env): Config {
       timeoutMs: read.int("PROVIDER_TIMEOUT_MS", 5000, 100, 60000),
       email: parseEmailProvider(read),
       sms: parseSmsProvider(read),
+      ...parseOAuthVendors(read),
+      devStandIns: read.bool("DEV_PROVIDERS", !production),
     },
+    redirectOrigins: parseOrigins(read.optional("REDIRECT_ORIGINS"), read.problems),
+    signUpWithProviders: read.bool("PROVIDER_SIGN_UP", false),
   };
 
   if (config.session.absoluteTimeoutSeconds < config.session.idleTimeoutSeconds) {
@@ -331,6 +419,7 @@ export function loadConfig(env: Env = process.env): Config {
   if (production && !config.dataEncryptionKey) read.problems.push("DATA_ENCRYPTION_KEY is required in production");
   if (!KEY_ID.test(config.dataEncryptionKeyId)) read.problems.push("DATA_ENCRYPTION_KEY_ID must be 1-32 letters, digits, _ or -");
   if (config.totpIssuer.length > 64 || config.totpIssuer.includes(":")) read.problems.push("TOTP_ISSUER must be at most 64 characters, without a colon");
+  if (production && config.providers.devStandIns) read.problems.push("DEV_PROVIDERS must be off in production");
   if (production && (config.providers.email.kind === "console" || config.providers.sms.kind === "console")) {
     read.problems.push("EMAIL_PROVIDER and SMS_PROVIDER must name real providers in production (console only logs)");
   }

@@ -40,3 +40,29 @@ export interface SmsSender {
   /** `phoneE164` is always E.164, e.g. `+8613812345678`. */
   send(phoneE164: string, message: SmsMessage): Promise<DeliveryReceipt>;
 }
+
+export type OAuthProviderKind = "WECHAT" | "QQ" | "ALIPAY";
+
+/** Who consented at the provider, reduced to what we bind and show. */
+export interface OAuthProfile {
+  /**
+   * The stable id we bind: WeChat/QQ `unionid` when present, else `openid`; Alipay `open_id`, else
+   * `user_id`.
+   */
+  readonly subject: string;
+  readonly displayName: string | null;
+  readonly avatarUrl: string | null;
+}
+
+/**
+ * A sign-in/binding provider. `authorizationUrl` is where the browser goes (or what a QR code holds);
+ * the provider sends it back to `redirectUri` with a code and our `state`; `exchangeCode` turns the
+ * code into a profile. Bad, used or expired codes fail with ProviderError(REJECTED); time-outs and 5xx
+ * with UNAVAILABLE; unreadable or badly signed answers with INVALID_RESPONSE.
+ */
+export interface OAuthProvider {
+  readonly kind: OAuthProviderKind;
+  readonly id: "wechat" | "qq" | "alipay" | "dev";
+  authorizationUrl(state: string, redirectUri: string): string;
+  exchangeCode(code: string, redirectUri: string): Promise<OAuthProfile>;
+}
