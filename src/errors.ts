@@ -19,6 +19,7 @@ export const ERROR_CODES = {
   TOO_MANY_ATTEMPTS: "Too many wrong attempts; request a new code.",
   RATE_LIMITED: "Too many requests; try again later.",
   IDENTITY_TAKEN: "That address or account is already bound to another user.",
+  IDENTITY_NOT_BOUND: "No account is bound to this provider account yet: sign in another way and bind it in account settings.",
   LAST_SIGN_IN_METHOD: "This is the last way to sign in to the account; add another before removing it.",
   STEP_UP_REQUIRED: "Verify your identity again before this change.",
   TWO_STEP_REQUIRED: "Two-step verification is required to finish signing in.",

@@ -17,7 +17,9 @@ import type { Logger } from "./core/logger";
 import { createErrorFormatter } from "./errors";
 import type { RequestContext } from "./graphql/context";
 import { queryLimitsPlugin } from "./graphql/query-limits";
+import { createOAuthProviders } from "./providers/oauth/registry";
 import { createProviders, devStandIns } from "./providers/registry";
+import { isAllowedRedirect } from "./core/redirect-origins";
 import { buildAppSchema } from "./schema";
 import { createServices } from "./services";
 
@@ -61,13 +63,14 @@ async function connectRedis(url: string, logger: Logger): Promise<Redis> {
 export async function startServer({ config, logger, clock, dataSource }: ServerDeps): Promise<RunningServer> {
   const redis = config.redisUrl ? await connectRedis(config.redisUrl, logger) : undefined;
   const providers = createProviders(config, logger, clock);
-  const standIns = devStandIns(providers);
+  const oauth = createOAuthProviders(config, clock);
+  const standIns = [...devStandIns(providers), ...[...oauth.devStandIns.keys()].map((kind) => `${kind} (dev OAuth)`)];
   if (standIns.length) {
     logger.warn({ standIns }, `DEV STAND-IN PROVIDERS ACTIVE (${standIns.join(", ")}): their messages are written to this log, nothing is delivered`);
   }
   const background = new BackgroundTasks(logger);
   const dataKey = resolveDataKey(config, logger);
-  const { container, authenticate } = createServices({ config, clock, logger, dataSource, redis, providers, background, dataKey });
+  const { container, authenticate } = createServices({ config, clock, logger, dataSource, redis, providers, oauth, background, dataKey });
   const schema = await buildAppSchema(container);
 
   const app = express();
@@ -92,6 +95,23 @@ export async function startServer({ config, logger, clock, dataSource }: ServerD
   app.get("/healthz", (_req, res) => {
     res.json({ ok: true });
   });
+  if (oauth.devStandIns.size > 0) {
+    // The dev stand-ins' consent "page": the named fake person (?user=, default alice) agrees at once.
+    app.get("/dev/oauth/:provider/authorize", (req, res) => {
+      const provider = oauth.devStandIns.get(String(req.params.provider).toUpperCase() as never);
+      const redirectUri = typeof req.query.redirect_uri === "string" ? req.query.redirect_uri : "";
+      const state = typeof req.query.state === "string" ? req.query.state : "";
+      const user = typeof req.query.user === "string" && /^[\w-]{1,32}$/.test(req.query.user) ? req.query.user : "alice";
+      if (!provider || !isAllowedRedirect(redirectUri, config)) {
+        res.status(400).type("text/plain").send("unknown provider or redirect_uri not allowed");
+        return;
+      }
+      const back = new URL(redirectUri);
+      back.searchParams.set(provider.kind === "ALIPAY" ? "auth_code" : "code", provider.consent(user, redirectUri));
+      back.searchParams.set("state", state);
+      res.redirect(302, back.toString());
+    });
+  }
   app.use(
     "/graphql",
     // Tokens travel in the Authorization header, never in cookies, so any origin may call the API:

@@ -33,6 +33,7 @@ import { SecurityResolver } from "./modules/security/security.resolver";
 import { SessionResolver } from "./modules/session/session.resolver";
 import { SessionService } from "./modules/session/session.service";
 import { SocialResolver } from "./modules/social/social.resolver";
+import { SocialService } from "./modules/social/social.service";
 import { StepUpResolver } from "./modules/step-up/step-up.resolver";
 import { StepUpService } from "./modules/step-up/step-up.service";
 import { SecondFactorVerifier } from "./modules/totp/second-factor-verifier";
@@ -41,6 +42,7 @@ import { TotpService } from "./modules/totp/totp.service";
 import { TwoStepResolver } from "./modules/two-step/two-step.resolver";
 import { TwoStepService } from "./modules/two-step/two-step.service";
 import type { Authenticated } from "./graphql/context";
+import type { OAuthProviders } from "./providers/oauth/registry";
 import type { Providers } from "./providers/registry";
 
 export interface ServiceDeps {
@@ -50,6 +52,7 @@ export interface ServiceDeps {
   readonly dataSource: DataSource;
   readonly redis: Redis | undefined;
   readonly providers: Providers;
+  readonly oauth: OAuthProviders;
   readonly background: BackgroundTasks;
   /** The resolved DATA_ENCRYPTION_KEY; each use derives its own key from it. */
   readonly dataKey: DataKey;
@@ -57,7 +60,7 @@ export interface ServiceDeps {
 
 /** Builds every service once, wires them by hand, and exposes the resolvers as a type-graphql container. */
 export function createServices(deps: ServiceDeps) {
-  const { config, clock, logger, dataSource, redis, providers, background, dataKey } = deps;
+  const { config, clock, logger, dataSource, redis, providers, oauth, background, dataKey } = deps;
   const transaction = createTransactionRunner(dataSource);
   const rateLimiter = createRateLimiterFactory(redis);
   const limits = config.rateLimits;
@@ -95,9 +98,10 @@ export function createServices(deps: ServiceDeps) {
   const admin = new AdminService(dataSource, transaction, clock, audit, notices);
   const totp = new TotpService(dataSource, transaction, clock, cipher, audit, stepUp, factors, config.totpIssuer);
   const apiKeys = new ApiKeyService(dataSource, transaction, clock, audit, stepUp);
+  const social = new SocialService(dataSource, transaction, clock, audit, oauth, sessions, stepUp, twoStep, notices, config, logger);
 
   const resolvers = new Map<Function, object>([
-    [AccountResolver, new AccountResolver(accounts)],
+    [AccountResolver, new AccountResolver(accounts, social)],
     [AuthResolver, new AuthResolver(auth, sessions)],
     [PasswordResolver, new PasswordResolver(passwords)],
     [PasswordResetResolver, new PasswordResetResolver(resets)],
@@ -109,7 +113,7 @@ export function createServices(deps: ServiceDeps) {
     [SecurityResolver, new SecurityResolver(dataSource, factors)],
     [TotpResolver, new TotpResolver(totp)],
     [TwoStepResolver, new TwoStepResolver(twoStep)],
-    [SocialResolver, new SocialResolver()],
+    [SocialResolver, new SocialResolver(social)],
     [RealNameResolver, new RealNameResolver()],
     [ApiKeyResolver, new ApiKeyResolver(apiKeys)],
   ]);

@@ -106,12 +106,12 @@ describe("development conveniences", () => {
     expect(data.__schema.queryType.name).toBe("Query");
   });
 
-  it("lists the providers, none enabled yet", async () => {
+  it("lists the providers: outside production the dev stand-ins enable all three", async () => {
     const data = await app.client.ok(`{ providers { kind enabled } }`);
     expect(data.providers).toEqual([
-      { kind: "WECHAT", enabled: false },
-      { kind: "QQ", enabled: false },
-      { kind: "ALIPAY", enabled: false },
+      { kind: "WECHAT", enabled: true },
+      { kind: "QQ", enabled: true },
+      { kind: "ALIPAY", enabled: true },
     ]);
   });
 });

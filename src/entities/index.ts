@@ -3,13 +3,18 @@ import { ApiKeyEntity } from "./api-key.entity";
 import { AuditEventEntity } from "./audit-event.entity";
 import { ChallengeEntity } from "./challenge.entity";
 import { IdentityEntity } from "./identity.entity";
+import { OAuthStateEntity } from "./oauth-state.entity";
 import { RecoveryCodeEntity } from "./recovery-code.entity";
 import { SessionEntity } from "./session.entity";
 import { TotpCredentialEntity } from "./totp-credential.entity";
 
-export { AccountEntity, ApiKeyEntity, AuditEventEntity, ChallengeEntity, IdentityEntity, RecoveryCodeEntity, SessionEntity, TotpCredentialEntity };
+export {
+  AccountEntity, ApiKeyEntity, AuditEventEntity, ChallengeEntity, IdentityEntity, OAuthStateEntity, RecoveryCodeEntity, SessionEntity, TotpCredentialEntity,
+};
+export type { OAuthStatePurpose } from "./oauth-state.entity";
 export type { ChallengeChannel, ChallengePurpose } from "./challenge.entity";
 export type { IdentityKind } from "./identity.entity";
 export const ENTITIES = [
   AccountEntity, SessionEntity, AuditEventEntity, IdentityEntity, ChallengeEntity, TotpCredentialEntity, RecoveryCodeEntity, ApiKeyEntity,
+  OAuthStateEntity,
 ];

@@ -25,7 +25,9 @@ export type SecurityNoticeEvent =
   | "PASSWORD_RESET"
   | "CONTACT_BOUND"
   | "CONTACT_UNBOUND"
-  | "CONTACT_REPLACED";
+  | "CONTACT_REPLACED"
+  | "PROVIDER_BOUND"
+  | "PROVIDER_UNBOUND";
 
 /**
  * What an SMS carries. Vendors only send pre-approved templates: a verification-code template

@@ -1,4 +1,5 @@
 import "reflect-metadata";
+import net from "node:net";
 import type { DataSource } from "typeorm";
 import { loadConfig, type Config } from "../../src/config";
 import { createLogger } from "../../src/core/logger";
@@ -13,7 +14,6 @@ import { TestClock } from "./test-clock";
 /** Settings for tests: cheap bcrypt, a random port, and IP budgets that a whole file from 127.0.0.1 stays under. */
 const TEST_ENV: Record<string, string> = {
   NODE_ENV: "test",
-  PORT: "0",
   BCRYPT_COST: "4",
   LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? "error",
   DATA_ENCRYPTION_KEY: "dGVzdC1rZXktdGVzdC1rZXktdGVzdC1rZXktdGVzdDE=",
@@ -64,7 +64,9 @@ export async function startTestApp(env: Record<string, string> = {}): Promise<Te
   const database: TestDatabase = await createTestDatabase();
   const smtp = await startFakeSmtp();
   const sms = await startFakeAliyunSms(ALIYUN);
-  const config = loadConfig({ ...TEST_ENV, ...providerEnv(smtp, sms), ...database.env, ...env });
+  // A known port, so PUBLIC_ORIGIN (which OAuth redirects and dev consent URLs use) is where the server is.
+  const port = String(await freePort());
+  const config = loadConfig({ ...TEST_ENV, PORT: port, ...providerEnv(smtp, sms), ...database.env, ...env });
   const clock = new TestClock();
   const dataSource = createDataSource(config.database);
   await dataSource.initialize();
@@ -109,4 +111,15 @@ export async function eventually<T>(probe: () => T | undefined | Promise<T | und
     if (Date.now() > deadline) throw new Error(`nothing arrived within ${timeoutMs} ms`);
     await new Promise((resolve) => setTimeout(resolve, 20));
   }
+}
+
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const probe = net.createServer();
+    probe.once("error", reject);
+    probe.listen(0, "127.0.0.1", () => {
+      const { port } = probe.address() as net.AddressInfo;
+      probe.close(() => resolve(port));
+    });
+  });
 }

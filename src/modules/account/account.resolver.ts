@@ -1,13 +1,18 @@
-import { Arg, Authorized, Ctx, FieldResolver, Mutation, Query, Resolver } from "type-graphql";
+import { Arg, Authorized, Ctx, FieldResolver, Mutation, Query, Resolver, Root } from "type-graphql";
 import type { AccountEntity } from "../../entities";
 import type { RequestContext, RequestMeta } from "../../graphql/context";
 import { CurrentAccount, Meta } from "../../graphql/current";
+import { SocialService } from "../social/social.service";
+import { ProviderKind } from "../social/social.types";
 import { AccountService } from "./account.service";
 import { Account, Capabilities, UpdateProfileInput } from "./account.types";
 
 @Resolver(() => Account)
 export class AccountResolver {
-  constructor(private readonly accounts: AccountService) {}
+  constructor(
+    private readonly accounts: AccountService,
+    private readonly social: SocialService,
+  ) {}
 
   @Query(() => Account, {
     nullable: true,
@@ -27,9 +32,9 @@ export class AccountResolver {
     return this.accounts.updateProfile(account.id, input, meta);
   }
 
-  // Filled by the real-name and social-binding workflows when they land.
+  // canPurchase comes with the real-name workflow.
   @FieldResolver(() => Capabilities)
-  capabilities(): Capabilities {
-    return { canPurchase: false, canWithdraw: false };
+  async capabilities(@Root() account: AccountEntity): Promise<Capabilities> {
+    return { canPurchase: false, canWithdraw: await this.social.hasIdentity(account.id, ProviderKind.ALIPAY) };
   }
 }

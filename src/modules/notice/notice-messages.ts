@@ -6,6 +6,8 @@ const EVENT_TEXT: Record<SecurityNoticeEvent, { zh: string; en: string }> = {
   CONTACT_BOUND: { zh: "您的账号绑定了新的邮箱或手机号。", en: "A new email address or phone number was bound to your account." },
   CONTACT_UNBOUND: { zh: "您的账号解绑了一个邮箱或手机号。", en: "An email address or phone number was removed from your account." },
   CONTACT_REPLACED: { zh: "您的账号更换了绑定的邮箱或手机号。", en: "The email address or phone number bound to your account was replaced." },
+  PROVIDER_BOUND: { zh: "您的账号绑定了微信、QQ 或支付宝账号。", en: "A WeChat, QQ or Alipay account was bound to your account." },
+  PROVIDER_UNBOUND: { zh: "您的账号解绑了微信、QQ 或支付宝账号。", en: "A WeChat, QQ or Alipay account was removed from your account." },
 };
 
 /** A short security notice in Chinese and English, so a hijack does not go unnoticed. */

@@ -7,4 +7,6 @@ export const NOTICE_LABELS: Record<SecurityNoticeEvent, string> = {
   CONTACT_BOUND: "绑定了新的联系方式",
   CONTACT_UNBOUND: "解绑了联系方式",
   CONTACT_REPLACED: "更换了联系方式",
+  PROVIDER_BOUND: "绑定了第三方账号",
+  PROVIDER_UNBOUND: "解绑了第三方账号",
 };

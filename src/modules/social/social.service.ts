@@ -1,0 +1,220 @@
+import { randomBytes, randomUUID } from "node:crypto";
+import QRCode from "qrcode";
+import { In, IsNull, type DataSource } from "typeorm";
+import type { Config } from "../../config";
+import { addSeconds, type Clock } from "../../core/clock";
+import type { Logger } from "../../core/logger";
+import { randomToken, sha256Hex } from "../../core/crypto";
+import { isAllowedRedirect } from "../../core/redirect-origins";
+import { isUniqueViolation } from "../../db/data-source";
+import type { TransactionRunner } from "../../db/transactions";
+import { AccountEntity, IdentityEntity, OAuthStateEntity, type OAuthStatePurpose } from "../../entities";
+import { AppError, assertThat } from "../../errors";
+import type { Authenticated, RequestMeta } from "../../graphql/context";
+import type { OAuthProviders } from "../../providers/oauth/registry";
+import { ProviderError, providerErrorToAppError } from "../../providers/provider-error";
+import type { OAuthProfile, OAuthProvider } from "../../providers/types";
+import { AuditEventType } from "../audit/audit-event-type";
+import type { AuditService } from "../audit/audit.service";
+import type { SignedIn } from "../auth/auth.service";
+import { keepsSignInMethod } from "../contact/sign-in-methods";
+import type { NoticeService } from "../notice/notice.service";
+import type { SessionService } from "../session/session.service";
+import type { StepUpService } from "../step-up/step-up.service";
+import type { TwoStepService } from "../two-step/two-step.service";
+import type { TwoStepChallenge } from "../two-step/two-step.types";
+import { ProviderKind, type LinkedIdentity, type ProviderAuthorization, type ProviderInfo } from "./social.types";
+
+const STATE_TTL_SECONDS = 600;
+
+export class SocialService {
+  constructor(
+    private readonly dataSource: DataSource,
+    private readonly transaction: TransactionRunner,
+    private readonly clock: Clock,
+    private readonly audit: AuditService,
+    private readonly oauth: OAuthProviders,
+    private readonly sessions: SessionService,
+    private readonly stepUp: StepUpService,
+    private readonly twoStep: TwoStepService,
+    private readonly notices: NoticeService,
+    private readonly config: Pick<Config, "publicOrigin" | "redirectOrigins" | "signUpWithProviders">,
+    private readonly logger: Logger,
+  ) {}
+
+  providers(): ProviderInfo[] {
+    return Object.values(ProviderKind).map((kind) => ({ kind, enabled: this.oauth.byKind.has(kind) }));
+  }
+
+  async identities(accountId: string): Promise<LinkedIdentity[]> {
+    const rows = await this.dataSource.getRepository(IdentityEntity).find({
+      where: { accountId, kind: In(Object.values(ProviderKind)) },
+      order: { createdAt: "ASC" },
+    });
+    return rows.map((row) => {
+      const profile = JSON.parse(row.profile ?? "{}") as { displayName?: string | null; avatarUrl?: string | null };
+      return { provider: row.kind as ProviderKind, displayName: profile.displayName ?? null, avatarUrl: profile.avatarUrl ?? null, boundAt: row.verifiedAt };
+    });
+  }
+
+  async hasIdentity(accountId: string, kind: ProviderKind): Promise<boolean> {
+    return this.dataSource.getRepository(IdentityEntity).existsBy({ accountId, kind });
+  }
+
+  /** The authorize URL (and, for Alipay, its QR code) with a fresh state bound to this account. */
+  async startBinding(auth: Authenticated, kind: ProviderKind, redirectUri: string): Promise<ProviderAuthorization> {
+    if (await this.hasIdentity(auth.account.id, kind)) {
+      throw AppError.badInput("provider", `a ${kind} account is already bound; unbind it first`);
+    }
+    return this.authorize("BIND", kind, redirectUri, auth.account.id);
+  }
+
+  /** Exchanges the code and binds the provider account, unless another account has it. */
+  async completeBinding(auth: Authenticated, kind: ProviderKind, code: string, state: string, meta: RequestMeta): Promise<AccountEntity> {
+    const grant = await this.consumeState("BIND", kind, state, auth.account.id);
+    const profile = await this.exchange(kind, code, grant.redirectUri);
+    try {
+      await this.transaction(async (manager) => {
+        assertThat(!(await manager.existsBy(IdentityEntity, { kind, subject: profile.subject })), "IDENTITY_TAKEN");
+        assertThat(!(await manager.existsBy(IdentityEntity, { kind, accountId: auth.account.id })), "IDENTITY_TAKEN");
+        await manager.insert(IdentityEntity, this.identityRow(auth.account.id, kind, profile));
+        await this.audit.record(manager, auth.account.id, AuditEventType.PROVIDER_BOUND, meta, { provider: kind });
+      });
+    } catch (error) {
+      if (isUniqueViolation(error)) throw new AppError("IDENTITY_TAKEN");
+      throw error;
+    }
+    this.notices.notify(auth.account.id, "PROVIDER_BOUND");
+    return this.dataSource.getRepository(AccountEntity).findOneByOrFail({ id: auth.account.id });
+  }
+
+  /** Needs a recent step-up (once there is a second factor) and never removes the last way to sign in. */
+  async unbind(auth: Authenticated, kind: ProviderKind, meta: RequestMeta): Promise<AccountEntity> {
+    const accountId = auth.account.id;
+    if (!(await this.hasIdentity(accountId, kind))) throw AppError.badInput("provider", `no ${kind} account is bound`);
+    await this.stepUp.assertRecent(auth);
+    await this.transaction(async (manager) => {
+      await manager.delete(IdentityEntity, { accountId, kind });
+      const remaining = await manager.findBy(IdentityEntity, { accountId });
+      assertThat(keepsSignInMethod(auth.account, remaining), "LAST_SIGN_IN_METHOD");
+      await this.audit.record(manager, accountId, AuditEventType.PROVIDER_UNBOUND, meta, { provider: kind });
+    });
+    this.notices.notify(accountId, "PROVIDER_UNBOUND");
+    return this.dataSource.getRepository(AccountEntity).findOneByOrFail({ id: accountId });
+  }
+
+  startLogin(kind: ProviderKind, redirectUri: string): Promise<ProviderAuthorization> {
+    return this.authorize("LOGIN", kind, redirectUri, null);
+  }
+
+  /**
+   * Signs in the account bound to the provider account, through two-step verification when it is
+   * on. An unbound provider account gets IDENTITY_NOT_BOUND, or a new account when PROVIDER_SIGN_UP is on.
+   */
+  async login(kind: ProviderKind, code: string, state: string, meta: RequestMeta): Promise<SignedIn | TwoStepChallenge> {
+    const grant = await this.consumeState("LOGIN", kind, state, null);
+    const profile = await this.exchange(kind, code, grant.redirectUri);
+    const identity = await this.dataSource.getRepository(IdentityEntity).findOneBy({ kind, subject: profile.subject });
+    const account = identity
+      ? await this.dataSource.getRepository(AccountEntity).findOneByOrFail({ id: identity.accountId })
+      : await this.signUp(kind, profile, meta);
+    if (account.twoStepEnabled) return this.twoStep.begin(account, meta, kind);
+    return this.transaction(async (manager) => {
+      const { token, session } = await this.sessions.issue(manager, account.id, meta);
+      await this.audit.record(manager, account.id, AuditEventType.SIGN_IN, meta, { sessionId: session.id, method: kind });
+      return { token, expiresAt: session.expiresAt, account };
+    });
+  }
+
+  private async signUp(kind: ProviderKind, profile: OAuthProfile, meta: RequestMeta): Promise<AccountEntity> {
+    assertThat(this.config.signUpWithProviders, "IDENTITY_NOT_BOUND");
+    const now = this.clock.now();
+    const username = `${kind.toLowerCase()}_${randomBytes(6).toString("hex")}`;
+    const account = this.dataSource.getRepository(AccountEntity).create({
+      id: randomUUID(),
+      username,
+      usernameNormalized: username,
+      passwordHash: null,
+      passwordChangedAt: null,
+      avatarUrl: profile.avatarUrl?.startsWith("https://") ? profile.avatarUrl : null,
+      twoStepEnabled: false,
+      roles: "",
+      createdAt: now,
+      updatedAt: now,
+    });
+    try {
+      await this.transaction(async (manager) => {
+        await manager.insert(AccountEntity, account);
+        await manager.insert(IdentityEntity, this.identityRow(account.id, kind, profile));
+        await this.audit.record(manager, account.id, AuditEventType.ACCOUNT_CREATED, meta, { provider: kind });
+      });
+    } catch (error) {
+      // Two first sign-ins of one provider account at once: the other created it; use that one.
+      if (!isUniqueViolation(error)) throw error;
+      const identity = await this.dataSource.getRepository(IdentityEntity).findOneByOrFail({ kind, subject: profile.subject });
+      return this.dataSource.getRepository(AccountEntity).findOneByOrFail({ id: identity.accountId });
+    }
+    return account;
+  }
+
+  private async authorize(purpose: OAuthStatePurpose, kind: ProviderKind, redirectUri: string, accountId: string | null): Promise<ProviderAuthorization> {
+    const provider = this.enabled(kind);
+    if (!isAllowedRedirect(redirectUri, this.config)) {
+      throw AppError.badInput("redirectUri", "redirectUri must be on this server's origin or one of REDIRECT_ORIGINS");
+    }
+    const state = randomToken("st", 24);
+    const now = this.clock.now();
+    const expiresAt = addSeconds(now, STATE_TTL_SECONDS);
+    await this.transaction((manager) =>
+      manager.insert(OAuthStateEntity, {
+        id: randomUUID(), stateHash: sha256Hex(state), purpose, provider: kind, accountId, redirectUri, expiresAt, consumedAt: null, createdAt: now,
+      }),
+    );
+    const authorizeUrl = provider.authorizationUrl(state, redirectUri);
+    // Alipay is bound by scanning with its phone app; WeChat's and QQ's pages show their own QR codes.
+    const qrCodeDataUrl = kind === ProviderKind.ALIPAY ? await QRCode.toDataURL(authorizeUrl, { errorCorrectionLevel: "M", margin: 2 }) : null;
+    return { provider: kind, authorizeUrl, qrCodeDataUrl, state, expiresAt };
+  }
+
+  /** Uses the state up: it must be ours, unused, unexpired, and for this purpose, provider and account. */
+  private async consumeState(purpose: OAuthStatePurpose, kind: ProviderKind, state: string, accountId: string | null): Promise<OAuthStateEntity> {
+    const grant = await this.dataSource.getRepository(OAuthStateEntity).findOneBy({ stateHash: sha256Hex(state) });
+    const ours = grant && grant.purpose === purpose && grant.provider === kind && grant.accountId === accountId && !grant.consumedAt;
+    if (!ours) throw new AppError("CODE_INVALID");
+    if (grant.expiresAt <= this.clock.now()) throw new AppError("CODE_EXPIRED");
+    const used = await this.transaction((manager) =>
+      manager.update(OAuthStateEntity, { id: grant.id, consumedAt: IsNull() }, { consumedAt: this.clock.now() }),
+    );
+    assertThat(used.affected, "CODE_INVALID");
+    return grant;
+  }
+
+  private async exchange(kind: ProviderKind, code: string, redirectUri: string): Promise<OAuthProfile> {
+    try {
+      return await this.enabled(kind).exchangeCode(code, redirectUri);
+    } catch (error) {
+      if (!(error instanceof ProviderError)) throw error;
+      this.logger.warn({ provider: kind, code: error.code, vendorCode: error.vendorCode, reason: error.message }, "provider refused or failed a code exchange");
+      throw providerErrorToAppError(error);
+    }
+  }
+
+  private enabled(kind: ProviderKind): OAuthProvider {
+    const provider = this.oauth.byKind.get(kind);
+    if (!provider) throw AppError.badInput("provider", `${kind} is not enabled on this deployment`);
+    return provider;
+  }
+
+  private identityRow(accountId: string, kind: ProviderKind, profile: OAuthProfile): IdentityEntity {
+    const now = this.clock.now();
+    return {
+      id: randomUUID(),
+      accountId,
+      kind,
+      subject: profile.subject,
+      verifiedAt: now,
+      profile: JSON.stringify({ displayName: profile.displayName, avatarUrl: profile.avatarUrl }),
+      createdAt: now,
+    };
+  }
+}
