@@ -2,6 +2,8 @@ import type { Config } from "../../config";
 import type { Clock } from "../../core/clock";
 import type { OAuthProvider, OAuthProviderKind } from "../types";
 import { createDevOAuthProvider, type DevOAuthProvider } from "./dev.provider";
+import { createQqProvider } from "./qq.provider";
+import { createWechatProvider } from "./wechat.provider";
 
 export interface OAuthProviders {
   /** The enabled provider of each kind: the vendor when configured, else the dev stand-in when allowed. */
@@ -11,9 +13,10 @@ export interface OAuthProviders {
 }
 
 export function createOAuthProviders(config: Config, clock: Clock): OAuthProviders {
+  const { wechat, qq, timeoutMs } = config.providers;
   const vendors: Record<OAuthProviderKind, OAuthProvider | undefined> = {
-    WECHAT: undefined,
-    QQ: undefined,
+    WECHAT: wechat && createWechatProvider(wechat, timeoutMs),
+    QQ: qq && createQqProvider(qq, timeoutMs),
     ALIPAY: undefined,
   };
   const byKind = new Map<OAuthProviderKind, OAuthProvider>();
