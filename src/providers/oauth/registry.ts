@@ -1,6 +1,7 @@
 import type { Config } from "../../config";
 import type { Clock } from "../../core/clock";
 import type { OAuthProvider, OAuthProviderKind } from "../types";
+import { createAlipayProvider } from "./alipay.provider";
 import { createDevOAuthProvider, type DevOAuthProvider } from "./dev.provider";
 import { createQqProvider } from "./qq.provider";
 import { createWechatProvider } from "./wechat.provider";
@@ -13,11 +14,11 @@ export interface OAuthProviders {
 }
 
 export function createOAuthProviders(config: Config, clock: Clock): OAuthProviders {
-  const { wechat, qq, timeoutMs } = config.providers;
+  const { wechat, qq, alipay, timeoutMs } = config.providers;
   const vendors: Record<OAuthProviderKind, OAuthProvider | undefined> = {
     WECHAT: wechat && createWechatProvider(wechat, timeoutMs),
     QQ: qq && createQqProvider(qq, timeoutMs),
-    ALIPAY: undefined,
+    ALIPAY: alipay && createAlipayProvider(alipay, timeoutMs, clock),
   };
   const byKind = new Map<OAuthProviderKind, OAuthProvider>();
   const devStandIns = new Map<OAuthProviderKind, DevOAuthProvider>();

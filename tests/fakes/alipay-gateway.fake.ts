@@ -1,0 +1,242 @@
+import { generateKeyPairSync, randomBytes } from "node:crypto";
+import type { IncomingMessage, ServerResponse } from "node:http";
+import {
+  ERROR_NODE,
+  normalizePrivateKey,
+  normalizePublicKey,
+  responseNodeName,
+  signContent,
+  signRsa2,
+  verifyRsa2,
+} from "../../src/providers/alipay/alipay-signature";
+import { startVendorServer, type InjectedError, type VendorServer } from "./vendor-server";
+
+/**
+ * A loopback stand-in for the Alipay OpenAPI 2.0 gateway (`/gateway.do`) that checks requests the way
+ * the real one does (providers.md 3.10) and signs its answers with "Alipay's" private key, so the
+ * adapter is tested against the protocol, not against itself.
+ */
+
+/** Who consents at Alipay; an app in OpenID mode sees `openId`, a legacy app `userId`. */
+export interface AlipayPerson {
+  readonly userId?: string;
+  readonly openId?: string;
+  readonly nickName?: string;
+  readonly avatar?: string;
+}
+
+export type FakeAlipay = VendorServer & {
+  /** The authorize page's address, for AlipayConfig.authorizeUrl (the fake does not serve it). */
+  readonly authorizeUrlBase: string;
+  /** An auth_code, usable once, as the authorize page would hand it to the redirect URI. */
+  issueAuthCode(person: AlipayPerson): string;
+  /** Every request to `/gateway.do`, query and body merged and decoded, in order, refused ones included. */
+  readonly requests: { method: string; params: Record<string, string> }[];
+  /** The next signed answer carries a signature over other content. */
+  corruptNextSignature(): void;
+};
+
+export interface AlipayTestKeyPair {
+  readonly privateKeyPem: string;
+  readonly publicKeyPem: string;
+  /** PKCS#8 DER, as the console's key tool shows it for Java. */
+  readonly privateKeyBase64: string;
+  /** PKCS#1 DER, as the key tool shows it for other languages. */
+  readonly privateKeyPkcs1Base64: string;
+  /** SPKI DER. */
+  readonly publicKeyBase64: string;
+}
+
+/** The app's key pair (its public half is "uploaded" to the fake) and Alipay's (its public half goes in our config). */
+export function generateAlipayTestKeys(): { app: AlipayTestKeyPair; alipay: AlipayTestKeyPair } {
+  return { app: generatePair(), alipay: generatePair() };
+}
+
+function generatePair(): AlipayTestKeyPair {
+  const { privateKey, publicKey } = generateKeyPairSync("rsa", { modulusLength: 2048 });
+  return {
+    privateKeyPem: privateKey.export({ format: "pem", type: "pkcs8" }) as string,
+    publicKeyPem: publicKey.export({ format: "pem", type: "spki" }) as string,
+    privateKeyBase64: privateKey.export({ format: "der", type: "pkcs8" }).toString("base64"),
+    privateKeyPkcs1Base64: privateKey.export({ format: "der", type: "pkcs1" }).toString("base64"),
+    publicKeyBase64: publicKey.export({ format: "der", type: "spki" }).toString("base64"),
+  };
+}
+
+const GATEWAY_MESSAGES: Record<string, string> = {
+  "20000": "Service Currently Unavailable",
+  "20001": "Insufficient Token Permissions",
+  "40001": "Missing Required Arguments",
+  "40002": "Invalid Arguments",
+  "40004": "Business Failed",
+  "40005": "Call Limited",
+  "40006": "Insufficient Permissions",
+};
+
+/** Ends the handling of a request with a failure node. */
+class Refusal {
+  constructor(
+    readonly code: string,
+    readonly subCode: string,
+    readonly subMsg: string,
+    /** Gateway checks answer in `error_response`; an API's own failures in its node. */
+    readonly nodeName = ERROR_NODE,
+    /** Without a known app_id the gateway has no key pair to sign with. */
+    readonly signed = true,
+  ) {}
+}
+
+/** The gateway code an injected sub_code comes with (providers.md 3.5); the first match wins. */
+const INJECTED_CODES: ReadonlyArray<readonly [RegExp, string]> = [
+  [/unknow-error$/, "20000"],
+  [/^aop\./, "20001"],
+  [/call-limited$/, "40005"],
+  [/^isv\.insufficient-/, "40006"],
+  [/^isv\./, "40002"],
+  [/./, "40004"],
+];
+
+function injectedRefusal(injected: InjectedError): Refusal {
+  const [, code] = INJECTED_CODES.find(([pattern]) => pattern.test(injected.code)) as readonly [RegExp, string];
+  return new Refusal(code, injected.code, injected.message);
+}
+
+/** Required common parameters and the 40001 sub_code for each; charset is checked by value. */
+const REQUIRED: ReadonlyArray<readonly [string, string, string]> = [
+  ["method", "isv.missing-method", "缺少方法名参数"],
+  ["sign", "isv.missing-signature", "缺少签名参数"],
+  ["sign_type", "isv.missing-signature-type", "缺少签名类型"],
+  ["timestamp", "isv.missing-timestamp", "缺少时间戳参数"],
+  ["version", "isv.missing-version", "缺少版本参数"],
+];
+const TIMESTAMP = /^\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2}$/;
+/** The real tolerance is UNCONFIRMED (providers.md 3.2); 15 minutes, like the other fakes. */
+const MAX_SKEW_MS = 15 * 60 * 1000;
+const CHINA_OFFSET_MS = 8 * 60 * 60 * 1000;
+const OAUTH_TOKEN = "alipay.system.oauth.token";
+const USER_INFO = "alipay.user.info.share";
+
+function chinaTime(ms: number): string {
+  return new Date(ms + CHINA_OFFSET_MS).toISOString().slice(0, 19).replace("T", " ");
+}
+
+function token(prefix: string): string {
+  return `${prefix}${randomBytes(16).toString("hex")}`;
+}
+
+export async function startFakeAlipay(keys: { appId: string; appPublicKey: string; alipayPrivateKey: string }): Promise<FakeAlipay> {
+  const appPublicKey = normalizePublicKey(keys.appPublicKey);
+  const alipayPrivateKey = normalizePrivateKey(keys.alipayPrivateKey);
+  const authCodes = new Map<string, AlipayPerson>();
+  const accessTokens = new Map<string, AlipayPerson>();
+  const requests: FakeAlipay["requests"] = [];
+  let corruptNext = false;
+
+  /** The gateway's checks, app_id first (as a probe of the real gateway shows), then the other common parameters, then the signature. */
+  function checkCommon(params: Record<string, string>): void {
+    if (!params.app_id) throw new Refusal("40001", "isv.missing-app-id", "缺少AppID参数", ERROR_NODE, false);
+    if (params.app_id !== keys.appId) throw new Refusal("40002", "isv.invalid-app-id", "无效的AppID参数", ERROR_NODE, false);
+    for (const [name, subCode, subMsg] of REQUIRED) {
+      if (!params[name]) throw new Refusal("40001", subCode, subMsg);
+    }
+    // format is optional, JSON its only value; page URLs send it in lower case.
+    if (params.format !== undefined && params.format.toUpperCase() !== "JSON") throw new Refusal("40002", "isv.invalid-format", "无效的数据格式");
+    // The fake decodes UTF-8 only (the real gateway also takes GBK).
+    if (params.charset?.toLowerCase() !== "utf-8") throw new Refusal("40002", "isv.invalid-charset", "字符集错误");
+    if (params.sign_type !== "RSA2") throw new Refusal("40002", "isv.invalid-signature-type", "无效的签名类型");
+    const sentAt = TIMESTAMP.test(params.timestamp) ? Date.parse(`${params.timestamp.replace(" ", "T")}+08:00`) : NaN;
+    if (Number.isNaN(sentAt) || Math.abs(sentAt - Date.now()) > MAX_SKEW_MS) {
+      throw new Refusal("40002", "isv.invalid-timestamp", "非法的时间戳参数");
+    }
+    if (params.version !== "1.0") throw new Refusal("40002", "isv.invalid-parameter", "参数无效");
+    const content = signContent(params);
+    if (!verifyRsa2(content, params.sign, appPublicKey)) {
+      // The real sub_msg quotes the gateway's string to sign, secrets included: adapters must not log it.
+      throw new Refusal("40002", "isv.invalid-signature", `验签出错，建议检查签名字符串或签名私钥与应用公钥是否匹配，网关生成的验签字符串为：${content}`);
+    }
+    if (params.method !== OAUTH_TOKEN && params.method !== USER_INFO) throw new Refusal("40002", "isv.invalid-method", "不存在的方法名");
+  }
+
+  /** `alipay.system.oauth.token`: spends the code; the success node has no `code`, as in older samples. */
+  function oauthToken(params: Record<string, string>): object {
+    if (params.grant_type !== "authorization_code") throw new Refusal("40002", "isv.invalid-parameter", "grant_type无效");
+    const person = authCodes.get(params.code ?? "");
+    if (person === undefined) throw new Refusal("40002", "isv.code-invalid", "授权码code无效");
+    authCodes.delete(params.code);
+    const accessToken = token("authusrB");
+    accessTokens.set(accessToken, person);
+    return {
+      access_token: accessToken,
+      auth_start: chinaTime(Date.now()),
+      expires_in: 1296000,
+      ...(person.openId === undefined ? {} : { open_id: person.openId }),
+      re_expires_in: 2592000,
+      refresh_token: token("authusrB"),
+      ...(person.userId === undefined ? {} : { user_id: person.userId }),
+    };
+  }
+
+  function userInfo(params: Record<string, string>): object {
+    const person = accessTokens.get(params.auth_token ?? "");
+    if (person === undefined) throw new Refusal("20001", "aop.invalid-auth-token", "无效的访问令牌", responseNodeName(USER_INFO));
+    return {
+      code: "10000",
+      msg: "Success",
+      ...(person.avatar === undefined ? {} : { avatar: person.avatar }),
+      ...(person.nickName === undefined ? {} : { nick_name: person.nickName }),
+      ...(person.openId === undefined ? {} : { open_id: person.openId }),
+      ...(person.userId === undefined ? {} : { user_id: person.userId }),
+    };
+  }
+
+  /** `{"<node>":{…},"sign":"…"}`, signed over exactly the node text emitted. */
+  function send(response: ServerResponse, nodeName: string, node: object, signed: boolean): void {
+    const rawNode = JSON.stringify(node);
+    let body = `{${JSON.stringify(nodeName)}:${rawNode}`;
+    if (signed) {
+      const signature = signRsa2(corruptNext ? `${rawNode} ` : rawNode, alipayPrivateKey);
+      corruptNext = false;
+      body += `,"sign":${JSON.stringify(signature)}`;
+    }
+    // The real gateway labels its JSON text/html.
+    response.writeHead(200, { "Content-Type": "text/html;charset=utf-8" });
+    response.end(`${body}}`);
+  }
+
+  async function handle(request: IncomingMessage, response: ServerResponse, body: string, injected: InjectedError | undefined): Promise<void> {
+    const url = new URL(request.url ?? "/", "http://fake");
+    if (request.method !== "POST" || url.pathname !== "/gateway.do") {
+      response.writeHead(404, { "Content-Type": "text/html" }).end("<html><body>404</body></html>");
+      return;
+    }
+    // The SDKs send common parameters in the query and the rest in the form body; the gateway merges them.
+    const form = (request.headers["content-type"] ?? "").startsWith("application/x-www-form-urlencoded") ? body : "";
+    const params = Object.fromEntries([...url.searchParams, ...new URLSearchParams(form)]);
+    requests.push({ method: params.method ?? "", params });
+    try {
+      checkCommon(params);
+      if (injected) throw injectedRefusal(injected);
+      const node = params.method === OAUTH_TOKEN ? oauthToken(params) : userInfo(params);
+      send(response, responseNodeName(params.method), node, true);
+    } catch (error) {
+      if (!(error instanceof Refusal)) throw error;
+      const node = { code: error.code, msg: GATEWAY_MESSAGES[error.code], sub_code: error.subCode, sub_msg: error.subMsg };
+      send(response, error.nodeName, node, error.signed);
+    }
+  }
+
+  const server = await startVendorServer(handle);
+  return Object.assign(server, {
+    authorizeUrlBase: `${server.url}/oauth2/publicAppAuthorize.htm`,
+    issueAuthCode(person: AlipayPerson): string {
+      if (person.userId === undefined && person.openId === undefined) throw new Error("issueAuthCode: a person needs a userId or an openId");
+      const code = randomBytes(16).toString("hex");
+      authCodes.set(code, person);
+      return code;
+    },
+    requests,
+    corruptNextSignature() {
+      corruptNext = true;
+    },
+  });
+}
