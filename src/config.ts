@@ -139,6 +139,14 @@ export interface Config {
   readonly redirectOrigins: readonly string[];
   /** Signing in with a provider identity bound to nobody creates an account. */
   readonly signUpWithProviders: boolean;
+  readonly realName: {
+    /** `alipay` (needs the ALIPAY_* settings), `dev` (the local stand-in at /dev/identity/...), or `none` (not offered). */
+    readonly provider: "dev" | "alipay" | "none";
+    /** How many accounts one ID number may pass real-name verification on. */
+    readonly maxAccountsPerIdNumber: number;
+    /** A check still not passed after this long counts as failed (Alipay answers "not passed" until it is done). */
+    readonly pendingTimeoutSeconds: number;
+  };
 }
 
 export class ConfigError extends Error {
@@ -354,6 +362,11 @@ export function loadConfig(env: Env = process.env): Config {
     read.problems.push(`PUBLIC_ORIGIN must be an origin like https://id.example.com (got "${publicOrigin}")`);
   }
 
+  const oauthVendors = parseOAuthVendors(read);
+  const devStandIns = read.bool("DEV_PROVIDERS", !production);
+  // Unset: Alipay when configured, else the dev stand-in where allowed, else real-name is not offered.
+  const defaultIdentityProvider = oauthVendors.alipay ? "alipay" : devStandIns ? "dev" : "none";
+
   const config: Config = {
     nodeEnv,
     host,
@@ -406,11 +419,16 @@ export function loadConfig(env: Env = process.env): Config {
       timeoutMs: read.int("PROVIDER_TIMEOUT_MS", 5000, 100, 60000),
       email: parseEmailProvider(read),
       sms: parseSmsProvider(read),
-      ...parseOAuthVendors(read),
-      devStandIns: read.bool("DEV_PROVIDERS", !production),
+      ...oauthVendors,
+      devStandIns,
     },
     redirectOrigins: parseOrigins(read.optional("REDIRECT_ORIGINS"), read.problems),
     signUpWithProviders: read.bool("PROVIDER_SIGN_UP", false),
+    realName: {
+      provider: read.oneOf("IDENTITY_PROVIDER", defaultIdentityProvider, ["dev", "alipay", "none"] as const),
+      maxAccountsPerIdNumber: read.int("REAL_NAME_MAX_ACCOUNTS_PER_ID", 1, 1, 100),
+      pendingTimeoutSeconds: read.int("REAL_NAME_PENDING_TIMEOUT_SECONDS", 1800, 60, 23 * 3600),
+    },
   };
 
   if (config.session.absoluteTimeoutSeconds < config.session.idleTimeoutSeconds) {
@@ -420,6 +438,8 @@ export function loadConfig(env: Env = process.env): Config {
   if (!KEY_ID.test(config.dataEncryptionKeyId)) read.problems.push("DATA_ENCRYPTION_KEY_ID must be 1-32 letters, digits, _ or -");
   if (config.totpIssuer.length > 64 || config.totpIssuer.includes(":")) read.problems.push("TOTP_ISSUER must be at most 64 characters, without a colon");
   if (production && config.providers.devStandIns) read.problems.push("DEV_PROVIDERS must be off in production");
+  if (config.realName.provider === "alipay" && !config.providers.alipay) read.problems.push("IDENTITY_PROVIDER=alipay needs the ALIPAY_* settings");
+  if (config.realName.provider === "dev" && !config.providers.devStandIns) read.problems.push("IDENTITY_PROVIDER=dev needs DEV_PROVIDERS on");
   if (production && (config.providers.email.kind === "console" || config.providers.sms.kind === "console")) {
     read.problems.push("EMAIL_PROVIDER and SMS_PROVIDER must name real providers in production (console only logs)");
   }

@@ -68,3 +68,39 @@ export interface OAuthProvider {
   authorizationUrl(state: string, redirectUri: string): string;
   exchangeCode(code: string, redirectUri: string): Promise<OAuthProfile>;
 }
+
+export type IdentityCheckStatus = "PENDING" | "PASSED" | "FAILED";
+
+export interface IdentityCheckRequest {
+  /** Our id for the check (a UUID); adapters derive the vendor's order number from it. */
+  readonly reference: string;
+  readonly legalName: string;
+  /** An 18-character resident ID number, already validated (GB 11643). */
+  readonly idNumber: string;
+  /** Where the provider sends the person back after the check; may be null. */
+  readonly returnUrl: string | null;
+}
+
+export interface IdentityCheckStarted {
+  /** The vendor's id of the check (Alipay certify_id), to query it later. */
+  readonly vendorReference: string;
+  /** The page the person opens, or scans as a QR code, to do the check. */
+  readonly verifyUrl: string;
+}
+
+export interface IdentityCheckResult {
+  readonly status: IdentityCheckStatus;
+  /** For FAILED: why, in words a person can act on. */
+  readonly reason?: string;
+}
+
+/**
+ * Real-name verification (legal name + ID number + a face check at the provider). `query` may answer
+ * PENDING for a check that is not finished; the caller decides when waiting turns into failure.
+ * Provider failures are ProviderErrors, as for the other providers.
+ */
+export interface IdentityVerifier {
+  readonly id: "alipay" | "dev";
+  start(request: IdentityCheckRequest): Promise<IdentityCheckStarted>;
+  query(vendorReference: string): Promise<IdentityCheckResult>;
+}
