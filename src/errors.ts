@@ -26,6 +26,7 @@ export const ERROR_CODES = {
   PROVIDER_UNAVAILABLE: "The provider could not be reached; try again later.",
   PROVIDER_ERROR: "The provider refused the request.",
   REAL_NAME_REQUIRED: "Real-name verification is required first.",
+  ALREADY_VERIFIED: "Real-name verification has already passed on this account.",
   QUERY_TOO_COMPLEX: "The query is too deep or too costly; ask for fewer fields.",
   INTERNAL_SERVER_ERROR: "Something went wrong on our side; try again later.",
 } as const;

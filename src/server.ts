@@ -17,6 +17,7 @@ import type { Logger } from "./core/logger";
 import { createErrorFormatter } from "./errors";
 import type { RequestContext } from "./graphql/context";
 import { queryLimitsPlugin } from "./graphql/query-limits";
+import { createIdentityVerifiers } from "./providers/identity/registry";
 import { createOAuthProviders } from "./providers/oauth/registry";
 import { createProviders, devStandIns } from "./providers/registry";
 import { isAllowedRedirect } from "./core/redirect-origins";
@@ -64,13 +65,18 @@ export async function startServer({ config, logger, clock, dataSource }: ServerD
   const redis = config.redisUrl ? await connectRedis(config.redisUrl, logger) : undefined;
   const providers = createProviders(config, logger, clock);
   const oauth = createOAuthProviders(config, clock);
-  const standIns = [...devStandIns(providers), ...[...oauth.devStandIns.keys()].map((kind) => `${kind} (dev OAuth)`)];
+  const identity = createIdentityVerifiers(config);
+  const standIns = [
+    ...devStandIns(providers),
+    ...[...oauth.devStandIns.keys()].map((kind) => `${kind} (dev OAuth)`),
+    ...(identity.devStandIn ? ["IDENTITY_PROVIDER=dev"] : []),
+  ];
   if (standIns.length) {
     logger.warn({ standIns }, `DEV STAND-IN PROVIDERS ACTIVE (${standIns.join(", ")}): their messages are written to this log, nothing is delivered`);
   }
   const background = new BackgroundTasks(logger);
   const dataKey = resolveDataKey(config, logger);
-  const { container, authenticate } = createServices({ config, clock, logger, dataSource, redis, providers, oauth, background, dataKey });
+  const { container, authenticate } = createServices({ config, clock, logger, dataSource, redis, providers, oauth, identity, background, dataKey });
   const schema = await buildAppSchema(container);
 
   const app = express();
@@ -110,6 +116,16 @@ export async function startServer({ config, logger, clock, dataSource }: ServerD
       back.searchParams.set(provider.kind === "ALIPAY" ? "auth_code" : "code", provider.consent(user, redirectUri));
       back.searchParams.set("state", state);
       res.redirect(302, back.toString());
+    });
+  }
+  const devIdentity = identity.devStandIn;
+  if (devIdentity) {
+    // The dev stand-in's verification page: opening it passes the check (?result=fail fails it).
+    app.get("/dev/identity/:reference", (req, res) => {
+      const passed = req.query.result !== "fail";
+      const known = devIdentity.finish(String(req.params.reference), passed);
+      res.status(known ? 200 : 404).type("text/html; charset=utf-8")
+        .send(known ? `<p>实名认证${passed ? "已通过" : "未通过"}（开发替身）/ Verification ${passed ? "passed" : "failed"} (dev stand-in)</p>` : "<p>unknown verification</p>");
     });
   }
   app.use(

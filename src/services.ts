@@ -28,7 +28,9 @@ import { PasswordResetService } from "./modules/password-reset/password-reset.se
 import { PasswordHasher } from "./modules/password/password-hasher";
 import { PasswordResolver } from "./modules/password/password.resolver";
 import { PasswordService } from "./modules/password/password.service";
+import { RealNameGuard } from "./modules/real-name/real-name.guard";
 import { RealNameResolver } from "./modules/real-name/real-name.resolver";
+import { RealNameService } from "./modules/real-name/real-name.service";
 import { SecurityResolver } from "./modules/security/security.resolver";
 import { SessionResolver } from "./modules/session/session.resolver";
 import { SessionService } from "./modules/session/session.service";
@@ -42,6 +44,7 @@ import { TotpService } from "./modules/totp/totp.service";
 import { TwoStepResolver } from "./modules/two-step/two-step.resolver";
 import { TwoStepService } from "./modules/two-step/two-step.service";
 import type { Authenticated } from "./graphql/context";
+import type { IdentityVerifiers } from "./providers/identity/registry";
 import type { OAuthProviders } from "./providers/oauth/registry";
 import type { Providers } from "./providers/registry";
 
@@ -53,6 +56,7 @@ export interface ServiceDeps {
   readonly redis: Redis | undefined;
   readonly providers: Providers;
   readonly oauth: OAuthProviders;
+  readonly identity: IdentityVerifiers;
   readonly background: BackgroundTasks;
   /** The resolved DATA_ENCRYPTION_KEY; each use derives its own key from it. */
   readonly dataKey: DataKey;
@@ -60,7 +64,7 @@ export interface ServiceDeps {
 
 /** Builds every service once, wires them by hand, and exposes the resolvers as a type-graphql container. */
 export function createServices(deps: ServiceDeps) {
-  const { config, clock, logger, dataSource, redis, providers, oauth, background, dataKey } = deps;
+  const { config, clock, logger, dataSource, redis, providers, oauth, identity, background, dataKey } = deps;
   const transaction = createTransactionRunner(dataSource);
   const rateLimiter = createRateLimiterFactory(redis);
   const limits = config.rateLimits;
@@ -99,9 +103,13 @@ export function createServices(deps: ServiceDeps) {
   const totp = new TotpService(dataSource, transaction, clock, cipher, audit, stepUp, factors, config.totpIssuer);
   const apiKeys = new ApiKeyService(dataSource, transaction, clock, audit, stepUp);
   const social = new SocialService(dataSource, transaction, clock, audit, oauth, sessions, stepUp, twoStep, notices, config, logger);
+  const realName = new RealNameService(
+    dataSource, transaction, clock, logger, cipher, deriveKey(dataKey.key, "id-number"), audit, stepUp, identity.verifier, config,
+  );
 
   const resolvers = new Map<Function, object>([
-    [AccountResolver, new AccountResolver(accounts, social)],
+    [AccountResolver, new AccountResolver(accounts, social, realName)],
+    [RealNameGuard, new RealNameGuard(realName)],
     [AuthResolver, new AuthResolver(auth, sessions)],
     [PasswordResolver, new PasswordResolver(passwords)],
     [PasswordResetResolver, new PasswordResetResolver(resets)],
@@ -114,7 +122,7 @@ export function createServices(deps: ServiceDeps) {
     [TotpResolver, new TotpResolver(totp)],
     [TwoStepResolver, new TwoStepResolver(twoStep)],
     [SocialResolver, new SocialResolver(social)],
-    [RealNameResolver, new RealNameResolver()],
+    [RealNameResolver, new RealNameResolver(realName)],
     [ApiKeyResolver, new ApiKeyResolver(apiKeys)],
   ]);
   const container: ContainerType = {

@@ -2,8 +2,10 @@ import { Foundation1763900000000 } from "./1763900000000-foundation";
 import { ContactsAndChallenges1763990000000 } from "./1763990000000-contacts-and-challenges";
 import { SecondFactorsAndApiKeys1764080000000 } from "./1764080000000-second-factors-and-api-keys";
 import { OAuthStates1764170000000 } from "./1764170000000-oauth-states";
+import { RealNameChecks1764260000000 } from "./1764260000000-real-name-checks";
 
 /** In order. Each later schema change adds a migration here; none is ever edited after it lands. */
 export const MIGRATIONS = [
   Foundation1763900000000, ContactsAndChallenges1763990000000, SecondFactorsAndApiKeys1764080000000, OAuthStates1764170000000,
+  RealNameChecks1764260000000,
 ];

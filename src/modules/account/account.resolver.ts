@@ -2,6 +2,7 @@ import { Arg, Authorized, Ctx, FieldResolver, Mutation, Query, Resolver, Root } 
 import type { AccountEntity } from "../../entities";
 import type { RequestContext, RequestMeta } from "../../graphql/context";
 import { CurrentAccount, Meta } from "../../graphql/current";
+import { RealNameService } from "../real-name/real-name.service";
 import { SocialService } from "../social/social.service";
 import { ProviderKind } from "../social/social.types";
 import { AccountService } from "./account.service";
@@ -12,6 +13,7 @@ export class AccountResolver {
   constructor(
     private readonly accounts: AccountService,
     private readonly social: SocialService,
+    private readonly realName: RealNameService,
   ) {}
 
   @Query(() => Account, {
@@ -32,9 +34,12 @@ export class AccountResolver {
     return this.accounts.updateProfile(account.id, input, meta);
   }
 
-  // canPurchase comes with the real-name workflow.
   @FieldResolver(() => Capabilities)
   async capabilities(@Root() account: AccountEntity): Promise<Capabilities> {
-    return { canPurchase: false, canWithdraw: await this.social.hasIdentity(account.id, ProviderKind.ALIPAY) };
+    const [canPurchase, canWithdraw] = await Promise.all([
+      this.realName.hasPassed(account.id),
+      this.social.hasIdentity(account.id, ProviderKind.ALIPAY),
+    ]);
+    return { canPurchase, canWithdraw };
   }
 }

@@ -1,12 +1,30 @@
-import { FieldResolver, Resolver } from "type-graphql";
+import { Arg, Authorized, FieldResolver, Mutation, Resolver, Root } from "type-graphql";
+import type { AccountEntity } from "../../entities";
+import { SESSION_ONLY } from "../../graphql/auth-checker";
+import type { Authenticated, RequestMeta } from "../../graphql/context";
+import { CurrentAuth, Meta } from "../../graphql/current";
 import { Account } from "../account/account.types";
-import { RealNameStatus, RealNameVerification } from "./real-name.types";
+import { RealNameService } from "./real-name.service";
+import { RealNameInput, RealNameVerification } from "./real-name.types";
 
 @Resolver(() => Account)
 export class RealNameResolver {
-  // The real-name workflow fills this when it lands.
+  constructor(private readonly checks: RealNameService) {}
+
   @FieldResolver(() => RealNameVerification)
-  realName(): RealNameVerification {
-    return { status: RealNameStatus.NOT_STARTED };
+  realName(@Root() account: AccountEntity): Promise<RealNameVerification> {
+    return this.checks.view(account.id);
+  }
+
+  @Authorized(SESSION_ONLY)
+  @Mutation(() => RealNameVerification, { description: "Starts a check with the identity provider; needs a recent step-up once a second factor is bound." })
+  startRealNameVerification(@Arg("input") input: RealNameInput, @CurrentAuth() auth: Authenticated, @Meta() meta: RequestMeta): Promise<RealNameVerification> {
+    return this.checks.start(auth, input, meta);
+  }
+
+  @Authorized(SESSION_ONLY)
+  @Mutation(() => RealNameVerification, { description: "Asks the provider for the current status of a PENDING verification." })
+  refreshRealNameVerification(@CurrentAuth() auth: Authenticated, @Meta() meta: RequestMeta): Promise<RealNameVerification> {
+    return this.checks.refresh(auth, meta);
   }
 }

@@ -1,4 +1,7 @@
-import { Field, ObjectType, registerEnumType } from "type-graphql";
+import { Field, InputType, ObjectType, registerEnumType } from "type-graphql";
+import { IsOptional, IsUrl, Matches, MaxLength, ValidateBy, type ValidationOptions } from "class-validator";
+import { systemClock } from "../../core/clock";
+import { idNumberProblem, LEGAL_NAME_PATTERN } from "./id-number";
 
 export enum RealNameStatus {
   NOT_STARTED = "NOT_STARTED",
@@ -13,10 +16,10 @@ export class RealNameVerification {
   @Field(() => RealNameStatus)
   status: RealNameStatus;
 
-  @Field(() => String, { nullable: true })
+  @Field(() => String, { nullable: true, description: "e.g. 张*" })
   maskedName?: string | null;
 
-  @Field(() => String, { nullable: true })
+  @Field(() => String, { nullable: true, description: "e.g. 1101**********002X" })
   maskedIdNumber?: string | null;
 
   @Field(() => String, { nullable: true, description: "While PENDING: the provider's verification URL, to open or scan." })
@@ -30,4 +33,36 @@ export class RealNameVerification {
 
   @Field(() => String, { nullable: true })
   failureReason?: string | null;
+}
+
+/** GB 11643: 18 characters, a real birth date not in the future, and the right check character. */
+function IsResidentIdNumber(options?: ValidationOptions) {
+  return ValidateBy(
+    {
+      name: "isResidentIdNumber",
+      validator: {
+        // Validation has no request clock; a birth date "in the future" by the wall clock is what matters here.
+        validate: (value) => typeof value === "string" && idNumberProblem(value, systemClock) === null,
+        defaultMessage: (args) => (typeof args?.value === "string" ? idNumberProblem(args.value, systemClock) : null) ?? "idNumber must be a string",
+      },
+    },
+    options,
+  );
+}
+
+@InputType()
+export class RealNameInput {
+  @Field({ description: "As on the ID card: 2-30 characters, Chinese or letters, with · between the parts of a transliterated name." })
+  @Matches(LEGAL_NAME_PATTERN, { message: "legalName must be 2-30 characters of Chinese or letters, parts joined by · or a space" })
+  legalName: string;
+
+  @Field({ description: "The 18-character resident ID number." })
+  @IsResidentIdNumber()
+  idNumber: string;
+
+  @Field(() => String, { nullable: true, description: "Where the provider sends the person back: this server's origin or one of REDIRECT_ORIGINS." })
+  @IsOptional()
+  @MaxLength(2048)
+  @IsUrl({ protocols: ["http", "https"], require_protocol: true, require_tld: false, disallow_auth: true }, { message: "returnUrl must be an absolute http(s) URL" })
+  returnUrl?: string | null;
 }

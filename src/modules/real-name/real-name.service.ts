@@ -1,0 +1,166 @@
+import { createHmac, randomUUID } from "node:crypto";
+import QRCode from "qrcode";
+import { In, Not, type DataSource } from "typeorm";
+import type { Config } from "../../config";
+import type { DataCipher } from "../../core/cipher";
+import { addSeconds, type Clock } from "../../core/clock";
+import type { Logger } from "../../core/logger";
+import { isAllowedRedirect } from "../../core/redirect-origins";
+import type { TransactionRunner } from "../../db/transactions";
+import { RealNameCheckEntity, type RealNameCheckStatus } from "../../entities";
+import { AppError, assertThat } from "../../errors";
+import type { Authenticated, RequestMeta } from "../../graphql/context";
+import { ProviderError, providerErrorToAppError } from "../../providers/provider-error";
+import type { IdentityCheckResult, IdentityVerifier } from "../../providers/types";
+import { AuditEventType } from "../audit/audit-event-type";
+import type { AuditService } from "../audit/audit.service";
+import type { StepUpService } from "../step-up/step-up.service";
+import { maskIdNumber, maskName, normalizeIdNumber } from "./id-number";
+import { RealNameStatus, type RealNameInput, type RealNameVerification } from "./real-name.types";
+
+const TIMED_OUT = "The verification was not completed in time; start it again.";
+const TAKEN_MEANWHILE = "This ID number was verified on another account meanwhile.";
+
+function sealContext(checkId: string, field: string): string {
+  return `real-name:${checkId}:${field}`;
+}
+
+export class RealNameService {
+  constructor(
+    private readonly dataSource: DataSource,
+    private readonly transaction: TransactionRunner,
+    private readonly clock: Clock,
+    private readonly logger: Logger,
+    private readonly cipher: DataCipher,
+    private readonly idNumberKey: Buffer,
+    private readonly audit: AuditService,
+    private readonly stepUp: StepUpService,
+    private readonly verifier: IdentityVerifier | undefined,
+    private readonly config: Pick<Config, "publicOrigin" | "redirectOrigins" | "realName">,
+  ) {}
+
+  /** The account's current verification as the console shows it: status and masked values only. */
+  async view(accountId: string): Promise<RealNameVerification> {
+    const check = await this.latest(accountId);
+    if (!check) return { status: RealNameStatus.NOT_STARTED };
+    const pending = check.status === "PENDING";
+    return {
+      status: RealNameStatus[check.status as keyof typeof RealNameStatus],
+      maskedName: maskName(this.cipher.open(check.legalNameSealed, sealContext(check.id, "legal-name"))),
+      maskedIdNumber: maskIdNumber(this.cipher.open(check.idNumberSealed, sealContext(check.id, "id-number"))),
+      verifyUrl: pending ? check.verifyUrl : null,
+      qrCodeDataUrl: pending ? await QRCode.toDataURL(check.verifyUrl, { errorCorrectionLevel: "M", margin: 2 }) : null,
+      verifiedAt: check.verifiedAt,
+      failureReason: check.failureReason,
+    };
+  }
+
+  async hasPassed(accountId: string): Promise<boolean> {
+    return (await this.latest(accountId))?.status === "PASSED";
+  }
+
+  /**
+   * Starts a check with the provider. A passed account cannot start again; a pending check is
+   * abandoned for the new one; an ID number verified on as many other accounts as allowed is refused.
+   */
+  async start(auth: Authenticated, input: RealNameInput, meta: RequestMeta): Promise<RealNameVerification> {
+    const accountId = auth.account.id;
+    await this.stepUp.assertRecent(auth);
+    const verifier = this.verifier;
+    if (!verifier) throw new AppError("PROVIDER_UNAVAILABLE", {}, "Real-name verification is not offered on this deployment.");
+    if (input.returnUrl && !isAllowedRedirect(input.returnUrl, this.config)) {
+      throw AppError.badInput("returnUrl", "returnUrl must be on this server's origin or one of REDIRECT_ORIGINS");
+    }
+    assertThat(!(await this.hasPassed(accountId)), "ALREADY_VERIFIED");
+    const idNumber = normalizeIdNumber(input.idNumber);
+    const idNumberHash = this.hashIdNumber(idNumber);
+    assertThat(await this.idNumberAvailable(idNumberHash, accountId), "IDENTITY_TAKEN");
+
+    const id = randomUUID();
+    const started = await this.call(() => verifier.start({ reference: id, legalName: input.legalName, idNumber, returnUrl: input.returnUrl ?? null }));
+    await this.transaction(async (manager) => {
+      await manager.update(RealNameCheckEntity, { accountId, status: "PENDING" }, { status: "ABANDONED" });
+      await manager.insert(RealNameCheckEntity, {
+        id,
+        accountId,
+        provider: verifier.id,
+        vendorReference: started.vendorReference,
+        status: "PENDING",
+        legalNameSealed: this.cipher.seal(input.legalName, sealContext(id, "legal-name")),
+        idNumberSealed: this.cipher.seal(idNumber, sealContext(id, "id-number")),
+        idNumberHash,
+        verifyUrl: started.verifyUrl,
+        failureReason: null,
+        startedAt: this.clock.now(),
+        verifiedAt: null,
+      });
+      await this.audit.record(manager, accountId, AuditEventType.REAL_NAME_STARTED, meta, { provider: verifier.id });
+    });
+    return this.view(accountId);
+  }
+
+  /**
+   * Asks the provider how the pending check went and records PASSED or FAILED. A check the provider
+   * still reports as not passed after REAL_NAME_PENDING_TIMEOUT_SECONDS counts as failed.
+   */
+  async refresh(auth: Authenticated, meta: RequestMeta): Promise<RealNameVerification> {
+    const accountId = auth.account.id;
+    const check = await this.latest(accountId);
+    if (check?.status !== "PENDING") return this.view(accountId);
+    const verifier = this.verifier;
+    if (!verifier || verifier.id !== check.provider) throw new AppError("PROVIDER_UNAVAILABLE");
+
+    let result: IdentityCheckResult = await this.call(() => verifier.query(check.vendorReference));
+    const timedOut = addSeconds(check.startedAt, this.config.realName.pendingTimeoutSeconds) <= this.clock.now();
+    if (result.status === "PENDING" && timedOut) result = { status: "FAILED", reason: TIMED_OUT };
+    if (result.status === "PASSED" && !(await this.idNumberAvailable(check.idNumberHash, accountId))) {
+      result = { status: "FAILED", reason: TAKEN_MEANWHILE };
+    }
+    if (result.status !== "PENDING") await this.settle(check, result.status, result.reason ?? null, meta);
+    return this.view(accountId);
+  }
+
+  private async settle(check: RealNameCheckEntity, status: Exclude<RealNameCheckStatus, "PENDING" | "ABANDONED">, reason: string | null, meta: RequestMeta) {
+    await this.transaction(async (manager) => {
+      const now = this.clock.now();
+      // Only a check still pending is settled: two refreshes at once record one outcome.
+      const settled = await manager.update(
+        RealNameCheckEntity,
+        { id: check.id, status: "PENDING" },
+        status === "PASSED" ? { status, verifiedAt: now } : { status, failureReason: reason },
+      );
+      if (!settled.affected) return;
+      const type = status === "PASSED" ? AuditEventType.REAL_NAME_PASSED : AuditEventType.REAL_NAME_FAILED;
+      await this.audit.record(manager, check.accountId, type, meta, reason ? { reason } : undefined);
+    });
+  }
+
+  private latest(accountId: string): Promise<RealNameCheckEntity | null> {
+    return this.dataSource.getRepository(RealNameCheckEntity).findOne({
+      where: { accountId, status: In(["PENDING", "PASSED", "FAILED"]) },
+      order: { startedAt: "DESC", id: "ASC" },
+    });
+  }
+
+  /** True while fewer than REAL_NAME_MAX_ACCOUNTS_PER_ID other accounts passed with this number. */
+  private async idNumberAvailable(idNumberHash: string, accountId: string): Promise<boolean> {
+    const others = await this.dataSource
+      .getRepository(RealNameCheckEntity)
+      .countBy({ idNumberHash, status: "PASSED", accountId: Not(accountId) });
+    return others < this.config.realName.maxAccountsPerIdNumber;
+  }
+
+  private hashIdNumber(idNumber: string): string {
+    return createHmac("sha256", this.idNumberKey).update(idNumber).digest("hex");
+  }
+
+  private async call<T>(work: () => Promise<T>): Promise<T> {
+    try {
+      return await work();
+    } catch (error) {
+      if (!(error instanceof ProviderError)) throw error;
+      this.logger.warn({ provider: "identity", code: error.code, vendorCode: error.vendorCode }, "identity verification call failed");
+      throw providerErrorToAppError(error);
+    }
+  }
+}

@@ -1,0 +1,30 @@
+import type { IdentityCheckResult, IdentityVerifier } from "../types";
+
+export interface DevIdentityVerifier extends IdentityVerifier {
+  /** What the local page does when opened: `?result=fail` fails the check, anything else passes it. */
+  finish(vendorReference: string, passed: boolean): boolean;
+}
+
+/**
+ * Development stand-in for Alipay's face check, served at /dev/identity/<reference>. Results live in
+ * this process only: for one developer's machine and tests, never production.
+ */
+export function createDevIdentityVerifier(publicOrigin: string): DevIdentityVerifier {
+  const checks = new Map<string, IdentityCheckResult>();
+  return {
+    id: "dev",
+    async start(request) {
+      const vendorReference = `dev-${request.reference}`;
+      checks.set(vendorReference, { status: "PENDING" });
+      return { vendorReference, verifyUrl: `${publicOrigin}/dev/identity/${vendorReference}` };
+    },
+    async query(vendorReference) {
+      return checks.get(vendorReference) ?? { status: "FAILED", reason: "The verification expired or does not exist; start it again." };
+    },
+    finish(vendorReference, passed) {
+      if (!checks.has(vendorReference)) return false;
+      checks.set(vendorReference, passed ? { status: "PASSED" } : { status: "FAILED", reason: "The face check did not match the ID card photo; try again in good light." });
+      return true;
+    },
+  };
+}
