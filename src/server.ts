@@ -65,7 +65,7 @@ export async function startServer({ config, logger, clock, dataSource }: ServerD
   const redis = config.redisUrl ? await connectRedis(config.redisUrl, logger) : undefined;
   const providers = createProviders(config, logger, clock);
   const oauth = createOAuthProviders(config, clock);
-  const identity = createIdentityVerifiers(config);
+  const identity = createIdentityVerifiers(config, clock);
   const standIns = [
     ...devStandIns(providers),
     ...[...oauth.devStandIns.keys()].map((kind) => `${kind} (dev OAuth)`),

@@ -34,7 +34,32 @@ export type FakeAlipay = VendorServer & {
   readonly requests: { method: string; params: Record<string, string> }[];
   /** The next signed answer carries a signature over other content. */
   corruptNextSignature(): void;
+  /** Real-name checks by certify_id, as `alipay.user.certify.open.initialize` registered them. */
+  readonly certifications: ReadonlyMap<string, FakeCertification>;
+  /** The certify_id initialize returned for this outer_order_no. */
+  certifyIdFor(outerOrderNo: string): string | undefined;
+  /** What the person does in the Alipay app after opening the certify page: passes or fails the face check. */
+  completeCertification(certifyId: string, passed: boolean): void;
 };
+
+/** One real-name check, as the fake gateway holds it. */
+export interface FakeCertification {
+  readonly certName: string;
+  readonly certNo: string;
+  readonly returnUrl: string;
+  /** The signed certify page was opened (GET with a valid signature). */
+  readonly pageOpened: boolean;
+  /** null until the person has finished the face check. */
+  readonly passed: boolean | null;
+}
+
+export interface FakeAlipayOptions {
+  /**
+   * The app has signed the 身份验证 product, so the gateway serves `alipay.user.certify.open.*`.
+   * Without it those methods are refused with isv.invalid-method like any other method the fake lacks.
+   */
+  readonly identityVerification?: boolean;
+}
 
 export interface AlipayTestKeyPair {
   readonly privateKeyPem: string;
@@ -115,6 +140,16 @@ const MAX_SKEW_MS = 15 * 60 * 1000;
 const CHINA_OFFSET_MS = 8 * 60 * 60 * 1000;
 const OAUTH_TOKEN = "alipay.system.oauth.token";
 const USER_INFO = "alipay.user.info.share";
+const CERTIFY_INITIALIZE = "alipay.user.certify.open.initialize";
+const CERTIFY_PAGE = "alipay.user.certify.open.certify";
+const CERTIFY_QUERY = "alipay.user.certify.open.query";
+const BIZ_CODES = new Set(["FACE", "CERT_PHOTO", "CERT_PHOTO_FACE", "SMART_FACE"]);
+const OUTER_ORDER_NO = /^[A-Za-z0-9]{1,32}$/;
+/**
+ * Alipay's sub_code for a reused outer_order_no is UNCONFIRMED (providers.md 3.9): the fake answers
+ * this 40004 business failure.
+ */
+const DUPLICATE_ORDER_SUB_CODE = "OUTER_ORDER_NO_DUPLICATE";
 
 function chinaTime(ms: number): string {
   return new Date(ms + CHINA_OFFSET_MS).toISOString().slice(0, 19).replace("T", " ");
@@ -124,16 +159,41 @@ function token(prefix: string): string {
   return `${prefix}${randomBytes(16).toString("hex")}`;
 }
 
-export async function startFakeAlipay(keys: { appId: string; appPublicKey: string; alipayPrivateKey: string }): Promise<FakeAlipay> {
+function isObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === "object" && value !== null && !Array.isArray(value);
+}
+
+function nonEmptyString(value: unknown): value is string {
+  return typeof value === "string" && value !== "";
+}
+
+type Certification = { -readonly [K in keyof FakeCertification]: FakeCertification[K] };
+
+export async function startFakeAlipay(
+  keys: { appId: string; appPublicKey: string; alipayPrivateKey: string },
+  options: FakeAlipayOptions = {},
+): Promise<FakeAlipay> {
   const appPublicKey = normalizePublicKey(keys.appPublicKey);
   const alipayPrivateKey = normalizePrivateKey(keys.alipayPrivateKey);
   const authCodes = new Map<string, AlipayPerson>();
   const accessTokens = new Map<string, AlipayPerson>();
+  const certifications = new Map<string, Certification>();
+  const certifyIdsByOrder = new Map<string, string>();
   const requests: FakeAlipay["requests"] = [];
   let corruptNext = false;
 
-  /** The gateway's checks, app_id first (as a probe of the real gateway shows), then the other common parameters, then the signature. */
-  function checkCommon(params: Record<string, string>): void {
+  /** The APIs answered in JSON to a POST; the certify page is a GET (see certifyPage). */
+  const apis = new Map<string, (params: Record<string, string>) => object>([
+    [OAUTH_TOKEN, oauthToken],
+    [USER_INFO, userInfo],
+    ...(options.identityVerification ? ([[CERTIFY_INITIALIZE, certifyInitialize], [CERTIFY_QUERY, certifyQuery]] as const) : []),
+  ]);
+
+  /**
+   * The gateway's checks, app_id first (as a probe of the real gateway shows), then the other common
+   * parameters, then the signature, then whether `method` is one this transport serves.
+   */
+  function checkCommon(params: Record<string, string>, served: (method: string) => boolean): void {
     if (!params.app_id) throw new Refusal("40001", "isv.missing-app-id", "缺少AppID参数", ERROR_NODE, false);
     if (params.app_id !== keys.appId) throw new Refusal("40002", "isv.invalid-app-id", "无效的AppID参数", ERROR_NODE, false);
     for (const [name, subCode, subMsg] of REQUIRED) {
@@ -154,7 +214,7 @@ export async function startFakeAlipay(keys: { appId: string; appPublicKey: strin
       // The real sub_msg quotes the gateway's string to sign, secrets included: adapters must not log it.
       throw new Refusal("40002", "isv.invalid-signature", `验签出错，建议检查签名字符串或签名私钥与应用公钥是否匹配，网关生成的验签字符串为：${content}`);
     }
-    if (params.method !== OAUTH_TOKEN && params.method !== USER_INFO) throw new Refusal("40002", "isv.invalid-method", "不存在的方法名");
+    if (!served(params.method)) throw new Refusal("40002", "isv.invalid-method", "不存在的方法名");
   }
 
   /** `alipay.system.oauth.token`: spends the code; the success node has no `code`, as in older samples. */
@@ -189,6 +249,79 @@ export async function startFakeAlipay(keys: { appId: string; appPublicKey: strin
     };
   }
 
+  /** biz_content as a JSON object; anything else is the malformed-JSON failure (providers.md 3.9a). */
+  function bizContent(params: Record<string, string>, nodeName: string): Record<string, unknown> {
+    let parsed: unknown;
+    try {
+      parsed = JSON.parse(params.biz_content ?? "");
+    } catch {
+      parsed = undefined;
+    }
+    if (!isObject(parsed)) throw unknownError(nodeName);
+    return parsed;
+  }
+
+  /** What Alipay answers for malformed identity_param/merchant_config or null values. */
+  function unknownError(nodeName: string): Refusal {
+    return new Refusal("40004", "unknown-sub-code", "未知的错误码UNKNOWN_ERROR", nodeName);
+  }
+
+  /** `alipay.user.certify.open.initialize`: only the self, ID-card form of identity_param the adapter sends. */
+  function certifyInitialize(params: Record<string, string>): object {
+    const nodeName = responseNodeName(CERTIFY_INITIALIZE);
+    const biz = bizContent(params, nodeName);
+    const identity = biz.identity_param;
+    const merchant = biz.merchant_config;
+    // identity_param must be an object, not a JSON string (the .NET SDK bug, providers.md 3.9a).
+    if (!isObject(identity) || identity.identity_type !== "CERT_INFO" || identity.cert_type !== "IDENTITY_CARD") throw unknownError(nodeName);
+    if (!nonEmptyString(identity.cert_name) || !nonEmptyString(identity.cert_no)) throw unknownError(nodeName);
+    if (typeof biz.biz_code !== "string" || !BIZ_CODES.has(biz.biz_code)) throw unknownError(nodeName);
+    if (typeof biz.outer_order_no !== "string" || !OUTER_ORDER_NO.test(biz.outer_order_no)) throw unknownError(nodeName);
+    if (!isObject(merchant) || (merchant.return_url !== undefined && typeof merchant.return_url !== "string")) throw unknownError(nodeName);
+    if (certifyIdsByOrder.has(biz.outer_order_no)) throw new Refusal("40004", DUPLICATE_ORDER_SUB_CODE, "商户请求号重复", nodeName);
+    const certifyId = randomBytes(16).toString("hex");
+    certifyIdsByOrder.set(biz.outer_order_no, certifyId);
+    certifications.set(certifyId, {
+      certName: identity.cert_name,
+      certNo: identity.cert_no,
+      returnUrl: merchant.return_url ?? "",
+      pageOpened: false,
+      passed: null,
+    });
+    return { code: "10000", msg: "Success", certify_id: certifyId };
+  }
+
+  /** The certify_id in biz_content and its check, or OPEN_CERTIFY_BILL_NOT_EXIST in `nodeName`. */
+  function certification(params: Record<string, string>, nodeName: string): readonly [string, Certification] {
+    const certifyId = bizContent(params, nodeName).certify_id;
+    const found = typeof certifyId === "string" ? certifications.get(certifyId) : undefined;
+    if (found === undefined) throw new Refusal("40004", "OPEN_CERTIFY_BILL_NOT_EXIST", "无效的certify_id", nodeName);
+    return [certifyId as string, found];
+  }
+
+  /** `alipay.user.certify.open.query`: "F" both before the person finishes and after a failed check. */
+  function certifyQuery(params: Record<string, string>): object {
+    const [, check] = certification(params, responseNodeName(CERTIFY_QUERY));
+    return { code: "10000", msg: "Success", passed: check.passed === true ? "T" : "F", identity_info: "{}", material_info: "{}" };
+  }
+
+  /**
+   * The signed GET URL of `alipay.user.certify.open.certify`, as the person's Alipay app opens it: checked
+   * like an API call, answered with an HTML page (an error page with 400 when refused).
+   */
+  function certifyPage(response: ServerResponse, params: Record<string, string>, injected: InjectedError | undefined): void {
+    try {
+      checkCommon(params, (method) => options.identityVerification === true && method === CERTIFY_PAGE);
+      if (injected) throw injectedRefusal(injected);
+      const [certifyId, check] = certification(params, ERROR_NODE);
+      check.pageOpened = true;
+      response.writeHead(200, { "Content-Type": "text/html;charset=utf-8" }).end(`<html><body>支付宝身份验证 ${certifyId}</body></html>`);
+    } catch (error) {
+      if (!(error instanceof Refusal)) throw error;
+      response.writeHead(400, { "Content-Type": "text/html;charset=utf-8" }).end(`<html><body>${error.code} ${error.subCode}</body></html>`);
+    }
+  }
+
   /** `{"<node>":{…},"sign":"…"}`, signed over exactly the node text emitted. */
   function send(response: ServerResponse, nodeName: string, node: object, signed: boolean): void {
     const rawNode = JSON.stringify(node);
@@ -205,7 +338,7 @@ export async function startFakeAlipay(keys: { appId: string; appPublicKey: strin
 
   async function handle(request: IncomingMessage, response: ServerResponse, body: string, injected: InjectedError | undefined): Promise<void> {
     const url = new URL(request.url ?? "/", "http://fake");
-    if (request.method !== "POST" || url.pathname !== "/gateway.do") {
+    if ((request.method !== "POST" && request.method !== "GET") || url.pathname !== "/gateway.do") {
       response.writeHead(404, { "Content-Type": "text/html" }).end("<html><body>404</body></html>");
       return;
     }
@@ -213,11 +346,16 @@ export async function startFakeAlipay(keys: { appId: string; appPublicKey: strin
     const form = (request.headers["content-type"] ?? "").startsWith("application/x-www-form-urlencoded") ? body : "";
     const params = Object.fromEntries([...url.searchParams, ...new URLSearchParams(form)]);
     requests.push({ method: params.method ?? "", params });
+    // Only page-redirect APIs are opened with a GET, and the certify page is the only one the fake serves.
+    if (request.method === "GET") {
+      certifyPage(response, params, injected);
+      return;
+    }
     try {
-      checkCommon(params);
+      checkCommon(params, (method) => apis.has(method));
       if (injected) throw injectedRefusal(injected);
-      const node = params.method === OAUTH_TOKEN ? oauthToken(params) : userInfo(params);
-      send(response, responseNodeName(params.method), node, true);
+      const api = apis.get(params.method) as (params: Record<string, string>) => object;
+      send(response, responseNodeName(params.method), api(params), true);
     } catch (error) {
       if (!(error instanceof Refusal)) throw error;
       const node = { code: error.code, msg: GATEWAY_MESSAGES[error.code], sub_code: error.subCode, sub_msg: error.subMsg };
@@ -237,6 +375,17 @@ export async function startFakeAlipay(keys: { appId: string; appPublicKey: strin
     requests,
     corruptNextSignature() {
       corruptNext = true;
+    },
+    certifications,
+    certifyIdFor(outerOrderNo: string): string | undefined {
+      return certifyIdsByOrder.get(outerOrderNo);
+    },
+    completeCertification(certifyId: string, passed: boolean): void {
+      const check = certifications.get(certifyId);
+      if (check === undefined) throw new Error(`completeCertification: no check ${certifyId}`);
+      // The face check happens on the certify page: a verifyUrl nobody could open cannot be completed.
+      if (!check.pageOpened) throw new Error(`completeCertification: the certify page of ${certifyId} was never opened`);
+      check.passed = passed;
     },
   });
 }

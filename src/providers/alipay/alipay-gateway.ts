@@ -112,6 +112,15 @@ export class AlipayGateway {
     return this.read<T>(method, response.text);
   }
 
+  /**
+   * The signed GET URL of a page-redirect API (the SDKs' pageExecute), e.g.
+   * `alipay.user.certify.open.certify`: the person's browser or Alipay app opens it, we never call it.
+   * Every parameter, biz_content and sign included, goes in the query.
+   */
+  pageUrl(method: string, bizContent: object): string {
+    return `${this.config.gateway}?${formEncode(this.signedParams(method, { bizContent }))}`;
+  }
+
   private signedParams(method: string, options: GatewayCallOptions): Record<string, string> {
     const params: Record<string, string> = {
       ...options.params,

@@ -1,0 +1,67 @@
+import { registerUser } from "./helpers/accounts";
+import { startTestApp, type TestApp } from "./helpers/test-server";
+import { generateAlipayTestKeys, startFakeAlipay, type FakeAlipay } from "./fakes/alipay-gateway.fake";
+
+const APP_ID = "2021000000000002";
+const keys = generateAlipayTestKeys();
+const START = `mutation($input: RealNameInput!) { startRealNameVerification(input: $input) { status verifyUrl qrCodeDataUrl maskedName } }`;
+const REFRESH = `mutation { refreshRealNameVerification { status failureReason verifiedAt } }`;
+
+let app: TestApp;
+let alipay: FakeAlipay;
+beforeAll(async () => {
+  alipay = await startFakeAlipay({ appId: APP_ID, appPublicKey: keys.app.publicKeyPem, alipayPrivateKey: keys.alipay.privateKeyPem }, { identityVerification: true });
+  app = await startTestApp({
+    ALIPAY_APP_ID: APP_ID,
+    ALIPAY_PRIVATE_KEY: keys.app.privateKeyPem,
+    ALIPAY_PUBLIC_KEY: keys.alipay.publicKeyPem,
+    ALIPAY_GATEWAY: `${alipay.url}/gateway.do`,
+    ALIPAY_AUTHORIZE_URL: alipay.authorizeUrlBase,
+    PROVIDER_TIMEOUT_MS: "300",
+    // Short, so moving the server's clock past it keeps its signed timestamps within the gateway's window.
+    REAL_NAME_PENDING_TIMEOUT_SECONDS: "60",
+    LOG_LEVEL: "silent",
+  });
+});
+afterAll(async () => {
+  await app.stop();
+  await alipay.stop();
+});
+
+function certificationOf(verifyUrl: string): string {
+  return JSON.parse(new URL(verifyUrl).searchParams.get("biz_content")!).certify_id;
+}
+
+it("walks a check from initialize to passed through the RSA2-signed gateway", async () => {
+  const user = await registerUser(app.client);
+  const { startRealNameVerification: started } = await user.client.ok(START, { input: { legalName: "张三", idNumber: "11010519491231002X", returnUrl: `${new URL(app.url).origin}/real-name/done` } });
+  expect(started).toMatchObject({ status: "PENDING", maskedName: "张*", qrCodeDataUrl: expect.stringMatching(/^data:image\/png;base64,/) });
+  expect(started.verifyUrl.startsWith(`${alipay.url}/gateway.do?`)).toBe(true);
+  const certifyId = certificationOf(started.verifyUrl);
+  expect(alipay.certifications.get(certifyId)).toMatchObject({ certName: "张三", certNo: "11010519491231002X", returnUrl: `${new URL(app.url).origin}/real-name/done` });
+
+  // The person scans the QR code: the phone opens the signed page, then finishes the face check.
+  expect((await fetch(started.verifyUrl)).status).toBe(200);
+  expect((await user.client.ok(REFRESH)).refreshRealNameVerification.status).toBe("PENDING");
+  alipay.completeCertification(certifyId, true);
+  const { refreshRealNameVerification: passed } = await user.client.ok(REFRESH);
+  expect(passed.status).toBe("PASSED");
+  expect((await user.client.ok(`{ me { capabilities { canPurchase } } }`)).me.capabilities.canPurchase).toBe(true);
+});
+
+it("keeps an unfinished or failed Alipay check PENDING until the timeout, as Alipay cannot tell them apart", async () => {
+  const user = await registerUser(app.client);
+  const { startRealNameVerification: started } = await user.client.ok(START, { input: { legalName: "李四", idNumber: "360426199101010071" } });
+  await fetch(started.verifyUrl);
+  alipay.completeCertification(certificationOf(started.verifyUrl), false);
+  expect((await user.client.ok(REFRESH)).refreshRealNameVerification.status).toBe("PENDING");
+  app.clock.advanceSeconds(61);
+  expect((await user.client.ok(REFRESH)).refreshRealNameVerification).toMatchObject({ status: "FAILED", failureReason: expect.stringContaining("not completed in time") });
+});
+
+it("answers PROVIDER_UNAVAILABLE when the gateway is down, and starts nothing", async () => {
+  const user = await registerUser(app.client);
+  alipay.failNext("isp.unknow-error");
+  expect((await user.client.fails(START, { input: { legalName: "王五", idNumber: "110102199101010078" } })).extensions?.code).toBe("PROVIDER_UNAVAILABLE");
+  expect((await user.client.ok(`{ me { realName { status } } }`)).me.realName.status).toBe("NOT_STARTED");
+});
