@@ -4,9 +4,10 @@ import { systemClock, type Clock } from "../../src/core/clock";
 import { AlipayGateway, gatewayTimestamp } from "../../src/providers/alipay/alipay-gateway";
 import { normalizePublicKey, signContent, verifyRsa2 } from "../../src/providers/alipay/alipay-signature";
 import { createAlipayIdentityVerifier } from "../../src/providers/identity/alipay.verifier";
-import { ProviderError, ProviderErrorCode } from "../../src/providers/provider-error";
+import { ProviderErrorCode } from "../../src/providers/provider-error";
 import type { IdentityCheckRequest } from "../../src/providers/types";
 import { generateAlipayTestKeys, startFakeAlipay, type FakeAlipay } from "../fakes/alipay-gateway.fake";
+import { failure } from "../helpers/provider-failure";
 
 const APP_ID = "2021000122671080";
 const keys = generateAlipayTestKeys();
@@ -54,15 +55,6 @@ function checkRequest(overrides: Partial<IdentityCheckRequest> = {}): IdentityCh
     returnUrl: "https://account.example.com/real-name/return?x=a b",
     ...overrides,
   };
-}
-
-async function failure(promise: Promise<unknown>): Promise<ProviderError> {
-  const error = await promise.then(
-    () => undefined,
-    (reason: unknown) => reason,
-  );
-  expect(error).toBeInstanceOf(ProviderError);
-  return error as ProviderError;
 }
 
 /** Lets the real fetch run while keeping the text of each response. */

@@ -3,8 +3,9 @@ import { systemClock, type Clock } from "../../src/core/clock";
 import { AlipayGateway, gatewayTimestamp } from "../../src/providers/alipay/alipay-gateway";
 import { normalizePrivateKey, signContent, signRsa2 } from "../../src/providers/alipay/alipay-signature";
 import { createAlipayProvider } from "../../src/providers/oauth/alipay.provider";
-import { ProviderError, ProviderErrorCode } from "../../src/providers/provider-error";
+import { ProviderErrorCode } from "../../src/providers/provider-error";
 import { generateAlipayTestKeys, startFakeAlipay, type FakeAlipay } from "../fakes/alipay-gateway.fake";
+import { failure } from "../helpers/provider-failure";
 
 const APP_ID = "2021000122671080";
 const REDIRECT = "https://account.example.com/oauth/alipay/callback?next=/settings&x=a b";
@@ -41,15 +42,6 @@ function config(overrides: Partial<AlipayConfig> = {}): AlipayConfig {
 
 function provider(overrides: Partial<AlipayConfig> = {}, timeoutMs = 5000, clock: Clock = systemClock) {
   return createAlipayProvider(config(overrides), timeoutMs, clock);
-}
-
-async function failure(promise: Promise<unknown>): Promise<ProviderError> {
-  const error = await promise.then(
-    () => undefined,
-    (reason: unknown) => reason,
-  );
-  expect(error).toBeInstanceOf(ProviderError);
-  return error as ProviderError;
 }
 
 /** Lets the real fetch run while keeping each request and the text of its response; `rewrite` may alter that text. */

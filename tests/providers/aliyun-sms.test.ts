@@ -1,10 +1,11 @@
 import { randomUUID } from "node:crypto";
 import type { AliyunSmsConfig } from "../../src/config";
 import { systemClock, type Clock } from "../../src/core/clock";
-import { ProviderError, ProviderErrorCode } from "../../src/providers/provider-error";
+import { ProviderErrorCode } from "../../src/providers/provider-error";
 import { createAliyunSmsSender } from "../../src/providers/sms/aliyun.provider";
 import type { SmsMessage } from "../../src/providers/types";
 import { startFakeAliyunSms, type FakeAliyunSms } from "../fakes/aliyun-sms.fake";
+import { failure } from "../helpers/provider-failure";
 
 const credentials = { accessKeyId: "LTAI5tFakeAccessKeyId", accessKeySecret: "fake-access-key-secret" };
 const CODE: SmsMessage = { kind: "CODE", code: "482913" };
@@ -38,15 +39,6 @@ function sender(overrides: Partial<AliyunSmsConfig> = {}, timeoutMs = 5000, cloc
     ...overrides,
   };
   return createAliyunSmsSender(config, timeoutMs, clock);
-}
-
-async function failure(promise: Promise<unknown>): Promise<ProviderError> {
-  const error = await promise.then(
-    () => undefined,
-    (reason: unknown) => reason,
-  );
-  expect(error).toBeInstanceOf(ProviderError);
-  return error as ProviderError;
 }
 
 /** Lets the real fetch run while keeping each request and the text of its response. */

@@ -1,8 +1,9 @@
 import type { QqConfig } from "../../src/config";
 import { createQqProvider } from "../../src/providers/oauth/qq.provider";
-import { ProviderError, ProviderErrorCode } from "../../src/providers/provider-error";
+import { ProviderErrorCode } from "../../src/providers/provider-error";
 import { TestClock } from "../helpers/test-clock";
 import { qqAvatar40, startFakeQq, type FakeQq, type QqPerson } from "../fakes/qq-oauth.fake";
+import { failure } from "../helpers/provider-failure";
 
 const app = { appId: "101987654", appKey: "9f8e7d6c5b4a39281706f5e4d3c2b1a0" };
 const REDIRECT = "https://account.example.com/oauth/qq/callback?from=login";
@@ -39,15 +40,6 @@ afterEach(() => {
 
 function provider(overrides: Partial<QqConfig> = {}, timeoutMs = 5000) {
   return createQqProvider({ ...app, apiBase: fake.url, ...overrides }, timeoutMs);
-}
-
-async function failure(promise: Promise<unknown>): Promise<ProviderError> {
-  const error = await promise.then(
-    () => undefined,
-    (reason: unknown) => reason,
-  );
-  expect(error).toBeInstanceOf(ProviderError);
-  return error as ProviderError;
 }
 
 /** Makes the fake answer `code` to the n-th vendor call (1-based); the message may quote that call's URL. */

@@ -1,10 +1,11 @@
 import type { TencentSmsConfig } from "../../src/config";
 import { systemClock, type Clock } from "../../src/core/clock";
-import { ProviderError, ProviderErrorCode } from "../../src/providers/provider-error";
+import { ProviderErrorCode } from "../../src/providers/provider-error";
 import { authorizationHeader, credentialScope, signedHeaderNames, tc3Signature, utcDate } from "../../src/providers/sms/tencent-signature";
 import { createTencentSmsSender } from "../../src/providers/sms/tencent.provider";
 import type { SmsMessage } from "../../src/providers/types";
 import { startFakeTencentSms, type FakeTencentSms } from "../fakes/tencent-sms.fake";
+import { failure } from "../helpers/provider-failure";
 
 const credentials = { secretId: "AKIDFakeSecretId0000000000000000", secretKey: "fake-secret-key-value", sdkAppId: "1400006666" };
 const CODE: SmsMessage = { kind: "CODE", code: "482913" };
@@ -41,15 +42,6 @@ function sender(overrides: Partial<TencentSmsConfig> = {}, timeoutMs = 5000, clo
     ...overrides,
   };
   return createTencentSmsSender(config, timeoutMs, clock);
-}
-
-async function failure(promise: Promise<unknown>): Promise<ProviderError> {
-  const error = await promise.then(
-    () => undefined,
-    (reason: unknown) => reason,
-  );
-  expect(error).toBeInstanceOf(ProviderError);
-  return error as ProviderError;
 }
 
 /** Lets the real fetch run while keeping each request and the text of its response. */

@@ -1,8 +1,9 @@
 import type { WechatConfig } from "../../src/config";
 import { createWechatProvider } from "../../src/providers/oauth/wechat.provider";
-import { ProviderError, ProviderErrorCode } from "../../src/providers/provider-error";
+import { ProviderErrorCode } from "../../src/providers/provider-error";
 import { TestClock } from "../helpers/test-clock";
 import { startFakeWechat, type FakeWechat, type WechatPerson } from "../fakes/wechat-oauth.fake";
+import { failure } from "../helpers/provider-failure";
 
 const app = { appId: "wx8e3a9b1c2d4f5a6b", appSecret: "3f1c0a9e8d7b6c5a4f3e2d1c0b9a8f7e" };
 const REDIRECT = "https://account.example.com/oauth/wechat/callback";
@@ -35,15 +36,6 @@ afterEach(() => {
 
 function provider(overrides: Partial<WechatConfig> = {}, timeoutMs = 5000) {
   return createWechatProvider({ ...app, openBase: "https://open.weixin.example", apiBase: fake.url, ...overrides }, timeoutMs);
-}
-
-async function failure(promise: Promise<unknown>): Promise<ProviderError> {
-  const error = await promise.then(
-    () => undefined,
-    (reason: unknown) => reason,
-  );
-  expect(error).toBeInstanceOf(ProviderError);
-  return error as ProviderError;
 }
 
 /** Makes the fake answer `code` to the n-th vendor call (1-based); the message may quote that call's URL. */
