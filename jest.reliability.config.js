@@ -1,0 +1,23 @@
+/**
+ * The reliability suite (tests/reliability): property-based fuzzing, crash recovery of the real
+ * server process, a hanging SMS vendor and (on PostgreSQL) a database outage.
+ * `npm run test:reliability`, or `TEST_DATABASE=postgres npm run test:reliability`.
+ * Kept apart from `npm test` (jest.config.js ignores tests/reliability) because it is slower and
+ * stops and starts the machine's PostgreSQL.
+ */
+/** @type {import('jest').Config} */
+module.exports = {
+  testEnvironment: "node",
+  roots: ["<rootDir>/tests/reliability"],
+  testMatch: ["**/*.test.ts"],
+  transform: {
+    "^.+\\.ts$": "ts-jest",
+  },
+  setupFiles: ["reflect-metadata"],
+  globalSetup: "<rootDir>/tests/helpers/global-setup.ts",
+  testTimeout: 120000,
+  // Runs with --runInBand: the crash and outage tests measure time and stop shared services.
+  maxWorkers: 1,
+  // List every test, so a skipped one (database-outage.test.ts on SQLite) shows as skipped.
+  verbose: true,
+};

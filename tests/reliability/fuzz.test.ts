@@ -1,0 +1,679 @@
+import fs from "node:fs";
+import path from "node:path";
+import fc from "fast-check";
+import { buildSchema, Kind, parse } from "graphql";
+import { grantRole } from "../../src/modules/admin/admin.service";
+import { DEFAULT_PASSWORD, LOGIN, registerUser, uniqueUsername } from "../helpers/accounts";
+import { bindContact, stepUp, uniqueEmail, uniquePhone } from "../helpers/contacts";
+import { enrolTotp } from "../helpers/second-factors";
+import { callbackUrl, consent } from "../helpers/social";
+import { TEST_DATABASE } from "../helpers/databases";
+import { startTestApp, type TestApp } from "../helpers/test-server";
+import { arg, BODY_LIMIT_BYTES, fitBody, fuzzVars, hostileAuthorization, hostileValue, inputObject, stringsIn, TRICKY_STRINGS } from "./support/hostile";
+import {
+  contractViolations, errorCodes, INTERNAL_TEXT, postGraphQL, snapshot, unexpectedChanges, type DbSnapshot, type FuzzResponse,
+} from "./support/invariants";
+import { checkBounded, fuzzParameters, fuzzStats, recordOutcome } from "./support/property";
+
+/**
+ * Property-based fuzzing of every mutation in schema.graphql (and `me`, `Account.auditEvents`):
+ * hostile and malformed variables, sent over HTTP as a signed-in user, without a session and with
+ * a hostile Authorization header. For every response:
+ *  - HTTP 200 or 400 with a JSON body; never INTERNAL_SERVER_ERROR;
+ *  - no stack trace or internal text (file paths, ORM/driver names, SQL error messages);
+ *  - every error has an `extensions.code` from README's table (or GRAPHQL_PARSE_FAILED /
+ *    GRAPHQL_VALIDATION_FAILED); BAD_USER_INPUT has fieldErrors, RATE_LIMITED retryAfterSeconds;
+ *  - a failed request changed no row: the count of every table and the rows of the fixture accounts
+ *    and their sessions are as before (only the failure records README promises may appear:
+ *    SIGN_IN_FAILED, PASSWORD_CHANGE_FAILED, CODE_FAILED audit events).
+ * FUZZ_RUNS (default 25) sets the runs per operation and FUZZ_SEED replays a failure; the seed and
+ * the shrunk counter-example are printed when a property fails.
+ */
+
+/** Budgets raised so the fuzzer is not stopped at the door (RATE_LIMITED stays an allowed answer). */
+const FUZZ_ENV: Record<string, string> = {
+  RATE_LIMIT_LOGIN_IDENTIFIER: "1000000/900",
+  RATE_LIMIT_LOGIN_IP: "1000000/900",
+  RATE_LIMIT_PASSWORD_ACCOUNT: "1000000/900",
+  RATE_LIMIT_REGISTER_IP: "1000000/3600",
+  RATE_LIMIT_CODE_TARGET_HOUR: "1000000/3600",
+  RATE_LIMIT_CODE_TARGET_DAY: "1000000/86400",
+  RATE_LIMIT_CODE_ACCOUNT: "1000000/3600",
+  RATE_LIMIT_CODE_IP: "1000000/3600",
+  RATE_LIMIT_SECOND_FACTOR_ACCOUNT: "1000000/900",
+  SMS_DAILY_BUDGET: "1000000",
+  CODE_MAX_ATTEMPTS: "20",
+  CODE_RESEND_COOLDOWN_SECONDS: "0",
+  // The known bugs below log at error level on every hit; TEST_LOG_LEVEL=error shows them.
+  LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? "silent",
+};
+
+interface Actor {
+  readonly id: string;
+  username: string;
+  password: string;
+  token: string;
+}
+
+/** Accounts and open workflows the fuzzer aims at, so plausible values reach past validation. */
+interface Fixture {
+  readonly app: TestApp;
+  /** No second factor: password, profile, contact binding, TOTP enrolment, keys, providers, real name. */
+  readonly plain: Actor;
+  /** Email, phone and TOTP bound, two-step on, session stepped up: step-up, unbinding, two-step sign-in. */
+  readonly secured: Actor;
+  /** Holds the SUPPORT role. */
+  readonly support: Actor;
+  readonly securedEmail: string;
+  readonly securedPhone: string;
+  readonly contactChallengeId: string;
+  readonly stepUpChallengeId: string;
+  readonly unbindChallengeId: string;
+  readonly twoStepChallengeId: string;
+  readonly plainSessionIds: string[];
+  readonly apiKeyId: string;
+  readonly bindState: string;
+  readonly bindCode: string;
+  readonly loginState: string;
+  readonly loginCode: string;
+  readonly auditCursor: string;
+}
+
+type ActorName = "plain" | "secured" | "support";
+
+interface Spec {
+  readonly query: string;
+  readonly actor: ActorName;
+  /** Callable without a session. */
+  readonly public?: boolean;
+  readonly vars: (fx: Fixture) => fc.Arbitrary<Record<string, unknown>>;
+  /** Writes after answering (requestPasswordReset): wait for the writes to land before the next snapshot. */
+  readonly background?: boolean;
+}
+
+// ---- plausible values: valid-looking, so the fuzzer gets into the services --------------------------
+
+const P = {
+  username: fc.oneof(fc.stringMatching(/^[a-z][a-z0-9_-]{2,20}$/), fc.constantFrom("张三丰", "user_1", "abc", "Alice-2", "x".repeat(32))),
+  password: fc.oneof(
+    fc.constantFrom(DEFAULT_PASSWORD, "correct horse battery", "密码是一二三四五六七", "password", "aaaaaaaa", "😀😀😀😀😀😀😀😀", "x".repeat(128)),
+    fc.string({ minLength: 8, maxLength: 40 }),
+  ),
+  email: fc.oneof(fc.emailAddress({ size: "small" }), fc.constantFrom("fuzz@example.com", "FUZZ@Example.COM ")),
+  phone: fc.tuple(fc.integer({ min: 0, max: 99_999_999 }), fc.constantFrom("+86139", "139", "+86 139", "0086139")).map(([n, prefix]) => `${prefix}${String(n).padStart(8, "0")}`),
+  uuid: fc.uuid(),
+  code: fc.oneof(fc.stringMatching(/^\d{6}$/), fc.stringMatching(/^[a-z0-9]{5}-[a-z0-9]{5}$/)),
+  instant: fc.date({ min: new Date("1900-01-01T00:00:00Z"), max: new Date("2300-01-01T00:00:00Z"), noInvalidDate: true }).map((d) => d.toISOString()),
+  legalName: fc.constantFrom("张三", "王小明", "阿卜杜·热合曼", "Anna Smith", "李"),
+  idNumber: fc
+    .tuple(fc.constantFrom("110105", "310104", "440305"), fc.date({ min: new Date("1900-01-01T00:00:00Z"), max: new Date("2020-01-01T00:00:00Z"), noInvalidDate: true }), fc.integer({ min: 0, max: 999 }))
+    .map(([region, birth, seq]) => {
+      const first17 = `${region}${birth.toISOString().slice(0, 10).replace(/-/g, "")}${String(seq).padStart(3, "0")}`;
+      const weights = [7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2];
+      const sum = [...first17].reduce((total, digit, i) => total + Number(digit) * weights[i], 0);
+      return first17 + "10X98765432"[sum % 11];
+    }),
+  reason: fc.oneof(fc.constantFrom("ticket #123: identity checked by video call", "x"), fc.string({ maxLength: 200 })),
+};
+
+const enumArg = (...values: string[]) => arg(fc.constantFrom(...values));
+const kind = enumArg("EMAIL", "PHONE");
+const method = enumArg("EMAIL", "SMS", "TOTP", "RECOVERY_CODE");
+const provider = enumArg("WECHAT", "QQ", "ALIPAY");
+const address = (fx: Fixture) => arg(fc.oneof(P.email, P.phone, fc.constantFrom(fx.securedEmail, fx.securedPhone)));
+const redirect = (fx: Fixture) => {
+  const origin = new URL(fx.app.url).origin;
+  return arg(
+    fc.oneof(
+      { arbitrary: fc.constantFrom(callbackUrl(fx.app), `${origin}/`, `${origin}/a?b=c#d`, `${origin}/cb?state=x&code=y`), weight: 4 },
+      { arbitrary: fc.constantFrom("https://evil.example/cb", `${origin}@evil.example/`, `${origin}.evil.example/`, origin.replace("http", "https")), weight: 1 },
+      { arbitrary: fc.webUrl(), weight: 1 },
+    ),
+  );
+};
+const challengeIdOf = (...ids: string[]) => arg(fc.oneof(P.uuid, fc.constantFrom(...ids)));
+
+// ---- every operation ------------------------------------------------------------------------------
+
+const SPECS: Record<string, Spec> = {
+  register: {
+    query: `mutation($input: RegisterInput!) { register(input: $input) { token account { id } } }`,
+    actor: "plain",
+    public: true,
+    vars: (fx) => fuzzVars({ input: inputObject({ username: arg(fc.oneof(P.username, fc.constant(fx.plain.username))), password: arg(P.password) }) }),
+  },
+  login: {
+    query: `mutation($input: LoginInput!) { login(input: $input) { __typename ... on AuthPayload { token } ... on TwoStepChallenge { challengeId } } }`,
+    actor: "plain",
+    public: true,
+    vars: (fx) =>
+      fuzzVars({
+        input: inputObject({
+          identifier: arg(fc.oneof(P.username, P.email, P.phone, fc.constantFrom(fx.plain.username, fx.secured.username, fx.securedEmail, fx.securedPhone))),
+          password: arg(fc.oneof(P.password, fc.constant(DEFAULT_PASSWORD))),
+        }),
+      }),
+  },
+  logout: { query: `mutation { logout }`, actor: "plain", vars: () => extraVariables },
+  updateProfile: {
+    query: `mutation($input: UpdateProfileInput!) { updateProfile(input: $input) { id username avatarUrl } }`,
+    actor: "plain",
+    vars: () =>
+      fuzzVars({
+        input: inputObject({
+          username: arg(fc.oneof(P.username, fc.constant(null))),
+          avatarUrl: arg(fc.oneof(fc.webUrl({ validSchemes: ["https"] }), fc.constantFrom(null, "https://cdn.example.com/a.png", "http://cdn.example.com/a.png"))),
+        }),
+      }),
+  },
+  changePassword: {
+    query: `mutation($input: ChangePasswordInput!) { changePassword(input: $input) }`,
+    actor: "plain",
+    vars: (fx) => fuzzVars({ input: inputObject({ oldPassword: arg(fc.oneof(P.password, fc.constant(fx.plain.password))), newPassword: arg(P.password) }) }),
+  },
+  requestPasswordReset: {
+    query: `mutation($identifier: String!) { requestPasswordReset(identifier: $identifier) }`,
+    actor: "plain",
+    public: true,
+    background: true,
+    vars: (fx) => fuzzVars({ identifier: arg(fc.oneof(P.email, P.phone, fc.constantFrom(fx.securedEmail, fx.securedPhone, fx.plain.username))) }),
+  },
+  resetPassword: {
+    query: `mutation($input: ResetPasswordInput!) { resetPassword(input: $input) }`,
+    actor: "plain",
+    public: true,
+    vars: (fx) => fuzzVars({ input: inputObject({ identifier: arg(fc.oneof(P.email, P.phone, fc.constantFrom(fx.securedEmail, fx.securedPhone))), code: arg(P.code), newPassword: arg(P.password) }) }),
+  },
+  requestStepUp: {
+    query: `mutation($method: VerificationMethod!) { requestStepUp(method: $method) { id method maskedTarget } }`,
+    actor: "secured",
+    vars: () => fuzzVars({ method: method }),
+  },
+  completeStepUp: {
+    query: `mutation($id: ID!, $code: String!) { completeStepUp(challengeId: $id, code: $code) }`,
+    actor: "secured",
+    vars: (fx) => fuzzVars({ id: challengeIdOf(fx.stepUpChallengeId, fx.unbindChallengeId), code: arg(P.code) }),
+  },
+  startContactBinding: {
+    query: `mutation($kind: ContactKind!, $address: String!) { startContactBinding(kind: $kind, address: $address) { id maskedTarget } }`,
+    actor: "plain",
+    vars: (fx) => fuzzVars({ kind: kind, address: address(fx) }),
+  },
+  confirmContactBinding: {
+    query: `mutation($id: ID!, $code: String!) { confirmContactBinding(challengeId: $id, code: $code) { id } }`,
+    actor: "plain",
+    vars: (fx) => fuzzVars({ id: challengeIdOf(fx.contactChallengeId, fx.stepUpChallengeId), code: arg(P.code) }),
+  },
+  startContactUnbinding: {
+    query: `mutation($kind: ContactKind!) { startContactUnbinding(kind: $kind) { id maskedTarget } }`,
+    actor: "secured",
+    vars: () => fuzzVars({ kind: kind }),
+  },
+  confirmContactUnbinding: {
+    query: `mutation($id: ID!, $code: String!) { confirmContactUnbinding(challengeId: $id, code: $code) { id } }`,
+    actor: "secured",
+    vars: (fx) => fuzzVars({ id: challengeIdOf(fx.unbindChallengeId, fx.stepUpChallengeId, fx.contactChallengeId), code: arg(P.code) }),
+  },
+  startTotpEnrollment: { query: `mutation { startTotpEnrollment { secret otpauthUri } }`, actor: "plain", vars: () => extraVariables },
+  confirmTotpEnrollment: {
+    query: `mutation($code: String!) { confirmTotpEnrollment(code: $code) }`,
+    actor: "plain",
+    vars: () => fuzzVars({ code: arg(P.code) }),
+  },
+  disableTotp: {
+    query: `mutation($code: String!) { disableTotp(code: $code) { id } }`,
+    actor: "secured",
+    vars: () => fuzzVars({ code: arg(P.code) }),
+  },
+  regenerateRecoveryCodes: { query: `mutation { regenerateRecoveryCodes }`, actor: "secured", vars: () => extraVariables },
+  setTwoStepVerification: {
+    query: `mutation($enabled: Boolean!) { setTwoStepVerification(enabled: $enabled) { id } }`,
+    actor: "plain",
+    vars: () => fuzzVars({ enabled: arg(fc.boolean(), false) }),
+  },
+  sendTwoStepCode: {
+    query: `mutation($id: ID!, $method: VerificationMethod!) { sendTwoStepCode(challengeId: $id, method: $method) { id maskedTarget } }`,
+    actor: "plain",
+    public: true,
+    vars: (fx) => fuzzVars({ id: challengeIdOf(fx.twoStepChallengeId, fx.stepUpChallengeId), method: method }),
+  },
+  completeTwoStep: {
+    query: `mutation($id: ID!, $code: String!, $method: VerificationMethod!) { completeTwoStep(challengeId: $id, code: $code, method: $method) { token } }`,
+    actor: "plain",
+    public: true,
+    vars: (fx) => fuzzVars({ id: challengeIdOf(fx.twoStepChallengeId), code: arg(P.code), method: method }),
+  },
+  createApiKey: {
+    query: `mutation($input: CreateApiKeyInput!) { createApiKey(input: $input) { apiKey { id prefix } } }`,
+    actor: "plain",
+    vars: () =>
+      fuzzVars({
+        input: inputObject({
+          name: arg(fc.string({ minLength: 1, maxLength: 64 })),
+          scopes: arg(fc.oneof(fc.subarray(["account:read", "account:write"]), fc.array(fc.constantFrom("account:read", "account:admin", "*", ""), { maxLength: 30 }), fc.constant(null)), false),
+          expiresAt: arg(fc.oneof(P.instant, fc.constant(null))),
+        }),
+      }),
+  },
+  revokeApiKey: {
+    query: `mutation($id: ID!) { revokeApiKey(id: $id) }`,
+    actor: "plain",
+    vars: (fx) => fuzzVars({ id: challengeIdOf(fx.apiKeyId, fx.plainSessionIds[0]) }),
+  },
+  startProviderBinding: {
+    query: `mutation($p: ProviderKind!, $r: String!) { startProviderBinding(provider: $p, redirectUri: $r) { state authorizeUrl } }`,
+    actor: "plain",
+    vars: (fx) => fuzzVars({ p: provider, r: redirect(fx) }),
+  },
+  completeProviderBinding: {
+    query: `mutation($p: ProviderKind!, $c: String!, $s: String!) { completeProviderBinding(provider: $p, code: $c, state: $s) { id } }`,
+    actor: "plain",
+    vars: (fx) =>
+      fuzzVars({ p: provider, c: arg(fc.oneof(fc.string(), fc.constant(fx.bindCode))), s: arg(fc.oneof(fc.string(), fc.constant(fx.bindState))) }),
+  },
+  unbindProvider: {
+    query: `mutation($p: ProviderKind!) { unbindProvider(provider: $p) { id } }`,
+    actor: "secured",
+    vars: () => fuzzVars({ p: provider }),
+  },
+  startProviderLogin: {
+    query: `mutation($p: ProviderKind!, $r: String!) { startProviderLogin(provider: $p, redirectUri: $r) { state authorizeUrl } }`,
+    actor: "plain",
+    public: true,
+    vars: (fx) => fuzzVars({ p: provider, r: redirect(fx) }),
+  },
+  loginWithProvider: {
+    query: `mutation($p: ProviderKind!, $c: String!, $s: String!) { loginWithProvider(provider: $p, code: $c, state: $s) { __typename } }`,
+    actor: "plain",
+    public: true,
+    vars: (fx) =>
+      fuzzVars({ p: provider, c: arg(fc.oneof(fc.string(), fc.constant(fx.loginCode))), s: arg(fc.oneof(fc.string(), fc.constant(fx.loginState))) }),
+  },
+  revokeSession: {
+    query: `mutation($id: ID!) { revokeSession(id: $id) }`,
+    actor: "plain",
+    vars: (fx) => fuzzVars({ id: challengeIdOf(...fx.plainSessionIds, fx.apiKeyId) }),
+  },
+  startRealNameVerification: {
+    query: `mutation($input: RealNameInput!) { startRealNameVerification(input: $input) { status maskedName maskedIdNumber } }`,
+    actor: "plain",
+    vars: (fx) => fuzzVars({ input: inputObject({ legalName: arg(P.legalName), idNumber: arg(P.idNumber), returnUrl: arg(fc.oneof({ arbitrary: fc.constantFrom(null, callbackUrl(fx.app)), weight: 4 }, { arbitrary: fc.webUrl(), weight: 1 })) }) }),
+  },
+  refreshRealNameVerification: { query: `mutation { refreshRealNameVerification { status } }`, actor: "plain", vars: () => extraVariables },
+  adminReplaceContact: {
+    query: `mutation($a: ID!, $k: ContactKind!, $addr: String!, $r: String!) { adminReplaceContact(accountId: $a, kind: $k, address: $addr, reason: $r) { id } }`,
+    actor: "support",
+    vars: (fx) =>
+      fuzzVars({ a: arg(fc.oneof(P.uuid, fc.constantFrom(fx.plain.id, fx.secured.id, fx.support.id))), k: kind, addr: address(fx), r: arg(P.reason) }),
+  },
+  // queries
+  me: { query: `query { me { id username } }`, actor: "plain", public: true, vars: () => extraVariables },
+  auditEvents: {
+    query: `query($first: Int, $after: String) { me { auditEvents(first: $first, after: $after) { endCursor hasNextPage nodes { type } } } }`,
+    actor: "plain",
+    vars: (fx) =>
+      fuzzVars({ first: arg(fc.oneof(fc.integer({ min: -5, max: 120 }), fc.constant(null)), false), after: arg(fc.oneof(fc.string(), fc.constant(fx.auditCursor), fc.constant(null))) }),
+  },
+};
+
+/** For operations without arguments: unknown variables must be ignored, whatever they hold. */
+const extraVariables: fc.Arbitrary<Record<string, unknown>> = fc.dictionary(fc.oneof(fc.constantFrom(...TRICKY_STRINGS), fc.string({ maxLength: 8 })), hostileValue, { maxKeys: 3 });
+
+// ---- the fixture ----------------------------------------------------------------------------------
+
+let fx: Fixture;
+
+async function signIn(app: TestApp, username: string, password: string): Promise<string> {
+  const data = await app.client.ok(LOGIN, { input: { identifier: username, password } });
+  if (data.login.__typename !== "AuthPayload") throw new Error(`could not sign in ${username}: ${JSON.stringify(data)}`);
+  return data.login.token;
+}
+
+async function buildFixture(): Promise<Fixture> {
+  const app = await startTestApp(FUZZ_ENV);
+  const client = app.client;
+  // plain
+  const alice = await registerUser(client, uniqueUsername("alice"));
+  await signIn(app, alice.username, alice.password);
+  const sessions = await alice.client.ok(`{ me { sessions { id } } }`);
+  const { startContactBinding } = await alice.client.ok(`mutation($a: String!) { startContactBinding(kind: EMAIL, address: $a) { id } }`, { a: uniqueEmail("alice") });
+  const { createApiKey } = await alice.client.ok(`mutation { createApiKey(input: { name: "fixture" }) { apiKey { id } } }`);
+  const callback = callbackUrl(app);
+  const { startProviderBinding } = await alice.client.ok(`mutation($r: String!) { startProviderBinding(provider: WECHAT, redirectUri: $r) { state authorizeUrl } }`, { r: callback });
+  const bind = await consent(startProviderBinding.authorizeUrl, "fuzz-bind");
+  const { startProviderLogin } = await client.ok(`mutation($r: String!) { startProviderLogin(provider: QQ, redirectUri: $r) { state authorizeUrl } }`, { r: callback });
+  const providerLogin = await consent(startProviderLogin.authorizeUrl, "fuzz-login");
+  const audit = await alice.client.ok(`{ me { auditEvents(first: 1) { endCursor } } }`);
+  // secured
+  const bob = await registerUser(client, uniqueUsername("bob"));
+  const securedEmail = uniqueEmail("bob");
+  const securedPhone = uniquePhone();
+  await bindContact(app, bob.client, "EMAIL", securedEmail);
+  await bindContact(app, bob.client, "PHONE", securedPhone);
+  await stepUp(app, bob.client, "EMAIL", securedEmail);
+  await enrolTotp(app, bob.client);
+  await bob.client.ok(`mutation { setTwoStepVerification(enabled: true) { id } }`);
+  const twoStep = await client.ok(LOGIN, { input: { identifier: bob.username, password: bob.password } });
+  if (twoStep.login.__typename !== "TwoStepChallenge") throw new Error("two-step sign-in did not start");
+  const { requestStepUp } = await bob.client.ok(`mutation { requestStepUp(method: SMS) { id } }`);
+  const { startContactUnbinding } = await bob.client.ok(`mutation { startContactUnbinding(kind: EMAIL) { id } }`);
+  // support
+  const carol = await registerUser(client, uniqueUsername("carol"));
+  await grantRole(app.dataSource, carol.username, "SUPPORT");
+
+  const actor = (user: { id: string; username: string; password: string; token: string }): Actor => ({ id: user.id, username: user.username, password: user.password, token: user.token });
+  return {
+    app,
+    plain: actor(alice),
+    secured: actor(bob),
+    support: actor(carol),
+    securedEmail,
+    securedPhone,
+    contactChallengeId: startContactBinding.id,
+    stepUpChallengeId: requestStepUp.id,
+    unbindChallengeId: startContactUnbinding.id,
+    twoStepChallengeId: twoStep.login.challengeId,
+    plainSessionIds: sessions.me.sessions.map((s: { id: string }) => s.id),
+    apiKeyId: createApiKey.apiKey.id,
+    bindState: bind.state,
+    bindCode: bind.code,
+    loginState: providerLogin.state,
+    loginCode: providerLogin.code,
+    auditCursor: audit.me.auditEvents.endCursor,
+  };
+}
+
+/** Keeps the fixture's actors signed in after a run that succeeded in signing one out or changing its password. */
+async function keepSignedIn(spec: Spec, vars: Record<string, unknown>, response: FuzzResponse): Promise<void> {
+  const actor = fx[spec.actor];
+  const succeeded = !response.json?.errors?.length;
+  if (succeeded && spec.query.includes("changePassword(")) actor.password = (vars.input as { newPassword: string }).newPassword;
+  const [row] = await fx.app.dataSource.query(`SELECT username FROM "accounts" WHERE id = ${fx.app.dataSource.options.type === "postgres" ? "$1" : "?"}`, [actor.id]);
+  actor.username = row.username;
+  const me = await fx.app.client.as(actor.token).request(`{ me { id } }`);
+  if (me.data?.me?.id !== actor.id) actor.token = await signIn(fx.app, actor.username, actor.password);
+}
+
+/** Waits until background work (a password-reset look-up and send) has written what it writes. */
+async function settle(): Promise<void> {
+  let last = "";
+  let stableSince = Date.now();
+  const deadline = Date.now() + 3000;
+  while (Date.now() < deadline) {
+    const now = JSON.stringify((await snapshot(fx.app.dataSource, [])).counts);
+    if (now !== last) {
+      last = now;
+      stableSince = Date.now();
+    } else if (Date.now() - stableSince > 150) return;
+    await new Promise((resolve) => setTimeout(resolve, 30));
+  }
+}
+
+beforeAll(async () => {
+  fx = await buildFixture();
+}, 60_000);
+afterAll(async () => {
+  const outcomes = Object.entries(fuzzStats.outcomes).map(([name, counts]) => `  ${name}: ${Object.entries(counts).map(([code, n]) => `${code} ${n}`).join(", ")}`);
+  console.log(`fuzz: ${fuzzStats.executions} requests over ${fuzzStats.properties} properties (${fuzzStats.skippedForTime} runs skipped for time)\n${outcomes.join("\n")}`);
+  await fx?.app.stop();
+});
+
+// ---- the properties -------------------------------------------------------------------------------
+
+type Auth = { kind: "actor" } | { kind: "none" } | { kind: "hostile"; header: string };
+
+function authArbitrary(spec: Spec): fc.Arbitrary<Auth> {
+  const actor = fc.constant<Auth>({ kind: "actor" });
+  const none = fc.constant<Auth>({ kind: "none" });
+  const hostile = hostileAuthorization.map<Auth>((header) => ({ kind: "hostile", header }));
+  return spec.public
+    ? fc.oneof({ arbitrary: actor, weight: 3 }, { arbitrary: none, weight: 3 }, { arbitrary: hostile, weight: 1 })
+    : fc.oneof({ arbitrary: actor, weight: 8 }, { arbitrary: none, weight: 1 }, { arbitrary: hostile, weight: 1 });
+}
+
+/**
+ * The known bug "U+0000 in a text argument answers INTERNAL_SERVER_ERROR on PostgreSQL" (see below):
+ * there, and unless RELIABILITY_STRICT=1, INTERNAL_SERVER_ERROR alone is tolerated for a request whose
+ * variables hold a NUL; every other property (no leak, nothing written) still holds for it.
+ */
+function withoutKnownNulBug(problems: string[], variables: unknown): string[] {
+  if (TEST_DATABASE !== "postgres" || process.env.RELIABILITY_STRICT === "1") return problems;
+  if (!stringsIn(variables).some((s) => s.includes("\u0000"))) return problems;
+  return problems.filter((p) => p !== "INTERNAL_SERVER_ERROR");
+}
+
+function labelOf(spec: Spec): string {
+  return Object.keys(SPECS).find((name) => SPECS[name] === spec) ?? "?";
+}
+
+async function runOnce(spec: Spec, rawVars: Record<string, unknown>, auth: Auth): Promise<void> {
+  // A copy as the wire carries it (undefined dropped), so trimming to the body limit leaves fast-check's value alone.
+  const variables = JSON.parse(JSON.stringify(rawVars)) as Record<string, unknown>;
+  const body = fitBody({ query: spec.query, variables });
+  const headers: Record<string, string> =
+    auth.kind === "actor" ? { authorization: `Bearer ${fx[spec.actor].token}` } : auth.kind === "hostile" ? { authorization: auth.header } : {};
+  const watched = [fx.plain.id, fx.secured.id, fx.support.id];
+  const before: DbSnapshot = await snapshot(fx.app.dataSource, watched);
+  const response = await postGraphQL(fx.app.url, body, headers);
+  if (spec.background) await settle();
+  const problems = withoutKnownNulBug(contractViolations(response, body), body.variables);
+  const failed = Boolean(response.json?.errors?.length);
+  recordOutcome(labelOf(spec), failed ? `${errorCodes(response)[0]}${auth.kind === "actor" ? "" : ` (${auth.kind} auth)`}` : "OK");
+  if (failed) problems.push(...(await unexpectedChanges(fx.app.dataSource, before, await snapshot(fx.app.dataSource, watched))));
+  if (!spec.public && auth.kind !== "actor" && failed) {
+    const allowed = new Set(["UNAUTHENTICATED", "BAD_USER_INPUT", "GRAPHQL_VALIDATION_FAILED"]);
+    const others = errorCodes(response).filter((code) => !allowed.has(code));
+    if (others.length) problems.push(`without a valid session the answer was ${others.join(", ")}, not UNAUTHENTICATED`);
+  }
+  if (!spec.public && auth.kind !== "actor" && !failed) {
+    // Query.me answers null without a session; every mutation here needs one.
+    const me = (response.json?.data as { me?: unknown } | undefined)?.me;
+    if (!spec.query.startsWith("query") || me !== null) problems.push("succeeded without a valid session");
+  }
+  await keepSignedIn(spec, body.variables, response);
+  if (problems.length) {
+    throw new Error(`${problems.join("\n")}\nresponse: HTTP ${response.status} ${response.text.slice(0, 1500)}`);
+  }
+}
+
+describe("fuzzing every operation with hostile variables", () => {
+  it("covers every mutation of schema.graphql", () => {
+    const schema = buildSchema(fs.readFileSync(path.join(__dirname, "../../schema.graphql"), "utf8"));
+    const mutations = Object.keys(schema.getMutationType()!.getFields()).sort();
+    expect(mutations.filter((name) => !(name in SPECS))).toEqual([]);
+  });
+
+  it.each(Object.keys(SPECS))("%s: no internal errors, no leaks, only documented codes, nothing written on failure", async (name) => {
+    const spec = SPECS[name];
+    await checkBounded([spec.vars(fx), authArbitrary(spec)], (vars, auth) => runOnce(spec, vars, auth), fuzzParameters(name));
+  });
+
+  it("leaves Object.prototype unpolluted by __proto__ and constructor.prototype payloads", () => {
+    expect(Object.keys(Object.prototype)).toEqual([]);
+    expect(({} as Record<string, unknown>).polluted).toBeUndefined();
+  });
+});
+
+// ---- the request itself ----------------------------------------------------------------------------
+
+/** Pieces of GraphQL documents: valid, broken, too deep, too wide, with odd literals. */
+const DOCUMENT_PIECES: readonly string[] = [
+  "{ me { id } }", "{ providers { kind enabled } }", "query { __typename }", "query Q($a: Int) { __typename }", "mutation { logout }",
+  "", "{", "}", "{ me { id }", "query ($a: ) { me { id } }", "mutation { register }", "{ me { nope } }", "{ me { id } } { me { id } }",
+  "query A { me { id } } query A { me { id } }", "fragment F on Account { ...F } { me { ...F } }", "{ __schema { types { name } } }",
+  `{ __type(name: "Account") ${"{ ofType ".repeat(40)}{ name }${" }".repeat(40)} }`,
+  `{ ${Array.from({ length: 1500 }, (_, i) => `a${i}: __typename`).join(" ")} }`,
+  `{ me { ${"id ".repeat(3000)}} }`, `{ me { id ${"@skip(if: false) ".repeat(500)}} }`, `{ ${"a".repeat(20000)} }`,
+  "{ me { auditEvents(first: [[[[1]]]]) { endCursor } } }", "{ me { auditEvents(first: 99999999999999999999) { endCursor } } }",
+  '{ me { auditEvents(first: "20", after: 5) { endCursor } } }', 'query($x: Int = "a") { __typename }', "subscription { me { id } }",
+  '{ me(id: "1") { id } }', 'mutation { register(input: { username: "x", password: 5 }) { token } }', 'mutation { a: logout b: logout }',
+  'mutation { register(input: { username: "fz\\u0000", password: "Tr0ub4dor&3-horse", extra: 1 }) { token } }',
+  '{ me { id } } # \u202E', "{ me { id } }\u0000", '{ me { id @include(if: $undefined) } }', "query ($v: [[[String!]!]!]!) { __typename }",
+  '{ "me" }', "{ me { ... on Query { me { id } } } }", "{ ...on Account { id } }", "mutation ($i: RegisterInput!) { register(input: $i) { token } }",
+];
+
+const documentArbitrary: fc.Arbitrary<unknown> = fc.oneof(
+  { arbitrary: fc.constantFrom(...DOCUMENT_PIECES), weight: 5 },
+  { arbitrary: fc.array(fc.oneof(fc.constantFrom(...DOCUMENT_PIECES), fc.constantFrom(...TRICKY_STRINGS)), { minLength: 1, maxLength: 4 }).map((parts) => parts.join(" ")), weight: 4 },
+  { arbitrary: hostileValue, weight: 1 },
+);
+
+const envelopeArbitrary = fc.record({
+  query: fc.option(documentArbitrary, { nil: undefined, freq: 20 }),
+  variables: fc.oneof(
+    { arbitrary: fc.dictionary(fc.constantFrom("a", "i", "v", "x", "input"), hostileValue, { maxKeys: 3 }), weight: 5 },
+    { arbitrary: hostileValue, weight: 1 },
+    { arbitrary: fc.constant(undefined), weight: 2 },
+  ),
+  operationName: fc.oneof({ arbitrary: fc.constant(undefined), weight: 3 }, { arbitrary: fc.constantFrom("A", "Q", "Nope"), weight: 1 }, { arbitrary: hostileValue, weight: 1 }),
+  // `extensions.persistedQuery` is left out: it has its own test below (a known bug).
+  extensions: fc.oneof({ arbitrary: fc.constant(undefined), weight: 6 }, { arbitrary: fc.constantFrom(null, {}, "x", [], { foo: 1 }), weight: 1 }),
+});
+
+/**
+ * contractViolations, less what is fine for a malformed envelope: Apollo's own request codes
+ * (README lists only its parse and validation ones), and (a known bug, below, tolerated unless
+ * RELIABILITY_STRICT=1) HTTP 500 on QUERY_TOO_COMPLEX.
+ */
+function envelopeViolations(response: FuzzResponse, body: { variables?: unknown }): string[] {
+  const tooComplex = errorCodes(response).length > 0 && errorCodes(response).every((code) => code === "QUERY_TOO_COMPLEX");
+  return withoutKnownNulBug(contractViolations(response, body), body.variables)
+    .filter((p) => !/^code (BAD_REQUEST|OPERATION_RESOLUTION_FAILURE) is not in README's table$/.test(p))
+    .filter((p) => !(p === "HTTP 500" && tooComplex && process.env.RELIABILITY_STRICT !== "1"));
+}
+
+/**
+ * Requests that hit a known bug (see "known bugs" below) are tolerated in the envelope fuzz, so it
+ * keeps looking for new ones, and only then: a subscription operation, or an operationName that the
+ * same request without it is answered cleanly. Never with RELIABILITY_STRICT=1.
+ */
+async function isKnownBug(body: Record<string, unknown>, headers: Record<string, string>): Promise<boolean> {
+  if (process.env.RELIABILITY_STRICT === "1") return false;
+  if (typeof body.query === "string") {
+    try {
+      if (parse(body.query).definitions.some((d) => d.kind === Kind.OPERATION_DEFINITION && d.operation === "subscription")) return true;
+    } catch {
+      // not a document: not this bug
+    }
+  }
+  if (typeof body.operationName !== "string") return false;
+  const { operationName: _ignored, ...rest } = body;
+  const without = await postGraphQL(fx.app.url, rest, headers);
+  const problems = envelopeViolations(without, rest);
+  if (problems.length && process.env.FUZZ_DEBUG) console.log("not the operationName bug:", problems, without.text.slice(0, 500));
+  return problems.length === 0;
+}
+
+describe("fuzzing the request itself", () => {
+  it("answers any JSON body within the limit with a documented code, and writes nothing when it rejects the request before execution", async () => {
+    await checkBounded(
+      [envelopeArbitrary, fc.oneof(fc.constant<Auth>({ kind: "actor" }), fc.constant<Auth>({ kind: "none" }))],
+      async (envelope, auth) => {
+        const body = fitBody(JSON.parse(JSON.stringify(envelope)) as { variables?: unknown });
+        const headers: Record<string, string> = auth.kind === "actor" ? { authorization: `Bearer ${fx.plain.token}` } : {};
+        const watched = [fx.plain.id, fx.secured.id, fx.support.id];
+        const before = await snapshot(fx.app.dataSource, watched);
+        const response = await postGraphQL(fx.app.url, body, headers);
+        recordOutcome("request envelope", response.json?.errors?.length ? errorCodes(response)[0] : "OK");
+        // Apollo's own codes for a malformed envelope are request errors too (README lists only the parse and validation ones).
+        let problems = envelopeViolations(response, body);
+        if (response.json && !("data" in response.json)) {
+          problems.push(...(await unexpectedChanges(fx.app.dataSource, before, await snapshot(fx.app.dataSource, watched))));
+        }
+        if (problems.length && (await isKnownBug(body as Record<string, unknown>, headers))) problems = [];
+        await keepSignedIn(SPECS.logout, {}, response);
+        if (problems.length) throw new Error(`${problems.join("\n")}\nresponse: HTTP ${response.status} ${response.text.slice(0, 1500)}`);
+      },
+      { ...fuzzParameters("request envelope"), numRuns: 3 * fuzzParameters("").numRuns, timeLimitMs: 40_000 },
+    );
+  });
+});
+
+/**
+ * Bugs this suite found in src/ (see the report). Each asserts the correct behaviour; they run as
+ * `it.failing` (passing while the bug is there, failing once it is fixed, as a reminder to make them
+ * plain tests) unless RELIABILITY_STRICT=1, which runs them as ordinary tests.
+ */
+const knownBug = process.env.RELIABILITY_STRICT === "1" ? it : it.failing;
+
+function assertNoInternals(response: FuzzResponse): void {
+  for (const pattern of INTERNAL_TEXT) expect(response.text).not.toMatch(pattern);
+}
+
+function assertDocumentedError(response: FuzzResponse): void {
+  expect(response.contentType).toMatch(/^application\/json/);
+  expect(typeof response.json?.errors?.[0]?.extensions?.code).toBe("string");
+}
+
+describe("known bugs in src/ (it.failing until fixed; RELIABILITY_STRICT=1 to see them fail)", () => {
+  knownBug("answers a body over the 100 kB limit with a JSON error and no stack trace (src/server.ts: express.json errors reach Express's default handler)", async () => {
+    const response = await postGraphQL(fx.app.url, { query: "{ me { id } }", variables: { a: "A".repeat(BODY_LIMIT_BYTES + 10) } });
+    expect(response.status).toBe(413);
+    assertNoInternals(response);
+    assertDocumentedError(response);
+  });
+
+  knownBug("answers a body that is not JSON with a JSON error and no stack trace (src/server.ts: body-parser's SyntaxError reaches Express's default handler)", async () => {
+    const response = await postGraphQL(fx.app.url, '{"query": "{ me { id } }", ');
+    expect(response.status).toBe(400);
+    assertNoInternals(response);
+    assertDocumentedError(response);
+  });
+
+  knownBug("answers a persisted-query hash that does not match its query as a bad request, not INTERNAL_SERVER_ERROR (src/errors.ts: Apollo's error has no code)", async () => {
+    const response = await postGraphQL(fx.app.url, { query: "{ me { id } }", extensions: { persistedQuery: { version: 1, sha256Hash: "0".repeat(64) } } });
+    expect(response.status).toBe(400);
+    expect(errorCodes(response)).not.toContain("INTERNAL_SERVER_ERROR");
+  });
+
+  knownBug("answers an operationName that names no operation of the document as a bad request, not HTTP 500 INTERNAL_SERVER_ERROR (src/graphql/query-limits.ts: getComplexity throws a TypeError on an anonymous operation)", async () => {
+    for (const operationName of ["Nope", ""]) {
+      const response = await postGraphQL(fx.app.url, { query: "{ providers { kind } }", operationName });
+      expect(response.status).toBe(400);
+      expect(errorCodes(response)).not.toContain("INTERNAL_SERVER_ERROR");
+    }
+  });
+
+  knownBug("answers a subscription operation (the schema has none) as a bad request, not INTERNAL_SERVER_ERROR (src/errors.ts: graphql-js's 'Schema is not configured to execute subscription operation.' has no code)", async () => {
+    const response = await postGraphQL(fx.app.url, { query: "subscription { me { id } }" });
+    expect(errorCodes(response)).toHaveLength(1);
+    expect(errorCodes(response)).not.toContain("INTERNAL_SERVER_ERROR");
+  });
+
+  knownBug("answers QUERY_TOO_COMPLEX, a client's mistake, with HTTP 400, not 500 (src/graphql/query-limits.ts: an AppError thrown in didResolveOperation carries no http status, so Apollo answers 500)", async () => {
+    const response = await postGraphQL(fx.app.url, { query: `{ ${Array.from({ length: 1500 }, (_, i) => `a${i}: __typename`).join(" ")} }` });
+    expect(errorCodes(response)).toEqual(["QUERY_TOO_COMPLEX"]);
+    expect(response.status).toBe(400);
+  });
+
+  // Correct on SQLite already, so a plain test there.
+  (TEST_DATABASE === "postgres" ? knownBug : it)(
+    "answers text holding U+0000 without INTERNAL_SERVER_ERROR (PostgreSQL refuses NUL in text: login and resetPassword identifiers, redirectUri, avatarUrl reach it unchecked)",
+    async () => {
+      const nul = "\u0000";
+      const callback = callbackUrl(fx.app);
+      const user = fx.app.client.as(fx.plain.token);
+      const cases: [string, string, Record<string, unknown>, typeof user][] = [
+        ["login identifier", `mutation($i: LoginInput!) { login(input: $i) { __typename } }`, { i: { identifier: `nobody${nul}x`, password: "wrong password" } }, fx.app.client],
+        ["login identifier (email)", `mutation($i: LoginInput!) { login(input: $i) { __typename } }`, { i: { identifier: `a${nul}@example.com`, password: "wrong password" } }, fx.app.client],
+        ["resetPassword identifier", `mutation($i: ResetPasswordInput!) { resetPassword(input: $i) }`, { i: { identifier: `a${nul}@example.com`, code: "123456", newPassword: "Tr0ub4dor&3-horse" } }, fx.app.client],
+        ["startProviderLogin redirectUri", `mutation($r: String!) { startProviderLogin(provider: WECHAT, redirectUri: $r) { state } }`, { r: `${callback}${nul}` }, fx.app.client],
+        ["startProviderBinding redirectUri", `mutation($r: String!) { startProviderBinding(provider: QQ, redirectUri: $r) { state } }`, { r: `${callback}${nul}` }, user],
+        ["updateProfile avatarUrl", `mutation($a: String) { updateProfile(input: { avatarUrl: $a }) { id } }`, { a: `https://cdn.example.com/a${nul}.png` }, user],
+      ];
+      const answers: string[] = [];
+      for (const [label, query, variables, client] of cases) {
+        const response = await client.request(query, variables);
+        answers.push(`${label}: ${response.errors?.map((e) => e.extensions?.code).join(",") ?? "OK"}`);
+      }
+      expect(answers.filter((answer) => answer.includes("INTERNAL_SERVER_ERROR"))).toEqual([]);
+    },
+  );
+
+  knownBug("never echoes a submitted value in an error (src/errors.ts promises field messages 'never the submitted values'; graphql-js coercion messages carry them)", async () => {
+    const secret = "My-Secret-Passw0rd-4711";
+    const response = await postGraphQL(fx.app.url, { query: `mutation($input: RegisterInput!) { register(input: $input) { token } }`, variables: { input: { username: "echo_test", password: [secret] } } });
+    expect(errorCodes(response)).toEqual(["BAD_USER_INPUT"]);
+    expect(response.text).not.toContain(secret);
+  });
+});
