@@ -1,0 +1,730 @@
+/**
+ * `npm run bench`: the real server as a child process on a fresh database, seeded in bulk, measured
+ * with autocannon on loopback, next to baselines (a bare Apollo server, raw bcrypt). See
+ * docs/performance.md.
+ *
+ *   npm run bench -- [--postgres] [--scale] [--accounts=10000] [--duration=10] [--profile] ...
+ *
+ * Every flag can also come from the environment (BENCH_POSTGRES=1, BENCH_ACCOUNTS=..., see OPTIONS).
+ */
+import "reflect-metadata";
+import { randomBytes } from "node:crypto";
+import fs from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import type autocannon from "autocannon";
+import { Client } from "pg";
+import type { DataSource } from "typeorm";
+import type { DatabaseConfig } from "../src/config";
+import { createDataSource } from "../src/db/data-source";
+import { PasswordHasher } from "../src/modules/password/password-hasher";
+import { freePort, startServerProcess, type ServerProcess } from "./child-process";
+import { CpuMeter, foreignCpu } from "./cpu";
+import { gql, ME_QUERY, rotatingBearer, runCannon, runRawBcrypt, type MeasureHooks, type ScenarioResult } from "./load";
+import { formatProfile, summarizeProfile, type ProfileSummary } from "./profile-summary";
+import { BENCH_PASSWORD, freshen, seed, username, type Dialect, type SeedResult } from "./seed";
+import { startSmtpSink, type SmtpSink } from "./smtp-sink";
+
+// ---------------------------------------------------------------------------------------------
+// Options
+
+interface Options {
+  readonly postgres: boolean;
+  readonly scale: boolean;
+  readonly accounts: number;
+  readonly scaleAccounts: number;
+  readonly duration: number;
+  readonly warmup: number;
+  readonly connections: number;
+  readonly loginConnections: number;
+  readonly writeConnections: number;
+  readonly bcryptCost: number;
+  readonly postgresUrl: string;
+  readonly profile: boolean;
+  readonly keep: boolean;
+  readonly quietWait: number;
+  readonly retries: number;
+  /** Extra node flags for the server under test (not the baseline), e.g. --max-old-space-size=128. */
+  readonly nodeOptions: string[];
+}
+
+/** flag (argv `--name` / `--name=value`), environment variable, default, description. */
+const OPTIONS = {
+  postgres: ["BENCH_POSTGRES", false, "also run on PostgreSQL (a fresh schema)"],
+  scale: ["BENCH_SCALE", false, "also seed --scale-accounts accounts and compare me/login p99 with --accounts"],
+  accounts: ["BENCH_ACCOUNTS", 10_000, "accounts to seed for the main run"],
+  "scale-accounts": ["BENCH_SCALE_ACCOUNTS", 1_000_000, "accounts for the --scale run"],
+  duration: ["BENCH_DURATION", 10, "seconds per measured scenario"],
+  warmup: ["BENCH_WARMUP", 5, "seconds of unmeasured warm-up before each `me` scenario (JIT, caches)"],
+  connections: ["BENCH_CONNECTIONS", 32, "connections for the `me` scenarios and the bare Apollo baseline"],
+  "login-connections": ["BENCH_LOGIN_CONNECTIONS", 8, "connections for login, and parallel compares for raw bcrypt"],
+  "write-connections": ["BENCH_WRITE_CONNECTIONS", 16, "connections for the write path"],
+  "bcrypt-cost": ["BCRYPT_COST", 12, "bcrypt cost (the server's BCRYPT_COST)"],
+  "postgres-url": ["BENCH_POSTGRES_URL", "postgres://postgres@127.0.0.1:5432/test", "PostgreSQL to use with --postgres"],
+  profile: ["BENCH_PROFILE", false, "profile the server (node --cpu-prof) during one extra `me` run per database and summarise it"],
+  retries: ["BENCH_RETRIES", 2, "measure again (up to this many times) when other processes used > 0.2 CPU during a measurement"],
+  "quiet-wait": ["BENCH_QUIET_WAIT", 15, "before each measurement, wait up to this many seconds for other processes to use < 0.2 CPU (0: don't)"],
+  "node-options": ["BENCH_NODE_OPTIONS", "", "extra node flags for the server under test, space-separated (e.g. --node-options=--max-old-space-size=128)"],
+  keep: ["BENCH_KEEP", false, "keep the temp dir (SQLite files, server logs) and the PostgreSQL schemas"],
+} as const;
+
+function parseOptions(argv: string[], env: NodeJS.ProcessEnv): Options {
+  const flags = new Map<string, string>();
+  for (const arg of argv) {
+    const match = /^--([a-z-]+)(?:=(.*))?$/.exec(arg);
+    if (!match || !(match[1] in OPTIONS)) {
+      if (arg === "--help" || arg === "-h") {
+        console.log(Object.entries(OPTIONS).map(([name, [envName, fallback, text]]) => `  --${name}${typeof fallback === "boolean" ? "" : `=${fallback}`}  (${envName})  ${text}`).join("\n"));
+        process.exit(0);
+      }
+      throw new Error(`unknown argument ${arg} (try --help)`);
+    }
+    flags.set(match[1], match[2] ?? "true");
+  }
+  const read = <K extends keyof typeof OPTIONS>(name: K): (typeof OPTIONS)[K][1] => {
+    const [envName, fallback] = OPTIONS[name];
+    const raw = flags.get(name) ?? env[envName];
+    if (raw === undefined || raw === "") return fallback;
+    if (typeof fallback === "boolean") return /^(1|true|yes|on)$/i.test(raw) as never;
+    if (typeof fallback === "number") {
+      const value = Number(raw.replace(/_/g, ""));
+      if (!Number.isFinite(value) || value < 0 || (value === 0 && !["quiet-wait", "warmup", "retries"].includes(name))) throw new Error(`--${name} must be a positive number (got ${raw})`);
+      return value as never;
+    }
+    return raw as never;
+  };
+  return {
+    postgres: read("postgres"),
+    scale: read("scale"),
+    accounts: Math.floor(read("accounts")),
+    scaleAccounts: Math.floor(read("scale-accounts")),
+    duration: read("duration"),
+    warmup: read("warmup"),
+    connections: Math.floor(read("connections")),
+    loginConnections: Math.floor(read("login-connections")),
+    writeConnections: Math.floor(read("write-connections")),
+    bcryptCost: Math.floor(read("bcrypt-cost")),
+    postgresUrl: read("postgres-url"),
+    profile: read("profile"),
+    keep: read("keep"),
+    quietWait: read("quiet-wait"),
+    retries: Math.floor(read("retries")),
+    nodeOptions: read("node-options").split(/\s+/).filter(Boolean),
+  };
+}
+
+// ---------------------------------------------------------------------------------------------
+// Environment of the machine and of the servers
+
+function machine() {
+  const cpuinfo = fs.existsSync("/proc/cpuinfo") ? fs.readFileSync("/proc/cpuinfo", "utf8") : "";
+  return {
+    nproc: os.availableParallelism(),
+    cpuModel: /^model name\s*:\s*(.*)$/m.exec(cpuinfo)?.[1] ?? os.cpus()[0]?.model ?? "unknown",
+    memoryMb: Math.round(os.totalmem() / 1024 / 1024),
+    node: process.version,
+    platform: `${os.type()} ${os.release()} ${os.arch()}`,
+    loadAverageAtStart: os.loadavg().map((load) => Math.round(load * 100) / 100),
+  };
+}
+
+const HIGH_LIMIT = "1000000000/60";
+const RATE_LIMIT_SETTINGS = [
+  "RATE_LIMIT_LOGIN_IDENTIFIER", "RATE_LIMIT_LOGIN_IP", "RATE_LIMIT_PASSWORD_ACCOUNT", "RATE_LIMIT_REGISTER_IP",
+  "RATE_LIMIT_CODE_TARGET_HOUR", "RATE_LIMIT_CODE_TARGET_DAY", "RATE_LIMIT_CODE_ACCOUNT", "RATE_LIMIT_CODE_IP",
+  "RATE_LIMIT_SECOND_FACTOR_ACCOUNT",
+];
+
+/**
+ * Production settings: mail over SMTP to the sink, SMS to a (never called) Aliyun endpoint because
+ * production refuses the console stand-ins, every rate limit far above what a run can reach (every
+ * request comes from 127.0.0.1), LOG_LEVEL=warn.
+ */
+function serverEnv(options: Options, database: DatabaseConfig, smtp: SmtpSink, dataKey: string): Record<string, string> {
+  return {
+    NODE_ENV: "production",
+    LOG_LEVEL: "warn",
+    BCRYPT_COST: String(options.bcryptCost),
+    ...(database.kind === "sqlite"
+      ? { DATABASE_URL: `sqlite:${database.file}` }
+      : { DATABASE_URL: database.url, ...(database.schema ? { DATABASE_SCHEMA: database.schema } : {}) }),
+    DATA_ENCRYPTION_KEY: dataKey,
+    EMAIL_PROVIDER: "smtp",
+    SMTP_URL: smtp.url,
+    EMAIL_FROM: "Account Platform <no-reply@account.example.com>",
+    SMS_PROVIDER: "aliyun",
+    ALIYUN_ACCESS_KEY_ID: "bench",
+    ALIYUN_ACCESS_KEY_SECRET: "bench",
+    ALIYUN_SMS_SIGN_NAME: "bench",
+    ALIYUN_SMS_TEMPLATE_CODE: "SMS_0",
+    ALIYUN_SMS_ENDPOINT: "http://127.0.0.1:9",
+    ...Object.fromEntries(RATE_LIMIT_SETTINGS.map((name) => [name, HIGH_LIMIT])),
+  };
+}
+
+// ---------------------------------------------------------------------------------------------
+// Scenarios
+
+const LOGIN = "mutation Login($i: String!, $p: String!) { login(input: { identifier: $i, password: $p }) { __typename ... on AuthPayload { token } } }";
+const START_BINDING = "mutation Start($a: String!) { startContactBinding(kind: EMAIL, address: $a) { id } }";
+const CONFIRM_BINDING = "mutation Confirm($id: ID!, $code: String!) { confirmContactBinding(challengeId: $id, code: $code) { id } }";
+
+const isMe = (body: string) => body.startsWith('{"data":{"me":{"id":');
+
+function meScenario(name: string, url: string, options: Options, tokens: string[], hooks: MeasureHooks): Promise<ScenarioResult> {
+  return runCannon({
+    hooks,
+    name,
+    url,
+    connections: options.connections,
+    durationSeconds: options.duration,
+    warmupSeconds: options.warmup,
+    requests: [rotatingBearer(tokens, gql(ME_QUERY))],
+    verifyBody: isMe,
+    notes: () => ({ distinctTokens: tokens.length }),
+  });
+}
+
+function loginScenario(url: string, options: Options, accounts: number, hooks: MeasureHooks): Promise<ScenarioResult> {
+  let next = 0;
+  // Spread over the accounts (a stride coprime with most counts), one identifier per request.
+  const stride = 7919;
+  return runCannon({
+    hooks,
+    name: `login (bcrypt cost ${options.bcryptCost})`,
+    url,
+    connections: options.loginConnections,
+    durationSeconds: options.duration,
+    requests: [
+      {
+        method: "POST",
+        path: "/graphql",
+        setupRequest: (request) => {
+          const index = (next++ * stride) % accounts;
+          request.body = gql(LOGIN, { i: username(index), p: BENCH_PASSWORD });
+          return request;
+        },
+      },
+    ],
+    verifyBody: (body) => body.includes('"token":"ses_'),
+  });
+}
+
+interface WriteContext {
+  token?: string;
+  email?: string;
+  challengeId?: string;
+}
+
+/**
+ * startContactBinding (the code goes out over SMTP to the sink) then confirmContactBinding with the
+ * code read from the sink. Each flow binds an email to a different account (a second binding would
+ * need a step-up), taking accounts from the last one down.
+ */
+function writeScenario(
+  url: string, options: Options, tokens: string[], pool: { next: number }, smtp: SmtpSink, tag: string, hooks: MeasureHooks,
+): Promise<ScenarioResult> {
+  let flows = 0;
+  let aborted = 0;
+  let exhausted = false;
+  let instance: autocannon.Instance | undefined;
+  const mailsBefore = smtp.received();
+  return runCannon({
+    hooks,
+    name: "write: startContactBinding + confirmContactBinding",
+    url,
+    connections: options.writeConnections,
+    durationSeconds: options.duration,
+    onInstance: (created) => {
+      instance = created;
+    },
+    requests: [
+      {
+        method: "POST",
+        path: "/graphql",
+        setupRequest: (request, context) => {
+          const ctx = context as WriteContext;
+          if (pool.next < 0) {
+            // Out of unbound accounts: stop the run (the last requests then fail and are counted).
+            exhausted = true;
+            instance?.stop();
+          }
+          const index = Math.max(pool.next--, 0);
+          ctx.token = tokens[index];
+          ctx.email = `a${index}.${tag}@bench.example.com`;
+          ctx.challengeId = undefined;
+          request.headers = { ...request.headers, authorization: `Bearer ${ctx.token}` };
+          request.body = gql(START_BINDING, { a: ctx.email });
+          return request;
+        },
+        onResponse: (_status, body, context) => {
+          (context as WriteContext).challengeId = /"startContactBinding":\{"id":"([^"]+)"/.exec(body)?.[1];
+        },
+      },
+      {
+        method: "POST",
+        path: "/graphql",
+        setupRequest: (request, context) => {
+          const ctx = context as WriteContext;
+          const code = ctx.email ? smtp.takeCode(ctx.email) : undefined;
+          if (!ctx.challengeId || !code) {
+            aborted++;
+            return null as unknown as autocannon.Request; // autocannon starts the sequence over
+          }
+          request.headers = { ...request.headers, authorization: `Bearer ${ctx.token}` };
+          request.body = gql(CONFIRM_BINDING, { id: ctx.challengeId, code });
+          return request;
+        },
+        onResponse: (_status, body) => {
+          if (body.includes('"confirmContactBinding":{"id"')) flows++;
+        },
+      },
+    ],
+    verifyBody: (body) => body.includes('"startContactBinding":{"id"') || body.includes('"confirmContactBinding":{"id"'),
+    extraErrors: () => ({ flowsAborted: aborted }),
+    notes: () => ({
+      completedFlows: flows,
+      flowsPerSecond: Math.round((flows / options.duration) * 10) / 10,
+      mailsReceived: smtp.received() - mailsBefore,
+      accountPoolExhausted: exhausted,
+    }),
+  });
+}
+
+// ---------------------------------------------------------------------------------------------
+// Runs
+
+interface ServerReport {
+  readonly startupSeconds: number;
+  readonly peakRssMb: number | null;
+  readonly rssMb: number | null;
+  readonly logLines: number;
+  readonly logFile: string;
+}
+
+interface DatabaseRun {
+  readonly database: Dialect;
+  readonly accounts: number;
+  /** The server's memory after start-up and after each scenario (VmHWM is the peak so far). */
+  readonly memoryTimeline: Array<{ after: string; peakRssMb: number | null; rssMb: number | null }>;
+  readonly seed: Omit<SeedResult, "meTokens" | "meSessionIds" | "allTokens" | "apiKeySecrets" | "apiKeyIds">;
+  readonly scenarios: ScenarioResult[];
+  readonly server: ServerReport;
+}
+
+const log = (message: string) => console.log(`» ${message}`);
+
+class Bench {
+  private readonly children = new Set<ServerProcess>();
+  private readonly schemas: string[] = [];
+  readonly dataKey = randomBytes(32).toString("base64");
+
+  constructor(
+    readonly options: Options,
+    readonly tmp: string,
+    readonly smtp: SmtpSink,
+    readonly passwordHash: string,
+  ) {}
+
+  async start(name: string, script: string, env: Record<string, string>, nodeArgs: string[] = []): Promise<{ server: ServerProcess; startupSeconds: number }> {
+    const t0 = performance.now();
+    const server = await startServerProcess({ script, env, nodeArgs, port: await freePort(), logFile: path.join(this.tmp, `${name}.log`) });
+    this.children.add(server);
+    return { server, startupSeconds: Math.round((performance.now() - t0) / 100) / 10 };
+  }
+
+  async stop(server: ServerProcess): Promise<void> {
+    await server.stop();
+    this.children.delete(server);
+  }
+
+  /** Waits (up to --quiet-wait) for a machine the other processes leave alone, then meters the CPU. */
+  hooks(serverPid?: number): MeasureHooks {
+    const meter = new CpuMeter();
+    const ours = serverPid ? [serverPid] : [];
+    return {
+      before: async () => {
+        const deadline = performance.now() + this.options.quietWait * 1000;
+        let said = false;
+        while (performance.now() < deadline) {
+          const other = await foreignCpu(1000, ours);
+          if (other < 0.2) break;
+          if (!said) log(`  waiting for a quieter machine (other processes use ${other.toFixed(2)} CPU)`);
+          said = true;
+        }
+        meter.begin();
+      },
+      after: () => meter.end(serverPid),
+    };
+  }
+
+  /**
+   * Runs a measurement; when other processes used more than 0.2 CPU meanwhile, runs it again (up to
+   * --retries times) and keeps the least disturbed attempt.
+   */
+  async undisturbed(run: () => Promise<ScenarioResult>): Promise<ScenarioResult> {
+    let best: ScenarioResult | undefined;
+    for (let attempt = 0; attempt <= this.options.retries; attempt++) {
+      const result = await run();
+      const other = result.cpu?.other ?? 0;
+      if (!best || other < (best.cpu?.other ?? 0)) best = { ...result, notes: { ...result.notes, attempts: attempt + 1 } };
+      if (other <= 0.2) break;
+      if (attempt < this.options.retries) log(`  other processes used ${other} CPU during ${result.name}: measuring again`);
+    }
+    return best!;
+  }
+
+  /** Synchronous, for process exit: no child outlives the bench. */
+  killAll(): void {
+    for (const child of this.children) child.kill();
+  }
+
+  async stopAll(): Promise<void> {
+    await Promise.all([...this.children].map((child) => child.stop()));
+    this.children.clear();
+  }
+
+  async bareApollo(tokens: string[]): Promise<{ result: ScenarioResult; server: ServerReport }> {
+    log("baseline: bare Apollo server (constant `me`)");
+    const { server, startupSeconds } = await this.start("bare-apollo", path.join(__dirname, "bare-apollo.js"), { NODE_ENV: "production" });
+    try {
+      const result = await this.undisturbed(() => meScenario("bare Apollo (constant me)", `${server.origin}/graphql`, this.options, tokens, this.hooks(server.pid)));
+      return { result, server: { startupSeconds, ...server.memory(), logLines: server.logLines(), logFile: server.logFile } };
+    } finally {
+      await this.stop(server);
+    }
+  }
+
+  /** A fresh database of this dialect with migrations run, and the DatabaseConfig to give the server. */
+  async freshDatabase(dialect: Dialect, label: string): Promise<{ config: DatabaseConfig; dataSource: DataSource }> {
+    let config: DatabaseConfig;
+    if (dialect === "sqlite") {
+      config = { kind: "sqlite", file: path.join(this.tmp, `${label}.sqlite`) };
+    } else {
+      const schema = `bench_${label}_${Date.now().toString(36)}_${randomBytes(3).toString("hex")}`.toLowerCase().replace(/[^a-z0-9_]/g, "_");
+      const client = new Client({ connectionString: this.options.postgresUrl });
+      await client.connect();
+      try {
+        await client.query(`CREATE SCHEMA ${schema}`);
+      } finally {
+        await client.end();
+      }
+      this.schemas.push(schema);
+      config = { kind: "postgres", url: this.options.postgresUrl, schema };
+    }
+    const dataSource = createDataSource(config);
+    await dataSource.initialize();
+    await dataSource.runMigrations({ transaction: "all" });
+    return { config, dataSource };
+  }
+
+  async dropSchemas(): Promise<void> {
+    if (this.schemas.length === 0) return;
+    const client = new Client({ connectionString: this.options.postgresUrl });
+    await client.connect();
+    try {
+      for (const schema of this.schemas) await client.query(`DROP SCHEMA IF EXISTS ${schema} CASCADE`);
+    } finally {
+      await client.end();
+    }
+  }
+
+  async seedDatabase(dialect: Dialect, label: string, accounts: number, withWritePool: boolean) {
+    const { config, dataSource } = await this.freshDatabase(dialect, label);
+    log(`${dialect}: seeding ${accounts.toLocaleString("en-US")} accounts (one session each, bcrypt hash made once at cost ${this.options.bcryptCost})`);
+    const seeded = await seed(dataSource, {
+      dialect, accounts, passwordHash: this.passwordHash, meTokens: 10_000, apiKeys: 1_000, keepAllTokens: withWritePool, log,
+    });
+    log(`${dialect}: seeded in ${seeded.seconds} s (${seeded.accountsPerSecond.toLocaleString("en-US")} accounts/s)`);
+    return { config, dataSource, seeded };
+  }
+
+  /** Seeds, starts the real server, runs `scenarios`, reads its peak RSS, stops it. */
+  async databaseRun(dialect: Dialect, label: string, accounts: number, full: boolean): Promise<DatabaseRun> {
+    const { config, dataSource, seeded } = await this.seedDatabase(dialect, label, accounts, full);
+    try {
+      const { server, startupSeconds } = await this.start(
+        `server-${label}`, path.resolve(__dirname, "../src/main.js"), serverEnv(this.options, config, this.smtp, this.dataKey), this.options.nodeOptions,
+      );
+      const url = `${server.origin}/graphql`;
+      const scenarios: ScenarioResult[] = [];
+      const memoryTimeline: DatabaseRun["memoryTimeline"] = [{ after: "start-up", ...server.memory() }];
+      const step = async (name: string, run: () => Promise<ScenarioResult>) => {
+        log(`${dialect} (${accounts.toLocaleString("en-US")} accounts): ${name}`);
+        const result = await this.undisturbed(run);
+        scenarios.push(result);
+        memoryTimeline.push({ after: result.name, ...server.memory() });
+      };
+      try {
+        await step("me with session tokens", async () => {
+          await freshen(dataSource, dialect, seeded.meSessionIds, seeded.apiKeyIds);
+          return meScenario("me (session token)", url, this.options, seeded.meTokens, this.hooks(server.pid));
+        });
+        if (full) {
+          await step("me with API keys", async () => {
+            await freshen(dataSource, dialect, seeded.meSessionIds, seeded.apiKeyIds);
+            return meScenario("me (API key)", url, this.options, seeded.apiKeySecrets, this.hooks(server.pid));
+          });
+        }
+        await step("login", () => loginScenario(url, this.options, accounts, this.hooks(server.pid)));
+        if (full) {
+          // Accounts already bound stay used when the scenario is measured again.
+          const pool = { next: seeded.allTokens.length - 1 };
+          await step("write path", () =>
+            writeScenario(url, this.options, seeded.allTokens, pool, this.smtp, `${label}-${Date.now().toString(36)}`, this.hooks(server.pid)),
+          );
+        }
+        const report: ServerReport = { startupSeconds, ...server.memory(), logLines: server.logLines(), logFile: server.logFile };
+        const { meTokens: _t, meSessionIds: _s, allTokens: _a, apiKeySecrets: _k, apiKeyIds: _i, ...seedReport } = seeded;
+        return { database: dialect, accounts, memoryTimeline, seed: seedReport, scenarios, server: report };
+      } finally {
+        await this.stop(server);
+      }
+    } finally {
+      await dataSource.destroy();
+    }
+  }
+
+  /** One more `me` run on a fresh database with the server under `node --cpu-prof`. */
+  async profileMe(dialect: Dialect): Promise<{ database: Dialect; result: ScenarioResult; summary: ProfileSummary; file: string }> {
+    const { config, dataSource, seeded } = await this.seedDatabase(dialect, `profile_${dialect}`, this.options.accounts, false);
+    const dir = path.join(this.tmp, `cpu-profile-${dialect}`);
+    try {
+      const { server } = await this.start("server-profile", path.resolve(__dirname, "../src/main.js"), serverEnv(this.options, config, this.smtp, this.dataKey), [
+        ...this.options.nodeOptions, "--cpu-prof", `--cpu-prof-dir=${dir}`,
+      ]);
+      let result: ScenarioResult;
+      try {
+        log(`${dialect}: profile of me with session tokens, server under --cpu-prof`);
+        await freshen(dataSource, dialect, seeded.meSessionIds, seeded.apiKeyIds);
+        result = await meScenario("me (session token, profiled)", `${server.origin}/graphql`, this.options, seeded.meTokens, this.hooks(server.pid));
+      } finally {
+        await this.stop(server);
+      }
+      const file = fs.readdirSync(dir).filter((name) => name.endsWith(".cpuprofile")).map((name) => path.join(dir, name))[0];
+      if (!file) throw new Error(`no .cpuprofile written to ${dir}`);
+      const kept = path.resolve(__dirname, "../../bench/results", `profile-me-${dialect}-${path.basename(file)}`);
+      fs.copyFileSync(file, kept);
+      return { database: dialect, result, summary: summarizeProfile(file, 25), file: kept };
+    } finally {
+      await dataSource.destroy();
+    }
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Report
+
+interface Target {
+  readonly name: string;
+  readonly value: number | null;
+  readonly unit: string;
+  readonly target: string;
+  readonly met: boolean | null;
+  readonly detail: string;
+}
+
+const ratio = (a: number, b: number) => (b > 0 ? Math.round((a / b) * 1000) / 1000 : 0);
+
+function targetsFor(runs: DatabaseRun[], bare: ScenarioResult, bcrypt: ScenarioResult, scale: DatabaseRun[]): Target[] {
+  const targets: Target[] = [];
+  const find = (run: DatabaseRun, prefix: string) => run.scenarios.find((s) => s.name.startsWith(prefix));
+  for (const run of runs) {
+    const me = find(run, "me (session");
+    const login = find(run, "login");
+    if (me) {
+      const value = ratio(me.rps, bare.rps);
+      targets.push({ name: `${run.database}: me / bare Apollo (req/s)`, value, unit: "", target: ">= 0.85", met: value >= 0.85, detail: `${me.rps} / ${bare.rps} req/s` });
+    }
+    if (login) {
+      const value = ratio(login.rps, bcrypt.rps);
+      targets.push({ name: `${run.database}: login / raw bcrypt (per s)`, value, unit: "", target: ">= 0.90", met: value >= 0.9, detail: `${login.rps} / ${bcrypt.rps} per s` });
+    }
+    const rss = run.server.peakRssMb;
+    targets.push({
+      name: `${run.database}: server peak RSS (VmHWM) at ${run.accounts.toLocaleString("en-US")} accounts`,
+      value: rss, unit: "MB", target: "< 200 MB at 10k accounts", met: rss === null ? null : rss < 200, detail: `VmRSS at the end ${run.server.rssMb} MB`,
+    });
+  }
+  for (const big of scale) {
+    const small = runs.find((run) => run.database === big.database);
+    if (!small) continue;
+    for (const prefix of ["me (session", "login"]) {
+      const a = find(small, prefix);
+      const b = find(big, prefix);
+      if (!a || !b) continue;
+      const value = ratio(b.latencyMs.p99, a.latencyMs.p99);
+      targets.push({
+        name: `${big.database}: ${prefix.replace(" (session", "")} p99 at ${big.accounts.toLocaleString("en-US")} / at ${small.accounts.toLocaleString("en-US")} accounts`,
+        value, unit: "x", target: "<= 1.2", met: value <= 1.2, detail: `${b.latencyMs.p99} ms / ${a.latencyMs.p99} ms`,
+      });
+    }
+  }
+  return targets;
+}
+
+function table(rows: string[][]): string {
+  const widths = rows[0].map((_cell, column) => Math.max(...rows.map((row) => row[column].length)));
+  return rows
+    .map((row, index) => {
+      const line = row.map((cell, column) => (column <= 1 ? cell.padEnd(widths[column]) : cell.padStart(widths[column]))).join("  ");
+      return index === 0 ? `${line}\n${widths.map((w) => "-".repeat(w)).join("  ")}` : line;
+    })
+    .join("\n");
+}
+
+function resultRows(label: string, results: ScenarioResult[]): string[][] {
+  return results.map((r) => [
+    label, r.name, String(r.connections), r.rps.toFixed(r.rps < 100 ? 2 : 0), String(r.latencyMs.p50), String(r.latencyMs.p99), String(r.errors),
+    r.cpu && r.rps > 0 ? (((r.name.startsWith("raw") ? r.cpu.client : r.cpu.server) / r.rps) * 1000).toFixed(2) : "",
+    r.cpu ? [r.cpu.server, r.cpu.client, r.cpu.postgres, r.cpu.other].map((n) => n.toFixed(2)).join("/") : "",
+  ]);
+}
+
+// ---------------------------------------------------------------------------------------------
+
+async function main(): Promise<void> {
+  const options = parseOptions(process.argv.slice(2), process.env);
+  const startedAt = new Date();
+  const info = machine();
+  log(`machine: ${info.nproc} CPUs (${info.cpuModel}), ${info.memoryMb} MB, node ${info.node}`);
+  log(`options: ${JSON.stringify(options)}`);
+  const tmp = fs.mkdtempSync(path.join(os.tmpdir(), "account-bench-"));
+  const resultsDir = path.resolve(__dirname, "../../bench/results");
+  fs.mkdirSync(resultsDir, { recursive: true });
+  const smtp = await startSmtpSink();
+  const t0 = performance.now();
+  const passwordHash = await new PasswordHasher(options.bcryptCost).hash(BENCH_PASSWORD);
+  log(`hashed the seed password once at cost ${options.bcryptCost} in ${Math.round(performance.now() - t0)} ms`);
+  const bench = new Bench(options, tmp, smtp, passwordHash);
+
+  const onSignal = () => {
+    void bench.stopAll().finally(() => process.exit(130));
+  };
+  process.once("SIGINT", onSignal);
+  process.once("SIGTERM", onSignal);
+  process.once("exit", () => bench.killAll());
+  // An error thrown outside the awaited work (an emitter without a listener) still ends in the clean-up below.
+  const fatal = new Promise<never>((_resolve, reject) => {
+    process.once("uncaughtException", reject);
+    process.once("unhandledRejection", reject);
+  });
+
+  try {
+    await Promise.race([fatal, measure(options, bench, passwordHash, startedAt, info, resultsDir)]);
+  } finally {
+    await bench.stopAll();
+    await smtp.stop();
+    if (options.keep) {
+      log(`kept ${tmp}`);
+    } else {
+      await bench.dropSchemas().catch((error: unknown) => console.error("could not drop the bench schemas:", error));
+      fs.rmSync(tmp, { recursive: true, force: true });
+    }
+  }
+}
+
+async function measure(
+  options: Options, bench: Bench, passwordHash: string, startedAt: Date, info: ReturnType<typeof machine>, resultsDir: string,
+): Promise<void> {
+  const file = path.join(resultsDir, `${startedAt.toISOString().replace(/[:.]/g, "-")}.json`);
+  const runs: DatabaseRun[] = [];
+  const scale: DatabaseRun[] = [];
+  const profiles: Array<Awaited<ReturnType<Bench["profileMe"]>>> = [];
+  const failures: Array<{ stage: string; error: string }> = [];
+
+  // The baselines and the SQLite run are required; everything after them is recorded as failed and
+  // skipped when it fails (a shared PostgreSQL may be restarted under us), and the results file is
+  // rewritten after every stage, so a late failure loses nothing measured before it.
+  // Synthetic tokens of the real format: the bare server only checks that one is there.
+  const fakeTokens = Array.from({ length: 10_000 }, () => `ses_${randomBytes(32).toString("base64url")}`);
+  const bare = await bench.bareApollo(fakeTokens);
+  log(`baseline: raw bcrypt.compare, cost ${options.bcryptCost}, ${options.loginConnections} in parallel`);
+  const bcrypt = await bench.undisturbed(() =>
+    runRawBcrypt(`raw bcrypt.compare (cost ${options.bcryptCost})`, BENCH_PASSWORD, passwordHash, options.loginConnections, options.duration, bench.hooks()),
+  );
+  const save = () => {
+    const report = {
+      startedAt: startedAt.toISOString(),
+      finishedAt: new Date().toISOString(),
+      machine: info,
+      options,
+      baselines: { bareApollo: { ...bare.result, server: bare.server }, rawBcrypt: bcrypt },
+      runs,
+      scale,
+      targets: targetsFor(runs, bare.result, bcrypt, scale),
+      profiles,
+      failures,
+    };
+    fs.writeFileSync(file, `${JSON.stringify(report, null, 2)}\n`);
+  };
+  const optional = async (stage: string, work: () => Promise<void>) => {
+    try {
+      await work();
+    } catch (error) {
+      const message = error instanceof Error ? error.message : String(error);
+      log(`${stage} FAILED, skipped: ${message.split("\n")[0]}`);
+      failures.push({ stage, error: message });
+    }
+    save();
+  };
+
+  runs.push(await bench.databaseRun("sqlite", "sqlite", options.accounts, true));
+  save();
+  if (options.postgres) await optional("postgres", async () => void runs.push(await bench.databaseRun("postgres", "pg", options.accounts, true)));
+  if (options.scale) {
+    await optional("sqlite scale", async () => void scale.push(await bench.databaseRun("sqlite", "sqlite_scale", options.scaleAccounts, false)));
+    if (options.postgres) {
+      await optional("postgres scale", async () => void scale.push(await bench.databaseRun("postgres", "pg_scale", options.scaleAccounts, false)));
+    }
+  }
+  if (options.profile) {
+    await optional("sqlite profile", async () => void profiles.push(await bench.profileMe("sqlite")));
+    if (options.postgres) await optional("postgres profile", async () => void profiles.push(await bench.profileMe("postgres")));
+  }
+  save();
+
+  const targets = targetsFor(runs, bare.result, bcrypt, scale);
+  const rows: string[][] = [["database", "scenario", "conns", "req/s", "p50 ms", "p99 ms", "errors", "srv CPU ms/req", "CPU srv/cli/pg/other"]];
+  rows.push(...resultRows("-", [bare.result, bcrypt]));
+  for (const run of runs) rows.push(...resultRows(`${run.database} ${run.accounts / 1000}k`, run.scenarios));
+  for (const run of scale) rows.push(...resultRows(`${run.database} ${run.accounts >= 1e6 ? `${run.accounts / 1e6}M` : `${run.accounts / 1000}k`}`, run.scenarios));
+
+  console.log(`\n${table(rows)}\n`);
+  for (const run of [...runs, ...scale]) {
+    const write = run.scenarios.find((s) => s.name.startsWith("write"));
+    console.log(
+      `${run.database} ${run.accounts.toLocaleString("en-US")}: seeded in ${run.seed.seconds} s; ${run.server.logLines} server log lines` +
+        (write ? `; write path ${String(write.notes?.flowsPerSecond)} flows/s` : ""),
+    );
+    console.log(`  server peak RSS (VmHWM) after ${run.memoryTimeline.map((m) => `${m.after}: ${m.peakRssMb} MB`).join(", ")}`);
+  }
+  console.log("\ntargets:");
+  for (const target of targets) {
+    const verdict = target.met === null ? "n/a" : target.met ? "MET" : "NOT MET";
+    console.log(`  ${verdict.padEnd(7)}  ${target.name}: ${target.value}${target.unit ? ` ${target.unit}` : ""} (target ${target.target}; ${target.detail})`);
+  }
+  for (const failure of failures) console.log(`  FAILED   ${failure.stage}: ${failure.error.split("\n")[0]}`);
+  const disturbed = [bare.result, bcrypt, ...runs.flatMap((run) => run.scenarios), ...scale.flatMap((run) => run.scenarios)]
+    .filter((result) => (result.cpu?.other ?? 0) > 0.2)
+    .map((result) => `${result.name} (${result.cpu?.other})`);
+  if (disturbed.length) {
+    console.log(
+      `\nwarning: other processes on this machine used more than 0.2 CPU during ${disturbed.length} measurement(s): ${disturbed.join(", ")}.` +
+        " Those numbers are pessimistic; rerun on a quiet machine (or raise --quiet-wait).",
+    );
+  }
+  for (const profile of profiles) {
+    console.log(`\n${profile.database}: profile of the server during \`me\` (${profile.result.rps} req/s under the profiler; ${path.relative(process.cwd(), profile.file)}):`);
+    console.log(formatProfile(profile.summary, 15));
+  }
+  console.log(`\nresults written to ${path.relative(process.cwd(), file)}`);
+}
+
+main().then(
+  () => process.exit(0),
+  (error: unknown) => {
+    console.error(error);
+    process.exit(1);
+  },
+);
