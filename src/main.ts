@@ -19,6 +19,7 @@ async function main(): Promise<void> {
 
   const server = await startServer({ config, logger, clock: systemClock, dataSource });
   logger.info({ url: server.url, sandbox: config.graphql.sandbox }, `account platform listening on ${server.url}`);
+  if (server.webAppUrl) logger.info(`account center at ${server.webAppUrl}`);
 
   const shutdown = async (signal: string) => {
     logger.info({ signal }, "shutting down");

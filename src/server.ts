@@ -14,7 +14,7 @@ import { BackgroundTasks } from "./core/background";
 import type { Clock } from "./core/clock";
 import { resolveDataKey } from "./core/data-key";
 import type { Logger } from "./core/logger";
-import { createErrorFormatter } from "./errors";
+import { ERROR_CODES, createErrorFormatter } from "./errors";
 import type { RequestContext } from "./graphql/context";
 import { queryLimitsPlugin } from "./graphql/query-limits";
 import { createIdentityVerifiers } from "./providers/identity/registry";
@@ -23,6 +23,7 @@ import { createProviders, devStandIns } from "./providers/registry";
 import { isAllowedRedirect } from "./core/redirect-origins";
 import { buildAppSchema } from "./schema";
 import { createServices } from "./services";
+import { mountWebApp } from "./web-app";
 
 export interface ServerDeps {
   readonly config: Config;
@@ -34,6 +35,8 @@ export interface ServerDeps {
 
 export interface RunningServer {
   readonly url: string;
+  /** Where the account center is served, or null when it is not built. */
+  readonly webAppUrl: string | null;
   /** Stops accepting requests, finishes those in flight and background work, and closes Redis (not the DataSource). */
   stop(): Promise<void>;
 }
@@ -59,6 +62,29 @@ async function connectRedis(url: string, logger: Logger): Promise<Redis> {
     // Logged by the error handler above.
   }
   return redis;
+}
+
+/**
+ * Express's own handler answers a body that is too large or not JSON (and a missing asset) with
+ * an HTML page holding the stack trace; this answers in GraphQL's error shape instead, with no
+ * internal text.
+ */
+function requestErrorHandler(logger: Logger): express.ErrorRequestHandler {
+  return (error: unknown, _req, res, next) => {
+    if (res.headersSent) {
+      next(error);
+      return;
+    }
+    const status = (error as { status?: unknown }).status;
+    const clientError = typeof status === "number" && status >= 400 && status < 500;
+    if (!clientError) logger.error({ err: error }, "unexpected error outside GraphQL");
+    const code = clientError ? "BAD_REQUEST" : "INTERNAL_SERVER_ERROR";
+    const message = !clientError ? ERROR_CODES.INTERNAL_SERVER_ERROR
+      : status === 413 ? "The request body is too large (at most 100 kB)."
+      : status === 404 ? "Not found."
+      : "The request body is not valid JSON.";
+    res.status(clientError ? status : 500).json({ errors: [{ message, extensions: { code } }] });
+  };
 }
 
 export async function startServer({ config, logger, clock, dataSource }: ServerDeps): Promise<RunningServer> {
@@ -145,6 +171,9 @@ export async function startServer({ config, logger, clock, dataSource }: ServerD
     }),
   );
 
+  const webApp = mountWebApp(app, config.webAppDir, logger);
+  app.use(requestErrorHandler(logger));
+
   await new Promise<void>((resolve, reject) => {
     httpServer.once("error", reject);
     httpServer.listen(config.port, config.host, resolve);
@@ -154,6 +183,7 @@ export async function startServer({ config, logger, clock, dataSource }: ServerD
 
   return {
     url: `http://${host}:${port}/graphql`,
+    webAppUrl: webApp ? `http://${host}:${port}/` : null,
     async stop() {
       await apollo.stop();
       await background.drain();
