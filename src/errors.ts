@@ -28,6 +28,7 @@ export const ERROR_CODES = {
   REAL_NAME_REQUIRED: "Real-name verification is required first.",
   ALREADY_VERIFIED: "Real-name verification has already passed on this account.",
   QUERY_TOO_COMPLEX: "The query is too deep or too costly; ask for fewer fields.",
+  BAD_REQUEST: "The request is not a valid GraphQL request.",
   INTERNAL_SERVER_ERROR: "Something went wrong on our side; try again later.",
 } as const;
 
@@ -53,6 +54,13 @@ export class AppError extends GraphQLError {
   static badInput(field: string, message: string): AppError {
     return new AppError("BAD_USER_INPUT", { fieldErrors: [{ field, messages: [message] }] });
   }
+
+  /** A refusal of the request itself, before anything runs: HTTP 400, like a validation failure. */
+  static refusedRequest(code: ErrorCode, details: AppErrorDetails = {}, message?: string): AppError {
+    const error = new AppError(code, details, message);
+    error.extensions.http = { status: 400 };
+    return error;
+  }
 }
 
 /** Guard clause: throws `code` unless `condition` holds. */
@@ -74,19 +82,50 @@ function toFieldErrors(errors: ValidationError[], prefix = ""): FieldError[] {
   });
 }
 
+const GRAPHQL_TYPE = String.raw`[\w!\[\]]+`;
+
 /**
- * graphql-js reports a bad variable as `Variable "$input" got invalid value ... at "input.username"; <why>`
+ * graphql-js explains a bad variable value in words that quote the value (`String cannot represent
+ * a non string value: ["hunter2"]`). Only explanations that quote nothing but names pass; every
+ * other one becomes a plain "wrong type" so a submitted secret never comes back.
+ */
+const SAFE_REASONS: ReadonlyArray<[RegExp, (m: RegExpExecArray) => string]> = [
+  [new RegExp(`^Field "(\\w{1,64})" of required type "(${GRAPHQL_TYPE})" was not provided\\.$`), (m) => `${m[1]} (${m[2]}) is required.`],
+  [/^Field "(\w{1,64})" is not defined by type "(\w+)"\./, (m) => `${m[1]} is not a field of ${m[2]}.`],
+  [new RegExp(`^Expected type "(${GRAPHQL_TYPE})"`), (m) => `Expected ${m[1]}.`],
+  [/^Expected value of type "([\w!\[\]]+)"/, (m) => `Expected ${m[1]}.`],
+  [/^(\w+) cannot represent /, (m) => `Expected ${m[1]}.`],
+  [/ does not exist in "(\w+)" enum/, (m) => `Expected one of the ${m[1]} values.`],
+];
+
+function safeReason(reason: string): string {
+  for (const [pattern, explain] of SAFE_REASONS) {
+    const match = pattern.exec(reason);
+    if (match) return explain(match);
+  }
+  return "Has the wrong type or format.";
+}
+
+/**
+ * graphql-js reports a bad variable as `Variable "$input" got invalid value <value> at "input.username"; <why>`
  * or `Variable "$input" of required type ... was not provided.`; this turns that into a field error
  * named like class-validator's (the variable name dropped), so clients handle both alike.
  */
 function variableFieldErrors(message: string): FieldError[] {
-  const invalid = /^Variable "\$(\w+)" got invalid value .*? at "([^"]+)"; ([\s\S]*)$/.exec(message);
+  const invalid = /^Variable "\$(\w+)" got invalid value [\s\S]*?(?: at "([^"]+)")?; ([\s\S]*)$/.exec(message);
   if (invalid) {
-    const field = invalid[2].split(".").slice(1).join(".") || invalid[1];
-    return [{ field, messages: [invalid[3]] }];
+    const field = invalid[2]?.split(".").slice(1).join(".") || invalid[1];
+    return [{ field, messages: [safeReason(invalid[3])] }];
   }
+  const unset = new RegExp(`^Variable "\\$(\\w+)" of (?:required|non-null) type "(${GRAPHQL_TYPE})" (?:was not provided|must not be null)\\.$`).exec(message);
+  if (unset) return [{ field: unset[1], messages: [`${unset[1]} (${unset[2]}) is required.`] }];
   const other = /^Variable "\$(\w+)"/.exec(message);
-  return other ? [{ field: other[1], messages: [message] }] : [];
+  return other ? [{ field: other[1], messages: [safeReason(message)] }] : [];
+}
+
+function isRequestRefusal(error: unknown): boolean {
+  const status = error instanceof GraphQLError ? (error.extensions.http as { status?: unknown } | undefined)?.status : undefined;
+  return typeof status === "number" && status >= 400 && status < 500;
 }
 
 /**
@@ -100,7 +139,8 @@ export function createErrorFormatter(logger: Logger) {
     const base = { message: formatted.message, locations: formatted.locations, path: formatted.path };
 
     if (original instanceof AppError) {
-      return { ...base, message: original.message, extensions: { ...original.extensions } };
+      const { http: _http, ...extensions } = original.extensions;
+      return { ...base, message: original.message, extensions };
     }
     if (original instanceof ArgumentValidationError) {
       const args = original.extensions.validationErrors;
@@ -110,8 +150,16 @@ export function createErrorFormatter(logger: Logger) {
     // Errors of the request itself (parse, validation, variable coercion) have no execution path.
     const code = formatted.extensions?.code;
     if (typeof code === "string" && REQUEST_ERROR_CODES.has(code) && formatted.path === undefined) {
-      const fieldErrors = code === "BAD_USER_INPUT" ? variableFieldErrors(formatted.message) : undefined;
-      return { ...base, extensions: fieldErrors ? { code, fieldErrors } : { code } };
+      if (code === "BAD_USER_INPUT") {
+        const fieldErrors = variableFieldErrors(formatted.message);
+        return { ...base, message: ERROR_CODES.BAD_USER_INPUT, extensions: { code, fieldErrors } };
+      }
+      return { ...base, extensions: { code } };
+    }
+    // Apollo's own refusals of a request (a persisted-query hash that does not match, ...) carry
+    // an HTTP 4xx status but no code; their messages describe the request.
+    if (isRequestRefusal(error) && formatted.path === undefined) {
+      return { ...base, extensions: { code: "BAD_REQUEST" } };
     }
     logger.error({ err: original, path: formatted.path }, "unexpected error in a GraphQL request");
     return { ...base, message: ERROR_CODES.INTERNAL_SERVER_ERROR, extensions: { code: "INTERNAL_SERVER_ERROR" } };

@@ -1,5 +1,8 @@
 import type { ApolloServerPlugin } from "@apollo/server";
-import { GraphQLError, Kind, type DocumentNode, type FragmentDefinitionNode, type SelectionSetNode, type GraphQLSchema } from "graphql";
+import {
+  GraphQLError, Kind, OperationTypeNode, visit,
+  type DocumentNode, type FragmentDefinitionNode, type GraphQLSchema, type OperationDefinitionNode, type SelectionSetNode,
+} from "graphql";
 import { fieldExtensionsEstimator, getComplexity, simpleEstimator } from "graphql-query-complexity";
 import { AppError } from "../errors";
 
@@ -29,35 +32,66 @@ function selectionDepth(
   return deepest;
 }
 
-export function operationDepth(document: DocumentNode, operationName?: string | null): number {
+export function operationDepth(document: DocumentNode, operation: OperationDefinitionNode): number {
   const fragments = new Map<string, FragmentDefinitionNode>();
   for (const definition of document.definitions) {
     if (definition.kind === Kind.FRAGMENT_DEFINITION) fragments.set(definition.name.value, definition);
   }
-  const operation = document.definitions.find(
-    (d) => d.kind === Kind.OPERATION_DEFINITION && (!operationName || d.name?.value === operationName),
-  );
-  return operation && operation.kind === Kind.OPERATION_DEFINITION
-    ? selectionDepth(operation.selectionSet, fragments, new Set())
-    : 0;
+  return selectionDepth(operation.selectionSet, fragments, new Set());
+}
+
+/** The path of the first string holding U+0000 in a variables object, or null. */
+function nulPath(value: unknown, path: string): string | null {
+  if (typeof value === "string") return value.includes("\u0000") ? path : null;
+  if (value === null || typeof value !== "object") return null;
+  for (const [key, inner] of Object.entries(value)) {
+    const found = nulPath(inner, path ? `${path}.${key}` : key);
+    if (found !== null) return found;
+  }
+  return null;
+}
+
+function documentHasNul(document: DocumentNode): boolean {
+  let found = false;
+  visit(document, {
+    StringValue(node) {
+      if (node.value.includes("\u0000")) found = true;
+    },
+  });
+  return found;
 }
 
 /**
- * Refuses an operation that nests deeper than `maxDepth` or costs more than `maxCost` (each field 1,
- * unless its @Extensions({ complexity }) says otherwise) before any resolver runs.
+ * Refuses, before any resolver runs: a subscription (the schema has none); text holding U+0000
+ * (no field takes it, and PostgreSQL cannot store it); an operation that nests deeper than
+ * `maxDepth` or costs more than `maxCost` (each field 1, unless its @Extensions({ complexity }) says
+ * otherwise).
  */
 export function queryLimitsPlugin(schema: GraphQLSchema, limits: { maxDepth: number; maxCost: number }): ApolloServerPlugin {
   return {
     async requestDidStart() {
       return {
-        async didResolveOperation({ document, request }) {
-          if (operationDepth(document, request.operationName) > limits.maxDepth) throw new AppError("QUERY_TOO_COMPLEX");
+        async didResolveOperation({ document, operation, request, source }) {
+          // No operation of that name: execution reports it as a bad request.
+          if (!operation) return;
+          if (operation.operation === OperationTypeNode.SUBSCRIPTION) {
+            throw AppError.refusedRequest("BAD_REQUEST", {}, "This API has no subscriptions; use a query or a mutation.");
+          }
+          const nulVariable = nulPath(request.variables ?? {}, "");
+          // Named like other variable errors: the variable's name dropped from a nested path.
+          const nulField = nulVariable?.replace(/^[^.]+\./, "") ?? (source.includes("\\u") && documentHasNul(document) ? "query" : null);
+          if (nulField !== null) {
+            throw AppError.refusedRequest("BAD_USER_INPUT", {
+              fieldErrors: [{ field: nulField, messages: ["Must not contain the NUL character (U+0000)."] }],
+            });
+          }
+          if (operationDepth(document, operation) > limits.maxDepth) throw AppError.refusedRequest("QUERY_TOO_COMPLEX");
           let cost: number;
           try {
             cost = getComplexity({
               schema,
               query: document,
-              operationName: request.operationName ?? undefined,
+              operationName: operation.name?.value,
               variables: request.variables ?? {},
               estimators: [fieldExtensionsEstimator(), simpleEstimator({ defaultComplexity: 1 })],
             });
@@ -67,7 +101,7 @@ export function queryLimitsPlugin(schema: GraphQLSchema, limits: { maxDepth: num
             if (error instanceof GraphQLError) return;
             throw error;
           }
-          if (cost > limits.maxCost) throw new AppError("QUERY_TOO_COMPLEX");
+          if (cost > limits.maxCost) throw AppError.refusedRequest("QUERY_TOO_COMPLEX");
         },
       };
     },

@@ -1,15 +1,14 @@
 import fs from "node:fs";
 import path from "node:path";
 import fc from "fast-check";
-import { buildSchema, Kind, parse } from "graphql";
+import { buildSchema } from "graphql";
 import { grantRole } from "../../src/modules/admin/admin.service";
 import { DEFAULT_PASSWORD, LOGIN, registerUser, uniqueUsername } from "../helpers/accounts";
 import { bindContact, stepUp, uniqueEmail, uniquePhone } from "../helpers/contacts";
 import { enrolTotp } from "../helpers/second-factors";
 import { callbackUrl, consent } from "../helpers/social";
-import { TEST_DATABASE } from "../helpers/databases";
 import { startTestApp, type TestApp } from "../helpers/test-server";
-import { arg, BODY_LIMIT_BYTES, fitBody, fuzzVars, hostileAuthorization, hostileValue, inputObject, stringsIn, TRICKY_STRINGS } from "./support/hostile";
+import { arg, BODY_LIMIT_BYTES, fitBody, fuzzVars, hostileAuthorization, hostileValue, inputObject, TRICKY_STRINGS } from "./support/hostile";
 import {
   contractViolations, errorCodes, INTERNAL_TEXT, postGraphQL, snapshot, unexpectedChanges, type DbSnapshot, type FuzzResponse,
 } from "./support/invariants";
@@ -44,7 +43,7 @@ const FUZZ_ENV: Record<string, string> = {
   SMS_DAILY_BUDGET: "1000000",
   CODE_MAX_ATTEMPTS: "20",
   CODE_RESEND_COOLDOWN_SECONDS: "0",
-  // The known bugs below log at error level on every hit; TEST_LOG_LEVEL=error shows them.
+  // Unexpected errors log at error level; TEST_LOG_LEVEL=error shows them.
   LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? "silent",
 };
 
@@ -431,17 +430,6 @@ function authArbitrary(spec: Spec): fc.Arbitrary<Auth> {
     : fc.oneof({ arbitrary: actor, weight: 8 }, { arbitrary: none, weight: 1 }, { arbitrary: hostile, weight: 1 });
 }
 
-/**
- * The known bug "U+0000 in a text argument answers INTERNAL_SERVER_ERROR on PostgreSQL" (see below):
- * there, and unless RELIABILITY_STRICT=1, INTERNAL_SERVER_ERROR alone is tolerated for a request whose
- * variables hold a NUL; every other property (no leak, nothing written) still holds for it.
- */
-function withoutKnownNulBug(problems: string[], variables: unknown): string[] {
-  if (TEST_DATABASE !== "postgres" || process.env.RELIABILITY_STRICT === "1") return problems;
-  if (!stringsIn(variables).some((s) => s.includes("\u0000"))) return problems;
-  return problems.filter((p) => p !== "INTERNAL_SERVER_ERROR");
-}
-
 function labelOf(spec: Spec): string {
   return Object.keys(SPECS).find((name) => SPECS[name] === spec) ?? "?";
 }
@@ -456,7 +444,7 @@ async function runOnce(spec: Spec, rawVars: Record<string, unknown>, auth: Auth)
   const before: DbSnapshot = await snapshot(fx.app.dataSource, watched);
   const response = await postGraphQL(fx.app.url, body, headers);
   if (spec.background) await settle();
-  const problems = withoutKnownNulBug(contractViolations(response, body), body.variables);
+  const problems = contractViolations(response, body);
   const failed = Boolean(response.json?.errors?.length);
   recordOutcome(labelOf(spec), failed ? `${errorCodes(response)[0]}${auth.kind === "actor" ? "" : ` (${auth.kind} auth)`}` : "OK");
   if (failed) problems.push(...(await unexpectedChanges(fx.app.dataSource, before, await snapshot(fx.app.dataSource, watched))));
@@ -526,43 +514,12 @@ const envelopeArbitrary = fc.record({
     { arbitrary: fc.constant(undefined), weight: 2 },
   ),
   operationName: fc.oneof({ arbitrary: fc.constant(undefined), weight: 3 }, { arbitrary: fc.constantFrom("A", "Q", "Nope"), weight: 1 }, { arbitrary: hostileValue, weight: 1 }),
-  // `extensions.persistedQuery` is left out: it has its own test below (a known bug).
-  extensions: fc.oneof({ arbitrary: fc.constant(undefined), weight: 6 }, { arbitrary: fc.constantFrom(null, {}, "x", [], { foo: 1 }), weight: 1 }),
+  extensions: fc.oneof(
+    { arbitrary: fc.constant(undefined), weight: 6 },
+    { arbitrary: fc.constantFrom(null, {}, "x", [], { foo: 1 }), weight: 1 },
+    { arbitrary: fc.record({ persistedQuery: fc.record({ version: fc.oneof(fc.constant(1), hostileValue), sha256Hash: fc.oneof(fc.stringMatching(/^[0-9a-f]{64}$/), hostileValue) }) }), weight: 1 },
+  ),
 });
-
-/**
- * contractViolations, less what is fine for a malformed envelope: Apollo's own request codes
- * (README lists only its parse and validation ones), and (a known bug, below, tolerated unless
- * RELIABILITY_STRICT=1) HTTP 500 on QUERY_TOO_COMPLEX.
- */
-function envelopeViolations(response: FuzzResponse, body: { variables?: unknown }): string[] {
-  const tooComplex = errorCodes(response).length > 0 && errorCodes(response).every((code) => code === "QUERY_TOO_COMPLEX");
-  return withoutKnownNulBug(contractViolations(response, body), body.variables)
-    .filter((p) => !/^code (BAD_REQUEST|OPERATION_RESOLUTION_FAILURE) is not in README's table$/.test(p))
-    .filter((p) => !(p === "HTTP 500" && tooComplex && process.env.RELIABILITY_STRICT !== "1"));
-}
-
-/**
- * Requests that hit a known bug (see "known bugs" below) are tolerated in the envelope fuzz, so it
- * keeps looking for new ones, and only then: a subscription operation, or an operationName that the
- * same request without it is answered cleanly. Never with RELIABILITY_STRICT=1.
- */
-async function isKnownBug(body: Record<string, unknown>, headers: Record<string, string>): Promise<boolean> {
-  if (process.env.RELIABILITY_STRICT === "1") return false;
-  if (typeof body.query === "string") {
-    try {
-      if (parse(body.query).definitions.some((d) => d.kind === Kind.OPERATION_DEFINITION && d.operation === "subscription")) return true;
-    } catch {
-      // not a document: not this bug
-    }
-  }
-  if (typeof body.operationName !== "string") return false;
-  const { operationName: _ignored, ...rest } = body;
-  const without = await postGraphQL(fx.app.url, rest, headers);
-  const problems = envelopeViolations(without, rest);
-  if (problems.length && process.env.FUZZ_DEBUG) console.log("not the operationName bug:", problems, without.text.slice(0, 500));
-  return problems.length === 0;
-}
 
 describe("fuzzing the request itself", () => {
   it("answers any JSON body within the limit with a documented code, and writes nothing when it rejects the request before execution", async () => {
@@ -575,12 +532,10 @@ describe("fuzzing the request itself", () => {
         const before = await snapshot(fx.app.dataSource, watched);
         const response = await postGraphQL(fx.app.url, body, headers);
         recordOutcome("request envelope", response.json?.errors?.length ? errorCodes(response)[0] : "OK");
-        // Apollo's own codes for a malformed envelope are request errors too (README lists only the parse and validation ones).
-        let problems = envelopeViolations(response, body);
+        const problems = contractViolations(response, body);
         if (response.json && !("data" in response.json)) {
           problems.push(...(await unexpectedChanges(fx.app.dataSource, before, await snapshot(fx.app.dataSource, watched))));
         }
-        if (problems.length && (await isKnownBug(body as Record<string, unknown>, headers))) problems = [];
         await keepSignedIn(SPECS.logout, {}, response);
         if (problems.length) throw new Error(`${problems.join("\n")}\nresponse: HTTP ${response.status} ${response.text.slice(0, 1500)}`);
       },
@@ -588,13 +543,6 @@ describe("fuzzing the request itself", () => {
     );
   });
 });
-
-/**
- * Bugs this suite found in src/ (see the report). Each asserts the correct behaviour; they run as
- * `it.failing` (passing while the bug is there, failing once it is fixed, as a reminder to make them
- * plain tests) unless RELIABILITY_STRICT=1, which runs them as ordinary tests.
- */
-const knownBug = process.env.RELIABILITY_STRICT === "1" ? it : it.failing;
 
 function assertNoInternals(response: FuzzResponse): void {
   for (const pattern of INTERNAL_TEXT) expect(response.text).not.toMatch(pattern);
@@ -605,28 +553,28 @@ function assertDocumentedError(response: FuzzResponse): void {
   expect(typeof response.json?.errors?.[0]?.extensions?.code).toBe("string");
 }
 
-describe("known bugs in src/ (it.failing until fixed; RELIABILITY_STRICT=1 to see them fail)", () => {
-  knownBug("answers a body over the 100 kB limit with a JSON error and no stack trace (src/server.ts: express.json errors reach Express's default handler)", async () => {
+describe("requests that once reached an internal error (found by the fuzzers above)", () => {
+  it("answers a body over the 100 kB limit with a JSON error and no stack trace (src/server.ts: express.json errors reach Express's default handler)", async () => {
     const response = await postGraphQL(fx.app.url, { query: "{ me { id } }", variables: { a: "A".repeat(BODY_LIMIT_BYTES + 10) } });
     expect(response.status).toBe(413);
     assertNoInternals(response);
     assertDocumentedError(response);
   });
 
-  knownBug("answers a body that is not JSON with a JSON error and no stack trace (src/server.ts: body-parser's SyntaxError reaches Express's default handler)", async () => {
+  it("answers a body that is not JSON with a JSON error and no stack trace (src/server.ts: body-parser's SyntaxError reaches Express's default handler)", async () => {
     const response = await postGraphQL(fx.app.url, '{"query": "{ me { id } }", ');
     expect(response.status).toBe(400);
     assertNoInternals(response);
     assertDocumentedError(response);
   });
 
-  knownBug("answers a persisted-query hash that does not match its query as a bad request, not INTERNAL_SERVER_ERROR (src/errors.ts: Apollo's error has no code)", async () => {
+  it("answers a persisted-query hash that does not match its query as a bad request, not INTERNAL_SERVER_ERROR (src/errors.ts: Apollo's error has no code)", async () => {
     const response = await postGraphQL(fx.app.url, { query: "{ me { id } }", extensions: { persistedQuery: { version: 1, sha256Hash: "0".repeat(64) } } });
     expect(response.status).toBe(400);
     expect(errorCodes(response)).not.toContain("INTERNAL_SERVER_ERROR");
   });
 
-  knownBug("answers an operationName that names no operation of the document as a bad request, not HTTP 500 INTERNAL_SERVER_ERROR (src/graphql/query-limits.ts: getComplexity throws a TypeError on an anonymous operation)", async () => {
+  it("answers an operationName that names no operation of the document as a bad request, not HTTP 500 INTERNAL_SERVER_ERROR (src/graphql/query-limits.ts: getComplexity throws a TypeError on an anonymous operation)", async () => {
     for (const operationName of ["Nope", ""]) {
       const response = await postGraphQL(fx.app.url, { query: "{ providers { kind } }", operationName });
       expect(response.status).toBe(400);
@@ -634,20 +582,20 @@ describe("known bugs in src/ (it.failing until fixed; RELIABILITY_STRICT=1 to se
     }
   });
 
-  knownBug("answers a subscription operation (the schema has none) as a bad request, not INTERNAL_SERVER_ERROR (src/errors.ts: graphql-js's 'Schema is not configured to execute subscription operation.' has no code)", async () => {
+  it("answers a subscription operation (the schema has none) as a bad request, not INTERNAL_SERVER_ERROR (src/errors.ts: graphql-js's 'Schema is not configured to execute subscription operation.' has no code)", async () => {
     const response = await postGraphQL(fx.app.url, { query: "subscription { me { id } }" });
     expect(errorCodes(response)).toHaveLength(1);
     expect(errorCodes(response)).not.toContain("INTERNAL_SERVER_ERROR");
   });
 
-  knownBug("answers QUERY_TOO_COMPLEX, a client's mistake, with HTTP 400, not 500 (src/graphql/query-limits.ts: an AppError thrown in didResolveOperation carries no http status, so Apollo answers 500)", async () => {
+  it("answers QUERY_TOO_COMPLEX, a client's mistake, with HTTP 400, not 500 (src/graphql/query-limits.ts: an AppError thrown in didResolveOperation carries no http status, so Apollo answers 500)", async () => {
     const response = await postGraphQL(fx.app.url, { query: `{ ${Array.from({ length: 1500 }, (_, i) => `a${i}: __typename`).join(" ")} }` });
     expect(errorCodes(response)).toEqual(["QUERY_TOO_COMPLEX"]);
     expect(response.status).toBe(400);
   });
 
   // Correct on SQLite already, so a plain test there.
-  (TEST_DATABASE === "postgres" ? knownBug : it)(
+  it(
     "answers text holding U+0000 without INTERNAL_SERVER_ERROR (PostgreSQL refuses NUL in text: login and resetPassword identifiers, redirectUri, avatarUrl reach it unchecked)",
     async () => {
       const nul = "\u0000";
@@ -670,7 +618,7 @@ describe("known bugs in src/ (it.failing until fixed; RELIABILITY_STRICT=1 to se
     },
   );
 
-  knownBug("never echoes a submitted value in an error (src/errors.ts promises field messages 'never the submitted values'; graphql-js coercion messages carry them)", async () => {
+  it("never echoes a submitted value in an error (src/errors.ts promises field messages 'never the submitted values'; graphql-js coercion messages carry them)", async () => {
     const secret = "My-Secret-Passw0rd-4711";
     const response = await postGraphQL(fx.app.url, { query: `mutation($input: RegisterInput!) { register(input: $input) { token } }`, variables: { input: { username: "echo_test", password: [secret] } } });
     expect(errorCodes(response)).toEqual(["BAD_USER_INPUT"]);
