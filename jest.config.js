@@ -3,7 +3,7 @@ module.exports = {
   testEnvironment: "node",
   roots: ["<rootDir>/tests"],
   testMatch: ["**/*.test.ts"],
-  testPathIgnorePatterns: ["/tests/reliability/"],
+  testPathIgnorePatterns: ["/tests/reliability/", "/tests/browser/"],
   transform: {
     // tsconfig's isolatedModules makes ts-jest transpile only; `npm run typecheck` checks types.
     "^.+\\.ts$": "ts-jest",

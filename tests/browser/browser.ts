@@ -1,0 +1,64 @@
+import fs from "node:fs";
+import path from "node:path";
+import { chromium, type Browser, type Page } from "playwright-core";
+import { DEFAULT_PASSWORD } from "../helpers/accounts";
+import { startTestApp, type TestApp } from "../helpers/test-server";
+
+const WEB_APP_DIR = path.resolve(__dirname, "../../web/dist");
+const SCREENSHOTS = path.resolve(__dirname, "../../test-artifacts/browser");
+
+/** Debian's Chromium (`apt-get install chromium`); CHROMIUM_PATH to use another. */
+const CHROMIUM = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
+const CHROMIUM_ARGS = [
+  "--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-quic",
+  "--no-first-run", "--disable-component-update", "--disable-sync",
+];
+
+export interface BrowserApp {
+  readonly app: TestApp;
+  /** A fresh browser context (its own sessionStorage and localStorage) on the server's origin. */
+  newPage(): Promise<Page>;
+  stop(): Promise<void>;
+}
+
+/** The real server serving the built account center, and a headless Chromium to use it. */
+export async function startBrowserApp(): Promise<BrowserApp> {
+  if (!fs.existsSync(path.join(WEB_APP_DIR, "index.html"))) throw new Error("web/dist is not built: run npm run build:web");
+  const app = await startTestApp({ WEB_APP_DIR });
+  let browser: Browser;
+  try {
+    browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS });
+  } catch (error) {
+    await app.stop();
+    throw error;
+  }
+  const origin = new URL(app.url).origin;
+  return {
+    app,
+    async newPage() {
+      const context = await browser.newContext({ baseURL: origin, viewport: { width: 1200, height: 800 }, locale: "zh-CN" });
+      await context.grantPermissions(["clipboard-read", "clipboard-write"], { origin });
+      return context.newPage();
+    },
+    async stop() {
+      await browser.close();
+      await app.stop();
+    },
+  };
+}
+
+/** Saves the whole page as test-artifacts/browser/<name>.png, to look at after the run. */
+export async function screenshot(page: Page, name: string): Promise<void> {
+  fs.mkdirSync(SCREENSHOTS, { recursive: true });
+  await page.screenshot({ path: path.join(SCREENSHOTS, `${name}.png`), fullPage: true });
+}
+
+/** Signs up through the form and waits for the console's first section. */
+export async function signUp(page: Page, username: string): Promise<void> {
+  await page.goto("/signup");
+  await page.getByLabel("用户名", { exact: true }).fill(username);
+  await page.getByLabel("密码", { exact: true }).fill(DEFAULT_PASSWORD);
+  await page.getByLabel("确认密码", { exact: true }).fill(DEFAULT_PASSWORD);
+  await page.getByRole("button", { name: "注册" }).click();
+  await page.getByRole("heading", { name: "基本信息" }).waitFor();
+}

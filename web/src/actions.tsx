@@ -1,0 +1,142 @@
+import { createContext, useCallback, useContext, useState, type FormEvent, type ReactNode } from "react";
+import { ApiError, request } from "./api";
+import { graphql } from "./gql";
+import type { VerificationMethod } from "./gql/graphql";
+import { useI18n } from "./i18n";
+import { useSession } from "./session";
+import { CodeField, Dialog, ErrorNote } from "./ui";
+
+const REQUEST_STEP_UP = graphql(`
+  mutation RequestStepUp($method: VerificationMethod!) {
+    requestStepUp(method: $method) { id method maskedTarget }
+  }
+`);
+const COMPLETE_STEP_UP = graphql(`
+  mutation CompleteStepUp($id: ID!, $code: String!) {
+    completeStepUp(challengeId: $id, code: $code)
+  }
+`);
+
+type Guard = <T>(action: () => Promise<T>) => Promise<T>;
+const StepUpContext = createContext<Guard | null>(null);
+
+/**
+ * Runs actions so that a STEP_UP_REQUIRED answer opens the step-up dialog and, once this session is
+ * verified, runs the action again. Cancelling the dialog fails the action with STEP_UP_REQUIRED.
+ */
+export function StepUpProvider({ children }: { children: ReactNode }) {
+  const [pending, setPending] = useState<{ done(): void; cancel(): void } | null>(null);
+  const guard = useCallback<Guard>(async (action) => {
+    try {
+      return await action();
+    } catch (error) {
+      if (!(error instanceof ApiError && error.code === "STEP_UP_REQUIRED")) throw error;
+      await new Promise<void>((resolve, reject) => setPending({ done: resolve, cancel: () => reject(error) }));
+      return action();
+    }
+  }, []);
+  const close = (how: "done" | "cancel") => {
+    pending?.[how]();
+    setPending(null);
+  };
+  return (
+    <StepUpContext.Provider value={guard}>
+      {children}
+      {pending && <StepUpDialog onDone={() => close("done")} onCancel={() => close("cancel")} />}
+    </StepUpContext.Provider>
+  );
+}
+
+/**
+ * State for one button or form: runs the action through the step-up guard, keeps `busy` and the
+ * ApiError to show, and returns undefined when the action failed.
+ */
+export function useAction() {
+  const guard = useContext(StepUpContext);
+  const { reload } = useSession();
+  const [busy, setBusy] = useState(false);
+  const [error, setError] = useState<ApiError | null>(null);
+  const run = useCallback(
+    async <T,>(action: () => Promise<T>): Promise<T | undefined> => {
+      if (!guard) throw new Error("useAction outside StepUpProvider");
+      setBusy(true);
+      setError(null);
+      try {
+        return await guard(action);
+      } catch (caught) {
+        const apiError = caught instanceof ApiError ? caught : new ApiError("INTERNAL_SERVER_ERROR");
+        setError(apiError);
+        if (apiError.code === "UNAUTHENTICATED") void reload();
+        return undefined;
+      } finally {
+        setBusy(false);
+      }
+    },
+    [guard, reload],
+  );
+  return { run, busy, error, setError };
+}
+
+/** Calls `handler` on submit without the browser's own form navigation. */
+export function onSubmit(handler: () => unknown) {
+  return (event: FormEvent) => {
+    event.preventDefault();
+    void handler();
+  };
+}
+
+/** Picks one of the account's second factors; EMAIL/SMS send a code when chosen, TOTP/RECOVERY_CODE open a challenge for one. */
+export function MethodPicker({ methods, method, onPick }: { methods: readonly VerificationMethod[]; method: VerificationMethod | null; onPick(m: VerificationMethod): void }) {
+  const { t } = useI18n();
+  return (
+    <div className="method-picker" role="group">
+      {methods.map((m) => (
+        <button key={m} type="button" className={m === method ? "chosen" : "secondary"} aria-pressed={m === method} onClick={() => onPick(m)}>
+          {t(`method.${m}`)}
+        </button>
+      ))}
+    </div>
+  );
+}
+
+function StepUpDialog({ onDone, onCancel }: { onDone(): void; onCancel(): void }) {
+  const { t } = useI18n();
+  const { me } = useSession();
+  const { run, busy, error } = useAction();
+  const [challenge, setChallenge] = useState<{ id: string; method: VerificationMethod; maskedTarget?: string | null } | null>(null);
+  const [code, setCode] = useState("");
+  const start = async (method: VerificationMethod) => {
+    const result = await run(() => request(REQUEST_STEP_UP, { method }));
+    if (result) setChallenge(result.requestStepUp);
+  };
+  const verify = async () => {
+    if (!challenge) return;
+    const result = await run(() => request(COMPLETE_STEP_UP, { id: challenge.id, code }));
+    if (result?.completeStepUp) onDone();
+  };
+  return (
+    <Dialog title={t("stepUp.title")}>
+      <p>{t("stepUp.intro")}</p>
+      <MethodPicker methods={me?.security.twoStepMethods ?? []} method={challenge?.method ?? null} onPick={(m) => void start(m)} />
+      {challenge && (
+        <form onSubmit={onSubmit(verify)}>
+          <p className="hint">{challenge.maskedTarget ? t("common.codeSentTo", { target: challenge.maskedTarget }) : t("stepUp.enterCode")}</p>
+          <CodeField value={code} onChange={setCode} error={error} />
+          <ErrorNote error={error} fields={["code"]} />
+          <div className="actions">
+            <button type="submit" disabled={busy}>{t("stepUp.verify")}</button>
+            <button type="button" className="secondary" onClick={onCancel}>{t("common.cancel")}</button>
+          </div>
+        </form>
+      )}
+      {!challenge && (
+        <>
+          <ErrorNote error={error} />
+          <div className="actions">
+            <button type="button" className="secondary" onClick={onCancel}>{t("common.cancel")}</button>
+          </div>
+        </>
+      )}
+    </Dialog>
+  );
+}

@@ -1,0 +1,99 @@
+import { createContext, useCallback, useContext, useEffect, useMemo, useState, type ReactNode } from "react";
+import { request, sessionToken } from "./api";
+import { graphql } from "./gql";
+import type { MeQuery } from "./gql/graphql";
+
+const ME = graphql(`
+  query Me {
+    me {
+      id
+      username
+      createdAt
+      avatarUrl
+      email { masked verifiedAt }
+      phone { masked verifiedAt }
+      identities { provider displayName avatarUrl boundAt }
+      security { hasPassword passwordChangedAt totpEnabled twoStepEnabled twoStepMethods recoveryCodesRemaining }
+      realName { status maskedName maskedIdNumber verifyUrl qrCodeDataUrl verifiedAt failureReason }
+      capabilities { canPurchase canWithdraw }
+    }
+  }
+`);
+
+const LOGOUT = graphql(`
+  mutation Logout {
+    logout
+  }
+`);
+
+export type Me = NonNullable<MeQuery["me"]>;
+
+interface Session {
+  /** The signed-in account; null when signed out. */
+  me: Me | null;
+  loading: boolean;
+  signIn(token: string): Promise<void>;
+  signOut(): Promise<void>;
+  /** Reads the account again after a change (and notices a session that ended). */
+  reload(): Promise<void>;
+}
+
+const SessionContext = createContext<Session | null>(null);
+
+export function SessionProvider({ children }: { children: ReactNode }) {
+  const [me, setMe] = useState<Me | null>(null);
+  const [loading, setLoading] = useState(true);
+
+  const reload = useCallback(async () => {
+    if (!sessionToken.get()) {
+      setMe(null);
+      setLoading(false);
+      return;
+    }
+    try {
+      const { me: account } = await request(ME);
+      if (!account) sessionToken.set(null);
+      setMe(account ?? null);
+    } catch {
+      // The server is unreachable: keep what is shown; the page's own action reports the error.
+    } finally {
+      setLoading(false);
+    }
+  }, []);
+
+  useEffect(() => {
+    void reload();
+  }, [reload]);
+
+  const value = useMemo<Session>(
+    () => ({
+      me,
+      loading,
+      reload,
+      async signIn(token) {
+        sessionToken.set(token);
+        await reload();
+      },
+      async signOut() {
+        await request(LOGOUT).catch(() => undefined);
+        sessionToken.set(null);
+        setMe(null);
+      },
+    }),
+    [me, loading, reload],
+  );
+  return <SessionContext.Provider value={value}>{children}</SessionContext.Provider>;
+}
+
+export function useSession(): Session {
+  const value = useContext(SessionContext);
+  if (!value) throw new Error("useSession outside SessionProvider");
+  return value;
+}
+
+/** The signed-in account, for pages that are only shown when signed in. */
+export function useMe(): Me {
+  const { me } = useSession();
+  if (!me) throw new Error("useMe while signed out");
+  return me;
+}

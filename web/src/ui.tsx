@@ -1,0 +1,122 @@
+import QRCode from "qrcode";
+import { useEffect, useId, useState, type InputHTMLAttributes, type ReactNode } from "react";
+import type { ApiError } from "./api";
+import { useI18n } from "./i18n";
+
+export function Card({ title, children }: { title?: string; children?: ReactNode }) {
+  return (
+    <section className="card">
+      {title && <h2>{title}</h2>}
+      {children}
+    </section>
+  );
+}
+
+/** The error's code as a sentence, plus the server's notes on fields that no form field shows. */
+export function ErrorNote({ error, fields = [] }: { error: ApiError | null; fields?: string[] }) {
+  const { errorText } = useI18n();
+  if (!error) return null;
+  const unplaced = error.fieldErrors.filter((e) => !fields.some((f) => e.field === f || e.field.endsWith(`.${f}`)));
+  return (
+    <div className="note error" role="alert">
+      <p>{errorText(error.code, error.retryAfterSeconds)}</p>
+      {unplaced.flatMap((e) => e.messages).map((message) => (
+        <p key={message} className="detail">{message}</p>
+      ))}
+    </div>
+  );
+}
+
+export function Notice({ children }: { children: ReactNode }) {
+  return (
+    <div className="note success" role="status">
+      {children}
+    </div>
+  );
+}
+
+type FieldProps = { label: string; name: string; error?: ApiError | null } & InputHTMLAttributes<HTMLInputElement>;
+
+/** A labelled input with the server's notes for its argument (`name`) under it. */
+export function Field({ label, name, error, ...input }: FieldProps) {
+  const id = useId();
+  const messages = error?.messagesFor(name) ?? [];
+  return (
+    <div className="field">
+      <label htmlFor={id}>{label}</label>
+      <input id={id} name={name} aria-invalid={messages.length > 0} aria-describedby={messages.length ? `${id}-error` : undefined} {...input} />
+      {messages.length > 0 && (
+        <p className="field-error" id={`${id}-error`}>
+          {messages.join(" ")}
+        </p>
+      )}
+    </div>
+  );
+}
+
+/** A 6-digit (or recovery) code input. */
+export function CodeField({ value, onChange, error, label }: { value: string; onChange(value: string): void; error: ApiError | null; label?: string }) {
+  const { t } = useI18n();
+  return (
+    <Field
+      label={label ?? t("common.code")}
+      name="code"
+      value={value}
+      onChange={(e) => onChange(e.target.value.trim())}
+      error={error}
+      autoComplete="one-time-code"
+      required
+    />
+  );
+}
+
+/** A QR code: the API's PNG when it sent one, else drawn here from `value` (no image leaves the page). */
+export function QrCode({ value, dataUrl, label }: { value: string; dataUrl?: string | null; label: string }) {
+  const [drawn, setDrawn] = useState<string | null>(null);
+  useEffect(() => {
+    if (dataUrl) return;
+    let current = true;
+    void QRCode.toDataURL(value, { margin: 1, width: 200 }).then((url) => current && setDrawn(url));
+    return () => {
+      current = false;
+    };
+  }, [value, dataUrl]);
+  const src = dataUrl ?? drawn;
+  return src ? <img className="qr" src={src} alt={label} width={200} height={200} /> : <div className="qr" />;
+}
+
+export function CopyButton({ text }: { text: string }) {
+  const { t } = useI18n();
+  const [copied, setCopied] = useState(false);
+  const copy = async () => {
+    await navigator.clipboard.writeText(text);
+    setCopied(true);
+  };
+  return (
+    <button type="button" className="secondary" onClick={() => void copy()}>
+      {copied ? t("common.copied") : t("common.copy")}
+    </button>
+  );
+}
+
+export function Dialog({ title, children }: { title: string; children: ReactNode }) {
+  const id = useId();
+  return (
+    <div className="overlay">
+      <div className="dialog" role="dialog" aria-modal="true" aria-labelledby={id}>
+        <h2 id={id}>{title}</h2>
+        {children}
+      </div>
+    </div>
+  );
+}
+
+export function Avatar({ url, name, size = 64 }: { url?: string | null; name: string; size?: number }) {
+  return url ? (
+    <img className="avatar" src={url} alt={name} width={size} height={size} referrerPolicy="no-referrer" />
+  ) : (
+    <span className="avatar initial" style={{ width: size, height: size, fontSize: size / 2.4 }} aria-hidden="true">
+      {name.slice(0, 1).toUpperCase()}
+    </span>
+  );
+}
