@@ -1,8 +1,17 @@
 import type { ComponentType, ReactNode } from "react";
 import { useI18n } from "./i18n";
 import type { MessageKey } from "./i18n/messages";
+import { ApiKeys } from "./pages/api-keys";
 import { SignIn, SignUp } from "./pages/auth";
+import { Contacts } from "./pages/contacts";
+import { Password } from "./pages/password";
 import { Profile } from "./pages/profile";
+import { Alipay, OAuthCallback, Social } from "./pages/providers";
+import { RealName } from "./pages/real-name";
+import { SecurityLog } from "./pages/security-log";
+import { Sessions } from "./pages/sessions";
+import { Totp } from "./pages/totp";
+import { TwoStep } from "./pages/two-step";
 import { Link, navigate, usePath } from "./router";
 import { useSession } from "./session";
 import { Avatar, Card } from "./ui";
@@ -10,7 +19,20 @@ import { Avatar, Card } from "./ui";
 /** The console's sections, in the seed console's order; each is a path of its own. */
 const SECTIONS: { path: string; label: MessageKey; Page: ComponentType }[] = [
   { path: "/", label: "nav.profile", Page: Profile },
+  { path: "/password", label: "nav.password", Page: Password },
+  { path: "/contacts", label: "nav.contacts", Page: Contacts },
+  { path: "/social", label: "nav.social", Page: Social },
+  { path: "/alipay", label: "nav.alipay", Page: Alipay },
+  { path: "/real-name", label: "nav.realName", Page: RealName },
+  { path: "/api-keys", label: "nav.apiKeys", Page: ApiKeys },
+  { path: "/totp", label: "nav.totp", Page: Totp },
+  { path: "/two-step", label: "nav.twoStep", Page: TwoStep },
+  { path: "/sessions", label: "nav.sessions", Page: Sessions },
+  { path: "/security-log", label: "nav.securityLog", Page: SecurityLog },
 ];
+
+/** Where providers send the browser back (see oauth.ts); not a section of its own. */
+const CALLBACK_PATH = "/oauth/callback";
 
 function LanguageSwitch() {
   const { t, lang, setLang } = useI18n();
@@ -38,7 +60,7 @@ function SignedOut({ path }: { path: string }) {
   return (
     <>
       <Header />
-      <main className="narrow">{path === "/signup" ? <SignUp /> : <SignIn />}</main>
+      <main className="narrow">{path === CALLBACK_PATH ? <OAuthCallback /> : path === "/signup" ? <SignUp /> : <SignIn />}</main>
     </>
   );
 }
@@ -48,6 +70,7 @@ function Console({ path }: { path: string }) {
   const { me, signOut } = useSession();
   // Signed in at /signin or /signup (a reload, the back button): the first section.
   const section = SECTIONS.find((s) => s.path === path) ?? (["/signin", "/signup"].includes(path) ? SECTIONS[0] : undefined);
+  const page = path === CALLBACK_PATH ? <OAuthCallback /> : section ? <section.Page /> : <Card title={t("notFound.title")} />;
   const out = async () => {
     await signOut();
     navigate("/");
@@ -73,7 +96,7 @@ function Console({ path }: { path: string }) {
             </Link>
           ))}
         </nav>
-        <main className="content">{section ? <section.Page /> : <Card title={t("notFound.title")} />}</main>
+        <main className="content">{page}</main>
       </div>
     </>
   );

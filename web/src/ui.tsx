@@ -3,10 +3,12 @@ import { useEffect, useId, useState, type InputHTMLAttributes, type ReactNode } 
 import type { ApiError } from "./api";
 import { useI18n } from "./i18n";
 
+/** A titled card is a region named by its title, so each one can be found by what it says. */
 export function Card({ title, children }: { title?: string; children?: ReactNode }) {
+  const id = useId();
   return (
-    <section className="card">
-      {title && <h2>{title}</h2>}
+    <section className="card" aria-labelledby={title ? id : undefined}>
+      {title && <h2 id={id}>{title}</h2>}
       {children}
     </section>
   );

@@ -1,0 +1,113 @@
+import type { Page } from "playwright-core";
+import { DEFAULT_PASSWORD, LOGIN, uniqueUsername } from "../helpers/accounts";
+import { uniqueEmail } from "../helpers/contacts";
+import { codeNow } from "../helpers/second-factors";
+import { screenshot, signUp, startBrowserApp, type BrowserApp } from "./browser";
+
+let browser: BrowserApp;
+let page: Page;
+const username = uniqueUsername("web");
+const email = uniqueEmail("web");
+let secret = "";
+
+beforeAll(async () => {
+  browser = await startBrowserApp();
+  page = await browser.newPage();
+  await signUp(page, username);
+  // Another device's session, for the sessions page to sign out.
+  await browser.app.client.ok(LOGIN, { input: { identifier: username, password: DEFAULT_PASSWORD } });
+});
+afterAll(() => browser?.stop());
+
+function section(name: string) {
+  return page.getByRole("navigation").getByRole("link", { name, exact: true }).click();
+}
+
+describe("email, authenticator and two-step sign-in in the browser", () => {
+  it("binds an email with the code the SMTP server received", async () => {
+    await section("绑定邮箱&手机号");
+    const card = page.getByRole("region", { name: "邮箱", exact: true });
+    await card.getByLabel("新邮箱地址").fill(email);
+    await card.getByRole("button", { name: "发送验证码" }).click();
+    await card.getByText(/验证码已发送至 .+@example\.com/).waitFor();
+    await screenshot(page, "contacts-code-sent");
+    await card.getByLabel("验证码").fill(await browser.app.smtp.codeFor(email));
+    await card.getByRole("button", { name: "确认" }).click();
+    await card.getByText("邮箱已绑定。").waitFor();
+    await card.getByText("已绑定", { exact: true }).waitFor();
+    await screenshot(page, "contacts-bound");
+  });
+
+  it("asks for a step-up before enrolling the authenticator, then shows the QR and the recovery codes", async () => {
+    await section("动态令牌");
+    await screenshot(page, "totp");
+    const seen = browser.app.smtp.mailsTo(email).length;
+    await page.getByRole("button", { name: "设置动态令牌" }).click();
+    const dialog = page.getByRole("dialog", { name: "验证身份" });
+    await dialog.getByRole("button", { name: "邮箱验证码" }).click();
+    await dialog.getByText(/验证码已发送至/).waitFor();
+    await screenshot(page, "step-up");
+    await dialog.getByLabel("验证码").fill(await browser.app.smtp.codeFor(email, seen));
+    await dialog.getByRole("button", { name: "验证并继续" }).click();
+    await dialog.waitFor({ state: "detached" });
+
+    await page.getByRole("img", { name: "动态令牌" }).waitFor();
+    secret = (await page.getByLabel("secret").textContent()) ?? "";
+    expect(secret).toMatch(/^[A-Z2-7]{32}$/);
+    await screenshot(page, "totp-qr");
+    await page.getByLabel("应用中显示的 6 位动态码").fill(codeNow(browser.app, secret));
+    await page.getByRole("button", { name: "确认启用" }).click();
+    const codes = page.getByRole("list", { name: "恢复码" }).getByRole("listitem");
+    await codes.first().waitFor();
+    expect(await codes.allTextContents()).toHaveLength(10);
+    await screenshot(page, "totp-recovery-codes");
+    await page.getByRole("button", { name: "我已保存恢复码" }).click();
+    await page.getByText("动态令牌已启用，剩余恢复码 10 个。").waitFor();
+  });
+
+  it("turns two-step verification on", async () => {
+    await section("二次验证");
+    await page.getByRole("switch", { name: "登录时要求二次验证" }).click();
+    await page.getByText("二次验证已开启。").waitFor();
+    await page.getByText("可用的验证方式：邮箱验证码、动态令牌、恢复码").waitFor();
+    await screenshot(page, "two-step");
+  });
+
+  it("signs in again through the two-step prompt with an authenticator code", async () => {
+    await page.getByRole("button", { name: "退出登录" }).click();
+    await page.getByLabel("用户名 / 邮箱 / 手机号").fill(email);
+    await page.getByLabel("密码", { exact: true }).fill(DEFAULT_PASSWORD);
+    await page.getByRole("button", { name: "登录", exact: true }).click();
+    await page.getByRole("heading", { name: "二次验证" }).waitFor();
+    await page.getByRole("button", { name: "动态令牌" }).click();
+    await screenshot(page, "sign-in-two-step");
+    // The enrolment used this 30 s step's code; each step is accepted once.
+    browser.app.clock.advanceSeconds(30);
+    await page.getByRole("textbox", { name: "动态令牌" }).fill("000000");
+    await page.getByRole("button", { name: "验证并登录" }).click();
+    await page.getByRole("alert").getByText("验证码不正确，或已被使用。").waitFor();
+    await screenshot(page, "sign-in-two-step-wrong-code");
+    await page.getByRole("textbox", { name: "动态令牌" }).fill(codeNow(browser.app, secret));
+    await page.getByRole("button", { name: "验证并登录" }).click();
+    await page.getByRole("heading", { name: "基本信息" }).waitFor();
+  });
+
+  it("lists the sessions and signs another one out", async () => {
+    await section("登录设备");
+    await page.getByText("当前设备").waitFor();
+    const revoke = page.getByRole("button", { name: "退出此设备" });
+    expect(await revoke.count()).toBe(1);
+    await screenshot(page, "sessions");
+    await revoke.click();
+    await page.getByText("该设备已退出登录。").waitFor();
+    expect(await revoke.count()).toBe(0);
+  });
+
+  it("shows the security log with what happened, in words", async () => {
+    await section("安全日志");
+    for (const event of ["注册账号", "绑定邮箱/手机号", "完成身份验证", "启用动态令牌", "开启二次验证", "登录待二次验证"]) {
+      await page.getByRole("cell", { name: event, exact: true }).first().waitFor();
+    }
+    await screenshot(page, "security-log");
+  });
+});

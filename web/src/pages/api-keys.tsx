@@ -1,0 +1,177 @@
+import { useCallback, useEffect, useState } from "react";
+import { onSubmit, useAction } from "../actions";
+import { request } from "../api";
+import { graphql } from "../gql";
+import type { ApiKeysQuery } from "../gql/graphql";
+import { useI18n } from "../i18n";
+import { Card, CopyButton, ErrorNote, Field, Notice } from "../ui";
+
+const API_KEYS = graphql(`
+  query ApiKeys {
+    me { apiKeys { id name prefix scopes createdAt lastUsedAt expiresAt } }
+  }
+`);
+const CREATE = graphql(`
+  mutation CreateApiKey($input: CreateApiKeyInput!) {
+    createApiKey(input: $input) { secret apiKey { id name } }
+  }
+`);
+const REVOKE = graphql(`
+  mutation RevokeApiKey($id: ID!) {
+    revokeApiKey(id: $id)
+  }
+`);
+
+type ApiKey = NonNullable<ApiKeysQuery["me"]>["apiKeys"][number];
+const LIFETIMES_DAYS = [30, 90, 365];
+const DAY_MS = 86_400_000;
+
+/** API密钥: create (the secret shown once, with a copy button), list, revoke. */
+export function ApiKeys() {
+  const { t } = useI18n();
+  const [keys, setKeys] = useState<ApiKey[]>([]);
+  const [revoked, setRevoked] = useState<string | null>(null);
+  const load = useCallback(async () => {
+    const { me } = await request(API_KEYS);
+    setKeys(me?.apiKeys ?? []);
+  }, []);
+  useEffect(() => {
+    void load().catch(() => undefined);
+  }, [load]);
+  return (
+    <>
+      <CreateKey onCreated={load} />
+      <Card title={t("apiKeys.title")}>
+        {revoked && <Notice>{t("apiKeys.revoked", { name: revoked })}</Notice>}
+        {keys.length === 0 ? (
+          <p className="hint">{t("apiKeys.empty")}</p>
+        ) : (
+          <KeyTable
+            keys={keys}
+            onRevoked={async (key) => {
+              setRevoked(key.name);
+              await load();
+            }}
+          />
+        )}
+      </Card>
+    </>
+  );
+}
+
+function CreateKey({ onCreated }: { onCreated(): Promise<void> }) {
+  const { t } = useI18n();
+  const { run, busy, error } = useAction();
+  const [name, setName] = useState("");
+  const [write, setWrite] = useState(false);
+  const [days, setDays] = useState(0);
+  const [secret, setSecret] = useState<string | null>(null);
+  const create = async () => {
+    const input = {
+      name: name.trim(),
+      scopes: write ? ["account:read", "account:write"] : ["account:read"],
+      expiresAt: days ? new Date(Date.now() + days * DAY_MS).toISOString() : null,
+    };
+    const result = await run(() => request(CREATE, { input }));
+    if (!result) return;
+    setSecret(result.createApiKey.secret);
+    setName("");
+    await onCreated();
+  };
+  return (
+    <Card title={t("apiKeys.create")}>
+      <p className="hint">{t("apiKeys.intro")}</p>
+      {secret ? (
+        <div>
+          <p>{t("apiKeys.secretOnce")}</p>
+          <div className="secret">
+            <code className="grow" aria-label={t("apiKeys.title")}>{secret}</code>
+            <CopyButton text={secret} />
+          </div>
+          <div className="actions">
+            <button type="button" onClick={() => setSecret(null)}>{t("apiKeys.secretSaved")}</button>
+          </div>
+        </div>
+      ) : (
+        <form onSubmit={onSubmit(create)}>
+          <Field label={t("apiKeys.name")} name="name" value={name} onChange={(e) => setName(e.target.value)} error={error} maxLength={64} required />
+          <fieldset>
+            <legend>{t("apiKeys.scopes")}</legend>
+            <label>
+              <input type="checkbox" checked disabled /> {t("apiKeys.scope.read")}
+            </label>
+            <label>
+              <input type="checkbox" checked={write} onChange={(e) => setWrite(e.target.checked)} /> {t("apiKeys.scope.write")}
+            </label>
+          </fieldset>
+          <div className="field">
+            <label>
+              {t("apiKeys.expires")}
+              <select value={days} onChange={(e) => setDays(Number(e.target.value))}>
+                <option value={0}>{t("apiKeys.expires.never")}</option>
+                {LIFETIMES_DAYS.map((d) => (
+                  <option key={d} value={d}>{t("apiKeys.expires.days", { days: d })}</option>
+                ))}
+              </select>
+            </label>
+          </div>
+          <ErrorNote error={error} fields={["name"]} />
+          <div className="actions">
+            <button type="submit" disabled={busy}>{t("apiKeys.create")}</button>
+          </div>
+        </form>
+      )}
+    </Card>
+  );
+}
+
+function KeyTable({ keys, onRevoked }: { keys: ApiKey[]; onRevoked(key: ApiKey): Promise<void> }) {
+  const { t, dateTime } = useI18n();
+  const { run, busy, error } = useAction();
+  const [confirming, setConfirming] = useState<string | null>(null);
+  const revoke = async (key: ApiKey) => {
+    if (await run(() => request(REVOKE, { id: key.id }))) await onRevoked(key);
+    setConfirming(null);
+  };
+  return (
+    <>
+      <ErrorNote error={error} />
+      <table>
+        <thead>
+          <tr>
+            <th>{t("apiKeys.name")}</th>
+            <th>{t("apiKeys.prefix")}</th>
+            <th>{t("apiKeys.scopes")}</th>
+            <th>{t("apiKeys.createdAt")}</th>
+            <th>{t("apiKeys.lastUsedAt")}</th>
+            <th>{t("apiKeys.expiresAt")}</th>
+            <th />
+          </tr>
+        </thead>
+        <tbody>
+          {keys.map((key) => (
+            <tr key={key.id}>
+              <td>{key.name}</td>
+              <td className="mono">{key.prefix}…</td>
+              <td>{key.scopes.join(", ")}</td>
+              <td className="when">{dateTime(key.createdAt)}</td>
+              <td className="when">{dateTime(key.lastUsedAt)}</td>
+              <td className="when">{dateTime(key.expiresAt)}</td>
+              <td>
+                {confirming === key.id ? (
+                  <span className="actions">
+                    <span>{t("apiKeys.revokeConfirm", { name: key.name })}</span>
+                    <button type="button" className="danger" disabled={busy} onClick={() => void revoke(key)}>{t("common.confirm")}</button>
+                    <button type="button" className="secondary" onClick={() => setConfirming(null)}>{t("common.cancel")}</button>
+                  </span>
+                ) : (
+                  <button type="button" className="danger" onClick={() => setConfirming(key.id)}>{t("apiKeys.revoke")}</button>
+                )}
+              </td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+    </>
+  );
+}

@@ -1,0 +1,108 @@
+import { useEffect, useRef, useState } from "react";
+import { onSubmit, useAction } from "../actions";
+import { request } from "../api";
+import { graphql } from "../gql";
+import { useI18n } from "../i18n";
+import { useMe, useSession } from "../session";
+import { Card, ErrorNote, Field, QrCode } from "../ui";
+
+const START = graphql(`
+  mutation StartRealNameVerification($input: RealNameInput!) {
+    startRealNameVerification(input: $input) { status }
+  }
+`);
+const REFRESH = graphql(`
+  mutation RefreshRealNameVerification {
+    refreshRealNameVerification { status }
+  }
+`);
+
+/**
+ * 实名认证: the form, then the provider's page as a QR code (or a link) while PENDING, then the result.
+ * Coming back to this page while PENDING (the provider's returnUrl) asks the provider once.
+ */
+export function RealName() {
+  const { t, dateTime } = useI18n();
+  const { realName } = useMe();
+  const { reload } = useSession();
+  const { run, busy, error } = useAction();
+  const [legalName, setLegalName] = useState("");
+  const [idNumber, setIdNumber] = useState("");
+  const refreshed = useRef(false);
+
+  const refresh = async () => {
+    if (await run(() => request(REFRESH))) await reload();
+  };
+  useEffect(() => {
+    if (realName.status !== "PENDING" || refreshed.current) return;
+    refreshed.current = true;
+    void refresh();
+    // Only on arrival: later refreshes are the person's.
+  }, []);
+  const start = async () => {
+    const input = { legalName: legalName.trim(), idNumber: idNumber.trim(), returnUrl: `${location.origin}/real-name` };
+    if (await run(() => request(START, { input }))) await reload();
+  };
+
+  return (
+    <>
+      <Card title={t("realName.title")}>
+        <dl className="facts">
+          <dt>{t("realName.status")}</dt>
+          <dd>
+            <span className={realName.status === "PASSED" ? "tag" : "tag muted"}>{t(`realName.${realName.status}`)}</span>
+          </dd>
+          {realName.maskedName && (
+            <>
+              <dt>{t("realName.name")}</dt>
+              <dd>{realName.maskedName}</dd>
+              <dt>{t("realName.idNumber")}</dt>
+              <dd className="mono">{realName.maskedIdNumber}</dd>
+            </>
+          )}
+          {realName.verifiedAt && (
+            <>
+              <dt>{t("realName.verifiedAt")}</dt>
+              <dd>{dateTime(realName.verifiedAt)}</dd>
+            </>
+          )}
+        </dl>
+        {realName.status === "FAILED" && realName.failureReason && (
+          <div className="note error" role="alert">
+            {t("realName.failure", { reason: realName.failureReason })}
+          </div>
+        )}
+      </Card>
+      {realName.status === "PENDING" && realName.verifyUrl && (
+        <Card>
+          <QrCode value={realName.verifyUrl} dataUrl={realName.qrCodeDataUrl} label={t("realName.title")} />
+          <p className="hint">
+            {t("realName.scan")}{" "}
+            <a href={realName.verifyUrl} target="_blank" rel="noopener noreferrer">
+              {t("realName.open")}
+            </a>
+          </p>
+          <ErrorNote error={error} />
+          <div className="actions">
+            <button type="button" disabled={busy} onClick={() => void refresh()}>
+              {t("realName.refresh")}
+            </button>
+          </div>
+        </Card>
+      )}
+      {realName.status !== "PASSED" && (
+        <Card>
+          <p className="hint">{t("realName.intro")}</p>
+          <form onSubmit={onSubmit(start)}>
+            <Field label={t("realName.legalName")} name="legalName" value={legalName} onChange={(e) => setLegalName(e.target.value)} error={error} autoComplete="name" required />
+            <Field label={t("realName.idNumber")} name="idNumber" value={idNumber} onChange={(e) => setIdNumber(e.target.value)} error={error} maxLength={18} required />
+            {realName.status !== "PENDING" && <ErrorNote error={error} fields={["legalName", "idNumber"]} />}
+            <div className="actions">
+              <button type="submit" disabled={busy}>{t("realName.start")}</button>
+            </div>
+          </form>
+        </Card>
+      )}
+    </>
+  );
+}

@@ -1,0 +1,76 @@
+import { useCallback, useEffect, useState } from "react";
+import { useAction } from "../actions";
+import { request } from "../api";
+import { graphql } from "../gql";
+import type { SessionsQuery } from "../gql/graphql";
+import { useI18n } from "../i18n";
+import { Card, ErrorNote, Notice } from "../ui";
+
+const SESSIONS = graphql(`
+  query Sessions {
+    me { sessions { id current ip userAgent createdAt lastSeenAt } }
+  }
+`);
+const REVOKE = graphql(`
+  mutation RevokeSession($id: ID!) {
+    revokeSession(id: $id)
+  }
+`);
+
+type Session = NonNullable<SessionsQuery["me"]>["sessions"][number];
+
+/** 登录设备: the signed-in sessions, this one marked; any other can be signed out. */
+export function Sessions() {
+  const { t, dateTime } = useI18n();
+  const { run, busy, error } = useAction();
+  const [sessions, setSessions] = useState<Session[]>([]);
+  const [revoked, setRevoked] = useState(false);
+  const load = useCallback(async () => {
+    const { me } = await request(SESSIONS);
+    setSessions(me?.sessions ?? []);
+  }, []);
+  useEffect(() => {
+    void load().catch(() => undefined);
+  }, [load]);
+  const revoke = async (id: string) => {
+    if (!(await run(() => request(REVOKE, { id })))) return;
+    setRevoked(true);
+    await load();
+  };
+  return (
+    <Card title={t("sessions.title")}>
+      {revoked && <Notice>{t("sessions.revoked")}</Notice>}
+      <ErrorNote error={error} />
+      <table>
+        <thead>
+          <tr>
+            <th>{t("sessions.device")}</th>
+            <th>{t("sessions.ip")}</th>
+            <th>{t("sessions.createdAt")}</th>
+            <th>{t("sessions.lastSeenAt")}</th>
+            <th />
+          </tr>
+        </thead>
+        <tbody>
+          {sessions.map((s) => (
+            <tr key={s.id}>
+              <td className="ua">
+                {s.current && <span className="tag">{t("sessions.current")}</span>} {s.userAgent ?? t("common.none")}
+              </td>
+              <td className="mono">{s.ip ?? t("common.none")}</td>
+              <td className="when">{dateTime(s.createdAt)}</td>
+              <td className="when">{dateTime(s.lastSeenAt)}</td>
+              <td>
+                {!s.current && (
+                  <button type="button" className="danger" disabled={busy} onClick={() => void revoke(s.id)}>
+                    {t("sessions.revoke")}
+                  </button>
+                )}
+              </td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+    </Card>
+  );
+}

@@ -1,0 +1,140 @@
+import { useState } from "react";
+import { onSubmit, useAction } from "../actions";
+import { request } from "../api";
+import { graphql } from "../gql";
+import { useI18n } from "../i18n";
+import { useMe, useSession } from "../session";
+import { Card, CodeField, CopyButton, ErrorNote, Notice, QrCode } from "../ui";
+
+const START = graphql(`
+  mutation StartTotpEnrollment {
+    startTotpEnrollment { secret otpauthUri qrCodeDataUrl }
+  }
+`);
+const CONFIRM = graphql(`
+  mutation ConfirmTotpEnrollment($code: String!) {
+    confirmTotpEnrollment(code: $code)
+  }
+`);
+const REGENERATE = graphql(`
+  mutation RegenerateRecoveryCodes {
+    regenerateRecoveryCodes
+  }
+`);
+const DISABLE = graphql(`
+  mutation DisableTotp($code: String!) {
+    disableTotp(code: $code) { id }
+  }
+`);
+
+/** 动态令牌: enrol (QR, confirm with a code), save the recovery codes shown once, new codes, turn off. */
+export function Totp() {
+  const { t } = useI18n();
+  const { security } = useMe();
+  const { reload } = useSession();
+  const { run, busy, error } = useAction();
+  const [enrollment, setEnrollment] = useState<{ secret: string; otpauthUri: string; qrCodeDataUrl: string } | null>(null);
+  const [recoveryCodes, setRecoveryCodes] = useState<string[] | null>(null);
+  const [code, setCode] = useState("");
+
+  const start = async () => {
+    const result = await run(() => request(START));
+    if (result) setEnrollment(result.startTotpEnrollment);
+  };
+  const confirm = async () => {
+    const result = await run(() => request(CONFIRM, { code }));
+    if (!result) return;
+    setEnrollment(null);
+    setCode("");
+    setRecoveryCodes(result.confirmTotpEnrollment);
+    await reload();
+  };
+  const regenerate = async () => {
+    const result = await run(() => request(REGENERATE));
+    if (!result) return;
+    setRecoveryCodes(result.regenerateRecoveryCodes);
+    await reload();
+  };
+
+  if (recoveryCodes) {
+    return (
+      <Card title={t("totp.recoveryTitle")}>
+        <p>{t("totp.recoveryIntro")}</p>
+        <ul className="codes mono" aria-label={t("totp.recoveryTitle")}>
+          {recoveryCodes.map((c) => (
+            <li key={c}>{c}</li>
+          ))}
+        </ul>
+        <div className="actions">
+          <CopyButton text={recoveryCodes.join("\n")} />
+          <button type="button" onClick={() => setRecoveryCodes(null)}>{t("totp.recoverySaved")}</button>
+        </div>
+      </Card>
+    );
+  }
+  return (
+    <>
+      <Card title={t("totp.title")}>
+        <p className="hint">{t("totp.intro")}</p>
+        <p>{security.totpEnabled ? t("totp.enabled", { count: security.recoveryCodesRemaining }) : t("totp.disabled")}</p>
+        {!enrollment && (
+          <>
+            <ErrorNote error={error} />
+            <div className="actions">
+              <button type="button" disabled={busy} onClick={() => void start()}>
+                {security.totpEnabled ? t("totp.restart") : t("totp.start")}
+              </button>
+              {security.totpEnabled && (
+                <button type="button" className="secondary" disabled={busy} onClick={() => void regenerate()}>
+                  {t("totp.regenerate")}
+                </button>
+              )}
+            </div>
+          </>
+        )}
+        {enrollment && (
+          <form onSubmit={onSubmit(confirm)}>
+            <p>{t("totp.scan")}</p>
+            <QrCode value={enrollment.otpauthUri} dataUrl={enrollment.qrCodeDataUrl} label={t("totp.title")} />
+            <div className="secret">
+              <code className="grow" aria-label="secret">{enrollment.secret}</code>
+              <CopyButton text={enrollment.secret} />
+            </div>
+            <CodeField value={code} onChange={setCode} error={error} label={t("totp.confirmCode")} />
+            <ErrorNote error={error} fields={["code"]} />
+            <div className="actions">
+              <button type="submit" disabled={busy}>{t("totp.confirm")}</button>
+              <button type="button" className="secondary" onClick={() => setEnrollment(null)}>{t("common.cancel")}</button>
+            </div>
+          </form>
+        )}
+      </Card>
+      {security.totpEnabled && !enrollment && <DisableTotp />}
+    </>
+  );
+}
+
+function DisableTotp() {
+  const { t } = useI18n();
+  const { reload } = useSession();
+  const { run, busy, error } = useAction();
+  const [code, setCode] = useState("");
+  const [done, setDone] = useState(false);
+  const disable = async () => {
+    if (!(await run(() => request(DISABLE, { code })))) return;
+    setDone(true);
+    await reload();
+  };
+  if (done) return <Notice>{t("totp.disabledDone")}</Notice>;
+  return (
+    <Card title={t("totp.disable")}>
+      <form onSubmit={onSubmit(disable)}>
+        <CodeField value={code} onChange={setCode} error={error} label={t("totp.disableCode")} />
+        <ErrorNote error={error} fields={["code"]} />
+        <div className="actions">
+          <button type="submit" className="danger" disabled={busy}>{t("totp.disable")}</button>
+        </div>
+      </form>
+    </Card>
+  );
+}

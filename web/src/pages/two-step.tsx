@@ -1,0 +1,36 @@
+import { useAction } from "../actions";
+import { request } from "../api";
+import { graphql } from "../gql";
+import { useI18n } from "../i18n";
+import { useMe, useSession } from "../session";
+import { Card, ErrorNote } from "../ui";
+
+const SET_TWO_STEP = graphql(`
+  mutation SetTwoStepVerification($enabled: Boolean!) {
+    setTwoStepVerification(enabled: $enabled) { id }
+  }
+`);
+
+/** 二次验证: one switch; turning it off may ask for a step-up, turning it on needs a second factor. */
+export function TwoStep() {
+  const { t, lang } = useI18n();
+  const { security } = useMe();
+  const { reload } = useSession();
+  const { run, busy, error } = useAction();
+  const toggle = async (enabled: boolean) => {
+    if (await run(() => request(SET_TWO_STEP, { enabled }))) await reload();
+  };
+  const methods = security.twoStepMethods.map((m) => t(`method.${m}`)).join(lang === "en" ? ", " : "、");
+  return (
+    <Card title={t("twoStep.title")}>
+      <p className="hint">{t("twoStep.intro")}</p>
+      <label className="switch-toggle">
+        <input type="checkbox" role="switch" checked={security.twoStepEnabled} disabled={busy} onChange={(e) => void toggle(e.target.checked)} />
+        {t("twoStep.toggle")}
+      </label>
+      <p>{security.twoStepEnabled ? t("twoStep.on") : t("twoStep.off")}</p>
+      <p className="hint">{methods ? t("twoStep.methods", { methods }) : t("twoStep.needFactor")}</p>
+      <ErrorNote error={error} />
+    </Card>
+  );
+}
