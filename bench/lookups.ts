@@ -1,7 +1,8 @@
 /**
  * In-process micro-benchmark of the session lookup behind every authenticated request, to see what
- * the `me` gap is made of: the query SessionService.authenticate runs today (TypeORM findOne with a
- * relation) against cheaper ways of reading the same row. Nothing here is used by the server.
+ * the `me` gap is made of: the lookup SessionService.authenticate runs today (createJoinedLookup: one
+ * hand-written join, hydrated column by column) against what it used to run (TypeORM findOne with a
+ * relation) and the ways in between.
  *
  *   npm run build && node dist/bench/lookups.js [--postgres] [--accounts=10000] [--iterations=20000]
  */
@@ -14,6 +15,7 @@ import type { DataSource } from "typeorm";
 import type { DatabaseConfig } from "../src/config";
 import { sha256Hex } from "../src/core/crypto";
 import { createDataSource } from "../src/db/data-source";
+import { createJoinedLookup } from "../src/db/joined-lookup";
 import { AccountEntity, SessionEntity } from "../src/entities";
 import { seed, type Dialect } from "./seed";
 
@@ -29,11 +31,13 @@ type Lookup = (tokenHash: string) => Promise<unknown>;
 function lookups(dataSource: DataSource, dialect: Dialect): Record<string, Lookup> {
   const repository = dataSource.getRepository(SessionEntity);
   const p = dialect === "sqlite" ? "?" : "$1";
+  const joined = createJoinedLookup(dataSource, { main: SessionEntity, joined: AccountEntity, joinColumn: "account_id", whereColumn: "token_hash" });
   return {
-    // What src/modules/session/session.service.ts does: TypeORM adds a DISTINCT pre-query because of
+    "createJoinedLookup (today)": (hash) => joined(hash),
+    // What SessionService.authenticate did until 2026-11-23: TypeORM adds a DISTINCT pre-query because of
     // the join plus findOne's LIMIT, so this is two round trips and two query builds.
-    "findOne + relations (today)": (hash) => repository.findOne({ where: { tokenHash: hash }, relations: { account: true } }),
-    // What api-key.service.ts does for keys: one joined query, hydrated by TypeORM.
+    "findOne + relations (before)": (hash) => repository.findOne({ where: { tokenHash: hash }, relations: { account: true } }),
+    // What api-key.service.ts did for keys: one joined query, hydrated by TypeORM.
     "queryBuilder innerJoinAndMapOne getOne": (hash) =>
       repository
         .createQueryBuilder("session")

@@ -2,6 +2,7 @@ import { randomUUID } from "node:crypto";
 import type { DataSource } from "typeorm";
 import type { Clock } from "../../core/clock";
 import { randomToken, sha256Hex } from "../../core/crypto";
+import { createJoinedLookup, type JoinedLookup } from "../../db/joined-lookup";
 import type { TransactionRunner } from "../../db/transactions";
 import { AccountEntity, ApiKeyEntity } from "../../entities";
 import { AppError } from "../../errors";
@@ -23,13 +24,19 @@ export interface CreatedKey {
 }
 
 export class ApiKeyService {
+  private readonly byKeyHash: JoinedLookup<ApiKeyEntity, AccountEntity>;
+
   constructor(
     private readonly dataSource: DataSource,
     private readonly transaction: TransactionRunner,
     private readonly clock: Clock,
     private readonly audit: AuditService,
     private readonly stepUp: StepUpService,
-  ) {}
+  ) {
+    this.byKeyHash = createJoinedLookup(dataSource, {
+      main: ApiKeyEntity, joined: AccountEntity, joinColumn: "account_id", whereColumn: "key_hash",
+    });
+  }
 
   /** Only a person in a recently verified session creates keys; the secret is returned once and kept as a hash. */
   async create(auth: Authenticated, name: string, scopes: ApiKeyScope[], expiresAt: Date | null, meta: RequestMeta): Promise<CreatedKey> {
@@ -77,14 +84,9 @@ export class ApiKeyService {
   async authenticate(token: string): Promise<Authenticated | null> {
     if (!token.startsWith(`${API_KEY_PREFIX}_`)) return null;
     const now = this.clock.now();
-    const key = await this.dataSource
-      .getRepository(ApiKeyEntity)
-      .createQueryBuilder("key")
-      .innerJoinAndMapOne("key.account", AccountEntity, "account", "account.id = key.account_id")
-      .where("key.key_hash = :hash", { hash: sha256Hex(token) })
-      .getOne();
-    const account = (key as (ApiKeyEntity & { account?: AccountEntity }) | null)?.account;
-    if (!key || !account || (key.expiresAt && key.expiresAt <= now)) return null;
+    const found = await this.byKeyHash(sha256Hex(token));
+    if (!found || (found.main.expiresAt && found.main.expiresAt <= now)) return null;
+    const { main: key, joined: account } = found;
     if (!key.lastUsedAt || now.getTime() - key.lastUsedAt.getTime() >= TOUCH_INTERVAL_MS) {
       key.lastUsedAt = now;
       await this.transaction((manager) => manager.update(ApiKeyEntity, { id: key.id }, { lastUsedAt: now }));

@@ -3,8 +3,9 @@ import { MoreThan, Not, type DataSource, type EntityManager } from "typeorm";
 import type { Config } from "../../config";
 import { addSeconds, type Clock } from "../../core/clock";
 import { randomToken, sha256Hex } from "../../core/crypto";
+import { createJoinedLookup, type JoinedLookup } from "../../db/joined-lookup";
 import type { TransactionRunner } from "../../db/transactions";
-import { SessionEntity } from "../../entities";
+import { AccountEntity, SessionEntity } from "../../entities";
 import type { Authenticated, RequestMeta } from "../../graphql/context";
 import { AuditEventType } from "../audit/audit-event-type";
 import type { AuditService } from "../audit/audit.service";
@@ -21,13 +22,19 @@ export interface IssuedSession {
 }
 
 export class SessionService {
+  private readonly byTokenHash: JoinedLookup<SessionEntity, AccountEntity>;
+
   constructor(
     private readonly dataSource: DataSource,
     private readonly transaction: TransactionRunner,
     private readonly clock: Clock,
     private readonly audit: AuditService,
     private readonly timeouts: Config["session"],
-  ) {}
+  ) {
+    this.byTokenHash = createJoinedLookup(dataSource, {
+      main: SessionEntity, joined: AccountEntity, joinColumn: "account_id", whereColumn: "token_hash",
+    });
+  }
 
   async issue(manager: EntityManager, accountId: string, meta: RequestMeta): Promise<IssuedSession> {
     const token = randomToken(SESSION_TOKEN_PREFIX);
@@ -49,15 +56,12 @@ export class SessionService {
   /** One indexed lookup (token hash, joined with the account) authenticates a request. */
   async authenticate(token: string): Promise<Authenticated | null> {
     if (!token.startsWith(`${SESSION_TOKEN_PREFIX}_`)) return null;
-    const session = await this.dataSource.getRepository(SessionEntity).findOne({
-      where: { tokenHash: sha256Hex(token) },
-      relations: { account: true },
-    });
+    const found = await this.byTokenHash(sha256Hex(token));
     const now = this.clock.now();
-    if (!session?.account || session.expiresAt <= now) return null;
+    if (!found || found.main.expiresAt <= now) return null;
+    const session = found.main;
     if (now.getTime() - session.lastSeenAt.getTime() >= TOUCH_INTERVAL_MS) await this.touch(session, now);
-    const { account, ...bare } = session;
-    return { account, session: bare as SessionEntity, apiKey: null };
+    return { account: found.joined, session, apiKey: null };
   }
 
   async listActive(accountId: string): Promise<SessionEntity[]> {
