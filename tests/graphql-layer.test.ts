@@ -29,6 +29,21 @@ describe("query limits", () => {
     const error = await app.client.fails(`{ ${aliases} }`);
     expect(error.extensions).toEqual({ code: "QUERY_TOO_COMPLEX" });
   });
+
+  it("gives a repeated document the same verdict every time, with or without variables", async () => {
+    const aliases = (n: number) => Array.from({ length: n }, (_, i) => `a${i}: providers { kind }`).join(" ");
+    // The server remembers the verdict for a document without variables: the same one again is
+    // refused again, a cheap one answered again.
+    for (let i = 0; i < 2; i++) {
+      expect((await app.client.fails(`{ ${aliases(40)} }`)).extensions).toEqual({ code: "QUERY_TOO_COMPLEX" });
+      expect((await app.client.ok(`{ ${aliases(2)} }`)).a1).toBeDefined();
+    }
+    const user = await registerUser(app.client);
+    const events = `query($first: Int) { me { auditEvents(first: $first) { nodes { id } } } }`;
+    for (const first of [5, 50]) {
+      expect((await user.client.request(events, { first })).errors?.[0]?.extensions?.code).toBe("QUERY_TOO_COMPLEX");
+    }
+  });
 });
 
 describe("malformed requests", () => {

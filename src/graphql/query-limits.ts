@@ -68,6 +68,25 @@ function documentHasNul(document: DocumentNode): boolean {
  * otherwise).
  */
 export function queryLimitsPlugin(schema: GraphQLSchema, limits: { maxDepth: number; maxCost: number }): ApolloServerPlugin {
+  const verdicts = new WeakMap<OperationDefinitionNode, boolean>();
+  const isTooComplex = (document: DocumentNode, operation: OperationDefinitionNode, variables: Record<string, unknown>): boolean => {
+    if (operationDepth(document, operation) > limits.maxDepth) return true;
+    try {
+      const cost = getComplexity({
+        schema,
+        query: document,
+        operationName: operation.name?.value,
+        variables,
+        estimators: [fieldExtensionsEstimator(), simpleEstimator({ defaultComplexity: 1 })],
+      });
+      return cost > limits.maxCost;
+    } catch (error) {
+      // Variables that do not fit their types: execution refuses them with BAD_USER_INPUT
+      // and field details before any resolver runs, so there is no cost to bound.
+      if (error instanceof GraphQLError) return false;
+      throw error;
+    }
+  };
   return {
     async requestDidStart() {
       return {
@@ -85,23 +104,14 @@ export function queryLimitsPlugin(schema: GraphQLSchema, limits: { maxDepth: num
               fieldErrors: [{ field: nulField, messages: ["Must not contain the NUL character (U+0000)."] }],
             });
           }
-          if (operationDepth(document, operation) > limits.maxDepth) throw AppError.refusedRequest("QUERY_TOO_COMPLEX");
-          let cost: number;
-          try {
-            cost = getComplexity({
-              schema,
-              query: document,
-              operationName: operation.name?.value,
-              variables: request.variables ?? {},
-              estimators: [fieldExtensionsEstimator(), simpleEstimator({ defaultComplexity: 1 })],
-            });
-          } catch (error) {
-            // Variables that do not fit their types: execution refuses them with BAD_USER_INPUT
-            // and field details before any resolver runs, so there is no cost to bound.
-            if (error instanceof GraphQLError) return;
-            throw error;
+          // Apollo hands the same parsed document to every request with the same query text, so an
+          // SPA's repeated operations are measured once; the cost of one with variables may depend on them.
+          let tooComplex = verdicts.get(operation);
+          if (tooComplex === undefined) {
+            tooComplex = isTooComplex(document, operation, request.variables ?? {});
+            if (!operation.variableDefinitions?.length) verdicts.set(operation, tooComplex);
           }
-          if (cost > limits.maxCost) throw AppError.refusedRequest("QUERY_TOO_COMPLEX");
+          if (tooComplex) throw AppError.refusedRequest("QUERY_TOO_COMPLEX");
         },
       };
     },
