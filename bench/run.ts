@@ -64,7 +64,7 @@ const OPTIONS = {
   profile: ["BENCH_PROFILE", false, "profile the server (node --cpu-prof) during one extra `me` run per database and summarise it"],
   retries: ["BENCH_RETRIES", 2, "measure again (up to this many times) when other processes used > 0.2 CPU during a measurement"],
   "quiet-wait": ["BENCH_QUIET_WAIT", 15, "before each measurement, wait up to this many seconds for other processes to use < 0.2 CPU (0: don't)"],
-  "node-options": ["BENCH_NODE_OPTIONS", "", "extra node flags for the server under test, space-separated (e.g. --node-options=--max-old-space-size=128)"],
+  "node-options": ["BENCH_NODE_OPTIONS", "", "extra node flags for the server under test, space-separated (after the flags of package.json's start script)"],
   keep: ["BENCH_KEEP", false, "keep the temp dir (SQLite files, server logs) and the PostgreSQL schemas"],
 } as const;
 
@@ -109,8 +109,15 @@ function parseOptions(argv: string[], env: NodeJS.ProcessEnv): Options {
     keep: read("keep"),
     quietWait: read("quiet-wait"),
     retries: Math.floor(read("retries")),
-    nodeOptions: read("node-options").split(/\s+/).filter(Boolean),
+    // The flags `npm start` runs the server with come first, so the bench measures what is deployed.
+    nodeOptions: [...startScriptNodeFlags(), ...read("node-options").split(/\s+/).filter(Boolean)],
   };
+}
+
+function startScriptNodeFlags(): string[] {
+  const pkg = JSON.parse(fs.readFileSync(path.resolve(__dirname, "../../package.json"), "utf8")) as { scripts: { start: string } };
+  const flags = /\bnode((?:\s+--\S+)*)\s+dist\/src\/main\.js/.exec(pkg.scripts.start);
+  return flags ? flags[1].split(/\s+/).filter(Boolean) : [];
 }
 
 // ---------------------------------------------------------------------------------------------
