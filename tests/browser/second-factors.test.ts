@@ -52,7 +52,7 @@ describe("email, authenticator and two-step sign-in in the browser", () => {
     await dialog.waitFor({ state: "detached" });
 
     await page.getByRole("img", { name: "动态令牌" }).waitFor();
-    secret = (await page.getByLabel("secret").textContent()) ?? "";
+    secret = (await page.getByLabel("密钥", { exact: true }).textContent()) ?? "";
     expect(secret).toMatch(/^[A-Z2-7]{32}$/);
     await screenshot(page, "totp-qr");
     await page.getByLabel("应用中显示的 6 位动态码").fill(codeNow(browser.app, secret));

@@ -10,7 +10,7 @@ beforeAll(async () => {
 });
 afterAll(() => browser?.stop());
 
-describe("signing up and the basic information page", () => {
+describe("signing up, the basic information page and the language switch", () => {
   it("shows the sign-in page in Chinese first", async () => {
     await page.goto("/");
     await page.getByRole("heading", { name: "登录" }).waitFor();
@@ -35,5 +35,28 @@ describe("signing up and the basic information page", () => {
     for (const label of ["用户ID", "用户名", "注册时间"]) await page.getByRole("term").filter({ hasText: label }).first().waitFor();
     await page.getByRole("definition").filter({ hasText: username }).waitFor();
     await screenshot(page, "profile");
+  });
+
+  it("switches to English, keeps it across a reload, and shows API errors in English", async () => {
+    await page.getByRole("button", { name: "English" }).click();
+    await page.getByRole("heading", { name: "Basic information" }).waitFor();
+    expect(await page.getAttribute("html", "lang")).toBe("en");
+    expect(await page.title()).toBe("Account Center");
+    await page.reload();
+    await page.getByRole("heading", { name: "Basic information" }).waitFor();
+    await page.getByRole("term").filter({ hasText: "Signed up" }).waitFor();
+    await screenshot(page, "profile-en");
+
+    await page.getByRole("navigation").getByRole("link", { name: "Change password" }).click();
+    await page.getByLabel("Current password").fill("not my password");
+    await page.getByLabel("New password", { exact: true }).fill("a-much-Better-passphrase-42");
+    await page.getByLabel("Confirm new password").fill("a-much-Better-passphrase-42");
+    await page.getByRole("button", { name: "Save" }).click();
+    await page.getByRole("alert").getByText("The sign-in name or password is not correct.").waitFor();
+    await screenshot(page, "password-error-en");
+
+    await page.getByRole("button", { name: "中文" }).click();
+    await page.getByRole("heading", { name: "修改密码" }).waitFor();
+    expect(await page.getAttribute("html", "lang")).toBe("zh-CN");
   });
 });

@@ -85,7 +85,7 @@ function CreateKey({ onCreated }: { onCreated(): Promise<void> }) {
         <div>
           <p>{t("apiKeys.secretOnce")}</p>
           <div className="secret">
-            <code className="grow" aria-label={t("apiKeys.title")}>{secret}</code>
+            <code className="grow" aria-label={t("common.secret")}>{secret}</code>
             <CopyButton text={secret} />
           </div>
           <div className="actions">

@@ -97,7 +97,7 @@ export function Totp() {
             <p>{t("totp.scan")}</p>
             <QrCode value={enrollment.otpauthUri} dataUrl={enrollment.qrCodeDataUrl} label={t("totp.title")} />
             <div className="secret">
-              <code className="grow" aria-label="secret">{enrollment.secret}</code>
+              <code className="grow" aria-label={t("common.secret")}>{enrollment.secret}</code>
               <CopyButton text={enrollment.secret} />
             </div>
             <CodeField value={code} onChange={setCode} error={error} label={t("totp.confirmCode")} />

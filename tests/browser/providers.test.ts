@@ -1,0 +1,76 @@
+import type { Page } from "playwright-core";
+import { uniqueUsername } from "../helpers/accounts";
+import { screenshot, signUp, startBrowserApp, type BrowserApp } from "./browser";
+
+let browser: BrowserApp;
+let page: Page;
+beforeAll(async () => {
+  browser = await startBrowserApp();
+  page = await browser.newPage();
+  await signUp(page, uniqueUsername("web"));
+});
+afterAll(() => browser?.stop());
+
+function section(name: string) {
+  return page.getByRole("navigation").getByRole("link", { name, exact: true }).click();
+}
+
+describe("binding providers and real-name verification through the dev stand-ins", () => {
+  it("binds WeChat: to the provider's page, back to /oauth/callback, done", async () => {
+    await section("绑定微信&QQ");
+    const wechat = page.getByRole("region", { name: "微信" });
+    await wechat.getByText("未绑定").waitFor();
+    await screenshot(page, "social");
+    await wechat.getByRole("button", { name: "绑定" }).click();
+    await page.waitForURL("**/oauth/callback");
+    await page.getByText("微信已绑定。").waitFor();
+    expect(new URL(page.url()).search).toBe("");
+    await screenshot(page, "oauth-callback");
+    await page.getByRole("link", { name: "返回账号设置" }).click();
+    await wechat.getByText("已绑定").waitFor();
+    await wechat.getByRole("button", { name: "解绑" }).waitFor();
+    await screenshot(page, "social-bound");
+  });
+
+  it("refuses a callback whose state this tab did not start", async () => {
+    await page.goto("/oauth/callback?code=stolen&state=not-ours");
+    await page.getByRole("alert").getByText("授权状态不匹配或已过期").waitFor();
+    await screenshot(page, "oauth-callback-mismatch");
+  });
+
+  it("shows Alipay's QR code, and the page it holds binds Alipay", async () => {
+    await section("绑定支付宝");
+    const alipay = page.getByRole("region", { name: "支付宝" });
+    await alipay.getByRole("button", { name: "绑定" }).click();
+    await alipay.getByRole("img", { name: "支付宝" }).waitFor();
+    await screenshot(page, "alipay-qr");
+    await alipay.getByRole("link", { name: "在此浏览器中打开授权页" }).click();
+    await page.getByText("支付宝已绑定。").waitFor();
+    await page.getByRole("link", { name: "返回账号设置" }).click();
+    await alipay.getByText("已绑定").waitFor();
+    await section("基本信息");
+    await page.getByText("可提现（已绑定支付宝）").waitFor();
+  });
+
+  it("starts real-name verification, shows the provider's page as a QR code, and reads the result", async () => {
+    await section("实名认证");
+    await page.getByText("未认证").waitFor();
+    await screenshot(page, "real-name");
+    await page.getByLabel("真实姓名").fill("张三");
+    await page.getByLabel("身份证号").fill("11010519491231002X");
+    await page.getByRole("button", { name: "开始认证" }).click();
+    await page.getByText("认证中").waitFor();
+    await page.getByRole("img", { name: "实名认证" }).waitFor();
+    await screenshot(page, "real-name-pending");
+
+    const [provider] = await Promise.all([page.waitForEvent("popup"), page.getByRole("link", { name: "打开认证页面" }).click()]);
+    await provider.getByText("实名认证已通过").waitFor();
+    await provider.close();
+    await page.getByRole("button", { name: "我已完成，查看结果" }).click();
+    await page.getByText("已通过").waitFor();
+    await page.getByText("张*").waitFor();
+    await screenshot(page, "real-name-passed");
+    await section("基本信息");
+    await page.getByText("可购买（已实名）").waitFor();
+  });
+});
