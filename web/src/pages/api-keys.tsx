@@ -156,7 +156,7 @@ function KeyTable({ keys, onRevoked }: { keys: ApiKey[]; onRevoked(key: ApiKey):
               <td>{key.scopes.join(", ")}</td>
               <td className="when">{dateTime(key.createdAt)}</td>
               <td className="when">{dateTime(key.lastUsedAt)}</td>
-              <td className="when">{dateTime(key.expiresAt)}</td>
+              <td className="when">{key.expiresAt ? dateTime(key.expiresAt) : t("apiKeys.expires.never")}</td>
               <td>
                 {confirming === key.id ? (
                   <span className="actions">

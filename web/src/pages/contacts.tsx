@@ -79,7 +79,13 @@ function ContactCard({ kind }: { kind: ContactKind }) {
     <Card title={kindName}>
       <div className="row">
         <span className="grow">
-          {bound ? bound.masked : t("common.notBound")} <span className={bound ? "tag" : "tag muted"}>{bound ? t("common.bound") : t("common.notBound")}</span>
+          {bound ? (
+            <>
+              {bound.masked} <span className="tag">{t("common.bound")}</span>
+            </>
+          ) : (
+            <span className="tag muted">{t("common.notBound")}</span>
+          )}
         </span>
         {bound && !step && (
           <button type="button" className="danger" disabled={busy} onClick={() => void startUnbinding()}>

@@ -41,7 +41,10 @@ export function RealName() {
   }, []);
   const start = async () => {
     const input = { legalName: legalName.trim(), idNumber: idNumber.trim(), returnUrl: `${location.origin}/real-name` };
-    if (await run(() => request(START, { input }))) await reload();
+    if (!(await run(() => request(START, { input })))) return;
+    setLegalName("");
+    setIdNumber("");
+    await reload();
   };
 
   return (
