@@ -1,6 +1,6 @@
 import type { Page } from "playwright-core";
 import { uniqueUsername } from "../helpers/accounts";
-import { screenshot, signUp, startBrowserApp, type BrowserApp } from "./browser";
+import { openSection, screenshot, signUp, startBrowserApp, type BrowserApp } from "./browser";
 
 const ME = `{ me { username } }`;
 
@@ -13,10 +13,11 @@ beforeAll(async () => {
   await signUp(page, username);
 });
 afterAll(() => browser?.stop());
+afterEach(() => expect(browser.problems).toEqual([]));
 
 describe("API keys in the browser", () => {
   it("creates a key, shows its secret once with a copy button, and the secret works", async () => {
-    await page.getByRole("navigation").getByRole("link", { name: "API密钥" }).click();
+    await openSection(page, "API密钥");
     await page.getByText("还没有 API 密钥。").waitFor();
     await page.getByLabel("名称").fill("部署脚本");
     await page.getByLabel("写入（account:write）").check();

@@ -16,6 +16,8 @@ const CHROMIUM_ARGS = [
 
 export interface BrowserApp {
   readonly app: TestApp;
+  /** Uncaught exceptions and console errors of every page so far (a CSP refusal is one): expected to stay empty. */
+  readonly problems: string[];
   /** A fresh browser context (its own sessionStorage and localStorage) on the server's origin. */
   newPage(): Promise<Page>;
   stop(): Promise<void>;
@@ -33,12 +35,19 @@ export async function startBrowserApp(): Promise<BrowserApp> {
     throw error;
   }
   const origin = new URL(app.url).origin;
+  const problems: string[] = [];
   return {
     app,
+    problems,
     async newPage() {
       const context = await browser.newContext({ baseURL: origin, viewport: { width: 1200, height: 800 }, locale: "zh-CN" });
       await context.grantPermissions(["clipboard-read", "clipboard-write"], { origin });
-      return context.newPage();
+      const page = await context.newPage();
+      page.on("console", (message) => {
+        if (message.type() === "error") problems.push(`console: ${message.text()}`);
+      });
+      page.on("pageerror", (error) => problems.push(`uncaught: ${error.message}`));
+      return page;
     },
     async stop() {
       await browser.close();
@@ -61,4 +70,9 @@ export async function signUp(page: Page, username: string): Promise<void> {
   await page.getByLabel("确认密码", { exact: true }).fill(DEFAULT_PASSWORD);
   await page.getByRole("button", { name: "注册" }).click();
   await page.getByRole("heading", { name: "基本信息" }).waitFor();
+}
+
+/** Clicks a section in the console's left navigation. */
+export function openSection(page: Page, name: string): Promise<void> {
+  return page.getByRole("navigation").getByRole("link", { name, exact: true }).click();
 }

@@ -1,6 +1,6 @@
 import type { Page } from "playwright-core";
 import { uniqueUsername } from "../helpers/accounts";
-import { screenshot, signUp, startBrowserApp, type BrowserApp } from "./browser";
+import { openSection, screenshot, signUp, startBrowserApp, type BrowserApp } from "./browser";
 
 let browser: BrowserApp;
 let page: Page;
@@ -10,14 +10,11 @@ beforeAll(async () => {
   await signUp(page, uniqueUsername("web"));
 });
 afterAll(() => browser?.stop());
-
-function section(name: string) {
-  return page.getByRole("navigation").getByRole("link", { name, exact: true }).click();
-}
+afterEach(() => expect(browser.problems).toEqual([]));
 
 describe("binding providers and real-name verification through the dev stand-ins", () => {
   it("binds WeChat: to the provider's page, back to /oauth/callback, done", async () => {
-    await section("绑定微信&QQ");
+    await openSection(page, "绑定微信&QQ");
     const wechat = page.getByRole("region", { name: "微信" });
     await wechat.getByText("未绑定").waitFor();
     await screenshot(page, "social");
@@ -39,7 +36,7 @@ describe("binding providers and real-name verification through the dev stand-ins
   });
 
   it("shows Alipay's QR code, and the page it holds binds Alipay", async () => {
-    await section("绑定支付宝");
+    await openSection(page, "绑定支付宝");
     const alipay = page.getByRole("region", { name: "支付宝" });
     await alipay.getByRole("button", { name: "绑定" }).click();
     await alipay.getByRole("img", { name: "支付宝" }).waitFor();
@@ -48,12 +45,12 @@ describe("binding providers and real-name verification through the dev stand-ins
     await page.getByText("支付宝已绑定。").waitFor();
     await page.getByRole("link", { name: "返回账号设置" }).click();
     await alipay.getByText("已绑定").waitFor();
-    await section("基本信息");
+    await openSection(page, "基本信息");
     await page.getByText("可提现（已绑定支付宝）").waitFor();
   });
 
   it("starts real-name verification, shows the provider's page as a QR code, and reads the result", async () => {
-    await section("实名认证");
+    await openSection(page, "实名认证");
     await page.getByText("未认证").waitFor();
     await screenshot(page, "real-name");
     await page.getByLabel("真实姓名").fill("张三");
@@ -70,7 +67,7 @@ describe("binding providers and real-name verification through the dev stand-ins
     await page.getByText("已通过").waitFor();
     await page.getByText("张*").waitFor();
     await screenshot(page, "real-name-passed");
-    await section("基本信息");
+    await openSection(page, "基本信息");
     await page.getByText("可购买（已实名）").waitFor();
   });
 });

@@ -2,7 +2,7 @@ import type { Page } from "playwright-core";
 import { DEFAULT_PASSWORD, LOGIN, uniqueUsername } from "../helpers/accounts";
 import { uniqueEmail } from "../helpers/contacts";
 import { codeNow } from "../helpers/second-factors";
-import { screenshot, signUp, startBrowserApp, type BrowserApp } from "./browser";
+import { openSection, screenshot, signUp, startBrowserApp, type BrowserApp } from "./browser";
 
 let browser: BrowserApp;
 let page: Page;
@@ -18,14 +18,11 @@ beforeAll(async () => {
   await browser.app.client.ok(LOGIN, { input: { identifier: username, password: DEFAULT_PASSWORD } });
 });
 afterAll(() => browser?.stop());
-
-function section(name: string) {
-  return page.getByRole("navigation").getByRole("link", { name, exact: true }).click();
-}
+afterEach(() => expect(browser.problems).toEqual([]));
 
 describe("email, authenticator and two-step sign-in in the browser", () => {
   it("binds an email with the code the SMTP server received", async () => {
-    await section("绑定邮箱&手机号");
+    await openSection(page, "绑定邮箱&手机号");
     const card = page.getByRole("region", { name: "邮箱", exact: true });
     await card.getByLabel("新邮箱地址").fill(email);
     await card.getByRole("button", { name: "发送验证码" }).click();
@@ -39,7 +36,7 @@ describe("email, authenticator and two-step sign-in in the browser", () => {
   });
 
   it("asks for a step-up before enrolling the authenticator, then shows the QR and the recovery codes", async () => {
-    await section("动态令牌");
+    await openSection(page, "动态令牌");
     await screenshot(page, "totp");
     const seen = browser.app.smtp.mailsTo(email).length;
     await page.getByRole("button", { name: "设置动态令牌" }).click();
@@ -66,7 +63,7 @@ describe("email, authenticator and two-step sign-in in the browser", () => {
   });
 
   it("turns two-step verification on", async () => {
-    await section("二次验证");
+    await openSection(page, "二次验证");
     await page.getByRole("switch", { name: "登录时要求二次验证" }).click();
     await page.getByText("二次验证已开启。").waitFor();
     await page.getByText("可用的验证方式：邮箱验证码、动态令牌、恢复码").waitFor();
@@ -93,7 +90,7 @@ describe("email, authenticator and two-step sign-in in the browser", () => {
   });
 
   it("lists the sessions and signs another one out", async () => {
-    await section("登录设备");
+    await openSection(page, "登录设备");
     await page.getByText("当前设备").waitFor();
     const revoke = page.getByRole("button", { name: "退出此设备" });
     expect(await revoke.count()).toBe(1);
@@ -104,7 +101,7 @@ describe("email, authenticator and two-step sign-in in the browser", () => {
   });
 
   it("shows the security log with what happened, in words", async () => {
-    await section("安全日志");
+    await openSection(page, "安全日志");
     for (const event of ["注册账号", "绑定邮箱/手机号", "完成身份验证", "启用动态令牌", "开启二次验证", "登录待二次验证"]) {
       await page.getByRole("cell", { name: event, exact: true }).first().waitFor();
     }

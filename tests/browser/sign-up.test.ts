@@ -1,6 +1,6 @@
 import type { Page } from "playwright-core";
 import { uniqueUsername } from "../helpers/accounts";
-import { screenshot, signUp, startBrowserApp, type BrowserApp } from "./browser";
+import { openSection, screenshot, signUp, startBrowserApp, type BrowserApp } from "./browser";
 
 let browser: BrowserApp;
 let page: Page;
@@ -9,6 +9,7 @@ beforeAll(async () => {
   page = await browser.newPage();
 });
 afterAll(() => browser?.stop());
+afterEach(() => expect(browser.problems).toEqual([]));
 
 describe("signing up, the basic information page and the language switch", () => {
   it("shows the sign-in page in Chinese first", async () => {
@@ -47,7 +48,7 @@ describe("signing up, the basic information page and the language switch", () =>
     await page.getByRole("term").filter({ hasText: "Signed up" }).waitFor();
     await screenshot(page, "profile-en");
 
-    await page.getByRole("navigation").getByRole("link", { name: "Change password" }).click();
+    await openSection(page, "Change password");
     await page.getByLabel("Current password").fill("not my password");
     await page.getByLabel("New password", { exact: true }).fill("a-much-Better-passphrase-42");
     await page.getByLabel("Confirm new password").fill("a-much-Better-passphrase-42");
