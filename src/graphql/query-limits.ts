@@ -40,12 +40,18 @@ export function operationDepth(document: DocumentNode, operation: OperationDefin
   return selectionDepth(operation.selectionSet, fragments, new Set());
 }
 
-/** The path of the first string holding U+0000 in a variables object, or null. */
-function nulPath(value: unknown, path: string): string | null {
-  if (typeof value === "string") return value.includes("\u0000") ? path : null;
+/**
+ * U+0000, which PostgreSQL cannot store, and a lone UTF-16 surrogate, which no text encoding can
+ * carry (validator's isEmail throws on one). JSON lets a client send both as `\u` escapes.
+ */
+const UNSTORABLE_TEXT = /\u0000|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
+
+/** The path of the first string in a variables object that holds unstorable text, or null. */
+function unstorableTextPath(value: unknown, path: string): string | null {
+  if (typeof value === "string") return UNSTORABLE_TEXT.test(value) ? path : null;
   if (value === null || typeof value !== "object") return null;
   for (const [key, inner] of Object.entries(value)) {
-    const found = nulPath(inner, path ? `${path}.${key}` : key);
+    const found = unstorableTextPath(inner, path ? `${path}.${key}` : key);
     if (found !== null) return found;
   }
   return null;
@@ -62,8 +68,8 @@ function documentHasNul(document: DocumentNode): boolean {
 }
 
 /**
- * Refuses, before any resolver runs: a subscription (the schema has none); text holding U+0000
- * (no field takes it, and PostgreSQL cannot store it); an operation that nests deeper than
+ * Refuses, before any resolver runs: a subscription (the schema has none); text holding U+0000 or a
+ * lone surrogate (no field takes either, and neither can be stored); an operation that nests deeper than
  * `maxDepth` or costs more than `maxCost` (each field 1, unless its @Extensions({ complexity }) says
  * otherwise).
  */
@@ -96,12 +102,13 @@ export function queryLimitsPlugin(schema: GraphQLSchema, limits: { maxDepth: num
           if (operation.operation === OperationTypeNode.SUBSCRIPTION) {
             throw AppError.refusedRequest("BAD_REQUEST", {}, "This API has no subscriptions; use a query or a mutation.");
           }
-          const nulVariable = nulPath(request.variables ?? {}, "");
+          const badVariable = unstorableTextPath(request.variables ?? {}, "");
           // Named like other variable errors: the variable's name dropped from a nested path.
-          const nulField = nulVariable?.replace(/^[^.]+\./, "") ?? (source.includes("\\u") && documentHasNul(document) ? "query" : null);
-          if (nulField !== null) {
+          // (graphql-js itself refuses a lone surrogate escape in the document.)
+          const badField = badVariable?.replace(/^[^.]+\./, "") ?? (source.includes("\\u") && documentHasNul(document) ? "query" : null);
+          if (badField !== null) {
             throw AppError.refusedRequest("BAD_USER_INPUT", {
-              fieldErrors: [{ field: nulField, messages: ["Must not contain the NUL character (U+0000)."] }],
+              fieldErrors: [{ field: badField, messages: ["Must not contain U+0000 or a lone surrogate: send well-formed Unicode text."] }],
             });
           }
           // Apollo hands the same parsed document to every request with the same query text, so an

@@ -618,6 +618,15 @@ describe("requests that once reached an internal error (found by the fuzzers abo
     },
   );
 
+  it("answers text holding a lone UTF-16 surrogate with BAD_USER_INPUT, not INTERNAL_SERVER_ERROR (validator's isEmail threw URIError on it)", async () => {
+    for (const lone of ["\udbff", "\udc00"]) {
+      const identifier = `x${lone}fuzz@example.com`;
+      const reset = await fx.app.client.request(`mutation($i: String!) { requestPasswordReset(identifier: $i) }`, { i: identifier });
+      const login = await fx.app.client.request(`mutation($i: LoginInput!) { login(input: $i) { __typename } }`, { i: { identifier, password: "wrong password" } });
+      for (const response of [reset, login]) expect(response.errors?.map((e) => e.extensions?.code)).toEqual(["BAD_USER_INPUT"]);
+    }
+  });
+
   it("never echoes a submitted value in an error (src/errors.ts promises field messages 'never the submitted values'; graphql-js coercion messages carry them)", async () => {
     const secret = "My-Secret-Passw0rd-4711";
     const response = await postGraphQL(fx.app.url, { query: `mutation($input: RegisterInput!) { register(input: $input) { token } }`, variables: { input: { username: "echo_test", password: [secret] } } });
