@@ -29,6 +29,13 @@ describe("binding providers and real-name verification through the dev stand-ins
     await screenshot(page, "social-bound");
   });
 
+  it("signs in with the bound WeChat account from the sign-in page", async () => {
+    await page.getByRole("button", { name: "退出登录" }).click();
+    await page.getByRole("button", { name: "微信登录" }).click();
+    await page.getByRole("heading", { name: "基本信息" }).waitFor();
+    expect(new URL(page.url()).pathname).toBe("/");
+  });
+
   it("refuses a callback whose state this tab did not start", async () => {
     await page.goto("/oauth/callback?code=stolen&state=not-ours");
     await page.getByRole("alert").getByText("授权状态不匹配或已过期").waitFor();

@@ -38,6 +38,17 @@ describe("signing up, the basic information page and the language switch", () =>
     await screenshot(page, "profile");
   });
 
+  it("fits a phone's width: the sections become a row above the page", async () => {
+    await page.setViewportSize({ width: 390, height: 844 });
+    await openSection(page, "API密钥");
+    await page.getByRole("heading", { name: "创建密钥" }).waitFor();
+    const width = await page.evaluate<number>("document.documentElement.scrollWidth");
+    expect(width).toBeLessThanOrEqual(390);
+    await screenshot(page, "api-keys-phone");
+    await page.setViewportSize({ width: 1200, height: 800 });
+    await openSection(page, "基本信息");
+  });
+
   it("switches to English, keeps it across a reload, and shows API errors in English", async () => {
     await page.getByRole("button", { name: "English" }).click();
     await page.getByRole("heading", { name: "Basic information" }).waitFor();

@@ -1,4 +1,4 @@
-import type { ComponentType, ReactNode } from "react";
+import { useEffect, useRef, type ComponentType, type ReactNode } from "react";
 import { useI18n } from "./i18n";
 import type { MessageKey } from "./i18n/messages";
 import { ApiKeys } from "./pages/api-keys";
@@ -71,6 +71,11 @@ function Console({ path }: { path: string }) {
   // Signed in at /signin or /signup (a reload, the back button): the first section.
   const section = SECTIONS.find((s) => s.path === path) ?? (["/signin", "/signup"].includes(path) ? SECTIONS[0] : undefined);
   const page = path === CALLBACK_PATH ? <OAuthCallback /> : section ? <section.Page /> : <Card title={t("notFound.title")} />;
+  const nav = useRef<HTMLElement>(null);
+  // On a phone the sections are one scrolling row: keep the current one in view.
+  useEffect(() => {
+    nav.current?.querySelector('[aria-current="page"]')?.scrollIntoView({ block: "nearest", inline: "nearest" });
+  }, [path]);
   const out = async () => {
     await signOut();
     navigate("/");
@@ -81,7 +86,7 @@ function Console({ path }: { path: string }) {
         {me && (
           <span className="who">
             <Avatar url={me.avatarUrl} name={me.username} size={28} />
-            {me.username}
+            <span className="name">{me.username}</span>
           </span>
         )}
         <button type="button" className="link" onClick={() => void out()}>
@@ -89,7 +94,7 @@ function Console({ path }: { path: string }) {
         </button>
       </Header>
       <div className="layout">
-        <nav className="sidebar" aria-label={t("app.title")}>
+        <nav ref={nav} className="sidebar" aria-label={t("app.title")}>
           {SECTIONS.map((s) => (
             <Link key={s.path} to={s.path}>
               {t(s.label)}
