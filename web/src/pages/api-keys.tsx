@@ -31,18 +31,20 @@ export function ApiKeys() {
   const { t } = useI18n();
   const [keys, setKeys] = useState<ApiKey[]>([]);
   const [revoked, setRevoked] = useState<string | null>(null);
+  const { run, error } = useAction();
   const load = useCallback(async () => {
-    const { me } = await request(API_KEYS);
-    setKeys(me?.apiKeys ?? []);
-  }, []);
+    const result = await run(() => request(API_KEYS));
+    if (result) setKeys(result.me?.apiKeys ?? []);
+  }, [run]);
   useEffect(() => {
-    void load().catch(() => undefined);
+    void load();
   }, [load]);
   return (
     <>
       <CreateKey onCreated={load} />
       <Card title={t("apiKeys.title")}>
         {revoked && <Notice>{t("apiKeys.revoked", { name: revoked })}</Notice>}
+        <ErrorNote error={error} />
         {keys.length === 0 ? (
           <p className="hint">{t("apiKeys.empty")}</p>
         ) : (

@@ -49,13 +49,15 @@ export function Alipay() {
 
 function ProviderSection({ title, intro, kinds }: { title: string; intro: string; kinds: ProviderKind[] }) {
   const [enabled, setEnabled] = useState<ProviderKind[] | null>(null);
+  const { run, error } = useAction();
   useEffect(() => {
-    void request(PROVIDERS).then(({ providers }) => setEnabled(providers.filter((p) => p.enabled).map((p) => p.kind)), () => setEnabled([]));
-  }, []);
+    void run(() => request(PROVIDERS)).then((result) => result && setEnabled(result.providers.filter((p) => p.enabled).map((p) => p.kind)));
+  }, [run]);
   return (
     <>
       <Card title={title}>
         <p className="hint">{intro}</p>
+        <ErrorNote error={error} />
       </Card>
       {enabled && kinds.map((kind) => <ProviderCard key={kind} kind={kind} enabled={enabled.includes(kind)} />)}
     </>

@@ -26,11 +26,11 @@ export function Sessions() {
   const [sessions, setSessions] = useState<Session[]>([]);
   const [revoked, setRevoked] = useState(false);
   const load = useCallback(async () => {
-    const { me } = await request(SESSIONS);
-    setSessions(me?.sessions ?? []);
-  }, []);
+    const result = await run(() => request(SESSIONS));
+    if (result) setSessions(result.me?.sessions ?? []);
+  }, [run]);
   useEffect(() => {
-    void load().catch(() => undefined);
+    void load();
   }, [load]);
   const revoke = async (id: string) => {
     if (!(await run(() => request(REVOKE, { id })))) return;
