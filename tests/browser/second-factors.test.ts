@@ -9,6 +9,7 @@ let page: Page;
 const username = uniqueUsername("web");
 const email = uniqueEmail("web");
 let secret = "";
+let recoveryCodes: string[] = [];
 
 beforeAll(async () => {
   browser = await startBrowserApp();
@@ -56,7 +57,8 @@ describe("email, authenticator and two-step sign-in in the browser", () => {
     await page.getByRole("button", { name: "确认启用" }).click();
     const codes = page.getByRole("list", { name: "恢复码" }).getByRole("listitem");
     await codes.first().waitFor();
-    expect(await codes.allTextContents()).toHaveLength(10);
+    recoveryCodes = await codes.allTextContents();
+    expect(recoveryCodes).toHaveLength(10);
     await screenshot(page, "totp-recovery-codes");
     await page.getByRole("button", { name: "我已保存恢复码" }).click();
     await page.getByText("动态令牌已启用，剩余恢复码 10 个。").waitFor();
@@ -100,9 +102,24 @@ describe("email, authenticator and two-step sign-in in the browser", () => {
     expect(await revoke.count()).toBe(0);
   });
 
+  it("changes the password after a step-up with a recovery code", async () => {
+    await openSection(page, "修改密码");
+    await page.getByLabel("当前密码").fill(DEFAULT_PASSWORD);
+    await page.getByLabel("新密码", { exact: true }).fill("a-much-Better-passphrase-42");
+    await page.getByLabel("确认新密码").fill("a-much-Better-passphrase-42");
+    await page.getByRole("button", { name: "保存" }).click();
+    const dialog = page.getByRole("dialog", { name: "验证身份" });
+    await dialog.getByRole("button", { name: "恢复码" }).click();
+    await dialog.getByText("请输入动态令牌或恢复码。").waitFor();
+    await dialog.getByLabel("验证码").fill(recoveryCodes[0]);
+    await dialog.getByRole("button", { name: "验证并继续" }).click();
+    await page.getByText("密码已修改，其他设备已退出登录。").waitFor();
+    await screenshot(page, "password-changed");
+  });
+
   it("shows the security log with what happened, in words", async () => {
     await openSection(page, "安全日志");
-    for (const event of ["注册账号", "绑定邮箱/手机号", "完成身份验证", "启用动态令牌", "开启二次验证", "登录待二次验证"]) {
+    for (const event of ["注册账号", "绑定邮箱/手机号", "完成身份验证", "启用动态令牌", "开启二次验证", "登录待二次验证", "修改密码"]) {
       await page.getByRole("cell", { name: event, exact: true }).first().waitFor();
     }
     await screenshot(page, "security-log");

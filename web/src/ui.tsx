@@ -122,3 +122,19 @@ export function Avatar({ url, name, size = 64 }: { url?: string | null; name: st
     </span>
   );
 }
+
+/** A list as a table: `headers` name the columns ("" for a column of buttons), `children` are its rows. */
+export function Table({ headers, children }: { headers: string[]; children: ReactNode }) {
+  return (
+    <table>
+      <thead>
+        <tr>
+          {headers.map((header, index) => (
+            <th key={index}>{header}</th>
+          ))}
+        </tr>
+      </thead>
+      <tbody>{children}</tbody>
+    </table>
+  );
+}

@@ -4,7 +4,7 @@ import { request } from "../api";
 import { graphql } from "../gql";
 import type { ApiKeysQuery } from "../gql/graphql";
 import { useI18n } from "../i18n";
-import { Card, CopyButton, ErrorNote, Field, Notice } from "../ui";
+import { Card, CopyButton, ErrorNote, Field, Notice, Table } from "../ui";
 
 const API_KEYS = graphql(`
   query ApiKeys {
@@ -138,42 +138,29 @@ function KeyTable({ keys, onRevoked }: { keys: ApiKey[]; onRevoked(key: ApiKey):
   return (
     <>
       <ErrorNote error={error} />
-      <table>
-        <thead>
-          <tr>
-            <th>{t("apiKeys.name")}</th>
-            <th>{t("apiKeys.prefix")}</th>
-            <th>{t("apiKeys.scopes")}</th>
-            <th>{t("apiKeys.createdAt")}</th>
-            <th>{t("apiKeys.lastUsedAt")}</th>
-            <th>{t("apiKeys.expiresAt")}</th>
-            <th />
+      <Table headers={[t("apiKeys.name"), t("apiKeys.prefix"), t("apiKeys.scopes"), t("apiKeys.createdAt"), t("apiKeys.lastUsedAt"), t("apiKeys.expiresAt"), ""]}>
+        {keys.map((key) => (
+          <tr key={key.id}>
+            <td>{key.name}</td>
+            <td className="mono">{key.prefix}…</td>
+            <td>{key.scopes.join(", ")}</td>
+            <td className="when">{dateTime(key.createdAt)}</td>
+            <td className="when">{dateTime(key.lastUsedAt)}</td>
+            <td className="when">{key.expiresAt ? dateTime(key.expiresAt) : t("apiKeys.expires.never")}</td>
+            <td>
+              {confirming === key.id ? (
+                <span className="actions">
+                  <span>{t("apiKeys.revokeConfirm", { name: key.name })}</span>
+                  <button type="button" className="danger" disabled={busy} onClick={() => void revoke(key)}>{t("common.confirm")}</button>
+                  <button type="button" className="secondary" onClick={() => setConfirming(null)}>{t("common.cancel")}</button>
+                </span>
+              ) : (
+                <button type="button" className="danger" onClick={() => setConfirming(key.id)}>{t("apiKeys.revoke")}</button>
+              )}
+            </td>
           </tr>
-        </thead>
-        <tbody>
-          {keys.map((key) => (
-            <tr key={key.id}>
-              <td>{key.name}</td>
-              <td className="mono">{key.prefix}…</td>
-              <td>{key.scopes.join(", ")}</td>
-              <td className="when">{dateTime(key.createdAt)}</td>
-              <td className="when">{dateTime(key.lastUsedAt)}</td>
-              <td className="when">{key.expiresAt ? dateTime(key.expiresAt) : t("apiKeys.expires.never")}</td>
-              <td>
-                {confirming === key.id ? (
-                  <span className="actions">
-                    <span>{t("apiKeys.revokeConfirm", { name: key.name })}</span>
-                    <button type="button" className="danger" disabled={busy} onClick={() => void revoke(key)}>{t("common.confirm")}</button>
-                    <button type="button" className="secondary" onClick={() => setConfirming(null)}>{t("common.cancel")}</button>
-                  </span>
-                ) : (
-                  <button type="button" className="danger" onClick={() => setConfirming(key.id)}>{t("apiKeys.revoke")}</button>
-                )}
-              </td>
-            </tr>
-          ))}
-        </tbody>
-      </table>
+        ))}
+      </Table>
     </>
   );
 }

@@ -5,7 +5,7 @@ import { graphql } from "../gql";
 import type { AuditEventsQuery } from "../gql/graphql";
 import { useI18n } from "../i18n";
 import { auditEventLabel } from "../i18n/messages";
-import { Card, ErrorNote } from "../ui";
+import { Card, ErrorNote, Table } from "../ui";
 
 const AUDIT_EVENTS = graphql(`
   query AuditEvents($after: String) {
@@ -39,26 +39,16 @@ export function SecurityLog() {
       <ErrorNote error={error} />
       {events.length === 0 && !busy && <p className="hint">{t("log.empty")}</p>}
       {events.length > 0 && (
-        <table>
-          <thead>
-            <tr>
-              <th>{t("log.event")}</th>
-              <th>{t("log.time")}</th>
-              <th>{t("sessions.ip")}</th>
-              <th>{t("sessions.device")}</th>
+        <Table headers={[t("log.event"), t("log.time"), t("sessions.ip"), t("sessions.device")]}>
+          {events.map((e) => (
+            <tr key={e.id}>
+              <td>{auditEventLabel(lang, e.type)}</td>
+              <td className="when">{dateTime(e.createdAt)}</td>
+              <td className="mono">{e.ip ?? t("common.none")}</td>
+              <td className="ua">{e.userAgent ?? t("common.none")}</td>
             </tr>
-          </thead>
-          <tbody>
-            {events.map((e) => (
-              <tr key={e.id}>
-                <td>{auditEventLabel(lang, e.type)}</td>
-                <td className="when">{dateTime(e.createdAt)}</td>
-                <td className="mono">{e.ip ?? t("common.none")}</td>
-                <td className="ua">{e.userAgent ?? t("common.none")}</td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
+          ))}
+        </Table>
       )}
       {next && (
         <div className="actions">

@@ -4,7 +4,7 @@ import { request } from "../api";
 import { graphql } from "../gql";
 import type { SessionsQuery } from "../gql/graphql";
 import { useI18n } from "../i18n";
-import { Card, ErrorNote, Notice } from "../ui";
+import { Card, ErrorNote, Notice, Table } from "../ui";
 
 const SESSIONS = graphql(`
   query Sessions {
@@ -41,36 +41,25 @@ export function Sessions() {
     <Card title={t("sessions.title")}>
       {revoked && <Notice>{t("sessions.revoked")}</Notice>}
       <ErrorNote error={error} />
-      <table>
-        <thead>
-          <tr>
-            <th>{t("sessions.device")}</th>
-            <th>{t("sessions.ip")}</th>
-            <th>{t("sessions.createdAt")}</th>
-            <th>{t("sessions.lastSeenAt")}</th>
-            <th />
+      <Table headers={[t("sessions.device"), t("sessions.ip"), t("sessions.createdAt"), t("sessions.lastSeenAt"), ""]}>
+        {sessions.map((s) => (
+          <tr key={s.id}>
+            <td className="ua">
+              {s.current && <span className="tag">{t("sessions.current")}</span>} {s.userAgent ?? t("common.none")}
+            </td>
+            <td className="mono">{s.ip ?? t("common.none")}</td>
+            <td className="when">{dateTime(s.createdAt)}</td>
+            <td className="when">{dateTime(s.lastSeenAt)}</td>
+            <td>
+              {!s.current && (
+                <button type="button" className="danger" disabled={busy} onClick={() => void revoke(s.id)}>
+                  {t("sessions.revoke")}
+                </button>
+              )}
+            </td>
           </tr>
-        </thead>
-        <tbody>
-          {sessions.map((s) => (
-            <tr key={s.id}>
-              <td className="ua">
-                {s.current && <span className="tag">{t("sessions.current")}</span>} {s.userAgent ?? t("common.none")}
-              </td>
-              <td className="mono">{s.ip ?? t("common.none")}</td>
-              <td className="when">{dateTime(s.createdAt)}</td>
-              <td className="when">{dateTime(s.lastSeenAt)}</td>
-              <td>
-                {!s.current && (
-                  <button type="button" className="danger" disabled={busy} onClick={() => void revoke(s.id)}>
-                    {t("sessions.revoke")}
-                  </button>
-                )}
-              </td>
-            </tr>
-          ))}
-        </tbody>
-      </table>
+        ))}
+      </Table>
     </Card>
   );
 }
