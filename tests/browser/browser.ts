@@ -59,7 +59,7 @@ export async function startBrowserApp(): Promise<BrowserApp> {
 /** Saves the whole page as test-artifacts/browser/<name>.png, to look at after the run. */
 export async function screenshot(page: Page, name: string): Promise<void> {
   fs.mkdirSync(SCREENSHOTS, { recursive: true });
-  await page.screenshot({ path: path.join(SCREENSHOTS, `${name}.png`), fullPage: true });
+  await page.screenshot({ path: path.join(SCREENSHOTS, `${name}.png`), fullPage: true, animations: "disabled" });
 }
 
 /** Signs up through the form and waits for the console's first section. */

@@ -109,7 +109,7 @@ function ProviderCard({ kind, enabled }: { kind: ProviderKind; enabled: boolean 
         enabled && (
           <div className="row">
             <span className="grow">
-              {t("common.notBound")}
+              <span className="tag muted">{t("common.notBound")}</span>
             </span>
             <button type="button" disabled={busy} onClick={() => void bind()}>
               {t("common.bind")}

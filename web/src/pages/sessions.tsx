@@ -34,8 +34,8 @@ export function Sessions() {
   }, [load]);
   const revoke = async (id: string) => {
     if (!(await run(() => request(REVOKE, { id })))) return;
-    setRevoked(true);
     await load();
+    setRevoked(true);
   };
   return (
     <Card title={t("sessions.title")}>
