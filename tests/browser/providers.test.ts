@@ -56,15 +56,32 @@ describe("binding providers and real-name verification through the dev stand-ins
     await page.getByText("可提现（已绑定支付宝）").waitFor();
   });
 
-  it("starts real-name verification, shows the provider's page as a QR code, and reads the result", async () => {
-    await openSection(page, "实名认证");
-    await page.getByText("未认证").waitFor();
-    await screenshot(page, "real-name");
+  async function startRealName() {
     await page.getByLabel("真实姓名").fill("张三");
     await page.getByLabel("身份证号").fill("11010519491231002X");
     await page.getByRole("button", { name: "开始认证" }).click();
     await page.getByText("认证中").waitFor();
     await page.getByRole("img", { name: "实名认证" }).waitFor();
+  }
+
+  it("shows a failed real-name check with the provider's reason, and the form to try again", async () => {
+    await openSection(page, "实名认证");
+    await page.getByText("未认证").waitFor();
+    await screenshot(page, "real-name");
+    await startRealName();
+    const verifyUrl = await page.getByRole("link", { name: "打开认证页面" }).getAttribute("href");
+    const provider = await page.context().newPage();
+    await provider.goto(`${verifyUrl}?result=fail`);
+    await provider.getByText("实名认证未通过").waitFor();
+    await provider.close();
+    await page.getByRole("button", { name: "我已完成，查看结果" }).click();
+    await page.getByText("未通过", { exact: true }).waitFor();
+    await page.getByRole("alert").getByText(/^未通过原因：/).waitFor();
+    await screenshot(page, "real-name-failed");
+  });
+
+  it("starts real-name verification again, shows the provider's page as a QR code, and reads the result", async () => {
+    await startRealName();
     await screenshot(page, "real-name-pending");
 
     const [provider] = await Promise.all([page.waitForEvent("popup"), page.getByRole("link", { name: "打开认证页面" }).click()]);

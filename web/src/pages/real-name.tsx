@@ -2,6 +2,7 @@ import { useEffect, useRef, useState } from "react";
 import { onSubmit, useAction } from "../actions";
 import { request } from "../api";
 import { graphql } from "../gql";
+import type { RealNameStatus } from "../gql/graphql";
 import { useI18n } from "../i18n";
 import { useMe, useSession } from "../session";
 import { Card, ErrorNote, Field, QrCode } from "../ui";
@@ -16,6 +17,8 @@ const REFRESH = graphql(`
     refreshRealNameVerification { status }
   }
 `);
+
+const STATUS_TAG: Record<RealNameStatus, string> = { NOT_STARTED: "tag muted", PENDING: "tag muted", PASSED: "tag", FAILED: "tag bad" };
 
 /**
  * 实名认证: the form, then the provider's page as a QR code (or a link) while PENDING, then the result.
@@ -53,7 +56,7 @@ export function RealName() {
         <dl className="facts">
           <dt>{t("realName.status")}</dt>
           <dd>
-            <span className={realName.status === "PASSED" ? "tag" : "tag muted"}>{t(`realName.${realName.status}`)}</span>
+            <span className={STATUS_TAG[realName.status]}>{t(`realName.${realName.status}`)}</span>
           </dd>
           {realName.maskedName && (
             <>
