@@ -13,7 +13,7 @@ import { Sessions } from "./pages/sessions";
 import { Totp } from "./pages/totp";
 import { TwoStep } from "./pages/two-step";
 import { Link, navigate, usePath } from "./router";
-import { useSession } from "./session";
+import { useMe, useSession } from "./session";
 import { Avatar, Card } from "./ui";
 
 /** The console's sections, in the seed console's order; each is a path of its own. */
@@ -67,7 +67,8 @@ function SignedOut({ path }: { path: string }) {
 
 function Console({ path }: { path: string }) {
   const { t } = useI18n();
-  const { me, signOut } = useSession();
+  const me = useMe();
+  const { signOut } = useSession();
   // Signed in at /signin or /signup (a reload, the back button): the first section.
   const section = SECTIONS.find((s) => s.path === path) ?? (["/signin", "/signup"].includes(path) ? SECTIONS[0] : undefined);
   const page = path === CALLBACK_PATH ? <OAuthCallback /> : section ? <section.Page /> : <Card title={t("notFound.title")} />;
@@ -83,12 +84,10 @@ function Console({ path }: { path: string }) {
   return (
     <>
       <Header>
-        {me && (
-          <span className="who">
-            <Avatar url={me.avatarUrl} name={me.username} size={28} />
-            <span className="name">{me.username}</span>
-          </span>
-        )}
+        <span className="who">
+          <Avatar url={me.avatarUrl} name={me.username} size={28} />
+          <span className="name">{me.username}</span>
+        </span>
         <button type="button" className="link" onClick={() => void out()}>
           {t("nav.signOut")}
         </button>
