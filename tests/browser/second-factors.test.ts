@@ -117,9 +117,22 @@ describe("email, authenticator and two-step sign-in in the browser", () => {
     await screenshot(page, "password-changed");
   });
 
+  it("unbinds the email with a code sent to it (the step-up above still holds)", async () => {
+    await openSection(page, "绑定邮箱&手机号");
+    const card = page.getByRole("region", { name: "邮箱", exact: true });
+    const seen = browser.app.smtp.mailsTo(email).length;
+    await card.getByRole("button", { name: "解绑" }).click();
+    await card.getByText(/验证码已发送至当前绑定的邮箱 .+@example\.com/).waitFor();
+    await card.getByLabel("验证码").fill(await browser.app.smtp.codeFor(email, seen));
+    await card.getByRole("button", { name: "确认" }).click();
+    await card.getByText("邮箱已解绑。").waitFor();
+    await card.getByText("未绑定", { exact: true }).waitFor();
+    await screenshot(page, "contacts-unbound");
+  });
+
   it("shows the security log with what happened, in words", async () => {
     await openSection(page, "安全日志");
-    for (const event of ["注册账号", "绑定邮箱/手机号", "完成身份验证", "启用动态令牌", "开启二次验证", "登录待二次验证", "修改密码"]) {
+    for (const event of ["注册账号", "绑定邮箱/手机号", "完成身份验证", "启用动态令牌", "开启二次验证", "登录待二次验证", "修改密码", "解绑邮箱/手机号"]) {
       await page.getByRole("cell", { name: event, exact: true }).first().waitFor();
     }
     await screenshot(page, "security-log");
