@@ -146,12 +146,17 @@ export async function startServer({ config, logger, clock, dataSource }: ServerD
   }
   const devIdentity = identity.devStandIn;
   if (devIdentity) {
-    // The dev stand-in's verification page: opening it passes the check (?result=fail fails it).
+    // The dev stand-in's verification page: opening it passes the check (?result=fail fails it),
+    // then sends the person back to the returnUrl given at the start, as Alipay does.
     app.get("/dev/identity/:reference", (req, res) => {
       const passed = req.query.result !== "fail";
-      const known = devIdentity.finish(String(req.params.reference), passed);
-      res.status(known ? 200 : 404).type("text/html; charset=utf-8")
-        .send(known ? `<p>实名认证${passed ? "已通过" : "未通过"}（开发替身）/ Verification ${passed ? "passed" : "failed"} (dev stand-in)</p>` : "<p>unknown verification</p>");
+      const finished = devIdentity.finish(String(req.params.reference), passed);
+      if (finished?.returnUrl) {
+        res.redirect(302, finished.returnUrl);
+        return;
+      }
+      res.status(finished ? 200 : 404).type("text/html; charset=utf-8")
+        .send(finished ? `<p>实名认证${passed ? "已通过" : "未通过"}（开发替身）/ Verification ${passed ? "passed" : "failed"} (dev stand-in)</p>` : "<p>unknown verification</p>");
     });
   }
   app.use(

@@ -30,6 +30,16 @@ async function open(verifyUrl: string, result?: "fail"): Promise<number> {
 }
 
 describe("a verification through the dev stand-in", () => {
+  it("sends the person back to the returnUrl after the check, as Alipay does", async () => {
+    const user = await registerUser(app.client);
+    const returnUrl = new URL("/real-name?from=check", app.url).toString();
+    const { startRealNameVerification: started } = await user.client.ok(START, { input: { legalName: "张三", idNumber: idNumber(), returnUrl } });
+    const page = await fetch(started.verifyUrl, { redirect: "manual" });
+    expect(page.status).toBe(302);
+    expect(page.headers.get("location")).toBe(returnUrl);
+    expect((await user.client.ok(REFRESH)).refreshRealNameVerification.status).toBe("PASSED");
+  });
+
   it("starts PENDING with the page to open as URL and QR code, then passes on refresh", async () => {
     const user = await registerUser(app.client);
     const number = idNumber();

@@ -1,8 +1,11 @@
 import type { IdentityCheckResult, IdentityVerifier } from "../types";
 
 export interface DevIdentityVerifier extends IdentityVerifier {
-  /** What the local page does when opened: `?result=fail` fails the check, anything else passes it. */
-  finish(vendorReference: string, passed: boolean): boolean;
+  /**
+   * What the local page does when opened: `?result=fail` fails the check, anything else passes it.
+   * Null for an unknown check; else where to send the person back, as Alipay does (may be null).
+   */
+  finish(vendorReference: string, passed: boolean): { returnUrl: string | null } | null;
 }
 
 /**
@@ -11,20 +14,22 @@ export interface DevIdentityVerifier extends IdentityVerifier {
  */
 export function createDevIdentityVerifier(publicOrigin: string): DevIdentityVerifier {
   const checks = new Map<string, IdentityCheckResult>();
+  const returnUrls = new Map<string, string | null>();
   return {
     id: "dev",
     async start(request) {
       const vendorReference = `dev-${request.reference}`;
       checks.set(vendorReference, { status: "PENDING" });
+      returnUrls.set(vendorReference, request.returnUrl);
       return { vendorReference, verifyUrl: `${publicOrigin}/dev/identity/${vendorReference}` };
     },
     async query(vendorReference) {
       return checks.get(vendorReference) ?? { status: "FAILED", reason: "The verification expired or does not exist; start it again." };
     },
     finish(vendorReference, passed) {
-      if (!checks.has(vendorReference)) return false;
+      if (!checks.has(vendorReference)) return null;
       checks.set(vendorReference, passed ? { status: "PASSED" } : { status: "FAILED", reason: "The face check did not match the ID card photo; try again in good light." });
-      return true;
+      return { returnUrl: returnUrls.get(vendorReference) ?? null };
     },
   };
 }
