@@ -46,6 +46,7 @@ interface Options {
   readonly retries: number;
   /** Extra node flags for the server under test (not the baseline), e.g. --max-old-space-size=128. */
   readonly nodeOptions: string[];
+  readonly authCacheSeconds: string;
 }
 
 /** flag (argv `--name` / `--name=value`), environment variable, default, description. */
@@ -65,6 +66,7 @@ const OPTIONS = {
   retries: ["BENCH_RETRIES", 2, "measure again (up to this many times) when other processes used > 0.2 CPU during a measurement"],
   "quiet-wait": ["BENCH_QUIET_WAIT", 15, "before each measurement, wait up to this many seconds for other processes to use < 0.2 CPU (0: don't)"],
   "node-options": ["BENCH_NODE_OPTIONS", "", "extra node flags for the server under test, space-separated (after the flags of package.json's start script)"],
+  "auth-cache-seconds": ["BENCH_AUTH_CACHE_SECONDS", "", "the server's AUTH_CACHE_SECONDS (empty: its default); 0 measures every `me` reading the database"],
   keep: ["BENCH_KEEP", false, "keep the temp dir (SQLite files, server logs) and the PostgreSQL schemas"],
 } as const;
 
@@ -111,6 +113,7 @@ function parseOptions(argv: string[], env: NodeJS.ProcessEnv): Options {
     retries: Math.floor(read("retries")),
     // The flags `npm start` runs the server with come first, so the bench measures what is deployed.
     nodeOptions: [...startScriptNodeFlags(), ...read("node-options").split(/\s+/).filter(Boolean)],
+    authCacheSeconds: read("auth-cache-seconds"),
   };
 }
 
@@ -166,6 +169,7 @@ function serverEnv(options: Options, database: DatabaseConfig, smtp: SmtpSink, d
     ALIYUN_SMS_TEMPLATE_CODE: "SMS_0",
     ALIYUN_SMS_ENDPOINT: "http://127.0.0.1:9",
     ...Object.fromEntries(RATE_LIMIT_SETTINGS.map((name) => [name, HIGH_LIMIT])),
+    ...(options.authCacheSeconds ? { AUTH_CACHE_SECONDS: options.authCacheSeconds } : {}),
   };
 }
 

@@ -147,6 +147,8 @@ export interface Config {
     /** A check still not passed after this long counts as failed (Alipay answers "not passed" until it is done). */
     readonly pendingTimeoutSeconds: number;
   };
+  /** How long an authenticated token's rows may be served from memory (0: never); any write to them empties it. */
+  readonly authCacheSeconds: number;
   /** The built account center, served at `/` when its index.html is there. */
   readonly webAppDir: string;
 }
@@ -431,6 +433,7 @@ export function loadConfig(env: Env = process.env): Config {
       maxAccountsPerIdNumber: read.int("REAL_NAME_MAX_ACCOUNTS_PER_ID", 1, 1, 100),
       pendingTimeoutSeconds: read.int("REAL_NAME_PENDING_TIMEOUT_SECONDS", 1800, 60, 23 * 3600),
     },
+    authCacheSeconds: read.int("AUTH_CACHE_SECONDS", 30, 0, 300),
     webAppDir: path.resolve(read.string("WEB_APP_DIR", "web/dist")),
   };
 

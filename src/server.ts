@@ -102,7 +102,7 @@ export async function startServer({ config, logger, clock, dataSource }: ServerD
   }
   const background = new BackgroundTasks(logger);
   const dataKey = resolveDataKey(config, logger);
-  const { container, authenticate } = createServices({ config, clock, logger, dataSource, redis, providers, oauth, identity, background, dataKey });
+  const { container, authenticate, dispose } = createServices({ config, clock, logger, dataSource, redis, providers, oauth, identity, background, dataKey });
   const schema = await buildAppSchema(container);
 
   const app = express();
@@ -192,6 +192,7 @@ export async function startServer({ config, logger, clock, dataSource }: ServerD
     async stop() {
       await apollo.stop();
       await background.drain();
+      dispose();
       redis?.disconnect();
     },
   };

@@ -8,7 +8,9 @@ import { DataCipher } from "./core/cipher";
 import { deriveKey, type DataKey } from "./core/data-key";
 import type { Logger } from "./core/logger";
 import { createRateLimiterFactory } from "./core/rate-limiter";
+import { LookupCache, shareClearsThroughRedis, watchWrites } from "./db/lookup-cache";
 import { createTransactionRunner } from "./db/transactions";
+import { AccountEntity, ApiKeyEntity, SessionEntity } from "./entities";
 import { AccountResolver } from "./modules/account/account.resolver";
 import { AccountService } from "./modules/account/account.service";
 import { AdminResolver } from "./modules/admin/admin.resolver";
@@ -62,6 +64,27 @@ export interface ServiceDeps {
   readonly dataKey: DataKey;
 }
 
+/**
+ * The cache in front of the authentication lookups, emptied by every write to what they read: in
+ * this process through TypeORM's events, in the others through Redis when there is one.
+ */
+function createAuthCache({ config, clock, logger, dataSource, redis }: ServiceDeps): { cache: LookupCache; dispose(): void } {
+  const cache = new LookupCache(clock, config.authCacheSeconds);
+  if (config.authCacheSeconds === 0) return { cache, dispose: () => undefined };
+  const shared = redis ? shareClearsThroughRedis(redis, cache, logger) : undefined;
+  const unwatch = watchWrites(dataSource, [AccountEntity, SessionEntity, ApiKeyEntity], () => {
+    cache.clear();
+    shared?.publish();
+  });
+  return {
+    cache,
+    dispose: () => {
+      unwatch();
+      shared?.stop();
+    },
+  };
+}
+
 /** Builds every service once, wires them by hand, and exposes the resolvers as a type-graphql container. */
 export function createServices(deps: ServiceDeps) {
   const { config, clock, logger, dataSource, redis, providers, oauth, identity, background, dataKey } = deps;
@@ -75,7 +98,8 @@ export function createServices(deps: ServiceDeps) {
     dataSource, transaction, clock, cipher, deriveKey(dataKey.key, "recovery-code"), rateLimiter("second-factor-account", limits.secondFactorFailuresPerAccount),
   );
   const audit = new AuditService(dataSource, clock);
-  const sessions = new SessionService(dataSource, transaction, clock, audit, config.session);
+  const { cache, dispose } = createAuthCache(deps);
+  const sessions = new SessionService(dataSource, transaction, clock, audit, config.session, cache);
   const challenges = new ChallengeService(
     dataSource, transaction, clock, logger, audit, providers, deriveKey(dataKey.key, "challenge-code"), config, rateLimiter, factors,
   );
@@ -101,7 +125,7 @@ export function createServices(deps: ServiceDeps) {
   const contacts = new ContactService(dataSource, transaction, clock, audit, challenges, stepUp, notices);
   const admin = new AdminService(dataSource, transaction, clock, audit, notices);
   const totp = new TotpService(dataSource, transaction, clock, cipher, audit, stepUp, factors, config.totpIssuer);
-  const apiKeys = new ApiKeyService(dataSource, transaction, clock, audit, stepUp);
+  const apiKeys = new ApiKeyService(dataSource, transaction, clock, audit, stepUp, cache);
   const social = new SocialService(dataSource, transaction, clock, audit, oauth, sessions, stepUp, twoStep, notices, config, logger);
   const realName = new RealNameService(
     dataSource, transaction, clock, logger, cipher, deriveKey(dataKey.key, "id-number"), audit, stepUp, identity.verifier, config,
@@ -137,5 +161,5 @@ export function createServices(deps: ServiceDeps) {
   const authenticate = async (token: string): Promise<Authenticated | null> =>
     (await sessions.authenticate(token)) ?? (await apiKeys.authenticate(token));
 
-  return { container, authenticate };
+  return { container, authenticate, dispose };
 }

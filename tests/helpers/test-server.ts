@@ -102,6 +102,14 @@ export async function startTestApp(env: Record<string, string> = {}): Promise<Te
   };
 }
 
+/** Settings that make a further test server use `app`'s database: a second process of the same deployment. */
+export function sameDatabaseAs(app: TestApp): Record<string, string> {
+  const { database } = app.config;
+  return database.kind === "sqlite"
+    ? { DATABASE_URL: `sqlite:${database.file}` }
+    : { DATABASE_URL: database.url, ...(database.schema ? { DATABASE_SCHEMA: database.schema } : {}) };
+}
+
 /** Polls until `probe` returns a value (for work the server does in the background), or fails after `timeoutMs`. */
 export async function eventually<T>(probe: () => T | undefined | Promise<T | undefined>, timeoutMs = 5000): Promise<T> {
   const deadline = Date.now() + timeoutMs;

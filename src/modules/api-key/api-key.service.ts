@@ -2,7 +2,8 @@ import { randomUUID } from "node:crypto";
 import type { DataSource } from "typeorm";
 import type { Clock } from "../../core/clock";
 import { randomToken, sha256Hex } from "../../core/crypto";
-import { createJoinedLookup, type JoinedLookup } from "../../db/joined-lookup";
+import { createJoinedLookup } from "../../db/joined-lookup";
+import type { CachedLookup, LookupCache } from "../../db/lookup-cache";
 import type { TransactionRunner } from "../../db/transactions";
 import { AccountEntity, ApiKeyEntity } from "../../entities";
 import { AppError } from "../../errors";
@@ -24,7 +25,7 @@ export interface CreatedKey {
 }
 
 export class ApiKeyService {
-  private readonly byKeyHash: JoinedLookup<ApiKeyEntity, AccountEntity>;
+  private readonly byKeyHash: CachedLookup<ApiKeyEntity, AccountEntity>;
 
   constructor(
     private readonly dataSource: DataSource,
@@ -32,10 +33,11 @@ export class ApiKeyService {
     private readonly clock: Clock,
     private readonly audit: AuditService,
     private readonly stepUp: StepUpService,
+    cache: LookupCache,
   ) {
-    this.byKeyHash = createJoinedLookup(dataSource, {
+    this.byKeyHash = cache.wrap("api-key", createJoinedLookup(dataSource, {
       main: ApiKeyEntity, joined: AccountEntity, joinColumn: "account_id", whereColumn: "key_hash",
-    });
+    }));
   }
 
   /** Only a person in a recently verified session creates keys; the secret is returned once and kept as a hash. */
@@ -84,12 +86,17 @@ export class ApiKeyService {
   async authenticate(token: string): Promise<Authenticated | null> {
     if (!token.startsWith(`${API_KEY_PREFIX}_`)) return null;
     const now = this.clock.now();
-    const found = await this.byKeyHash(sha256Hex(token));
+    const keyHash = sha256Hex(token);
+    const found = await this.byKeyHash.find(keyHash);
     if (!found || (found.main.expiresAt && found.main.expiresAt <= now)) return null;
     const { main: key, joined: account } = found;
     if (!key.lastUsedAt || now.getTime() - key.lastUsedAt.getTime() >= TOUCH_INTERVAL_MS) {
       key.lastUsedAt = now;
-      await this.transaction((manager) => manager.update(ApiKeyEntity, { id: key.id }, { lastUsedAt: now }));
+      // Listeners off, as for a session touch: the cached copy is patched instead of dropped.
+      await this.transaction((manager) =>
+        manager.createQueryBuilder().update(ApiKeyEntity).set({ lastUsedAt: now }).where({ id: key.id }).callListeners(false).execute(),
+      );
+      this.byKeyHash.patchMain(keyHash, { lastUsedAt: now });
     }
     return { account, session: null, apiKey: key };
   }

@@ -3,7 +3,8 @@ import { MoreThan, Not, type DataSource, type EntityManager } from "typeorm";
 import type { Config } from "../../config";
 import { addSeconds, type Clock } from "../../core/clock";
 import { randomToken, sha256Hex } from "../../core/crypto";
-import { createJoinedLookup, type JoinedLookup } from "../../db/joined-lookup";
+import { createJoinedLookup } from "../../db/joined-lookup";
+import type { CachedLookup, LookupCache } from "../../db/lookup-cache";
 import type { TransactionRunner } from "../../db/transactions";
 import { AccountEntity, SessionEntity } from "../../entities";
 import type { Authenticated, RequestMeta } from "../../graphql/context";
@@ -22,7 +23,7 @@ export interface IssuedSession {
 }
 
 export class SessionService {
-  private readonly byTokenHash: JoinedLookup<SessionEntity, AccountEntity>;
+  private readonly byTokenHash: CachedLookup<SessionEntity, AccountEntity>;
 
   constructor(
     private readonly dataSource: DataSource,
@@ -30,10 +31,11 @@ export class SessionService {
     private readonly clock: Clock,
     private readonly audit: AuditService,
     private readonly timeouts: Config["session"],
+    cache: LookupCache,
   ) {
-    this.byTokenHash = createJoinedLookup(dataSource, {
+    this.byTokenHash = cache.wrap("session", createJoinedLookup(dataSource, {
       main: SessionEntity, joined: AccountEntity, joinColumn: "account_id", whereColumn: "token_hash",
-    });
+    }));
   }
 
   async issue(manager: EntityManager, accountId: string, meta: RequestMeta): Promise<IssuedSession> {
@@ -56,11 +58,15 @@ export class SessionService {
   /** One indexed lookup (token hash, joined with the account) authenticates a request. */
   async authenticate(token: string): Promise<Authenticated | null> {
     if (!token.startsWith(`${SESSION_TOKEN_PREFIX}_`)) return null;
-    const found = await this.byTokenHash(sha256Hex(token));
+    const tokenHash = sha256Hex(token);
+    const found = await this.byTokenHash.find(tokenHash);
     const now = this.clock.now();
     if (!found || found.main.expiresAt <= now) return null;
     const session = found.main;
-    if (now.getTime() - session.lastSeenAt.getTime() >= TOUCH_INTERVAL_MS) await this.touch(session, now);
+    if (now.getTime() - session.lastSeenAt.getTime() >= TOUCH_INTERVAL_MS) {
+      await this.touch(session, now);
+      this.byTokenHash.patchMain(tokenHash, { lastSeenAt: session.lastSeenAt, expiresAt: session.expiresAt });
+    }
     return { account: found.joined, session, apiKey: null };
   }
 
@@ -87,11 +93,16 @@ export class SessionService {
     return result.affected ?? 0;
   }
 
+  /** Slides the expiry. Listeners off: it changes nothing a cached copy needs besides what the caller patches. */
   private async touch(session: SessionEntity, now: Date): Promise<void> {
     session.lastSeenAt = now;
     session.expiresAt = this.slidingExpiry(session.createdAt, now);
     await this.transaction((manager) =>
-      manager.update(SessionEntity, { id: session.id }, { lastSeenAt: session.lastSeenAt, expiresAt: session.expiresAt }),
+      manager.createQueryBuilder().update(SessionEntity)
+        .set({ lastSeenAt: session.lastSeenAt, expiresAt: session.expiresAt })
+        .where({ id: session.id })
+        .callListeners(false)
+        .execute(),
     );
   }
 

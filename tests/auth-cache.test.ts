@@ -1,0 +1,78 @@
+import { DEFAULT_PASSWORD, LOGIN, ME, registerUser } from "./helpers/accounts";
+import { REDIS_URL } from "./helpers/databases";
+import { eventually, sameDatabaseAs, startTestApp, type TestApp } from "./helpers/test-server";
+
+/**
+ * Authentication rows are cached for AUTH_CACHE_SECONDS (default 30). Within one process every write
+ * empties the cache (the rest of the suite checks that sign-outs, revocations and profile changes
+ * act at once); these tests are about a deployment of several processes on one database.
+ */
+const LOGOUT = /* GraphQL */ `mutation { logout }`;
+
+async function pair(env: Record<string, string>): Promise<[TestApp, TestApp]> {
+  const first = await startTestApp(env);
+  return [first, await startTestApp({ ...env, ...sameDatabaseAs(first) })];
+}
+
+async function signedInOnBoth(first: TestApp, second: TestApp) {
+  const user = await registerUser(first.client);
+  const login = await first.client.ok(LOGIN, { input: { identifier: user.username, password: DEFAULT_PASSWORD } });
+  const onFirst = first.client.as(login.login.token);
+  const onSecond = second.client.as(login.login.token);
+  // The second process has read (and cached) the session.
+  expect((await onSecond.ok(ME)).me.username).toBe(user.username);
+  return { user, onFirst, onSecond };
+}
+
+describe("with Redis: a sign-out in one process reaches the others at once", () => {
+  let first: TestApp;
+  let second: TestApp;
+  beforeAll(async () => {
+    [first, second] = await pair({ REDIS_URL });
+  });
+  afterAll(async () => {
+    await second?.stop();
+    await first?.stop();
+  });
+
+  it("refuses a token signed out in another process without waiting for the cache", async () => {
+    const { onFirst, onSecond } = await signedInOnBoth(first, second);
+    await onFirst.ok(LOGOUT);
+    await eventually(async () => ((await onSecond.ok(ME)).me === null ? true : undefined));
+  });
+
+  it("shows a username changed in another process", async () => {
+    const { onFirst, onSecond } = await signedInOnBoth(first, second);
+    await onFirst.ok(`mutation { updateProfile(input: { username: "renamed_${Date.now()}" }) { username } }`);
+    const renamed = (await onFirst.ok(ME)).me.username;
+    await eventually(async () => ((await onSecond.ok(ME)).me.username === renamed ? true : undefined));
+  });
+});
+
+describe("without Redis", () => {
+  let first: TestApp;
+  let second: TestApp;
+  afterEach(async () => {
+    await second?.stop();
+    await first?.stop();
+  });
+
+  it("serves a token signed out in another process for at most AUTH_CACHE_SECONDS", async () => {
+    [first, second] = await pair({ AUTH_CACHE_SECONDS: "30" });
+    const { user, onFirst, onSecond } = await signedInOnBoth(first, second);
+    await onFirst.ok(LOGOUT);
+    expect((await onFirst.ok(ME)).me).toBeNull();
+    // The documented trade-off: the other process still has the session in memory ...
+    expect((await onSecond.ok(ME)).me.username).toBe(user.username);
+    second.clock.advanceSeconds(30);
+    // ... until the cache entry is 30 s old.
+    expect((await onSecond.ok(ME)).me).toBeNull();
+  });
+
+  it("AUTH_CACHE_SECONDS=0 reads every request from the database", async () => {
+    [first, second] = await pair({ AUTH_CACHE_SECONDS: "0" });
+    const { onFirst, onSecond } = await signedInOnBoth(first, second);
+    await onFirst.ok(LOGOUT);
+    expect((await onSecond.ok(ME)).me).toBeNull();
+  });
+});
