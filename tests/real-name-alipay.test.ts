@@ -5,7 +5,7 @@ import { generateAlipayTestKeys, startFakeAlipay, type FakeAlipay } from "./fake
 const APP_ID = "2021000000000002";
 const keys = generateAlipayTestKeys();
 const START = `mutation($input: RealNameInput!) { startRealNameVerification(input: $input) { status verifyUrl qrCodeDataUrl maskedName } }`;
-const REFRESH = `mutation { refreshRealNameVerification { status failureReason verifiedAt } }`;
+const REFRESH = `mutation { refreshRealNameVerification { status failureReason failureCode verifiedAt } }`;
 
 let app: TestApp;
 let alipay: FakeAlipay;
@@ -56,7 +56,7 @@ it("keeps an unfinished or failed Alipay check PENDING until the timeout, as Ali
   alipay.completeCertification(certificationOf(started.verifyUrl), false);
   expect((await user.client.ok(REFRESH)).refreshRealNameVerification.status).toBe("PENDING");
   app.clock.advanceSeconds(61);
-  expect((await user.client.ok(REFRESH)).refreshRealNameVerification).toMatchObject({ status: "FAILED", failureReason: expect.stringContaining("not completed in time") });
+  expect((await user.client.ok(REFRESH)).refreshRealNameVerification).toMatchObject({ status: "FAILED", failureCode: "TIMED_OUT", failureReason: expect.stringContaining("not completed in time") });
 });
 
 it("answers PROVIDER_UNAVAILABLE when the gateway is down, and starts nothing", async () => {

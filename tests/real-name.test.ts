@@ -9,8 +9,8 @@ const START = /* GraphQL */ `
     startRealNameVerification(input: $input) { status maskedName maskedIdNumber verifyUrl qrCodeDataUrl verifiedAt failureReason }
   }
 `;
-const REFRESH = `mutation { refreshRealNameVerification { status maskedName maskedIdNumber verifyUrl verifiedAt failureReason } }`;
-const STATUS = `{ me { realName { status maskedName maskedIdNumber verifyUrl verifiedAt failureReason } capabilities { canPurchase } } }`;
+const REFRESH = `mutation { refreshRealNameVerification { status maskedName maskedIdNumber verifyUrl verifiedAt failureReason failureCode } }`;
+const STATUS = `{ me { realName { status maskedName maskedIdNumber verifyUrl verifiedAt failureReason failureCode } capabilities { canPurchase } } }`;
 
 let app: TestApp;
 beforeAll(async () => {
@@ -55,7 +55,7 @@ describe("a verification through the dev stand-in", () => {
     expect((await user.client.ok(REFRESH)).refreshRealNameVerification.status).toBe("PENDING");
     expect(await open(started.verifyUrl)).toBe(200);
     const { refreshRealNameVerification: passed } = await user.client.ok(REFRESH);
-    expect(passed).toMatchObject({ status: "PASSED", maskedName: "张*", verifyUrl: null, failureReason: null });
+    expect(passed).toMatchObject({ status: "PASSED", maskedName: "张*", verifyUrl: null, failureReason: null, failureCode: null });
     expect(passed.verifiedAt).not.toBeNull();
     expect((await user.client.ok(STATUS)).me.capabilities.canPurchase).toBe(true);
     expect(await auditTypes(user.client)).toEqual(expect.arrayContaining(["REAL_NAME_STARTED", "REAL_NAME_PASSED"]));
@@ -77,7 +77,7 @@ describe("a verification through the dev stand-in", () => {
     const { startRealNameVerification: started } = await user.client.ok(START, { input: { legalName: "王五", idNumber: idNumber() } });
     await open(started.verifyUrl, "fail");
     const { refreshRealNameVerification: failed } = await user.client.ok(REFRESH);
-    expect(failed).toMatchObject({ status: "FAILED", failureReason: expect.stringContaining("face check") });
+    expect(failed).toMatchObject({ status: "FAILED", failureCode: "NOT_MATCHED", failureReason: expect.stringContaining("face check") });
     expect((await user.client.ok(STATUS)).me.capabilities.canPurchase).toBe(false);
     expect(await auditTypes(user.client)).toContain("REAL_NAME_FAILED");
     expect((await user.client.ok(START, { input: { legalName: "王五", idNumber: idNumber() } })).startRealNameVerification.status).toBe("PENDING");
@@ -112,14 +112,14 @@ describe("a verification through the dev stand-in", () => {
     await open(a.verifyUrl);
     await first.client.ok(REFRESH);
     await open(b.verifyUrl);
-    expect((await second.client.ok(REFRESH)).refreshRealNameVerification).toMatchObject({ status: "FAILED", failureReason: expect.stringContaining("another account") });
+    expect((await second.client.ok(REFRESH)).refreshRealNameVerification).toMatchObject({ status: "FAILED", failureCode: "ID_NUMBER_TAKEN", failureReason: expect.stringContaining("another account") });
     const third = await registerUser(app.client);
     expect((await third.client.fails(START, { input: { legalName: "周八", idNumber: number } })).extensions?.code).toBe("IDENTITY_TAKEN");
   });
 
   it("answers NOT_STARTED, and a refresh before any start changes nothing", async () => {
     const user = await registerUser(app.client);
-    expect((await user.client.ok(STATUS)).me).toEqual({ realName: { status: "NOT_STARTED", maskedName: null, maskedIdNumber: null, verifyUrl: null, verifiedAt: null, failureReason: null }, capabilities: { canPurchase: false } });
+    expect((await user.client.ok(STATUS)).me).toEqual({ realName: { status: "NOT_STARTED", maskedName: null, maskedIdNumber: null, verifyUrl: null, verifiedAt: null, failureReason: null, failureCode: null }, capabilities: { canPurchase: false } });
     expect((await user.client.ok(REFRESH)).refreshRealNameVerification.status).toBe("NOT_STARTED");
   });
 
@@ -136,7 +136,7 @@ describe("a verification through the dev stand-in", () => {
     const user = await registerUser(app.client);
     await user.client.ok(START, { input: { legalName: "郑十", idNumber: idNumber() } });
     app.clock.advanceSeconds(1801);
-    expect((await user.client.ok(REFRESH)).refreshRealNameVerification).toMatchObject({ status: "FAILED", failureReason: "The verification was not completed in time; start it again." });
+    expect((await user.client.ok(REFRESH)).refreshRealNameVerification).toMatchObject({ status: "FAILED", failureCode: "TIMED_OUT", failureReason: "The verification was not completed in time; start it again." });
   });
 });
 

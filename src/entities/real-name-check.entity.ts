@@ -43,6 +43,10 @@ export class RealNameCheckEntity {
   @Column({ name: "failure_reason", type: "varchar", length: 300, nullable: true })
   failureReason: string | null;
 
+  /** RealNameFailureCode; null for checks settled before the code was recorded. */
+  @Column({ name: "failure_code", type: "varchar", length: 32, nullable: true })
+  failureCode: string | null;
+
   @Column({ name: "started_at", type: Date })
   startedAt: Date;
 

@@ -88,8 +88,13 @@ export interface IdentityCheckStarted {
   readonly verifyUrl: string;
 }
 
+/** Why a provider failed a check: the person did not match the ID, or the check is gone (expired, unknown). */
+export type IdentityFailureCode = "NOT_MATCHED" | "EXPIRED";
+
 export interface IdentityCheckResult {
   readonly status: IdentityCheckStatus;
+  /** For FAILED: why, for clients to word in their own language. */
+  readonly failureCode?: IdentityFailureCode;
   /** For FAILED: why, in words a person can act on. */
   readonly reason?: string;
 }

@@ -77,7 +77,7 @@ describe("binding providers and real-name verification through the dev stand-ins
     await provider.close();
     await page.getByRole("button", { name: "我已完成，查看结果" }).click();
     await page.getByText("未通过", { exact: true }).waitFor();
-    await page.getByRole("alert").getByText(/^未通过原因：/).waitFor();
+    await page.getByRole("alert").getByText("未通过原因：人脸核验与身份证照片不一致，请在光线充足处重试。").waitFor();
     await screenshot(page, "real-name-failed");
   });
 

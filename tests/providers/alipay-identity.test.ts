@@ -11,7 +11,7 @@ import { failure } from "../helpers/provider-failure";
 
 const APP_ID = "2021000122671080";
 const keys = generateAlipayTestKeys();
-const EXPIRED = { status: "FAILED", reason: "The verification expired or does not exist; start it again." };
+const EXPIRED = { status: "FAILED", failureCode: "EXPIRED", reason: "The verification expired or does not exist; start it again." };
 
 let fake: FakeAlipay;
 

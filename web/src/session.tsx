@@ -14,7 +14,7 @@ const ME = graphql(`
       phone { masked verifiedAt }
       identities { provider displayName avatarUrl boundAt }
       security { hasPassword passwordChangedAt totpEnabled twoStepEnabled twoStepMethods recoveryCodesRemaining }
-      realName { status maskedName maskedIdNumber verifyUrl qrCodeDataUrl verifiedAt failureReason }
+      realName { status maskedName maskedIdNumber verifyUrl qrCodeDataUrl verifiedAt failureReason failureCode }
       capabilities { canPurchase canWithdraw }
     }
   }

@@ -11,15 +11,22 @@ import { RealNameCheckEntity, type RealNameCheckStatus } from "../../entities";
 import { AppError, assertThat } from "../../errors";
 import type { Authenticated, RequestMeta } from "../../graphql/context";
 import { ProviderError, providerErrorToAppError } from "../../providers/provider-error";
-import type { IdentityCheckResult, IdentityVerifier } from "../../providers/types";
+import type { IdentityVerifier } from "../../providers/types";
 import { AuditEventType } from "../audit/audit-event-type";
 import type { AuditService } from "../audit/audit.service";
 import type { StepUpService } from "../step-up/step-up.service";
 import { maskIdNumber, maskName, normalizeIdNumber } from "./id-number";
-import { RealNameStatus, type RealNameInput, type RealNameVerification } from "./real-name.types";
+import { RealNameFailureCode, RealNameStatus, type RealNameInput, type RealNameVerification } from "./real-name.types";
 
 const TIMED_OUT = "The verification was not completed in time; start it again.";
 const TAKEN_MEANWHILE = "This ID number was verified on another account meanwhile.";
+
+/** How a pending check ended. */
+interface Settled {
+  readonly status: Exclude<RealNameCheckStatus, "PENDING" | "ABANDONED">;
+  readonly code: string | null;
+  readonly reason: string | null;
+}
 
 function sealContext(checkId: string, field: string): string {
   return `real-name:${checkId}:${field}`;
@@ -52,6 +59,7 @@ export class RealNameService {
       qrCodeDataUrl: pending ? await QRCode.toDataURL(check.verifyUrl, { errorCorrectionLevel: "M", margin: 2 }) : null,
       verifiedAt: check.verifiedAt,
       failureReason: check.failureReason,
+      failureCode: check.failureCode ? RealNameFailureCode[check.failureCode as keyof typeof RealNameFailureCode] : null,
     };
   }
 
@@ -110,28 +118,29 @@ export class RealNameService {
     const verifier = this.verifier;
     if (!verifier || verifier.id !== check.provider) throw new AppError("PROVIDER_UNAVAILABLE");
 
-    let result: IdentityCheckResult = await this.call(() => verifier.query(check.vendorReference));
+    const answer = await this.call(() => verifier.query(check.vendorReference));
+    let result: Settled | null = answer.status === "PENDING" ? null : { status: answer.status, code: answer.failureCode ?? null, reason: answer.reason ?? null };
     const timedOut = addSeconds(check.startedAt, this.config.realName.pendingTimeoutSeconds) <= this.clock.now();
-    if (result.status === "PENDING" && timedOut) result = { status: "FAILED", reason: TIMED_OUT };
-    if (result.status === "PASSED" && !(await this.idNumberAvailable(check.idNumberHash, accountId))) {
-      result = { status: "FAILED", reason: TAKEN_MEANWHILE };
+    if (!result && timedOut) result = { status: "FAILED", code: RealNameFailureCode.TIMED_OUT, reason: TIMED_OUT };
+    if (result?.status === "PASSED" && !(await this.idNumberAvailable(check.idNumberHash, accountId))) {
+      result = { status: "FAILED", code: RealNameFailureCode.ID_NUMBER_TAKEN, reason: TAKEN_MEANWHILE };
     }
-    if (result.status !== "PENDING") await this.settle(check, result.status, result.reason ?? null, meta);
+    if (result) await this.settle(check, result, meta);
     return this.view(accountId);
   }
 
-  private async settle(check: RealNameCheckEntity, status: Exclude<RealNameCheckStatus, "PENDING" | "ABANDONED">, reason: string | null, meta: RequestMeta) {
+  private async settle(check: RealNameCheckEntity, { status, code, reason }: Settled, meta: RequestMeta) {
     await this.transaction(async (manager) => {
       const now = this.clock.now();
       // Only a check still pending is settled: two refreshes at once record one outcome.
       const settled = await manager.update(
         RealNameCheckEntity,
         { id: check.id, status: "PENDING" },
-        status === "PASSED" ? { status, verifiedAt: now } : { status, failureReason: reason },
+        status === "PASSED" ? { status, verifiedAt: now } : { status, failureReason: reason, failureCode: code },
       );
       if (!settled.affected) return;
       const type = status === "PASSED" ? AuditEventType.REAL_NAME_PASSED : AuditEventType.REAL_NAME_FAILED;
-      await this.audit.record(manager, check.accountId, type, meta, reason ? { reason } : undefined);
+      await this.audit.record(manager, check.accountId, type, meta, status === "FAILED" ? { code: code ?? "", reason: reason ?? "" } : undefined);
     });
   }
 

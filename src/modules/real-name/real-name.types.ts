@@ -11,6 +11,23 @@ export enum RealNameStatus {
 }
 registerEnumType(RealNameStatus, { name: "RealNameStatus" });
 
+export enum RealNameFailureCode {
+  NOT_MATCHED = "NOT_MATCHED",
+  EXPIRED = "EXPIRED",
+  TIMED_OUT = "TIMED_OUT",
+  ID_NUMBER_TAKEN = "ID_NUMBER_TAKEN",
+}
+registerEnumType(RealNameFailureCode, {
+  name: "RealNameFailureCode",
+  description: "Why a verification FAILED, for clients to word in their own language.",
+  valuesConfig: {
+    NOT_MATCHED: { description: "The provider's face check did not match the person on the ID card." },
+    EXPIRED: { description: "The check expired at the provider, or the provider no longer knows it." },
+    TIMED_OUT: { description: "Not finished within REAL_NAME_PENDING_TIMEOUT_SECONDS." },
+    ID_NUMBER_TAKEN: { description: "The ID number passed verification on another account meanwhile." },
+  },
+});
+
 @ObjectType()
 export class RealNameVerification {
   @Field(() => RealNameStatus)
@@ -31,8 +48,11 @@ export class RealNameVerification {
   @Field(() => Date, { nullable: true })
   verifiedAt?: Date | null;
 
-  @Field(() => String, { nullable: true })
+  @Field(() => String, { nullable: true, description: "For FAILED: why, in English words; failureCode is the same for programs." })
   failureReason?: string | null;
+
+  @Field(() => RealNameFailureCode, { nullable: true })
+  failureCode?: RealNameFailureCode | null;
 }
 
 /** GB 11643: 18 characters, a real birth date not in the future, and the right check character. */

@@ -69,7 +69,7 @@ export function createAlipayIdentityVerifier(config: AlipayConfig, timeoutMs: nu
       try {
         node = await gateway.call<QueryNode>(QUERY, { bizContent: { certify_id: certifyId } });
       } catch (error) {
-        if (error instanceof ProviderError && error.vendorCode === BILL_NOT_EXIST) return { status: "FAILED", reason: EXPIRED_REASON };
+        if (error instanceof ProviderError && error.vendorCode === BILL_NOT_EXIST) return { status: "FAILED", failureCode: "EXPIRED", reason: EXPIRED_REASON };
         throw error;
       }
       // "F" is also what Alipay answers before the person has finished: the caller's timeout decides failure.

@@ -73,9 +73,10 @@ export function RealName() {
             </>
           )}
         </dl>
-        {realName.status === "FAILED" && realName.failureReason && (
+        {realName.status === "FAILED" && (realName.failureCode || realName.failureReason) && (
           <div className="note error" role="alert">
-            {t("realName.failure", { reason: realName.failureReason })}
+            {/* The code in this language; the server's English words only for checks settled before codes existed. */}
+            {t("realName.failure", { reason: realName.failureCode ? t(`realName.failure.${realName.failureCode}`) : realName.failureReason! })}
           </div>
         )}
       </Card>
