@@ -1,6 +1,5 @@
 import { spawn, type ChildProcess } from "node:child_process";
 import fs from "node:fs";
-import net from "node:net";
 
 /** A server started as a child process (the real one, or the bare Apollo baseline). */
 export interface ServerProcess {
@@ -18,16 +17,6 @@ export interface ServerProcess {
   kill(): void;
 }
 
-export function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const probe = net.createServer();
-    probe.once("error", reject);
-    probe.listen(0, "127.0.0.1", () => {
-      const { port } = probe.address() as net.AddressInfo;
-      probe.close(() => resolve(port));
-    });
-  });
-}
 
 function readStatusMb(pid: number, field: string): number | null {
   try {

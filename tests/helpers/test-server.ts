@@ -1,5 +1,4 @@
 import "reflect-metadata";
-import net from "node:net";
 import type { DataSource } from "typeorm";
 import { loadConfig, type Config } from "../../src/config";
 import { createLogger } from "../../src/core/logger";
@@ -10,6 +9,7 @@ import { startFakeSmtp, type FakeSmtp } from "../fakes/smtp.fake";
 import { createTestDatabase, type TestDatabase } from "./databases";
 import { GraphQLClient } from "./graphql-client";
 import { TestClock } from "./test-clock";
+import { freePort } from "./free-port";
 
 /** Settings for tests: cheap bcrypt, a random port, and IP budgets that a whole file from 127.0.0.1 stays under. */
 const TEST_ENV: Record<string, string> = {
@@ -121,13 +121,3 @@ export async function eventually<T>(probe: () => T | undefined | Promise<T | und
   }
 }
 
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const probe = net.createServer();
-    probe.once("error", reject);
-    probe.listen(0, "127.0.0.1", () => {
-      const { port } = probe.address() as net.AddressInfo;
-      probe.close(() => resolve(port));
-    });
-  });
-}

@@ -4,7 +4,8 @@ import path from "node:path";
 import { MIGRATIONS } from "../../src/db/migrations";
 import { createTestDatabase, TEST_DATABASE, type TestDatabase } from "../helpers/databases";
 import { engineIntegrityProblems, openDb } from "./support/db";
-import { buildServer, freePort, startServerProcess, type BuiltServer, type ServerProcess } from "./support/real-server";
+import { freePort } from "../helpers/free-port";
+import { buildServer, startServerProcess, type BuiltServer, type ServerProcess } from "./support/real-server";
 
 /**
  * The real server (`node dist/src/main.js`, compiled here) under a concurrent write load, killed with
