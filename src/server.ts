@@ -2,7 +2,7 @@ import http from "node:http";
 import type { AddressInfo } from "node:net";
 import { ApolloServer } from "@apollo/server";
 import { ApolloServerPluginDrainHttpServer } from "@apollo/server/plugin/drainHttpServer";
-import { ApolloServerPluginLandingPageDisabled } from "@apollo/server/plugin/disabled";
+import { ApolloServerPluginCacheControlDisabled, ApolloServerPluginLandingPageDisabled } from "@apollo/server/plugin/disabled";
 import { ApolloServerPluginLandingPageLocalDefault } from "@apollo/server/plugin/landingPage/default";
 import { expressMiddleware } from "@as-integrations/express5";
 import cors from "cors";
@@ -15,7 +15,7 @@ import type { Clock } from "./core/clock";
 import { resolveDataKey } from "./core/data-key";
 import type { Logger } from "./core/logger";
 import { ERROR_CODES, createErrorFormatter } from "./errors";
-import type { RequestContext } from "./graphql/context";
+import type { RequestContext, RequestMeta } from "./graphql/context";
 import { queryLimitsPlugin } from "./graphql/query-limits";
 import { createIdentityVerifiers } from "./providers/identity/registry";
 import { createOAuthProviders } from "./providers/oauth/registry";
@@ -43,9 +43,38 @@ export interface RunningServer {
 
 const MAX_USER_AGENT = 512;
 
+/** Answers carry tokens, secrets and personal data: no browser or proxy cache may keep them. */
+const noStore: express.RequestHandler = (_req, res, next) => {
+  res.setHeader("Cache-Control", "no-store");
+  next();
+};
+
 function bearerToken(header: string | undefined): string | null {
   const match = header ? /^Bearer\s+(\S+)$/i.exec(header) : null;
   return match ? match[1] : null;
+}
+
+/**
+ * IP and user agent, worked out when first asked for: most requests are reads that never write
+ * them, and `req.ip` under `trust proxy` parses X-Forwarded-For on every call. Everything that
+ * writes them reads them before the response is sent (the one background task that uses them,
+ * password reset, rate-limits by IP first), while the socket still has its address.
+ */
+class LazyRequestMeta implements RequestMeta {
+  private knownIp: string | null | undefined;
+  private knownUserAgent: string | null | undefined;
+
+  constructor(private readonly req: express.Request) {}
+
+  get ip(): string | null {
+    if (this.knownIp === undefined) this.knownIp = this.req.ip ?? null;
+    return this.knownIp;
+  }
+
+  get userAgent(): string | null {
+    if (this.knownUserAgent === undefined) this.knownUserAgent = this.req.get("user-agent")?.slice(0, MAX_USER_AGENT) ?? null;
+    return this.knownUserAgent;
+  }
 }
 
 /**
@@ -119,6 +148,9 @@ export async function startServer({ config, logger, clock, dataSource }: ServerD
     plugins: [
       ApolloServerPluginDrainHttpServer({ httpServer }),
       queryLimitsPlugin(schema, config.graphql),
+      // Every answer is private to one account and must never be stored (see noStore below); Apollo's
+      // cache-control plugin would work that out for each field of each request to say the same.
+      ApolloServerPluginCacheControlDisabled(),
       config.graphql.sandbox ? ApolloServerPluginLandingPageLocalDefault({ embed: true }) : ApolloServerPluginLandingPageDisabled(),
     ],
   });
@@ -164,14 +196,12 @@ export async function startServer({ config, logger, clock, dataSource }: ServerD
     // Tokens travel in the Authorization header, never in cookies, so any origin may call the API:
     // a page on another origin gains nothing it does not already hold.
     cors({ origin: "*", allowedHeaders: ["Authorization", "Content-Type", "Apollo-Require-Preflight"], maxAge: 600 }),
+    noStore,
     express.json({ limit: "100kb" }),
     expressMiddleware(apollo, {
       context: async ({ req }): Promise<RequestContext> => {
         const token = bearerToken(req.headers.authorization);
-        return {
-          meta: { ip: req.ip ?? null, userAgent: req.get("user-agent")?.slice(0, MAX_USER_AGENT) ?? null },
-          auth: token ? await authenticate(token) : null,
-        };
+        return { meta: new LazyRequestMeta(req), auth: token ? await authenticate(token) : null };
       },
     }),
   );

@@ -112,6 +112,21 @@ describe("CSRF prevention", () => {
   });
 });
 
+describe("caching", () => {
+  it("tells browsers and proxies never to store an answer: they carry tokens and personal data", async () => {
+    const user = await registerUser(app.client);
+    const signedIn = await fetch(app.url, {
+      method: "POST",
+      headers: { "content-type": "application/json", authorization: `Bearer ${user.token}` },
+      body: JSON.stringify({ query: "{ me { id } }" }),
+    });
+    expect(signedIn.status).toBe(200);
+    expect(signedIn.headers.get("cache-control")).toBe("no-store");
+    const refused = await fetch(app.url, { method: "POST", headers: { "content-type": "text/plain" }, body: "{}" });
+    expect(refused.headers.get("cache-control")).toBe("no-store");
+  });
+});
+
 describe("development conveniences", () => {
   it("serves Apollo Sandbox to a browser and answers introspection", async () => {
     const page = await fetch(app.url, { headers: { accept: "text/html" } });
