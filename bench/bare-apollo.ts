@@ -1,7 +1,8 @@
 /**
  * The baseline for `me`: a bare @apollo/server on the same HTTP stack as src/server.ts (Express 5,
  * @as-integrations/express5, the same cors and JSON body middleware, CSRF prevention on, the drain
- * plugin, landing page off) answering `{ me { id username avatarUrl createdAt } }` with a constant.
+ * plugin, cache-control plugin off and `Cache-Control: no-store` set by hand, landing page off)
+ * answering `{ me { id username avatarUrl createdAt } }` with a constant.
  * No database, no type-graphql, no authentication lookup, no query-limits plugin, no logging.
  *
  * Started as its own process by bench/run.ts: `PORT=... node dist/bench/bare-apollo.js`.
@@ -10,7 +11,7 @@ import http from "node:http";
 import type { AddressInfo } from "node:net";
 import { ApolloServer } from "@apollo/server";
 import { ApolloServerPluginDrainHttpServer } from "@apollo/server/plugin/drainHttpServer";
-import { ApolloServerPluginLandingPageDisabled } from "@apollo/server/plugin/disabled";
+import { ApolloServerPluginCacheControlDisabled, ApolloServerPluginLandingPageDisabled } from "@apollo/server/plugin/disabled";
 import { expressMiddleware } from "@as-integrations/express5";
 import cors from "cors";
 import express from "express";
@@ -49,7 +50,7 @@ async function main(): Promise<void> {
     includeStacktraceInErrorResponses: false,
     introspection: false,
     csrfPrevention: true,
-    plugins: [ApolloServerPluginDrainHttpServer({ httpServer }), ApolloServerPluginLandingPageDisabled()],
+    plugins: [ApolloServerPluginDrainHttpServer({ httpServer }), ApolloServerPluginCacheControlDisabled(), ApolloServerPluginLandingPageDisabled()],
   });
   await apollo.start();
   app.get("/healthz", (_req, res) => {
@@ -58,6 +59,10 @@ async function main(): Promise<void> {
   app.use(
     "/graphql",
     cors({ origin: "*", allowedHeaders: ["Authorization", "Content-Type", "Apollo-Require-Preflight"], maxAge: 600 }),
+    (_req, res, next) => {
+      res.setHeader("Cache-Control", "no-store");
+      next();
+    },
     express.json({ limit: "100kb" }),
     expressMiddleware(apollo, {
       context: async ({ req }): Promise<Context> => {

@@ -38,6 +38,8 @@ export interface CannonSpec {
   readonly verifyBody: (body: string) => boolean;
   /** Runs first with the same requests; not measured. */
   readonly warmupSeconds?: number;
+  /** At least this many warm-up requests, however long they take (e.g. one per token, so every token has been seen once). */
+  readonly warmupRequests?: number;
   /** Called with the instance, e.g. to stop it early. */
   readonly onInstance?: (instance: autocannon.Instance) => void;
   /** Extra counters to add to errors (e.g. flows that could not continue). */
@@ -65,6 +67,9 @@ export async function runCannon(spec: CannonSpec): Promise<ScenarioResult> {
     verifyBody: (body) => spec.verifyBody(String(body)),
     timeout: 30,
   };
+  if (spec.warmupRequests && spec.warmupRequests > 0) {
+    await cannon({ ...base, amount: spec.warmupRequests }, spec.onInstance);
+  }
   if (spec.warmupSeconds && spec.warmupSeconds > 0) {
     await cannon({ ...base, duration: spec.warmupSeconds }, spec.onInstance);
   }
