@@ -45,7 +45,7 @@ interface Options {
   readonly keep: boolean;
   readonly quietWait: number;
   readonly retries: number;
-  /** Extra node flags for the server under test (not the baseline), e.g. --max-old-space-size=128. */
+  /** Node flags for the server under test and the bare baseline: npm start's, then --node-options. */
   readonly nodeOptions: string[];
   readonly authCacheSeconds: string;
 }
