@@ -59,6 +59,7 @@ async function main(): Promise<void> {
   app.use(
     "/graphql",
     cors({ origin: "*", allowedHeaders: ["Authorization", "Content-Type", "Apollo-Require-Preflight"], maxAge: 600 }),
+    // src/server.ts's noStore, written out so that this process loads none of the server's modules.
     (_req, res, next) => {
       res.setHeader("Cache-Control", "no-store");
       next();

@@ -1,6 +1,6 @@
 /**
- * Summarises a V8 .cpuprofile (from `node --cpu-prof`): the functions with the most self time, and
- * self and inclusive time per package (node_modules/<pkg>, the app's src/<dir>, node internals).
+ * Summarises a V8 .cpuprofile (from `node --cpu-prof` or bench/profile-hook.ts): the functions with
+ * the most self time, and self and inclusive time per package (node_modules/<pkg>, the app's src/<dir>, node internals).
  *
  *   node dist/bench/profile-summary.js <file.cpuprofile> [top]
  */
