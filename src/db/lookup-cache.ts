@@ -2,6 +2,7 @@ import type Redis from "ioredis";
 import type { DataSource, EntitySubscriberInterface, EntityTarget, InsertEvent, ObjectLiteral, RemoveEvent, TransactionCommitEvent, UpdateEvent } from "typeorm";
 import type { Clock } from "../core/clock";
 import type { Logger } from "../core/logger";
+import { compileCopier } from "./compile-copier";
 import type { JoinedLookup } from "./joined-lookup";
 
 /** Bounds the memory of the cache: a few KB an entry. */
@@ -18,9 +19,7 @@ interface Entry {
   readonly storedAt: number;
 }
 
-function copy<T extends object>(entity: T): T {
-  return Object.assign(Object.create(Object.getPrototypeOf(entity)) as T, entity);
-}
+type Copier<T> = (entity: T) => T;
 
 /**
  * Rows behind authentication (session or API key joined with its account), kept for `ttlSeconds`
@@ -40,21 +39,26 @@ export class LookupCache {
 
   wrap<Main extends object, Joined extends object>(namespace: string, lookup: JoinedLookup<Main, Joined>): CachedLookup<Main, Joined> {
     const ttlMs = this.ttlSeconds * 1000;
+    // Compiled from the first row found: the lookup hydrates every row with the same properties.
+    let copyMain: Copier<Main> | undefined;
+    let copyJoined: Copier<Joined> | undefined;
     return {
       find: async (value) => {
         if (ttlMs === 0) return lookup(value);
         const key = `${namespace}:${value}`;
         const now = this.clock.now().getTime();
         const hit = this.entries.get(key);
-        if (hit && now - hit.storedAt < ttlMs) {
-          return { main: copy(hit.found.main as Main), joined: copy(hit.found.joined as Joined) };
+        if (hit && now - hit.storedAt < ttlMs && copyMain && copyJoined) {
+          return { main: copyMain(hit.found.main as Main), joined: copyJoined(hit.found.joined as Joined) };
         }
         const generation = this.generation;
         const found = await lookup(value);
         if (found && generation === this.generation) {
+          copyMain ??= compileCopier(found.main);
+          copyJoined ??= compileCopier(found.joined);
           if (this.entries.size >= MAX_ENTRIES) this.entries.delete(this.entries.keys().next().value as string);
           this.entries.delete(key);
-          this.entries.set(key, { found: { main: copy(found.main), joined: copy(found.joined) }, storedAt: now });
+          this.entries.set(key, { found: { main: copyMain(found.main), joined: copyJoined(found.joined) }, storedAt: now });
         }
         return found;
       },

@@ -1,9 +1,9 @@
+import { sha256Hex } from "../../src/core/crypto";
 import { canonicalizedQueryString, encodeRpcParams, percentEncode, rpcStringToSign, signRpcV1 } from "../../src/providers/sms/aliyun-signature";
 import {
   authorizationHeader,
   canonicalRequest,
   credentialScope,
-  sha256Hex,
   signedHeaderNames,
   tc3Signature,
   utcDate,

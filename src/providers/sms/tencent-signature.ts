@@ -1,4 +1,5 @@
-import { createHash, createHmac } from "node:crypto";
+import { createHmac } from "node:crypto";
+import { sha256Hex } from "../../core/crypto";
 
 /**
  * Tencent Cloud API signature v3 (TC3-HMAC-SHA256). Pure functions: the adapter signs with them and
@@ -15,10 +16,6 @@ export interface Tc3Request {
   readonly headers: Readonly<Record<string, string>>;
   /** The exact body bytes sent. */
   readonly payload: string;
-}
-
-export function sha256Hex(data: string): string {
-  return createHash("sha256").update(data, "utf8").digest("hex");
 }
 
 function hmacSha256(key: string | Buffer, data: string): Buffer {
