@@ -57,8 +57,8 @@ function cannon(options: autocannon.Options, onInstance?: (instance: autocannon.
 
 const round = (value: number, digits = 1) => Math.round(value * 10 ** digits) / 10 ** digits;
 
-export async function runCannon(spec: CannonSpec): Promise<ScenarioResult> {
-  const base: autocannon.Options = {
+function cannonOptions(spec: CannonSpec): autocannon.Options {
+  return {
     url: spec.url,
     connections: spec.connections,
     method: "POST",
@@ -66,45 +66,142 @@ export async function runCannon(spec: CannonSpec): Promise<ScenarioResult> {
     requests: spec.requests,
     verifyBody: (body) => spec.verifyBody(String(body)),
     timeout: 30,
+    // autocannon stops at the first sample tick after the duration: ticks every 0.1 s, not every second.
+    sampleInt: 100,
   };
+}
+
+async function warmUp(spec: CannonSpec): Promise<void> {
+  const base = cannonOptions(spec);
   if (spec.warmupRequests && spec.warmupRequests > 0) {
     await cannon({ ...base, amount: spec.warmupRequests }, spec.onInstance);
   }
   if (spec.warmupSeconds && spec.warmupSeconds > 0) {
     await cannon({ ...base, duration: spec.warmupSeconds }, spec.onInstance);
   }
+}
+
+/** One measured stretch of a scenario: what a result is added up from. */
+interface Slice {
+  /** Correct answers (or completed operations). */
+  readonly good: number;
+  readonly requests: number;
+  readonly seconds: number;
+  readonly latencyMs: ScenarioResult["latencyMs"];
+  readonly errorDetail: Record<string, number>;
+  readonly cpu?: CpuUse;
+}
+
+async function cannonSlice(spec: CannonSpec, seconds: number): Promise<Slice> {
   await spec.hooks?.before();
   const baseline = spec.extraErrors?.() ?? {};
-  const result = await cannon({ ...base, duration: spec.durationSeconds }, spec.onInstance);
+  const result = await cannon({ ...cannonOptions(spec), duration: seconds }, spec.onInstance);
   const cpu = spec.hooks?.after();
   const extra = Object.fromEntries(Object.entries(spec.extraErrors?.() ?? {}).map(([key, value]) => [key, value - (baseline[key] ?? 0)]));
-  const errorDetail: Record<string, number> = {
-    connection: result.errors - result.timeouts,
-    timeouts: result.timeouts,
-    non2xx: result.non2xx,
-    badBody: result.mismatches,
-    ...extra,
-  };
-  const seconds = (result.finish.getTime() - result.start.getTime()) / 1000;
-  const good = result["2xx"] - result.mismatches;
   return {
-    name: spec.name,
-    connections: spec.connections,
-    durationSeconds: round(seconds),
-    rps: round(good / seconds, 2),
+    good: result["2xx"] - result.mismatches,
     requests: result.requests.total,
-    latencyMs: {
-      p50: result.latency.p50,
-      p90: result.latency.p90,
-      p99: result.latency.p99,
-      max: result.latency.max,
-      mean: round(result.latency.mean, 2),
+    seconds: (result.finish.getTime() - result.start.getTime()) / 1000,
+    latencyMs: { p50: result.latency.p50, p90: result.latency.p90, p99: result.latency.p99, max: result.latency.max, mean: result.latency.mean },
+    errorDetail: {
+      connection: result.errors - result.timeouts,
+      timeouts: result.timeouts,
+      non2xx: result.non2xx,
+      badBody: result.mismatches,
+      ...extra,
     },
-    errors: Object.values(errorDetail).reduce((sum, value) => sum + value, 0),
-    errorDetail,
-    notes: spec.notes?.(),
     cpu,
   };
+}
+
+/** Adds up the slices of one scenario. Percentiles do not add up: with several slices they are the slowest slice's. */
+function summarize(name: string, connections: number, slices: Slice[], notes?: Record<string, unknown>): ScenarioResult {
+  const sum = (value: (slice: Slice) => number) => slices.reduce((total, slice) => total + value(slice), 0);
+  const worst = (value: (slice: Slice) => number) => Math.max(...slices.map(value));
+  const seconds = sum((slice) => slice.seconds);
+  const requests = sum((slice) => slice.requests);
+  const errorDetail: Record<string, number> = {};
+  for (const slice of slices) for (const [key, value] of Object.entries(slice.errorDetail)) errorDetail[key] = (errorDetail[key] ?? 0) + value;
+  const metered = slices.filter((slice): slice is Slice & { cpu: CpuUse } => slice.cpu !== undefined);
+  const meteredSeconds = metered.reduce((total, slice) => total + slice.seconds, 0);
+  const cpu = metered.length
+    ? (Object.fromEntries(
+        Object.keys(metered[0].cpu).map((key) => [key, round(metered.reduce((total, slice) => total + slice.cpu[key as keyof CpuUse] * slice.seconds, 0) / meteredSeconds, 2)]),
+      ) as CpuUse)
+    : undefined;
+  return {
+    name,
+    connections,
+    durationSeconds: round(seconds),
+    rps: round(sum((slice) => slice.good) / seconds, 2),
+    requests,
+    latencyMs: {
+      p50: round(worst((slice) => slice.latencyMs.p50)),
+      p90: round(worst((slice) => slice.latencyMs.p90)),
+      p99: round(worst((slice) => slice.latencyMs.p99)),
+      max: round(worst((slice) => slice.latencyMs.max)),
+      mean: round(sum((slice) => slice.latencyMs.mean * slice.requests) / Math.max(1, requests), 2),
+    },
+    errors: Object.values(errorDetail).reduce((total, value) => total + value, 0),
+    errorDetail,
+    notes: { ...notes, ...(slices.length > 1 ? { sliceRps: slices.map((slice) => round(slice.good / slice.seconds, slice.good / slice.seconds < 100 ? 2 : 0)) } : {}) },
+    cpu,
+  };
+}
+
+export async function runCannon(spec: CannonSpec): Promise<ScenarioResult> {
+  await warmUp(spec);
+  return summarize(spec.name, spec.connections, [await cannonSlice(spec, spec.durationSeconds)], spec.notes?.());
+}
+
+/** A scenario that can be measured in slices: see runAlternating. */
+export interface Sliceable {
+  readonly name: string;
+  readonly connections: number;
+  /** Its whole measured duration, split into the slices. */
+  readonly durationSeconds: number;
+  warmUp(): Promise<void>;
+  slice(seconds: number): Promise<Slice>;
+  notes?(): Record<string, unknown>;
+}
+
+/**
+ * `settle`: autocannon drops the requests still open when time is up, but the server finishes them;
+ * when that takes long (a login's bcrypt takes a second), wait for the slowest request seen, so that
+ * they do not slow down the next slice.
+ */
+export function cannonSliceable(spec: CannonSpec, settle = false): Sliceable {
+  return {
+    ...spec,
+    warmUp: () => warmUp(spec),
+    slice: async (seconds) => {
+      const slice = await cannonSlice(spec, seconds);
+      if (settle) await new Promise((resolve) => setTimeout(resolve, slice.latencyMs.max));
+      return slice;
+    },
+  };
+}
+
+/**
+ * Measures `a` and `b` in alternating slices (a b b a a b b a …; each gets its durationSeconds in
+ * `slicesEach` slices) instead of one after the other: a drift of the machine's speed over the
+ * minutes of a run then falls on both alike, and their ratio is about the software, not about when
+ * each was measured. Both warm up first, `a` last (its warm-up may fill a cache that expires).
+ */
+export async function runAlternating(a: Sliceable, b: Sliceable, slicesEach: number): Promise<[ScenarioResult, ScenarioResult]> {
+  await b.warmUp();
+  const started = performance.now();
+  await a.warmUp();
+  const slices = new Map<Sliceable, Slice[]>([[a, []], [b, []]]);
+  let lastOfA = started;
+  for (let i = 0; i < 2 * slicesEach; i++) {
+    const next = (i + 1) % 4 < 2 ? a : b;
+    slices.get(next)!.push(await next.slice(next.durationSeconds / slicesEach));
+    if (next === a) lastOfA = performance.now();
+  }
+  // From the start of a's warm-up to the end of its last slice: what a cache filled by the warm-up must outlive.
+  const secondsFromWarmUp = round((lastOfA - started) / 1000);
+  return [a, b].map((side) => summarize(side.name, side.connections, slices.get(side)!, { ...side.notes?.(), slices: slicesEach, ...(side === a ? { secondsFromWarmUp } : {}) })) as [ScenarioResult, ScenarioResult];
 }
 
 /** The JSON POST body of a GraphQL operation. */
@@ -134,45 +231,58 @@ function preHash(password: string): string {
 
 /**
  * Raw bcrypt.compare at the server's cost and the login scenario's concurrency: `concurrency` loops,
- * each running one compare after another on libuv's thread pool (default 4 threads, as in the server)
- * until the time is up.
+ * each running one compare after another on libuv's thread pool (default 4 threads, as in the server).
+ * Counted as autocannon counts login: the loops start together, and only the compares that finish
+ * within the time count (autocannon drops the requests still open when time is up, a few percent of
+ * a 10 s login measurement at cost 12); the rest are waited for, uncounted, before it returns.
  */
-export async function runRawBcrypt(
-  name: string, password: string, hash: string, concurrency: number, durationSeconds: number, hooks?: MeasureHooks,
-): Promise<ScenarioResult> {
+export function rawBcrypt(name: string, password: string, hash: string, concurrency: number, durationSeconds: number, hooks?: MeasureHooks): Sliceable {
   const input = preHash(password);
-  if (!(await bcrypt.compare(input, hash))) throw new Error("raw bcrypt baseline: the pre-hash does not match PasswordHasher's");
-  await hooks?.before();
-  const latencies: number[] = [];
-  const started = performance.now();
-  const deadline = started + durationSeconds * 1000;
-  let failures = 0;
-  await Promise.all(
-    Array.from({ length: concurrency }, async () => {
-      while (performance.now() < deadline) {
-        const t0 = performance.now();
-        const ok = await bcrypt.compare(input, hash);
-        latencies.push(performance.now() - t0);
-        if (!ok) failures++;
-      }
-    }),
-  );
-  const seconds = (performance.now() - started) / 1000;
-  const cpu = hooks?.after();
-  latencies.sort((a, b) => a - b);
-  const pct = (p: number) => (latencies.length ? round(latencies[Math.min(latencies.length - 1, Math.ceil((p / 100) * latencies.length) - 1)]) : 0);
   return {
     name,
     connections: concurrency,
-    durationSeconds: round(seconds),
-    rps: round(latencies.length / seconds, 2),
-    requests: latencies.length,
-    latencyMs: {
-      p50: pct(50), p90: pct(90), p99: pct(99), max: round(latencies[latencies.length - 1] ?? 0),
-      mean: round(latencies.reduce((a, b) => a + b, 0) / Math.max(1, latencies.length), 2),
+    durationSeconds,
+    warmUp: async () => {
+      if (!(await bcrypt.compare(input, hash))) throw new Error("raw bcrypt baseline: the pre-hash does not match PasswordHasher's");
     },
-    errors: failures,
-    errorDetail: { wrongResult: failures },
-    cpu,
+    slice: async (seconds) => {
+      await hooks?.before();
+      const latencies: number[] = [];
+      const started = performance.now();
+      const deadline = started + seconds * 1000;
+      let failures = 0;
+      let cpu: CpuUse | undefined;
+      const stop = setTimeout(() => (cpu = hooks?.after()), seconds * 1000);
+      await Promise.all(
+        Array.from({ length: concurrency }, async () => {
+          while (performance.now() < deadline) {
+            const t0 = performance.now();
+            const ok = await bcrypt.compare(input, hash);
+            const t1 = performance.now();
+            if (t1 > deadline) break;
+            latencies.push(t1 - t0);
+            if (!ok) failures++;
+          }
+        }),
+      );
+      clearTimeout(stop);
+      cpu ??= hooks?.after();
+      latencies.sort((x, y) => x - y);
+      const pct = (p: number) => (latencies.length ? latencies[Math.min(latencies.length - 1, Math.ceil((p / 100) * latencies.length) - 1)] : 0);
+      return {
+        good: latencies.length - failures,
+        requests: latencies.length,
+        seconds,
+        latencyMs: { p50: pct(50), p90: pct(90), p99: pct(99), max: latencies[latencies.length - 1] ?? 0, mean: latencies.reduce((x, y) => x + y, 0) / Math.max(1, latencies.length) },
+        errorDetail: { wrongResult: failures },
+        cpu,
+      };
+    },
   };
+}
+
+export async function runRawBcrypt(...args: Parameters<typeof rawBcrypt>): Promise<ScenarioResult> {
+  const baseline = rawBcrypt(...args);
+  await baseline.warmUp();
+  return summarize(baseline.name, baseline.connections, [await baseline.slice(baseline.durationSeconds)]);
 }
