@@ -1,6 +1,6 @@
-import { createHmac } from "node:crypto";
 import autocannon from "autocannon";
 import bcrypt from "bcrypt";
+import { preHash } from "../src/modules/password/password-hasher";
 import type { CpuUse } from "./cpu";
 
 /** One measured scenario, as printed and written to bench/results. */
@@ -224,17 +224,13 @@ export function rotatingBearer(tokens: string[], body: string): autocannon.Reque
   };
 }
 
-/** PasswordHasher's pre-hash (src/modules/password/password-hasher.ts), so the baseline does what login does. */
-function preHash(password: string): string {
-  return createHmac("sha256", "account-platform/password/v1").update(password.normalize("NFC"), "utf8").digest("base64");
-}
-
 /**
  * Raw bcrypt.compare at the server's cost and the login scenario's concurrency: `concurrency` loops,
- * each running one compare after another on libuv's thread pool (default 4 threads, as in the server).
- * Counted as autocannon counts login: the loops start together, and only the compares that finish
- * within the time count (autocannon drops the requests still open when time is up, a few percent of
- * a 10 s login measurement at cost 12); the rest are waited for, uncounted, before it returns.
+ * each running one compare (of PasswordHasher's pre-hash, as login does) after another on libuv's
+ * thread pool (default 4 threads, as in the server). Counted as autocannon counts login: the loops
+ * start together, and only the compares that finish within the time count (autocannon drops the
+ * requests still open when time is up, a few percent of a 10 s login measurement at cost 12); the
+ * rest are waited for, uncounted, before it returns.
  */
 export function rawBcrypt(name: string, password: string, hash: string, concurrency: number, durationSeconds: number, hooks?: MeasureHooks): Sliceable {
   const input = preHash(password);
@@ -243,7 +239,7 @@ export function rawBcrypt(name: string, password: string, hash: string, concurre
     connections: concurrency,
     durationSeconds,
     warmUp: async () => {
-      if (!(await bcrypt.compare(input, hash))) throw new Error("raw bcrypt baseline: the pre-hash does not match PasswordHasher's");
+      if (!(await bcrypt.compare(input, hash))) throw new Error("raw bcrypt baseline: the password does not match the seeded hash");
     },
     slice: async (seconds) => {
       await hooks?.before();

@@ -6,7 +6,7 @@ import bcrypt from "bcrypt";
  * silently cut. Each password is first normalised (NFC, so the same characters typed on different
  * systems match) and reduced with a domain-separated HMAC-SHA-256 to 44 base64 characters.
  */
-function preHash(password: string): string {
+export function preHash(password: string): string {
   return createHmac("sha256", "account-platform/password/v1").update(password.normalize("NFC"), "utf8").digest("base64");
 }
 
