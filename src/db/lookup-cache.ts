@@ -2,10 +2,10 @@ import type Redis from "ioredis";
 import type { DataSource, EntitySubscriberInterface, EntityTarget, InsertEvent, ObjectLiteral, RemoveEvent, TransactionCommitEvent, UpdateEvent } from "typeorm";
 import type { Clock } from "../core/clock";
 import type { Logger } from "../core/logger";
-import { compileCopier } from "./compile-copier";
+import { compileEntityPacker, type EntityPacker } from "./entity-packer";
 import type { JoinedLookup } from "./joined-lookup";
 
-/** Bounds the memory of the cache: a few KB an entry. */
+/** Bounds the memory of the cache, all lookups together: under 1 KB an entry. */
 const MAX_ENTRIES = 10_000;
 
 export interface CachedLookup<Main, Joined> {
@@ -14,22 +14,19 @@ export interface CachedLookup<Main, Joined> {
   patchMain(value: string, fields: Partial<Main>): void;
 }
 
-interface Entry {
-  readonly found: { main: object; joined: object };
-  readonly storedAt: number;
-}
-
-type Copier<T> = (entity: T) => T;
+/** A cached row: when it was stored, then `main` and `joined` packed (see entity-packer.ts). */
+type PackedRow = unknown[];
 
 /**
  * Rows behind authentication (session or API key joined with its account), kept for `ttlSeconds`
  * so the requests an SPA page makes do not each ask the database. Every write to the tables they
  * come from empties the whole cache (see watchWrites), and a generation number keeps a lookup that
- * raced with such a write from storing what it read before it. Callers get copies, so nothing a
- * request does to its entities reaches another request.
+ * raced with such a write from storing what it read before it. Rows are kept packed, and callers
+ * get entities unpacked from them, so nothing a request does to its entities reaches another request.
  */
 export class LookupCache {
-  private readonly entries = new Map<string, Entry>();
+  /** One map per wrapped lookup, keyed by the looked-up value itself, which the row then shares. */
+  private readonly lookups: Array<Map<string, PackedRow>> = [];
   private generation = 0;
 
   constructor(
@@ -37,41 +34,71 @@ export class LookupCache {
     private readonly ttlSeconds: number,
   ) {}
 
-  wrap<Main extends object, Joined extends object>(namespace: string, lookup: JoinedLookup<Main, Joined>): CachedLookup<Main, Joined> {
+  wrap<Main extends object, Joined extends object>(lookup: JoinedLookup<Main, Joined>): CachedLookup<Main, Joined> {
     const ttlMs = this.ttlSeconds * 1000;
+    const rows = new Map<string, PackedRow>();
+    this.lookups.push(rows);
     // Compiled from the first row found: the lookup hydrates every row with the same properties.
-    let copyMain: Copier<Main> | undefined;
-    let copyJoined: Copier<Joined> | undefined;
+    let packers: { main: EntityPacker<Main>; joined: EntityPacker<Joined> } | undefined;
     return {
       find: async (value) => {
         if (ttlMs === 0) return lookup(value);
-        const key = `${namespace}:${value}`;
         const now = this.clock.now().getTime();
-        const hit = this.entries.get(key);
-        if (hit && now - hit.storedAt < ttlMs && copyMain && copyJoined) {
-          return { main: copyMain(hit.found.main as Main), joined: copyJoined(hit.found.joined as Joined) };
+        const hit = rows.get(value);
+        if (hit && now - (hit[0] as number) < ttlMs && packers) {
+          return { main: packers.main.unpack(hit, 1), joined: packers.joined.unpack(hit, 1 + packers.main.width) };
         }
         const generation = this.generation;
         const found = await lookup(value);
         if (found && generation === this.generation) {
-          copyMain ??= compileCopier(found.main);
-          copyJoined ??= compileCopier(found.joined);
-          if (this.entries.size >= MAX_ENTRIES) this.entries.delete(this.entries.keys().next().value as string);
-          this.entries.delete(key);
-          this.entries.set(key, { found: { main: copyMain(found.main), joined: copyJoined(found.joined) }, storedAt: now });
+          packers ??= { main: compileEntityPacker(found.main), joined: compileEntityPacker(found.joined) };
+          const row: PackedRow = new Array(1 + packers.main.width + packers.joined.width);
+          row[0] = now;
+          packers.main.pack(found.main, row, 1);
+          packers.joined.pack(found.joined, row, 1 + packers.main.width);
+          shareEqualStrings(row, value);
+          this.makeRoom();
+          rows.delete(value);
+          rows.set(value, row);
         }
         return found;
       },
       patchMain: (value, fields) => {
-        const hit = this.entries.get(`${namespace}:${value}`);
-        if (hit) Object.assign(hit.found.main, fields);
+        const hit = rows.get(value);
+        if (hit && packers) packers.main.pack(Object.assign(packers.main.unpack(hit, 1), fields), hit, 1);
       },
     };
   }
 
   clear(): void {
-    this.entries.clear();
+    for (const rows of this.lookups) rows.clear();
     this.generation++;
+  }
+
+  /** Drops the oldest row of the fullest lookup when the cache is full. */
+  private makeRoom(): void {
+    let total = 0;
+    let fullest = this.lookups[0];
+    for (const rows of this.lookups) {
+      total += rows.size;
+      if (rows.size > fullest.size) fullest = rows;
+    }
+    if (total >= MAX_ENTRIES) fullest.delete(fullest.keys().next().value as string);
+  }
+}
+
+/**
+ * Keeps one copy of strings a row holds more than once: the key is also the row's token hash, and
+ * the session's account id is also the account's id. Runs on a miss only.
+ */
+function shareEqualStrings(row: PackedRow, key: string): void {
+  const seen = new Map<string, string>([[key, key]]);
+  for (let i = 0; i < row.length; i++) {
+    const value = row[i];
+    if (typeof value !== "string") continue;
+    const first = seen.get(value);
+    if (first === undefined) seen.set(value, value);
+    else row[i] = first;
   }
 }
 

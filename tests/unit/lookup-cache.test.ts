@@ -34,7 +34,7 @@ describe("LookupCache", () => {
   it("answers a repeated lookup from memory with copies, until the TTL has passed", async () => {
     const clock = new TestClock();
     const control = controlledLookup();
-    const cached = new LookupCache(clock, 30).wrap("t", control.lookup);
+    const cached = new LookupCache(clock, 30).wrap(control.lookup);
     const first = await settle(cached.find("k"), control);
     first!.main.name = "changed by a request";
     const second = await cached.find("k");
@@ -49,7 +49,7 @@ describe("LookupCache", () => {
   it("does not keep what a lookup read while a write emptied the cache", async () => {
     const cache = new LookupCache(new TestClock(), 30);
     const control = controlledLookup();
-    const cached = cache.wrap("t", control.lookup);
+    const cached = cache.wrap(control.lookup);
     const racing = cached.find("k");
     cache.clear(); // a write committed while the lookup was reading
     await settle(racing, control);
@@ -60,14 +60,50 @@ describe("LookupCache", () => {
 
   it("patches a cached row in place, and does nothing at TTL 0", async () => {
     const control = controlledLookup();
-    const cached = new LookupCache(new TestClock(), 30).wrap("t", control.lookup);
+    const cached = new LookupCache(new TestClock(), 30).wrap(control.lookup);
     await settle(cached.find("k"), control);
     cached.patchMain("k", { name: "patched" });
     expect((await cached.find("k"))!.main.name).toBe("patched");
 
-    const off = new LookupCache(new TestClock(), 0).wrap("t", control.lookup);
+    const off = new LookupCache(new TestClock(), 0).wrap(control.lookup);
     await settle(off.find("k"), control);
     await settle(off.find("k"), control);
     expect(control.calls()).toBe(3);
+  });
+});
+
+describe("LookupCache bounds", () => {
+  it("keeps at most 10 000 rows across its lookups, dropping the oldest of the fullest", async () => {
+    const calls = { a: 0, b: 0 };
+    const counted = (side: "a" | "b") => async (value: string) => {
+      calls[side]++;
+      return { main: new Row(value), joined: new Row("account") };
+    };
+    const cache = new LookupCache(new TestClock(), 30);
+    const a = cache.wrap(counted("a"));
+    const b = cache.wrap(counted("b"));
+    for (let i = 0; i < 9_000; i++) await a.find(`a${i}`);
+    for (let i = 0; i < 1_000; i++) await b.find(`b${i}`);
+    await b.find("b-new"); // full: a, the fullest, loses its oldest row
+    expect(calls).toEqual({ a: 9_000, b: 1_001 });
+    await a.find("a1");
+    await b.find("b0");
+    await b.find("b-new");
+    expect(calls).toEqual({ a: 9_000, b: 1_001 });
+    await a.find("a0");
+    expect(calls.a).toBe(9_001);
+  });
+
+  it("gives back Dates patched into a row as new Dates", async () => {
+    class Session {
+      constructor(public lastSeenAt: Date) {}
+    }
+    const cached = new LookupCache(new TestClock(), 30).wrap(async () => ({ main: new Session(new Date(0)), joined: new Row("account") }));
+    await cached.find("k");
+    const seen = new Date(60_000);
+    cached.patchMain("k", { lastSeenAt: seen });
+    const hit = (await cached.find("k"))!.main;
+    expect(hit.lastSeenAt).toEqual(seen);
+    expect(hit.lastSeenAt).not.toBe(seen);
   });
 });

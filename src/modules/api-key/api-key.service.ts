@@ -35,7 +35,7 @@ export class ApiKeyService {
     private readonly stepUp: StepUpService,
     cache: LookupCache,
   ) {
-    this.byKeyHash = cache.wrap("api-key", createJoinedLookup(dataSource, {
+    this.byKeyHash = cache.wrap(createJoinedLookup(dataSource, {
       main: ApiKeyEntity, joined: AccountEntity, joinColumn: "account_id", whereColumn: "key_hash",
     }));
   }

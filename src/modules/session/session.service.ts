@@ -33,7 +33,7 @@ export class SessionService {
     private readonly timeouts: Config["session"],
     cache: LookupCache,
   ) {
-    this.byTokenHash = cache.wrap("session", createJoinedLookup(dataSource, {
+    this.byTokenHash = cache.wrap(createJoinedLookup(dataSource, {
       main: SessionEntity, joined: AccountEntity, joinColumn: "account_id", whereColumn: "token_hash",
     }));
   }
