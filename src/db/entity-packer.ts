@@ -1,10 +1,12 @@
 /**
  * Packs an entity into slots of a flat array and unpacks a new entity from them, for entities
  * shaped like `sample` (same prototype, same own properties in the same order). Dates are stored as
- * their time (a bit per property, in the first slots, says which were Dates), so a packed entity
- * holds no objects besides its strings: the authentication cache keeps 10 000 rows at about half
- * the memory of keeping the entities themselves, and the garbage collector has less to mark. Every
- * unpack returns new objects, Dates included, so nothing a request does to them reaches another.
+ * their time (a bit per property, in the first slots, says which were Dates), so a packed session,
+ * API key or account (strings, numbers, booleans and Dates only) holds no objects besides its
+ * strings: the authentication cache keeps 10 000 rows at about half the memory of keeping the
+ * entities themselves, and the garbage collector has less to mark. Every unpack returns new
+ * objects, Dates included, so nothing a request does to them reaches another (a property holding
+ * any other object would be shared).
  *
  * Both functions are written out property by property (keys quoted with JSON.stringify, so no key
  * can inject code): V8 runs such code in well under a microsecond, and an unpacked entity is built
