@@ -149,9 +149,8 @@ function summarize(name: string, connections: number, slices: Slice[], notes?: R
   };
 }
 
-export async function runCannon(spec: CannonSpec): Promise<ScenarioResult> {
-  await warmUp(spec);
-  return summarize(spec.name, spec.connections, [await cannonSlice(spec, spec.durationSeconds)], spec.notes?.());
+export function runCannon(spec: CannonSpec): Promise<ScenarioResult> {
+  return runWhole(cannonSliceable(spec));
 }
 
 /** A scenario that can be measured in slices: see runAlternating. */
@@ -180,6 +179,12 @@ export function cannonSliceable(spec: CannonSpec, settle = false): Sliceable {
       return slice;
     },
   };
+}
+
+/** Warms a scenario up, then measures it in one stretch of its whole duration. */
+async function runWhole(scenario: Sliceable): Promise<ScenarioResult> {
+  await scenario.warmUp();
+  return summarize(scenario.name, scenario.connections, [await scenario.slice(scenario.durationSeconds)], scenario.notes?.());
 }
 
 /**
@@ -277,8 +282,6 @@ export function rawBcrypt(name: string, password: string, hash: string, concurre
   };
 }
 
-export async function runRawBcrypt(...args: Parameters<typeof rawBcrypt>): Promise<ScenarioResult> {
-  const baseline = rawBcrypt(...args);
-  await baseline.warmUp();
-  return summarize(baseline.name, baseline.connections, [await baseline.slice(baseline.durationSeconds)]);
+export function runRawBcrypt(...args: Parameters<typeof rawBcrypt>): Promise<ScenarioResult> {
+  return runWhole(rawBcrypt(...args));
 }
