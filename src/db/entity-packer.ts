@@ -25,10 +25,10 @@ const FLAGS_PER_SLOT = 30;
 export function compileEntityPacker<T extends object>(sample: T): EntityPacker<T> {
   const keys = Object.keys(sample).map((key) => JSON.stringify(key));
   const flagSlots = Math.max(1, Math.ceil(keys.length / FLAGS_PER_SLOT));
-  const flags = (i: number) => `flags${Math.floor(i / FLAGS_PER_SLOT)}`;
+  const flagNames = Array.from({ length: flagSlots }, (_unused, k) => `flags${k}`);
+  const flags = (i: number) => flagNames[Math.floor(i / FLAGS_PER_SLOT)];
   const bit = (i: number) => 1 << i % FLAGS_PER_SLOT;
   const slot = (i: number) => `offset + ${flagSlots + i}`;
-  const flagNames = Array.from({ length: flagSlots }, (_unused, k) => `flags${k}`);
 
   const pack = [
     `let ${flagNames.map((name) => `${name} = 0`).join(", ")}, value;`,
@@ -46,7 +46,7 @@ export function compileEntityPacker<T extends object>(sample: T): EntityPacker<T
       `Unpacked.prototype = prototype;\n` +
       `return {\n` +
       `  pack(entity, into, offset) {\n${pack}\n},\n` +
-      // \`new\` would give a null prototype Object.prototype instead.
+      // `new` gives Object.prototype where the prototype is null.
       `  unpack: prototype === null ? (from, offset) => { const entity = Object.create(null); Unpacked.call(entity, from, offset); return entity; }\n` +
       `    : (from, offset) => new Unpacked(from, offset),\n` +
       `};`,
