@@ -1,4 +1,7 @@
-import { DEFAULT_PASSWORD, LOGIN, ME, registerUser } from "./helpers/accounts";
+import { createDataSource } from "../src/db/data-source";
+import { SUPPORT_ROLE } from "../src/modules/admin/admin.service";
+import { grantRoleOnServers } from "../src/scripts/grant-role";
+import { DEFAULT_PASSWORD, LOGIN, ME, registerUser, uniqueUsername } from "./helpers/accounts";
 import { REDIS_URL } from "./helpers/databases";
 import { eventually, sameDatabaseAs, startTestApp, type TestApp } from "./helpers/test-server";
 
@@ -8,6 +11,11 @@ import { eventually, sameDatabaseAs, startTestApp, type TestApp } from "./helper
  * act at once); these tests are about a deployment of several processes on one database.
  */
 const LOGOUT = /* GraphQL */ `mutation { logout }`;
+const REPLACE_EMAIL = /* GraphQL */ `
+  mutation Replace($accountId: ID!, $address: String!) {
+    adminReplaceContact(accountId: $accountId, kind: EMAIL, address: $address, reason: "ticket #1: checked by video call") { id }
+  }
+`;
 
 async function pair(env: Record<string, string>): Promise<[TestApp, TestApp]> {
   const first = await startTestApp(env);
@@ -46,6 +54,24 @@ describe("with Redis: a sign-out in one process reaches the others at once", () 
     await onFirst.ok(`mutation { updateProfile(input: { username: "renamed_${Date.now()}" }) { username } }`);
     const renamed = (await onFirst.ok(ME)).me.username;
     await eventually(async () => ((await onSecond.ok(ME)).me.username === renamed ? true : undefined));
+  });
+
+  it("applies a role granted by account:grant-role, a process of its own, at once", async () => {
+    const helper = await registerUser(second.client, uniqueUsername("helper"));
+    const target = await registerUser(second.client);
+    const variables = { accountId: target.id, address: `${uniqueUsername("new")}@example.com` };
+    // The server has cached the helper's account, roles and all.
+    expect((await helper.client.fails(REPLACE_EMAIL, variables)).extensions?.code).toBe("FORBIDDEN");
+    const outside = createDataSource(second.config.database);
+    await outside.initialize();
+    try {
+      expect(await grantRoleOnServers(outside, REDIS_URL, uniqueUsername("nobody"), SUPPORT_ROLE)).toBe(false);
+      expect(await grantRoleOnServers(outside, REDIS_URL, helper.username, SUPPORT_ROLE)).toBe(true);
+    } finally {
+      await outside.destroy();
+    }
+    // Well within the cache's 30 s: the clear arrives over Redis.
+    await eventually(async () => ((await helper.client.request(REPLACE_EMAIL, variables)).data?.adminReplaceContact ? true : undefined));
   });
 });
 

@@ -136,6 +136,11 @@ export function watchWrites(dataSource: DataSource, entities: EntityTarget<Objec
 
 const CLEAR_CHANNEL = "account-platform:lookup-cache:clear";
 
+/** Tells every server process that shares clears through `redis` to empty its cache. */
+export async function publishCacheClear(redis: Redis): Promise<void> {
+  await redis.publish(CLEAR_CHANNEL, "1");
+}
+
 /**
  * Spreads clears to the other server processes through Redis pub/sub: a session revoked in one
  * process stops working in all of them at once. Returns `publish` (call after a local write) and
@@ -149,7 +154,7 @@ export function shareClearsThroughRedis(redis: Redis, cache: LookupCache, logger
   subscriber.subscribe(CLEAR_CHANNEL).catch((error: unknown) => logger.warn({ err: error }, "lookup cache: could not subscribe to clears"));
   return {
     publish: () => {
-      redis.publish(CLEAR_CHANNEL, "1").catch(() => undefined);
+      publishCacheClear(redis).catch(() => undefined);
     },
     stop: () => subscriber.disconnect(),
   };
