@@ -5,6 +5,7 @@ import { ApiKeys } from "./pages/api-keys";
 import { SignIn, SignUp } from "./pages/auth";
 import { Contacts } from "./pages/contacts";
 import { Password } from "./pages/password";
+import { PasswordReset } from "./pages/password-reset";
 import { Profile } from "./pages/profile";
 import { Alipay, OAuthCallback, Social } from "./pages/providers";
 import { RealName } from "./pages/real-name";
@@ -60,7 +61,7 @@ function SignedOut({ path }: { path: string }) {
   return (
     <>
       <Header />
-      <main className="narrow">{path === CALLBACK_PATH ? <OAuthCallback /> : path === "/signup" ? <SignUp /> : <SignIn />}</main>
+      <main className="narrow">{path === CALLBACK_PATH ? <OAuthCallback /> : path === "/signup" ? <SignUp /> : path === "/reset-password" ? <PasswordReset /> : <SignIn />}</main>
     </>
   );
 }
@@ -69,8 +70,8 @@ function Console({ path }: { path: string }) {
   const { t } = useI18n();
   const me = useMe();
   const { signOut } = useSession();
-  // Signed in at /signin or /signup (a reload, the back button): the first section.
-  const section = SECTIONS.find((s) => s.path === path) ?? (["/signin", "/signup"].includes(path) ? SECTIONS[0] : undefined);
+  // Signed in at a signed-out page (a reload, the back button): the first section.
+  const section = SECTIONS.find((s) => s.path === path) ?? (["/signin", "/signup", "/reset-password"].includes(path) ? SECTIONS[0] : undefined);
   const page = path === CALLBACK_PATH ? <OAuthCallback /> : section ? <section.Page /> : <Card title={t("notFound.title")} />;
   const nav = useRef<HTMLElement>(null);
   // On a phone the sections are one scrolling row: keep the current one in view.

@@ -95,6 +95,9 @@ export function SignIn() {
       <p className="switch">
         {t("auth.noAccount")} <Link to="/signup">{t("auth.signUp")}</Link>
       </p>
+      <p className="switch">
+        <Link to="/reset-password">{t("reset.link")}</Link>
+      </p>
     </Card>
   );
 }
