@@ -9,21 +9,25 @@ import { grantRole, SUPPORT_ROLE } from "../modules/admin/admin.service";
 /**
  * Grants the role, then tells the servers sharing `redisUrl` to drop the account rows they cached for
  * authentication, so the role works on the user's next request: this process is not one of them, and
- * its write reaches their caches no other way. Without Redis it takes effect within AUTH_CACHE_SECONDS.
- * Returns false when there is no such account.
+ * its write reaches their caches no other way. Without Redis, or when it cannot be reached (the role
+ * is granted all the same), the servers apply it within AUTH_CACHE_SECONDS.
  */
-export async function grantRoleOnServers(dataSource: DataSource, redisUrl: string | undefined, username: string, role: string): Promise<boolean> {
-  if (!(await grantRole(dataSource, username, role))) return false;
-  if (redisUrl) {
-    const redis = new Redis(redisUrl, { lazyConnect: true, maxRetriesPerRequest: 1 });
-    try {
-      await redis.connect();
-      await publishCacheClear(redis);
-    } finally {
-      redis.disconnect();
-    }
+export async function grantRoleOnServers(
+  dataSource: DataSource, redisUrl: string | undefined, username: string, role: string,
+): Promise<"servers told" | "servers not told" | "no such account"> {
+  if (!(await grantRole(dataSource, username, role))) return "no such account";
+  if (!redisUrl) return "servers not told";
+  const redis = new Redis(redisUrl, { lazyConnect: true, maxRetriesPerRequest: 1, retryStrategy: () => null });
+  redis.on("error", () => undefined); // answered below
+  try {
+    await redis.connect();
+    await publishCacheClear(redis);
+    return "servers told";
+  } catch {
+    return "servers not told";
+  } finally {
+    redis.disconnect();
   }
-  return true;
 }
 
 /** `npm run account:grant-role -- <username> [SUPPORT]`: gives an existing account a role. */
@@ -37,11 +41,11 @@ async function main(): Promise<void> {
   const dataSource = createDataSource(config.database);
   await dataSource.initialize();
   try {
-    const granted = await grantRoleOnServers(dataSource, config.redisUrl, username, role);
-    if (!granted) console.log(`no account named ${username}`);
-    else if (config.redisUrl) console.log(`${username} now has the ${role} role`);
-    else console.log(`${username} now has the ${role} role (servers without REDIS_URL apply it within AUTH_CACHE_SECONDS, ${config.authCacheSeconds} s)`);
-    process.exitCode = granted ? 0 : 1;
+    const outcome = await grantRoleOnServers(dataSource, config.redisUrl, username, role);
+    if (outcome === "no such account") console.log(`no account named ${username}`);
+    else if (outcome === "servers told") console.log(`${username} now has the ${role} role`);
+    else console.log(`${username} now has the ${role} role (servers apply it within AUTH_CACHE_SECONDS, ${config.authCacheSeconds} s${config.redisUrl ? ": Redis could not be reached" : ""})`);
+    process.exitCode = outcome === "no such account" ? 1 : 0;
   } finally {
     await dataSource.destroy();
   }
