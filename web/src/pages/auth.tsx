@@ -1,6 +1,6 @@
 import { useEffect, useState } from "react";
 import { MethodPicker, onSubmit, useAction } from "../actions";
-import { ApiError, request } from "../api";
+import { request } from "../api";
 import { graphql } from "../gql";
 import type { ProviderKind, VerificationMethod } from "../gql/graphql";
 import { useI18n } from "../i18n";
@@ -174,15 +174,12 @@ export function TwoStepPrompt({ challenge }: { challenge: TwoStepChallenge }) {
 export function SignUp() {
   const { t } = useI18n();
   const finish = useFinishSignIn();
-  const { run, busy, error, setError } = useAction();
+  const { run, busy, error, passwordsMatch } = useAction();
   const [username, setUsername] = useState("");
   const [password, setPassword] = useState("");
   const [confirm, setConfirm] = useState("");
   const submit = async () => {
-    if (password !== confirm) {
-      setError(new ApiError("BAD_USER_INPUT", [{ field: "confirm", messages: [t("auth.passwordsDiffer")] }]));
-      return;
-    }
+    if (!passwordsMatch(password, confirm)) return;
     const result = await run(() => request(REGISTER, { input: { username, password } }));
     if (result) await finish(result.register.token);
   };

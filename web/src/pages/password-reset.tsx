@@ -1,6 +1,6 @@
 import { useState } from "react";
 import { onSubmit, useAction } from "../actions";
-import { ApiError, request } from "../api";
+import { request } from "../api";
 import { graphql } from "../gql";
 import { useI18n } from "../i18n";
 import { Link } from "../router";
@@ -23,7 +23,7 @@ const RESET_PASSWORD = graphql(`
  */
 export function PasswordReset() {
   const { t } = useI18n();
-  const { run, busy, error, setError } = useAction();
+  const { run, busy, error, passwordsMatch } = useAction();
   const [identifier, setIdentifier] = useState("");
   const [sent, setSent] = useState(false);
   const [code, setCode] = useState("");
@@ -34,10 +34,7 @@ export function PasswordReset() {
     if (await run(() => request(REQUEST_PASSWORD_RESET, { identifier }))) setSent(true);
   };
   const reset = async () => {
-    if (newPassword !== confirm) {
-      setError(new ApiError("BAD_USER_INPUT", [{ field: "confirm", messages: [t("auth.passwordsDiffer")] }]));
-      return;
-    }
+    if (!passwordsMatch(newPassword, confirm)) return;
     if (await run(() => request(RESET_PASSWORD, { input: { identifier, code, newPassword } }))) setDone(true);
   };
   if (done) {

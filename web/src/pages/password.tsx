@@ -1,6 +1,6 @@
 import { useState } from "react";
 import { onSubmit, useAction } from "../actions";
-import { ApiError, request } from "../api";
+import { request } from "../api";
 import { graphql } from "../gql";
 import { useI18n } from "../i18n";
 import { useMe, useSession } from "../session";
@@ -17,17 +17,14 @@ export function Password() {
   const { t, dateTime } = useI18n();
   const me = useMe();
   const { reload } = useSession();
-  const { run, busy, error, setError } = useAction();
+  const { run, busy, error, passwordsMatch } = useAction();
   const [oldPassword, setOldPassword] = useState("");
   const [newPassword, setNewPassword] = useState("");
   const [confirm, setConfirm] = useState("");
   const [changed, setChanged] = useState(false);
   const submit = async () => {
     setChanged(false);
-    if (newPassword !== confirm) {
-      setError(new ApiError("BAD_USER_INPUT", [{ field: "confirm", messages: [t("auth.passwordsDiffer")] }]));
-      return;
-    }
+    if (!passwordsMatch(newPassword, confirm)) return;
     if (!(await run(() => request(CHANGE_PASSWORD, { input: { oldPassword, newPassword } })))) return;
     setOldPassword("");
     setNewPassword("");
