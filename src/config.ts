@@ -91,6 +91,11 @@ export interface Config {
   /** The name authenticator apps show above the account name. */
   readonly totpIssuer: string;
   readonly redisUrl: string | undefined;
+  /**
+   * Starts this deployment's Redis keys and its clear channel, so deployments sharing one Redis
+   * server keep apart: pub/sub channels span all of its numbered databases.
+   */
+  readonly redisPrefix: string;
   /** Express "trust proxy": false, true, a hop count or a list of addresses/subnets. */
   readonly trustProxy: boolean | number | string;
   readonly logLevel: string;
@@ -223,6 +228,13 @@ class EnvReader {
     }
     return { points: Number(match[1]), durationSeconds: Number(match[2]) };
   }
+}
+
+function parseRedisPrefix(prefix: string, problems: string[]): string {
+  if (!/^[A-Za-z0-9_.:-]{1,64}$/.test(prefix)) {
+    problems.push(`REDIS_PREFIX must be 1-64 letters, digits or _ . : - (got "${prefix}")`);
+  }
+  return prefix;
 }
 
 function parseDatabaseUrl(url: string, schema: string | undefined, problems: string[]): DatabaseConfig {
@@ -387,6 +399,7 @@ export function loadConfig(env: Env = process.env): Config {
     previousDataEncryptionKeys: parsePreviousKeys(read.optional("DATA_ENCRYPTION_PREVIOUS_KEYS"), read.problems),
     totpIssuer: read.string("TOTP_ISSUER", "Account Platform"),
     redisUrl: read.optional("REDIS_URL"),
+    redisPrefix: parseRedisPrefix(read.string("REDIS_PREFIX", "account-platform"), read.problems),
     trustProxy: parseTrustProxy(read.optional("TRUST_PROXY")),
     logLevel: read.oneOf("LOG_LEVEL", nodeEnv === "test" ? "warn" : "info", [
       "trace", "debug", "info", "warn", "error", "fatal", "silent",

@@ -71,7 +71,7 @@ export interface ServiceDeps {
 function createAuthCache({ config, clock, logger, dataSource, redis }: ServiceDeps): { cache: LookupCache; dispose(): void } {
   const cache = new LookupCache(clock, config.authCacheSeconds);
   if (config.authCacheSeconds === 0) return { cache, dispose: () => undefined };
-  const shared = redis ? shareClearsThroughRedis(redis, cache, logger) : undefined;
+  const shared = redis ? shareClearsThroughRedis(redis, config.redisPrefix, cache, logger) : undefined;
   const unwatch = watchWrites(dataSource, [AccountEntity, SessionEntity, ApiKeyEntity], () => {
     cache.clear();
     shared?.publish();
@@ -89,7 +89,7 @@ function createAuthCache({ config, clock, logger, dataSource, redis }: ServiceDe
 export function createServices(deps: ServiceDeps) {
   const { config, clock, logger, dataSource, redis, providers, oauth, identity, background, dataKey } = deps;
   const transaction = createTransactionRunner(dataSource);
-  const rateLimiter = createRateLimiterFactory(redis);
+  const rateLimiter = createRateLimiterFactory(redis, config.redisPrefix);
   const limits = config.rateLimits;
   const hasher = new PasswordHasher(config.bcryptCost);
 

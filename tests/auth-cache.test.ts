@@ -2,7 +2,7 @@ import { createDataSource } from "../src/db/data-source";
 import { SUPPORT_ROLE } from "../src/modules/admin/admin.service";
 import { grantRoleOnServers } from "../src/scripts/grant-role";
 import { DEFAULT_PASSWORD, LOGIN, ME, registerUser, uniqueUsername } from "./helpers/accounts";
-import { REDIS_URL } from "./helpers/databases";
+import { REDIS_URL, uniqueRedisPrefix } from "./helpers/databases";
 import { eventually, sameDatabaseAs, startTestApp, type TestApp } from "./helpers/test-server";
 
 /**
@@ -36,7 +36,8 @@ describe("with Redis: a sign-out in one process reaches the others at once", () 
   let first: TestApp;
   let second: TestApp;
   beforeAll(async () => {
-    [first, second] = await pair({ REDIS_URL });
+    // A prefix of its own: other test files' servers publish clears on the same Redis.
+    [first, second] = await pair({ REDIS_URL, REDIS_PREFIX: uniqueRedisPrefix() });
   });
   afterAll(async () => {
     await second?.stop();
@@ -65,11 +66,16 @@ describe("with Redis: a sign-out in one process reaches the others at once", () 
     const outside = createDataSource(second.config.database);
     await outside.initialize();
     try {
-      expect(await grantRoleOnServers(outside, REDIS_URL, uniqueUsername("nobody"), SUPPORT_ROLE)).toBe("no such account");
+      expect(await grantRoleOnServers(outside, second.config, uniqueUsername("nobody"), SUPPORT_ROLE)).toBe("no such account");
       // A Redis that cannot be reached: the role is granted, but the server keeps its cached row.
-      expect(await grantRoleOnServers(outside, "redis://127.0.0.1:1", helper.username, SUPPORT_ROLE)).toBe("servers not told");
+      const unreachable = { redisUrl: "redis://127.0.0.1:1", redisPrefix: second.config.redisPrefix };
+      expect(await grantRoleOnServers(outside, unreachable, helper.username, SUPPORT_ROLE)).toBe("servers not told");
       expect((await helper.client.fails(REPLACE_EMAIL, variables)).extensions?.code).toBe("FORBIDDEN");
-      expect(await grantRoleOnServers(outside, REDIS_URL, helper.username, SUPPORT_ROLE)).toBe("servers told");
+      // Another deployment on the same Redis (another REDIS_PREFIX) is not this one.
+      const otherDeployment = { redisUrl: REDIS_URL, redisPrefix: uniqueRedisPrefix() };
+      expect(await grantRoleOnServers(outside, otherDeployment, helper.username, SUPPORT_ROLE)).toBe("servers told");
+      expect((await helper.client.fails(REPLACE_EMAIL, variables)).extensions?.code).toBe("FORBIDDEN");
+      expect(await grantRoleOnServers(outside, second.config, helper.username, SUPPORT_ROLE)).toBe("servers told");
     } finally {
       await outside.destroy();
     }

@@ -1,5 +1,5 @@
 import { randomBytes } from "node:crypto";
-import { REDIS_URL } from "./helpers/databases";
+import { REDIS_URL, uniqueRedisPrefix } from "./helpers/databases";
 import { DEFAULT_PASSWORD, LOGIN, REGISTER, registerUser, uniqueUsername } from "./helpers/accounts";
 import type { GraphQLClient } from "./helpers/graphql-client";
 import { startTestApp, type TestApp } from "./helpers/test-server";
@@ -95,7 +95,7 @@ describe("with Redis (REDIS_URL)", () => {
   let first: TestApp;
   let second: TestApp;
   beforeAll(async () => {
-    const env = { ...LIMITS, REDIS_URL };
+    const env = { ...LIMITS, REDIS_URL, REDIS_PREFIX: uniqueRedisPrefix() };
     first = await startTestApp(env);
     second = await startTestApp(env);
   });
@@ -112,6 +112,18 @@ describe("with Redis (REDIS_URL)", () => {
     }
     expect((await attempt(from(first.client), identifier, "again")).errors?.[0].extensions?.code).toBe("RATE_LIMITED");
     expect((await attempt(from(second.client), identifier, "again")).errors?.[0].extensions?.code).toBe("RATE_LIMITED");
+  });
+
+  it("keeps the counts of another deployment on the same Redis (another REDIS_PREFIX) apart", async () => {
+    const other = await startTestApp({ ...LIMITS, REDIS_URL, REDIS_PREFIX: uniqueRedisPrefix() });
+    try {
+      const identifier = uniqueUsername("apart");
+      for (let i = 0; i < 3; i++) await attempt(from(first.client), identifier, `wrong-${i}`);
+      expect((await attempt(from(first.client), identifier, "again")).errors?.[0].extensions?.code).toBe("RATE_LIMITED");
+      expect((await attempt(from(other.client), identifier, "again")).errors?.[0].extensions?.code).toBe("INVALID_CREDENTIALS");
+    } finally {
+      await other.stop();
+    }
   });
 });
 

@@ -50,9 +50,9 @@ export type RateLimiterFactory = (name: string, limit: RateLimit) => RateLimiter
  * In-process counters by default; with Redis, counters shared by every server process, and an
  * in-process insurance limiter that takes over while Redis is unreachable.
  */
-export function createRateLimiterFactory(redis: Redis | undefined): RateLimiterFactory {
+export function createRateLimiterFactory(redis: Redis | undefined, redisPrefix: string): RateLimiterFactory {
   return (name, limit) => {
-    const options = { keyPrefix: `rl:${name}`, points: limit.points, duration: limit.durationSeconds };
+    const options = { keyPrefix: `${redisPrefix}:rl:${name}`, points: limit.points, duration: limit.durationSeconds };
     const memory = new RateLimiterMemory(options);
     const limiter = redis ? new RateLimiterRedis({ ...options, storeClient: redis, insuranceLimiter: memory }) : memory;
     return new RateLimiter(limiter, limit);

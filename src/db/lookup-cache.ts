@@ -134,11 +134,13 @@ export function watchWrites(dataSource: DataSource, entities: EntityTarget<Objec
   };
 }
 
-const CLEAR_CHANNEL = "account-platform:lookup-cache:clear";
+function clearChannel(redisPrefix: string): string {
+  return `${redisPrefix}:lookup-cache:clear`;
+}
 
-/** Tells every server process that shares clears through `redis` to empty its cache. */
-export async function publishCacheClear(redis: Redis): Promise<void> {
-  await redis.publish(CLEAR_CHANNEL, "1");
+/** Tells every server process that shares clears through `redis` under `redisPrefix` to empty its cache. */
+export async function publishCacheClear(redis: Redis, redisPrefix: string): Promise<void> {
+  await redis.publish(clearChannel(redisPrefix), "1");
 }
 
 /**
@@ -146,15 +148,17 @@ export async function publishCacheClear(redis: Redis): Promise<void> {
  * process stops working in all of them at once. Returns `publish` (call after a local write) and
  * `stop`. While Redis is down a process misses the news and may serve a cached row for up to the TTL.
  */
-export function shareClearsThroughRedis(redis: Redis, cache: LookupCache, logger: Logger): { publish(): void; stop(): void } {
+export function shareClearsThroughRedis(
+  redis: Redis, redisPrefix: string, cache: LookupCache, logger: Logger,
+): { publish(): void; stop(): void } {
   // Its own connection (a subscribed one can do nothing else), waiting for Redis however long it takes.
   const subscriber = redis.duplicate({ lazyConnect: false, enableOfflineQueue: true, maxRetriesPerRequest: null });
   subscriber.on("error", () => undefined); // the main connection logs Redis being down
   subscriber.on("message", () => cache.clear());
-  subscriber.subscribe(CLEAR_CHANNEL).catch((error: unknown) => logger.warn({ err: error }, "lookup cache: could not subscribe to clears"));
+  subscriber.subscribe(clearChannel(redisPrefix)).catch((error: unknown) => logger.warn({ err: error }, "lookup cache: could not subscribe to clears"));
   return {
     publish: () => {
-      publishCacheClear(redis).catch(() => undefined);
+      publishCacheClear(redis, redisPrefix).catch(() => undefined);
     },
     stop: () => subscriber.disconnect(),
   };

@@ -1,19 +1,19 @@
 import "reflect-metadata";
 import Redis from "ioredis";
 import type { DataSource } from "typeorm";
-import { loadConfig } from "../config";
+import { loadConfig, type Config } from "../config";
 import { createDataSource } from "../db/data-source";
 import { publishCacheClear } from "../db/lookup-cache";
 import { grantRole, SUPPORT_ROLE } from "../modules/admin/admin.service";
 
 /**
- * Grants the role, then tells the servers sharing `redisUrl` to drop the account rows they cached for
- * authentication, so the role works on the user's next request: this process is not one of them, and
- * its write reaches their caches no other way. Without Redis, or when it cannot be reached (the role
+ * Grants the role, then tells the servers sharing `redisUrl` and `redisPrefix` to drop the account
+ * rows they cached for authentication, so the role works on the user's next request: this process is
+ * not one of them, and its write reaches their caches no other way. Without Redis, or when it cannot be reached (the role
  * is granted all the same), the servers apply it within AUTH_CACHE_SECONDS.
  */
 export async function grantRoleOnServers(
-  dataSource: DataSource, redisUrl: string | undefined, username: string, role: string,
+  dataSource: DataSource, { redisUrl, redisPrefix }: Pick<Config, "redisUrl" | "redisPrefix">, username: string, role: string,
 ): Promise<"servers told" | "servers not told" | "no such account"> {
   if (!(await grantRole(dataSource, username, role))) return "no such account";
   if (!redisUrl) return "servers not told";
@@ -21,7 +21,7 @@ export async function grantRoleOnServers(
   redis.on("error", () => undefined); // answered below
   try {
     await redis.connect();
-    await publishCacheClear(redis);
+    await publishCacheClear(redis, redisPrefix);
     return "servers told";
   } catch {
     return "servers not told";
@@ -41,7 +41,7 @@ async function main(): Promise<void> {
   const dataSource = createDataSource(config.database);
   await dataSource.initialize();
   try {
-    const outcome = await grantRoleOnServers(dataSource, config.redisUrl, username, role);
+    const outcome = await grantRoleOnServers(dataSource, config, username, role);
     if (outcome === "no such account") console.log(`no account named ${username}`);
     else if (outcome === "servers told") console.log(`${username} now has the ${role} role`);
     else console.log(`${username} now has the ${role} role (servers apply it within AUTH_CACHE_SECONDS, ${config.authCacheSeconds} s${config.redisUrl ? ": Redis could not be reached" : ""})`);

@@ -64,6 +64,11 @@ export async function ensurePostgresRunning(): Promise<void> {
 
 export const REDIS_URL = process.env.TEST_REDIS_URL ?? "redis://127.0.0.1:6379";
 
+/** A REDIS_PREFIX of its own, for servers that must not hear the clears or share the counts of other tests' servers. */
+export function uniqueRedisPrefix(): string {
+  return `test-${randomBytes(8).toString("hex")}`;
+}
+
 /** The rate-limit tests share counters through Redis; start the machine's Redis when it is not answering. */
 export async function ensureRedisRunning(): Promise<void> {
   const ping = async () => {

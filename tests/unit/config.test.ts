@@ -16,6 +16,8 @@ describe("loadConfig", () => {
       codes: { ttlSeconds: 600, maxAttempts: 5, resendCooldownSeconds: 60 },
       stepUpTtlSeconds: 600,
       dataEncryptionKey: undefined,
+      redisUrl: undefined,
+      redisPrefix: "account-platform",
     });
   });
 
@@ -86,14 +88,16 @@ describe("loadConfig", () => {
         RATE_LIMIT_LOGIN_IP: "lots",
         GRAPHQL_SANDBOX: "maybe",
         EMAIL_PROVIDER: "carrier-pigeon",
+        REDIS_PREFIX: "my app",
       });
     } catch (caught) {
       error = caught;
     }
     expect(error).toBeInstanceOf(ConfigError);
     const problems = (error as ConfigError).problems;
-    expect(problems).toHaveLength(6);
+    expect(problems).toHaveLength(7);
     expect(problems.join("\n")).toContain("EMAIL_PROVIDER must be one of console, smtp");
+    expect(problems.join("\n")).toContain('REDIS_PREFIX must be 1-64 letters, digits or _ . : - (got "my app")');
     expect(problems.join("\n")).not.toContain("hunter2");
   });
 
