@@ -1,8 +1,12 @@
+import Redis from "ioredis";
+import { createLogger } from "../src/core/logger";
 import { createDataSource } from "../src/db/data-source";
+import { LookupCache, shareClearsThroughRedis } from "../src/db/lookup-cache";
 import { SUPPORT_ROLE } from "../src/modules/admin/admin.service";
 import { grantRoleOnServers } from "../src/scripts/grant-role";
 import { DEFAULT_PASSWORD, LOGIN, ME, registerUser, uniqueUsername } from "./helpers/accounts";
 import { REDIS_URL, uniqueRedisPrefix } from "./helpers/databases";
+import { TestClock } from "./helpers/test-clock";
 import { eventually, sameDatabaseAs, startTestApp, type TestApp } from "./helpers/test-server";
 
 /**
@@ -81,6 +85,32 @@ describe("with Redis: a sign-out in one process reaches the others at once", () 
     }
     // Well within the cache's 30 s: the clear arrives over Redis.
     await eventually(async () => ((await helper.client.request(REPLACE_EMAIL, variables)).data?.adminReplaceContact ? true : undefined));
+  });
+});
+
+describe("clears shared through Redis", () => {
+  it("empty every other process's cache once, and not the publisher's a second time", async () => {
+    const redis = new Redis(REDIS_URL);
+    const prefix = uniqueRedisPrefix();
+    const processes = [0, 1].map(() => {
+      const cache = new LookupCache(new TestClock(), 30);
+      let clears = 0;
+      cache.clear = () => void clears++;
+      return { clears: () => clears, shared: shareClearsThroughRedis(redis, prefix, cache, createLogger("silent")) };
+    });
+    try {
+      const channel = `${prefix}:lookup-cache:clear`;
+      await eventually(async () => ((await redis.pubsub("NUMSUB", channel))[1] === 2 ? true : undefined));
+      processes[0].shared.publish();
+      processes[1].shared.publish();
+      await eventually(() => (processes.every((each) => each.clears() > 0) ? true : undefined));
+      // Each process's own clear came back to it too, as quickly as the other's.
+      await new Promise((resolve) => setTimeout(resolve, 200));
+      expect(processes.map((each) => each.clears())).toEqual([1, 1]);
+    } finally {
+      processes.forEach((each) => each.shared.stop());
+      redis.disconnect();
+    }
   });
 });
 

@@ -1,3 +1,4 @@
+import { randomUUID } from "node:crypto";
 import type Redis from "ioredis";
 import type { DataSource, EntitySubscriberInterface, EntityTarget, InsertEvent, ObjectLiteral, RemoveEvent, TransactionCommitEvent, UpdateEvent } from "typeorm";
 import type { Clock } from "../core/clock";
@@ -138,9 +139,12 @@ function clearChannel(redisPrefix: string): string {
   return `${redisPrefix}:lookup-cache:clear`;
 }
 
-/** Tells every server process that shares clears through `redis` under `redisPrefix` to empty its cache. */
-export async function publishCacheClear(redis: Redis, redisPrefix: string): Promise<void> {
-  await redis.publish(clearChannel(redisPrefix), "1");
+/**
+ * Tells every server process that shares clears through `redis` under `redisPrefix` to empty its
+ * cache; `sender` names the publisher, so that a process can skip the clears it sent itself.
+ */
+export async function publishCacheClear(redis: Redis, redisPrefix: string, sender: string): Promise<void> {
+  await redis.publish(clearChannel(redisPrefix), sender);
 }
 
 /**
@@ -154,11 +158,16 @@ export function shareClearsThroughRedis(
   // Its own connection (a subscribed one can do nothing else), waiting for Redis however long it takes.
   const subscriber = redis.duplicate({ lazyConnect: false, enableOfflineQueue: true, maxRetriesPerRequest: null });
   subscriber.on("error", () => undefined); // the main connection logs Redis being down
-  subscriber.on("message", () => cache.clear());
+  // Redis hands a process its own clears back too, after the write already emptied its cache: left
+  // alone, each would empty it again, dropping what was cached since.
+  const sender = randomUUID();
+  subscriber.on("message", (_channel: string, from: string) => {
+    if (from !== sender) cache.clear();
+  });
   subscriber.subscribe(clearChannel(redisPrefix)).catch((error: unknown) => logger.warn({ err: error }, "lookup cache: could not subscribe to clears"));
   return {
     publish: () => {
-      publishCacheClear(redis, redisPrefix).catch(() => undefined);
+      publishCacheClear(redis, redisPrefix, sender).catch(() => undefined);
     },
     stop: () => subscriber.disconnect(),
   };

@@ -21,7 +21,7 @@ export async function grantRoleOnServers(
   redis.on("error", () => undefined); // answered below
   try {
     await redis.connect();
-    await publishCacheClear(redis, redisPrefix);
+    await publishCacheClear(redis, redisPrefix, "account:grant-role");
     return "servers told";
   } catch {
     return "servers not told";
