@@ -80,4 +80,18 @@ describe("resetting a forgotten password in the browser", () => {
     await page.getByRole("button", { name: "重置密码" }).click();
     await page.getByText("两次输入的密码不一致。").waitFor();
   });
+
+  it("takes a corrected address after a code went to a mistyped one, without a reload", async () => {
+    const user = await userWithEmail();
+    const seen = browser.app.smtp.mailsTo(user.email).length;
+    await requestCode(`x${user.email}`);
+    await page.getByRole("button", { name: "换一个邮箱或手机号" }).click();
+    await expect(page.getByText(SENT).isVisible()).resolves.toBe(false);
+    await page.getByLabel("绑定的邮箱或手机号").fill(user.email);
+    await page.getByRole("button", { name: "发送验证码" }).click();
+    await page.getByText(SENT).waitFor();
+    await fillNewPassword(await browser.app.smtp.codeFor(user.email, seen));
+    await page.getByText("密码已重置，所有设备已退出登录。请用新密码登录。").waitFor();
+    expect((await user.client.ok(ME)).me).toBeNull();
+  });
 });

@@ -33,6 +33,11 @@ export function PasswordReset() {
   const send = async () => {
     if (await run(() => request(REQUEST_PASSWORD_RESET, { identifier }))) setSent(true);
   };
+  // A mistyped address is corrected here, not by reloading the page.
+  const changeAddress = () => {
+    setSent(false);
+    setCode("");
+  };
   const reset = async () => {
     if (!passwordsMatch(newPassword, confirm)) return;
     if (await run(() => request(RESET_PASSWORD, { input: { identifier, code, newPassword } }))) setDone(true);
@@ -63,6 +68,7 @@ export function PasswordReset() {
         <ErrorNote error={error} fields={["identifier", "code", "newPassword", "confirm"]} />
         <div className="actions">
           <button type="submit" disabled={busy}>{sent ? t("reset.submit") : t("common.sendCode")}</button>
+          {sent && <button type="button" className="secondary" onClick={changeAddress}>{t("reset.otherAddress")}</button>}
         </div>
       </form>
       <p className="switch">
