@@ -1,5 +1,5 @@
 import { auditTypes, DEFAULT_PASSWORD, ME, registerUser, type RegisteredUser } from "./helpers/accounts";
-import { bindContact, stepUp, uniqueEmail, uniquePhone } from "./helpers/contacts";
+import { bindContact, CONFIRM_UNBINDING, START_UNBINDING, stepUp, uniqueEmail, uniquePhone } from "./helpers/contacts";
 import { codeNow, enrolTotp, SECURITY } from "./helpers/second-factors";
 import { startTestApp, type TestApp } from "./helpers/test-server";
 
@@ -49,6 +49,21 @@ describe("turning two-step verification on and off", () => {
     await stepUp(app, user.client, "EMAIL", email);
     expect((await user.client.ok(SET, { on: false })).setTwoStepVerification.security.twoStepEnabled).toBe(false);
     expect(await auditTypes(user.client)).toEqual(expect.arrayContaining(["TWO_STEP_ENABLED", "TWO_STEP_DISABLED"]));
+    expect((await signIn(user)).data?.login.__typename).toBe("AuthPayload");
+  });
+
+  it("turns itself off when the account's only second factor, its email, is unbound", async () => {
+    const user = await registerUser(app.client);
+    const email = uniqueEmail();
+    await bindContact(app, user.client, "EMAIL", email);
+    await user.client.ok(SET, { on: true });
+    await stepUp(app, user.client, "EMAIL", email);
+    const seen = app.smtp.mailsTo(email).length;
+    const { startContactUnbinding } = await user.client.ok(START_UNBINDING, { kind: "EMAIL" });
+    await user.client.ok(CONFIRM_UNBINDING, { id: startContactUnbinding.id, code: await app.smtp.codeFor(email, seen) });
+    expect((await user.client.ok(SECURITY)).me.security).toMatchObject({ twoStepEnabled: false, twoStepMethods: [] });
+    expect(await auditTypes(user.client)).toEqual(expect.arrayContaining(["CONTACT_UNBOUND", "TWO_STEP_DISABLED"]));
+    // Not a sign-in that asks for a factor the account no longer has.
     expect((await signIn(user)).data?.login.__typename).toBe("AuthPayload");
   });
 });

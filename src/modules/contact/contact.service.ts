@@ -11,6 +11,7 @@ import type { AuditService } from "../audit/audit.service";
 import type { ChallengeService } from "../challenge/challenge.service";
 import type { NoticeService } from "../notice/notice.service";
 import type { StepUpService } from "../step-up/step-up.service";
+import { turnOffTwoStepWithoutFactors } from "../two-step/turn-off-without-factors";
 import { maskAddress, normalizeAddress } from "./contact-address";
 import { type Contact, ContactKind } from "./contact.types";
 import { keepsSignInMethod } from "./sign-in-methods";
@@ -107,6 +108,7 @@ export class ContactService {
       const remaining = await manager.findBy(IdentityEntity, { accountId: auth.account.id });
       assertThat(keepsSignInMethod(auth.account, remaining), "LAST_SIGN_IN_METHOD");
       await this.audit.record(manager, auth.account.id, AuditEventType.CONTACT_UNBOUND, meta, { kind });
+      await turnOffTwoStepWithoutFactors(manager, this.audit, auth.account.id, meta);
     });
     this.notices.notify(auth.account.id, "CONTACT_UNBOUND", [{ kind, address: challenge.target }]);
     return this.dataSource.getRepository(AccountEntity).findOneByOrFail({ id: auth.account.id });

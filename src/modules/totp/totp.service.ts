@@ -9,8 +9,8 @@ import { AppError } from "../../errors";
 import type { Authenticated, RequestMeta } from "../../graphql/context";
 import { AuditEventType } from "../audit/audit-event-type";
 import type { AuditService } from "../audit/audit.service";
-import { availableMethods, type StepUpService } from "../step-up/step-up.service";
-import { VerificationMethod } from "../two-step/two-step.types";
+import type { StepUpService } from "../step-up/step-up.service";
+import { turnOffTwoStepWithoutFactors } from "../two-step/turn-off-without-factors";
 import { totpSealContext, type SecondFactorVerifier } from "./second-factor-verifier";
 import type { TotpEnrollment } from "./totp.types";
 
@@ -93,14 +93,8 @@ export class TotpService {
       await manager.delete(TotpCredentialEntity, { accountId });
       await manager.delete(RecoveryCodeEntity, { accountId });
       await this.audit.record(manager, accountId, AuditEventType.TOTP_DISABLED, meta);
+      await turnOffTwoStepWithoutFactors(manager, this.audit, accountId, meta);
     });
-    const remaining = await availableMethods(this.dataSource, this.factors, accountId);
-    if (auth.account.twoStepEnabled && remaining.filter((m) => m !== VerificationMethod.RECOVERY_CODE).length === 0) {
-      await this.transaction(async (manager) => {
-        await manager.update(AccountEntity, { id: accountId }, { twoStepEnabled: false });
-        await this.audit.record(manager, accountId, AuditEventType.TWO_STEP_DISABLED, meta, { reason: "no second factor left" });
-      });
-    }
     return this.dataSource.getRepository(AccountEntity).findOneByOrFail({ id: accountId });
   }
 
