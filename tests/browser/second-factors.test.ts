@@ -137,4 +137,65 @@ describe("email, authenticator and two-step sign-in in the browser", () => {
     }
     await screenshot(page, "security-log");
   });
+
+  it("makes new recovery codes in place of the old ones (the step-up above still holds)", async () => {
+    await openSection(page, "动态令牌");
+    await page.getByText("动态令牌已启用，剩余恢复码 9 个。").waitFor();
+    await page.getByRole("button", { name: "重新生成恢复码" }).click();
+    const codes = page.getByRole("list", { name: "恢复码" }).getByRole("listitem");
+    await codes.first().waitFor();
+    const fresh = await codes.allTextContents();
+    expect(fresh).toHaveLength(10);
+    expect(fresh.filter((code) => recoveryCodes.includes(code))).toEqual([]);
+    await page.getByRole("button", { name: "我已保存恢复码" }).click();
+    await page.getByText("动态令牌已启用，剩余恢复码 10 个。").waitFor();
+  });
+
+  it("turns the authenticator off with a current code, and two-step with it, the app being its last factor", async () => {
+    await openSection(page, "动态令牌");
+    // The two-step sign-in used this 30 s step's code.
+    browser.app.clock.advanceSeconds(30);
+    await page.getByLabel("当前动态码").fill(codeNow(browser.app, secret));
+    await page.getByRole("button", { name: "停用动态令牌" }).click();
+    await page.getByText("动态令牌已停用。账号已没有其他验证方式，二次验证已随之关闭。").waitFor();
+    await page.getByText("尚未启用动态令牌。").waitFor();
+    await screenshot(page, "totp-disabled");
+    await openSection(page, "二次验证");
+    await page.getByText("二次验证已关闭。").waitFor();
+    expect(await page.getByRole("switch", { name: "登录时要求二次验证" }).isChecked()).toBe(false);
+  });
+});
+
+describe("unbinding the email that was two-step's only factor", () => {
+  it("says that two-step verification went off with it", async () => {
+    const own = await browser.newPage();
+    const address = uniqueEmail("last");
+    await signUp(own, uniqueUsername("web"));
+    await openSection(own, "绑定邮箱&手机号");
+    const card = own.getByRole("region", { name: "邮箱", exact: true });
+    await card.getByLabel("新邮箱地址").fill(address);
+    await card.getByRole("button", { name: "发送验证码" }).click();
+    await card.getByLabel("验证码").fill(await browser.app.smtp.codeFor(address));
+    await card.getByRole("button", { name: "确认" }).click();
+    await card.getByText("邮箱已绑定。").waitFor();
+    await openSection(own, "二次验证");
+    await own.getByRole("switch", { name: "登录时要求二次验证" }).click();
+    await own.getByText("二次验证已开启。").waitFor();
+
+    await openSection(own, "绑定邮箱&手机号");
+    let seen = browser.app.smtp.mailsTo(address).length;
+    await card.getByRole("button", { name: "解绑" }).click();
+    const dialog = own.getByRole("dialog", { name: "验证身份" });
+    await dialog.getByRole("button", { name: "邮箱验证码" }).click();
+    await dialog.getByLabel("验证码").fill(await browser.app.smtp.codeFor(address, seen));
+    seen = browser.app.smtp.mailsTo(address).length;
+    await dialog.getByRole("button", { name: "验证并继续" }).click();
+    await card.getByText(/验证码已发送至当前绑定的邮箱/).waitFor();
+    await card.getByLabel("验证码").fill(await browser.app.smtp.codeFor(address, seen));
+    await card.getByRole("button", { name: "确认" }).click();
+    await card.getByText("邮箱已解绑。账号已没有其他验证方式，二次验证已随之关闭。").waitFor();
+    await screenshot(own, "contacts-unbound-two-step-off");
+    await openSection(own, "二次验证");
+    await own.getByText("二次验证已关闭。").waitFor();
+  });
 });

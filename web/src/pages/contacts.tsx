@@ -24,7 +24,7 @@ const START_UNBINDING = graphql(`
 `);
 const CONFIRM_UNBINDING = graphql(`
   mutation ConfirmContactUnbinding($id: ID!, $code: String!) {
-    confirmContactUnbinding(challengeId: $id, code: $code) { id }
+    confirmContactUnbinding(challengeId: $id, code: $code) { id security { twoStepEnabled } }
   }
 `);
 
@@ -66,9 +66,16 @@ function ContactCard({ kind }: { kind: ContactKind }) {
   const confirm = async () => {
     if (!step) return;
     const variables = { id: step.challengeId, code };
-    const result = await run<unknown>(() => (step.does === "bind" ? request(CONFIRM_BINDING, variables) : request(CONFIRM_UNBINDING, variables)));
-    if (!result) return;
-    setDone(t(step.does === "bind" ? "contacts.boundDone" : "contacts.unboundDone", { kind: kindName }));
+    if (step.does === "bind") {
+      if (!(await run(() => request(CONFIRM_BINDING, variables)))) return;
+      setDone(t("contacts.boundDone", { kind: kindName }));
+    } else {
+      const result = await run(() => request(CONFIRM_UNBINDING, variables));
+      if (!result) return;
+      // The server turns two-step off with the last second factor; say so rather than leave it to be found.
+      const twoStepOff = me.security.twoStepEnabled && !result.confirmContactUnbinding.security.twoStepEnabled;
+      setDone(t(twoStepOff ? "contacts.unboundWithTwoStep" : "contacts.unboundDone", { kind: kindName }));
+    }
     setStep(null);
     setCode("");
     setAddress("");

@@ -36,8 +36,11 @@ export function Totp() {
   const [enrollment, setEnrollment] = useState<{ secret: string; otpauthUri: string; qrCodeDataUrl: string } | null>(null);
   const [recoveryCodes, setRecoveryCodes] = useState<string[] | null>(null);
   const [code, setCode] = useState("");
+  // Said here, not by DisableTotp, which is gone once the app is: whether two-step was on before.
+  const [turnedOff, setTurnedOff] = useState<{ twoStepWasOn: boolean } | null>(null);
 
   const start = async () => {
+    setTurnedOff(null);
     const result = await run(() => request(START));
     if (result) setEnrollment(result.startTotpEnrollment);
   };
@@ -77,6 +80,9 @@ export function Totp() {
       <Card title={t("totp.title")}>
         <p className="hint">{t("totp.intro")}</p>
         <p>{security.totpEnabled ? t("totp.enabled", { count: security.recoveryCodesRemaining }) : t("totp.disabled")}</p>
+        {turnedOff && !security.totpEnabled && (
+          <Notice>{turnedOff.twoStepWasOn && !security.twoStepEnabled ? t("totp.disabledWithTwoStep") : t("totp.disabledDone")}</Notice>
+        )}
         {!enrollment && (
           <>
             <ErrorNote error={error} />
@@ -109,23 +115,22 @@ export function Totp() {
           </form>
         )}
       </Card>
-      {security.totpEnabled && !enrollment && <DisableTotp />}
+      {security.totpEnabled && !enrollment && <DisableTotp onDisabled={(twoStepWasOn) => setTurnedOff({ twoStepWasOn })} />}
     </>
   );
 }
 
-function DisableTotp() {
+function DisableTotp({ onDisabled }: { onDisabled(twoStepWasOn: boolean): void }) {
   const { t } = useI18n();
+  const { security } = useMe();
   const { reload } = useSession();
   const { run, busy, error } = useAction();
   const [code, setCode] = useState("");
-  const [done, setDone] = useState(false);
   const disable = async () => {
     if (!(await run(() => request(DISABLE, { code })))) return;
-    setDone(true);
+    onDisabled(security.twoStepEnabled);
     await reload();
   };
-  if (done) return <Notice>{t("totp.disabledDone")}</Notice>;
   return (
     <Card title={t("totp.disable")}>
       <form onSubmit={onSubmit(disable)}>
