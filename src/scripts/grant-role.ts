@@ -9,8 +9,8 @@ import { grantRole, SUPPORT_ROLE } from "../modules/admin/admin.service";
 /**
  * Grants the role, then tells the servers sharing `redisUrl` and `redisPrefix` to drop the account
  * rows they cached for authentication, so the role works on the user's next request: this process is
- * not one of them, and its write reaches their caches no other way. Without Redis, or when it cannot be reached (the role
- * is granted all the same), the servers apply it within AUTH_CACHE_SECONDS.
+ * not one of them, and its write reaches their caches no other way. Without Redis, or when it cannot
+ * be reached (the role is granted all the same), the servers apply it within AUTH_CACHE_SECONDS.
  */
 export async function grantRoleOnServers(
   dataSource: DataSource, { redisUrl, redisPrefix }: Pick<Config, "redisUrl" | "redisPrefix">, username: string, role: string,

@@ -11,7 +11,7 @@ import type { AuditService } from "../audit/audit.service";
 import type { ChallengeService } from "../challenge/challenge.service";
 import type { NoticeService } from "../notice/notice.service";
 import type { StepUpService } from "../step-up/step-up.service";
-import { turnOffTwoStepWithoutFactors } from "../two-step/turn-off-without-factors";
+import { turnOffTwoStepWithoutFactors } from "../two-step/second-factors";
 import { maskAddress, normalizeAddress } from "./contact-address";
 import { type Contact, ContactKind } from "./contact.types";
 import { keepsSignInMethod } from "./sign-in-methods";

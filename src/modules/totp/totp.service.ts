@@ -10,7 +10,7 @@ import type { Authenticated, RequestMeta } from "../../graphql/context";
 import { AuditEventType } from "../audit/audit-event-type";
 import type { AuditService } from "../audit/audit.service";
 import type { StepUpService } from "../step-up/step-up.service";
-import { turnOffTwoStepWithoutFactors } from "../two-step/turn-off-without-factors";
+import { turnOffTwoStepWithoutFactors } from "../two-step/second-factors";
 import { totpSealContext, type SecondFactorVerifier } from "./second-factor-verifier";
 import type { TotpEnrollment } from "./totp.types";
 

@@ -10,6 +10,7 @@ import type { ChallengeService } from "../challenge/challenge.service";
 import type { SessionService } from "../session/session.service";
 import { availableMethods, type StepUpService } from "../step-up/step-up.service";
 import type { SecondFactorVerifier } from "../totp/second-factor-verifier";
+import { hasSecondFactor } from "./second-factors";
 import { VerificationMethod, type TwoStepChallenge } from "./two-step.types";
 
 const CHANNEL_OF_METHOD = {
@@ -38,8 +39,7 @@ export class TwoStepService {
   async set(auth: Authenticated, enabled: boolean, meta: RequestMeta): Promise<AccountEntity> {
     const accountId = auth.account.id;
     if (enabled) {
-      const methods = await availableMethods(this.dataSource, this.factors, accountId);
-      if (!methods.some((m) => m !== VerificationMethod.RECOVERY_CODE)) {
+      if (!(await hasSecondFactor(this.dataSource.manager, accountId))) {
         throw AppError.badInput("enabled", "bind an email, a phone or an authenticator app first");
       }
     } else {
