@@ -23,7 +23,7 @@ const REGENERATE = graphql(`
 `);
 const DISABLE = graphql(`
   mutation DisableTotp($code: String!) {
-    disableTotp(code: $code) { id }
+    disableTotp(code: $code) { id security { twoStepEnabled } }
   }
 `);
 
@@ -36,8 +36,8 @@ export function Totp() {
   const [enrollment, setEnrollment] = useState<{ secret: string; otpauthUri: string; qrCodeDataUrl: string } | null>(null);
   const [recoveryCodes, setRecoveryCodes] = useState<string[] | null>(null);
   const [code, setCode] = useState("");
-  // Said here, not by DisableTotp, which is gone once the app is: whether two-step was on before.
-  const [turnedOff, setTurnedOff] = useState<{ twoStepWasOn: boolean } | null>(null);
+  // Said here, not by DisableTotp, which is gone once the app is.
+  const [turnedOff, setTurnedOff] = useState<{ twoStepOff: boolean } | null>(null);
 
   const start = async () => {
     setTurnedOff(null);
@@ -80,9 +80,7 @@ export function Totp() {
       <Card title={t("totp.title")}>
         <p className="hint">{t("totp.intro")}</p>
         <p>{security.totpEnabled ? t("totp.enabled", { count: security.recoveryCodesRemaining }) : t("totp.disabled")}</p>
-        {turnedOff && !security.totpEnabled && (
-          <Notice>{turnedOff.twoStepWasOn && !security.twoStepEnabled ? t("totp.disabledWithTwoStep") : t("totp.disabledDone")}</Notice>
-        )}
+        {turnedOff && <Notice>{t(turnedOff.twoStepOff ? "totp.disabledWithTwoStep" : "totp.disabledDone")}</Notice>}
         {!enrollment && (
           <>
             <ErrorNote error={error} />
@@ -115,20 +113,22 @@ export function Totp() {
           </form>
         )}
       </Card>
-      {security.totpEnabled && !enrollment && <DisableTotp onDisabled={(twoStepWasOn) => setTurnedOff({ twoStepWasOn })} />}
+      {security.totpEnabled && !enrollment && <DisableTotp onDisabled={(twoStepOff) => setTurnedOff({ twoStepOff })} />}
     </>
   );
 }
 
-function DisableTotp({ onDisabled }: { onDisabled(twoStepWasOn: boolean): void }) {
+function DisableTotp({ onDisabled }: { onDisabled(twoStepOff: boolean): void }) {
   const { t } = useI18n();
   const { security } = useMe();
   const { reload } = useSession();
   const { run, busy, error } = useAction();
   const [code, setCode] = useState("");
   const disable = async () => {
-    if (!(await run(() => request(DISABLE, { code })))) return;
-    onDisabled(security.twoStepEnabled);
+    const result = await run(() => request(DISABLE, { code }));
+    if (!result) return;
+    // The server turns two-step off with the last second factor; say so rather than leave it to be found.
+    onDisabled(security.twoStepEnabled && !result.disableTotp.security.twoStepEnabled);
     await reload();
   };
   return (
