@@ -1,12 +1,9 @@
-import http from "node:http";
-import type { AddressInfo } from "node:net";
 import { ApolloServer } from "@apollo/server";
-import { ApolloServerPluginDrainHttpServer } from "@apollo/server/plugin/drainHttpServer";
 import { ApolloServerPluginCacheControlDisabled, ApolloServerPluginLandingPageDisabled } from "@apollo/server/plugin/disabled";
 import { ApolloServerPluginLandingPageLocalDefault } from "@apollo/server/plugin/landingPage/default";
-import { expressMiddleware } from "@as-integrations/express5";
-import cors from "cors";
-import express from "express";
+import fastifyApollo, { fastifyApolloDrainPlugin } from "@as-integrations/fastify";
+import fastifyCors from "@fastify/cors";
+import Fastify, { type FastifyError, type FastifyInstance, type FastifyReply, type FastifyRequest } from "fastify";
 import Redis from "ioredis";
 import type { DataSource } from "typeorm";
 import type { Config } from "./config";
@@ -14,16 +11,16 @@ import { BackgroundTasks } from "./core/background";
 import type { Clock } from "./core/clock";
 import { resolveDataKey } from "./core/data-key";
 import type { Logger } from "./core/logger";
-import { ERROR_CODES, createErrorFormatter } from "./errors";
-import type { RequestContext, RequestMeta } from "./graphql/context";
-import { queryLimitsPlugin } from "./graphql/query-limits";
-import { createIdentityVerifiers } from "./providers/identity/registry";
-import { createOAuthProviders } from "./providers/oauth/registry";
-import { createProviders, devStandIns } from "./providers/registry";
 import { isAllowedRedirect } from "./core/redirect-origins";
+import { AppError, createErrorFormatter } from "./errors";
+import type { Authenticated, RequestContext, RequestMeta } from "./graphql/context";
+import { queryLimitsPlugin } from "./graphql/query-limits";
+import { createIdentityVerifiers, type IdentityVerifiers } from "./providers/identity/registry";
+import { createOAuthProviders, type OAuthProviders } from "./providers/oauth/registry";
+import { createProviders, devStandIns } from "./providers/registry";
 import { buildAppSchema } from "./schema";
 import { createServices } from "./services";
-import { mountWebApp } from "./web-app";
+import { registerWebApp } from "./web-app";
 
 export interface ServerDeps {
   readonly config: Config;
@@ -42,12 +39,7 @@ export interface RunningServer {
 }
 
 const MAX_USER_AGENT = 512;
-
-/** Answers carry tokens, secrets and personal data: no browser or proxy cache may keep them. */
-const noStore: express.RequestHandler = (_req, res, next) => {
-  res.setHeader("Cache-Control", "no-store");
-  next();
-};
+const BODY_LIMIT_BYTES = 100 * 1024;
 
 function bearerToken(header: string | undefined): string | null {
   const match = header ? /^Bearer\s+(\S+)$/i.exec(header) : null;
@@ -64,7 +56,7 @@ class LazyRequestMeta implements RequestMeta {
   private knownIp: string | null | undefined;
   private knownUserAgent: string | null | undefined;
 
-  constructor(private readonly req: express.Request) {}
+  constructor(private readonly req: FastifyRequest) {}
 
   get ip(): string | null {
     if (this.knownIp === undefined) this.knownIp = this.req.ip ?? null;
@@ -72,9 +64,17 @@ class LazyRequestMeta implements RequestMeta {
   }
 
   get userAgent(): string | null {
-    if (this.knownUserAgent === undefined) this.knownUserAgent = this.req.get("user-agent")?.slice(0, MAX_USER_AGENT) ?? null;
+    if (this.knownUserAgent === undefined) this.knownUserAgent = this.req.headers["user-agent"]?.slice(0, MAX_USER_AGENT) ?? null;
     return this.knownUserAgent;
   }
+}
+
+/**
+ * TRUST_PROXY with Express's meaning, which README documents: Fastify refuses a bare hop count
+ * (it would trust any peer), so a count becomes the same function Express builds from it.
+ */
+function trustProxy(setting: Config["trustProxy"]): boolean | string | ((address: string, hop: number) => boolean) {
+  return typeof setting === "number" ? (_address, hop) => hop < setting : setting;
 }
 
 /**
@@ -93,27 +93,88 @@ async function connectRedis(url: string, logger: Logger): Promise<Redis> {
   return redis;
 }
 
+/** An answer in GraphQL's error shape (as formatError gives it), for requests refused before Apollo sees them. */
+function sendError(reply: FastifyReply, status: number, error: AppError): FastifyReply {
+  return reply.code(status).type("application/json; charset=utf-8").send({ errors: [{ message: error.message, extensions: error.extensions }] });
+}
+
 /**
- * Express's own handler answers a body that is too large or not JSON (and a missing asset) with
- * an HTML page holding the stack trace; this answers in GraphQL's error shape instead, with no
- * internal text.
+ * Fastify answers a body that is too large or not JSON in its own shape, with its internal error
+ * codes; this answers in GraphQL's error shape instead, with no internal text.
  */
-function requestErrorHandler(logger: Logger): express.ErrorRequestHandler {
-  return (error: unknown, _req, res, next) => {
-    if (res.headersSent) {
-      next(error);
-      return;
+function handleRequestErrors(app: FastifyInstance, logger: Logger): void {
+  app.setErrorHandler((error: FastifyError, _req, reply) => {
+    const status = error.statusCode;
+    if (status === undefined || status < 400 || status >= 500) {
+      logger.error({ err: error }, "unexpected error outside GraphQL");
+      return sendError(reply, 500, new AppError("INTERNAL_SERVER_ERROR"));
     }
-    const status = (error as { status?: unknown }).status;
-    const clientError = typeof status === "number" && status >= 400 && status < 500;
-    if (!clientError) logger.error({ err: error }, "unexpected error outside GraphQL");
-    const code = clientError ? "BAD_REQUEST" : "INTERNAL_SERVER_ERROR";
-    const message = !clientError ? ERROR_CODES.INTERNAL_SERVER_ERROR
-      : status === 413 ? "The request body is too large (at most 100 kB)."
-      : status === 404 ? "Not found."
+    const message = status === 413 ? `The request body is too large (at most ${BODY_LIMIT_BYTES / 1024} kB).`
+      : status === 415 ? "Send the request as JSON (Content-Type: application/json)."
       : "The request body is not valid JSON.";
-    res.status(clientError ? status : 500).json({ errors: [{ message, extensions: { code } }] });
-  };
+    return sendError(reply, status, new AppError("BAD_REQUEST", {}, message));
+  });
+}
+
+function registerHealth(app: FastifyInstance): void {
+  app.get("/healthz", async () => ({ ok: true }));
+}
+
+/** The dev stand-ins' pages: OAuth consent and real-name verification, on only where the stand-ins are. */
+function registerDevStandIns(app: FastifyInstance, config: Config, oauth: OAuthProviders, identity: IdentityVerifiers): void {
+  if (oauth.devStandIns.size > 0) {
+    // The dev stand-ins' consent "page": the named fake person (?user=, default alice) agrees at once.
+    app.get<{ Params: { provider: string }; Querystring: Record<string, unknown> }>("/dev/oauth/:provider/authorize", async (req, reply) => {
+      const provider = oauth.devStandIns.get(req.params.provider.toUpperCase() as never);
+      const redirectUri = typeof req.query.redirect_uri === "string" ? req.query.redirect_uri : "";
+      const state = typeof req.query.state === "string" ? req.query.state : "";
+      const user = typeof req.query.user === "string" && /^[\w-]{1,32}$/.test(req.query.user) ? req.query.user : "alice";
+      if (!provider || !isAllowedRedirect(redirectUri, config)) {
+        return reply.code(400).type("text/plain").send("unknown provider or redirect_uri not allowed");
+      }
+      const back = new URL(redirectUri);
+      back.searchParams.set(provider.kind === "ALIPAY" ? "auth_code" : "code", provider.consent(user, redirectUri));
+      back.searchParams.set("state", state);
+      return reply.redirect(back.toString(), 302);
+    });
+  }
+  const devIdentity = identity.devStandIn;
+  if (devIdentity) {
+    // The dev stand-in's verification page: opening it passes the check (?result=fail fails it),
+    // then sends the person back to the returnUrl given at the start, as Alipay does.
+    app.get<{ Params: { reference: string }; Querystring: Record<string, unknown> }>("/dev/identity/:reference", async (req, reply) => {
+      const passed = req.query.result !== "fail";
+      const finished = devIdentity.finish(req.params.reference, passed);
+      if (finished?.returnUrl) return reply.redirect(finished.returnUrl, 302);
+      return reply.code(finished ? 200 : 404).type("text/html; charset=utf-8")
+        .send(finished ? `<p>实名认证${passed ? "已通过" : "未通过"}（开发替身）/ Verification ${passed ? "passed" : "failed"} (dev stand-in)</p>` : "<p>unknown verification</p>");
+    });
+  }
+}
+
+/** POST (and preflighted GET) /graphql, with CORS and no-store on every answer, refusals included. */
+async function registerGraphQL(
+  app: FastifyInstance,
+  apollo: ApolloServer<RequestContext>,
+  authenticate: (token: string) => Promise<Authenticated | null>,
+): Promise<void> {
+  await app.register(async (api) => {
+    // Tokens travel in the Authorization header, never in cookies, so any origin may call the API:
+    // a page on another origin gains nothing it does not already hold.
+    await api.register(fastifyCors, { origin: "*", allowedHeaders: ["Authorization", "Content-Type", "Apollo-Require-Preflight"], maxAge: 600 });
+    // Answers carry tokens, secrets and personal data: no browser or proxy cache may keep them.
+    api.addHook("onRequest", async (_req, reply) => {
+      reply.header("Cache-Control", "no-store");
+    });
+    await api.register(fastifyApollo(apollo), {
+      path: "/graphql",
+      method: ["GET", "POST"],
+      context: async (req: FastifyRequest): Promise<RequestContext> => {
+        const token = bearerToken(req.headers.authorization);
+        return { meta: new LazyRequestMeta(req), auth: token ? await authenticate(token) : null };
+      },
+    });
+  });
 }
 
 export async function startServer({ config, logger, clock, dataSource }: ServerDeps): Promise<RunningServer> {
@@ -134,10 +195,7 @@ export async function startServer({ config, logger, clock, dataSource }: ServerD
   const { container, authenticate, dispose } = createServices({ config, clock, logger, dataSource, redis, providers, oauth, identity, background, dataKey });
   const schema = await buildAppSchema(container);
 
-  const app = express();
-  app.disable("x-powered-by");
-  app.set("trust proxy", config.trustProxy);
-  const httpServer = http.createServer(app);
+  const app = Fastify({ bodyLimit: BODY_LIMIT_BYTES, trustProxy: trustProxy(config.trustProxy) });
 
   const apollo = new ApolloServer<RequestContext>({
     schema,
@@ -146,9 +204,9 @@ export async function startServer({ config, logger, clock, dataSource }: ServerD
     introspection: config.graphql.introspection,
     csrfPrevention: true,
     plugins: [
-      ApolloServerPluginDrainHttpServer({ httpServer }),
+      fastifyApolloDrainPlugin(app),
       queryLimitsPlugin(schema, config.graphql),
-      // Every answer is private to one account and must never be stored (see noStore below); Apollo's
+      // Every answer is private to one account and must never be stored (see registerGraphQL); Apollo's
       // cache-control plugin would work that out for each field of each request to say the same.
       ApolloServerPluginCacheControlDisabled(),
       config.graphql.sandbox ? ApolloServerPluginLandingPageLocalDefault({ embed: true }) : ApolloServerPluginLandingPageDisabled(),
@@ -156,69 +214,20 @@ export async function startServer({ config, logger, clock, dataSource }: ServerD
   });
   await apollo.start();
 
-  app.get("/healthz", (_req, res) => {
-    res.json({ ok: true });
-  });
-  if (oauth.devStandIns.size > 0) {
-    // The dev stand-ins' consent "page": the named fake person (?user=, default alice) agrees at once.
-    app.get("/dev/oauth/:provider/authorize", (req, res) => {
-      const provider = oauth.devStandIns.get(String(req.params.provider).toUpperCase() as never);
-      const redirectUri = typeof req.query.redirect_uri === "string" ? req.query.redirect_uri : "";
-      const state = typeof req.query.state === "string" ? req.query.state : "";
-      const user = typeof req.query.user === "string" && /^[\w-]{1,32}$/.test(req.query.user) ? req.query.user : "alice";
-      if (!provider || !isAllowedRedirect(redirectUri, config)) {
-        res.status(400).type("text/plain").send("unknown provider or redirect_uri not allowed");
-        return;
-      }
-      const back = new URL(redirectUri);
-      back.searchParams.set(provider.kind === "ALIPAY" ? "auth_code" : "code", provider.consent(user, redirectUri));
-      back.searchParams.set("state", state);
-      res.redirect(302, back.toString());
-    });
-  }
-  const devIdentity = identity.devStandIn;
-  if (devIdentity) {
-    // The dev stand-in's verification page: opening it passes the check (?result=fail fails it),
-    // then sends the person back to the returnUrl given at the start, as Alipay does.
-    app.get("/dev/identity/:reference", (req, res) => {
-      const passed = req.query.result !== "fail";
-      const finished = devIdentity.finish(String(req.params.reference), passed);
-      if (finished?.returnUrl) {
-        res.redirect(302, finished.returnUrl);
-        return;
-      }
-      res.status(finished ? 200 : 404).type("text/html; charset=utf-8")
-        .send(finished ? `<p>实名认证${passed ? "已通过" : "未通过"}（开发替身）/ Verification ${passed ? "passed" : "failed"} (dev stand-in)</p>` : "<p>unknown verification</p>");
-    });
-  }
-  app.use(
-    "/graphql",
-    // Tokens travel in the Authorization header, never in cookies, so any origin may call the API:
-    // a page on another origin gains nothing it does not already hold.
-    cors({ origin: "*", allowedHeaders: ["Authorization", "Content-Type", "Apollo-Require-Preflight"], maxAge: 600 }),
-    noStore,
-    express.json({ limit: "100kb" }),
-    expressMiddleware(apollo, {
-      context: async ({ req }): Promise<RequestContext> => {
-        const token = bearerToken(req.headers.authorization);
-        return { meta: new LazyRequestMeta(req), auth: token ? await authenticate(token) : null };
-      },
-    }),
-  );
+  handleRequestErrors(app, logger);
+  registerHealth(app);
+  registerDevStandIns(app, config, oauth, identity);
+  await registerGraphQL(app, apollo, authenticate);
+  const pageFallback = await registerWebApp(app, config.webAppDir, logger);
+  app.setNotFoundHandler((req, reply) => pageFallback?.(req, reply) ?? sendError(reply, 404, new AppError("BAD_REQUEST", {}, "Not found.")));
 
-  const webApp = mountWebApp(app, config.webAppDir, logger);
-  app.use(requestErrorHandler(logger));
-
-  await new Promise<void>((resolve, reject) => {
-    httpServer.once("error", reject);
-    httpServer.listen(config.port, config.host, resolve);
-  });
-  const { port } = httpServer.address() as AddressInfo;
+  await app.listen({ port: config.port, host: config.host });
+  const { port } = app.server.address() as { port: number };
   const host = config.host.includes(":") ? `[${config.host}]` : config.host;
 
   return {
     url: `http://${host}:${port}/graphql`,
-    webAppUrl: webApp ? `http://${host}:${port}/` : null,
+    webAppUrl: pageFallback ? `http://${host}:${port}/` : null,
     async stop() {
       await apollo.stop();
       await background.drain();

@@ -1,6 +1,8 @@
 import fs from "node:fs";
 import path from "node:path";
-import express from "express";
+import fastifyStatic from "@fastify/static";
+import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
+import Negotiator from "negotiator";
 import type { Logger } from "./core/logger";
 
 /** Paths the server answers itself; everything else that asks for a page gets the SPA. */
@@ -18,32 +20,36 @@ const PAGE_HEADERS: Record<string, string> = {
   "X-Frame-Options": "DENY",
 };
 
+/** Answers a request no route and no file served with index.html, or returns null when it is not asking for a page. */
+export type PageFallback = (req: FastifyRequest, reply: FastifyReply) => FastifyReply | null;
+
+function pathOf(req: FastifyRequest): string {
+  const query = req.url.indexOf("?");
+  return query < 0 ? req.url : req.url.slice(0, query);
+}
+
 /**
  * Serves the built account center (web/dist) at `/`: hashed assets for a year, index.html never
  * cached and returned for every client-side route (/security, /oauth/callback, ...).
- * Returns false when there is no build, so the caller can say how to make one.
+ * Returns null when there is no build, so the caller can say how to make one.
  */
-export function mountWebApp(app: express.Express, dir: string, logger: Logger): boolean {
-  const index = path.join(dir, "index.html");
-  if (!fs.existsSync(index)) {
+export async function registerWebApp(app: FastifyInstance, dir: string, logger: Logger): Promise<PageFallback | null> {
+  if (!fs.existsSync(path.join(dir, "index.html"))) {
     logger.warn({ dir }, "account center not built (run npm run build:web); serving the API only");
-    return false;
+    return null;
   }
-  app.use((req, res, next) => {
-    if (!SERVER_PATHS.test(req.path)) res.set(PAGE_HEADERS);
-    next();
+  app.addHook("onRequest", async (req, reply) => {
+    if (!SERVER_PATHS.test(pathOf(req))) reply.headers(PAGE_HEADERS);
   });
-  app.use(
-    "/assets",
-    express.static(path.join(dir, "assets"), { immutable: true, maxAge: "365d", index: false, fallthrough: false }),
-  );
-  app.use(express.static(dir, { index: false, maxAge: 0 }));
-  app.get(/.*/, (req, res, next) => {
-    if (SERVER_PATHS.test(req.path) || !req.accepts("html")) {
-      next();
-      return;
-    }
-    res.set("Cache-Control", "no-cache").sendFile(index);
+  // A path ending in "/" is a client-side route, not a directory listing to refuse.
+  await app.register(fastifyStatic, { root: dir, index: false, maxAge: 0, allowedPath: (pathname) => !pathname.endsWith("/") });
+  await app.register(fastifyStatic, {
+    root: path.join(dir, "assets"), prefix: "/assets/", decorateReply: false, index: false, immutable: true, maxAge: "365d",
   });
-  return true;
+  return (req, reply) => {
+    const pathname = pathOf(req);
+    const wantsPage = (req.method === "GET" || req.method === "HEAD") && !SERVER_PATHS.test(pathname) && !pathname.startsWith("/assets/")
+      && new Negotiator(req.raw).mediaType(["text/html"]) !== undefined;
+    return wantsPage ? reply.header("Cache-Control", "no-cache").sendFile("index.html", { cacheControl: false }) : null;
+  };
 }

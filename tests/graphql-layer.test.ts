@@ -81,6 +81,28 @@ describe("malformed requests", () => {
     });
     expect(response.status).toBe(413);
   });
+
+  it("answers a body it cannot take in GraphQL's error shape, never cached, callable from any origin", async () => {
+    const refusals: [number, string, string][] = [
+      [413, "application/json", JSON.stringify({ query: "{ me { id } }", variables: { a: "A".repeat(110_000) } })],
+      [400, "application/json", '{"query": "{ me { id } }", '],
+      [400, "application/json", ""],
+      [415, "application/x-www-form-urlencoded", "query=%7B%20me%20%7B%20id%20%7D%20%7D"],
+    ];
+    for (const [status, type, body] of refusals) {
+      const response = await fetch(app.url, { method: "POST", headers: { "content-type": type, origin: "https://console.example.com" }, body });
+      expect(response.status).toBe(status);
+      expect(response.headers.get("content-type")).toMatch(/^application\/json/);
+      expect(response.headers.get("cache-control")).toBe("no-store");
+      expect(response.headers.get("access-control-allow-origin")).toBe("*");
+      const answer = (await response.json()) as { errors: { message: string; extensions: unknown }[] };
+      expect(answer.errors).toEqual([{ message: expect.any(String), extensions: { code: "BAD_REQUEST" } }]);
+      expectNoInternals(answer);
+      expect(answer.errors[0].message).not.toMatch(/FST_|fastify/i);
+    }
+  });
+
+
 });
 
 describe("CSRF prevention", () => {
@@ -124,6 +146,27 @@ describe("caching", () => {
     expect(signedIn.headers.get("cache-control")).toBe("no-store");
     const refused = await fetch(app.url, { method: "POST", headers: { "content-type": "text/plain" }, body: "{}" });
     expect(refused.headers.get("cache-control")).toBe("no-store");
+  });
+});
+
+describe("the client's address", () => {
+  const signedInIp = async (target: TestApp, forwardedFor: string) => {
+    const user = await registerUser(target.client.with({ "x-forwarded-for": forwardedFor }));
+    const data = await user.client.ok(`{ me { sessions { ip current } } }`);
+    return data.me.sessions.find((s: { current: boolean }) => s.current).ip as string;
+  };
+
+  it("ignores X-Forwarded-For unless TRUST_PROXY says so", async () => {
+    expect(await signedInIp(app, "203.0.113.9")).toMatch(/127\.0\.0\.1$/);
+  });
+
+  it("takes TRUST_PROXY as a hop count, as Express does: one trusted proxy in front gives the address it saw", async () => {
+    const proxied = await startTestApp({ TRUST_PROXY: "1" });
+    try {
+      expect(await signedInIp(proxied, "203.0.113.9, 198.51.100.7")).toBe("198.51.100.7");
+    } finally {
+      await proxied.stop();
+    }
   });
 });
 

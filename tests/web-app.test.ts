@@ -61,7 +61,8 @@ describe("the account center", () => {
     const response = await page("/assets/gone-0000.js", "*/*");
     expect(response.status).toBe(404);
     expect(response.headers.get("content-type")).toMatch(/^application\/json/);
-    expect((await response.json()).errors[0].extensions.code).toBe("BAD_REQUEST");
+    const body = (await response.json()) as { errors: { extensions: { code: string } }[] };
+    expect(body.errors[0].extensions.code).toBe("BAD_REQUEST");
   });
 
   it("gives a request that does not ask for a page no page", async () => {
