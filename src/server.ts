@@ -195,7 +195,14 @@ export async function startServer({ config, logger, clock, dataSource }: ServerD
   const { container, authenticate, dispose } = createServices({ config, clock, logger, dataSource, redis, providers, oauth, identity, background, dataKey });
   const schema = await buildAppSchema(container);
 
-  const app = Fastify({ bodyLimit: BODY_LIMIT_BYTES, trustProxy: trustProxy(config.trustProxy) });
+  const app = Fastify({
+    bodyLimit: BODY_LIMIT_BYTES,
+    trustProxy: trustProxy(config.trustProxy),
+    // JSON.parse makes "__proto__" an own key and touches no prototype; graphql-js then refuses it as
+    // an unknown input field, with the same codes and order of checks as any other bad variable.
+    onProtoPoisoning: "ignore",
+    onConstructorPoisoning: "ignore",
+  });
 
   const apollo = new ApolloServer<RequestContext>({
     schema,
