@@ -18,7 +18,8 @@ export interface ServerProcess {
 }
 
 
-function readStatusMb(pid: number, field: string): number | null {
+/** A field of /proc/<pid>/status (VmRSS, VmHWM, ...) in MB, or null when the process is gone. */
+export function readStatusMb(pid: number, field: string): number | null {
   try {
     const status = fs.readFileSync(`/proc/${pid}/status`, "utf8");
     const match = new RegExp(`^${field}:\\s+(\\d+) kB`, "m").exec(status);
@@ -26,6 +27,13 @@ function readStatusMb(pid: number, field: string): number | null {
   } catch {
     return null;
   }
+}
+
+/** The node flags of package.json's start script (`node --max-old-space-size=... dist/src/main.js`). */
+export function startScriptNodeFlags(packageJson: string): string[] {
+  const pkg = JSON.parse(fs.readFileSync(packageJson, "utf8")) as { scripts: { start: string } };
+  const flags = /\bnode((?:\s+--\S+)*)\s+dist\/src\/main\.js/.exec(pkg.scripts.start);
+  return flags ? flags[1].split(/\s+/).filter(Boolean) : [];
 }
 
 /**

@@ -19,7 +19,7 @@ import { loadConfig, type DatabaseConfig } from "../src/config";
 import { createDataSource } from "../src/db/data-source";
 import { PasswordHasher } from "../src/modules/password/password-hasher";
 import { freePort } from "../tests/helpers/free-port";
-import { startServerProcess, type ServerProcess } from "./child-process";
+import { startScriptNodeFlags, startServerProcess, type ServerProcess } from "./child-process";
 import { CpuMeter, foreignCpu } from "./cpu";
 import { cannonSliceable, gql, ME_QUERY, rawBcrypt, rotatingBearer, runAlternating, runCannon, runRawBcrypt, type CannonSpec, type MeasureHooks, type ScenarioResult } from "./load";
 import { formatProfile, summarizeProfile, type ProfileSummary } from "./profile-summary";
@@ -113,15 +113,9 @@ function parseOptions(argv: string[], env: NodeJS.ProcessEnv): Options {
     quietWait: read("quiet-wait"),
     retries: Math.floor(read("retries")),
     // The flags `npm start` runs the server with come first, so the bench measures what is deployed.
-    nodeOptions: [...startScriptNodeFlags(), ...read("node-options").split(/\s+/).filter(Boolean)],
+    nodeOptions: [...startScriptNodeFlags(path.resolve(__dirname, "../../package.json")), ...read("node-options").split(/\s+/).filter(Boolean)],
     authCacheSeconds: read("auth-cache-seconds"),
   };
-}
-
-function startScriptNodeFlags(): string[] {
-  const pkg = JSON.parse(fs.readFileSync(path.resolve(__dirname, "../../package.json"), "utf8")) as { scripts: { start: string } };
-  const flags = /\bnode((?:\s+--\S+)*)\s+dist\/src\/main\.js/.exec(pkg.scripts.start);
-  return flags ? flags[1].split(/\s+/).filter(Boolean) : [];
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -126,6 +126,8 @@ export interface Config {
   readonly graphql: {
     readonly maxDepth: number;
     readonly maxCost: number;
+    /** Longest query text accepted, checked before parsing. */
+    readonly maxQueryBytes: number;
     readonly introspection: boolean;
     readonly sandbox: boolean;
   };
@@ -429,6 +431,7 @@ export function loadConfig(env: Env = process.env): Config {
     graphql: {
       maxDepth: read.int("GRAPHQL_MAX_DEPTH", 10, 2, 50),
       maxCost: read.int("GRAPHQL_MAX_COST", 1000, 10, 100000),
+      maxQueryBytes: read.int("GRAPHQL_MAX_QUERY_BYTES", 16384, 1024, 100 * 1024),
       introspection: read.bool("GRAPHQL_INTROSPECTION", !production),
       sandbox: read.bool("GRAPHQL_SANDBOX", !production),
     },

@@ -28,6 +28,7 @@ export const ERROR_CODES = {
   REAL_NAME_REQUIRED: "Real-name verification is required first.",
   ALREADY_VERIFIED: "Real-name verification has already passed on this account.",
   QUERY_TOO_COMPLEX: "The query is too deep or too costly; ask for fewer fields.",
+  QUERY_TOO_LARGE: "The query text is too long; send a shorter document.",
   BAD_REQUEST: "The request is not a valid GraphQL request.",
   INTERNAL_SERVER_ERROR: "Something went wrong on our side; try again later.",
 } as const;

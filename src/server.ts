@@ -2,8 +2,10 @@ import { ApolloServer } from "@apollo/server";
 import { ApolloServerPluginCacheControlDisabled, ApolloServerPluginLandingPageDisabled } from "@apollo/server/plugin/disabled";
 import { ApolloServerPluginLandingPageLocalDefault } from "@apollo/server/plugin/landingPage/default";
 import fastifyApollo, { fastifyApolloDrainPlugin } from "@as-integrations/fastify";
+import { InMemoryLRUCache } from "@apollo/utils.keyvaluecache";
 import fastifyCors from "@fastify/cors";
 import Fastify, { type FastifyError, type FastifyInstance, type FastifyReply, type FastifyRequest } from "fastify";
+import type { DocumentNode } from "graphql";
 import Redis from "ioredis";
 import type { DataSource } from "typeorm";
 import type { Config } from "./config";
@@ -14,7 +16,7 @@ import type { Logger } from "./core/logger";
 import { isAllowedRedirect } from "./core/redirect-origins";
 import { AppError, createErrorFormatter } from "./errors";
 import type { Authenticated, RequestContext, RequestMeta } from "./graphql/context";
-import { queryLimitsPlugin } from "./graphql/query-limits";
+import { queryLimitsPlugin, refuseBeforeParsing } from "./graphql/query-limits";
 import { createIdentityVerifiers, type IdentityVerifiers } from "./providers/identity/registry";
 import { createOAuthProviders, type OAuthProviders } from "./providers/oauth/registry";
 import { createProviders, devStandIns } from "./providers/registry";
@@ -40,6 +42,14 @@ export interface RunningServer {
 
 const MAX_USER_AGENT = 512;
 const BODY_LIMIT_BYTES = 100 * 1024;
+/**
+ * Apollo keeps each distinct parsed document to skip parsing it again. A parsed document takes
+ * about 50 times its text in heap, so the store is bounded by the text of what it keeps: about
+ * 13 MB of heap at worst, and far more than the account center's own operations.
+ */
+const DOCUMENT_STORE_QUERY_BYTES = 256 * 1024;
+/** Automatic persisted queries keep query texts sent with their hash: bounded the same way. */
+const PERSISTED_QUERY_BYTES = 1024 * 1024;
 
 function bearerToken(header: string | undefined): string | null {
   const match = header ? /^Bearer\s+(\S+)$/i.exec(header) : null;
@@ -98,6 +108,24 @@ function sendError(reply: FastifyReply, status: number, error: AppError): Fastif
   return reply.code(status).type("application/json; charset=utf-8").send({ errors: [{ message: error.message, extensions: error.extensions }] });
 }
 
+function parsedJson(text: unknown): unknown {
+  try {
+    return typeof text === "string" ? JSON.parse(text) : undefined;
+  } catch {
+    return undefined; // Apollo refuses it as a bad request
+  }
+}
+
+/** The GraphQL parameters of a POST's JSON body, or of a GET's query string (where variables and extensions are JSON text). */
+function graphQLParams(req: FastifyRequest): { query?: unknown; variables?: unknown; extensions?: unknown } {
+  if (req.method === "GET") {
+    const params = req.query as Record<string, unknown>;
+    return { query: params.query, variables: parsedJson(params.variables), extensions: parsedJson(params.extensions) };
+  }
+  // A batch (an array) is refused by Apollo as it is; a string is not JSON and refused too.
+  return req.body !== null && typeof req.body === "object" && !Array.isArray(req.body) ? req.body : {};
+}
+
 /**
  * Fastify answers a body that is too large or not JSON in its own shape, with its internal error
  * codes; this answers in GraphQL's error shape instead, with no internal text.
@@ -152,11 +180,15 @@ function registerDevStandIns(app: FastifyInstance, config: Config, oauth: OAuthP
   }
 }
 
-/** POST (and preflighted GET) /graphql, with CORS and no-store on every answer, refusals included. */
+/**
+ * POST (and preflighted GET) /graphql, with CORS and no-store on every answer, refusals included;
+ * oversized query text and deeply nested variables are refused before Apollo parses or walks them.
+ */
 async function registerGraphQL(
   app: FastifyInstance,
   apollo: ApolloServer<RequestContext>,
   authenticate: (token: string) => Promise<Authenticated | null>,
+  maxQueryBytes: number,
 ): Promise<void> {
   await app.register(async (api) => {
     // Tokens travel in the Authorization header, never in cookies, so any origin may call the API:
@@ -165,6 +197,10 @@ async function registerGraphQL(
     // Answers carry tokens, secrets and personal data: no browser or proxy cache may keep them.
     api.addHook("onRequest", async (_req, reply) => {
       reply.header("Cache-Control", "no-store");
+    });
+    api.addHook("preHandler", async (req, reply) => {
+      const refusal = refuseBeforeParsing(graphQLParams(req), maxQueryBytes);
+      if (refusal) return sendError(reply, 400, refusal);
     });
     await api.register(fastifyApollo(apollo), {
       path: "/graphql",
@@ -210,6 +246,8 @@ export async function startServer({ config, logger, clock, dataSource }: ServerD
     includeStacktraceInErrorResponses: false,
     introspection: config.graphql.introspection,
     csrfPrevention: true,
+    documentStore: new InMemoryLRUCache<DocumentNode>({ maxSize: DOCUMENT_STORE_QUERY_BYTES, sizeCalculation: (document) => document.loc?.end ?? 1 }),
+    persistedQueries: { cache: new InMemoryLRUCache<string>({ maxSize: PERSISTED_QUERY_BYTES }) },
     plugins: [
       fastifyApolloDrainPlugin(app),
       queryLimitsPlugin(schema, config.graphql),
@@ -224,7 +262,7 @@ export async function startServer({ config, logger, clock, dataSource }: ServerD
   handleRequestErrors(app, logger);
   registerHealth(app);
   registerDevStandIns(app, config, oauth, identity);
-  await registerGraphQL(app, apollo, authenticate);
+  await registerGraphQL(app, apollo, authenticate, config.graphql.maxQueryBytes);
   const pageFallback = await registerWebApp(app, config.webAppDir, logger);
   app.setNotFoundHandler((req, reply) => pageFallback?.(req, reply) ?? sendError(reply, 404, new AppError("BAD_REQUEST", {}, "Not found.")));
 

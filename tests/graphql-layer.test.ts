@@ -102,7 +102,44 @@ describe("malformed requests", () => {
     }
   });
 
+  it("refuses query text over GRAPHQL_MAX_QUERY_BYTES as QUERY_TOO_LARGE before parsing it", async () => {
+    // Not even valid GraphQL: refused for its length before any parse would say so.
+    const response = await app.client.request(`{ providers { kind } ${"a: ".repeat(6_000)}`);
+    expect(response.status).toBe(400);
+    expect(response.errors).toEqual([{ message: expect.stringContaining("16384 bytes"), extensions: { code: "QUERY_TOO_LARGE" } }]);
+    const counted = await app.client.request(`{ providers { kind } } # ${"é".repeat(8_180)}`); // under 16 384 characters, over 16 384 bytes
+    expect(counted.errors?.[0].extensions?.code).toBe("QUERY_TOO_LARGE");
+    const fits = await app.client.request(`{ providers { kind } } # ${"x".repeat(16_000)}`);
+    expect(fits.errors).toBeUndefined();
+  });
 
+  it("refuses variables nested thousands deep as BAD_USER_INPUT, HTTP 400, not an internal error", async () => {
+    const user = await registerUser(app.client);
+    // JSON text, since JSON.stringify itself recurses: {"a":[{"a":[ ... "x" ... ]}]}
+    const nested = (depth: number) => `${'{"a":['.repeat(depth / 2)}"x"${"]}".repeat(depth / 2)}`;
+    const post = (body: string) =>
+      fetch(app.url, { method: "POST", headers: { "content-type": "application/json", authorization: `Bearer ${user.token}` }, body });
+    const query = JSON.stringify(`mutation($input: UpdateProfileInput!) { updateProfile(input: $input) { id } }`);
+    for (const body of [
+      `{"query": ${query}, "variables": {"input": {"avatarUrl": ${nested(20_000)}}}}`,
+      `{"query": ${query}, "variables": {"input": {"avatarUrl": ${nested(40)}}}}`,
+      `{"query": "{ providers { kind } }", "extensions": {"x": ${nested(20_000)}}}`,
+    ]) {
+      const response = await post(body);
+      expect(response.status).toBe(400);
+      expect(await response.json()).toEqual({
+        errors: [{ message: expect.any(String), extensions: { code: "BAD_USER_INPUT", fieldErrors: [{ field: "variables", messages: [expect.stringContaining("32 levels")] }] } }],
+      });
+    }
+    const viaGet = await fetch(`${app.url}?query=${encodeURIComponent("{ providers { kind } }")}&variables=${encodeURIComponent(`{"v": ${"[".repeat(2_000)}${"]".repeat(2_000)}}`)}`, {
+      headers: { "apollo-require-preflight": "true" },
+    });
+    expect(viaGet.status).toBe(400);
+    // A value of ordinary depth is still checked by its type as before.
+    const shallow = await post(`{"query": ${query}, "variables": {"input": {"avatarUrl": ${nested(4)}}}}`);
+    const answer = (await shallow.json()) as { errors: { extensions: unknown }[] };
+    expect(answer.errors[0].extensions).toEqual({ code: "BAD_USER_INPUT", fieldErrors: [{ field: "avatarUrl", messages: [expect.any(String)] }] });
+  });
 });
 
 describe("CSRF prevention", () => {

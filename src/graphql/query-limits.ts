@@ -68,6 +68,43 @@ function documentHasNul(document: DocumentNode): boolean {
 }
 
 /**
+ * How deep variables and extensions may nest. Input types here nest a few levels; graphql-js's
+ * coercion and the walks in this file recurse, and a 20 000-deep JSON value overflows the stack.
+ */
+export const MAX_VARIABLE_DEPTH = 32;
+
+/** Whether `value` nests objects or arrays deeper than `limit`; a loop, so no depth can overflow the stack. */
+function nestsDeeperThan(value: unknown, limit: number): boolean {
+  const pending: [unknown, number][] = [[value, 0]];
+  for (let next = pending.pop(); next; next = pending.pop()) {
+    const [current, depth] = next;
+    if (current === null || typeof current !== "object") continue;
+    if (depth >= limit) return true;
+    for (const inner of Object.values(current)) pending.push([inner, depth + 1]);
+  }
+  return false;
+}
+
+/**
+ * The refusal of a request's parameters before Apollo sees them (its plugins cannot refuse that
+ * early: an error thrown before parsing becomes "Internal server error"): query text longer than
+ * `maxQueryBytes` (a parsed document takes about 50 times its text in memory), and variables or
+ * extensions nested deeper than MAX_VARIABLE_DEPTH. Null when they may go on.
+ */
+export function refuseBeforeParsing(
+  params: { readonly query?: unknown; readonly variables?: unknown; readonly extensions?: unknown },
+  maxQueryBytes: number,
+): AppError | null {
+  if (typeof params.query === "string" && Buffer.byteLength(params.query) > maxQueryBytes) {
+    return new AppError("QUERY_TOO_LARGE", {}, `The query is longer than ${maxQueryBytes} bytes; send a shorter document.`);
+  }
+  if (nestsDeeperThan(params.variables, MAX_VARIABLE_DEPTH) || nestsDeeperThan(params.extensions, MAX_VARIABLE_DEPTH)) {
+    return AppError.badInput("variables", `Must not nest deeper than ${MAX_VARIABLE_DEPTH} levels.`);
+  }
+  return null;
+}
+
+/**
  * Refuses, before any resolver runs: a subscription (the schema has none); text holding U+0000 or a
  * lone surrogate (no field takes either, and neither can be stored); an operation that nests deeper than
  * `maxDepth` or costs more than `maxCost` (each field 1, unless its @Extensions({ complexity }) says

@@ -568,6 +568,14 @@ describe("requests that once reached an internal error (found by the fuzzers abo
     assertDocumentedError(response);
   });
 
+  it("answers variables nested 20 000 deep with BAD_USER_INPUT (HTTP 400), not HTTP 500 INTERNAL_SERVER_ERROR and an error log (graphql-js's coercion overflowed the stack)", async () => {
+    const nested = `${'{"a":['.repeat(10_000)}"x"${"]}".repeat(10_000)}`;
+    const response = await postGraphQL(fx.app.url, `{"query": "mutation($input: UpdateProfileInput!) { updateProfile(input: $input) { id } }", "variables": {"input": {"avatarUrl": ${nested}}}}`, { authorization: `Bearer ${fx.plain.token}` });
+    expect(response.status).toBe(400);
+    expect(errorCodes(response)).toEqual(["BAD_USER_INPUT"]);
+    assertNoInternals(response);
+  });
+
   it("answers a persisted-query hash that does not match its query as a bad request, not INTERNAL_SERVER_ERROR (src/errors.ts: Apollo's error has no code)", async () => {
     const response = await postGraphQL(fx.app.url, { query: "{ me { id } }", extensions: { persistedQuery: { version: 1, sha256Hash: "0".repeat(64) } } });
     expect(response.status).toBe(400);
@@ -589,7 +597,8 @@ describe("requests that once reached an internal error (found by the fuzzers abo
   });
 
   it("answers QUERY_TOO_COMPLEX, a client's mistake, with HTTP 400, not 500 (src/graphql/query-limits.ts: an AppError thrown in didResolveOperation carries no http status, so Apollo answers 500)", async () => {
-    const response = await postGraphQL(fx.app.url, { query: `{ ${Array.from({ length: 1500 }, (_, i) => `a${i}: __typename`).join(" ")} }` });
+    // Costs 1 200 in under GRAPHQL_MAX_QUERY_BYTES' 16 kB (longer text is refused as QUERY_TOO_LARGE first).
+    const response = await postGraphQL(fx.app.url, { query: `{ ${Array.from({ length: 600 }, (_, i) => `a${i}: providers { kind }`).join(" ")} }` });
     expect(errorCodes(response)).toEqual(["QUERY_TOO_COMPLEX"]);
     expect(response.status).toBe(400);
   });

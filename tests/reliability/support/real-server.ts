@@ -51,11 +51,13 @@ export interface ServerProcess {
   logTail(lines?: number): string;
 }
 
-/** Starts `node main.js` with `env` and waits (at most `readyTimeoutMs`) until /healthz answers. */
-export async function startServerProcess(mainJs: string, env: Record<string, string>, logFile: string, readyTimeoutMs = 30_000): Promise<ServerProcess> {
+/** Starts `node [nodeArgs] main.js` with `env` and waits (at most `readyTimeoutMs`) until /healthz answers. */
+export async function startServerProcess(
+  mainJs: string, env: Record<string, string>, logFile: string, readyTimeoutMs = 30_000, nodeArgs: string[] = [],
+): Promise<ServerProcess> {
   const port = Number(env.PORT);
   const out = fs.openSync(logFile, "a");
-  const child = spawn(process.execPath, [mainJs], {
+  const child = spawn(process.execPath, [...nodeArgs, mainJs], {
     cwd: path.dirname(logFile),
     env: { PATH: process.env.PATH ?? "", HOME: process.env.HOME ?? os.tmpdir(), ...env },
     stdio: ["ignore", out, out],
