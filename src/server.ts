@@ -245,6 +245,8 @@ export async function startServer({ config, logger, clock, dataSource }: ServerD
     formatError: createErrorFormatter(logger),
     includeStacktraceInErrorResponses: false,
     introspection: config.graphql.introspection,
+    // Without introspection the schema is not public: no "Did you mean ...?" in validation errors either.
+    hideSchemaDetailsFromClientErrors: !config.graphql.introspection,
     csrfPrevention: true,
     documentStore: new InMemoryLRUCache<DocumentNode>({ maxSize: DOCUMENT_STORE_QUERY_BYTES, sizeCalculation: (document) => document.loc?.end ?? 1 }),
     persistedQueries: { cache: new InMemoryLRUCache<string>({ maxSize: PERSISTED_QUERY_BYTES }) },

@@ -226,6 +226,22 @@ describe("development conveniences", () => {
   });
 });
 
+describe("with introspection off (production's default)", () => {
+  it("does not hint at field names in validation errors, which would disclose the schema", async () => {
+    const closed = await startTestApp({ GRAPHQL_INTROSPECTION: "false" });
+    try {
+      const hidden = await closed.client.request(`{ me { usernam } }`);
+      expect(hidden.errors?.[0].extensions?.code).toBe("GRAPHQL_VALIDATION_FAILED");
+      expect(hidden.errors?.[0].message).not.toMatch(/Did you mean/);
+      expect((await closed.client.request(`{ __schema { queryType { name } } }`)).errors?.[0].extensions?.code).toBe("GRAPHQL_VALIDATION_FAILED");
+    } finally {
+      await closed.stop();
+    }
+    // Where introspection is on, the hints tell nothing new and help: kept.
+    expect((await app.client.request(`{ me { usernam } }`)).errors?.[0].message).toContain(`Did you mean "username"?`);
+  });
+});
+
 describe("when the database fails", () => {
   it("answers INTERNAL_SERVER_ERROR with no internal detail", async () => {
     const broken = await startTestApp({ LOG_LEVEL: "silent" });
