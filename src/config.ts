@@ -112,6 +112,9 @@ export interface Config {
     readonly codeSendsPerTargetDay: RateLimit;
     readonly codeSendsPerAccount: RateLimit;
     readonly codeSendsPerIp: RateLimit;
+    /** Password-reset codes to one address: a budget apart from the one sign-in and step-up codes use. */
+    readonly resetCodeSendsPerTargetHour: RateLimit;
+    readonly resetCodeSendsPerTargetDay: RateLimit;
     readonly secondFactorFailuresPerAccount: RateLimit;
   };
   readonly codes: {
@@ -417,6 +420,8 @@ export function loadConfig(env: Env = process.env): Config {
       codeSendsPerTargetDay: read.rateLimit("RATE_LIMIT_CODE_TARGET_DAY", { points: 10, durationSeconds: 86400 }),
       codeSendsPerAccount: read.rateLimit("RATE_LIMIT_CODE_ACCOUNT", { points: 20, durationSeconds: 3600 }),
       codeSendsPerIp: read.rateLimit("RATE_LIMIT_CODE_IP", { points: 30, durationSeconds: 3600 }),
+      resetCodeSendsPerTargetHour: read.rateLimit("RATE_LIMIT_RESET_CODE_TARGET_HOUR", { points: 5, durationSeconds: 3600 }),
+      resetCodeSendsPerTargetDay: read.rateLimit("RATE_LIMIT_RESET_CODE_TARGET_DAY", { points: 10, durationSeconds: 86400 }),
       secondFactorFailuresPerAccount: read.rateLimit("RATE_LIMIT_SECOND_FACTOR_ACCOUNT", { points: 10, durationSeconds: 900 }),
     },
     codes: {

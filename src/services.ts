@@ -120,7 +120,7 @@ export function createServices(deps: ServiceDeps) {
     transaction, clock, hasher, sessions, audit, rateLimiter("password-account", limits.passwordFailuresPerAccount), stepUp, notices,
   );
   const resets = new PasswordResetService(
-    dataSource, transaction, clock, hasher, audit, challenges, notices, background, rateLimiter("reset-ip", limits.codeSendsPerIp),
+    dataSource, transaction, clock, hasher, audit, challenges, notices, background,
   );
   const contacts = new ContactService(dataSource, transaction, clock, audit, challenges, stepUp, notices);
   const admin = new AdminService(dataSource, transaction, clock, audit, notices);

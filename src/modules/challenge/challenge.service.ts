@@ -4,7 +4,8 @@ import type { Config } from "../../config";
 import { addSeconds, type Clock } from "../../core/clock";
 import { constantTimeEqual } from "../../core/crypto";
 import type { Logger } from "../../core/logger";
-import type { RateLimiter, RateLimiterFactory } from "../../core/rate-limiter";
+import { ipBudgetKey } from "../../core/ip-key";
+import { consumeAll, type RateLimiter, type RateLimiterFactory, type Spend } from "../../core/rate-limiter";
 import type { TransactionRunner } from "../../db/transactions";
 import { ChallengeEntity, type ChallengeChannel, type ChallengePurpose } from "../../entities";
 import { AppError } from "../../errors";
@@ -47,6 +48,14 @@ export interface UnsentChallengeRequest {
 
 type SentChannel = "EMAIL" | "SMS";
 
+/**
+ * Purposes anyone may ask for, unauthenticated (password reset). Their codes count against
+ * per-address budgets of their own, so asking for them can never use up the codes that sign-in and
+ * step-up depend on; the caller's IP pays when asking (spendCallerBudget), whether or not the
+ * address is anyone's.
+ */
+const UNAUTHENTICATED_PURPOSES: ReadonlySet<ChallengePurpose> = new Set(["PASSWORD_RESET"]);
+
 function utcDay(date: Date): string {
   return date.toISOString().slice(0, 10);
 }
@@ -63,6 +72,8 @@ export class ChallengeService {
     perTargetDay: RateLimiter;
     perAccount: RateLimiter;
     perIp: RateLimiter;
+    unauthenticatedPerTargetHour: RateLimiter;
+    unauthenticatedPerTargetDay: RateLimiter;
     smsBudget: RateLimiter;
   };
 
@@ -84,6 +95,8 @@ export class ChallengeService {
       perTargetDay: rateLimiter("code-target-day", limits.codeSendsPerTargetDay),
       perAccount: rateLimiter("code-account", limits.codeSendsPerAccount),
       perIp: rateLimiter("code-ip", limits.codeSendsPerIp),
+      unauthenticatedPerTargetHour: rateLimiter("reset-code-target-hour", limits.resetCodeSendsPerTargetHour),
+      unauthenticatedPerTargetDay: rateLimiter("reset-code-target-day", limits.resetCodeSendsPerTargetDay),
       // Keyed by UTC day, so the budget starts afresh at midnight; kept two days so a key never lapses early.
       smsBudget: rateLimiter("sms-budget", { points: Math.max(config.smsDailyBudget, 1), durationSeconds: 2 * 86400 }),
     };
@@ -290,13 +303,30 @@ export class ChallengeService {
     }
   }
 
+  /**
+   * Spends the caller's per-IP code budget for an unauthenticated purpose, up front and whoever the
+   * address belongs to: the send itself happens later, and only for a known address.
+   */
+  async spendCallerBudget(meta: RequestMeta): Promise<void> {
+    await this.limits.perIp.consume(ipBudgetKey(meta.ip));
+  }
+
   private async spendSendBudgets(request: ChallengeRequest, meta: RequestMeta, now: Date): Promise<void> {
-    const target = `${request.channel}:${request.target}`;
-    await this.limits.perIp.consume(meta.ip ?? "unknown");
-    if (request.accountId) await this.limits.perAccount.consume(request.accountId);
-    await this.limits.perTargetHour.consume(target);
-    await this.limits.perTargetDay.consume(target);
+    await consumeAll(this.sendBudgets(request, meta));
     if (request.channel === "SMS") await this.spendSmsBudget(now);
+  }
+
+  private sendBudgets(request: ChallengeRequest, meta: RequestMeta): Spend[] {
+    const target = `${request.channel}:${request.target}`;
+    if (UNAUTHENTICATED_PURPOSES.has(request.purpose)) {
+      return [[this.limits.unauthenticatedPerTargetHour, target], [this.limits.unauthenticatedPerTargetDay, target]];
+    }
+    return [
+      [this.limits.perIp, ipBudgetKey(meta.ip)],
+      ...(request.accountId ? [[this.limits.perAccount, request.accountId] as const] : []),
+      [this.limits.perTargetHour, target],
+      [this.limits.perTargetDay, target],
+    ];
   }
 
   /** SMS pumping costs real money: past the deployment's daily budget no SMS leaves, and operators are alerted. */
