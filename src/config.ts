@@ -116,6 +116,8 @@ export interface Config {
     readonly resetCodeSendsPerTargetHour: RateLimit;
     readonly resetCodeSendsPerTargetDay: RateLimit;
     readonly secondFactorFailuresPerAccount: RateLimit;
+    readonly realNameStartsPerAccount: RateLimit;
+    readonly realNameStartsPerIp: RateLimit;
   };
   readonly codes: {
     readonly ttlSeconds: number;
@@ -423,6 +425,8 @@ export function loadConfig(env: Env = process.env): Config {
       resetCodeSendsPerTargetHour: read.rateLimit("RATE_LIMIT_RESET_CODE_TARGET_HOUR", { points: 5, durationSeconds: 3600 }),
       resetCodeSendsPerTargetDay: read.rateLimit("RATE_LIMIT_RESET_CODE_TARGET_DAY", { points: 10, durationSeconds: 86400 }),
       secondFactorFailuresPerAccount: read.rateLimit("RATE_LIMIT_SECOND_FACTOR_ACCOUNT", { points: 10, durationSeconds: 900 }),
+      realNameStartsPerAccount: read.rateLimit("RATE_LIMIT_REAL_NAME_ACCOUNT", { points: 5, durationSeconds: 86400 }),
+      realNameStartsPerIp: read.rateLimit("RATE_LIMIT_REAL_NAME_IP", { points: 20, durationSeconds: 86400 }),
     },
     codes: {
       ttlSeconds: read.int("CODE_TTL_SECONDS", 600, 60, 3600),

@@ -129,6 +129,10 @@ export function createServices(deps: ServiceDeps) {
   const social = new SocialService(dataSource, transaction, clock, audit, oauth, sessions, stepUp, twoStep, notices, config, logger);
   const realName = new RealNameService(
     dataSource, transaction, clock, logger, cipher, deriveKey(dataKey.key, "id-number"), audit, stepUp, identity.verifier, config,
+    {
+      startsByAccount: rateLimiter("real-name-account", limits.realNameStartsPerAccount),
+      startsByIp: rateLimiter("real-name-ip", limits.realNameStartsPerIp),
+    },
   );
 
   const resolvers = new Map<Function, object>([
