@@ -116,6 +116,9 @@ export interface Config {
     readonly resetCodeSendsPerTargetHour: RateLimit;
     readonly resetCodeSendsPerTargetDay: RateLimit;
     readonly secondFactorFailuresPerAccount: RateLimit;
+    /** Look-ups that can answer "taken" (an address to bind, a username): each tells that somebody holds it. */
+    readonly takenAnswersPerAccount: RateLimit;
+    readonly takenAnswersPerIp: RateLimit;
     readonly realNameStartsPerAccount: RateLimit;
     readonly realNameStartsPerIp: RateLimit;
   };
@@ -425,6 +428,8 @@ export function loadConfig(env: Env = process.env): Config {
       resetCodeSendsPerTargetHour: read.rateLimit("RATE_LIMIT_RESET_CODE_TARGET_HOUR", { points: 5, durationSeconds: 3600 }),
       resetCodeSendsPerTargetDay: read.rateLimit("RATE_LIMIT_RESET_CODE_TARGET_DAY", { points: 10, durationSeconds: 86400 }),
       secondFactorFailuresPerAccount: read.rateLimit("RATE_LIMIT_SECOND_FACTOR_ACCOUNT", { points: 10, durationSeconds: 900 }),
+      takenAnswersPerAccount: read.rateLimit("RATE_LIMIT_TAKEN_ACCOUNT", { points: 10, durationSeconds: 3600 }),
+      takenAnswersPerIp: read.rateLimit("RATE_LIMIT_TAKEN_IP", { points: 30, durationSeconds: 3600 }),
       realNameStartsPerAccount: read.rateLimit("RATE_LIMIT_REAL_NAME_ACCOUNT", { points: 5, durationSeconds: 86400 }),
       realNameStartsPerIp: read.rateLimit("RATE_LIMIT_REAL_NAME_IP", { points: 20, durationSeconds: 86400 }),
     },

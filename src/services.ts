@@ -13,6 +13,7 @@ import { createTransactionRunner } from "./db/transactions";
 import { AccountEntity, ApiKeyEntity, SessionEntity } from "./entities";
 import { AccountResolver } from "./modules/account/account.resolver";
 import { AccountService } from "./modules/account/account.service";
+import { TakenAnswers } from "./modules/account/taken-answers";
 import { AdminResolver } from "./modules/admin/admin.resolver";
 import { AdminService } from "./modules/admin/admin.service";
 import { ApiKeyResolver } from "./modules/api-key/api-key.resolver";
@@ -106,7 +107,8 @@ export function createServices(deps: ServiceDeps) {
   const notices = new NoticeService(dataSource, clock, logger, providers, background);
   const stepUp = new StepUpService(dataSource, transaction, clock, audit, challenges, factors, config.stepUpTtlSeconds);
   const twoStep = new TwoStepService(dataSource, transaction, audit, challenges, sessions, stepUp, factors);
-  const accounts = new AccountService(transaction, clock, audit);
+  const takenAnswers = new TakenAnswers(rateLimiter("taken-account", limits.takenAnswersPerAccount), rateLimiter("taken-ip", limits.takenAnswersPerIp));
+  const accounts = new AccountService(transaction, clock, audit, takenAnswers);
   const auth = new AuthService(
     dataSource, transaction, clock, hasher, sessions, audit,
     {
@@ -122,7 +124,7 @@ export function createServices(deps: ServiceDeps) {
   const resets = new PasswordResetService(
     dataSource, transaction, clock, hasher, audit, challenges, notices, background,
   );
-  const contacts = new ContactService(dataSource, transaction, clock, audit, challenges, stepUp, notices);
+  const contacts = new ContactService(dataSource, transaction, clock, audit, challenges, stepUp, notices, takenAnswers);
   const admin = new AdminService(dataSource, transaction, clock, audit, notices);
   const totp = new TotpService(dataSource, transaction, clock, cipher, audit, stepUp, factors, config.totpIssuer);
   const apiKeys = new ApiKeyService(dataSource, transaction, clock, audit, stepUp, cache);

@@ -3,6 +3,7 @@ import { REDIS_URL, uniqueRedisPrefix } from "./helpers/databases";
 import { DEFAULT_PASSWORD, LOGIN, REGISTER, registerUser, uniqueUsername } from "./helpers/accounts";
 import { burstThen, codeOf, tally } from "./helpers/bursts";
 import type { GraphQLClient } from "./helpers/graphql-client";
+import { bindContact, START_BINDING, uniqueEmail } from "./helpers/contacts";
 import { codeNow, enrolTotp } from "./helpers/second-factors";
 import { sameDatabaseAs, startTestApp, type TestApp } from "./helpers/test-server";
 
@@ -13,6 +14,8 @@ const LIMITS = {
   RATE_LIMIT_REGISTER_IP: "3/3600",
   RATE_LIMIT_PASSWORD_ACCOUNT: "2/900",
   RATE_LIMIT_SECOND_FACTOR_ACCOUNT: "10/900",
+  RATE_LIMIT_TAKEN_ACCOUNT: "2/3600",
+  RATE_LIMIT_TAKEN_IP: "3/3600",
 };
 
 function randomIp(): string {
@@ -150,6 +153,26 @@ describe("with the in-process store", () => {
     for (let i = 0; i < 3; i++) await registerUser(client);
     const error = await client.fails(REGISTER, { input: { username: uniqueUsername(), password: DEFAULT_PASSWORD } });
     expect(error.extensions?.code).toBe("RATE_LIMITED");
+  });
+
+  it("limits the answers that an address or username is taken, per account and per IP, and then refuses every look-up alike", async () => {
+    const owner = await registerUser(from(app.client));
+    const email = uniqueEmail();
+    await bindContact(app, owner.client, "EMAIL", email);
+    const ip = randomIp();
+    const prober = (await registerUser(from(app.client))).client.with({ "x-forwarded-for": ip });
+    const bind = async (client: GraphQLClient, address: string) => codeOf(await client.request(START_BINDING, { kind: "EMAIL", address }));
+    const rename = async (client: GraphQLClient, username: string) =>
+      codeOf(await client.request(`mutation($u: String) { updateProfile(input: { username: $u }) { id } }`, { u: username }));
+
+    // A free answer costs nothing; two taken ones spend the account's budget, then even a free address is refused.
+    expect([await bind(prober, uniqueEmail()), await bind(prober, email), await bind(prober, email)]).toEqual(["OK", "IDENTITY_TAKEN", "IDENTITY_TAKEN"]);
+    expect([await bind(prober, email), await bind(prober, uniqueEmail())]).toEqual(["RATE_LIMITED", "RATE_LIMITED"]);
+    // Another account from the same IP has one left of the IP's three.
+    const second = (await registerUser(from(app.client))).client.with({ "x-forwarded-for": ip });
+    expect([await rename(second, uniqueUsername()), await rename(second, owner.username), await rename(second, owner.username)]).toEqual(["OK", "USERNAME_TAKEN", "RATE_LIMITED"]);
+    // Elsewhere, the same account still gets its answers.
+    expect(await rename(second.with({ "x-forwarded-for": randomIp() }), owner.username)).toBe("USERNAME_TAKEN");
   });
 
   it("limits wrong current passwords per account", async () => {
