@@ -9,6 +9,7 @@ import { deriveKey, type DataKey } from "./core/data-key";
 import type { Logger } from "./core/logger";
 import { createRateLimiterFactory } from "./core/rate-limiter";
 import { LookupCache, shareClearsThroughRedis, watchWrites } from "./db/lookup-cache";
+import { startSweeper } from "./db/sweeper";
 import { createTransactionRunner } from "./db/transactions";
 import { AccountEntity, ApiKeyEntity, SessionEntity } from "./entities";
 import { AccountResolver } from "./modules/account/account.resolver";
@@ -99,7 +100,7 @@ export function createServices(deps: ServiceDeps) {
     dataSource, transaction, clock, cipher, deriveKey(dataKey.key, "recovery-code"), rateLimiter("second-factor-account", limits.secondFactorFailuresPerAccount),
   );
   const audit = new AuditService(dataSource, clock);
-  const { cache, dispose } = createAuthCache(deps);
+  const { cache, dispose: disposeCache } = createAuthCache(deps);
   const sessions = new SessionService(dataSource, transaction, clock, audit, config.session, cache);
   const challenges = new ChallengeService(
     dataSource, transaction, clock, logger, audit, providers, deriveKey(dataKey.key, "challenge-code"), config, rateLimiter, factors,
@@ -128,7 +129,10 @@ export function createServices(deps: ServiceDeps) {
   const admin = new AdminService(dataSource, transaction, clock, audit, notices);
   const totp = new TotpService(dataSource, transaction, clock, cipher, audit, stepUp, factors, config.totpIssuer);
   const apiKeys = new ApiKeyService(dataSource, transaction, clock, audit, stepUp, cache);
-  const social = new SocialService(dataSource, transaction, clock, audit, oauth, sessions, stepUp, twoStep, notices, config, logger);
+  const social = new SocialService(dataSource, transaction, clock, audit, oauth, sessions, stepUp, twoStep, notices, config, logger, {
+    bindingStartsByAccount: rateLimiter("oauth-start-account", limits.providerStartsPerAccount),
+    loginStartsByIp: rateLimiter("oauth-start-ip", limits.providerStartsPerIp),
+  });
   const realName = new RealNameService(
     dataSource, transaction, clock, logger, cipher, deriveKey(dataKey.key, "id-number"), audit, stepUp, identity.verifier, config,
     {
@@ -167,5 +171,13 @@ export function createServices(deps: ServiceDeps) {
   const authenticate = async (token: string): Promise<Authenticated | null> =>
     (await sessions.authenticate(token)) ?? (await apiKeys.authenticate(token));
 
-  return { container, authenticate, dispose };
+  const sweeper = startSweeper(dataSource, clock, logger, background, config.sweepIntervalSeconds);
+  return {
+    container,
+    authenticate,
+    dispose: () => {
+      sweeper.stop();
+      disposeCache();
+    },
+  };
 }

@@ -5,6 +5,7 @@ import { burstThen, codeOf, tally } from "./helpers/bursts";
 import type { GraphQLClient } from "./helpers/graphql-client";
 import { bindContact, START_BINDING, uniqueEmail } from "./helpers/contacts";
 import { codeNow, enrolTotp } from "./helpers/second-factors";
+import { callbackUrl, START_BINDING as START_PROVIDER_BINDING, START_LOGIN as START_PROVIDER_LOGIN } from "./helpers/social";
 import { sameDatabaseAs, startTestApp, type TestApp } from "./helpers/test-server";
 
 const LIMITS = {
@@ -16,6 +17,8 @@ const LIMITS = {
   RATE_LIMIT_SECOND_FACTOR_ACCOUNT: "10/900",
   RATE_LIMIT_TAKEN_ACCOUNT: "2/3600",
   RATE_LIMIT_TAKEN_IP: "3/3600",
+  RATE_LIMIT_PROVIDER_START_IP: "3/900",
+  RATE_LIMIT_PROVIDER_START_ACCOUNT: "2/3600",
 };
 
 function randomIp(): string {
@@ -173,6 +176,19 @@ describe("with the in-process store", () => {
     expect([await rename(second, uniqueUsername()), await rename(second, owner.username), await rename(second, owner.username)]).toEqual(["OK", "USERNAME_TAKEN", "RATE_LIMITED"]);
     // Elsewhere, the same account still gets its answers.
     expect(await rename(second.with({ "x-forwarded-for": randomIp() }), owner.username)).toBe("USERNAME_TAKEN");
+  });
+
+  it("limits provider sign-in starts per IP (an IPv6 /64 counting as one) and binding starts per account", async () => {
+    const login = async (ip: string, redirectUri = callbackUrl(app)) =>
+      codeOf(await from(app.client, ip).request(START_PROVIDER_LOGIN, { p: "QQ", r: redirectUri }));
+    expect(await login("2001:db8:5:5::1", "https://evil.example.net/cb")).toBe("BAD_USER_INPUT"); // costs nothing
+    expect([await login("2001:db8:5:5::1"), await login("2001:db8:5:5::2"), await login("2001:db8:5:5:ffff::3")]).toEqual(["OK", "OK", "OK"]);
+    expect(await login("2001:db8:5:5::4")).toBe("RATE_LIMITED");
+    expect(await login("2001:db8:5:6::1")).toBe("OK");
+
+    const user = await registerUser(from(app.client));
+    const bind = async () => codeOf(await from(user.client).request(START_PROVIDER_BINDING, { p: "QQ", r: callbackUrl(app) }));
+    expect([await bind(), await bind(), await bind()]).toEqual(["OK", "OK", "RATE_LIMITED"]);
   });
 
   it("limits wrong current passwords per account", async () => {
