@@ -8,6 +8,7 @@ import { ipBudgetKey } from "../../core/ip-key";
 import type { Logger } from "../../core/logger";
 import { consumeAll, type RateLimiter } from "../../core/rate-limiter";
 import { isAllowedRedirect } from "../../core/redirect-origins";
+import { lockUntilCommit } from "../../db/locks";
 import type { TransactionRunner } from "../../db/transactions";
 import { RealNameCheckEntity, type RealNameCheckStatus } from "../../entities";
 import { AppError, assertThat } from "../../errors";
@@ -166,14 +167,10 @@ export class RealNameService {
 
   /**
    * True while fewer than REAL_NAME_MAX_ACCOUNTS_PER_ID other accounts passed with this number.
-   * Holds the number's lock until the transaction ends: on PostgreSQL an advisory lock keyed by the
-   * hash; SQLite's transactions already take turns.
+   * Holds the number's lock until the transaction ends, so parallel settles count one at a time.
    */
   private async idNumberAvailable(manager: EntityManager, idNumberHash: string, accountId: string): Promise<boolean> {
-    if (manager.connection.options.type === "postgres") {
-      const key = BigInt.asIntN(64, BigInt(`0x${idNumberHash.slice(0, 16)}`));
-      await manager.query("SELECT pg_advisory_xact_lock($1::bigint)", [key.toString()]);
-    }
+    await lockUntilCommit(manager, `real-name:${idNumberHash}`);
     const others = await manager.countBy(RealNameCheckEntity, { idNumberHash, status: "PASSED", accountId: Not(accountId) });
     return others < this.config.realName.maxAccountsPerIdNumber;
   }
