@@ -56,9 +56,14 @@ export async function consumeAll(spends: readonly Spend[]): Promise<void> {
       done.push(spend);
     }
   } catch (error) {
-    await Promise.all(done.map(([limiter, key]) => limiter.refund(key)));
+    await refundAll(done);
     throw error;
   }
+}
+
+/** Gives back a point of each budget, for work refused or undone after consumeAll granted them. */
+export async function refundAll(spends: readonly Spend[]): Promise<void> {
+  await Promise.all(spends.map(([limiter, key]) => limiter.refund(key)));
 }
 
 export type RateLimiterFactory = (name: string, limit: RateLimit) => RateLimiter;

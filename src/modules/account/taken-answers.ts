@@ -1,5 +1,5 @@
 import { ipBudgetKey } from "../../core/ip-key";
-import { consumeAll, type RateLimiter, type Spend } from "../../core/rate-limiter";
+import { consumeAll, refundAll, type RateLimiter, type Spend } from "../../core/rate-limiter";
 import type { RequestMeta } from "../../graphql/context";
 
 /**
@@ -22,7 +22,7 @@ export class TakenAnswers {
       taken = await lookUp();
       return taken;
     } finally {
-      if (!taken) await Promise.all(spends.map(([limiter, key]) => limiter.refund(key)));
+      if (!taken) await refundAll(spends);
     }
   }
 }
