@@ -112,7 +112,18 @@ export interface Config {
     readonly codeSendsPerTargetDay: RateLimit;
     readonly codeSendsPerAccount: RateLimit;
     readonly codeSendsPerIp: RateLimit;
+    /** Password-reset codes to one address: a budget apart from the one sign-in and step-up codes use. */
+    readonly resetCodeSendsPerTargetHour: RateLimit;
+    readonly resetCodeSendsPerTargetDay: RateLimit;
     readonly secondFactorFailuresPerAccount: RateLimit;
+    /** Look-ups that can answer "taken" (an address to bind, a username): each tells that somebody holds it. */
+    readonly takenAnswersPerAccount: RateLimit;
+    readonly takenAnswersPerIp: RateLimit;
+    /** OAuth round trips started (each writes a state row): bindings per account, sign-ins per IP. */
+    readonly providerStartsPerAccount: RateLimit;
+    readonly providerStartsPerIp: RateLimit;
+    readonly realNameStartsPerAccount: RateLimit;
+    readonly realNameStartsPerIp: RateLimit;
   };
   readonly codes: {
     readonly ttlSeconds: number;
@@ -154,6 +165,8 @@ export interface Config {
     /** A check still not passed after this long counts as failed (Alipay answers "not passed" until it is done). */
     readonly pendingTimeoutSeconds: number;
   };
+  /** How often expired and used OAuth states and challenges are deleted. */
+  readonly sweepIntervalSeconds: number;
   /** How long an authenticated token's rows may be served from memory (0: never); any write to them empties it. */
   readonly authCacheSeconds: number;
   /** The built account center, served at `/` when its index.html is there. */
@@ -419,7 +432,15 @@ export function loadConfig(env: Env = process.env): Config {
       codeSendsPerTargetDay: read.rateLimit("RATE_LIMIT_CODE_TARGET_DAY", { points: 10, durationSeconds: 86400 }),
       codeSendsPerAccount: read.rateLimit("RATE_LIMIT_CODE_ACCOUNT", { points: 20, durationSeconds: 3600 }),
       codeSendsPerIp: read.rateLimit("RATE_LIMIT_CODE_IP", { points: 30, durationSeconds: 3600 }),
+      resetCodeSendsPerTargetHour: read.rateLimit("RATE_LIMIT_RESET_CODE_TARGET_HOUR", { points: 5, durationSeconds: 3600 }),
+      resetCodeSendsPerTargetDay: read.rateLimit("RATE_LIMIT_RESET_CODE_TARGET_DAY", { points: 10, durationSeconds: 86400 }),
       secondFactorFailuresPerAccount: read.rateLimit("RATE_LIMIT_SECOND_FACTOR_ACCOUNT", { points: 10, durationSeconds: 900 }),
+      takenAnswersPerAccount: read.rateLimit("RATE_LIMIT_TAKEN_ACCOUNT", { points: 10, durationSeconds: 3600 }),
+      takenAnswersPerIp: read.rateLimit("RATE_LIMIT_TAKEN_IP", { points: 30, durationSeconds: 3600 }),
+      providerStartsPerAccount: read.rateLimit("RATE_LIMIT_PROVIDER_START_ACCOUNT", { points: 20, durationSeconds: 3600 }),
+      providerStartsPerIp: read.rateLimit("RATE_LIMIT_PROVIDER_START_IP", { points: 30, durationSeconds: 900 }),
+      realNameStartsPerAccount: read.rateLimit("RATE_LIMIT_REAL_NAME_ACCOUNT", { points: 5, durationSeconds: 86400 }),
+      realNameStartsPerIp: read.rateLimit("RATE_LIMIT_REAL_NAME_IP", { points: 20, durationSeconds: 86400 }),
     },
     codes: {
       ttlSeconds: read.int("CODE_TTL_SECONDS", 600, 60, 3600),
@@ -449,6 +470,7 @@ export function loadConfig(env: Env = process.env): Config {
       maxAccountsPerIdNumber: read.int("REAL_NAME_MAX_ACCOUNTS_PER_ID", 1, 1, 100),
       pendingTimeoutSeconds: read.int("REAL_NAME_PENDING_TIMEOUT_SECONDS", 1800, 60, 23 * 3600),
     },
+    sweepIntervalSeconds: read.int("SWEEP_INTERVAL_SECONDS", 600, 1, 86400),
     authCacheSeconds: read.int("AUTH_CACHE_SECONDS", 30, 0, 300),
     webAppDir: path.resolve(read.string("WEB_APP_DIR", "web/dist")),
   };

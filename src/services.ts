@@ -9,10 +9,12 @@ import { deriveKey, type DataKey } from "./core/data-key";
 import type { Logger } from "./core/logger";
 import { createRateLimiterFactory } from "./core/rate-limiter";
 import { LookupCache, shareClearsThroughRedis, watchWrites } from "./db/lookup-cache";
+import { startSweeper } from "./db/sweeper";
 import { createTransactionRunner } from "./db/transactions";
 import { AccountEntity, ApiKeyEntity, SessionEntity } from "./entities";
 import { AccountResolver } from "./modules/account/account.resolver";
 import { AccountService } from "./modules/account/account.service";
+import { TakenAnswers } from "./modules/account/taken-answers";
 import { AdminResolver } from "./modules/admin/admin.resolver";
 import { AdminService } from "./modules/admin/admin.service";
 import { ApiKeyResolver } from "./modules/api-key/api-key.resolver";
@@ -98,7 +100,7 @@ export function createServices(deps: ServiceDeps) {
     dataSource, transaction, clock, cipher, deriveKey(dataKey.key, "recovery-code"), rateLimiter("second-factor-account", limits.secondFactorFailuresPerAccount),
   );
   const audit = new AuditService(dataSource, clock);
-  const { cache, dispose } = createAuthCache(deps);
+  const { cache, dispose: disposeCache } = createAuthCache(deps);
   const sessions = new SessionService(dataSource, transaction, clock, audit, config.session, cache);
   const challenges = new ChallengeService(
     dataSource, transaction, clock, logger, audit, providers, deriveKey(dataKey.key, "challenge-code"), config, rateLimiter, factors,
@@ -106,7 +108,8 @@ export function createServices(deps: ServiceDeps) {
   const notices = new NoticeService(dataSource, clock, logger, providers, background);
   const stepUp = new StepUpService(dataSource, transaction, clock, audit, challenges, factors, config.stepUpTtlSeconds);
   const twoStep = new TwoStepService(dataSource, transaction, audit, challenges, sessions, stepUp, factors);
-  const accounts = new AccountService(transaction, clock, audit);
+  const takenAnswers = new TakenAnswers(rateLimiter("taken-account", limits.takenAnswersPerAccount), rateLimiter("taken-ip", limits.takenAnswersPerIp));
+  const accounts = new AccountService(transaction, clock, audit, takenAnswers);
   const auth = new AuthService(
     dataSource, transaction, clock, hasher, sessions, audit,
     {
@@ -120,15 +123,22 @@ export function createServices(deps: ServiceDeps) {
     transaction, clock, hasher, sessions, audit, rateLimiter("password-account", limits.passwordFailuresPerAccount), stepUp, notices,
   );
   const resets = new PasswordResetService(
-    dataSource, transaction, clock, hasher, audit, challenges, notices, background, rateLimiter("reset-ip", limits.codeSendsPerIp),
+    dataSource, transaction, clock, hasher, audit, challenges, notices, background,
   );
-  const contacts = new ContactService(dataSource, transaction, clock, audit, challenges, stepUp, notices);
+  const contacts = new ContactService(dataSource, transaction, clock, audit, challenges, stepUp, notices, takenAnswers);
   const admin = new AdminService(dataSource, transaction, clock, audit, notices);
   const totp = new TotpService(dataSource, transaction, clock, cipher, audit, stepUp, factors, config.totpIssuer);
   const apiKeys = new ApiKeyService(dataSource, transaction, clock, audit, stepUp, cache);
-  const social = new SocialService(dataSource, transaction, clock, audit, oauth, sessions, stepUp, twoStep, notices, config, logger);
+  const social = new SocialService(dataSource, transaction, clock, audit, oauth, sessions, stepUp, twoStep, notices, config, logger, {
+    bindingStartsByAccount: rateLimiter("oauth-start-account", limits.providerStartsPerAccount),
+    loginStartsByIp: rateLimiter("oauth-start-ip", limits.providerStartsPerIp),
+  });
   const realName = new RealNameService(
     dataSource, transaction, clock, logger, cipher, deriveKey(dataKey.key, "id-number"), audit, stepUp, identity.verifier, config,
+    {
+      startsByAccount: rateLimiter("real-name-account", limits.realNameStartsPerAccount),
+      startsByIp: rateLimiter("real-name-ip", limits.realNameStartsPerIp),
+    },
   );
 
   const resolvers = new Map<Function, object>([
@@ -161,5 +171,13 @@ export function createServices(deps: ServiceDeps) {
   const authenticate = async (token: string): Promise<Authenticated | null> =>
     (await sessions.authenticate(token)) ?? (await apiKeys.authenticate(token));
 
-  return { container, authenticate, dispose };
+  const sweeper = startSweeper(dataSource, clock, logger, background, config.sweepIntervalSeconds);
+  return {
+    container,
+    authenticate,
+    dispose: () => {
+      sweeper.stop();
+      disposeCache();
+    },
+  };
 }

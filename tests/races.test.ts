@@ -1,5 +1,6 @@
 import { DEFAULT_PASSWORD, REGISTER, registerUser, uniqueUsername } from "./helpers/accounts";
-import { startTestApp, type TestApp } from "./helpers/test-server";
+import { bindContact, START_BINDING, uniqueEmail } from "./helpers/contacts";
+import { eventually, startTestApp, type TestApp } from "./helpers/test-server";
 
 let app: TestApp;
 beforeAll(async () => {
@@ -35,4 +36,35 @@ it("keeps 20 concurrent sign-ups of different names apart", async () => {
   expect(codes(results)).toEqual(Array(20).fill("OK"));
   const ids = new Set(results.map((r) => r.data.register.account.id));
   expect(ids.size).toBe(20);
+});
+
+function codeMailsTo(address: string): number {
+  return app.smtp.mailsTo(address).filter((mail) => /验证码是 \d{6}/.test(mail.text)).length;
+}
+
+it("sends one code to an address that 10 parallel requests ask for within the resend cooldown", async () => {
+  const user = await registerUser(app.client);
+  const email = uniqueEmail();
+  const results = await Promise.all(Array.from({ length: 10 }, () => user.client.request(START_BINDING, { kind: "EMAIL", address: email })));
+  expect(codes(results)).toEqual(["OK", ...Array(9).fill("RATE_LIMITED")]);
+  await app.smtp.codeFor(email);
+  await new Promise((resolve) => setTimeout(resolve, 200));
+  expect(codeMailsTo(email)).toBe(1);
+});
+
+it("sends one two-step code for 10 parallel sends within the resend cooldown", async () => {
+  const user = await registerUser(app.client);
+  const email = uniqueEmail();
+  await bindContact(app, user.client, "EMAIL", email);
+  await user.client.ok(`mutation { setTwoStepVerification(enabled: true) { id } }`);
+  const { login } = await app.client.ok(`mutation($input: LoginInput!) { login(input: $input) { ... on TwoStepChallenge { challengeId } } }`, {
+    input: { identifier: user.username, password: DEFAULT_PASSWORD },
+  });
+  const seen = codeMailsTo(email);
+  const send = `mutation($id: ID!) { sendTwoStepCode(challengeId: $id, method: EMAIL) { id } }`;
+  const results = await Promise.all(Array.from({ length: 10 }, () => app.client.request(send, { id: login.challengeId })));
+  expect(codes(results)).toEqual(["OK", ...Array(9).fill("RATE_LIMITED")]);
+  await eventually(() => (codeMailsTo(email) > seen ? true : undefined));
+  await new Promise((resolve) => setTimeout(resolve, 200));
+  expect(codeMailsTo(email)).toBe(seen + 1);
 });

@@ -1,3 +1,4 @@
+import { In } from "typeorm";
 import { RealNameCheckEntity } from "../src/entities";
 import { auditTypes, registerUser, type RegisteredUser } from "./helpers/accounts";
 import { bindContact, stepUp, uniqueEmail } from "./helpers/contacts";
@@ -102,7 +103,7 @@ describe("a verification through the dev stand-in", () => {
     expect((await user.client.fails(START, { input: { legalName: "孙七", idNumber: idNumber() } })).extensions?.code).toBe("ALREADY_VERIFIED");
   });
 
-  it("refuses an ID number already verified on another account, at start and when passing", async () => {
+  it("refuses an ID number already verified on another account when passing, and tells it only then", async () => {
     const number = idNumber();
     const first = await registerUser(app.client);
     const second = await registerUser(app.client);
@@ -113,8 +114,24 @@ describe("a verification through the dev stand-in", () => {
     await first.client.ok(REFRESH);
     await open(b.verifyUrl);
     expect((await second.client.ok(REFRESH)).refreshRealNameVerification).toMatchObject({ status: "FAILED", failureCode: "ID_NUMBER_TAKEN", failureReason: expect.stringContaining("another account") });
+    // Told at start, "taken" let anyone test ID numbers: a start looks like any other until the provider's check.
     const third = await registerUser(app.client);
-    expect((await third.client.fails(START, { input: { legalName: "周八", idNumber: number } })).extensions?.code).toBe("IDENTITY_TAKEN");
+    const { startRealNameVerification: c } = await third.client.ok(START, { input: { legalName: "周八", idNumber: number } });
+    expect(c.status).toBe("PENDING");
+    await open(c.verifyUrl);
+    expect((await third.client.ok(REFRESH)).refreshRealNameVerification).toMatchObject({ status: "FAILED", failureCode: "ID_NUMBER_TAKEN" });
+  });
+
+  it("passes one ID number on at most REAL_NAME_MAX_ACCOUNTS_PER_ID accounts, even refreshed in parallel", async () => {
+    const number = idNumber();
+    const users = await Promise.all(Array.from({ length: 6 }, () => registerUser(app.client)));
+    for (const user of users) {
+      const { startRealNameVerification: started } = await user.client.ok(START, { input: { legalName: "冯一", idNumber: number } });
+      await open(started.verifyUrl);
+    }
+    const outcomes = await Promise.all(users.map(async (user) => (await user.client.ok(REFRESH)).refreshRealNameVerification));
+    expect(outcomes.map((outcome) => outcome.failureCode ?? outcome.status).sort()).toEqual(["ID_NUMBER_TAKEN", "ID_NUMBER_TAKEN", "ID_NUMBER_TAKEN", "ID_NUMBER_TAKEN", "ID_NUMBER_TAKEN", "PASSED"]);
+    expect(await app.dataSource.getRepository(RealNameCheckEntity).countBy({ status: "PASSED", accountId: In(users.map((user) => user.id)) })).toBe(1);
   });
 
   it("answers NOT_STARTED, and a refresh before any start changes nothing", async () => {
@@ -137,6 +154,26 @@ describe("a verification through the dev stand-in", () => {
     await user.client.ok(START, { input: { legalName: "郑十", idNumber: idNumber() } });
     app.clock.advanceSeconds(1801);
     expect((await user.client.ok(REFRESH)).refreshRealNameVerification).toMatchObject({ status: "FAILED", failureCode: "TIMED_OUT", failureReason: "The verification was not completed in time; start it again." });
+  });
+});
+
+describe("starts", () => {
+  let limited: TestApp;
+  beforeAll(async () => {
+    limited = await startTestApp({ TRUST_PROXY: "true", RATE_LIMIT_REAL_NAME_ACCOUNT: "2/86400", RATE_LIMIT_REAL_NAME_IP: "3/86400" });
+  });
+  afterAll(() => limited.stop());
+
+  it("are limited per account and per IP; one refused by the account's budget costs the IP nothing", async () => {
+    const ip = { "x-forwarded-for": "2001:db8:7:7::1" };
+    const [first, second] = [await registerUser(limited.client), await registerUser(limited.client)];
+    const start = (user: RegisteredUser, headers = ip) => user.client.with(headers).request(START, { input: { legalName: "陈二", idNumber: idNumber() } });
+    const code = async (user: RegisteredUser, headers = ip) => (await start(user, headers)).errors?.[0].extensions?.code ?? "OK";
+    expect([await code(first), await code(first), await code(first)]).toEqual(["OK", "OK", "RATE_LIMITED"]);
+    // The same /64 is the same IP.
+    expect(await code(second, { "x-forwarded-for": "2001:db8:7:7:abcd::2" })).toBe("OK");
+    expect(await code(second)).toBe("RATE_LIMITED");
+    expect(await code(second, { "x-forwarded-for": "2001:db8:7:8::1" })).toBe("OK");
   });
 });
 

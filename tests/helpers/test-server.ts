@@ -21,6 +21,9 @@ const TEST_ENV: Record<string, string> = {
   RATE_LIMIT_REGISTER_IP: "10000/3600",
   RATE_LIMIT_CODE_IP: "10000/3600",
   RATE_LIMIT_CODE_ACCOUNT: "10000/3600",
+  RATE_LIMIT_REAL_NAME_IP: "10000/86400",
+  RATE_LIMIT_TAKEN_IP: "10000/3600",
+  RATE_LIMIT_PROVIDER_START_IP: "10000/900",
 };
 
 const ALIYUN = { accessKeyId: "LTAItestkey", accessKeySecret: "aliyun-test-secret" };

@@ -7,6 +7,7 @@ import type { RequestMeta } from "../../graphql/context";
 import { AuditEventType } from "../audit/audit-event-type";
 import type { AuditService } from "../audit/audit.service";
 import type { UpdateProfileInput } from "./account.types";
+import type { TakenAnswers } from "./taken-answers";
 import { normalizeUsername } from "./username";
 
 export class AccountService {
@@ -14,6 +15,7 @@ export class AccountService {
     private readonly transaction: TransactionRunner,
     private readonly clock: Clock,
     private readonly audit: AuditService,
+    private readonly takenAnswers: TakenAnswers,
   ) {}
 
   /**
@@ -28,7 +30,7 @@ export class AccountService {
         if (input.username != null && input.username !== account.username) {
           const normalized = normalizeUsername(input.username);
           if (normalized !== account.usernameNormalized) {
-            const taken = await manager.existsBy(AccountEntity, { usernameNormalized: normalized });
+            const taken = await this.takenAnswers.isTaken(accountId, meta, () => manager.existsBy(AccountEntity, { usernameNormalized: normalized }));
             if (taken) throw new AppError("USERNAME_TAKEN");
           }
           account.username = input.username;

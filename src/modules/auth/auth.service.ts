@@ -1,7 +1,8 @@
 import { randomUUID } from "node:crypto";
 import type { DataSource } from "typeorm";
 import type { Clock } from "../../core/clock";
-import type { RateLimiter } from "../../core/rate-limiter";
+import { ipBudgetKey } from "../../core/ip-key";
+import { consumeAll, type RateLimiter } from "../../core/rate-limiter";
 import { AppError } from "../../errors";
 import { isUniqueViolation } from "../../db/data-source";
 import type { TransactionRunner } from "../../db/transactions";
@@ -42,7 +43,7 @@ export class AuthService {
   ) {}
 
   async register(input: RegisterInput, meta: RequestMeta): Promise<SignedIn> {
-    await this.limiters.registerByIp.consume(ipKey(meta));
+    await this.limiters.registerByIp.consume(ipBudgetKey(meta.ip));
     const usernameNormalized = normalizeUsername(input.username);
     // Hash before the transaction: bcrypt takes long and must not hold the database.
     const passwordHash = await this.hasher.hash(input.password);
@@ -74,25 +75,24 @@ export class AuthService {
 
   /**
    * Signs in with a username, bound email or bound phone. Unknown identifier and wrong password give the same INVALID_CREDENTIALS after the same amount
-   * of bcrypt work. Failures count against the identifier and the IP; a success clears the
-   * identifier's count.
+   * of bcrypt work. Every try reserves a point of the identifier's and the IP's budgets before the
+   * check; a success clears the identifier's failures and gives the IP its point back.
    */
   async login(input: LoginInput, meta: RequestMeta): Promise<SignedIn | TwoStepChallenge> {
     const name = parseSignInName(input.identifier);
     const identifierKey = `${name.kind}:${name.subject}`;
-    await this.limiters.loginByIdentifier.assertAllowed(identifierKey);
-    await this.limiters.loginByIp.assertAllowed(ipKey(meta));
+    const ipKey = ipBudgetKey(meta.ip);
+    await consumeAll([[this.limiters.loginByIdentifier, identifierKey], [this.limiters.loginByIp, ipKey]]);
 
     const account = await findAccountBySignInName(this.dataSource, name);
     const valid = await this.hasher.verify(input.password, account?.passwordHash ?? null);
     if (!account || !valid) {
-      await Promise.all([this.limiters.loginByIdentifier.penalize(identifierKey), this.limiters.loginByIp.penalize(ipKey(meta))]);
       if (account) {
         await this.transaction((manager) => this.audit.record(manager, account.id, AuditEventType.SIGN_IN_FAILED, meta));
       }
       throw new AppError("INVALID_CREDENTIALS");
     }
-    await this.limiters.loginByIdentifier.reset(identifierKey);
+    await Promise.all([this.limiters.loginByIdentifier.reset(identifierKey), this.limiters.loginByIp.refund(ipKey)]);
 
     // A hash made at another cost (BCRYPT_COST changed) is upgraded while the password is at hand.
     if (account.passwordHash && this.hasher.needsRehash(account.passwordHash)) {
@@ -106,8 +106,4 @@ export class AuthService {
       return { token, expiresAt: session.expiresAt, account };
     });
   }
-}
-
-function ipKey(meta: RequestMeta): string {
-  return meta.ip ?? "unknown";
 }

@@ -1,10 +1,12 @@
 import { createHmac, randomInt, randomUUID } from "node:crypto";
-import { IsNull, Not, type DataSource, type EntityManager } from "typeorm";
+import { IsNull, LessThanOrEqual, Not, type DataSource, type EntityManager } from "typeorm";
 import type { Config } from "../../config";
 import { addSeconds, type Clock } from "../../core/clock";
 import { constantTimeEqual } from "../../core/crypto";
 import type { Logger } from "../../core/logger";
-import type { RateLimiter, RateLimiterFactory } from "../../core/rate-limiter";
+import { ipBudgetKey } from "../../core/ip-key";
+import { consumeAll, type RateLimiter, type RateLimiterFactory, type Spend } from "../../core/rate-limiter";
+import { lockUntilCommit } from "../../db/locks";
 import type { TransactionRunner } from "../../db/transactions";
 import { ChallengeEntity, type ChallengeChannel, type ChallengePurpose } from "../../entities";
 import { AppError } from "../../errors";
@@ -47,6 +49,14 @@ export interface UnsentChallengeRequest {
 
 type SentChannel = "EMAIL" | "SMS";
 
+/**
+ * Purposes anyone may ask for, unauthenticated (password reset). Their codes count against
+ * per-address budgets of their own, so asking for them can never use up the codes that sign-in and
+ * step-up depend on; the caller's IP pays when asking (spendCallerBudget), whether or not the
+ * address is anyone's.
+ */
+const UNAUTHENTICATED_PURPOSES: ReadonlySet<ChallengePurpose> = new Set(["PASSWORD_RESET"]);
+
 function utcDay(date: Date): string {
   return date.toISOString().slice(0, 10);
 }
@@ -63,6 +73,8 @@ export class ChallengeService {
     perTargetDay: RateLimiter;
     perAccount: RateLimiter;
     perIp: RateLimiter;
+    unauthenticatedPerTargetHour: RateLimiter;
+    unauthenticatedPerTargetDay: RateLimiter;
     smsBudget: RateLimiter;
   };
 
@@ -84,6 +96,8 @@ export class ChallengeService {
       perTargetDay: rateLimiter("code-target-day", limits.codeSendsPerTargetDay),
       perAccount: rateLimiter("code-account", limits.codeSendsPerAccount),
       perIp: rateLimiter("code-ip", limits.codeSendsPerIp),
+      unauthenticatedPerTargetHour: rateLimiter("reset-code-target-hour", limits.resetCodeSendsPerTargetHour),
+      unauthenticatedPerTargetDay: rateLimiter("reset-code-target-day", limits.resetCodeSendsPerTargetDay),
       // Keyed by UTC day, so the budget starts afresh at midnight; kept two days so a key never lapses early.
       smsBudget: rateLimiter("sms-budget", { points: Math.max(config.smsDailyBudget, 1), durationSeconds: 2 * 86400 }),
     };
@@ -92,13 +106,11 @@ export class ChallengeService {
   /**
    * Records the challenge, sends the code, then retires any older code of the same purpose, target
    * and account. The row exists before the code leaves, so a fast typist never beats it; when sending
-   * fails the row is removed again and the older code stays valid.
+   * fails the row is removed again and the older code stays valid. The cooldown check, the budgets
+   * and the row are one step under a lock on the address, so parallel requests send one code.
    */
   async issue(request: ChallengeRequest, meta: RequestMeta): Promise<ChallengeEntity> {
     const now = this.clock.now();
-    await this.assertCooldownOver(request, now);
-    await this.spendSendBudgets(request, meta, now);
-
     const id = randomUUID();
     const code = String(randomInt(0, 1_000_000)).padStart(6, "0");
     const challenge = this.dataSource.getRepository(ChallengeEntity).create({
@@ -117,7 +129,12 @@ export class ChallengeService {
       consumedAt: null,
       createdAt: now,
     });
-    await this.transaction((manager) => manager.insert(ChallengeEntity, challenge));
+    await this.transaction(async (manager) => {
+      await lockUntilCommit(manager, `challenge:${request.purpose}:${request.channel}:${request.target}:${request.accountId ?? ""}`);
+      await this.assertCooldownOver(manager, request, now);
+      await this.spendSendBudgets(request, meta, now);
+      await manager.insert(ChallengeEntity, challenge);
+    });
     try {
       await this.deliver(request, code);
     } catch (error) {
@@ -163,32 +180,43 @@ export class ChallengeService {
   /**
    * Sends a fresh code for an open challenge (two-step: the person picked email or SMS), keeping its
    * id, expiry and tries. The previous code stops working at once; if sending fails, none works
-   * until the next send.
+   * until the next send, and no cooldown is set. The cooldown is taken by a conditional update
+   * before anything else, so of parallel sends one goes out.
    */
   async sendCodeFor(challenge: ChallengeEntity, channel: SentChannel, target: string, meta: RequestMeta): Promise<ChallengeEntity> {
     const now = this.clock.now();
     if (challenge.consumedAt) throw new AppError("CODE_INVALID");
     if (challenge.expiresAt <= now) throw new AppError("CODE_EXPIRED");
-    if (challenge.resendAvailableAt > now) {
-      throw new AppError("RATE_LIMITED", { retryAfterSeconds: Math.ceil((challenge.resendAvailableAt.getTime() - now.getTime()) / 1000) });
+    const resendAvailableAt = addSeconds(now, this.config.codes.resendCooldownSeconds);
+    const reserved = await this.transaction((manager) =>
+      manager.update(ChallengeEntity, { id: challenge.id, consumedAt: IsNull(), resendAvailableAt: LessThanOrEqual(now) }, { resendAvailableAt }),
+    );
+    if (!reserved.affected) {
+      const latest = await this.get(challenge.id);
+      if (!latest || latest.consumedAt) throw new AppError("CODE_INVALID");
+      throw new AppError("RATE_LIMITED", { retryAfterSeconds: Math.max(1, Math.ceil((latest.resendAvailableAt.getTime() - now.getTime()) / 1000)) });
     }
+    // Nothing went out: the cooldown taken above is given back.
+    const giveBack = (change: Partial<ChallengeEntity> = {}) =>
+      this.transaction((manager) => manager.update(ChallengeEntity, { id: challenge.id }, { ...change, resendAvailableAt: challenge.resendAvailableAt }));
     const request: ChallengeRequest = { purpose: challenge.purpose, accountId: challenge.accountId, channel, target };
-    await this.spendSendBudgets(request, meta, now);
+    try {
+      await this.spendSendBudgets(request, meta, now);
+    } catch (error) {
+      await giveBack();
+      throw error;
+    }
     const code = String(randomInt(0, 1_000_000)).padStart(6, "0");
     const armed = { channel, target, codeHash: this.hash(challenge.id, code) };
-    const updated = await this.transaction((manager) =>
-      manager.update(ChallengeEntity, { id: challenge.id, consumedAt: IsNull() }, armed),
-    );
+    const updated = await this.transaction((manager) => manager.update(ChallengeEntity, { id: challenge.id, consumedAt: IsNull() }, armed));
     if (!updated.affected) throw new AppError("CODE_INVALID");
     try {
       await this.deliver(request, code);
     } catch (error) {
-      await this.transaction((manager) => manager.update(ChallengeEntity, { id: challenge.id }, { codeHash: "" }));
+      await giveBack({ codeHash: "" });
       throw error;
     }
-    const resendAvailableAt = addSeconds(now, this.config.codes.resendCooldownSeconds);
     await this.transaction(async (manager) => {
-      await manager.update(ChallengeEntity, { id: challenge.id }, { resendAvailableAt });
       if (challenge.accountId) {
         await this.audit.record(manager, challenge.accountId, AuditEventType.CODE_SENT, meta, { purpose: challenge.purpose, channel });
       }
@@ -279,8 +307,8 @@ export class ChallengeService {
     return createHmac("sha256", this.codeKey).update(`${challengeId}:${code}`).digest("hex");
   }
 
-  private async assertCooldownOver(request: ChallengeRequest, now: Date): Promise<void> {
-    const latest = await this.dataSource.getRepository(ChallengeEntity).findOne({
+  private async assertCooldownOver(manager: EntityManager, request: ChallengeRequest, now: Date): Promise<void> {
+    const latest = await manager.findOne(ChallengeEntity, {
       where: { purpose: request.purpose, target: request.target, accountId: request.accountId ?? IsNull(), consumedAt: IsNull() },
       order: { createdAt: "DESC", id: "ASC" },
     });
@@ -290,13 +318,30 @@ export class ChallengeService {
     }
   }
 
+  /**
+   * Spends the caller's per-IP code budget for an unauthenticated purpose, up front and whoever the
+   * address belongs to: the send itself happens later, and only for a known address.
+   */
+  async spendCallerBudget(meta: RequestMeta): Promise<void> {
+    await this.limits.perIp.consume(ipBudgetKey(meta.ip));
+  }
+
   private async spendSendBudgets(request: ChallengeRequest, meta: RequestMeta, now: Date): Promise<void> {
-    const target = `${request.channel}:${request.target}`;
-    await this.limits.perIp.consume(meta.ip ?? "unknown");
-    if (request.accountId) await this.limits.perAccount.consume(request.accountId);
-    await this.limits.perTargetHour.consume(target);
-    await this.limits.perTargetDay.consume(target);
+    await consumeAll(this.sendBudgets(request, meta));
     if (request.channel === "SMS") await this.spendSmsBudget(now);
+  }
+
+  private sendBudgets(request: ChallengeRequest, meta: RequestMeta): Spend[] {
+    const target = `${request.channel}:${request.target}`;
+    if (UNAUTHENTICATED_PURPOSES.has(request.purpose)) {
+      return [[this.limits.unauthenticatedPerTargetHour, target], [this.limits.unauthenticatedPerTargetDay, target]];
+    }
+    return [
+      [this.limits.perIp, ipBudgetKey(meta.ip)],
+      ...(request.accountId ? [[this.limits.perAccount, request.accountId] as const] : []),
+      [this.limits.perTargetHour, target],
+      [this.limits.perTargetDay, target],
+    ];
   }
 
   /** SMS pumping costs real money: past the deployment's daily budget no SMS leaves, and operators are alerted. */

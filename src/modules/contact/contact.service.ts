@@ -7,6 +7,7 @@ import { AccountEntity, IdentityEntity, type ChallengeEntity } from "../../entit
 import { AppError, assertThat } from "../../errors";
 import type { Authenticated, RequestMeta } from "../../graphql/context";
 import { AuditEventType } from "../audit/audit-event-type";
+import type { TakenAnswers } from "../account/taken-answers";
 import type { AuditService } from "../audit/audit.service";
 import type { ChallengeService } from "../challenge/challenge.service";
 import type { NoticeService } from "../notice/notice.service";
@@ -34,6 +35,7 @@ export class ContactService {
     private readonly challenges: ChallengeService,
     private readonly stepUp: StepUpService,
     private readonly notices: NoticeService,
+    private readonly takenAnswers: TakenAnswers,
   ) {}
 
   /** The bound email or phone, masked, or null. */
@@ -53,7 +55,7 @@ export class ContactService {
     const current = await identities.findOneBy({ accountId: auth.account.id, kind });
     if (current?.subject === address) throw AppError.badInput("address", "this address is already bound to your account");
     if (current) await this.stepUp.assertRecent(auth);
-    assertThat(!(await identities.existsBy({ kind, subject: address })), "IDENTITY_TAKEN");
+    assertThat(!(await this.takenAnswers.isTaken(auth.account.id, meta, () => identities.existsBy({ kind, subject: address }))), "IDENTITY_TAKEN");
     const payload: BindPayload = { kind, address, replaces: current?.subject ?? null };
     return this.challenges.issue(
       { purpose: "BIND_CONTACT", accountId: auth.account.id, channel: CHANNEL[kind], target: address, payload: { ...payload } },

@@ -1,7 +1,6 @@
 import type { DataSource } from "typeorm";
 import type { BackgroundTasks } from "../../core/background";
 import type { Clock } from "../../core/clock";
-import type { RateLimiter } from "../../core/rate-limiter";
 import type { TransactionRunner } from "../../db/transactions";
 import { AccountEntity, SessionEntity } from "../../entities";
 import { AppError } from "../../errors";
@@ -24,15 +23,15 @@ export class PasswordResetService {
     private readonly challenges: ChallengeService,
     private readonly notices: NoticeService,
     private readonly background: BackgroundTasks,
-    private readonly requestsPerIp: RateLimiter,
   ) {}
 
   /**
    * Answers the same, equally fast, whether or not the identifier belongs to anyone: the answer
-   * depends only on the caller's IP budget, and the look-up and the sending happen after it.
+   * depends only on the caller's IP budget, spent alike for both, and the look-up and the sending
+   * happen after it (against the address's reset budget, never the caller's or the owner's).
    */
   async request(identifier: string, meta: RequestMeta): Promise<void> {
-    await this.requestsPerIp.consume(meta.ip ?? "unknown");
+    await this.challenges.spendCallerBudget(meta);
     const name = parseSignInName(identifier);
     if (name.kind === "USERNAME") return;
     this.background.run("password-reset", async () => {

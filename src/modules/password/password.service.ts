@@ -33,14 +33,15 @@ export class PasswordService {
     await this.stepUp.assertRecent(auth);
     const { account } = auth;
     const session = requireSession(auth);
-    await this.failuresByAccount.assertAllowed(account.id);
+    // Reserved before the check, so parallel guesses share the budget; the right password clears it.
+    await this.failuresByAccount.consume(account.id);
     if (!(await this.hasher.verify(input.oldPassword, account.passwordHash))) {
-      await this.failuresByAccount.penalize(account.id);
       await this.transaction((manager) => this.audit.record(manager, account.id, AuditEventType.PASSWORD_CHANGE_FAILED, meta));
       throw new AppError("INVALID_CREDENTIALS", {
         fieldErrors: [{ field: "oldPassword", messages: ["The current password is not correct."] }],
       });
     }
+    await this.failuresByAccount.reset(account.id);
     if (input.newPassword === input.oldPassword) {
       throw AppError.badInput("newPassword", "newPassword must differ from the current password");
     }
@@ -57,7 +58,6 @@ export class PasswordService {
       const revokedSessions = await this.sessions.revokeAllExcept(manager, account.id, session.id);
       await this.audit.record(manager, account.id, AuditEventType.PASSWORD_CHANGED, meta, { revokedSessions });
     });
-    await this.failuresByAccount.reset(account.id);
     this.notices.notify(account.id, "PASSWORD_CHANGED");
   }
 }

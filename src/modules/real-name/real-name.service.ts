@@ -1,11 +1,14 @@
 import { createHmac, randomUUID } from "node:crypto";
 import QRCode from "qrcode";
-import { In, Not, type DataSource } from "typeorm";
+import { In, Not, type DataSource, type EntityManager } from "typeorm";
 import type { Config } from "../../config";
 import type { DataCipher } from "../../core/cipher";
 import { addSeconds, type Clock } from "../../core/clock";
+import { ipBudgetKey } from "../../core/ip-key";
 import type { Logger } from "../../core/logger";
+import { consumeAll, type RateLimiter } from "../../core/rate-limiter";
 import { isAllowedRedirect } from "../../core/redirect-origins";
+import { lockUntilCommit } from "../../db/locks";
 import type { TransactionRunner } from "../../db/transactions";
 import { RealNameCheckEntity, type RealNameCheckStatus } from "../../entities";
 import { AppError, assertThat } from "../../errors";
@@ -19,7 +22,7 @@ import { maskIdNumber, maskName, normalizeIdNumber } from "./id-number";
 import { RealNameFailureCode, RealNameStatus, type RealNameInput, type RealNameVerification } from "./real-name.types";
 
 const TIMED_OUT = "The verification was not completed in time; start it again.";
-const TAKEN_MEANWHILE = "This ID number was verified on another account meanwhile.";
+const TAKEN = "This ID number is already verified on another account.";
 
 /** How a pending check ended. */
 interface Settled {
@@ -30,6 +33,11 @@ interface Settled {
 
 function sealContext(checkId: string, field: string): string {
   return `real-name:${checkId}:${field}`;
+}
+
+export interface RealNameLimiters {
+  readonly startsByAccount: RateLimiter;
+  readonly startsByIp: RateLimiter;
 }
 
 export class RealNameService {
@@ -44,6 +52,7 @@ export class RealNameService {
     private readonly stepUp: StepUpService,
     private readonly verifier: IdentityVerifier | undefined,
     private readonly config: Pick<Config, "publicOrigin" | "redirectOrigins" | "realName">,
+    private readonly limiters: RealNameLimiters,
   ) {}
 
   /** The account's current verification as the console shows it: status and masked values only. */
@@ -69,7 +78,9 @@ export class RealNameService {
 
   /**
    * Starts a check with the provider. A passed account cannot start again; a pending check is
-   * abandoned for the new one; an ID number verified on as many other accounts as allowed is refused.
+   * abandoned for the new one. Starts are rate-limited per account and IP, and whether the ID number
+   * is already taken is told only when the check settles (ID_NUMBER_TAKEN), after the provider
+   * checked that it is the person's: answered at start, it let anyone test numbers.
    */
   async start(auth: Authenticated, input: RealNameInput, meta: RequestMeta): Promise<RealNameVerification> {
     const accountId = auth.account.id;
@@ -82,7 +93,7 @@ export class RealNameService {
     assertThat(!(await this.hasPassed(accountId)), "ALREADY_VERIFIED");
     const idNumber = normalizeIdNumber(input.idNumber);
     const idNumberHash = this.hashIdNumber(idNumber);
-    assertThat(await this.idNumberAvailable(idNumberHash, accountId), "IDENTITY_TAKEN");
+    await consumeAll([[this.limiters.startsByAccount, accountId], [this.limiters.startsByIp, ipBudgetKey(meta.ip)]]);
 
     const id = randomUUID();
     const started = await this.call(() => verifier.start({ reference: id, legalName: input.legalName, idNumber, returnUrl: input.returnUrl ?? null }));
@@ -122,15 +133,18 @@ export class RealNameService {
     let result: Settled | null = answer.status === "PENDING" ? null : { status: answer.status, code: answer.failureCode ?? null, reason: answer.reason ?? null };
     const timedOut = addSeconds(check.startedAt, this.config.realName.pendingTimeoutSeconds) <= this.clock.now();
     if (!result && timedOut) result = { status: "FAILED", code: RealNameFailureCode.TIMED_OUT, reason: TIMED_OUT };
-    if (result?.status === "PASSED" && !(await this.idNumberAvailable(check.idNumberHash, accountId))) {
-      result = { status: "FAILED", code: RealNameFailureCode.ID_NUMBER_TAKEN, reason: TAKEN_MEANWHILE };
-    }
     if (result) await this.settle(check, result, meta);
     return this.view(accountId);
   }
 
-  private async settle(check: RealNameCheckEntity, { status, code, reason }: Settled, meta: RequestMeta) {
+  /**
+   * Records the outcome. A pass is counted against REAL_NAME_MAX_ACCOUNTS_PER_ID inside the same
+   * transaction, under a lock on the ID number, so parallel refreshes cannot all pass it.
+   */
+  private async settle(check: RealNameCheckEntity, outcome: Settled, meta: RequestMeta) {
     await this.transaction(async (manager) => {
+      const taken = outcome.status === "PASSED" && !(await this.idNumberAvailable(manager, check.idNumberHash, check.accountId));
+      const { status, code, reason } = taken ? { status: "FAILED" as const, code: RealNameFailureCode.ID_NUMBER_TAKEN, reason: TAKEN } : outcome;
       const now = this.clock.now();
       // Only a check still pending is settled: two refreshes at once record one outcome.
       const settled = await manager.update(
@@ -151,11 +165,13 @@ export class RealNameService {
     });
   }
 
-  /** True while fewer than REAL_NAME_MAX_ACCOUNTS_PER_ID other accounts passed with this number. */
-  private async idNumberAvailable(idNumberHash: string, accountId: string): Promise<boolean> {
-    const others = await this.dataSource
-      .getRepository(RealNameCheckEntity)
-      .countBy({ idNumberHash, status: "PASSED", accountId: Not(accountId) });
+  /**
+   * True while fewer than REAL_NAME_MAX_ACCOUNTS_PER_ID other accounts passed with this number.
+   * Holds the number's lock until the transaction ends, so parallel settles count one at a time.
+   */
+  private async idNumberAvailable(manager: EntityManager, idNumberHash: string, accountId: string): Promise<boolean> {
+    await lockUntilCommit(manager, `real-name:${idNumberHash}`);
+    const others = await manager.countBy(RealNameCheckEntity, { idNumberHash, status: "PASSED", accountId: Not(accountId) });
     return others < this.config.realName.maxAccountsPerIdNumber;
   }
 

@@ -24,7 +24,7 @@ registerEnumType(RealNameFailureCode, {
     NOT_MATCHED: { description: "The provider's face check did not match the person on the ID card." },
     EXPIRED: { description: "The check expired at the provider, or the provider no longer knows it." },
     TIMED_OUT: { description: "Not finished within REAL_NAME_PENDING_TIMEOUT_SECONDS." },
-    ID_NUMBER_TAKEN: { description: "The ID number passed verification on another account meanwhile." },
+    ID_NUMBER_TAKEN: { description: "The ID number already passed verification on as many other accounts as allowed." },
   },
 });
 

@@ -43,8 +43,8 @@ export class SocialResolver {
   }
 
   @Mutation(() => ProviderAuthorization, { description: "Starts signing in with a bound provider account." })
-  startProviderLogin(@Args() { provider, redirectUri }: StartProviderArgs): Promise<ProviderAuthorization> {
-    return this.social.startLogin(provider, redirectUri);
+  startProviderLogin(@Args() { provider, redirectUri }: StartProviderArgs, @Meta() meta: RequestMeta): Promise<ProviderAuthorization> {
+    return this.social.startLogin(provider, redirectUri, meta);
   }
 
   @Mutation(() => LoginResult, { description: "Signs in with the code and state the provider sent back; two-step verification applies." })

@@ -3,7 +3,9 @@ import QRCode from "qrcode";
 import { In, IsNull, type DataSource } from "typeorm";
 import type { Config } from "../../config";
 import { addSeconds, type Clock } from "../../core/clock";
+import { ipBudgetKey } from "../../core/ip-key";
 import type { Logger } from "../../core/logger";
+import type { RateLimiter, Spend } from "../../core/rate-limiter";
 import { randomToken, sha256Hex } from "../../core/crypto";
 import { isAllowedRedirect } from "../../core/redirect-origins";
 import { isUniqueViolation } from "../../db/data-source";
@@ -27,6 +29,12 @@ import { ProviderKind, type LinkedIdentity, type ProviderAuthorization, type Pro
 
 const STATE_TTL_SECONDS = 600;
 
+/** Each start writes a state row: per account for binding, per IP for the unauthenticated sign-in. */
+export interface SocialLimiters {
+  readonly bindingStartsByAccount: RateLimiter;
+  readonly loginStartsByIp: RateLimiter;
+}
+
 export class SocialService {
   constructor(
     private readonly dataSource: DataSource,
@@ -40,6 +48,7 @@ export class SocialService {
     private readonly notices: NoticeService,
     private readonly config: Pick<Config, "publicOrigin" | "redirectOrigins" | "signUpWithProviders">,
     private readonly logger: Logger,
+    private readonly limiters: SocialLimiters,
   ) {}
 
   providers(): ProviderInfo[] {
@@ -66,7 +75,7 @@ export class SocialService {
     if (await this.hasIdentity(auth.account.id, kind)) {
       throw AppError.badInput("provider", `a ${kind} account is already bound; unbind it first`);
     }
-    return this.authorize("BIND", kind, redirectUri, auth.account.id);
+    return this.authorize("BIND", kind, redirectUri, auth.account.id, [this.limiters.bindingStartsByAccount, auth.account.id]);
   }
 
   /** Exchanges the code and binds the provider account, unless another account has it. */
@@ -103,8 +112,8 @@ export class SocialService {
     return this.dataSource.getRepository(AccountEntity).findOneByOrFail({ id: accountId });
   }
 
-  startLogin(kind: ProviderKind, redirectUri: string): Promise<ProviderAuthorization> {
-    return this.authorize("LOGIN", kind, redirectUri, null);
+  startLogin(kind: ProviderKind, redirectUri: string, meta: RequestMeta): Promise<ProviderAuthorization> {
+    return this.authorize("LOGIN", kind, redirectUri, null, [this.limiters.loginStartsByIp, ipBudgetKey(meta.ip)]);
   }
 
   /**
@@ -157,11 +166,12 @@ export class SocialService {
     return account;
   }
 
-  private async authorize(purpose: OAuthStatePurpose, kind: ProviderKind, redirectUri: string, accountId: string | null): Promise<ProviderAuthorization> {
+  private async authorize(purpose: OAuthStatePurpose, kind: ProviderKind, redirectUri: string, accountId: string | null, [limiter, key]: Spend): Promise<ProviderAuthorization> {
     const provider = this.enabled(kind);
     if (!isAllowedRedirect(redirectUri, this.config)) {
       throw AppError.badInput("redirectUri", "redirectUri must be on this server's origin or one of REDIRECT_ORIGINS");
     }
+    await limiter.consume(key);
     const state = randomToken("st", 24);
     const now = this.clock.now();
     const expiresAt = addSeconds(now, STATE_TTL_SECONDS);

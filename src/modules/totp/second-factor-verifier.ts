@@ -89,12 +89,14 @@ export class SecondFactorVerifier {
     });
   }
 
-  /** RATE_LIMITED once the account's budget of wrong codes is spent; a wrong code spends one, a right one clears it. */
+  /**
+   * RATE_LIMITED once the account's budget of wrong codes is spent. Each check reserves a point
+   * before it runs, so parallel guesses share the budget; a right code clears it.
+   */
   private async budgeted(accountId: string, verify: () => Promise<boolean>): Promise<boolean> {
-    await this.failures.assertAllowed(accountId);
+    await this.failures.consume(accountId);
     const ok = await verify();
     if (ok) await this.failures.reset(accountId);
-    else await this.failures.penalize(accountId);
     return ok;
   }
 
