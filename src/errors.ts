@@ -30,6 +30,7 @@ export const ERROR_CODES = {
   QUERY_TOO_COMPLEX: "The query is too deep or too costly; ask for fewer fields.",
   BAD_REQUEST: "The request is not a valid GraphQL request.",
   INTERNAL_SERVER_ERROR: "Something went wrong on our side; try again later.",
+  SERVICE_UNAVAILABLE: "A service this needs is not answering; try again shortly.",
 } as const;
 
 export type ErrorCode = keyof typeof ERROR_CODES;

@@ -1,9 +1,8 @@
 import { ApolloServer } from "@apollo/server";
 import { ApolloServerPluginCacheControlDisabled, ApolloServerPluginLandingPageDisabled } from "@apollo/server/plugin/disabled";
 import { ApolloServerPluginLandingPageLocalDefault } from "@apollo/server/plugin/landingPage/default";
-import fastifyApollo, { fastifyApolloDrainPlugin } from "@as-integrations/fastify";
 import fastifyCors from "@fastify/cors";
-import Fastify, { type FastifyError, type FastifyInstance, type FastifyReply, type FastifyRequest } from "fastify";
+import Fastify, { type FastifyError, type FastifyInstance, type FastifyRequest } from "fastify";
 import Redis from "ioredis";
 import type { DataSource } from "typeorm";
 import type { Config } from "./config";
@@ -11,11 +10,19 @@ import { BackgroundTasks } from "./core/background";
 import type { Clock } from "./core/clock";
 import { resolveDataKey } from "./core/data-key";
 import type { Logger } from "./core/logger";
+import { Metrics, type PoolCounts } from "./core/metrics";
 import { isAllowedRedirect } from "./core/redirect-origins";
 import { AppError, createErrorFormatter } from "./errors";
 import type { Authenticated, RequestContext, RequestMeta } from "./graphql/context";
 import { queryLimitsPlugin } from "./graphql/query-limits";
+import { corsOptions } from "./http/cors";
+import { registerGraphiQL } from "./http/graphiql";
+import { GraphQLRoute } from "./http/graphql-route";
+import { registerHealth } from "./http/health";
+import { registerMetrics } from "./http/metrics";
+import { sendError } from "./http/reply";
 import { createIdentityVerifiers, type IdentityVerifiers } from "./providers/identity/registry";
+import { instrumentProviders } from "./providers/instrument";
 import { createOAuthProviders, type OAuthProviders } from "./providers/oauth/registry";
 import { createProviders, devStandIns } from "./providers/registry";
 import { buildAppSchema } from "./schema";
@@ -93,11 +100,6 @@ async function connectRedis(url: string, logger: Logger): Promise<Redis> {
   return redis;
 }
 
-/** An answer in GraphQL's error shape (as formatError gives it), for requests refused before Apollo sees them. */
-function sendError(reply: FastifyReply, status: number, error: AppError): FastifyReply {
-  return reply.code(status).type("application/json; charset=utf-8").send({ errors: [{ message: error.message, extensions: error.extensions }] });
-}
-
 /**
  * Fastify answers a body that is too large or not JSON in its own shape, with its internal error
  * codes; this answers in GraphQL's error shape instead, with no internal text.
@@ -114,10 +116,6 @@ function handleRequestErrors(app: FastifyInstance, logger: Logger): void {
       : "The request body is not valid JSON.";
     return sendError(reply, status, new AppError("BAD_REQUEST", {}, message));
   });
-}
-
-function registerHealth(app: FastifyInstance): void {
-  app.get("/healthz", async () => ({ ok: true }));
 }
 
 /** The dev stand-ins' pages: OAuth consent and real-name verification, on only where the stand-ins are. */
@@ -155,33 +153,49 @@ function registerDevStandIns(app: FastifyInstance, config: Config, oauth: OAuthP
 /** POST (and preflighted GET) /graphql, with CORS and no-store on every answer, refusals included. */
 async function registerGraphQL(
   app: FastifyInstance,
+  config: Config,
   apollo: ApolloServer<RequestContext>,
+  route: GraphQLRoute,
   authenticate: (token: string) => Promise<Authenticated | null>,
 ): Promise<void> {
   await app.register(async (api) => {
-    // Tokens travel in the Authorization header, never in cookies, so any origin may call the API:
-    // a page on another origin gains nothing it does not already hold.
-    await api.register(fastifyCors, { origin: "*", allowedHeaders: ["Authorization", "Content-Type", "Apollo-Require-Preflight"], maxAge: 600 });
+    await api.register(fastifyCors, corsOptions(config.http));
     // Answers carry tokens, secrets and personal data: no browser or proxy cache may keep them.
     api.addHook("onRequest", async (_req, reply) => {
       reply.header("Cache-Control", "no-store");
     });
-    await api.register(fastifyApollo(apollo), {
-      path: "/graphql",
+    api.route({
+      url: "/graphql",
       method: ["GET", "POST"],
-      context: async (req: FastifyRequest): Promise<RequestContext> => {
+      handler: route.handler(apollo, async (req: FastifyRequest): Promise<RequestContext> => {
         const token = bearerToken(req.headers.authorization);
         return { meta: new LazyRequestMeta(req), auth: token ? await authenticate(token) : null };
-      },
+      }),
     });
   });
 }
 
+/**
+ * On close: stop accepting, close idle kept-alive sockets at once, and answer requests that still
+ * arrive on busy ones (with `Connection: close`) rather than refusing them 503: those clients have
+ * nowhere else to send them but a retry.
+ */
+const DRAIN_OPTIONS = { forceCloseConnections: "idle", return503OnClosing: false } as const;
+
+/** This server's metrics; on PostgreSQL they include pg's pool (TypeORM's driver holds it as `master`). */
+function createMetrics(dataSource: DataSource): Metrics {
+  const metrics = new Metrics();
+  const pool = dataSource.options.type === "postgres" ? (dataSource.driver as unknown as { master?: PoolCounts }).master : undefined;
+  if (pool) metrics.watchPool(() => pool);
+  return metrics;
+}
+
 export async function startServer({ config, logger, clock, dataSource }: ServerDeps): Promise<RunningServer> {
   const redis = config.redisUrl ? await connectRedis(config.redisUrl, logger) : undefined;
-  const providers = createProviders(config, logger, clock);
-  const oauth = createOAuthProviders(config, clock);
-  const identity = createIdentityVerifiers(config, clock);
+  const metrics = createMetrics(dataSource);
+  const { providers, oauth, identity } = instrumentProviders(
+    createProviders(config, logger, clock), createOAuthProviders(config, clock), createIdentityVerifiers(config, clock), metrics,
+  );
   const standIns = [
     ...devStandIns(providers),
     ...[...oauth.devStandIns.keys()].map((kind) => `${kind} (dev OAuth)`),
@@ -192,10 +206,12 @@ export async function startServer({ config, logger, clock, dataSource }: ServerD
   }
   const background = new BackgroundTasks(logger);
   const dataKey = resolveDataKey(config, logger);
-  const { container, authenticate, dispose } = createServices({ config, clock, logger, dataSource, redis, providers, oauth, identity, background, dataKey });
+  const { container, authenticate, dispose } = createServices({ config, clock, logger, dataSource, redis, providers, oauth, identity, background, dataKey, metrics });
   const schema = await buildAppSchema(container);
 
-  const app = Fastify({ bodyLimit: BODY_LIMIT_BYTES, trustProxy: trustProxy(config.trustProxy) });
+  const app = Fastify({ bodyLimit: BODY_LIMIT_BYTES, trustProxy: trustProxy(config.trustProxy), ...DRAIN_OPTIONS });
+  const route = new GraphQLRoute(metrics, logger, config.http.requestTimeoutMs);
+  let draining = false;
 
   const apollo = new ApolloServer<RequestContext>({
     schema,
@@ -203,8 +219,10 @@ export async function startServer({ config, logger, clock, dataSource }: ServerD
     includeStacktraceInErrorResponses: false,
     introspection: config.graphql.introspection,
     csrfPrevention: true,
+    // main.ts owns SIGTERM and SIGINT: Apollo's own handler would stop it and then kill the process mid-drain.
+    stopOnTerminationSignals: false,
     plugins: [
-      fastifyApolloDrainPlugin(app),
+      route.plugin(),
       queryLimitsPlugin(schema, config.graphql),
       // Every answer is private to one account and must never be stored (see registerGraphQL); Apollo's
       // cache-control plugin would work that out for each field of each request to say the same.
@@ -215,9 +233,11 @@ export async function startServer({ config, logger, clock, dataSource }: ServerD
   await apollo.start();
 
   handleRequestErrors(app, logger);
-  registerHealth(app);
+  registerHealth(app, { dataSource, redis, draining: () => draining });
+  registerMetrics(app, metrics, config.http.metricsToken);
+  if (config.graphql.sandbox) registerGraphiQL(app, schema, config.publicOrigin);
   registerDevStandIns(app, config, oauth, identity);
-  await registerGraphQL(app, apollo, authenticate);
+  await registerGraphQL(app, config, apollo, route, authenticate);
   const pageFallback = await registerWebApp(app, config.webAppDir, logger);
   app.setNotFoundHandler((req, reply) => pageFallback?.(req, reply) ?? sendError(reply, 404, new AppError("BAD_REQUEST", {}, "Not found.")));
 
@@ -229,6 +249,14 @@ export async function startServer({ config, logger, clock, dataSource }: ServerD
     url: `http://${host}:${port}/graphql`,
     webAppUrl: pageFallback ? `http://${host}:${port}/` : null,
     async stop() {
+      draining = true;
+      // Past the grace, whatever is still open is cut, so the process can exit.
+      const cut = setTimeout(() => app.server.closeAllConnections(), config.http.shutdownGraceSeconds * 1000).unref();
+      try {
+        await app.close();
+      } finally {
+        clearTimeout(cut);
+      }
       await apollo.stop();
       await background.drain();
       dispose();

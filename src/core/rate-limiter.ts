@@ -4,9 +4,8 @@ import type { RateLimit } from "../config";
 import { AppError } from "../errors";
 import { sha256Hex } from "./crypto";
 
-function rateLimited(res: RateLimiterRes): AppError {
-  return new AppError("RATE_LIMITED", { retryAfterSeconds: Math.max(1, Math.ceil(res.msBeforeNext / 1000)) });
-}
+/** Told the limiter's name each time one refuses (for /metrics). */
+export type RefusalObserver = (limiter: string) => void;
 
 /**
  * A named budget of `points` per `durationSeconds` for some key (an identifier, an IP, an account).
@@ -16,12 +15,19 @@ export class RateLimiter {
   constructor(
     private readonly limiter: RateLimiterAbstract,
     private readonly limit: RateLimit,
+    private readonly name = "",
+    private readonly onRefused: RefusalObserver = () => undefined,
   ) {}
+
+  private rateLimited(res: RateLimiterRes): AppError {
+    this.onRefused(this.name);
+    return new AppError("RATE_LIMITED", { retryAfterSeconds: Math.max(1, Math.ceil(res.msBeforeNext / 1000)) });
+  }
 
   /** Throws RATE_LIMITED when the budget of `key` is spent, without spending any of it. */
   async assertAllowed(key: string): Promise<void> {
     const res = await this.limiter.get(sha256Hex(key));
-    if (res && res.consumedPoints >= this.limit.points) throw rateLimited(res);
+    if (res && res.consumedPoints >= this.limit.points) throw this.rateLimited(res);
   }
 
   /** Spends one point, and throws RATE_LIMITED if there was none left. */
@@ -29,7 +35,7 @@ export class RateLimiter {
     try {
       await this.limiter.consume(sha256Hex(key));
     } catch (error) {
-      if (error instanceof RateLimiterRes) throw rateLimited(error);
+      if (error instanceof RateLimiterRes) throw this.rateLimited(error);
       throw error;
     }
   }
@@ -42,6 +48,12 @@ export class RateLimiter {
   async reset(key: string): Promise<void> {
     await this.limiter.delete(sha256Hex(key));
   }
+
+  /** Points `key` has left in its current window. */
+  async remaining(key: string): Promise<number> {
+    const res = await this.limiter.get(sha256Hex(key));
+    return Math.max(0, this.limit.points - (res?.consumedPoints ?? 0));
+  }
 }
 
 export type RateLimiterFactory = (name: string, limit: RateLimit) => RateLimiter;
@@ -50,11 +62,11 @@ export type RateLimiterFactory = (name: string, limit: RateLimit) => RateLimiter
  * In-process counters by default; with Redis, counters shared by every server process, and an
  * in-process insurance limiter that takes over while Redis is unreachable.
  */
-export function createRateLimiterFactory(redis: Redis | undefined, redisPrefix: string): RateLimiterFactory {
+export function createRateLimiterFactory(redis: Redis | undefined, redisPrefix: string, onRefused?: RefusalObserver): RateLimiterFactory {
   return (name, limit) => {
     const options = { keyPrefix: `${redisPrefix}:rl:${name}`, points: limit.points, duration: limit.durationSeconds };
     const memory = new RateLimiterMemory(options);
     const limiter = redis ? new RateLimiterRedis({ ...options, storeClient: redis, insuranceLimiter: memory }) : memory;
-    return new RateLimiter(limiter, limit);
+    return new RateLimiter(limiter, limit, name, onRefused);
   };
 }

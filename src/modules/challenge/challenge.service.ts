@@ -299,6 +299,11 @@ export class ChallengeService {
     if (request.channel === "SMS") await this.spendSmsBudget(now);
   }
 
+  /** SMS the deployment may still send today (for /metrics). */
+  async smsBudgetLeft(): Promise<number> {
+    return this.config.smsDailyBudget === 0 ? 0 : this.limits.smsBudget.remaining(`day:${utcDay(this.clock.now())}`);
+  }
+
   /** SMS pumping costs real money: past the deployment's daily budget no SMS leaves, and operators are alerted. */
   private async spendSmsBudget(now: Date): Promise<void> {
     try {
