@@ -161,7 +161,10 @@ export interface Config {
     readonly corsOrigins: "*" | readonly string[];
     /** Longest a GraphQL request may take before it is answered SERVICE_UNAVAILABLE. */
     readonly requestTimeoutMs: number;
-    /** After SIGTERM, how long in-flight requests may take before the process exits anyway. */
+    /**
+     * After SIGTERM, how long in-flight requests may take before the process exits anyway. Longer than
+     * the request deadline by default, so a drain never cuts a request that is still within it.
+     */
     readonly shutdownGraceSeconds: number;
     /** The Bearer token /metrics asks for; unset: no /metrics. */
     readonly metricsToken: string | undefined;
@@ -479,7 +482,7 @@ export function loadConfig(env: Env = process.env): Config {
     http: {
       corsOrigins: parseCorsOrigins(read.string("CORS_ORIGINS", "*"), read.problems),
       requestTimeoutMs: read.int("REQUEST_TIMEOUT_MS", 15000, 100, 300000),
-      shutdownGraceSeconds: read.int("SHUTDOWN_GRACE_SECONDS", 10, 1, 3600),
+      shutdownGraceSeconds: read.int("SHUTDOWN_GRACE_SECONDS", 20, 1, 3600),
       metricsToken: parseMetricsToken(read.optional("METRICS_TOKEN"), read.problems),
     },
   };

@@ -1,3 +1,4 @@
+import net from "node:net";
 import { ME, LOGIN, registerUser, uniqueUsername } from "./helpers/accounts";
 import { START_BINDING, uniquePhone } from "./helpers/contacts";
 import { freePort } from "./helpers/free-port";
@@ -179,5 +180,29 @@ describe("CORS_ORIGINS set, Sandbox off, no METRICS_TOKEN, Redis down", () => {
     expect(body.status).toBe("unready");
     expect(body.checks.database).not.toBe("ok");
     expect((await get(app, "/livez")).status).toBe(200);
+  });
+});
+
+describe("draining", () => {
+  it("answers /readyz 503 \"draining\" to a request that arrives on an open connection once the server is stopping", async () => {
+    const app = await startTestApp();
+    const { hostname, port } = new URL(app.url);
+    const socket = net.connect(Number(port), hostname);
+    await new Promise<void>((resolve) => socket.once("connect", () => resolve()));
+    const received: Buffer[] = [];
+    socket.on("data", (chunk: Buffer) => received.push(chunk));
+    const closed = new Promise<void>((resolve) => socket.once("close", () => resolve()));
+    // A request begun (so the connection is not idle and stays open) and finished once stop() has begun.
+    socket.write(`GET /readyz HTTP/1.1\r\nHost: ${hostname}\r\n`);
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    const stopped = app.stop();
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    socket.write("Accept: application/json\r\n\r\n");
+    await closed;
+    await stopped;
+    const response = Buffer.concat(received).toString("utf8");
+    expect(response).toMatch(/^HTTP\/1\.1 503 /);
+    expect(response).toMatch(/\r\nconnection: close\r\n/i);
+    expect(JSON.parse(response.slice(response.indexOf("\r\n\r\n") + 4))).toEqual({ status: "draining", checks: { database: "ok", migrations: "ok", redis: "off" } });
   });
 });
