@@ -1,6 +1,7 @@
 import net from "node:net";
 import { ME, LOGIN, registerUser, uniqueUsername } from "./helpers/accounts";
 import { START_BINDING, uniquePhone } from "./helpers/contacts";
+import { TEST_DATABASE } from "./helpers/databases";
 import { freePort } from "./helpers/free-port";
 import { startTestApp, type TestApp } from "./helpers/test-server";
 
@@ -110,6 +111,9 @@ describe("default settings (CORS for any origin, Sandbox on, METRICS_TOKEN set)"
     expect(moved("provider_call_duration_seconds_count", { vendor: "sms-aliyun" })).toBe(1);
     expect(sample(after, "sms_budget_left")).toBe(sample(before, "sms_budget_left") - 1);
     expect(sample(after, "sms_budget_left")).toBeLessThan(50);
+    // PostgreSQL's pool (SQLite has none).
+    expect(after.includes("db_pool_connections{")).toBe(TEST_DATABASE === "postgres");
+    if (TEST_DATABASE === "postgres") expect(sample(after, "db_pool_connections", { state: "total" })).toBeGreaterThanOrEqual(1);
   });
 
   it("serves /graphiql, a query page that loads nothing from the network, with the schema and a curl command", async () => {
