@@ -171,6 +171,19 @@ export interface Config {
   readonly authCacheSeconds: number;
   /** The built account center, served at `/` when its index.html is there. */
   readonly webAppDir: string;
+  readonly http: {
+    /** Origins whose pages may call the API: any (`*`), or these exact ones. */
+    readonly corsOrigins: "*" | readonly string[];
+    /** Longest a GraphQL request may take before it is answered SERVICE_UNAVAILABLE. */
+    readonly requestTimeoutMs: number;
+    /**
+     * After SIGTERM, how long in-flight requests may take before the process exits anyway. Longer than
+     * the request deadline by default, so a drain never cuts a request that is still within it.
+     */
+    readonly shutdownGraceSeconds: number;
+    /** The Bearer token /metrics asks for; unset: no /metrics. */
+    readonly metricsToken: string | undefined;
+  };
 }
 
 export class ConfigError extends Error {
@@ -375,6 +388,24 @@ function parseOrigins(raw: string | undefined, problems: string[]): string[] {
   });
 }
 
+/** `*`, or a comma list of exact origins (a browser sends its Origin without a path or a trailing slash). */
+function parseCorsOrigins(raw: string, problems: string[]): "*" | string[] {
+  if (raw.trim() === "*") return "*";
+  return raw.split(",").map((origin) => origin.trim()).filter((origin) => {
+    const valid = /^https?:\/\/[^/?#*\s]+$/.test(origin);
+    if (!valid) problems.push(`CORS_ORIGINS must be * or origins like https://console.example.com, comma-separated (got "${origin}")`);
+    return valid;
+  });
+}
+
+function parseMetricsToken(raw: string | undefined, problems: string[]): string | undefined {
+  if (raw !== undefined && !/^[\x21-\x7e]{16,256}$/.test(raw)) {
+    problems.push("METRICS_TOKEN must be 16-256 printable characters without spaces (e.g. `openssl rand -hex 32`)");
+    return undefined;
+  }
+  return raw;
+}
+
 function parseTrustProxy(raw: string | undefined): boolean | number | string {
   if (raw === undefined) return false;
   if (/^(true|false)$/i.test(raw)) return raw.toLowerCase() === "true";
@@ -473,6 +504,12 @@ export function loadConfig(env: Env = process.env): Config {
     sweepIntervalSeconds: read.int("SWEEP_INTERVAL_SECONDS", 600, 1, 86400),
     authCacheSeconds: read.int("AUTH_CACHE_SECONDS", 30, 0, 300),
     webAppDir: path.resolve(read.string("WEB_APP_DIR", "web/dist")),
+    http: {
+      corsOrigins: parseCorsOrigins(read.string("CORS_ORIGINS", "*"), read.problems),
+      requestTimeoutMs: read.int("REQUEST_TIMEOUT_MS", 15000, 100, 300000),
+      shutdownGraceSeconds: read.int("SHUTDOWN_GRACE_SECONDS", 20, 1, 3600),
+      metricsToken: parseMetricsToken(read.optional("METRICS_TOKEN"), read.problems),
+    },
   };
 
   if (config.session.absoluteTimeoutSeconds < config.session.idleTimeoutSeconds) {

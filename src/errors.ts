@@ -31,6 +31,7 @@ export const ERROR_CODES = {
   QUERY_TOO_LARGE: "The query text is too long; send a shorter document.",
   BAD_REQUEST: "The request is not a valid GraphQL request.",
   INTERNAL_SERVER_ERROR: "Something went wrong on our side; try again later.",
+  SERVICE_UNAVAILABLE: "A service this needs is not answering; try again shortly.",
 } as const;
 
 export type ErrorCode = keyof typeof ERROR_CODES;

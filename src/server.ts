@@ -1,10 +1,9 @@
 import { ApolloServer } from "@apollo/server";
 import { ApolloServerPluginCacheControlDisabled, ApolloServerPluginLandingPageDisabled } from "@apollo/server/plugin/disabled";
 import { ApolloServerPluginLandingPageLocalDefault } from "@apollo/server/plugin/landingPage/default";
-import fastifyApollo, { fastifyApolloDrainPlugin } from "@as-integrations/fastify";
 import { InMemoryLRUCache } from "@apollo/utils.keyvaluecache";
 import fastifyCors from "@fastify/cors";
-import Fastify, { type FastifyError, type FastifyInstance, type FastifyReply, type FastifyRequest } from "fastify";
+import Fastify, { type FastifyError, type FastifyInstance, type FastifyRequest } from "fastify";
 import type { DocumentNode } from "graphql";
 import Redis from "ioredis";
 import type { DataSource } from "typeorm";
@@ -13,11 +12,19 @@ import { BackgroundTasks } from "./core/background";
 import type { Clock } from "./core/clock";
 import { resolveDataKey } from "./core/data-key";
 import type { Logger } from "./core/logger";
+import { Metrics, type PoolCounts } from "./core/metrics";
 import { isAllowedRedirect } from "./core/redirect-origins";
 import { AppError, createErrorFormatter } from "./errors";
 import type { Authenticated, RequestContext, RequestMeta } from "./graphql/context";
 import { queryLimitsPlugin, refuseBeforeParsing } from "./graphql/query-limits";
+import { corsOptions } from "./http/cors";
+import { registerGraphiQL } from "./http/graphiql";
+import { GraphQLRoute } from "./http/graphql-route";
+import { registerHealth } from "./http/health";
+import { registerMetrics } from "./http/metrics";
+import { sendError } from "./http/reply";
 import { createIdentityVerifiers, type IdentityVerifiers } from "./providers/identity/registry";
+import { instrumentProviders } from "./providers/instrument";
 import { createOAuthProviders, type OAuthProviders } from "./providers/oauth/registry";
 import { createProviders, devStandIns } from "./providers/registry";
 import { buildAppSchema } from "./schema";
@@ -103,11 +110,6 @@ async function connectRedis(url: string, logger: Logger): Promise<Redis> {
   return redis;
 }
 
-/** An answer in GraphQL's error shape (as formatError gives it), for requests refused before Apollo sees them. */
-function sendError(reply: FastifyReply, status: number, error: AppError): FastifyReply {
-  return reply.code(status).type("application/json; charset=utf-8").send({ errors: [{ message: error.message, extensions: error.extensions }] });
-}
-
 function parsedJson(text: unknown): unknown {
   try {
     return typeof text === "string" ? JSON.parse(text) : undefined;
@@ -142,10 +144,6 @@ function handleRequestErrors(app: FastifyInstance, logger: Logger): void {
       : "The request body is not valid JSON.";
     return sendError(reply, status, new AppError("BAD_REQUEST", {}, message));
   });
-}
-
-function registerHealth(app: FastifyInstance): void {
-  app.get("/healthz", async () => ({ ok: true }));
 }
 
 /** The dev stand-ins' pages: OAuth consent and real-name verification, on only where the stand-ins are. */
@@ -186,38 +184,53 @@ function registerDevStandIns(app: FastifyInstance, config: Config, oauth: OAuthP
  */
 async function registerGraphQL(
   app: FastifyInstance,
+  config: Config,
   apollo: ApolloServer<RequestContext>,
+  route: GraphQLRoute,
   authenticate: (token: string) => Promise<Authenticated | null>,
-  maxQueryBytes: number,
 ): Promise<void> {
   await app.register(async (api) => {
-    // Tokens travel in the Authorization header, never in cookies, so any origin may call the API:
-    // a page on another origin gains nothing it does not already hold.
-    await api.register(fastifyCors, { origin: "*", allowedHeaders: ["Authorization", "Content-Type", "Apollo-Require-Preflight"], maxAge: 600 });
+    await api.register(fastifyCors, corsOptions(config.http));
     // Answers carry tokens, secrets and personal data: no browser or proxy cache may keep them.
     api.addHook("onRequest", async (_req, reply) => {
       reply.header("Cache-Control", "no-store");
     });
     api.addHook("preHandler", async (req, reply) => {
-      const refusal = refuseBeforeParsing(graphQLParams(req), maxQueryBytes);
+      const refusal = refuseBeforeParsing(graphQLParams(req), config.graphql.maxQueryBytes);
       if (refusal) return sendError(reply, 400, refusal);
     });
-    await api.register(fastifyApollo(apollo), {
-      path: "/graphql",
+    api.route({
+      url: "/graphql",
       method: ["GET", "POST"],
-      context: async (req: FastifyRequest): Promise<RequestContext> => {
+      handler: route.handler(apollo, async (req: FastifyRequest): Promise<RequestContext> => {
         const token = bearerToken(req.headers.authorization);
         return { meta: new LazyRequestMeta(req), auth: token ? await authenticate(token) : null };
-      },
+      }),
     });
   });
 }
 
+/**
+ * On close: stop accepting, close idle kept-alive sockets at once, and answer requests that still
+ * arrive on busy ones (with `Connection: close`) rather than refusing them 503: those clients have
+ * nowhere else to send them but a retry.
+ */
+const DRAIN_OPTIONS = { forceCloseConnections: "idle", return503OnClosing: false } as const;
+
+/** This server's metrics; on PostgreSQL they include pg's pool (TypeORM's driver holds it as `master`). */
+function createMetrics(dataSource: DataSource): Metrics {
+  const metrics = new Metrics();
+  const pool = dataSource.options.type === "postgres" ? (dataSource.driver as unknown as { master?: PoolCounts }).master : undefined;
+  if (pool) metrics.watchPool(() => pool);
+  return metrics;
+}
+
 export async function startServer({ config, logger, clock, dataSource }: ServerDeps): Promise<RunningServer> {
   const redis = config.redisUrl ? await connectRedis(config.redisUrl, logger) : undefined;
-  const providers = createProviders(config, logger, clock);
-  const oauth = createOAuthProviders(config, clock);
-  const identity = createIdentityVerifiers(config, clock);
+  const metrics = createMetrics(dataSource);
+  const { providers, oauth, identity } = instrumentProviders(
+    createProviders(config, logger, clock), createOAuthProviders(config, clock), createIdentityVerifiers(config, clock), metrics,
+  );
   const standIns = [
     ...devStandIns(providers),
     ...[...oauth.devStandIns.keys()].map((kind) => `${kind} (dev OAuth)`),
@@ -228,7 +241,7 @@ export async function startServer({ config, logger, clock, dataSource }: ServerD
   }
   const background = new BackgroundTasks(logger);
   const dataKey = resolveDataKey(config, logger);
-  const { container, authenticate, dispose } = createServices({ config, clock, logger, dataSource, redis, providers, oauth, identity, background, dataKey });
+  const { container, authenticate, dispose } = createServices({ config, clock, logger, dataSource, redis, providers, oauth, identity, background, dataKey, metrics });
   const schema = await buildAppSchema(container);
 
   const app = Fastify({
@@ -238,7 +251,10 @@ export async function startServer({ config, logger, clock, dataSource }: ServerD
     // an unknown input field, with the same codes and order of checks as any other bad variable.
     onProtoPoisoning: "ignore",
     onConstructorPoisoning: "ignore",
+    ...DRAIN_OPTIONS,
   });
+  const route = new GraphQLRoute(metrics, logger, config.http.requestTimeoutMs);
+  let draining = false;
 
   const apollo = new ApolloServer<RequestContext>({
     schema,
@@ -250,8 +266,10 @@ export async function startServer({ config, logger, clock, dataSource }: ServerD
     csrfPrevention: true,
     documentStore: new InMemoryLRUCache<DocumentNode>({ maxSize: DOCUMENT_STORE_QUERY_BYTES, sizeCalculation: (document) => document.loc?.end ?? 1 }),
     persistedQueries: { cache: new InMemoryLRUCache<string>({ maxSize: PERSISTED_QUERY_BYTES }) },
+    // main.ts owns SIGTERM and SIGINT: Apollo's own handler would stop it and then kill the process mid-drain.
+    stopOnTerminationSignals: false,
     plugins: [
-      fastifyApolloDrainPlugin(app),
+      route.plugin(),
       queryLimitsPlugin(schema, config.graphql),
       // Every answer is private to one account and must never be stored (see registerGraphQL); Apollo's
       // cache-control plugin would work that out for each field of each request to say the same.
@@ -262,9 +280,11 @@ export async function startServer({ config, logger, clock, dataSource }: ServerD
   await apollo.start();
 
   handleRequestErrors(app, logger);
-  registerHealth(app);
+  registerHealth(app, { dataSource, redis, draining: () => draining });
+  registerMetrics(app, metrics, config.http.metricsToken);
+  if (config.graphql.sandbox) registerGraphiQL(app, schema, config.publicOrigin);
   registerDevStandIns(app, config, oauth, identity);
-  await registerGraphQL(app, apollo, authenticate, config.graphql.maxQueryBytes);
+  await registerGraphQL(app, config, apollo, route, authenticate);
   const pageFallback = await registerWebApp(app, config.webAppDir, logger);
   app.setNotFoundHandler((req, reply) => pageFallback?.(req, reply) ?? sendError(reply, 404, new AppError("BAD_REQUEST", {}, "Not found.")));
 
@@ -276,6 +296,14 @@ export async function startServer({ config, logger, clock, dataSource }: ServerD
     url: `http://${host}:${port}/graphql`,
     webAppUrl: pageFallback ? `http://${host}:${port}/` : null,
     async stop() {
+      draining = true;
+      // Past the grace, whatever is still open is cut, so the process can exit.
+      const cut = setTimeout(() => app.server.closeAllConnections(), config.http.shutdownGraceSeconds * 1000).unref();
+      try {
+        await app.close();
+      } finally {
+        clearTimeout(cut);
+      }
       await apollo.stop();
       await background.drain();
       dispose();

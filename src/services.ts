@@ -7,6 +7,7 @@ import type { Clock } from "./core/clock";
 import { DataCipher } from "./core/cipher";
 import { deriveKey, type DataKey } from "./core/data-key";
 import type { Logger } from "./core/logger";
+import type { Metrics } from "./core/metrics";
 import { createRateLimiterFactory } from "./core/rate-limiter";
 import { LookupCache, shareClearsThroughRedis, watchWrites } from "./db/lookup-cache";
 import { startSweeper } from "./db/sweeper";
@@ -64,14 +65,15 @@ export interface ServiceDeps {
   readonly background: BackgroundTasks;
   /** The resolved DATA_ENCRYPTION_KEY; each use derives its own key from it. */
   readonly dataKey: DataKey;
+  readonly metrics: Metrics;
 }
 
 /**
  * The cache in front of the authentication lookups, emptied by every write to what they read: in
  * this process through TypeORM's events, in the others through Redis when there is one.
  */
-function createAuthCache({ config, clock, logger, dataSource, redis }: ServiceDeps): { cache: LookupCache; dispose(): void } {
-  const cache = new LookupCache(clock, config.authCacheSeconds);
+function createAuthCache({ config, clock, logger, dataSource, redis, metrics }: ServiceDeps): { cache: LookupCache; dispose(): void } {
+  const cache = new LookupCache(clock, config.authCacheSeconds, (hit) => metrics.observeAuthCache(hit));
   if (config.authCacheSeconds === 0) return { cache, dispose: () => undefined };
   const shared = redis ? shareClearsThroughRedis(redis, config.redisPrefix, cache, logger) : undefined;
   const unwatch = watchWrites(dataSource, [AccountEntity, SessionEntity, ApiKeyEntity], () => {
@@ -89,9 +91,9 @@ function createAuthCache({ config, clock, logger, dataSource, redis }: ServiceDe
 
 /** Builds every service once, wires them by hand, and exposes the resolvers as a type-graphql container. */
 export function createServices(deps: ServiceDeps) {
-  const { config, clock, logger, dataSource, redis, providers, oauth, identity, background, dataKey } = deps;
+  const { config, clock, logger, dataSource, redis, providers, oauth, identity, background, dataKey, metrics } = deps;
   const transaction = createTransactionRunner(dataSource);
-  const rateLimiter = createRateLimiterFactory(redis, config.redisPrefix);
+  const rateLimiter = createRateLimiterFactory(redis, config.redisPrefix, (limiter) => metrics.observeRateLimited(limiter));
   const limits = config.rateLimits;
   const hasher = new PasswordHasher(config.bcryptCost);
 
@@ -171,6 +173,7 @@ export function createServices(deps: ServiceDeps) {
   const authenticate = async (token: string): Promise<Authenticated | null> =>
     (await sessions.authenticate(token)) ?? (await apiKeys.authenticate(token));
 
+  metrics.watchSmsBudget(() => challenges.smsBudgetLeft());
   const sweeper = startSweeper(dataSource, clock, logger, background, config.sweepIntervalSeconds);
   return {
     container,

@@ -6,7 +6,7 @@ import Negotiator from "negotiator";
 import type { Logger } from "./core/logger";
 
 /** Paths the server answers itself; everything else that asks for a page gets the SPA. */
-const SERVER_PATHS = /^\/(graphql|healthz|dev)(\/|$)/;
+const SERVER_PATHS = /^\/(graphql|graphiql|healthz|livez|readyz|metrics|dev)(\/|$)/;
 
 /**
  * The page may talk only to this origin, show avatars from anywhere over http(s), and never be

@@ -4,9 +4,8 @@ import type { RateLimit } from "../config";
 import { AppError } from "../errors";
 import { sha256Hex } from "./crypto";
 
-function rateLimited(res: RateLimiterRes): AppError {
-  return new AppError("RATE_LIMITED", { retryAfterSeconds: Math.max(1, Math.ceil(res.msBeforeNext / 1000)) });
-}
+/** Told the limiter's name each time one refuses (for /metrics). */
+export type RefusalObserver = (limiter: string) => void;
 
 /**
  * A named budget of `points` per `durationSeconds` for some key (an identifier, an IP, an account).
@@ -15,7 +14,17 @@ function rateLimited(res: RateLimiterRes): AppError {
  * to count gives its point back. Keys are hashed, so the store never holds addresses or usernames in clear.
  */
 export class RateLimiter {
-  constructor(private readonly limiter: RateLimiterAbstract) {}
+  constructor(
+    private readonly limiter: RateLimiterAbstract,
+    private readonly limit: RateLimit,
+    private readonly name = "",
+    private readonly onRefused: RefusalObserver = () => undefined,
+  ) {}
+
+  private rateLimited(res: RateLimiterRes): AppError {
+    this.onRefused(this.name);
+    return new AppError("RATE_LIMITED", { retryAfterSeconds: Math.max(1, Math.ceil(res.msBeforeNext / 1000)) });
+  }
 
   /** Reserves one point, or throws RATE_LIMITED; a refused call costs nothing. */
   async consume(key: string): Promise<void> {
@@ -26,7 +35,7 @@ export class RateLimiter {
       if (!(error instanceof RateLimiterRes)) throw error;
       // The store counted the refused call too; take it off, so only granted points fill the budget.
       await this.limiter.reward(hashed, 1);
-      throw rateLimited(error);
+      throw this.rateLimited(error);
     }
   }
 
@@ -38,6 +47,12 @@ export class RateLimiter {
   /** Forgets every point `key` spent: e.g. a right password clears the failures before it. */
   async reset(key: string): Promise<void> {
     await this.limiter.delete(sha256Hex(key));
+  }
+
+  /** Points `key` has left in its current window. */
+  async remaining(key: string): Promise<number> {
+    const res = await this.limiter.get(sha256Hex(key));
+    return Math.max(0, this.limit.points - (res?.consumedPoints ?? 0));
   }
 }
 
@@ -72,11 +87,11 @@ export type RateLimiterFactory = (name: string, limit: RateLimit) => RateLimiter
  * In-process counters by default; with Redis, counters shared by every server process, and an
  * in-process insurance limiter that takes over while Redis is unreachable.
  */
-export function createRateLimiterFactory(redis: Redis | undefined, redisPrefix: string): RateLimiterFactory {
+export function createRateLimiterFactory(redis: Redis | undefined, redisPrefix: string, onRefused?: RefusalObserver): RateLimiterFactory {
   return (name, limit) => {
     const options = { keyPrefix: `${redisPrefix}:rl:${name}`, points: limit.points, duration: limit.durationSeconds };
     const memory = new RateLimiterMemory(options);
     const limiter = redis ? new RateLimiterRedis({ ...options, storeClient: redis, insuranceLimiter: memory }) : memory;
-    return new RateLimiter(limiter);
+    return new RateLimiter(limiter, limit, name, onRefused);
   };
 }

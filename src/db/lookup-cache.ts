@@ -33,6 +33,8 @@ export class LookupCache {
   constructor(
     private readonly clock: Clock,
     private readonly ttlSeconds: number,
+    /** Told of every lookup, whether memory answered it (for /metrics). */
+    private readonly observe: (hit: boolean) => void = () => undefined,
   ) {}
 
   wrap<Main extends object, Joined extends object>(lookup: JoinedLookup<Main, Joined>): CachedLookup<Main, Joined> {
@@ -47,8 +49,10 @@ export class LookupCache {
         const now = this.clock.now().getTime();
         const hit = rows.get(value);
         if (hit && now - (hit[0] as number) < ttlMs && packers) {
+          this.observe(true);
           return { main: packers.main.unpack(hit, 1), joined: packers.joined.unpack(hit, 1 + packers.main.width) };
         }
+        this.observe(false);
         const generation = this.generation;
         const found = await lookup(value);
         if (found && generation === this.generation) {

@@ -108,6 +108,33 @@ describe("loadConfig", () => {
     }).toThrow(TypeError);
   });
 
+  it("reads the HTTP settings: CORS for any origin by default, or exact origins; deadline, drain grace, metrics token", () => {
+    expect(loadConfig({}).http).toEqual({ corsOrigins: "*", requestTimeoutMs: 15000, shutdownGraceSeconds: 20, metricsToken: undefined });
+    const config = loadConfig({
+      CORS_ORIGINS: "https://console.example.com, http://localhost:5173", REQUEST_TIMEOUT_MS: "3000",
+      SHUTDOWN_GRACE_SECONDS: "5", METRICS_TOKEN: "0123456789abcdef0123",
+    });
+    expect(config.http).toEqual({
+      corsOrigins: ["https://console.example.com", "http://localhost:5173"], requestTimeoutMs: 3000, shutdownGraceSeconds: 5, metricsToken: "0123456789abcdef0123",
+    });
+  });
+
+  it("refuses CORS_ORIGINS entries that are not exact origins, and a short METRICS_TOKEN", () => {
+    const error = (() => {
+      try {
+        loadConfig({ CORS_ORIGINS: "https://console.example.com/app,*.example.com", METRICS_TOKEN: "short" });
+      } catch (caught) {
+        return caught as ConfigError;
+      }
+      throw new Error("expected a ConfigError");
+    })();
+    expect(error.problems).toEqual([
+      'CORS_ORIGINS must be * or origins like https://console.example.com, comma-separated (got "https://console.example.com/app")',
+      'CORS_ORIGINS must be * or origins like https://console.example.com, comma-separated (got "*.example.com")',
+      "METRICS_TOKEN must be 16-256 printable characters without spaces (e.g. `openssl rand -hex 32`)",
+    ]);
+  });
+
   it("refuses an absolute session timeout shorter than the idle one", () => {
     expect(() => loadConfig({ SESSION_IDLE_TIMEOUT_SECONDS: "7200", SESSION_ABSOLUTE_TIMEOUT_SECONDS: "3600" })).toThrow(ConfigError);
   });

@@ -344,6 +344,11 @@ export class ChallengeService {
     ];
   }
 
+  /** SMS the deployment may still send today (for /metrics). */
+  async smsBudgetLeft(): Promise<number> {
+    return this.config.smsDailyBudget === 0 ? 0 : this.limits.smsBudget.remaining(`day:${utcDay(this.clock.now())}`);
+  }
+
   /** SMS pumping costs real money: past the deployment's daily budget no SMS leaves, and operators are alerted. */
   private async spendSmsBudget(now: Date): Promise<void> {
     try {

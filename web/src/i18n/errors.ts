@@ -31,6 +31,7 @@ export const ERROR_MESSAGES: Record<string, Record<Lang, string>> = {
   QUERY_TOO_COMPLEX: { "zh-CN": "请求过于复杂，请减少查询的字段。", en: "The request is too deep or too costly." },
   QUERY_TOO_LARGE: { "zh-CN": "请求内容过长。", en: "The request is too long." },
   INTERNAL_SERVER_ERROR: { "zh-CN": "服务出错了，请稍后再试。", en: "Something went wrong on our side; try again later." },
+  SERVICE_UNAVAILABLE: { "zh-CN": "所需的服务暂时没有响应，请稍后再试。", en: "A service this needs is not answering; try again shortly." },
   BAD_REQUEST: { "zh-CN": "请求格式不正确。", en: "The request is not valid." },
   GRAPHQL_PARSE_FAILED: { "zh-CN": "请求无法解析，请刷新页面后重试。", en: "The request could not be read; reload the page and try again." },
   GRAPHQL_VALIDATION_FAILED: {

@@ -1,0 +1,182 @@
+import http from "node:http";
+import type net from "node:net";
+import path from "node:path";
+import { createTestDatabase, TEST_DATABASE, type TestDatabase } from "../helpers/databases";
+import { freePort } from "../helpers/free-port";
+import { buildServer, startServerProcess, type BuiltServer, type ServerProcess } from "./support/real-server";
+
+/**
+ * SIGTERM drains: the process stops accepting, answers what is in flight (also requests that arrive on
+ * connections kept alive), closes idle sockets and exits 0. Two real processes (`node dist/src/main.js`)
+ * behind a small round-robin proxy, restarted one after the other under load, lose no request.
+ *
+ * The proxy does what a load balancer does and no more: a connection refused goes to the other
+ * process, and so does a request whose kept-alive socket the server closed before reading it (Node's
+ * `request.reusedSocket` rule; nothing of the request reached the server). Any other failure, and any
+ * 5xx, counts as lost. SQLite: a database file per process (the load needs no shared rows);
+ * PostgreSQL: one fresh schema shared by both.
+ */
+
+const BASE_ENV = {
+  NODE_ENV: "development",
+  HOST: "127.0.0.1",
+  LOG_LEVEL: "warn",
+  BCRYPT_COST: "4",
+  DATA_ENCRYPTION_KEY: "dGVzdC1rZXktdGVzdC1rZXktdGVzdC1rZXktdGVzdDE=",
+  EMAIL_PROVIDER: "console",
+  SMS_PROVIDER: "console",
+  RATE_LIMIT_REGISTER_IP: "100000/3600",
+  RATE_LIMIT_LOGIN_IP: "100000/900",
+};
+
+const LOAD = JSON.stringify({ query: "query Load { me { id } }" });
+const WORKERS = 8;
+
+function sleep(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms));
+}
+
+interface Backend {
+  readonly env: Record<string, string>;
+  readonly logFile: string;
+  process?: ServerProcess;
+}
+
+/** Forwards each request to the next backend, over kept-alive connections; a retry goes to the other one. */
+async function startProxy(ports: number[]): Promise<{ url: string; retries: number; stop(): Promise<void> }> {
+  const agent = new http.Agent({ keepAlive: true, maxSockets: 16 });
+  let next = 0;
+  const state = { retries: 0 };
+  const forward = (body: Buffer, req: http.IncomingMessage, res: http.ServerResponse, index: number, attempt: number) => {
+    const port = ports[index % ports.length];
+    const upstream = http.request({ host: "127.0.0.1", port, method: req.method, path: req.url, headers: req.headers, agent }, (answer) => {
+      res.writeHead(answer.statusCode ?? 502, answer.headers);
+      answer.pipe(res);
+    });
+    upstream.on("error", (error: NodeJS.ErrnoException) => {
+      const neverReached = error.code === "ECONNREFUSED" || (upstream.reusedSocket && error.code === "ECONNRESET");
+      if (neverReached && attempt < 6 && !res.headersSent) {
+        state.retries++;
+        setTimeout(() => forward(body, req, res, index + 1, attempt + 1), 20);
+      } else if (!res.headersSent) {
+        res.writeHead(502).end(`proxy: ${error.code}`);
+      } else {
+        res.destroy();
+      }
+    });
+    upstream.end(body);
+  };
+  const server = http.createServer((req, res) => {
+    const chunks: Buffer[] = [];
+    req.on("data", (chunk: Buffer) => chunks.push(chunk));
+    req.on("end", () => forward(Buffer.concat(chunks), req, res, next++, 0));
+  });
+  const sockets = new Set<net.Socket>();
+  server.on("connection", (socket) => {
+    sockets.add(socket);
+    socket.on("close", () => sockets.delete(socket));
+  });
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  const { port } = server.address() as net.AddressInfo;
+  return {
+    url: `http://127.0.0.1:${port}/graphql`,
+    get retries() {
+      return state.retries;
+    },
+    stop: async () => {
+      for (const socket of sockets) socket.destroy();
+      agent.destroy();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+    },
+  };
+}
+
+describe("graceful drain", () => {
+  let build: BuiltServer;
+  const databases: TestDatabase[] = [];
+  const backends: Backend[] = [];
+
+  beforeAll(async () => {
+    build = buildServer();
+    const shared = TEST_DATABASE === "postgres" ? await createTestDatabase() : undefined;
+    if (shared) databases.push(shared);
+    for (let i = 0; i < 2; i++) {
+      const database = shared ?? (await createTestDatabase());
+      if (!shared) databases.push(database);
+      backends.push({ env: { ...BASE_ENV, ...database.env, PORT: String(await freePort()) }, logFile: path.join(build.dir, `server-${i}.log`) });
+    }
+  }, 150_000);
+
+  afterAll(async () => {
+    for (const backend of backends) await backend.process?.kill();
+    for (const database of databases) await database.drop();
+    build?.remove();
+  });
+
+  it("loses no request while two processes behind a proxy are restarted one after the other under load", async () => {
+    // One at a time: both migrating one empty schema at once is issue 17's start-up race, not this test's.
+    for (const backend of backends) backend.process = await startServerProcess(build.mainJs, backend.env, backend.logFile);
+    const proxy = await startProxy(backends.map((backend) => Number(backend.env.PORT)));
+    const lost: string[] = [];
+    let answered = 0;
+    let running = true;
+    const worker = async () => {
+      while (running) {
+        try {
+          const response = await fetch(proxy.url, { method: "POST", headers: { "content-type": "application/json", authorization: "Bearer ses_nobody" }, body: LOAD });
+          const body = (await response.json()) as { data?: { me: null } };
+          if (response.status === 200 && body.data?.me === null) answered++;
+          else lost.push(`HTTP ${response.status} ${JSON.stringify(body)}`);
+        } catch (error) {
+          lost.push(String(error));
+        }
+      }
+    };
+    const load = Promise.all(Array.from({ length: WORKERS }, worker));
+    const exits: string[] = [];
+    try {
+      await sleep(1000);
+      for (const backend of backends) {
+        const before = answered;
+        exits.push(await backend.process!.stop(30_000));
+        await sleep(500); // the other one carries the load alone
+        backend.process = await startServerProcess(build.mainJs, backend.env, backend.logFile);
+        await sleep(1000);
+        expect(answered).toBeGreaterThan(before);
+      }
+    } finally {
+      running = false;
+      await load;
+      await proxy.stop();
+    }
+    expect(lost).toEqual([]);
+    expect(exits).toEqual(["0", "0"]);
+    expect(answered).toBeGreaterThan(100);
+  });
+
+  it("answers a slow request in flight at SIGTERM, refuses new connections meanwhile, and exits 0", async () => {
+    const backend = backends[0];
+    await backend.process?.stop();
+    // bcrypt at cost 14 takes a second or more: long enough to send SIGTERM while the login runs.
+    const env: Record<string, string> = { ...backend.env, BCRYPT_COST: "14" };
+    backend.process = await startServerProcess(build.mainJs, env, backend.logFile);
+    const origin = `http://127.0.0.1:${env.PORT}`;
+    const call = (query: string, variables: Record<string, unknown>) =>
+      fetch(`${origin}/graphql`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ query, variables }) });
+    const credentials = { username: `drain_${Date.now()}`, password: "correct horse battery staple" };
+    expect((await call("mutation($input: RegisterInput!) { register(input: $input) { token } }", { input: credentials })).status).toBe(200);
+
+    const login = call("mutation($input: LoginInput!) { login(input: $input) { __typename ... on AuthPayload { token } } }", {
+      input: { identifier: credentials.username, password: credentials.password },
+    });
+    await sleep(300);
+    const exited = backend.process.stop(20_000);
+    await sleep(100);
+    await expect(fetch(`${origin}/livez`)).rejects.toThrow();
+    const answer = await login;
+    expect(answer.status).toBe(200);
+    const body = (await answer.json()) as { data?: { login: { __typename: string; token?: string } } };
+    expect(body.data?.login.token).toMatch(/^ses_/);
+    expect(await exited).toBe("0");
+  });
+});
