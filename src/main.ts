@@ -3,19 +3,17 @@ import { ConfigError, loadConfig } from "./config";
 import { systemClock } from "./core/clock";
 import { createLogger } from "./core/logger";
 import { createDataSource } from "./db/data-source";
+import { migrate } from "./db/migrate";
 import { startServer } from "./server";
 
 async function main(): Promise<void> {
   const config = loadConfig();
   const logger = createLogger(config.logLevel);
 
+  const applied = await migrate(config.database);
   const dataSource = createDataSource(config.database);
   await dataSource.initialize();
-  const applied = await dataSource.runMigrations({ transaction: "all" });
-  logger.info(
-    { database: config.database.kind, migrationsApplied: applied.map((m) => m.name) },
-    "database ready",
-  );
+  logger.info({ database: config.database.kind, migrationsApplied: applied }, "database ready");
 
   const server = await startServer({ config, logger, clock: systemClock, dataSource });
   logger.info({ url: server.url, sandbox: config.graphql.sandbox }, `account platform listening on ${server.url}`);
