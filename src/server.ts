@@ -7,12 +7,12 @@ import { ApolloServerPluginLandingPageLocalDefault } from "@apollo/server/plugin
 import { expressMiddleware } from "@as-integrations/express5";
 import cors from "cors";
 import express from "express";
-import Redis from "ioredis";
 import type { DataSource } from "typeorm";
 import type { Config } from "./config";
 import { BackgroundTasks } from "./core/background";
 import type { Clock } from "./core/clock";
 import { resolveDataKey } from "./core/data-key";
+import { connectRedis } from "./core/redis";
 import type { Logger } from "./core/logger";
 import { ERROR_CODES, createErrorFormatter } from "./errors";
 import type { RequestContext, RequestMeta } from "./graphql/context";
@@ -78,22 +78,6 @@ class LazyRequestMeta implements RequestMeta {
 }
 
 /**
- * Connects before the server takes requests: rate-limit commands fail fast instead of queueing, so
- * any sent before the connection is up would be counted by this process alone. A Redis that is
- * down does not stop the server; ioredis keeps reconnecting, and limits count per process meanwhile.
- */
-async function connectRedis(url: string, logger: Logger): Promise<Redis> {
-  const redis = new Redis(url, { enableOfflineQueue: false, maxRetriesPerRequest: 1, lazyConnect: true });
-  redis.on("error", (error) => logger.warn({ err: error }, "redis unavailable; rate limits count in this process until it is back"));
-  try {
-    await redis.connect();
-  } catch {
-    // Logged by the error handler above.
-  }
-  return redis;
-}
-
-/**
  * Express's own handler answers a body that is too large or not JSON (and a missing asset) with
  * an HTML page holding the stack trace; this answers in GraphQL's error shape instead, with no
  * internal text.
@@ -117,7 +101,7 @@ function requestErrorHandler(logger: Logger): express.ErrorRequestHandler {
 }
 
 export async function startServer({ config, logger, clock, dataSource }: ServerDeps): Promise<RunningServer> {
-  const redis = config.redisUrl ? await connectRedis(config.redisUrl, logger) : undefined;
+  const redis = config.redisUrl ? await connectRedis(config.redisUrl, config.redisCommandTimeoutMs, logger) : undefined;
   const providers = createProviders(config, logger, clock);
   const oauth = createOAuthProviders(config, clock);
   const identity = createIdentityVerifiers(config, clock);

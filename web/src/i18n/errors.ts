@@ -29,6 +29,7 @@ export const ERROR_MESSAGES: Record<string, Record<Lang, string>> = {
   REAL_NAME_REQUIRED: { "zh-CN": "请先完成实名认证。", en: "Real-name verification is required first." },
   ALREADY_VERIFIED: { "zh-CN": "此账号已通过实名认证。", en: "Real-name verification has already passed on this account." },
   QUERY_TOO_COMPLEX: { "zh-CN": "请求过于复杂，请减少查询的字段。", en: "The request is too deep or too costly." },
+  SERVICE_UNAVAILABLE: { "zh-CN": "服务暂时不可用，请稍后再试。", en: "The service is briefly unavailable; try again in a moment." },
   INTERNAL_SERVER_ERROR: { "zh-CN": "服务出错了，请稍后再试。", en: "Something went wrong on our side; try again later." },
   BAD_REQUEST: { "zh-CN": "请求格式不正确。", en: "The request is not valid." },
   GRAPHQL_PARSE_FAILED: { "zh-CN": "请求无法解析，请刷新页面后重试。", en: "The request could not be read; reload the page and try again." },
