@@ -114,7 +114,7 @@ export async function startServer({ config, logger, clock, dataSource }: ServerD
     logger.warn({ standIns }, `DEV STAND-IN PROVIDERS ACTIVE (${standIns.join(", ")}): their messages are written to this log, nothing is delivered`);
   }
   const background = new BackgroundTasks(logger);
-  const dataKey = resolveDataKey(config, logger);
+  const dataKey = await resolveDataKey(config, logger, dataSource);
   const { container, authenticate, dispose } = createServices({ config, clock, logger, dataSource, redis, providers, oauth, identity, background, dataKey });
   const schema = await buildAppSchema(container);
 

@@ -5,6 +5,8 @@ import { MIGRATIONS } from "../../src/db/migrations";
 import { registerUser } from "../helpers/accounts";
 import { freePort } from "../helpers/free-port";
 import { GraphQLClient } from "../helpers/graphql-client";
+import { CONFIRM_TOTP, START_TOTP } from "../helpers/second-factors";
+import { totp } from "../helpers/totp";
 import { openDb } from "./support/db";
 import { startPrivatePostgres, type PrivatePostgres } from "./support/private-services";
 import { buildServer, startServerProcess, type BuiltServer, type ServerProcess } from "./support/real-server";
@@ -74,4 +76,18 @@ it("starts four processes at once on a schema that does not exist yet: all serve
   const logs = servers.map((server) => fs.readFileSync(server.logFile, "utf8"));
   // Exactly one of them applied the migrations; the others found none pending.
   expect(logs.filter((log) => /"migrationsApplied":\["/.test(log))).toHaveLength(1);
+});
+
+it("shares the generated development key between two processes in different folders through the database", async () => {
+  const schema = freshSchema();
+  // Development, no DATA_ENCRYPTION_KEY: each generates or finds the development key.
+  const dev = { NODE_ENV: "development", DATABASE_URL: postgres.url, DATABASE_SCHEMA: schema };
+  const first = await start({ ...dev, PORT: String(await freePort()) });
+  const second = await start({ ...dev, PORT: String(await freePort()) });
+  // The authenticator secret is sealed by the first process and read back by the second.
+  const user = await registerUser(new GraphQLClient(first.url));
+  const { startTotpEnrollment } = await user.client.ok(START_TOTP);
+  const onSecond = new GraphQLClient(second.url).as(user.token);
+  const { confirmTotpEnrollment } = await onSecond.ok(CONFIRM_TOTP, { code: totp(startTotpEnrollment.secret, new Date()) });
+  expect(confirmTotpEnrollment).toHaveLength(10);
 });
