@@ -1,4 +1,5 @@
 import "reflect-metadata";
+import fs from "node:fs";
 import { ConfigError, loadConfig } from "./config";
 import { systemClock } from "./core/clock";
 import { createLogger } from "./core/logger";
@@ -7,8 +8,10 @@ import { migrate } from "./db/migrate";
 import { startServer } from "./server";
 
 async function main(): Promise<void> {
+  // Node's own .env loader; a variable already set in the environment wins over the file.
+  if (fs.existsSync(".env")) process.loadEnvFile(".env");
   const config = loadConfig();
-  const logger = createLogger(config.logLevel);
+  const logger = createLogger(config.logLevel, { pretty: process.stdout.isTTY === true && config.nodeEnv !== "production" });
 
   const applied = await migrate(config.database);
   const dataSource = createDataSource(config.database);
