@@ -12,7 +12,7 @@ import os from "node:os";
 import path from "node:path";
 import { Client } from "pg";
 import type { DataSource } from "typeorm";
-import type { DatabaseConfig } from "../src/config";
+import { loadConfig, type DatabaseConfig } from "../src/config";
 import { sha256Hex } from "../src/core/crypto";
 import { createDataSource } from "../src/db/data-source";
 import { createJoinedLookup } from "../src/db/joined-lookup";
@@ -69,7 +69,7 @@ async function main(): Promise<void> {
     await client.connect();
     await client.query(`CREATE SCHEMA ${schema}`);
     await client.end();
-    config = { kind: "postgres", url: POSTGRES_URL, schema };
+    config = loadConfig({ DATABASE_URL: POSTGRES_URL, DATABASE_SCHEMA: schema }).database;
   }
   const dataSource = createDataSource(config);
   try {

@@ -472,7 +472,7 @@ class Bench {
         await client.end();
       }
       this.schemas.push(schema);
-      config = { kind: "postgres", url: this.options.postgresUrl, schema };
+      config = loadConfig({ DATABASE_URL: this.options.postgresUrl, DATABASE_SCHEMA: schema }).database;
     }
     const dataSource = createDataSource(config);
     await dataSource.initialize();

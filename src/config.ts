@@ -13,9 +13,20 @@ export interface RateLimit {
   readonly durationSeconds: number;
 }
 
+/** How long PostgreSQL may take before a request gives up on it (SERVICE_UNAVAILABLE), and how many connections a process holds. */
+export interface PostgresLimits {
+  readonly poolSize: number;
+  /** Opening a connection, or waiting for a free one in the pool. */
+  readonly connectTimeoutMs: number;
+  /** One statement (PostgreSQL's statement_timeout, and the same wait on our side for a server that stopped answering). */
+  readonly statementTimeoutMs: number;
+  /** A transaction left open without a statement (idle_in_transaction_session_timeout). */
+  readonly idleInTransactionTimeoutMs: number;
+}
+
 export type DatabaseConfig =
   | { readonly kind: "sqlite"; readonly file: string }
-  | { readonly kind: "postgres"; readonly url: string; readonly schema: string | undefined };
+  | { readonly kind: "postgres"; readonly url: string; readonly schema: string | undefined; readonly limits: PostgresLimits };
 
 export type EmailProviderConfig =
   | { readonly kind: "console" }
@@ -91,6 +102,8 @@ export interface Config {
   /** The name authenticator apps show above the account name. */
   readonly totpIssuer: string;
   readonly redisUrl: string | undefined;
+  /** Longest wait for one Redis command; past it the in-process fallback answers. */
+  readonly redisCommandTimeoutMs: number;
   /**
    * Starts this deployment's Redis keys and its clear channel, so deployments sharing one Redis
    * server keep apart: pub/sub channels span all of its numbered databases.
@@ -265,7 +278,10 @@ function parseRedisPrefix(prefix: string, problems: string[]): string {
   return prefix;
 }
 
-function parseDatabaseUrl(url: string, schema: string | undefined, problems: string[]): DatabaseConfig {
+function parseDatabaseUrl(read: EnvReader): DatabaseConfig {
+  const url = read.string("DATABASE_URL", "sqlite:data/account.sqlite");
+  const schema = read.optional("DATABASE_SCHEMA");
+  const { problems } = read;
   if (url.startsWith("sqlite:")) {
     const file = url.slice("sqlite:".length);
     if (file === "") problems.push("DATABASE_URL sqlite:<file> needs a file name");
@@ -275,7 +291,13 @@ function parseDatabaseUrl(url: string, schema: string | undefined, problems: str
     if (schema !== undefined && !/^[a-z_][a-z0-9_]{0,62}$/.test(schema)) {
       problems.push(`DATABASE_SCHEMA must be a lower-case SQL identifier (got "${schema}")`);
     }
-    return { kind: "postgres", url, schema };
+    const limits: PostgresLimits = {
+      poolSize: read.int("DATABASE_POOL_SIZE", 10, 1, 1000),
+      connectTimeoutMs: read.int("DATABASE_CONNECT_TIMEOUT_MS", 5000, 100, 600_000),
+      statementTimeoutMs: read.int("DATABASE_STATEMENT_TIMEOUT_MS", 10_000, 100, 3_600_000),
+      idleInTransactionTimeoutMs: read.int("DATABASE_IDLE_IN_TRANSACTION_TIMEOUT_MS", 10_000, 100, 3_600_000),
+    };
+    return { kind: "postgres", url, schema, limits };
   }
   problems.push(`DATABASE_URL must be sqlite:<file> or postgres://... (got "${url.replace(/:[^:@/]*@/, ":***@")}")`);
   return { kind: "sqlite", file: path.resolve("data/account.sqlite") };
@@ -434,17 +456,14 @@ export function loadConfig(env: Env = process.env): Config {
     host,
     port,
     publicOrigin,
-    database: parseDatabaseUrl(
-      read.string("DATABASE_URL", "sqlite:data/account.sqlite"),
-      read.optional("DATABASE_SCHEMA"),
-      read.problems,
-    ),
+    database: parseDatabaseUrl(read),
     bcryptCost: read.int("BCRYPT_COST", 12, 4, 15),
     dataEncryptionKey: parseDataKey(read.optional("DATA_ENCRYPTION_KEY"), read.problems),
     dataEncryptionKeyId: read.string("DATA_ENCRYPTION_KEY_ID", "k1"),
     previousDataEncryptionKeys: parsePreviousKeys(read.optional("DATA_ENCRYPTION_PREVIOUS_KEYS"), read.problems),
     totpIssuer: read.string("TOTP_ISSUER", "Account Platform"),
     redisUrl: read.optional("REDIS_URL"),
+    redisCommandTimeoutMs: read.int("REDIS_COMMAND_TIMEOUT_MS", 500, 10, 60_000),
     redisPrefix: parseRedisPrefix(read.string("REDIS_PREFIX", "account-platform"), read.problems),
     trustProxy: parseTrustProxy(read.optional("TRUST_PROXY")),
     logLevel: read.oneOf("LOG_LEVEL", nodeEnv === "test" ? "warn" : "info", [

@@ -125,6 +125,36 @@ function variableFieldErrors(message: string): FieldError[] {
   return other ? [{ field: other[1], messages: [safeReason(message)] }] : [];
 }
 
+/**
+ * SQLSTATEs that say the database cannot serve now, not that the statement is wrong: connection
+ * exceptions (08...), shutting down or starting up (57P01-57P03), statement_timeout (57014), too
+ * many connections (53300), idle-in-transaction timeout (25P03); and SQLite's lock wait running out.
+ */
+const UNAVAILABLE_CODES = /^(08...|57P0[123]|57014|53300|25P03|SQLITE_BUSY\w*|ECONNREFUSED|ECONNRESET|ETIMEDOUT|EPIPE|EHOSTUNREACH|ENETUNREACH|EAI_AGAIN)$/;
+/** pg and pg-pool report a lost, refused or timed-out connection with these messages and no code. */
+const UNAVAILABLE_MESSAGES = /^(Connection terminated|timeout exceeded when trying to connect|Query read timeout|Client has encountered a connection error|Client was closed)/;
+
+/**
+ * True when `error` (or the driver error, cause or thrown value inside it) says the database is
+ * unreachable or not answering in time. Read by shape, not `instanceof Error`: Node's socket errors
+ * come from another realm under jest, and graphql-js then holds them as a NonErrorThrown's `thrownValue`.
+ */
+export function isDatabaseUnavailable(error: unknown, depth = 0): boolean {
+  if (typeof error !== "object" || error === null || depth > 3) return false;
+  const { code, message, driverError, cause, thrownValue, errors } = error as Record<string, unknown>;
+  return (typeof code === "string" && UNAVAILABLE_CODES.test(code))
+    || (typeof message === "string" && UNAVAILABLE_MESSAGES.test(message))
+    || [driverError, cause, thrownValue, ...(Array.isArray(errors) ? errors : [])].some((inner) => isDatabaseUnavailable(inner, depth + 1));
+}
+
+/** SERVICE_UNAVAILABLE with HTTP 503 when `error` says the database is away (see above); else `error` itself. */
+export function unavailableOr(error: unknown): unknown {
+  if (!isDatabaseUnavailable(error)) return error;
+  const unavailable = new AppError("SERVICE_UNAVAILABLE");
+  unavailable.extensions.http = { status: 503 };
+  return unavailable;
+}
+
 function isRequestRefusal(error: unknown): boolean {
   const status = error instanceof GraphQLError ? (error.extensions.http as { status?: unknown } | undefined)?.status : undefined;
   return typeof status === "number" && status >= 400 && status < 500;
@@ -132,8 +162,9 @@ function isRequestRefusal(error: unknown): boolean {
 
 /**
  * Apollo's formatError: the only way an error reaches a client. App errors pass with their code;
- * validation errors are reduced to field messages (never the submitted values); anything else is
- * logged and replaced by INTERNAL_SERVER_ERROR, so no internal message or stack trace leaks.
+ * validation errors are reduced to field messages (never the submitted values); a database that is
+ * unreachable or too slow becomes SERVICE_UNAVAILABLE; anything else is logged and replaced by
+ * INTERNAL_SERVER_ERROR, so no internal message or stack trace leaks.
  */
 export function createErrorFormatter(logger: Logger) {
   return (formatted: GraphQLFormattedError, error: unknown): GraphQLFormattedError => {
@@ -162,6 +193,10 @@ export function createErrorFormatter(logger: Logger) {
     // an HTTP 4xx status but no code; their messages describe the request.
     if (isRequestRefusal(error) && formatted.path === undefined) {
       return { ...base, extensions: { code: "BAD_REQUEST" } };
+    }
+    if (isDatabaseUnavailable(original)) {
+      logger.warn({ err: original, path: formatted.path }, "database unavailable");
+      return { ...base, message: ERROR_CODES.SERVICE_UNAVAILABLE, extensions: { code: "SERVICE_UNAVAILABLE" } };
     }
     logger.error({ err: original, path: formatted.path }, "unexpected error in a GraphQL request");
     return { ...base, message: ERROR_CODES.INTERNAL_SERVER_ERROR, extensions: { code: "INTERNAL_SERVER_ERROR" } };

@@ -1,21 +1,22 @@
 import "reflect-metadata";
+import fs from "node:fs";
 import { ConfigError, loadConfig } from "./config";
 import { systemClock } from "./core/clock";
 import { createLogger } from "./core/logger";
 import { createDataSource } from "./db/data-source";
+import { migrate } from "./db/migrate";
 import { startServer } from "./server";
 
 async function main(): Promise<void> {
+  // Node's own .env loader; a variable already set in the environment wins over the file.
+  if (fs.existsSync(".env")) process.loadEnvFile(".env");
   const config = loadConfig();
-  const logger = createLogger(config.logLevel);
+  const logger = createLogger(config.logLevel, { pretty: process.stdout.isTTY === true && config.nodeEnv !== "production" });
 
+  const applied = await migrate(config.database);
   const dataSource = createDataSource(config.database);
   await dataSource.initialize();
-  const applied = await dataSource.runMigrations({ transaction: "all" });
-  logger.info(
-    { database: config.database.kind, migrationsApplied: applied.map((m) => m.name) },
-    "database ready",
-  );
+  logger.info({ database: config.database.kind, migrationsApplied: applied }, "database ready");
 
   const server = await startServer({ config, logger, clock: systemClock, dataSource });
   logger.info({ url: server.url, sandbox: config.graphql.sandbox }, `account platform listening on ${server.url}`);

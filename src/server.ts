@@ -5,12 +5,12 @@ import { InMemoryLRUCache } from "@apollo/utils.keyvaluecache";
 import fastifyCors from "@fastify/cors";
 import Fastify, { type FastifyError, type FastifyInstance, type FastifyRequest } from "fastify";
 import type { DocumentNode } from "graphql";
-import Redis from "ioredis";
 import type { DataSource } from "typeorm";
 import type { Config } from "./config";
 import { BackgroundTasks } from "./core/background";
 import type { Clock } from "./core/clock";
 import { resolveDataKey } from "./core/data-key";
+import { connectRedis } from "./core/redis";
 import type { Logger } from "./core/logger";
 import { Metrics, type PoolCounts } from "./core/metrics";
 import { isAllowedRedirect } from "./core/redirect-origins";
@@ -92,22 +92,6 @@ class LazyRequestMeta implements RequestMeta {
  */
 function trustProxy(setting: Config["trustProxy"]): boolean | string | ((address: string, hop: number) => boolean) {
   return typeof setting === "number" ? (_address, hop) => hop < setting : setting;
-}
-
-/**
- * Connects before the server takes requests: rate-limit commands fail fast instead of queueing, so
- * any sent before the connection is up would be counted by this process alone. A Redis that is
- * down does not stop the server; ioredis keeps reconnecting, and limits count per process meanwhile.
- */
-async function connectRedis(url: string, logger: Logger): Promise<Redis> {
-  const redis = new Redis(url, { enableOfflineQueue: false, maxRetriesPerRequest: 1, lazyConnect: true });
-  redis.on("error", (error) => logger.warn({ err: error }, "redis unavailable; rate limits count in this process until it is back"));
-  try {
-    await redis.connect();
-  } catch {
-    // Logged by the error handler above.
-  }
-  return redis;
 }
 
 function parsedJson(text: unknown): unknown {
@@ -226,7 +210,7 @@ function createMetrics(dataSource: DataSource): Metrics {
 }
 
 export async function startServer({ config, logger, clock, dataSource }: ServerDeps): Promise<RunningServer> {
-  const redis = config.redisUrl ? await connectRedis(config.redisUrl, logger) : undefined;
+  const redis = config.redisUrl ? await connectRedis(config.redisUrl, config.redisCommandTimeoutMs, logger) : undefined;
   const metrics = createMetrics(dataSource);
   const { providers, oauth, identity } = instrumentProviders(
     createProviders(config, logger, clock), createOAuthProviders(config, clock), createIdentityVerifiers(config, clock), metrics,
@@ -240,7 +224,7 @@ export async function startServer({ config, logger, clock, dataSource }: ServerD
     logger.warn({ standIns }, `DEV STAND-IN PROVIDERS ACTIVE (${standIns.join(", ")}): their messages are written to this log, nothing is delivered`);
   }
   const background = new BackgroundTasks(logger);
-  const dataKey = resolveDataKey(config, logger);
+  const dataKey = await resolveDataKey(config, logger, dataSource);
   const { container, authenticate, dispose } = createServices({ config, clock, logger, dataSource, redis, providers, oauth, identity, background, dataKey, metrics });
   const schema = await buildAppSchema(container);
 

@@ -49,6 +49,7 @@ import { TotpService } from "./modules/totp/totp.service";
 import { TwoStepResolver } from "./modules/two-step/two-step.resolver";
 import { TwoStepService } from "./modules/two-step/two-step.service";
 import type { Authenticated } from "./graphql/context";
+import { unavailableOr } from "./errors";
 import type { IdentityVerifiers } from "./providers/identity/registry";
 import type { OAuthProviders } from "./providers/oauth/registry";
 import type { Providers } from "./providers/registry";
@@ -170,8 +171,15 @@ export function createServices(deps: ServiceDeps) {
   };
 
   /** Who a bearer token belongs to: a session (`ses_`) or an API key (`ak_`); one indexed lookup either way. */
-  const authenticate = async (token: string): Promise<Authenticated | null> =>
-    (await sessions.authenticate(token)) ?? (await apiKeys.authenticate(token));
+  // Runs in Apollo's context function, whose failures Apollo answers as HTTP 500 under its own
+  // message: a database that is away is said here, as SERVICE_UNAVAILABLE with HTTP 503.
+  const authenticate = async (token: string): Promise<Authenticated | null> => {
+    try {
+      return (await sessions.authenticate(token)) ?? (await apiKeys.authenticate(token));
+    } catch (error) {
+      throw unavailableOr(error);
+    }
+  };
 
   metrics.watchSmsBudget(() => challenges.smsBudgetLeft());
   const sweeper = startSweeper(dataSource, clock, logger, background, config.sweepIntervalSeconds);

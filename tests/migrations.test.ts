@@ -16,7 +16,7 @@ it("applies every migration, reverts them all, and applies them again", async ()
     await runner.release();
     expect(await dataSource.runMigrations({ transaction: "all" })).toHaveLength(MIGRATIONS.length);
     const check = dataSource.createQueryRunner();
-    for (const table of ["accounts", "sessions", "audit_events", "identities", "challenges", "totp_credentials", "recovery_codes", "api_keys", "oauth_states", "real_name_checks"]) expect(await check.hasTable(table)).toBe(true);
+    for (const table of ["accounts", "sessions", "audit_events", "identities", "challenges", "totp_credentials", "recovery_codes", "api_keys", "oauth_states", "real_name_checks", "dev_data_key"]) expect(await check.hasTable(table)).toBe(true);
     await check.release();
   } finally {
     await dataSource.destroy();

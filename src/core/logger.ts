@@ -1,4 +1,5 @@
 import pino from "pino";
+import pretty from "pino-pretty";
 
 export type Logger = pino.Logger;
 
@@ -10,6 +11,8 @@ const REDACT = [
   "variables.input.oldPassword", "variables.input.newPassword",
 ];
 
-export function createLogger(level: string): Logger {
-  return pino({ level, redact: { paths: REDACT, censor: "[redacted]" }, base: undefined });
+/** JSON lines, for log collectors; `pretty`: readable coloured lines for a person at a terminal. */
+export function createLogger(level: string, { pretty: readable = false } = {}): Logger {
+  const options = { level, redact: { paths: REDACT, censor: "[redacted]" }, base: undefined };
+  return readable ? pino(options, pretty({ colorize: true, translateTime: "SYS:HH:MM:ss.l" })) : pino(options);
 }

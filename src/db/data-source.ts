@@ -5,8 +5,12 @@ import type { DatabaseConfig } from "../config";
 import { ENTITIES } from "../entities";
 import { MIGRATIONS } from "./migrations";
 
-/** The DataSource for either dialect. The schema comes from migrations only; synchronize stays off. */
-export function createDataSource(database: DatabaseConfig): DataSource {
+/**
+ * The DataSource for either dialect. The schema comes from migrations only; synchronize stays off.
+ * `forMigrations`: one PostgreSQL connection without the statement deadlines, for migrate.ts (a
+ * migration may rightly run for minutes, and waits for another process's migrations).
+ */
+export function createDataSource(database: DatabaseConfig, { forMigrations = false } = {}): DataSource {
   if (database.kind === "sqlite") {
     fs.mkdirSync(path.dirname(database.file), { recursive: true });
     return new DataSource({
@@ -20,15 +24,28 @@ export function createDataSource(database: DatabaseConfig): DataSource {
       synchronize: false,
     });
   }
+  const { limits } = database;
   return new DataSource({
     type: "postgres",
     url: database.url,
     entities: ENTITIES,
     migrations: MIGRATIONS,
     synchronize: false,
-    // A schema other than public is chosen through search_path, so every statement, the migrations
-    // table included, lands in it without qualifying names.
-    extra: database.schema ? { options: `-c search_path=${database.schema}` } : undefined,
+    poolSize: forMigrations ? 1 : limits.poolSize,
+    // pg-pool applies it to opening a connection and to waiting for a free one in a full pool.
+    connectTimeoutMS: limits.connectTimeoutMs,
+    extra: {
+      // A schema other than public is chosen through search_path, so every statement, the migrations
+      // table included, lands in it without qualifying names.
+      ...(database.schema ? { options: `-c search_path=${database.schema}` } : {}),
+      ...(forMigrations ? {} : {
+        statement_timeout: limits.statementTimeoutMs,
+        idle_in_transaction_session_timeout: limits.idleInTransactionTimeoutMs,
+        // PostgreSQL's own statement_timeout cannot fire in a server that stopped answering
+        // (frozen, or cut off by the network); this gives up on our side a moment after it.
+        query_timeout: limits.statementTimeoutMs + 1000,
+      }),
+    },
   });
 }
 

@@ -154,13 +154,16 @@ export async function publishCacheClear(redis: Redis, redisPrefix: string, sende
 /**
  * Spreads clears to the other server processes through Redis pub/sub: a session revoked in one
  * process stops working in all of them at once. Returns `publish` (call after a local write) and
- * `stop`. While Redis is down a process misses the news and may serve a cached row for up to the TTL.
+ * `stop`. A publish fails after the command deadline when Redis is down or not answering, as it does
+ * at once when the connection is gone; the local clear has happened already. While Redis is down a
+ * process misses the news and may serve a cached row for up to the TTL.
  */
 export function shareClearsThroughRedis(
   redis: Redis, redisPrefix: string, cache: LookupCache, logger: Logger,
 ): { publish(): void; stop(): void } {
-  // Its own connection (a subscribed one can do nothing else), waiting for Redis however long it takes.
-  const subscriber = redis.duplicate({ lazyConnect: false, enableOfflineQueue: true, maxRetriesPerRequest: null });
+  // Its own connection (a subscribed one can do nothing else), waiting for Redis however long it
+  // takes: without the command deadline, so a slow start does not leave it unsubscribed for good.
+  const subscriber = redis.duplicate({ lazyConnect: false, enableOfflineQueue: true, maxRetriesPerRequest: null, commandTimeout: undefined });
   subscriber.on("error", () => undefined); // the main connection logs Redis being down
   // Redis hands a process its own clears back too, after the write already emptied its cache: left
   // alone, each would empty it again, dropping what was cached since.

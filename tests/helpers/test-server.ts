@@ -3,6 +3,7 @@ import type { DataSource } from "typeorm";
 import { loadConfig, type Config } from "../../src/config";
 import { createLogger } from "../../src/core/logger";
 import { createDataSource } from "../../src/db/data-source";
+import { migrate } from "../../src/db/migrate";
 import { startServer, type RunningServer } from "../../src/server";
 import { startFakeAliyunSms, type FakeAliyunSms } from "../fakes/aliyun-sms.fake";
 import { startFakeSmtp, type FakeSmtp } from "../fakes/smtp.fake";
@@ -71,9 +72,9 @@ export async function startTestApp(env: Record<string, string> = {}): Promise<Te
   const port = String(await freePort());
   const config = loadConfig({ ...TEST_ENV, PORT: port, ...providerEnv(smtp, sms), ...database.env, ...env });
   const clock = new TestClock();
+  await migrate(config.database);
   const dataSource = createDataSource(config.database);
   await dataSource.initialize();
-  await dataSource.runMigrations({ transaction: "all" });
   let server: RunningServer;
   try {
     server = await startServer({ config, logger: createLogger(config.logLevel), clock, dataSource });

@@ -74,7 +74,10 @@ describe("loadConfig", () => {
       DATABASE_SCHEMA: "tenant_a",
       RATE_LIMIT_LOGIN_IDENTIFIER: "5/600",
     });
-    expect(config.database).toEqual({ kind: "postgres", url: "postgres://app@db:5432/accounts", schema: "tenant_a" });
+    expect(config.database).toEqual({
+      kind: "postgres", url: "postgres://app@db:5432/accounts", schema: "tenant_a",
+      limits: { poolSize: 10, connectTimeoutMs: 5000, statementTimeoutMs: 10_000, idleInTransactionTimeoutMs: 10_000 },
+    });
     expect(config.rateLimits.loginFailuresPerIdentifier).toEqual({ points: 5, durationSeconds: 600 });
   });
 

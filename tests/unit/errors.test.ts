@@ -1,5 +1,6 @@
 import { GraphQLError } from "graphql";
-import { AppError, assertThat, createErrorFormatter } from "../../src/errors";
+import { QueryFailedError } from "typeorm";
+import { AppError, assertThat, createErrorFormatter, unavailableOr } from "../../src/errors";
 import { createLogger } from "../../src/core/logger";
 
 const format = createErrorFormatter(createLogger("silent"));
@@ -33,6 +34,36 @@ describe("formatError", () => {
     expect(format({ message: "secret detail", path: ["me"], extensions: { code: "BAD_USER_INPUT" } }, wrapped).extensions).toEqual({
       code: "INTERNAL_SERVER_ERROR",
     });
+  });
+});
+
+describe("a database that is away", () => {
+  const withCode = (message: string, code: string) => Object.assign(new Error(message), { code });
+  const unavailable = [
+    ["refused", withCode("connect ECONNREFUSED 10.0.0.5:5432", "ECONNREFUSED")],
+    ["shutting down", new QueryFailedError("SELECT 1", [], withCode("terminating connection due to administrator command", "57P01"))],
+    ["statement_timeout", new QueryFailedError("SELECT 1", [], withCode("canceling statement due to statement timeout", "57014"))],
+    ["a connection exception", withCode("connection failure", "08006")],
+    ["pool wait", new Error("timeout exceeded when trying to connect")],
+    ["frozen server", new Error("Query read timeout")],
+    ["SQLite lock wait", withCode("database is locked", "SQLITE_BUSY")],
+  ] as const;
+
+  it.each(unavailable)("answers SERVICE_UNAVAILABLE, without the driver's text, when %s", (_what, cause) => {
+    const wrapped = new GraphQLError(cause.message, { originalError: cause, path: ["me"] });
+    expect(format({ message: cause.message, path: ["me"] }, wrapped)).toEqual({
+      message: expect.not.stringContaining(cause.message),
+      path: ["me"],
+      locations: undefined,
+      extensions: { code: "SERVICE_UNAVAILABLE" },
+    });
+  });
+
+  it("is said with HTTP 503 while authenticating; other errors pass unchanged", () => {
+    const said = unavailableOr(withCode("connect ECONNREFUSED 10.0.0.5:5432", "ECONNREFUSED")) as AppError;
+    expect(said.extensions).toEqual({ code: "SERVICE_UNAVAILABLE", http: { status: 503 } });
+    const wrong = new QueryFailedError("SELECT x", [], withCode('column "x" does not exist', "42703"));
+    expect(unavailableOr(wrong)).toBe(wrong);
   });
 });
 

@@ -1,0 +1,30 @@
+import Redis from "ioredis";
+import type { Logger } from "./logger";
+
+/** Longest wait for the first connection at start-up; a Redis that is down or frozen does not hold the server back. */
+const START_WAIT_MS = 5000;
+
+/**
+ * Connects before the server takes requests: rate-limit commands fail fast instead of queueing, so
+ * any sent before the connection is up would be counted by this process alone. A Redis that is
+ * down does not stop the server; ioredis keeps reconnecting, and limits count per process meanwhile.
+ * `commandTimeoutMs` bounds every command: a Redis that stops answering without closing its
+ * connections (frozen, or cut off by the network) fails commands like one that is down, and the
+ * in-process fallbacks take over (rate-limiter-flexible's insurance limiter, the cache's local clears).
+ */
+export async function connectRedis(url: string, commandTimeoutMs: number, logger: Logger): Promise<Redis> {
+  const redis = new Redis(url, {
+    enableOfflineQueue: false, maxRetriesPerRequest: 1, lazyConnect: true, commandTimeout: commandTimeoutMs, connectTimeout: START_WAIT_MS,
+  });
+  redis.on("error", (error) => logger.warn({ err: error }, "redis unavailable; rate limits count in this process until it is back"));
+  let timer: NodeJS.Timeout | undefined;
+  try {
+    // connect() waits for Redis's answer to its ready check, which a frozen Redis never gives.
+    await Promise.race([redis.connect(), new Promise((resolve) => (timer = setTimeout(resolve, START_WAIT_MS)))]);
+  } catch {
+    // Logged by the error handler above.
+  } finally {
+    clearTimeout(timer);
+  }
+  return redis;
+}
