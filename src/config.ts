@@ -1,4 +1,5 @@
 import path from "node:path";
+import { isLoopbackHost } from "./core/loopback";
 
 /**
  * Every setting, read from the environment once at start-up, validated, and frozen.
@@ -428,6 +429,26 @@ function parseMetricsToken(raw: string | undefined, problems: string[]): string 
   return raw;
 }
 
+/**
+ * The dev stand-ins let anyone pass real-name checks and sign in as any dev OAuth identity, so
+ * they run only where nobody else can reach them: refusing to start (rather than switching them
+ * off with a warning) makes a deployment that forgot NODE_ENV=production say so at once.
+ */
+function devStandInExposure(config: Config): string | null {
+  const { providers, realName, host, publicOrigin } = config;
+  const active = providers.devStandIns && (!providers.wechat || !providers.qq || !providers.alipay || realName.provider === "dev");
+  if (!active) return null;
+  // A reverse proxy on this machine makes a loopback listener public: PUBLIC_ORIGIN says where browsers come from.
+  const reachable = !isLoopbackHost(host) ? `HOST=${host}`
+    : URL.canParse(publicOrigin) && !isLoopbackHost(new URL(publicOrigin).hostname) ? `PUBLIC_ORIGIN=${publicOrigin}`
+    : null;
+  if (reachable === null) return null;
+  return `${reachable} is not loopback, but the dev stand-ins are on `
+    + "(DEV_PROVIDERS, on by default outside NODE_ENV=production, and IDENTITY_PROVIDER=dev): anyone could pass real-name "
+    + "checks and sign in as any dev OAuth identity. Set NODE_ENV=production with real providers, or DEV_PROVIDERS=false "
+    + "(and IDENTITY_PROVIDER=alipay or none), or listen on loopback (HOST=127.0.0.1)";
+}
+
 function parseTrustProxy(raw: string | undefined): boolean | number | string {
   if (raw === undefined) return false;
   if (/^(true|false)$/i.test(raw)) return raw.toLowerCase() === "true";
@@ -441,7 +462,7 @@ export function loadConfig(env: Env = process.env): Config {
   const production = nodeEnv === "production";
   const host = read.string("HOST", "127.0.0.1");
   const port = read.int("PORT", 4000, 0, 65535);
-  const publicOrigin = read.string("PUBLIC_ORIGIN", `http://${host}:${port}`).replace(/\/+$/, "");
+  const publicOrigin = read.string("PUBLIC_ORIGIN", `http://${host.includes(":") ? `[${host}]` : host}:${port}`).replace(/\/+$/, "");
   if (!/^https?:\/\/[^/]+$/.test(publicOrigin)) {
     read.problems.push(`PUBLIC_ORIGIN must be an origin like https://id.example.com (got "${publicOrigin}")`);
   }
@@ -540,6 +561,8 @@ export function loadConfig(env: Env = process.env): Config {
   if (production && config.providers.devStandIns) read.problems.push("DEV_PROVIDERS must be off in production");
   if (config.realName.provider === "alipay" && !config.providers.alipay) read.problems.push("IDENTITY_PROVIDER=alipay needs the ALIPAY_* settings");
   if (config.realName.provider === "dev" && !config.providers.devStandIns) read.problems.push("IDENTITY_PROVIDER=dev needs DEV_PROVIDERS on");
+  const exposure = devStandInExposure(config);
+  if (exposure) read.problems.push(exposure);
   if (production && (config.providers.email.kind === "console" || config.providers.sms.kind === "console")) {
     read.problems.push("EMAIL_PROVIDER and SMS_PROVIDER must name real providers in production (console only logs)");
   }

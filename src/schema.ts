@@ -1,6 +1,7 @@
 import { buildSchema, type ContainerType } from "type-graphql";
 import type { GraphQLSchema } from "graphql";
 import { authChecker } from "./graphql/auth-checker";
+import { QR_CODE_FIELDS } from "./graphql/qr-code-fields";
 import { DateTimeScalar } from "./graphql/scalars";
 import { AccountResolver } from "./modules/account/account.resolver";
 import { AdminResolver } from "./modules/admin/admin.resolver";
@@ -34,6 +35,7 @@ export const RESOLVERS = [
   RealNameResolver,
   ApiKeyResolver,
   AdminResolver,
+  ...QR_CODE_FIELDS,
 ] as const;
 
 /** The schema from the resolvers; `container` supplies resolver instances wired to services. */

@@ -50,6 +50,7 @@ import { TwoStepResolver } from "./modules/two-step/two-step.resolver";
 import { TwoStepService } from "./modules/two-step/two-step.service";
 import type { Authenticated } from "./graphql/context";
 import { unavailableOr } from "./errors";
+import { QR_CODE_FIELDS } from "./graphql/qr-code-fields";
 import type { IdentityVerifiers } from "./providers/identity/registry";
 import type { OAuthProviders } from "./providers/oauth/registry";
 import type { Providers } from "./providers/registry";
@@ -161,6 +162,7 @@ export function createServices(deps: ServiceDeps) {
     [SocialResolver, new SocialResolver(social)],
     [RealNameResolver, new RealNameResolver(realName)],
     [ApiKeyResolver, new ApiKeyResolver(apiKeys)],
+    ...QR_CODE_FIELDS.map((field) => [field, new field()] as const),
   ]);
   const container: ContainerType = {
     get: (resolverClass: Function) => {

@@ -2,6 +2,7 @@ import { createHash } from "node:crypto";
 import { ChallengeEntity } from "../src/entities";
 import { auditTypes, registerUser, type RegisteredUser } from "./helpers/accounts";
 import { COMPLETE_STEP_UP, CONFIRM_BINDING, START_BINDING, uniqueEmail, uniquePhone } from "./helpers/contacts";
+import { networkAddress, startFakeSmtp, type FakeSmtp } from "./fakes/smtp.fake";
 import { startTestApp, type TestApp } from "./helpers/test-server";
 
 const CONTACTS = `{ me { email { masked } phone { masked } } }`;
@@ -189,5 +190,26 @@ describe("when the provider fails", () => {
     const user = await registerUser(app.client);
     app.smtp.refuseNext(reply);
     expect((await user.client.fails(START_BINDING, { kind: "EMAIL", address: uniqueEmail() })).extensions?.code).toBe(code);
+  });
+});
+
+describe("a mail server that offers no STARTTLS off loopback", () => {
+  let app: TestApp;
+  let smtp: FakeSmtp;
+  beforeAll(async () => {
+    smtp = await startFakeSmtp({ host: networkAddress() });
+    // The configuration error is logged at error level; keep it out of the test output.
+    app = await startTestApp({ SMTP_URL: smtp.url, LOG_LEVEL: "fatal" });
+  });
+  afterAll(async () => {
+    await app.stop();
+    await smtp.stop();
+  });
+
+  it("is a configuration error the caller cannot fix: PROVIDER_UNAVAILABLE, not a refused message, and nothing is sent", async () => {
+    const user = await registerUser(app.client);
+    const error = await user.client.fails(START_BINDING, { kind: "EMAIL", address: uniqueEmail() });
+    expect(error.extensions?.code).toBe("PROVIDER_UNAVAILABLE");
+    expect(smtp.messages).toEqual([]);
   });
 });

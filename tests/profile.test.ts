@@ -82,11 +82,25 @@ describe("updateProfile with bad input changes nothing", () => {
     ["an emoji", "admin😀"],
     ["a NUL byte", "adm\u0000in"],
     ["SQL", "x' OR '1'='1"],
+    ["a Kangxi radical that looks like 人", "\u2F08民ab"],
+    ["a CJK radical supplement form that looks like 亻", "\u2E85ab"],
+    ["a CJK compatibility ideograph (豈 for 豈)", "\uF900ab"],
+    ["a Hangzhou numeral that looks like 十", "\u3038ab"],
   ];
   it.each(badUsernames)("username with %s", async (_case, username) => {
     const error = await user.client.fails(UPDATE_PROFILE, { input: { username } });
     expect(error.extensions?.code).toBe("BAD_USER_INPUT");
     expect(error.extensions?.fieldErrors?.[0].field).toBe("username");
+  });
+
+  it.each([
+    ["\uFF41dmin", /"ａ" \(U\+FF41\) is a compatibility form of "a"/],
+    ["\u2F08民ab", /"⼈" \(U\+2F08\) is a compatibility form of "人"/],
+    ["\uF900ab", /\(U\+F900\) is a compatibility form of "\u8C48"/],
+    ["\u2E85ab", /must not contain radicals or numerals that look like ideographs: "⺅" \(U\+2E85\)/],
+  ])("says which character of %s is refused and why", async (username, message) => {
+    const error = await user.client.fails(UPDATE_PROFILE, { input: { username } });
+    expect(error.extensions?.fieldErrors).toEqual([{ field: "username", messages: [expect.stringMatching(message)] }]);
   });
 
   const badAvatars: [string, unknown][] = [

@@ -34,6 +34,15 @@ describe("register", () => {
     expect((await user.client.ok(ME)).me.username).toBe(user.username);
   });
 
+  it("refuses compatibility characters and radicals that look like ideographs, and creates nothing", async () => {
+    for (const username of ["\u2F08民_reg", "\u2E85_reg", "\uF900_reg", "\uFF52\uFF45\uFF47_x"]) {
+      const error = await app.client.fails(REGISTER, { input: { username, password: DEFAULT_PASSWORD } });
+      expect(error.extensions?.code).toBe("BAD_USER_INPUT");
+      expect(error.extensions?.fieldErrors?.[0]).toMatchObject({ field: "username", messages: [expect.stringMatching(/compatibility form|radicals/)] });
+      expect(await app.dataSource.getRepository(AccountEntity).countBy({ username })).toBe(0);
+    }
+  });
+
   it("reports every invalid field at once with BAD_USER_INPUT", async () => {
     const error = await app.client.fails(REGISTER, { input: { username: "a b", password: "short" } });
     expect(error.extensions?.code).toBe("BAD_USER_INPUT");
@@ -43,6 +52,15 @@ describe("register", () => {
 });
 
 describe("login", () => {
+  it("signs in by username typed in full-width forms (NFKC), and by a Chinese username", async () => {
+    const user = await registerUser(app.client, uniqueUsername("Wide"));
+    const fullWidth = [...user.username].map((char) => String.fromCodePoint(char.codePointAt(0)! + 0xfee0)).join("");
+    const wide = await app.client.ok(LOGIN, { input: { identifier: fullWidth, password: DEFAULT_PASSWORD } });
+    expect(wide.login.account.id).toBe(user.id);
+    const chinese = await registerUser(app.client, `人民_${Math.random().toString(36).slice(2, 8)}`);
+    expect((await app.client.ok(LOGIN, { input: { identifier: chinese.username, password: DEFAULT_PASSWORD } })).login.account.id).toBe(chinese.id);
+  });
+
   it("signs in by username, ignoring letter case and surrounding spaces", async () => {
     const user = await registerUser(app.client, uniqueUsername("Mixed"));
     const data = await app.client.ok(LOGIN, { input: { identifier: `  ${user.username.toUpperCase()} `, password: DEFAULT_PASSWORD } });

@@ -10,7 +10,7 @@ export class AccountEntity {
   @Column({ type: "varchar", length: 64 })
   username: string;
 
-  /** Lower-cased form with a unique index: usernames are unique case-insensitively. */
+  /** NFKC then lower case (normalizeUsername), with a unique index: one name in any letter case or compatibility form. */
   @Column({ name: "username_normalized", type: "varchar", length: 64, unique: true })
   usernameNormalized: string;
 

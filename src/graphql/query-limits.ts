@@ -3,7 +3,7 @@ import {
   GraphQLError, Kind, OperationTypeNode, visit,
   type DocumentNode, type FragmentDefinitionNode, type GraphQLSchema, type OperationDefinitionNode, type SelectionSetNode,
 } from "graphql";
-import { fieldExtensionsEstimator, getComplexity, simpleEstimator } from "graphql-query-complexity";
+import { fieldExtensionsEstimator, getComplexity, simpleEstimator, type ComplexityEstimator } from "graphql-query-complexity";
 import { AppError } from "../errors";
 
 function selectionDepth(
@@ -67,6 +67,37 @@ function documentHasNul(document: DocumentNode): boolean {
   return found;
 }
 
+/** One database query: ~1 ms, and on SQLite a synchronous one, so a request's queries run back to back. */
+const QUERY_COST = 20;
+
+/**
+ * What a field costs towards GRAPHQL_MAX_COST on top of its children (`@Extensions(FIELD_COST.x)`);
+ * any other field costs 1. Sized so that an operation within the default limit (1000) holds the
+ * event loop for well under 50 ms, while the account center's page query costs under half of it.
+ */
+export const FIELD_COST = {
+  /** Its resolver makes this many database queries. */
+  reads: (queries: number) => ({ complexity: QUERY_COST * queries }),
+  /** Draws a QR code: ~10 ms of CPU the first time a text is shown. */
+  QR_CODE: { complexity: 200 },
+  /** Every mutation: a transaction of a few reads and writes (aliases run one after another). */
+  MUTATION: { complexity: 5 * QUERY_COST },
+} as const;
+
+const mutationEstimator: ComplexityEstimator = ({ type, childComplexity }) =>
+  type.name === "Mutation" ? FIELD_COST.MUTATION.complexity + childComplexity : undefined;
+
+/** What an operation costs, or a GraphQLError when its variables do not fit their types. */
+export function operationCost(schema: GraphQLSchema, document: DocumentNode, operation: OperationDefinitionNode, variables: Record<string, unknown>): number {
+  return getComplexity({
+    schema,
+    query: document,
+    operationName: operation.name?.value,
+    variables,
+    estimators: [fieldExtensionsEstimator(), mutationEstimator, simpleEstimator({ defaultComplexity: 1 })],
+  });
+}
+
 /**
  * How deep variables and extensions may nest. Input types here nest a few levels; graphql-js's
  * coercion and the walks in this file recurse, and a 20 000-deep JSON value overflows the stack.
@@ -107,22 +138,14 @@ export function refuseBeforeParsing(
 /**
  * Refuses, before any resolver runs: a subscription (the schema has none); text holding U+0000 or a
  * lone surrogate (no field takes either, and neither can be stored); an operation that nests deeper than
- * `maxDepth` or costs more than `maxCost` (each field 1, unless its @Extensions({ complexity }) says
- * otherwise).
+ * `maxDepth` or costs more than `maxCost` (see FIELD_COST).
  */
 export function queryLimitsPlugin(schema: GraphQLSchema, limits: { maxDepth: number; maxCost: number }): ApolloServerPlugin {
   const verdicts = new WeakMap<OperationDefinitionNode, boolean>();
   const isTooComplex = (document: DocumentNode, operation: OperationDefinitionNode, variables: Record<string, unknown>): boolean => {
     if (operationDepth(document, operation) > limits.maxDepth) return true;
     try {
-      const cost = getComplexity({
-        schema,
-        query: document,
-        operationName: operation.name?.value,
-        variables,
-        estimators: [fieldExtensionsEstimator(), simpleEstimator({ defaultComplexity: 1 })],
-      });
-      return cost > limits.maxCost;
+      return operationCost(schema, document, operation, variables) > limits.maxCost;
     } catch (error) {
       // Variables that do not fit their types: execution refuses them with BAD_USER_INPUT
       // and field details before any resolver runs, so there is no cost to bound.

@@ -1,4 +1,5 @@
 import type { AddressInfo } from "node:net";
+import os from "node:os";
 import { simpleParser } from "mailparser";
 import { SMTPServer } from "smtp-server";
 
@@ -10,8 +11,23 @@ export interface ReceivedMail {
   readonly html: string;
 }
 
+export interface FakeSmtpOptions {
+  /**
+   * Where to listen: loopback by default; `::1`; or a non-loopback address of this machine, where the
+   * adapter requires the STARTTLS this server never offers (as a misconfigured relay would).
+   */
+  readonly host?: string;
+}
+
+/** An address of this machine that is not loopback, where the adapter requires STARTTLS. */
+export function networkAddress(): string {
+  const address = Object.values(os.networkInterfaces()).flat().find((info) => info && !info.internal && info.family === "IPv4")?.address;
+  if (!address) throw new Error("this machine has no non-loopback IPv4 address to listen on");
+  return address;
+}
+
 export interface FakeSmtp {
-  /** `smtp://user:pass@127.0.0.1:PORT`, for SMTP_URL. */
+  /** `smtp://user:pass@HOST:PORT` (IPv6 in brackets), for SMTP_URL. */
   readonly url: string;
   readonly messages: ReceivedMail[];
   /** Waits for the next mail to `address` after the `seen` first ones, and returns it. */
@@ -31,7 +47,7 @@ const PASSWORD = "mailer-password";
  * A real SMTP server on loopback (smtp-server): it speaks the protocol, requires AUTH as a real
  * submission server does, and parses each message (mailparser) so tests read codes like a person would.
  */
-export async function startFakeSmtp(): Promise<FakeSmtp> {
+export async function startFakeSmtp({ host = "127.0.0.1" }: FakeSmtpOptions = {}): Promise<FakeSmtp> {
   const messages: ReceivedMail[] = [];
   let refusal: number | null = null;
   const waiters = new Set<() => void>();
@@ -70,7 +86,7 @@ export async function startFakeSmtp(): Promise<FakeSmtp> {
         .catch(callback);
     },
   });
-  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  await new Promise<void>((resolve) => server.listen(0, host, resolve));
   const { port } = server.server.address() as AddressInfo;
 
   const mailsTo = (address: string) => messages.filter((mail) => mail.to.includes(address.toLowerCase()));
@@ -93,7 +109,7 @@ export async function startFakeSmtp(): Promise<FakeSmtp> {
     });
 
   return {
-    url: `smtp://${USER}:${PASSWORD}@127.0.0.1:${port}`,
+    url: `smtp://${USER}:${PASSWORD}@${host.includes(":") ? `[${host}]` : host}:${port}`,
     messages,
     mailsTo,
     waitForMail,

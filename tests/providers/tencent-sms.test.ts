@@ -121,6 +121,8 @@ describe("Tencent SMS adapter against the fake API", () => {
     ["RequestLimitExceeded", ProviderErrorCode.RATE_LIMITED],
     ["LimitExceeded.DeliveryFrequencyLimit", ProviderErrorCode.RATE_LIMITED],
     ["InternalError.Timeout", ProviderErrorCode.UNAVAILABLE],
+    ["RequestLimitExceeded.UinLimitExceeded", ProviderErrorCode.RATE_LIMITED],
+    ["ServiceUnavailable", ProviderErrorCode.UNAVAILABLE],
     ["UnauthorizedOperation.RequestIpNotInWhitelist", ProviderErrorCode.REJECTED],
     // Per-number errors in SendStatusSet.
     ["LimitExceeded.PhoneNumberDailyLimit", ProviderErrorCode.RATE_LIMITED],

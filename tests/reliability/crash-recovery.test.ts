@@ -4,8 +4,7 @@ import path from "node:path";
 import { MIGRATIONS } from "../../src/db/migrations";
 import { createTestDatabase, TEST_DATABASE, type TestDatabase } from "../helpers/databases";
 import { engineIntegrityProblems, openDb } from "./support/db";
-import { freePort } from "../helpers/free-port";
-import { buildServer, startServerProcess, type BuiltServer, type ServerProcess } from "./support/real-server";
+import { buildServer, realServerEnv, startServerProcess, type BuiltServer, type ServerProcess } from "./support/real-server";
 
 /**
  * The real server (`node dist/src/main.js`, compiled here) under a concurrent write load, killed with
@@ -235,20 +234,11 @@ describe(`crash recovery of the real server process on ${TEST_DATABASE}`, () => 
     build = buildServer();
     database = await createTestDatabase();
     logFile = path.join(build.dir, "server.log");
-    env = {
-      NODE_ENV: "development",
-      HOST: "127.0.0.1",
-      PORT: String(await freePort()),
-      LOG_LEVEL: "warn",
-      BCRYPT_COST: "4",
-      DATA_ENCRYPTION_KEY: "dGVzdC1rZXktdGVzdC1rZXktdGVzdC1rZXktdGVzdDE=",
-      EMAIL_PROVIDER: "console",
-      SMS_PROVIDER: "console",
+    env = await realServerEnv(database.env, {
       RATE_LIMIT_REGISTER_IP: "100000/3600",
       RATE_LIMIT_LOGIN_IP: "100000/900",
       RATE_LIMIT_LOGIN_IDENTIFIER: "100000/900",
-      ...database.env,
-    };
+    });
   }, 150_000);
 
   afterAll(async () => {

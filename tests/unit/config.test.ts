@@ -104,6 +104,37 @@ describe("loadConfig", () => {
     expect(problems.join("\n")).not.toContain("hunter2");
   });
 
+  describe("the dev stand-ins, which let anyone pass real-name checks and sign in as any dev OAuth identity", () => {
+    it("run out of the box on loopback", () => {
+      for (const HOST of ["127.0.0.1", "127.8.9.10", "::1", "localhost", "LOCALHOST"]) {
+        const config = loadConfig({ HOST });
+        expect(config.providers.devStandIns).toBe(true);
+        expect(config.realName.provider).toBe("dev");
+      }
+      expect(loadConfig({ HOST: "::1" }).publicOrigin).toBe("http://[::1]:4000");
+    });
+
+    it.each(["0.0.0.0", "::", "192.168.1.20", "::ffff:10.0.0.1", "id.example.com", "128.0.0.1"])(
+      "refuse to start on HOST=%s, naming the settings to change",
+      (HOST) => {
+        expect(() => loadConfig({ HOST })).toThrow(ConfigError);
+        expect(() => loadConfig({ HOST })).toThrow(/HOST=.* is not loopback.*DEV_PROVIDERS=false.*HOST=127\.0\.0\.1/s);
+        expect(() => loadConfig({ HOST, IDENTITY_PROVIDER: "dev", DEV_PROVIDERS: "true" })).toThrow(/not loopback/);
+      },
+    );
+
+    it("refuse to start behind a proxy whose PUBLIC_ORIGIN is not loopback", () => {
+      expect(() => loadConfig({ PUBLIC_ORIGIN: "https://id.example.com" })).toThrow(/PUBLIC_ORIGIN=https:\/\/id.example.com is not loopback/);
+      expect(loadConfig({ PUBLIC_ORIGIN: "http://localhost:5173" }).providers.devStandIns).toBe(true);
+    });
+
+    it("let the server listen on the network once they are off", () => {
+      const config = loadConfig({ HOST: "0.0.0.0", DEV_PROVIDERS: "false" });
+      expect(config.providers.devStandIns).toBe(false);
+      expect(config.realName.provider).toBe("none");
+    });
+  });
+
   it("is frozen", () => {
     const config = loadConfig({});
     expect(() => {

@@ -1,7 +1,8 @@
-import { Arg, Authorized, Ctx, FieldResolver, Mutation, Query, Resolver, Root } from "type-graphql";
+import { Arg, Authorized, Ctx, Extensions, FieldResolver, Mutation, Query, Resolver, Root } from "type-graphql";
 import type { AccountEntity } from "../../entities";
 import type { RequestContext, RequestMeta } from "../../graphql/context";
 import { CurrentAccount, Meta } from "../../graphql/current";
+import { FIELD_COST } from "../../graphql/query-limits";
 import { RealNameService } from "../real-name/real-name.service";
 import { SocialService } from "../social/social.service";
 import { ProviderKind } from "../social/social.types";
@@ -34,6 +35,7 @@ export class AccountResolver {
     return this.accounts.updateProfile(account.id, input, meta);
   }
 
+  @Extensions(FIELD_COST.reads(2))
   @FieldResolver(() => Capabilities)
   async capabilities(@Root() account: AccountEntity): Promise<Capabilities> {
     const [canPurchase, canWithdraw] = await Promise.all([

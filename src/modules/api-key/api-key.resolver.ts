@@ -1,9 +1,10 @@
-import { Arg, Args, Authorized, FieldResolver, Mutation, Resolver, Root } from "type-graphql";
+import { Arg, Args, Authorized, Extensions, FieldResolver, Mutation, Resolver, Root } from "type-graphql";
 import type { AccountEntity, ApiKeyEntity } from "../../entities";
 import { SESSION_ONLY } from "../../graphql/auth-checker";
 import type { Authenticated, RequestMeta } from "../../graphql/context";
 import { CurrentAuth, Meta } from "../../graphql/current";
 import { IdArgs } from "../../graphql/id-args";
+import { FIELD_COST } from "../../graphql/query-limits";
 import { Account } from "../account/account.types";
 import { ApiKeyService, scopesOf, type ApiKeyScope } from "./api-key.service";
 import { ApiKey, CreateApiKeyInput, CreatedApiKey } from "./api-key.types";
@@ -16,6 +17,7 @@ function toApiKey(key: ApiKeyEntity): ApiKey {
 export class ApiKeyResolver {
   constructor(private readonly keys: ApiKeyService) {}
 
+  @Extensions(FIELD_COST.reads(1))
   @FieldResolver(() => [ApiKey], { description: "Newest first. Secrets are never shown again, only each key's prefix." })
   async apiKeys(@Root() account: AccountEntity): Promise<ApiKey[]> {
     return (await this.keys.list(account.id)).map(toApiKey);

@@ -1,5 +1,6 @@
-import { Args, FieldResolver, Resolver, Root } from "type-graphql";
+import { Args, Extensions, FieldResolver, Resolver, Root } from "type-graphql";
 import type { AccountEntity } from "../../entities";
+import { FIELD_COST } from "../../graphql/query-limits";
 import { Account } from "../account/account.types";
 import { AuditService } from "./audit.service";
 import { AuditEvent, AuditEventConnection, AuditEventsArgs } from "./audit.types";
@@ -10,6 +11,7 @@ const DEFAULT_PAGE_SIZE = 20;
 export class AuditResolver {
   constructor(private readonly audit: AuditService) {}
 
+  @Extensions(FIELD_COST.reads(1))
   @FieldResolver(() => AuditEventConnection, { description: "The security log, newest first." })
   async auditEvents(@Root() account: AccountEntity, @Args() { first, after }: AuditEventsArgs): Promise<AuditEventConnection> {
     const page = await this.audit.list(account.id, first ?? DEFAULT_PAGE_SIZE, after ? Number(after) : undefined);

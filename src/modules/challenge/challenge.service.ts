@@ -11,7 +11,7 @@ import type { TransactionRunner } from "../../db/transactions";
 import { ChallengeEntity, type ChallengeChannel, type ChallengePurpose } from "../../entities";
 import { AppError } from "../../errors";
 import type { RequestMeta } from "../../graphql/context";
-import { ProviderError, providerErrorToAppError } from "../../providers/provider-error";
+import { failureLogLevel, ProviderError, providerErrorToAppError } from "../../providers/provider-error";
 import type { Providers } from "../../providers/registry";
 import { AuditEventType } from "../audit/audit-event-type";
 import type { AuditService } from "../audit/audit.service";
@@ -371,7 +371,7 @@ export class ChallengeService {
       }
     } catch (error) {
       if (!(error instanceof ProviderError)) throw error;
-      this.logger.warn({ provider: request.channel, code: error.code, vendorCode: error.vendorCode, reason: error.message }, "could not send a verification code");
+      this.logger[failureLogLevel(error)]({ provider: request.channel, code: error.code, vendorCode: error.vendorCode, reason: error.message }, "could not send a verification code");
       throw providerErrorToAppError(error);
     }
   }

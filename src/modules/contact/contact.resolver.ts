@@ -1,8 +1,9 @@
-import { Args, Authorized, FieldResolver, Mutation, Resolver, Root } from "type-graphql";
+import { Args, Authorized, Extensions, FieldResolver, Mutation, Resolver, Root } from "type-graphql";
 import type { AccountEntity } from "../../entities";
 import type { Authenticated, RequestMeta } from "../../graphql/context";
 import { SESSION_ONLY } from "../../graphql/auth-checker";
 import { CurrentAuth, Meta } from "../../graphql/current";
+import { FIELD_COST } from "../../graphql/query-limits";
 import { Account } from "../account/account.types";
 import { ConfirmChallengeArgs } from "../challenge/challenge.args";
 import { Challenge } from "../challenge/challenge.types";
@@ -15,11 +16,13 @@ import { Contact, ContactKind } from "./contact.types";
 export class ContactResolver {
   constructor(private readonly contacts: ContactService) {}
 
+  @Extensions(FIELD_COST.reads(1))
   @FieldResolver(() => Contact, { nullable: true })
   email(@Root() account: AccountEntity): Promise<Contact | null> {
     return this.contacts.contactOf(account.id, ContactKind.EMAIL);
   }
 
+  @Extensions(FIELD_COST.reads(1))
   @FieldResolver(() => Contact, { nullable: true })
   phone(@Root() account: AccountEntity): Promise<Contact | null> {
     return this.contacts.contactOf(account.id, ContactKind.PHONE);

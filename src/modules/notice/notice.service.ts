@@ -3,7 +3,7 @@ import type { BackgroundTasks } from "../../core/background";
 import type { Clock } from "../../core/clock";
 import type { Logger } from "../../core/logger";
 import { IdentityEntity } from "../../entities";
-import { ProviderError, ProviderErrorCode } from "../../providers/provider-error";
+import { failureLogLevel, ProviderError } from "../../providers/provider-error";
 import type { Providers } from "../../providers/registry";
 import type { SecurityNoticeEvent } from "../../providers/types";
 import { noticeEmail } from "./notice-messages";
@@ -49,8 +49,7 @@ export class NoticeService {
       else await this.providers.sms.send(recipient.address, { kind: "NOTICE", event });
     } catch (error) {
       if (!(error instanceof ProviderError)) throw error;
-      const level = error.code === ProviderErrorCode.UNSUPPORTED ? "info" : "warn";
-      this.logger[level]({ event, channel: recipient.kind, code: error.code, vendorCode: error.vendorCode }, "security notice not sent");
+      this.logger[failureLogLevel(error)]({ event, channel: recipient.kind, code: error.code, vendorCode: error.vendorCode, reason: error.message }, "security notice not sent");
     }
   }
 }

@@ -1,8 +1,9 @@
-import { Arg, Authorized, FieldResolver, Mutation, Resolver, Root } from "type-graphql";
+import { Arg, Authorized, Extensions, FieldResolver, Mutation, Resolver, Root } from "type-graphql";
 import type { AccountEntity } from "../../entities";
 import { SESSION_ONLY } from "../../graphql/auth-checker";
 import type { Authenticated, RequestMeta } from "../../graphql/context";
 import { CurrentAuth, Meta } from "../../graphql/current";
+import { FIELD_COST } from "../../graphql/query-limits";
 import { Account } from "../account/account.types";
 import { RealNameService } from "./real-name.service";
 import { RealNameInput, RealNameVerification } from "./real-name.types";
@@ -11,6 +12,7 @@ import { RealNameInput, RealNameVerification } from "./real-name.types";
 export class RealNameResolver {
   constructor(private readonly checks: RealNameService) {}
 
+  @Extensions(FIELD_COST.reads(1))
   @FieldResolver(() => RealNameVerification)
   realName(@Root() account: AccountEntity): Promise<RealNameVerification> {
     return this.checks.view(account.id);

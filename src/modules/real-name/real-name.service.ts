@@ -1,5 +1,4 @@
 import { createHmac, randomUUID } from "node:crypto";
-import QRCode from "qrcode";
 import { In, Not, type DataSource, type EntityManager } from "typeorm";
 import type { Config } from "../../config";
 import type { DataCipher } from "../../core/cipher";
@@ -65,7 +64,6 @@ export class RealNameService {
       maskedName: maskName(this.cipher.open(check.legalNameSealed, sealContext(check.id, "legal-name"))),
       maskedIdNumber: maskIdNumber(this.cipher.open(check.idNumberSealed, sealContext(check.id, "id-number"))),
       verifyUrl: pending ? check.verifyUrl : null,
-      qrCodeDataUrl: pending ? await QRCode.toDataURL(check.verifyUrl, { errorCorrectionLevel: "M", margin: 2 }) : null,
       verifiedAt: check.verifiedAt,
       failureReason: check.failureReason,
       failureCode: check.failureCode ? RealNameFailureCode[check.failureCode as keyof typeof RealNameFailureCode] : null,

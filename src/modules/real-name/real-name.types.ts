@@ -42,9 +42,6 @@ export class RealNameVerification {
   @Field(() => String, { nullable: true, description: "While PENDING: the provider's verification URL, to open or scan." })
   verifyUrl?: string | null;
 
-  @Field(() => String, { nullable: true })
-  qrCodeDataUrl?: string | null;
-
   @Field(() => Date, { nullable: true })
   verifiedAt?: Date | null;
 

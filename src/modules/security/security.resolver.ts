@@ -1,6 +1,7 @@
-import { FieldResolver, Resolver, Root } from "type-graphql";
+import { Extensions, FieldResolver, Resolver, Root } from "type-graphql";
 import type { DataSource } from "typeorm";
 import type { AccountEntity } from "../../entities";
+import { FIELD_COST } from "../../graphql/query-limits";
 import { Account } from "../account/account.types";
 import { availableMethods } from "../step-up/step-up.service";
 import type { SecondFactorVerifier } from "../totp/second-factor-verifier";
@@ -14,6 +15,8 @@ export class SecurityResolver {
     private readonly factors: SecondFactorVerifier,
   ) {}
 
+  // availableMethods reads three tables, then the recovery codes once more.
+  @Extensions(FIELD_COST.reads(4))
   @FieldResolver(() => SecuritySettings)
   async security(@Root() account: AccountEntity): Promise<SecuritySettings> {
     const [methods, recoveryCodesRemaining] = await Promise.all([

@@ -1,9 +1,10 @@
-import { Args, Authorized, Ctx, FieldResolver, Mutation, Resolver, Root } from "type-graphql";
+import { Args, Authorized, Ctx, Extensions, FieldResolver, Mutation, Resolver, Root } from "type-graphql";
 import type { AccountEntity } from "../../entities";
 import type { RequestContext, RequestMeta } from "../../graphql/context";
 import { SESSION_ONLY } from "../../graphql/auth-checker";
 import { CurrentAccount, Meta } from "../../graphql/current";
 import { IdArgs } from "../../graphql/id-args";
+import { FIELD_COST } from "../../graphql/query-limits";
 import { Account } from "../account/account.types";
 import { AuditEventType } from "../audit/audit-event-type";
 import { SessionService } from "./session.service";
@@ -13,6 +14,7 @@ import { Session } from "./session.types";
 export class SessionResolver {
   constructor(private readonly sessionService: SessionService) {}
 
+  @Extensions(FIELD_COST.reads(1))
   @FieldResolver(() => [Session], { description: "Sessions that are signed in now, most recently used first." })
   async sessions(@Root() account: AccountEntity, @Ctx() { auth }: RequestContext): Promise<Session[]> {
     const sessions = await this.sessionService.listActive(account.id);

@@ -1,8 +1,9 @@
-import { Args, Authorized, FieldResolver, Mutation, Query, Resolver, Root } from "type-graphql";
+import { Args, Authorized, Extensions, FieldResolver, Mutation, Query, Resolver, Root } from "type-graphql";
 import type { AccountEntity } from "../../entities";
 import { SESSION_ONLY } from "../../graphql/auth-checker";
 import type { Authenticated, RequestMeta } from "../../graphql/context";
 import { CurrentAuth, Meta } from "../../graphql/current";
+import { FIELD_COST } from "../../graphql/query-limits";
 import { Account } from "../account/account.types";
 import type { SignedIn } from "../auth/auth.service";
 import { LoginResult } from "../auth/auth.types";
@@ -19,6 +20,7 @@ export class SocialResolver {
     return this.social.providers();
   }
 
+  @Extensions(FIELD_COST.reads(1))
   @FieldResolver(() => [LinkedIdentity])
   identities(@Root() account: AccountEntity): Promise<LinkedIdentity[]> {
     return this.social.identities(account.id);

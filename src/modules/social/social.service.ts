@@ -1,5 +1,4 @@
 import { randomBytes, randomUUID } from "node:crypto";
-import QRCode from "qrcode";
 import { In, IsNull, type DataSource } from "typeorm";
 import type { Config } from "../../config";
 import { addSeconds, type Clock } from "../../core/clock";
@@ -181,9 +180,7 @@ export class SocialService {
       }),
     );
     const authorizeUrl = provider.authorizationUrl(state, redirectUri);
-    // Alipay is bound by scanning with its phone app; WeChat's and QQ's pages show their own QR codes.
-    const qrCodeDataUrl = kind === ProviderKind.ALIPAY ? await QRCode.toDataURL(authorizeUrl, { errorCorrectionLevel: "M", margin: 2 }) : null;
-    return { provider: kind, authorizeUrl, qrCodeDataUrl, state, expiresAt };
+    return { provider: kind, authorizeUrl, state, expiresAt };
   }
 
   /** Uses the state up: it must be ours, unused, unexpired, and for this purpose, provider and account. */

@@ -40,9 +40,6 @@ export class ProviderAuthorization {
   @Field({ description: "Send the browser here (WeChat/QQ) or show it as a QR code to scan in the app (Alipay)." })
   authorizeUrl: string;
 
-  @Field(() => String, { nullable: true })
-  qrCodeDataUrl: string | null;
-
   @Field({ description: "Keep it (e.g. in sessionStorage) and check the one that comes back with the code is the same." })
   state: string;
 

@@ -1,5 +1,4 @@
 import { randomBytes, randomUUID } from "node:crypto";
-import QRCode from "qrcode";
 import { IsNull, Not, type DataSource } from "typeorm";
 import type { DataCipher } from "../../core/cipher";
 import type { Clock } from "../../core/clock";
@@ -55,7 +54,7 @@ export class TotpService {
     });
     const label = `${encodeURIComponent(this.issuer)}:${encodeURIComponent(auth.account.username)}`;
     const otpauthUri = `otpauth://totp/${label}?secret=${secret}&issuer=${encodeURIComponent(this.issuer)}&algorithm=SHA1&digits=6&period=30`;
-    return { secret, otpauthUri, qrCodeDataUrl: await QRCode.toDataURL(otpauthUri, { errorCorrectionLevel: "M", margin: 2 }) };
+    return { secret, otpauthUri };
   }
 
   /** Activates the pending secret with a code from the app and returns 10 new recovery codes, shown once. */

@@ -7,7 +7,4 @@ export class TotpEnrollment {
 
   @Field({ description: "otpauth://totp/<issuer>:<account>?secret=...&issuer=...: what the QR code holds." })
   otpauthUri: string;
-
-  @Field({ description: "A PNG data URL of the QR code." })
-  qrCodeDataUrl: string;
 }

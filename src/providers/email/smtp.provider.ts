@@ -1,10 +1,24 @@
 import nodemailer from "nodemailer";
+import { isLoopbackHost } from "../../core/loopback";
 import { ProviderError, ProviderErrorCode } from "../provider-error";
 import type { EmailSender } from "../types";
 
-/** SMTP response codes 4xx are temporary; 5xx permanent refusals of this message or recipient. */
+/**
+ * No STARTTLS where it is required, a certificate we cannot trust, refused credentials: our settings,
+ * not the message. Otherwise SMTP response codes 4xx are temporary; 5xx permanent refusals of this
+ * message or recipient.
+ */
 function toProviderError(error: unknown): ProviderError {
   const smtp = error as { responseCode?: number; code?: string; message?: string };
+  if (smtp.code === "ETLS") {
+    const why = typeof smtp.responseCode === "number"
+      ? `the mail server offers no STARTTLS (it answered ${smtp.responseCode}); name one that does in SMTP_URL, or smtps://`
+      : `TLS with the mail server failed (${smtp.message ?? "handshake"}); check SMTP_URL's host and its certificate`;
+    return new ProviderError(ProviderErrorCode.MISCONFIGURED, `SMTP configuration error: ${why}`, smtp.code);
+  }
+  if (smtp.code === "EAUTH") {
+    return new ProviderError(ProviderErrorCode.MISCONFIGURED, "SMTP configuration error: the mail server refused SMTP_URL's user name or password", smtp.code);
+  }
   if (typeof smtp.responseCode === "number" && smtp.responseCode >= 500) {
     return new ProviderError(ProviderErrorCode.REJECTED, `SMTP refused the message (${smtp.responseCode})`, String(smtp.responseCode));
   }
@@ -18,13 +32,15 @@ function toProviderError(error: unknown): ProviderError {
 export function createSmtpEmailSender(settings: { url: string; from: string }, timeoutMs: number): EmailSender {
   const url = new URL(settings.url);
   const secure = url.protocol === "smtps:";
+  // URL keeps an IPv6 literal's brackets (`[::1]`), which nodemailer would look up as a name.
+  const host = url.hostname.replace(/^\[(.*)\]$/, "$1");
   const transport = nodemailer.createTransport({
-    host: url.hostname,
+    host,
     port: url.port ? Number(url.port) : secure ? 465 : 587,
     secure,
     auth: url.username ? { user: decodeURIComponent(url.username), pass: decodeURIComponent(url.password) } : undefined,
     // Outside loopback, refuse to send codes over an unencrypted connection.
-    requireTLS: !secure && !["localhost", "127.0.0.1", "[::1]"].includes(url.hostname),
+    requireTLS: !secure && !isLoopbackHost(host),
     connectionTimeout: timeoutMs,
     greetingTimeout: timeoutMs,
     socketTimeout: timeoutMs,

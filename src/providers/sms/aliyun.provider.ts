@@ -2,7 +2,7 @@ import { randomUUID } from "node:crypto";
 import type { AliyunSmsConfig } from "../../config";
 import type { Clock } from "../../core/clock";
 import { callVendor, parseVendorJson } from "../http";
-import { ProviderError, ProviderErrorCode } from "../provider-error";
+import { inFamily, ProviderError, ProviderErrorCode } from "../provider-error";
 import type { SmsMessage, SmsSender } from "../types";
 import { encodeRpcParams, signRpcV1 } from "./aliyun-signature";
 import { NOTICE_LABELS } from "./notice-labels";
@@ -15,10 +15,15 @@ interface SendSmsResponse {
 
 const RATE_LIMIT_CODES = new Set(["isv.BUSINESS_LIMIT_CONTROL", "isv.DAY_LIMIT_CONTROL", "isv.MONTH_LIMIT_CONTROL"]);
 
-/** `isp.*` codes are Aliyun-side faults worth retrying, except a missing RAM policy, which is ours. */
+/**
+ * Flow control (the `isv.*_LIMIT_CONTROL` codes per number, the gateway's `Throttling.*` per account
+ * and API) is a wait, not a refusal. `isp.*` codes are Aliyun-side faults worth retrying, except a
+ * missing RAM policy, which is ours; so are the gateway's `ServiceUnavailable` and `InternalError`.
+ */
 function classify(code: string): ProviderErrorCode {
-  if (RATE_LIMIT_CODES.has(code)) return ProviderErrorCode.RATE_LIMITED;
+  if (RATE_LIMIT_CODES.has(code) || inFamily(code, "Throttling")) return ProviderErrorCode.RATE_LIMITED;
   if (code.startsWith("isp.") && code !== "isp.RAM_PERMISSION_DENY") return ProviderErrorCode.UNAVAILABLE;
+  if (inFamily(code, "ServiceUnavailable") || inFamily(code, "InternalError")) return ProviderErrorCode.UNAVAILABLE;
   return ProviderErrorCode.REJECTED;
 }
 

@@ -1,7 +1,7 @@
 import type { TencentSmsConfig } from "../../config";
 import type { Clock } from "../../core/clock";
 import { callVendor, parseVendorJson } from "../http";
-import { ProviderError, ProviderErrorCode } from "../provider-error";
+import { inFamily, ProviderError, ProviderErrorCode } from "../provider-error";
 import type { SmsMessage, SmsSender } from "../types";
 import { NOTICE_LABELS } from "./notice-labels";
 import { authorizationHeader, credentialScope, signedHeaderNames, tc3Signature, utcDate } from "./tencent-signature";
@@ -22,15 +22,10 @@ interface SendStatus {
   readonly Message?: unknown;
 }
 
-/** True for `family` itself and its sub-codes, e.g. `LimitExceeded.PhoneNumberDailyLimit`. */
-function inFamily(code: string, family: string): boolean {
-  return code === family || code.startsWith(`${family}.`);
-}
-
 /** Throttling and Tencent-side faults are told apart; every other code is a refusal of our request. */
 function classify(code: string): ProviderErrorCode {
   if (inFamily(code, "RequestLimitExceeded") || inFamily(code, "LimitExceeded")) return ProviderErrorCode.RATE_LIMITED;
-  if (inFamily(code, "InternalError")) return ProviderErrorCode.UNAVAILABLE;
+  if (inFamily(code, "InternalError") || inFamily(code, "ServiceUnavailable")) return ProviderErrorCode.UNAVAILABLE;
   return ProviderErrorCode.REJECTED;
 }
 

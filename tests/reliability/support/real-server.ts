@@ -2,6 +2,7 @@ import { spawn, spawnSync, type ChildProcess } from "node:child_process";
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
+import { freePort } from "../../helpers/free-port";
 
 const ROOT = path.join(__dirname, "../../..");
 
@@ -36,6 +37,22 @@ export function buildServer(): BuiltServer {
   return { mainJs, dir, remove: () => fs.rmSync(dir, { recursive: true, force: true }) };
 }
 
+
+/** Settings for a built server under test: development on loopback, a free port, cheap bcrypt, console providers. */
+export async function realServerEnv(databaseEnv: Record<string, string>, extra: Record<string, string> = {}): Promise<Record<string, string>> {
+  return {
+    NODE_ENV: "development",
+    HOST: "127.0.0.1",
+    PORT: String(await freePort()),
+    LOG_LEVEL: "warn",
+    BCRYPT_COST: "4",
+    DATA_ENCRYPTION_KEY: "dGVzdC1rZXktdGVzdC1rZXktdGVzdC1rZXktdGVzdDE=",
+    EMAIL_PROVIDER: "console",
+    SMS_PROVIDER: "console",
+    ...extra,
+    ...databaseEnv,
+  };
+}
 
 export interface ServerProcess {
   readonly url: string;

@@ -1,0 +1,108 @@
+import fs from "node:fs";
+import path from "node:path";
+import {
+  getNamedType, getNullableType, isEnumType, isInputObjectType, isListType, isNonNullType, Kind, parse, typeFromAST,
+  type GraphQLInputType, type GraphQLSchema, type OperationDefinitionNode,
+} from "graphql";
+import { loadConfig } from "../src/config";
+import { operationCost } from "../src/graphql/query-limits";
+import { checkCharacter } from "../src/modules/real-name/id-number";
+import { buildAppSchema } from "../src/schema";
+import { registerUser } from "./helpers/accounts";
+import { startTestApp, type TestApp } from "./helpers/test-server";
+
+let app: TestApp;
+beforeAll(async () => {
+  app = await startTestApp();
+});
+afterAll(() => app.stop());
+
+const START_REAL_NAME = `mutation($input: RealNameInput!) { startRealNameVerification(input: $input) { status } }`;
+const CREATE_KEY = `mutation { createApiKey(input: { name: "reader" }) { secret } }`;
+
+/** `count` aliases of `field` inside `me`: one operation, many resolver calls. */
+function aliasBomb(count: number, field: string): string {
+  return `{ me { ${Array.from({ length: count }, (_, i) => `a${i}: ${field}`).join(" ")} } }`;
+}
+
+/** Every operation the account center sends: the documents in web/src's graphql(`...`) calls. */
+function accountCenterOperations(): { file: string; operation: OperationDefinitionNode; document: ReturnType<typeof parse> }[] {
+  const found: { file: string; operation: OperationDefinitionNode; document: ReturnType<typeof parse> }[] = [];
+  const walk = (dir: string): string[] =>
+    fs.readdirSync(dir, { withFileTypes: true }).flatMap((entry) => {
+      const full = path.join(dir, entry.name);
+      if (entry.isDirectory()) return entry.name === "gql" ? [] : walk(full);
+      return /\.tsx?$/.test(entry.name) ? [full] : [];
+    });
+  for (const file of walk(path.join(__dirname, "..", "web", "src"))) {
+    for (const [, text] of fs.readFileSync(file, "utf8").matchAll(/graphql\(`([^`]*)`\)/g)) {
+      const document = parse(text);
+      for (const definition of document.definitions) {
+        if (definition.kind === Kind.OPERATION_DEFINITION) found.push({ file: path.relative(process.cwd(), file), operation: definition, document });
+      }
+    }
+  }
+  return found;
+}
+
+/** A value of the variable's type that the schema accepts, so the cost can be worked out. */
+function sampleValue(type: GraphQLInputType): unknown {
+  if (isNonNullType(type)) return sampleValue(type.ofType);
+  if (isListType(type)) return [sampleValue(type.ofType)];
+  if (isEnumType(type)) return type.getValues()[0].value;
+  if (isInputObjectType(type)) {
+    return Object.fromEntries(Object.values(type.getFields()).filter((field) => isNonNullType(field.type)).map((field) => [field.name, sampleValue(field.type)]));
+  }
+  return { Int: 1, Float: 1, Boolean: true }[getNamedType(type).name] ?? "x";
+}
+
+describe("what an operation costs", () => {
+  let schema: GraphQLSchema;
+  beforeAll(async () => {
+    schema = await buildAppSchema();
+  });
+
+  it("lets every operation of the account center through the default GRAPHQL_MAX_COST, with room to spare", () => {
+    const { maxCost } = loadConfig({}).graphql;
+    const operations = accountCenterOperations();
+    expect(operations.length).toBeGreaterThan(20);
+    for (const { file, operation, document } of operations) {
+      const variables = Object.fromEntries((operation.variableDefinitions ?? []).map((definition) => [
+        definition.variable.name.value,
+        sampleValue(getNullableType(typeFromAST(schema, definition.type as never)) as GraphQLInputType),
+      ]));
+      const cost = operationCost(schema, document, operation, variables);
+      expect({ operation: `${file}: ${operation.name?.value}`, fits: cost <= maxCost / 2 }).toEqual({ operation: `${file}: ${operation.name?.value}`, fits: true });
+    }
+  });
+});
+
+describe("an alias bomb of expensive fields (issue 16 item 10)", () => {
+  let user: Awaited<ReturnType<typeof registerUser>>;
+  beforeAll(async () => {
+    user = await registerUser(app.client);
+    const first17 = "11010519900307123";
+    await user.client.ok(START_REAL_NAME, { input: { legalName: "张三", idNumber: first17 + checkCharacter(first17) } });
+  });
+
+  it("is refused as QUERY_TOO_COMPLEX before any QR code is drawn, for a session and for a read-only API key", async () => {
+    const { secret } = (await user.client.ok(CREATE_KEY)).createApiKey;
+    for (const client of [user.client, app.client.as(secret)]) {
+      const response = await client.request(aliasBomb(490, "realName { qrCodeDataUrl }"));
+      expect(response.errors?.map((error) => error.extensions?.code)).toEqual(["QUERY_TOO_COMPLEX"]);
+      expect(response.data ?? null).toBeNull();
+    }
+    // Reads of the database cost more than plain fields, and so do mutations, QR code or not.
+    expect((await user.client.fails(aliasBomb(60, "email { masked }"))).extensions?.code).toBe("QUERY_TOO_COMPLEX");
+    const enrolments = `mutation { ${Array.from({ length: 20 }, (_, i) => `a${i}: startTotpEnrollment { secret }`).join(" ")} }`;
+    expect((await user.client.fails(enrolments)).extensions?.code).toBe("QUERY_TOO_COMPLEX");
+  });
+
+  it("still answers the account center's own page query, with the pending check's QR code", async () => {
+    const me = accountCenterOperations().find(({ operation }) => operation.name?.value === "Me");
+    const { me: account } = await user.client.ok(me!.document.loc!.source.body);
+    expect(account.realName).toMatchObject({ status: "PENDING", qrCodeDataUrl: expect.stringMatching(/^data:image\/png;base64,/) });
+    // Drawn once per text: the second read shows the very same image.
+    expect((await user.client.ok(me!.document.loc!.source.body)).me.realName.qrCodeDataUrl).toBe(account.realName.qrCodeDataUrl);
+  });
+});
