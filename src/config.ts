@@ -110,7 +110,7 @@ export interface Config {
    * server keep apart: pub/sub channels span all of its numbered databases.
    */
   readonly redisPrefix: string;
-  /** Express "trust proxy": false, true, a hop count or a list of addresses/subnets. */
+  /** With Express's "trust proxy" meaning (src/server.ts hands it to Fastify): false, true, a hop count or a list of addresses/subnets. */
   readonly trustProxy: boolean | number | string;
   readonly logLevel: string;
   readonly session: {

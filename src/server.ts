@@ -14,7 +14,7 @@ import { connectRedis } from "./core/redis";
 import type { Logger } from "./core/logger";
 import { Metrics, type PoolCounts } from "./core/metrics";
 import { isAllowedRedirect } from "./core/redirect-origins";
-import { AppError, createErrorFormatter } from "./errors";
+import { AppError, ERROR_CODES, createErrorFormatter } from "./errors";
 import type { Authenticated, RequestContext, RequestMeta } from "./graphql/context";
 import { queryLimitsPlugin, refuseBeforeParsing } from "./graphql/query-limits";
 import { corsOptions } from "./http/cors";
@@ -113,8 +113,9 @@ function graphQLParams(req: FastifyRequest): { query?: unknown; variables?: unkn
 }
 
 /**
- * Fastify answers a body that is too large or not JSON in its own shape, with its internal error
- * codes; this answers in GraphQL's error shape instead, with no internal text.
+ * Fastify answers a body that is too large or not JSON (and @fastify/static a forbidden path) in its
+ * own shape, with its internal error codes; this answers in GraphQL's error shape instead, with no
+ * internal text.
  */
 function handleRequestErrors(app: FastifyInstance, logger: Logger): void {
   app.setErrorHandler((error: FastifyError, _req, reply) => {
@@ -125,7 +126,10 @@ function handleRequestErrors(app: FastifyInstance, logger: Logger): void {
     }
     const message = status === 413 ? `The request body is too large (at most ${BODY_LIMIT_BYTES / 1024} kB).`
       : status === 415 ? "Send the request as JSON (Content-Type: application/json)."
-      : "The request body is not valid JSON.";
+      : status === 400 ? "The request body is not valid JSON."
+      // @fastify/static refuses a directory or a path that leaves its root with 403.
+      : status === 403 || status === 404 ? "Not found."
+      : ERROR_CODES.BAD_REQUEST;
     return sendError(reply, status, new AppError("BAD_REQUEST", {}, message));
   });
 }

@@ -65,6 +65,17 @@ describe("the account center", () => {
     expect(body.errors[0].extensions.code).toBe("BAD_REQUEST");
   });
 
+  it("answers the assets folder itself as not found in JSON, and serves nothing from outside the build", async () => {
+    const folder = await page("/assets/", "*/*");
+    expect([403, 404]).toContain(folder.status);
+    expect(await folder.json()).toEqual({ errors: [{ message: "Not found.", extensions: { code: "BAD_REQUEST" } }] });
+    fs.writeFileSync(path.join(dir, "..", `${path.basename(dir)}-secret.txt`), "outside the build");
+    for (const pathname of [`/assets/..%2f..%2f${path.basename(dir)}-secret.txt`, `/..%2f${path.basename(dir)}-secret.txt`, `/../${path.basename(dir)}-secret.txt`]) {
+      expect(await (await page(pathname, "*/*")).text()).not.toContain("outside the build");
+    }
+    fs.rmSync(path.join(dir, "..", `${path.basename(dir)}-secret.txt`));
+  });
+
   it("gives a request that does not ask for a page no page", async () => {
     const response = await page("/security", "application/json");
     expect(response.status).toBe(404);

@@ -6,7 +6,7 @@ import fc from "fast-check";
  * escapes), so it reaches the server as sent.
  */
 
-/** express.json({ limit: "100kb" }) in src/server.ts. Bodies are kept below it (see fitBody). */
+/** BODY_LIMIT_BYTES (100 kB) in src/server.ts. Bodies are kept below it (see fitBody). */
 export const BODY_LIMIT_BYTES = 100 * 1024;
 /** Head-room for the query text and the JSON envelope. */
 const BODY_BUDGET_BYTES = BODY_LIMIT_BYTES - 4 * 1024;
