@@ -18,6 +18,7 @@ import { AppError, ERROR_CODES, createErrorFormatter } from "./errors";
 import type { Authenticated, RequestContext, RequestMeta } from "./graphql/context";
 import { queryLimitsPlugin, refuseBeforeParsing } from "./graphql/query-limits";
 import { corsOptions } from "./http/cors";
+import { closeConnectionsWhileDraining, DRAIN_OPTIONS } from "./http/drain";
 import { registerGraphiQL } from "./http/graphiql";
 import { GraphQLRoute } from "./http/graphql-route";
 import { registerHealth } from "./http/health";
@@ -198,13 +199,6 @@ async function registerGraphQL(
   });
 }
 
-/**
- * On close: stop accepting, close idle kept-alive sockets at once, and answer requests that still
- * arrive on busy ones (with `Connection: close`) rather than refusing them 503: those clients have
- * nowhere else to send them but a retry.
- */
-const DRAIN_OPTIONS = { forceCloseConnections: "idle", return503OnClosing: false } as const;
-
 /** This server's metrics; on PostgreSQL they include pg's pool (TypeORM's driver holds it as `master`). */
 function createMetrics(dataSource: DataSource): Metrics {
   const metrics = new Metrics();
@@ -268,6 +262,7 @@ export async function startServer({ config, logger, clock, dataSource }: ServerD
   await apollo.start();
 
   handleRequestErrors(app, logger);
+  closeConnectionsWhileDraining(app, () => draining);
   registerHealth(app, { dataSource, redis, draining: () => draining });
   registerMetrics(app, metrics, config.http.metricsToken);
   if (config.graphql.sandbox) registerGraphiQL(app, schema, config.publicOrigin);
