@@ -1,7 +1,7 @@
 import { randomInt, randomUUID } from "node:crypto";
 import { grantRole } from "../src/modules/admin/admin.service";
 import { AuditEventEntity } from "../src/entities";
-import { auditTypes, DEFAULT_PASSWORD, LOGIN, registerUser, uniqueUsername, type RegisteredUser } from "./helpers/accounts";
+import { auditTypes, DEFAULT_PASSWORD, LOGIN, uniqueUsername, type RegisteredUser, registerSteppedUp } from "./helpers/accounts";
 import type { GraphQLClient } from "./helpers/graphql-client";
 import { eventually, startTestApp, type TestApp } from "./helpers/test-server";
 
@@ -28,7 +28,7 @@ let support: RegisteredUser;
 
 beforeAll(async () => {
   app = await startTestApp();
-  support = await registerUser(app.client, uniqueUsername("support"));
+  support = await registerSteppedUp(app.client, uniqueUsername("support"));
   expect(await grantRole(app.dataSource, support.username, "SUPPORT")).toBe(true);
 });
 afterAll(() => app.stop());
@@ -59,7 +59,7 @@ async function bindEmail(client: GraphQLClient, email: string): Promise<void> {
 }
 
 async function userWithEmail(): Promise<RegisteredUser & { email: string }> {
-  const user = await registerUser(app.client);
+  const user = await registerSteppedUp(app.client);
   const email = uniqueEmail();
   await bindEmail(user.client, email);
   return { ...user, email };
@@ -81,7 +81,7 @@ function supportEvents(accountId: string): Promise<number> {
 describe("adminReplaceContact access", () => {
   it("is FORBIDDEN to an ordinary user and changes nothing", async () => {
     const target = await userWithEmail();
-    const ordinary = await registerUser(app.client);
+    const ordinary = await registerSteppedUp(app.client);
     const error = await ordinary.client.fails(REPLACE, { accountId: target.id, kind: "EMAIL", address: uniqueEmail(), reason: REASON });
     expect(error.extensions).toEqual({ code: "FORBIDDEN" });
     expect((await target.client.ok(CONTACTS)).me.email).toEqual({ kind: "EMAIL", masked: masked(target.email) });
@@ -104,8 +104,8 @@ describe("adminReplaceContact access", () => {
   });
 
   it("follows the role from one request to the next", async () => {
-    const helper = await registerUser(app.client, uniqueUsername("helper"));
-    const target = await registerUser(app.client);
+    const helper = await registerSteppedUp(app.client, uniqueUsername("helper"));
+    const target = await registerSteppedUp(app.client);
     const email = uniqueEmail();
     expect((await helper.client.fails(REPLACE, { accountId: target.id, kind: "EMAIL", address: email, reason: REASON })).extensions?.code).toBe("FORBIDDEN");
     await grantRole(app.dataSource, helper.username, "SUPPORT");

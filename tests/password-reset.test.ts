@@ -1,5 +1,5 @@
 import { randomInt } from "node:crypto";
-import { auditTypes, DEFAULT_PASSWORD, LOGIN, ME, registerUser, uniqueUsername, type RegisteredUser } from "./helpers/accounts";
+import { auditTypes, DEFAULT_PASSWORD, LOGIN, ME, uniqueUsername, type RegisteredUser, registerSteppedUp } from "./helpers/accounts";
 import { ChallengeEntity } from "../src/entities";
 import type { GraphQLClient } from "./helpers/graphql-client";
 import { eventually, startTestApp, type TestApp } from "./helpers/test-server";
@@ -81,7 +81,7 @@ async function bind(client: GraphQLClient, kind: "EMAIL" | "PHONE", address: str
 }
 
 async function userWithEmail(): Promise<RegisteredUser & { email: string }> {
-  const user = await registerUser(app.client);
+  const user = await registerSteppedUp(app.client);
   const email = uniqueEmail();
   await bind(user.client, "EMAIL", email);
   return { ...user, email };
@@ -131,7 +131,7 @@ function otherCode(code: string): string {
 // First: the fake Aliyun gateway refuses timestamps more than 15 minutes off, and later tests move the clock.
 describe("reset by phone", () => {
   it("sends an SMS code and accepts the number in any spelling", async () => {
-    const user = await registerUser(app.client);
+    const user = await registerSteppedUp(app.client);
     const phone = uniquePhone();
     await bind(user.client, "PHONE", phone);
     const national = phone.slice(3); // 139xxxxxxxx

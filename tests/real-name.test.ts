@@ -1,5 +1,5 @@
 import { RealNameCheckEntity } from "../src/entities";
-import { auditTypes, registerUser, type RegisteredUser } from "./helpers/accounts";
+import { auditTypes, type RegisteredUser, registerSteppedUp, letStepUpLapse } from "./helpers/accounts";
 import { bindContact, stepUp, uniqueEmail } from "./helpers/contacts";
 import { startTestApp, type TestApp } from "./helpers/test-server";
 import { checkCharacter } from "../src/modules/real-name/id-number";
@@ -31,7 +31,7 @@ async function open(verifyUrl: string, result?: "fail"): Promise<number> {
 
 describe("a verification through the dev stand-in", () => {
   it("sends the person back to the returnUrl after the check, as Alipay does", async () => {
-    const user = await registerUser(app.client);
+    const user = await registerSteppedUp(app.client);
     const returnUrl = new URL("/real-name?from=check", app.url).toString();
     const { startRealNameVerification: started } = await user.client.ok(START, { input: { legalName: "张三", idNumber: idNumber(), returnUrl } });
     const page = await fetch(started.verifyUrl, { redirect: "manual" });
@@ -41,7 +41,7 @@ describe("a verification through the dev stand-in", () => {
   });
 
   it("starts PENDING with the page to open as URL and QR code, then passes on refresh", async () => {
-    const user = await registerUser(app.client);
+    const user = await registerSteppedUp(app.client);
     const number = idNumber();
     const { startRealNameVerification: started } = await user.client.ok(START, { input: { legalName: "张三", idNumber: number } });
     expect(started).toMatchObject({
@@ -62,7 +62,7 @@ describe("a verification through the dev stand-in", () => {
   });
 
   it("keeps the legal name and ID number only sealed, with a keyed hash for uniqueness", async () => {
-    const user = await registerUser(app.client);
+    const user = await registerSteppedUp(app.client);
     const number = idNumber();
     await user.client.ok(START, { input: { legalName: "李四", idNumber: number } });
     const row = await app.dataSource.getRepository(RealNameCheckEntity).findOneByOrFail({ accountId: user.id });
@@ -73,7 +73,7 @@ describe("a verification through the dev stand-in", () => {
   });
 
   it("records a failed check with a reason the person can act on, and lets them start again", async () => {
-    const user = await registerUser(app.client);
+    const user = await registerSteppedUp(app.client);
     const { startRealNameVerification: started } = await user.client.ok(START, { input: { legalName: "王五", idNumber: idNumber() } });
     await open(started.verifyUrl, "fail");
     const { refreshRealNameVerification: failed } = await user.client.ok(REFRESH);
@@ -84,7 +84,7 @@ describe("a verification through the dev stand-in", () => {
   });
 
   it("abandons a pending check when a new one starts", async () => {
-    const user = await registerUser(app.client);
+    const user = await registerSteppedUp(app.client);
     const { startRealNameVerification: first } = await user.client.ok(START, { input: { legalName: "赵六", idNumber: idNumber() } });
     const { startRealNameVerification: second } = await user.client.ok(START, { input: { legalName: "赵六", idNumber: idNumber() } });
     expect(second.verifyUrl).not.toBe(first.verifyUrl);
@@ -95,7 +95,7 @@ describe("a verification through the dev stand-in", () => {
   });
 
   it("refuses to start again once passed", async () => {
-    const user = await registerUser(app.client);
+    const user = await registerSteppedUp(app.client);
     const { startRealNameVerification: started } = await user.client.ok(START, { input: { legalName: "孙七", idNumber: idNumber() } });
     await open(started.verifyUrl);
     await user.client.ok(REFRESH);
@@ -104,8 +104,8 @@ describe("a verification through the dev stand-in", () => {
 
   it("refuses an ID number already verified on another account, at start and when passing", async () => {
     const number = idNumber();
-    const first = await registerUser(app.client);
-    const second = await registerUser(app.client);
+    const first = await registerSteppedUp(app.client);
+    const second = await registerSteppedUp(app.client);
     // Both start before either passes; the first to pass takes the number.
     const { startRealNameVerification: a } = await first.client.ok(START, { input: { legalName: "周八", idNumber: number } });
     const { startRealNameVerification: b } = await second.client.ok(START, { input: { legalName: "周八", idNumber: number } });
@@ -113,27 +113,28 @@ describe("a verification through the dev stand-in", () => {
     await first.client.ok(REFRESH);
     await open(b.verifyUrl);
     expect((await second.client.ok(REFRESH)).refreshRealNameVerification).toMatchObject({ status: "FAILED", failureCode: "ID_NUMBER_TAKEN", failureReason: expect.stringContaining("another account") });
-    const third = await registerUser(app.client);
+    const third = await registerSteppedUp(app.client);
     expect((await third.client.fails(START, { input: { legalName: "周八", idNumber: number } })).extensions?.code).toBe("IDENTITY_TAKEN");
   });
 
   it("answers NOT_STARTED, and a refresh before any start changes nothing", async () => {
-    const user = await registerUser(app.client);
+    const user = await registerSteppedUp(app.client);
     expect((await user.client.ok(STATUS)).me).toEqual({ realName: { status: "NOT_STARTED", maskedName: null, maskedIdNumber: null, verifyUrl: null, verifiedAt: null, failureReason: null, failureCode: null }, capabilities: { canPurchase: false } });
     expect((await user.client.ok(REFRESH)).refreshRealNameVerification.status).toBe("NOT_STARTED");
   });
 
   it("needs a step-up once the account has a second factor", async () => {
-    const user = await registerUser(app.client);
+    const user = await registerSteppedUp(app.client);
     const email = uniqueEmail();
     await bindContact(app, user.client, "EMAIL", email);
+    await letStepUpLapse(app, user);
     expect((await user.client.fails(START, { input: { legalName: "吴九", idNumber: idNumber() } })).extensions?.code).toBe("STEP_UP_REQUIRED");
     await stepUp(app, user.client, "EMAIL", email);
     expect((await user.client.ok(START, { input: { legalName: "吴九", idNumber: idNumber() } })).startRealNameVerification.status).toBe("PENDING");
   });
 
   it("counts a check still not passed after the pending timeout as failed", async () => {
-    const user = await registerUser(app.client);
+    const user = await registerSteppedUp(app.client);
     await user.client.ok(START, { input: { legalName: "郑十", idNumber: idNumber() } });
     app.clock.advanceSeconds(1801);
     expect((await user.client.ok(REFRESH)).refreshRealNameVerification).toMatchObject({ status: "FAILED", failureCode: "TIMED_OUT", failureReason: "The verification was not completed in time; start it again." });
@@ -143,7 +144,7 @@ describe("a verification through the dev stand-in", () => {
 describe("malformed input changes nothing", () => {
   let user: RegisteredUser;
   beforeAll(async () => {
-    user = await registerUser(app.client);
+    user = await registerSteppedUp(app.client);
   });
 
   it.each([

@@ -4,9 +4,10 @@ import { SecondFactorsAndApiKeys1764080000000 } from "./1764080000000-second-fac
 import { OAuthStates1764170000000 } from "./1764170000000-oauth-states";
 import { RealNameChecks1764260000000 } from "./1764260000000-real-name-checks";
 import { RealNameFailureCode1764350000000 } from "./1764350000000-real-name-failure-code";
+import { FactorUsableFrom1764440000000 } from "./1764440000000-factor-usable-from";
 
 /** In order. Each later schema change adds a migration here; none is ever edited after it lands. */
 export const MIGRATIONS = [
   Foundation1763900000000, ContactsAndChallenges1763990000000, SecondFactorsAndApiKeys1764080000000, OAuthStates1764170000000,
-  RealNameChecks1764260000000, RealNameFailureCode1764350000000,
+  RealNameChecks1764260000000, RealNameFailureCode1764350000000, FactorUsableFrom1764440000000,
 ];
