@@ -1,6 +1,7 @@
 import type { EmailMessage, SecurityNoticeEvent } from "../../providers/types";
 
-const EVENT_TEXT: Record<SecurityNoticeEvent, { zh: string; en: string }> = {
+/** What each notice says; exported for the tests that look for a notice of one event. */
+export const NOTICE_TEXT: Record<SecurityNoticeEvent, { zh: string; en: string }> = {
   PASSWORD_CHANGED: { zh: "您的账号密码已被修改。", en: "The password of your account was changed." },
   PASSWORD_RESET: {
     zh: "您的账号密码已通过验证码重置，所有设备均已退出登录，所有 API 密钥均已撤销。",
@@ -22,7 +23,7 @@ const EVENT_TEXT: Record<SecurityNoticeEvent, { zh: string; en: string }> = {
 
 /** A short security notice in Chinese and English, so a hijack does not go unnoticed. */
 export function noticeEmail(event: SecurityNoticeEvent, when: Date): EmailMessage {
-  const { zh, en } = EVENT_TEXT[event];
+  const { zh, en } = NOTICE_TEXT[event];
   const time = when.toISOString();
   const lines = [
     `${zh}（${time}）如非本人操作，请立即重置密码并联系客服。`,
