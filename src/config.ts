@@ -146,6 +146,8 @@ export interface Config {
   };
   /** How long a completed step-up lets this session make sensitive changes. */
   readonly stepUpTtlSeconds: number;
+  /** How long a factor added without a step-up waits before it serves for step-up, two-step or recovery. */
+  readonly newFactorCooldownSeconds: number;
   /** SMS the whole deployment may send per UTC day; past it, SMS sends are refused and an alert is logged. */
   readonly smsDailyBudget: number;
   readonly graphql: {
@@ -519,6 +521,7 @@ export function loadConfig(env: Env = process.env): Config {
       resendCooldownSeconds: read.int("CODE_RESEND_COOLDOWN_SECONDS", 60, 0, 3600),
     },
     stepUpTtlSeconds: read.int("STEP_UP_TTL_SECONDS", 600, 30, 86400),
+    newFactorCooldownSeconds: read.int("NEW_FACTOR_COOLDOWN_SECONDS", 86400, 0, 30 * 86400),
     smsDailyBudget: read.int("SMS_DAILY_BUDGET", 10000, 0, 100_000_000),
     graphql: {
       maxDepth: read.int("GRAPHQL_MAX_DEPTH", 10, 2, 50),

@@ -31,6 +31,7 @@ import { NoticeService } from "./modules/notice/notice.service";
 import { PasswordResetResolver } from "./modules/password-reset/password-reset.resolver";
 import { PasswordResetService } from "./modules/password-reset/password-reset.service";
 import { PasswordHasher } from "./modules/password/password-hasher";
+import { PasswordVerifier } from "./modules/password/password-verifier";
 import { PasswordResolver } from "./modules/password/password.resolver";
 import { PasswordService } from "./modules/password/password.service";
 import { RealNameGuard } from "./modules/real-name/real-name.guard";
@@ -106,12 +107,15 @@ export function createServices(deps: ServiceDeps) {
   const audit = new AuditService(dataSource, clock);
   const { cache, dispose: disposeCache } = createAuthCache(deps);
   const sessions = new SessionService(dataSource, transaction, clock, audit, config.session, cache);
+  const passwordVerifier = new PasswordVerifier(hasher, rateLimiter("password-account", limits.passwordFailuresPerAccount));
   const challenges = new ChallengeService(
-    dataSource, transaction, clock, logger, audit, providers, deriveKey(dataKey.key, "challenge-code"), config, rateLimiter, factors,
+    dataSource, transaction, clock, logger, audit, providers, deriveKey(dataKey.key, "challenge-code"), config, rateLimiter, factors, passwordVerifier,
   );
-  const notices = new NoticeService(dataSource, clock, logger, providers, background);
-  const stepUp = new StepUpService(dataSource, transaction, clock, audit, challenges, factors, config.stepUpTtlSeconds);
-  const twoStep = new TwoStepService(dataSource, transaction, audit, challenges, sessions, stepUp, factors);
+  const notices = new NoticeService(clock, logger, providers, background);
+  const stepUp = new StepUpService(
+    dataSource, transaction, clock, audit, challenges, { ttlSeconds: config.stepUpTtlSeconds, newFactorCooldownSeconds: config.newFactorCooldownSeconds },
+  );
+  const twoStep = new TwoStepService(dataSource, transaction, clock, audit, challenges, sessions, stepUp, notices);
   const takenAnswers = new TakenAnswers(rateLimiter("taken-account", limits.takenAnswersPerAccount), rateLimiter("taken-ip", limits.takenAnswersPerIp));
   const accounts = new AccountService(transaction, clock, audit, takenAnswers);
   const auth = new AuthService(
@@ -123,16 +127,14 @@ export function createServices(deps: ServiceDeps) {
     },
     twoStep,
   );
-  const passwords = new PasswordService(
-    transaction, clock, hasher, sessions, audit, rateLimiter("password-account", limits.passwordFailuresPerAccount), stepUp, notices,
-  );
+  const passwords = new PasswordService(transaction, clock, hasher, passwordVerifier, sessions, audit, stepUp, notices);
   const resets = new PasswordResetService(
     dataSource, transaction, clock, hasher, audit, challenges, notices, background,
   );
   const contacts = new ContactService(dataSource, transaction, clock, audit, challenges, stepUp, notices, takenAnswers);
-  const admin = new AdminService(dataSource, transaction, clock, audit, notices);
-  const totp = new TotpService(dataSource, transaction, clock, cipher, audit, stepUp, factors, config.totpIssuer);
-  const apiKeys = new ApiKeyService(dataSource, transaction, clock, audit, stepUp, cache);
+  const admin = new AdminService(dataSource, transaction, clock, audit, challenges, stepUp, notices);
+  const totp = new TotpService(dataSource, transaction, clock, cipher, audit, stepUp, factors, notices, config.totpIssuer);
+  const apiKeys = new ApiKeyService(dataSource, transaction, clock, audit, stepUp, notices, cache);
   const social = new SocialService(dataSource, transaction, clock, audit, oauth, sessions, stepUp, twoStep, notices, config, logger, {
     bindingStartsByAccount: rateLimiter("oauth-start-account", limits.providerStartsPerAccount),
     loginStartsByIp: rateLimiter("oauth-start-ip", limits.providerStartsPerIp),
@@ -156,7 +158,7 @@ export function createServices(deps: ServiceDeps) {
     [StepUpResolver, new StepUpResolver(stepUp)],
     [ContactResolver, new ContactResolver(contacts)],
     [AdminResolver, new AdminResolver(admin)],
-    [SecurityResolver, new SecurityResolver(dataSource, factors)],
+    [SecurityResolver, new SecurityResolver(dataSource, clock, factors)],
     [TotpResolver, new TotpResolver(totp)],
     [TwoStepResolver, new TwoStepResolver(twoStep)],
     [SocialResolver, new SocialResolver(social)],

@@ -1,7 +1,8 @@
 import { randomInt, randomUUID } from "node:crypto";
 import { grantRole } from "../src/modules/admin/admin.service";
 import { AuditEventEntity } from "../src/entities";
-import { auditTypes, DEFAULT_PASSWORD, LOGIN, registerUser, uniqueUsername, type RegisteredUser } from "./helpers/accounts";
+import { auditTypes, DEFAULT_PASSWORD, letStepUpLapse, LOGIN, registerSteppedUp, stepUpWithPassword, uniqueUsername, type RegisteredUser } from "./helpers/accounts";
+import { bindContact } from "./helpers/contacts";
 import type { GraphQLClient } from "./helpers/graphql-client";
 import { eventually, startTestApp, type TestApp } from "./helpers/test-server";
 
@@ -28,7 +29,7 @@ let support: RegisteredUser;
 
 beforeAll(async () => {
   app = await startTestApp();
-  support = await registerUser(app.client, uniqueUsername("support"));
+  support = await registerSteppedUp(app.client, uniqueUsername("support"));
   expect(await grantRole(app.dataSource, support.username, "SUPPORT")).toBe(true);
 });
 afterAll(() => app.stop());
@@ -59,7 +60,7 @@ async function bindEmail(client: GraphQLClient, email: string): Promise<void> {
 }
 
 async function userWithEmail(): Promise<RegisteredUser & { email: string }> {
-  const user = await registerUser(app.client);
+  const user = await registerSteppedUp(app.client);
   const email = uniqueEmail();
   await bindEmail(user.client, email);
   return { ...user, email };
@@ -81,7 +82,7 @@ function supportEvents(accountId: string): Promise<number> {
 describe("adminReplaceContact access", () => {
   it("is FORBIDDEN to an ordinary user and changes nothing", async () => {
     const target = await userWithEmail();
-    const ordinary = await registerUser(app.client);
+    const ordinary = await registerSteppedUp(app.client);
     const error = await ordinary.client.fails(REPLACE, { accountId: target.id, kind: "EMAIL", address: uniqueEmail(), reason: REASON });
     expect(error.extensions).toEqual({ code: "FORBIDDEN" });
     expect((await target.client.ok(CONTACTS)).me.email).toEqual({ kind: "EMAIL", masked: masked(target.email) });
@@ -104,8 +105,8 @@ describe("adminReplaceContact access", () => {
   });
 
   it("follows the role from one request to the next", async () => {
-    const helper = await registerUser(app.client, uniqueUsername("helper"));
-    const target = await registerUser(app.client);
+    const helper = await registerSteppedUp(app.client, uniqueUsername("helper"));
+    const target = await registerSteppedUp(app.client);
     const email = uniqueEmail();
     expect((await helper.client.fails(REPLACE, { accountId: target.id, kind: "EMAIL", address: email, reason: REASON })).extensions?.code).toBe("FORBIDDEN");
     await grantRole(app.dataSource, helper.username, "SUPPORT");
@@ -176,6 +177,60 @@ describe("a support user replaces a contact", () => {
     const error = await support.client.fails(REPLACE, { accountId: randomUUID(), kind: "EMAIL", address: email, reason: REASON });
     expect(error.extensions).toEqual({ code: "NOT_FOUND" });
     expect(await loginCode(email)).toBe("INVALID_CREDENTIALS");
+  });
+});
+
+describe("adminReplaceContact guards (issue 16)", () => {
+  it("needs the support user's own recent step-up", async () => {
+    const agent = await registerSteppedUp(app.client, uniqueUsername("agent"));
+    await grantRole(app.dataSource, agent.username, "SUPPORT");
+    await letStepUpLapse(app, agent);
+    const target = await userWithEmail();
+    const email = uniqueEmail();
+    expect((await agent.client.fails(REPLACE, { accountId: target.id, kind: "EMAIL", address: email, reason: REASON })).extensions).toEqual({ code: "STEP_UP_REQUIRED" });
+    expect(await supportEvents(target.id)).toBe(0);
+    await stepUpWithPassword(agent.client);
+    expect((await agent.client.ok(REPLACE, { accountId: target.id, kind: "EMAIL", address: email, reason: REASON })).adminReplaceContact.email).toEqual({ masked: masked(email) });
+  });
+
+  it("refuses the support user's own account and other staff accounts", async () => {
+    const own = await support.client.fails(REPLACE, { accountId: support.id, kind: "EMAIL", address: uniqueEmail(), reason: REASON });
+    expect(own.extensions).toEqual({ code: "FORBIDDEN" });
+    const colleague = await userWithEmail();
+    await grantRole(app.dataSource, colleague.username, "SUPPORT");
+    const other = await support.client.fails(REPLACE, { accountId: colleague.id, kind: "EMAIL", address: uniqueEmail(), reason: REASON });
+    expect(other.extensions).toEqual({ code: "FORBIDDEN" });
+    expect(await loginCode(colleague.email)).toBe("AuthPayload");
+    expect(await supportEvents(colleague.id)).toBe(0);
+  });
+
+  it("answers only what support needs: no sessions, keys or security log", async () => {
+    const target = await userWithEmail();
+    const result = await support.client.request(
+      `mutation($a: ID!, $address: String!, $r: String!) { adminReplaceContact(accountId: $a, kind: EMAIL, address: $address, reason: $r) { id sessions { id } apiKeys { id } } }`,
+      { a: target.id, address: uniqueEmail(), r: REASON },
+    );
+    expect(result.errors?.[0].extensions?.code).toBe("GRAPHQL_VALIDATION_FAILED");
+    expect(await supportEvents(target.id)).toBe(0);
+    const data = await support.client.ok(
+      `mutation($a: ID!, $address: String!, $r: String!) { adminReplaceContact(accountId: $a, kind: EMAIL, address: $address, reason: $r) { id username email { masked usableFrom } phone { masked } } }`,
+      { a: target.id, address: uniqueEmail("only"), r: REASON },
+    );
+    expect(data.adminReplaceContact).toEqual({ id: target.id, username: target.username, email: { masked: expect.stringMatching(/^o\*\*\*@example\.com$/), usableFrom: null }, phone: null });
+  });
+
+  it("tells every address bound before (the phone too) and the new one", async () => {
+    const target = await userWithEmail();
+    const phone = uniquePhone();
+    await bindContact(app, target.client, "PHONE", phone);
+    await eventually(() => app.smsTo(phone).find((m) => m.templateParam.event !== undefined)); // the "bound" notice
+    const smsSeen = app.smsTo(phone).length;
+    const mailSeen = app.smtp.mailsTo(target.email).length;
+    const newEmail = uniqueEmail("new");
+    await support.client.ok(REPLACE, { accountId: target.id, kind: "EMAIL", address: newEmail, reason: REASON });
+    await noticeMail(target.email, mailSeen, "was replaced");
+    await noticeMail(newEmail, 0, "was replaced");
+    await eventually(() => app.smsTo(phone).slice(smsSeen).find((m) => m.templateParam.event !== undefined));
   });
 });
 

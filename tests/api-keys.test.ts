@@ -1,7 +1,7 @@
 import { createHash, randomBytes, randomUUID } from "node:crypto";
 import { grantRole } from "../src/modules/admin/admin.service";
 import { ApiKeyEntity } from "../src/entities";
-import { auditTypes, DEFAULT_PASSWORD, LOGIN, ME, registerUser, uniqueUsername, type RegisteredUser } from "./helpers/accounts";
+import { auditTypes, DEFAULT_PASSWORD, LOGIN, ME, uniqueUsername, type RegisteredUser, registerSteppedUp, letStepUpLapse } from "./helpers/accounts";
 import { bindContact, stepUp, uniqueEmail, uniquePhone } from "./helpers/contacts";
 import type { GraphQLClient } from "./helpers/graphql-client";
 import { startTestApp, type TestApp } from "./helpers/test-server";
@@ -69,7 +69,7 @@ function isoIn(seconds: number): string {
 
 describe("createApiKey", () => {
   it("returns the secret once, with its prefix, default scope and no use yet", async () => {
-    const user = await registerUser(app.client);
+    const user = await registerSteppedUp(app.client);
     const before = app.clock.now().getTime();
     const { apiKey, secret } = await createKey(user.client, { name: "deploy bot" });
     const after = app.clock.now().getTime();
@@ -89,7 +89,7 @@ describe("createApiKey", () => {
   });
 
   it("gives every key a different secret", async () => {
-    const user = await registerUser(app.client);
+    const user = await registerSteppedUp(app.client);
     const first = await createKey(user.client);
     const second = await createKey(user.client);
     expect(second.secret).not.toBe(first.secret);
@@ -98,7 +98,7 @@ describe("createApiKey", () => {
   });
 
   it("keeps the scopes and expiry asked for", async () => {
-    const user = await registerUser(app.client);
+    const user = await registerSteppedUp(app.client);
     const expiresAt = isoIn(3600);
     const { apiKey } = await createKey(user.client, { name: "rw", scopes: ["account:read", "account:write"], expiresAt });
     expect(apiKey.scopes).toEqual(["account:read", "account:write"]);
@@ -108,17 +108,17 @@ describe("createApiKey", () => {
   });
 
   it("uses the default scope for an empty scope list", async () => {
-    const user = await registerUser(app.client);
+    const user = await registerSteppedUp(app.client);
     expect((await createKey(user.client, { scopes: [] })).apiKey.scopes).toEqual(["account:read"]);
   });
 
   it("stores each scope once", async () => {
-    const user = await registerUser(app.client);
+    const user = await registerSteppedUp(app.client);
     expect((await createKey(user.client, { scopes: ["account:write", "account:write"] })).apiKey.scopes).toEqual(["account:write"]);
   });
 
   it("accepts a name of 64 characters, including Chinese", async () => {
-    const user = await registerUser(app.client);
+    const user = await registerSteppedUp(app.client);
     const name = "部署机器人-".repeat(10) + "abcd"; // 64 characters
     expect(name).toHaveLength(64);
     expect((await createKey(user.client, { name })).apiKey.name).toBe(name);
@@ -132,7 +132,7 @@ describe("createApiKey", () => {
     ["with a zero-width space", "ci\u200bkey"],
     ["with a right-to-left override", "ci\u202ekey"],
   ])("refuses a name that is %s and creates nothing", async (_case, name) => {
-    const user = await registerUser(app.client);
+    const user = await registerSteppedUp(app.client);
     const error = await user.client.fails(CREATE, { input: { name } });
     expect(error.extensions?.code).toBe("BAD_USER_INPUT");
     expect(error.extensions?.fieldErrors?.map((e) => e.field)).toContain("name");
@@ -146,7 +146,7 @@ describe("createApiKey", () => {
     ["an unknown scope next to a known one", ["account:read", "account:delete"]],
     ["a scope in another letter case", ["ACCOUNT:READ"]],
   ])("refuses %s and creates nothing", async (_case, scopes) => {
-    const user = await registerUser(app.client);
+    const user = await registerSteppedUp(app.client);
     const error = await user.client.fails(CREATE, { input: { name: "ci", scopes } });
     expect(error.extensions?.code).toBe("BAD_USER_INPUT");
     expect(error.extensions?.fieldErrors?.[0].field).toBe("scopes");
@@ -157,7 +157,7 @@ describe("createApiKey", () => {
     ["one second ago", -1],
     ["a day ago", -86400],
   ])("refuses an expiry %s and creates nothing", async (_case, seconds) => {
-    const user = await registerUser(app.client);
+    const user = await registerSteppedUp(app.client);
     const error = await user.client.fails(CREATE, { input: { name: "ci", expiresAt: isoIn(seconds) } });
     expect(error.extensions?.code).toBe("BAD_USER_INPUT");
     expect(error.extensions?.fieldErrors).toEqual([{ field: "expiresAt", messages: [expect.any(String)] }]);
@@ -166,7 +166,7 @@ describe("createApiKey", () => {
   });
 
   it("allows 20 keys per account, and another once one is revoked", async () => {
-    const user = await registerUser(app.client);
+    const user = await registerSteppedUp(app.client);
     const keys: CreatedKey[] = [];
     for (let i = 0; i < 20; i++) keys.push(await createKey(user.client, { name: `key ${i}` }));
     const error = await user.client.fails(CREATE, { input: { name: "one too many" } });
@@ -180,9 +180,9 @@ describe("createApiKey", () => {
   });
 
   it("counts keys per account: another account's 20 keys do not stop this one", async () => {
-    const busy = await registerUser(app.client);
+    const busy = await registerSteppedUp(app.client);
     for (let i = 0; i < 20; i++) await createKey(busy.client, { name: `key ${i}` });
-    const other = await registerUser(app.client);
+    const other = await registerSteppedUp(app.client);
     expect((await createKey(other.client, { name: "mine" })).apiKey.name).toBe("mine");
   });
 
@@ -194,7 +194,7 @@ describe("createApiKey", () => {
   });
 
   it("is FORBIDDEN to an API key, whatever its scopes, and creates nothing", async () => {
-    const user = await registerUser(app.client);
+    const user = await registerSteppedUp(app.client);
     const { secret } = await createKey(user.client, { scopes: ["account:read", "account:write"] });
     const error = await app.client.as(secret).fails(CREATE, { input: { name: "child" } });
     expect(error.extensions?.code).toBe("FORBIDDEN");
@@ -202,7 +202,7 @@ describe("createApiKey", () => {
   });
 
   it("asks for no step-up from an account with no second factor", async () => {
-    const user = await registerUser(app.client);
+    const user = await registerSteppedUp(app.client);
     expect((await createKey(user.client)).secret).toMatch(SECRET_FORMAT);
   });
 
@@ -210,9 +210,10 @@ describe("createApiKey", () => {
     ["email", "EMAIL", "EMAIL"],
     ["phone", "PHONE", "SMS"],
   ] as const)("needs a recent step-up once a %s is bound", async (_case, kind, method) => {
-    const user = await registerUser(app.client);
+    const user = await registerSteppedUp(app.client);
     const address = kind === "EMAIL" ? uniqueEmail("ak") : uniquePhone();
     await bindContact(app, user.client, kind, address);
+    await letStepUpLapse(app, user);
 
     const error = await user.client.fails(CREATE, { input: { name: "ci" } });
     expect(error.extensions?.code).toBe("STEP_UP_REQUIRED");
@@ -224,7 +225,7 @@ describe("createApiKey", () => {
   });
 
   it("does not take a step-up from another session, nor one that has expired", async () => {
-    const user = await registerUser(app.client);
+    const user = await registerSteppedUp(app.client);
     const email = uniqueEmail("ak");
     await bindContact(app, user.client, "EMAIL", email);
     await stepUp(app, user.client, "EMAIL", email);
@@ -238,7 +239,7 @@ describe("createApiKey", () => {
   });
 
   it("records API_KEY_CREATED in the security log", async () => {
-    const user = await registerUser(app.client);
+    const user = await registerSteppedUp(app.client);
     await createKey(user.client);
     const types = await auditTypes(user.client);
     expect(types[0]).toBe("API_KEY_CREATED");
@@ -248,7 +249,7 @@ describe("createApiKey", () => {
 
 describe("storing keys", () => {
   it("keeps only the SHA-256 of the secret", async () => {
-    const user = await registerUser(app.client);
+    const user = await registerSteppedUp(app.client);
     const { apiKey, secret } = await createKey(user.client, { scopes: ["account:read", "account:write"] });
 
     const row = await app.dataSource.getRepository(ApiKeyEntity).findOneByOrFail({ id: apiKey.id });
@@ -284,7 +285,7 @@ describe("storing keys", () => {
 
 describe("Account.apiKeys", () => {
   it("lists the account's keys newest first, without secrets", async () => {
-    const user = await registerUser(app.client);
+    const user = await registerSteppedUp(app.client);
     const a = await createKey(user.client, { name: "first" });
     app.clock.advanceSeconds(1);
     const b = await createKey(user.client, { name: "second", scopes: ["account:write"] });
@@ -298,15 +299,15 @@ describe("Account.apiKeys", () => {
   });
 
   it("has no field that could return a secret", async () => {
-    const user = await registerUser(app.client);
+    const user = await registerSteppedUp(app.client);
     await createKey(user.client);
     const error = await user.client.fails(`query { me { apiKeys { id secret } } }`);
     expect(error.extensions?.code).toBe("GRAPHQL_VALIDATION_FAILED");
   });
 
   it("shows only the account's own keys", async () => {
-    const alice = await registerUser(app.client);
-    const bob = await registerUser(app.client);
+    const alice = await registerSteppedUp(app.client);
+    const bob = await registerSteppedUp(app.client);
     const aliceKey = await createKey(alice.client, { name: "alice's" });
     const bobKey = await createKey(bob.client, { name: "bob's" });
     expect((await listKeys(alice.client)).map((k) => k.id)).toEqual([aliceKey.apiKey.id]);
@@ -314,21 +315,21 @@ describe("Account.apiKeys", () => {
   });
 
   it("is empty for a new account", async () => {
-    const user = await registerUser(app.client);
+    const user = await registerSteppedUp(app.client);
     expect(await listKeys(user.client)).toEqual([]);
   });
 });
 
 describe("authenticating with a key", () => {
   it("lets an account:read key run queries as its account", async () => {
-    const user = await registerUser(app.client);
+    const user = await registerSteppedUp(app.client);
     const { apiKey, secret } = await createKey(user.client);
     const data = await app.client.as(secret).ok(ME_WITH_KEYS);
     expect(data.me).toEqual({ id: user.id, username: user.username, apiKeys: [{ id: apiKey.id }] });
   });
 
   it("refuses every mutation to an account:read key, updateProfile included", async () => {
-    const user = await registerUser(app.client);
+    const user = await registerSteppedUp(app.client);
     const { secret } = await createKey(user.client, { scopes: ["account:read"] });
     const error = await app.client.as(secret).fails(UPDATE_PROFILE, { input: { username: uniqueUsername("ro") } });
     expect(error.extensions?.code).toBe("FORBIDDEN");
@@ -337,7 +338,7 @@ describe("authenticating with a key", () => {
   });
 
   it("lets an account:write key update the profile", async () => {
-    const user = await registerUser(app.client);
+    const user = await registerSteppedUp(app.client);
     const { secret } = await createKey(user.client, { scopes: ["account:write"] });
     const username = uniqueUsername("rw");
     const data = await app.client.as(secret).ok(UPDATE_PROFILE, { input: { username } });
@@ -347,7 +348,7 @@ describe("authenticating with a key", () => {
   });
 
   it("lets an account:write key run queries too", async () => {
-    const user = await registerUser(app.client);
+    const user = await registerSteppedUp(app.client);
     const { secret } = await createKey(user.client, { scopes: ["account:write"] });
     expect((await app.client.as(secret).ok(ME_WITH_KEYS)).me.id).toBe(user.id);
   });
@@ -358,7 +359,7 @@ describe("authenticating with a key", () => {
     ["a key's prefix only", () => "PREFIX"],
     ["a key with a changed last character", () => "CHANGED"],
   ])("answers me: null for a %s key", async (_case, make) => {
-    const user = await registerUser(app.client);
+    const user = await registerSteppedUp(app.client);
     const { apiKey, secret } = await createKey(user.client, { scopes: ["account:read", "account:write"] });
     let token = make();
     if (token === "PREFIX") token = apiKey.prefix;
@@ -369,7 +370,7 @@ describe("authenticating with a key", () => {
   });
 
   it("sets lastUsedAt at the first use, then at most once a minute", async () => {
-    const user = await registerUser(app.client);
+    const user = await registerSteppedUp(app.client);
     const { apiKey, secret } = await createKey(user.client);
     const keyClient = app.client.as(secret);
     const lastUsed = async () => (await listKeys(user.client)).find((k) => k.id === apiKey.id)!.lastUsedAt;
@@ -396,7 +397,7 @@ describe("authenticating with a key", () => {
   });
 
   it("leaves lastUsedAt alone when the session, not the key, is used", async () => {
-    const user = await registerUser(app.client);
+    const user = await registerSteppedUp(app.client);
     const { apiKey } = await createKey(user.client);
     await user.client.ok(ME);
     app.clock.advanceSeconds(120);
@@ -407,7 +408,7 @@ describe("authenticating with a key", () => {
 
 describe("an expired key", () => {
   it("works until expiresAt and authenticates nobody after it", async () => {
-    const user = await registerUser(app.client);
+    const user = await registerSteppedUp(app.client);
     const { secret } = await createKey(user.client, { scopes: ["account:read", "account:write"], expiresAt: isoIn(60) });
     const keyClient = app.client.as(secret);
     expect((await keyClient.ok(ME)).me.id).toBe(user.id);
@@ -420,7 +421,7 @@ describe("an expired key", () => {
   });
 
   it("does not stop a key without expiry, however long it waits", async () => {
-    const user = await registerUser(app.client);
+    const user = await registerSteppedUp(app.client);
     const { secret } = await createKey(user.client);
     app.clock.advanceSeconds(400 * 86400);
     expect((await app.client.as(secret).ok(ME)).me.id).toBe(user.id);
@@ -429,7 +430,7 @@ describe("an expired key", () => {
 
 describe("an API key calling a step-up mutation", () => {
   it("gets FORBIDDEN for changePassword, even when its session stepped up, and the password stays", async () => {
-    const user = await registerUser(app.client);
+    const user = await registerSteppedUp(app.client);
     const email = uniqueEmail("ak");
     await bindContact(app, user.client, "EMAIL", email);
     await stepUp(app, user.client, "EMAIL", email);
@@ -445,7 +446,7 @@ describe("an API key calling a step-up mutation", () => {
   });
 
   it("gets FORBIDDEN for changePassword on an account without a second factor", async () => {
-    const user = await registerUser(app.client);
+    const user = await registerSteppedUp(app.client);
     const { secret } = await createKey(user.client, { scopes: ["account:write"] });
     const error = await app.client.as(secret).fails(CHANGE_PASSWORD, { input: { oldPassword: DEFAULT_PASSWORD, newPassword: "a-much-Better-passphrase-42" } });
     expect(error.extensions?.code).toBe("FORBIDDEN");
@@ -463,8 +464,8 @@ describe("security mutations with an API key", () => {
   const keys: Record<string, string> = {};
 
   beforeAll(async () => {
-    owner = await registerUser(app.client);
-    target = await registerUser(app.client);
+    owner = await registerSteppedUp(app.client);
+    target = await registerSteppedUp(app.client);
     ownerEmail = uniqueEmail("owner");
     targetEmail = uniqueEmail("target");
     await bindContact(app, owner.client, "EMAIL", ownerEmail);
@@ -536,7 +537,7 @@ describe("security mutations with an API key", () => {
 
 describe("revokeApiKey", () => {
   it("deletes the key: it authenticates nobody from the next request on", async () => {
-    const user = await registerUser(app.client);
+    const user = await registerSteppedUp(app.client);
     const { apiKey, secret } = await createKey(user.client, { scopes: ["account:read", "account:write"] });
     const keyClient = app.client.as(secret);
     expect((await keyClient.ok(ME)).me.id).toBe(user.id);
@@ -552,7 +553,7 @@ describe("revokeApiKey", () => {
   });
 
   it("revokes only the key named", async () => {
-    const user = await registerUser(app.client);
+    const user = await registerSteppedUp(app.client);
     const keep = await createKey(user.client, { name: "keep" });
     const drop = await createKey(user.client, { name: "drop" });
     expect((await user.client.ok(REVOKE, { id: drop.apiKey.id })).revokeApiKey).toBe(true);
@@ -561,7 +562,7 @@ describe("revokeApiKey", () => {
   });
 
   it("records API_KEY_REVOKED in the security log", async () => {
-    const user = await registerUser(app.client);
+    const user = await registerSteppedUp(app.client);
     const { apiKey } = await createKey(user.client);
     await user.client.ok(REVOKE, { id: apiKey.id });
     const types = await auditTypes(user.client);
@@ -569,7 +570,7 @@ describe("revokeApiKey", () => {
   });
 
   it("answers false for an unknown id and logs nothing", async () => {
-    const user = await registerUser(app.client);
+    const user = await registerSteppedUp(app.client);
     await createKey(user.client);
     expect((await user.client.ok(REVOKE, { id: randomUUID() })).revokeApiKey).toBe(false);
     expect(await listKeys(user.client)).toHaveLength(1);
@@ -577,8 +578,8 @@ describe("revokeApiKey", () => {
   });
 
   it("cannot touch another account's key", async () => {
-    const victim = await registerUser(app.client);
-    const attacker = await registerUser(app.client);
+    const victim = await registerSteppedUp(app.client);
+    const attacker = await registerSteppedUp(app.client);
     const { apiKey, secret } = await createKey(victim.client);
     expect((await attacker.client.ok(REVOKE, { id: apiKey.id })).revokeApiKey).toBe(false);
     expect((await app.client.as(secret).ok(ME)).me.id).toBe(victim.id);
@@ -590,7 +591,7 @@ describe("revokeApiKey", () => {
   it.each([["empty", ""], ["not an id", "abc"], ["a number", 42], ["SQL", "1' OR '1'='1"]])(
     "refuses an id that is %s",
     async (_case, id) => {
-      const user = await registerUser(app.client);
+      const user = await registerSteppedUp(app.client);
       const { secret } = await createKey(user.client);
       const error = await user.client.fails(REVOKE, { id });
       expect(error.extensions?.code).toBe("BAD_USER_INPUT");
@@ -600,14 +601,14 @@ describe("revokeApiKey", () => {
   );
 
   it("needs a signed-in session", async () => {
-    const user = await registerUser(app.client);
+    const user = await registerSteppedUp(app.client);
     const { apiKey, secret } = await createKey(user.client);
     expect((await app.client.fails(REVOKE, { id: apiKey.id })).extensions?.code).toBe("UNAUTHENTICATED");
     expect((await app.client.as(secret).ok(ME)).me.id).toBe(user.id);
   });
 
   it("is FORBIDDEN to a key revoking itself", async () => {
-    const user = await registerUser(app.client);
+    const user = await registerSteppedUp(app.client);
     const { apiKey, secret } = await createKey(user.client, { scopes: ["account:read", "account:write"] });
     expect((await app.client.as(secret).fails(REVOKE, { id: apiKey.id })).extensions?.code).toBe("FORBIDDEN");
     expect((await app.client.as(secret).ok(ME)).me.id).toBe(user.id);

@@ -4,7 +4,7 @@ import { createDataSource } from "../src/db/data-source";
 import { LookupCache, shareClearsThroughRedis } from "../src/db/lookup-cache";
 import { SUPPORT_ROLE } from "../src/modules/admin/admin.service";
 import { grantRoleOnServers } from "../src/scripts/grant-role";
-import { DEFAULT_PASSWORD, LOGIN, ME, registerUser, uniqueUsername } from "./helpers/accounts";
+import { DEFAULT_PASSWORD, LOGIN, ME, uniqueUsername, registerSteppedUp } from "./helpers/accounts";
 import { REDIS_URL, uniqueRedisPrefix } from "./helpers/databases";
 import { TestClock } from "./helpers/test-clock";
 import { eventually, sameDatabaseAs, startTestApp, type TestApp } from "./helpers/test-server";
@@ -27,7 +27,7 @@ async function pair(env: Record<string, string>): Promise<[TestApp, TestApp]> {
 }
 
 async function signedInOnBoth(first: TestApp, second: TestApp) {
-  const user = await registerUser(first.client);
+  const user = await registerSteppedUp(first.client);
   const login = await first.client.ok(LOGIN, { input: { identifier: user.username, password: DEFAULT_PASSWORD } });
   const onFirst = first.client.as(login.login.token);
   const onSecond = second.client.as(login.login.token);
@@ -62,8 +62,8 @@ describe("with Redis: a sign-out in one process reaches the others at once", () 
   });
 
   it("applies a role granted by account:grant-role, a process of its own, at once", async () => {
-    const helper = await registerUser(second.client, uniqueUsername("helper"));
-    const target = await registerUser(second.client);
+    const helper = await registerSteppedUp(second.client, uniqueUsername("helper"));
+    const target = await registerSteppedUp(second.client);
     const variables = { accountId: target.id, address: `${uniqueUsername("new")}@example.com` };
     // The server has cached the helper's account, roles and all.
     expect((await helper.client.fails(REPLACE_EMAIL, variables)).extensions?.code).toBe("FORBIDDEN");

@@ -1,6 +1,6 @@
 import { createHash } from "node:crypto";
 import { ChallengeEntity } from "../src/entities";
-import { auditTypes, registerUser, type RegisteredUser } from "./helpers/accounts";
+import { auditTypes, type RegisteredUser, registerSteppedUp, stepUpWithPassword } from "./helpers/accounts";
 import { COMPLETE_STEP_UP, CONFIRM_BINDING, START_BINDING, uniqueEmail, uniquePhone } from "./helpers/contacts";
 import { networkAddress, startFakeSmtp, type FakeSmtp } from "./fakes/smtp.fake";
 import { startTestApp, type TestApp } from "./helpers/test-server";
@@ -29,7 +29,7 @@ describe("the challenge mechanism", () => {
   }
 
   it("stores the code only as a keyed hash", async () => {
-    const user = await registerUser(app.client);
+    const user = await registerSteppedUp(app.client);
     const { id, code } = await started(user);
     const row = await app.dataSource.getRepository(ChallengeEntity).findOneByOrFail({ id });
     expect(row.codeHash).toMatch(/^[0-9a-f]{64}$/);
@@ -39,15 +39,16 @@ describe("the challenge mechanism", () => {
   });
 
   it("refuses an expired code", async () => {
-    const user = await registerUser(app.client);
+    const user = await registerSteppedUp(app.client);
     const { id, code } = await started(user);
     app.clock.advanceSeconds(10 * 60 + 1);
+    await stepUpWithPassword(user.client); // the confirm needs a step-up too, and the first one lapsed with the code
     expect((await user.client.fails(CONFIRM_BINDING, { id, code })).extensions?.code).toBe("CODE_EXPIRED");
     expect((await user.client.ok(CONTACTS)).me.email).toBeNull();
   });
 
   it("allows five wrong tries, then refuses even the right code, and logs the failures", async () => {
-    const user = await registerUser(app.client);
+    const user = await registerSteppedUp(app.client);
     const { id, code } = await started(user);
     for (let i = 0; i < 5; i++) {
       expect((await user.client.fails(CONFIRM_BINDING, { id, code: wrong(code) })).extensions?.code).toBe("CODE_INVALID");
@@ -58,7 +59,7 @@ describe("the challenge mechanism", () => {
   });
 
   it("gives 20 parallel wrong guesses no more than five tries between them", async () => {
-    const user = await registerUser(app.client);
+    const user = await registerSteppedUp(app.client);
     const { id, code } = await started(user);
     const guesses = Array.from({ length: 20 }, (_, i) => String((Number(code) + 1 + i) % 1_000_000).padStart(6, "0"));
     const results = await Promise.all(guesses.map((guess) => user.client.request(CONFIRM_BINDING, { id, code: guess })));
@@ -67,7 +68,7 @@ describe("the challenge mechanism", () => {
   });
 
   it("accepts a code once: of parallel confirms exactly one succeeds, and a reuse is refused", async () => {
-    const user = await registerUser(app.client);
+    const user = await registerSteppedUp(app.client);
     const { id, code } = await started(user);
     const results = await Promise.all(Array.from({ length: 5 }, () => user.client.request(CONFIRM_BINDING, { id, code })));
     expect(outcomes(results)).toEqual(["CODE_INVALID", "CODE_INVALID", "CODE_INVALID", "CODE_INVALID", "OK"]);
@@ -75,23 +76,23 @@ describe("the challenge mechanism", () => {
   });
 
   it("refuses a code used for another purpose or by another account", async () => {
-    const user = await registerUser(app.client);
+    const user = await registerSteppedUp(app.client);
     const { id, code } = await started(user);
     expect((await user.client.fails(COMPLETE_STEP_UP, { id, code })).extensions?.code).toBe("CODE_INVALID");
-    const other = await registerUser(app.client);
+    const other = await registerSteppedUp(app.client);
     expect((await other.client.fails(CONFIRM_BINDING, { id, code })).extensions?.code).toBe("CODE_INVALID");
     // Neither misuse spent the code.
     expect((await user.client.ok(CONFIRM_BINDING, { id, code })).confirmContactBinding.email).not.toBeNull();
   });
 
   it("refuses an unknown challenge like a wrong code", async () => {
-    const user = await registerUser(app.client);
+    const user = await registerSteppedUp(app.client);
     const error = await user.client.fails(CONFIRM_BINDING, { id: "00000000-0000-4000-8000-000000000000", code: "123456" });
     expect(error.extensions?.code).toBe("CODE_INVALID");
   });
 
   it("makes the resend wait for the cooldown, then replaces the older code", async () => {
-    const user = await registerUser(app.client);
+    const user = await registerSteppedUp(app.client);
     const first = await started(user);
     const early = await user.client.fails(START_BINDING, { kind: "EMAIL", address: first.email });
     expect(early.extensions?.code).toBe("RATE_LIMITED");
@@ -119,7 +120,7 @@ describe("send budgets", () => {
 
   it("limits codes to one address per hour, whoever asks", async () => {
     const email = uniqueEmail();
-    const [a, b] = await Promise.all([registerUser(app.client), registerUser(app.client)]);
+    const [a, b] = await Promise.all([registerSteppedUp(app.client), registerSteppedUp(app.client)]);
     await a.client.ok(START_BINDING, { kind: "EMAIL", address: email });
     await b.client.ok(START_BINDING, { kind: "EMAIL", address: email });
     const error = await a.client.fails(START_BINDING, { kind: "EMAIL", address: email });
@@ -128,7 +129,7 @@ describe("send budgets", () => {
   });
 
   it("stops every SMS once the deployment's daily budget is spent, and email still works", async () => {
-    const user = await registerUser(app.client);
+    const user = await registerSteppedUp(app.client);
     for (let i = 0; i < 3; i++) await user.client.ok(START_BINDING, { kind: "PHONE", address: uniquePhone() });
     const sentBefore = app.sms.messages.length;
     const error = await user.client.fails(START_BINDING, { kind: "PHONE", address: uniquePhone() });
@@ -152,7 +153,7 @@ describe("when the provider fails", () => {
   }
 
   it("answers PROVIDER_UNAVAILABLE when the SMS vendor does not answer in time, and writes nothing", async () => {
-    const user = await registerUser(app.client);
+    const user = await registerSteppedUp(app.client);
     const before = await challengeCount();
     app.sms.hangNext();
     const started = Date.now();
@@ -167,13 +168,13 @@ describe("when the provider fails", () => {
     ["isv.BUSINESS_LIMIT_CONTROL", "RATE_LIMITED"],
     ["isp.SYSTEM_ERROR", "PROVIDER_UNAVAILABLE"],
   ])("maps the vendor's %s to %s", async (vendorCode, code) => {
-    const user = await registerUser(app.client);
+    const user = await registerSteppedUp(app.client);
     app.sms.failNext(vendorCode);
     expect((await user.client.fails(START_BINDING, { kind: "PHONE", address: uniquePhone() })).extensions?.code).toBe(code);
   });
 
   it("keeps the previous code valid and sets no cooldown when a resend fails", async () => {
-    const user = await registerUser(app.client);
+    const user = await registerSteppedUp(app.client);
     const phone = uniquePhone();
     const { startContactBinding: first } = await user.client.ok(START_BINDING, { kind: "PHONE", address: phone });
     const code = await app.smsCodeFor(phone);
@@ -187,7 +188,7 @@ describe("when the provider fails", () => {
     [550, "PROVIDER_ERROR"],
     [451, "PROVIDER_UNAVAILABLE"],
   ])("maps a mail server's SMTP %i reply to %s", async (reply, code) => {
-    const user = await registerUser(app.client);
+    const user = await registerSteppedUp(app.client);
     app.smtp.refuseNext(reply);
     expect((await user.client.fails(START_BINDING, { kind: "EMAIL", address: uniqueEmail() })).extensions?.code).toBe(code);
   });
@@ -207,7 +208,7 @@ describe("a mail server that offers no STARTTLS off loopback", () => {
   });
 
   it("is a configuration error the caller cannot fix: PROVIDER_UNAVAILABLE, not a refused message, and nothing is sent", async () => {
-    const user = await registerUser(app.client);
+    const user = await registerSteppedUp(app.client);
     const error = await user.client.fails(START_BINDING, { kind: "EMAIL", address: uniqueEmail() });
     expect(error.extensions?.code).toBe("PROVIDER_UNAVAILABLE");
     expect(smtp.messages).toEqual([]);

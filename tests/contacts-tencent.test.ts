@@ -1,4 +1,4 @@
-import { DEFAULT_PASSWORD, LOGIN, registerUser } from "./helpers/accounts";
+import { DEFAULT_PASSWORD, LOGIN, registerSteppedUp } from "./helpers/accounts";
 import { CONFIRM_BINDING, START_BINDING, uniquePhone } from "./helpers/contacts";
 import { eventually, startTestApp, type TestApp } from "./helpers/test-server";
 import { startFakeTencentSms, type FakeTencentSms } from "./fakes/tencent-sms.fake";
@@ -27,7 +27,7 @@ afterAll(async () => {
 });
 
 it("binds a phone with a code sent through Tencent Cloud SMS, then signs in with it", async () => {
-  const user = await registerUser(app.client);
+  const user = await registerSteppedUp(app.client);
   const phone = uniquePhone();
   const { startContactBinding } = await user.client.ok(START_BINDING, { kind: "PHONE", address: phone.slice(3) });
   const sms = await eventually(() => tencent.messages.find((m) => m.phoneNumber === phone));
@@ -42,13 +42,13 @@ it.each([
   ["FailedOperation.PhoneNumberInBlacklist", "PROVIDER_ERROR"],
   ["InternalError.Timeout", "PROVIDER_UNAVAILABLE"],
 ])("maps Tencent's %s to %s", async (vendorCode, code) => {
-  const user = await registerUser(app.client);
+  const user = await registerSteppedUp(app.client);
   tencent.failNext(vendorCode);
   expect((await user.client.fails(START_BINDING, { kind: "PHONE", address: uniquePhone() })).extensions?.code).toBe(code);
 });
 
 it("answers PROVIDER_UNAVAILABLE when Tencent does not answer in time", async () => {
-  const user = await registerUser(app.client);
+  const user = await registerSteppedUp(app.client);
   tencent.hangNext();
   expect((await user.client.fails(START_BINDING, { kind: "PHONE", address: uniquePhone() })).extensions?.code).toBe("PROVIDER_UNAVAILABLE");
 });

@@ -1,4 +1,4 @@
-import { auditTypes, DEFAULT_PASSWORD, LOGIN, ME, registerUser } from "./helpers/accounts";
+import { auditTypes, DEFAULT_PASSWORD, LOGIN, ME, registerSteppedUp, letStepUpLapse } from "./helpers/accounts";
 import {
   bindContact, codeSentTo, CONFIRM_BINDING, CONFIRM_UNBINDING, sentCount, START_BINDING, START_UNBINDING, stepUp, uniqueEmail, uniquePhone,
 } from "./helpers/contacts";
@@ -18,7 +18,7 @@ async function login(identifier: string, password = DEFAULT_PASSWORD) {
 
 describe("binding an email", () => {
   it("sends a code to the address, binds it on confirm, and shows it only masked", async () => {
-    const user = await registerUser(app.client);
+    const user = await registerSteppedUp(app.client);
     const email = uniqueEmail("Alice");
     const { startContactBinding: challenge } = await user.client.ok(START_BINDING, { kind: "EMAIL", address: `  ${email.toUpperCase()} ` });
     expect(challenge).toMatchObject({ method: "EMAIL", maskedTarget: "a***@example.com" });
@@ -39,7 +39,7 @@ describe("binding an email", () => {
   });
 
   it("lets the bound email sign in, in any letter case", async () => {
-    const user = await registerUser(app.client);
+    const user = await registerSteppedUp(app.client);
     const email = uniqueEmail("Bob");
     await bindContact(app, user.client, "EMAIL", email);
     expect((await login(email.toUpperCase())).data?.login.account.id).toBe(user.id);
@@ -48,7 +48,7 @@ describe("binding an email", () => {
   });
 
   it("tells the new address a contact was bound", async () => {
-    const user = await registerUser(app.client);
+    const user = await registerSteppedUp(app.client);
     const email = uniqueEmail();
     await bindContact(app, user.client, "EMAIL", email);
     const notice = await app.smtp.waitForMail(email, 1);
@@ -56,18 +56,18 @@ describe("binding an email", () => {
   });
 
   it("refuses an address bound to another account, at start", async () => {
-    const owner = await registerUser(app.client);
+    const owner = await registerSteppedUp(app.client);
     const email = uniqueEmail();
     await bindContact(app, owner.client, "EMAIL", email);
-    const other = await registerUser(app.client);
+    const other = await registerSteppedUp(app.client);
     const error = await other.client.fails(START_BINDING, { kind: "EMAIL", address: email.toUpperCase() });
     expect(error.extensions?.code).toBe("IDENTITY_TAKEN");
   });
 
   it("refuses at confirm an address another account bound after the code was sent", async () => {
     const email = uniqueEmail();
-    const slow = await registerUser(app.client);
-    const fast = await registerUser(app.client);
+    const slow = await registerSteppedUp(app.client);
+    const fast = await registerSteppedUp(app.client);
     const { startContactBinding: slowChallenge } = await slow.client.ok(START_BINDING, { kind: "EMAIL", address: email });
     const slowCode = await app.smtp.codeFor(email, 0);
     await bindContact(app, fast.client, "EMAIL", email);
@@ -78,7 +78,7 @@ describe("binding an email", () => {
 
   it("binds one address to exactly one of two accounts confirming at the same time", async () => {
     const email = uniqueEmail();
-    const [a, b] = await Promise.all([registerUser(app.client), registerUser(app.client)]);
+    const [a, b] = await Promise.all([registerSteppedUp(app.client), registerSteppedUp(app.client)]);
     const { startContactBinding: first } = await a.client.ok(START_BINDING, { kind: "EMAIL", address: email });
     const firstCode = await app.smtp.codeFor(email, 0);
     const { startContactBinding: second } = await b.client.ok(START_BINDING, { kind: "EMAIL", address: email });
@@ -94,7 +94,7 @@ describe("binding an email", () => {
   });
 
   it("refuses to bind the address already bound to the same account", async () => {
-    const user = await registerUser(app.client);
+    const user = await registerSteppedUp(app.client);
     const email = uniqueEmail();
     await bindContact(app, user.client, "EMAIL", email);
     const error = await user.client.fails(START_BINDING, { kind: "EMAIL", address: email });
@@ -104,7 +104,7 @@ describe("binding an email", () => {
 
 describe("binding a phone", () => {
   it("sends the code by SMS through the vendor and signs in with any common spelling", async () => {
-    const user = await registerUser(app.client);
+    const user = await registerSteppedUp(app.client);
     const phone = uniquePhone(); // +86139XXXXXXXX
     const national = phone.slice(3);
     const spaced = `+86 ${national.slice(0, 3)} ${national.slice(3, 7)} ${national.slice(7)}`;
@@ -123,7 +123,7 @@ describe("binding a phone", () => {
     ["letters", "138abcd5678"],
     ["an email", "someone@example.com"],
   ])("refuses %s as a phone", async (_case, address) => {
-    const user = await registerUser(app.client);
+    const user = await registerSteppedUp(app.client);
     const error = await user.client.fails(START_BINDING, { kind: "PHONE", address });
     expect(error.extensions).toMatchObject({ code: "BAD_USER_INPUT", fieldErrors: [{ field: "address", messages: [expect.stringContaining("mobile")] }] });
   });
@@ -131,10 +131,11 @@ describe("binding a phone", () => {
 
 describe("replacing a bound address", () => {
   it("needs a step-up first, then verifies the new address, and tells the old one", async () => {
-    const user = await registerUser(app.client);
+    const user = await registerSteppedUp(app.client);
     const oldEmail = uniqueEmail("old");
     const newEmail = uniqueEmail("new");
     await bindContact(app, user.client, "EMAIL", oldEmail);
+    await letStepUpLapse(app, user);
 
     expect((await user.client.fails(START_BINDING, { kind: "EMAIL", address: newEmail })).extensions?.code).toBe("STEP_UP_REQUIRED");
     await stepUp(app, user.client, "EMAIL", oldEmail);
@@ -149,7 +150,7 @@ describe("replacing a bound address", () => {
   });
 
   it("does not replace when the step-up expired before the confirm", async () => {
-    const user = await registerUser(app.client);
+    const user = await registerSteppedUp(app.client);
     const oldEmail = uniqueEmail("old");
     const newEmail = uniqueEmail("new");
     await bindContact(app, user.client, "EMAIL", oldEmail);
@@ -166,9 +167,10 @@ describe("replacing a bound address", () => {
 
 describe("unbinding", () => {
   it("needs a step-up, sends a code to the bound address, and removes it", async () => {
-    const user = await registerUser(app.client);
+    const user = await registerSteppedUp(app.client);
     const phone = uniquePhone();
     await bindContact(app, user.client, "PHONE", phone);
+    await letStepUpLapse(app, user);
 
     expect((await user.client.fails(START_UNBINDING, { kind: "PHONE" })).extensions?.code).toBe("STEP_UP_REQUIRED");
     await stepUp(app, user.client, "SMS", phone);
@@ -193,7 +195,7 @@ describe("unbinding", () => {
   });
 
   it("refuses to unbind what is not bound", async () => {
-    const user = await registerUser(app.client);
+    const user = await registerSteppedUp(app.client);
     const error = await user.client.fails(START_UNBINDING, { kind: "EMAIL" });
     expect(error.extensions).toMatchObject({ code: "BAD_USER_INPUT", fieldErrors: [{ field: "kind" }] });
   });
@@ -210,7 +212,7 @@ describe("malformed input", () => {
     ["a code with letters", CONFIRM_BINDING, { id: "00000000-0000-4000-8000-000000000000", code: "12345a" }, "code"],
     ["a code in full-width digits", CONFIRM_BINDING, { id: "00000000-0000-4000-8000-000000000000", code: "１２３４５６" }, "code"],
   ])("%s", async (_case, document, variables, field) => {
-    const user = await registerUser(app.client);
+    const user = await registerSteppedUp(app.client);
     const before = await user.client.ok(ME);
     const error = await user.client.fails(document, variables);
     expect(error.extensions?.code).toBe("BAD_USER_INPUT");

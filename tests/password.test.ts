@@ -1,4 +1,4 @@
-import { auditTypes, DEFAULT_PASSWORD, LOGIN, ME, REGISTER, registerUser, uniqueUsername } from "./helpers/accounts";
+import { auditTypes, DEFAULT_PASSWORD, LOGIN, ME, REGISTER, registerSteppedUp, registerUser, uniqueUsername } from "./helpers/accounts";
 import { startTestApp, type TestApp } from "./helpers/test-server";
 
 const CHANGE_PASSWORD = /* GraphQL */ `
@@ -30,6 +30,18 @@ describe("changePassword", () => {
     expect(await auditTypes(user.client)).toContain("PASSWORD_CHANGED");
     const me = await user.client.ok(ME);
     expect(new Date(me.me.security.passwordChangedAt).getTime()).toBeGreaterThan(new Date(me.me.createdAt).getTime() - 1);
+  });
+
+  it.each([
+    ["revokes every API key by default", {}, false],
+    ["keeps the API keys when asked to (revokeApiKeys: false)", { revokeApiKeys: false }, true],
+  ] as const)("%s", async (_case, option, kept) => {
+    const user = await registerSteppedUp(app.client);
+    const { createApiKey } = await user.client.ok(`mutation { createApiKey(input: { name: "ci" }) { secret } }`);
+    const key = app.client.as(createApiKey.secret);
+    expect((await key.ok(`{ me { id } }`)).me.id).toBe(user.id);
+    await user.client.ok(CHANGE_PASSWORD, { input: { oldPassword: DEFAULT_PASSWORD, newPassword: "a-much-Better-passphrase-42", ...option } });
+    expect((await key.ok(`{ me { id } }`)).me).toEqual(kept ? { id: user.id } : null);
   });
 
   it("refuses a wrong old password, logs the attempt and changes nothing", async () => {

@@ -1,4 +1,4 @@
-import { registerUser } from "./helpers/accounts";
+import { registerSteppedUp } from "./helpers/accounts";
 import { startTestApp, type TestApp } from "./helpers/test-server";
 import { generateAlipayTestKeys, startFakeAlipay, type FakeAlipay } from "./fakes/alipay-gateway.fake";
 
@@ -33,7 +33,7 @@ function certificationOf(verifyUrl: string): string {
 }
 
 it("walks a check from initialize to passed through the RSA2-signed gateway", async () => {
-  const user = await registerUser(app.client);
+  const user = await registerSteppedUp(app.client);
   const { startRealNameVerification: started } = await user.client.ok(START, { input: { legalName: "张三", idNumber: "11010519491231002X", returnUrl: `${new URL(app.url).origin}/real-name/done` } });
   expect(started).toMatchObject({ status: "PENDING", maskedName: "张*", qrCodeDataUrl: expect.stringMatching(/^data:image\/png;base64,/) });
   expect(started.verifyUrl.startsWith(`${alipay.url}/gateway.do?`)).toBe(true);
@@ -50,7 +50,7 @@ it("walks a check from initialize to passed through the RSA2-signed gateway", as
 });
 
 it("keeps an unfinished or failed Alipay check PENDING until the timeout, as Alipay cannot tell them apart", async () => {
-  const user = await registerUser(app.client);
+  const user = await registerSteppedUp(app.client);
   const { startRealNameVerification: started } = await user.client.ok(START, { input: { legalName: "李四", idNumber: "360426199101010071" } });
   await fetch(started.verifyUrl);
   alipay.completeCertification(certificationOf(started.verifyUrl), false);
@@ -60,7 +60,7 @@ it("keeps an unfinished or failed Alipay check PENDING until the timeout, as Ali
 });
 
 it("answers PROVIDER_UNAVAILABLE when the gateway is down, and starts nothing", async () => {
-  const user = await registerUser(app.client);
+  const user = await registerSteppedUp(app.client);
   alipay.failNext("isp.unknow-error");
   expect((await user.client.fails(START, { input: { legalName: "王五", idNumber: "110102199101010078" } })).extensions?.code).toBe("PROVIDER_UNAVAILABLE");
   expect((await user.client.ok(`{ me { realName { status } } }`)).me.realName.status).toBe("NOT_STARTED");

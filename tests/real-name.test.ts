@@ -1,6 +1,6 @@
 import { In } from "typeorm";
 import { RealNameCheckEntity } from "../src/entities";
-import { auditTypes, registerUser, type RegisteredUser } from "./helpers/accounts";
+import { auditTypes, type RegisteredUser, registerSteppedUp, letStepUpLapse } from "./helpers/accounts";
 import { bindContact, stepUp, uniqueEmail } from "./helpers/contacts";
 import { startTestApp, type TestApp } from "./helpers/test-server";
 import { checkCharacter } from "../src/modules/real-name/id-number";
@@ -32,7 +32,7 @@ async function open(verifyUrl: string, result?: "fail"): Promise<number> {
 
 describe("a verification through the dev stand-in", () => {
   it("sends the person back to the returnUrl after the check, as Alipay does", async () => {
-    const user = await registerUser(app.client);
+    const user = await registerSteppedUp(app.client);
     const returnUrl = new URL("/real-name?from=check", app.url).toString();
     const { startRealNameVerification: started } = await user.client.ok(START, { input: { legalName: "张三", idNumber: idNumber(), returnUrl } });
     const page = await fetch(started.verifyUrl, { redirect: "manual" });
@@ -42,7 +42,7 @@ describe("a verification through the dev stand-in", () => {
   });
 
   it("starts PENDING with the page to open as URL and QR code, then passes on refresh", async () => {
-    const user = await registerUser(app.client);
+    const user = await registerSteppedUp(app.client);
     const number = idNumber();
     const { startRealNameVerification: started } = await user.client.ok(START, { input: { legalName: "张三", idNumber: number } });
     expect(started).toMatchObject({
@@ -63,7 +63,7 @@ describe("a verification through the dev stand-in", () => {
   });
 
   it("keeps the legal name and ID number only sealed, with a keyed hash for uniqueness", async () => {
-    const user = await registerUser(app.client);
+    const user = await registerSteppedUp(app.client);
     const number = idNumber();
     await user.client.ok(START, { input: { legalName: "李四", idNumber: number } });
     const row = await app.dataSource.getRepository(RealNameCheckEntity).findOneByOrFail({ accountId: user.id });
@@ -74,7 +74,7 @@ describe("a verification through the dev stand-in", () => {
   });
 
   it("records a failed check with a reason the person can act on, and lets them start again", async () => {
-    const user = await registerUser(app.client);
+    const user = await registerSteppedUp(app.client);
     const { startRealNameVerification: started } = await user.client.ok(START, { input: { legalName: "王五", idNumber: idNumber() } });
     await open(started.verifyUrl, "fail");
     const { refreshRealNameVerification: failed } = await user.client.ok(REFRESH);
@@ -85,7 +85,7 @@ describe("a verification through the dev stand-in", () => {
   });
 
   it("abandons a pending check when a new one starts", async () => {
-    const user = await registerUser(app.client);
+    const user = await registerSteppedUp(app.client);
     const { startRealNameVerification: first } = await user.client.ok(START, { input: { legalName: "赵六", idNumber: idNumber() } });
     const { startRealNameVerification: second } = await user.client.ok(START, { input: { legalName: "赵六", idNumber: idNumber() } });
     expect(second.verifyUrl).not.toBe(first.verifyUrl);
@@ -96,7 +96,7 @@ describe("a verification through the dev stand-in", () => {
   });
 
   it("refuses to start again once passed", async () => {
-    const user = await registerUser(app.client);
+    const user = await registerSteppedUp(app.client);
     const { startRealNameVerification: started } = await user.client.ok(START, { input: { legalName: "孙七", idNumber: idNumber() } });
     await open(started.verifyUrl);
     await user.client.ok(REFRESH);
@@ -105,8 +105,8 @@ describe("a verification through the dev stand-in", () => {
 
   it("refuses an ID number already verified on another account when passing, and tells it only then", async () => {
     const number = idNumber();
-    const first = await registerUser(app.client);
-    const second = await registerUser(app.client);
+    const first = await registerSteppedUp(app.client);
+    const second = await registerSteppedUp(app.client);
     // Both start before either passes; the first to pass takes the number.
     const { startRealNameVerification: a } = await first.client.ok(START, { input: { legalName: "周八", idNumber: number } });
     const { startRealNameVerification: b } = await second.client.ok(START, { input: { legalName: "周八", idNumber: number } });
@@ -115,7 +115,7 @@ describe("a verification through the dev stand-in", () => {
     await open(b.verifyUrl);
     expect((await second.client.ok(REFRESH)).refreshRealNameVerification).toMatchObject({ status: "FAILED", failureCode: "ID_NUMBER_TAKEN", failureReason: expect.stringContaining("another account") });
     // Told at start, "taken" let anyone test ID numbers: a start looks like any other until the provider's check.
-    const third = await registerUser(app.client);
+    const third = await registerSteppedUp(app.client);
     const { startRealNameVerification: c } = await third.client.ok(START, { input: { legalName: "周八", idNumber: number } });
     expect(c.status).toBe("PENDING");
     await open(c.verifyUrl);
@@ -124,7 +124,7 @@ describe("a verification through the dev stand-in", () => {
 
   it("passes one ID number on at most REAL_NAME_MAX_ACCOUNTS_PER_ID accounts, even refreshed in parallel", async () => {
     const number = idNumber();
-    const users = await Promise.all(Array.from({ length: 6 }, () => registerUser(app.client)));
+    const users = await Promise.all(Array.from({ length: 6 }, () => registerSteppedUp(app.client)));
     for (const user of users) {
       const { startRealNameVerification: started } = await user.client.ok(START, { input: { legalName: "冯一", idNumber: number } });
       await open(started.verifyUrl);
@@ -135,22 +135,23 @@ describe("a verification through the dev stand-in", () => {
   });
 
   it("answers NOT_STARTED, and a refresh before any start changes nothing", async () => {
-    const user = await registerUser(app.client);
+    const user = await registerSteppedUp(app.client);
     expect((await user.client.ok(STATUS)).me).toEqual({ realName: { status: "NOT_STARTED", maskedName: null, maskedIdNumber: null, verifyUrl: null, verifiedAt: null, failureReason: null, failureCode: null }, capabilities: { canPurchase: false } });
     expect((await user.client.ok(REFRESH)).refreshRealNameVerification.status).toBe("NOT_STARTED");
   });
 
   it("needs a step-up once the account has a second factor", async () => {
-    const user = await registerUser(app.client);
+    const user = await registerSteppedUp(app.client);
     const email = uniqueEmail();
     await bindContact(app, user.client, "EMAIL", email);
+    await letStepUpLapse(app, user);
     expect((await user.client.fails(START, { input: { legalName: "吴九", idNumber: idNumber() } })).extensions?.code).toBe("STEP_UP_REQUIRED");
     await stepUp(app, user.client, "EMAIL", email);
     expect((await user.client.ok(START, { input: { legalName: "吴九", idNumber: idNumber() } })).startRealNameVerification.status).toBe("PENDING");
   });
 
   it("counts a check still not passed after the pending timeout as failed", async () => {
-    const user = await registerUser(app.client);
+    const user = await registerSteppedUp(app.client);
     await user.client.ok(START, { input: { legalName: "郑十", idNumber: idNumber() } });
     app.clock.advanceSeconds(1801);
     expect((await user.client.ok(REFRESH)).refreshRealNameVerification).toMatchObject({ status: "FAILED", failureCode: "TIMED_OUT", failureReason: "The verification was not completed in time; start it again." });
@@ -166,7 +167,7 @@ describe("starts", () => {
 
   it("are limited per account and per IP; one refused by the account's budget costs the IP nothing", async () => {
     const ip = { "x-forwarded-for": "2001:db8:7:7::1" };
-    const [first, second] = [await registerUser(limited.client), await registerUser(limited.client)];
+    const [first, second] = [await registerSteppedUp(limited.client), await registerSteppedUp(limited.client)];
     const start = (user: RegisteredUser, headers = ip) => user.client.with(headers).request(START, { input: { legalName: "陈二", idNumber: idNumber() } });
     const code = async (user: RegisteredUser, headers = ip) => (await start(user, headers)).errors?.[0].extensions?.code ?? "OK";
     expect([await code(first), await code(first), await code(first)]).toEqual(["OK", "OK", "RATE_LIMITED"]);
@@ -180,7 +181,7 @@ describe("starts", () => {
 describe("malformed input changes nothing", () => {
   let user: RegisteredUser;
   beforeAll(async () => {
-    user = await registerUser(app.client);
+    user = await registerSteppedUp(app.client);
   });
 
   it.each([

@@ -1,5 +1,5 @@
 import { randomBytes } from "node:crypto";
-import { registerUser } from "./helpers/accounts";
+import { registerSteppedUp } from "./helpers/accounts";
 import { callbackUrl, COMPLETE_BINDING, LOGIN_WITH, START_BINDING, START_LOGIN } from "./helpers/social";
 import { startTestApp, type TestApp } from "./helpers/test-server";
 import { generateAlipayTestKeys, startFakeAlipay, type FakeAlipay } from "./fakes/alipay-gateway.fake";
@@ -30,7 +30,7 @@ afterAll(async () => {
 const userId = () => `2088${randomBytes(6).readUIntBE(0, 6).toString().padStart(12, "0").slice(0, 12)}`;
 
 it("binds the Alipay account through the RSA2-signed gateway, enables withdrawals, and signs in with it", async () => {
-  const user = await registerUser(app.client);
+  const user = await registerSteppedUp(app.client);
   const { startProviderBinding } = await user.client.ok(START_BINDING, { p: "ALIPAY", r: callbackUrl(app) });
   expect(startProviderBinding.authorizeUrl.startsWith(`${alipay.authorizeUrlBase}?app_id=${APP_ID}&scope=auth_user&redirect_uri=`)).toBe(true);
   expect(startProviderBinding.qrCodeDataUrl).toMatch(/^data:image\/png;base64,/);
@@ -49,7 +49,7 @@ it("binds the Alipay account through the RSA2-signed gateway, enables withdrawal
 });
 
 it("refuses an answer whose signature does not verify, and binds nothing", async () => {
-  const user = await registerUser(app.client);
+  const user = await registerSteppedUp(app.client);
   const { startProviderBinding } = await user.client.ok(START_BINDING, { p: "ALIPAY", r: callbackUrl(app) });
   const code = alipay.issueAuthCode({ userId: userId() });
   alipay.corruptNextSignature();
@@ -58,11 +58,11 @@ it("refuses an answer whose signature does not verify, and binds nothing", async
 });
 
 it("maps a used auth_code to PROVIDER_ERROR and the gateway's 20000 to PROVIDER_UNAVAILABLE", async () => {
-  const user = await registerUser(app.client);
+  const user = await registerSteppedUp(app.client);
   const code = alipay.issueAuthCode({ userId: userId() });
   const first = await user.client.ok(START_BINDING, { p: "ALIPAY", r: callbackUrl(app) });
   await user.client.ok(COMPLETE_BINDING, { p: "ALIPAY", c: code, s: first.startProviderBinding.state });
-  const other = await registerUser(app.client);
+  const other = await registerSteppedUp(app.client);
   const second = await other.client.ok(START_BINDING, { p: "ALIPAY", r: callbackUrl(app) });
   expect((await other.client.fails(COMPLETE_BINDING, { p: "ALIPAY", c: code, s: second.startProviderBinding.state })).extensions?.code).toBe("PROVIDER_ERROR");
 

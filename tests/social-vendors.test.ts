@@ -1,5 +1,5 @@
 import { randomBytes } from "node:crypto";
-import { registerUser } from "./helpers/accounts";
+import { registerSteppedUp } from "./helpers/accounts";
 import { callbackUrl, COMPLETE_BINDING, LOGIN_WITH, START_BINDING, START_LOGIN } from "./helpers/social";
 import { startTestApp, type TestApp } from "./helpers/test-server";
 import { startFakeQq, type FakeQq } from "./fakes/qq-oauth.fake";
@@ -35,7 +35,7 @@ const id = () => randomBytes(6).toString("hex");
 
 describe("WeChat website login against its protocol", () => {
   it("points the browser at qrconnect, binds the unionid, and signs in with it", async () => {
-    const user = await registerUser(app.client);
+    const user = await registerSteppedUp(app.client);
     const { startProviderBinding } = await user.client.ok(START_BINDING, { p: "WECHAT", r: callbackUrl(app) });
     const url = new URL(startProviderBinding.authorizeUrl.replace(/#wechat_redirect$/, ""));
     expect(`${url.origin}${url.pathname}`).toBe(`${wechat.url}/connect/qrconnect`);
@@ -57,18 +57,18 @@ describe("WeChat website login against its protocol", () => {
   });
 
   it("maps a used code to PROVIDER_ERROR and changes nothing", async () => {
-    const user = await registerUser(app.client);
+    const user = await registerSteppedUp(app.client);
     const code = wechat.issueCode({ openid: `o_${id()}`, nickname: "n" });
     const first = await user.client.ok(START_BINDING, { p: "WECHAT", r: callbackUrl(app) });
     await user.client.ok(COMPLETE_BINDING, { p: "WECHAT", c: code, s: first.startProviderBinding.state });
-    const other = await registerUser(app.client);
+    const other = await registerSteppedUp(app.client);
     const second = await other.client.ok(START_BINDING, { p: "WECHAT", r: callbackUrl(app) });
     expect((await other.client.fails(COMPLETE_BINDING, { p: "WECHAT", c: code, s: second.startProviderBinding.state })).extensions?.code).toBe("PROVIDER_ERROR");
     expect((await other.client.ok(`{ me { identities { provider } } }`)).me.identities).toEqual([]);
   });
 
   it("answers PROVIDER_UNAVAILABLE when WeChat does not answer in time", async () => {
-    const user = await registerUser(app.client);
+    const user = await registerSteppedUp(app.client);
     const { startProviderBinding } = await user.client.ok(START_BINDING, { p: "WECHAT", r: callbackUrl(app) });
     const code = wechat.issueCode({ openid: `o_${id()}`, nickname: "n" });
     wechat.hangNext();
@@ -77,7 +77,7 @@ describe("WeChat website login against its protocol", () => {
   });
 
   it("maps WeChat's 'system busy' to PROVIDER_UNAVAILABLE", async () => {
-    const user = await registerUser(app.client);
+    const user = await registerSteppedUp(app.client);
     const { startProviderBinding } = await user.client.ok(START_BINDING, { p: "WECHAT", r: callbackUrl(app) });
     wechat.failNext("-1");
     const code = wechat.issueCode({ openid: `o_${id()}`, nickname: "n" });
@@ -87,7 +87,7 @@ describe("WeChat website login against its protocol", () => {
 
 describe("QQ Connect against its protocol", () => {
   it("binds the unionid from /me (answered as JSONP)", async () => {
-    const user = await registerUser(app.client);
+    const user = await registerSteppedUp(app.client);
     const { startProviderBinding } = await user.client.ok(START_BINDING, { p: "QQ", r: callbackUrl(app) });
     expect(startProviderBinding.authorizeUrl.startsWith(`${qq.url}/oauth2.0/authorize?response_type=code&client_id=${QQ.appId}`)).toBe(true);
     const person = { openid: `O${id()}`, unionid: `UID_${id()}`, nickname: "QQ用户" };
@@ -101,7 +101,7 @@ describe("QQ Connect against its protocol", () => {
   });
 
   it("refuses a code issued for another redirect_uri", async () => {
-    const user = await registerUser(app.client);
+    const user = await registerSteppedUp(app.client);
     const { startProviderBinding } = await user.client.ok(START_BINDING, { p: "QQ", r: callbackUrl(app) });
     const code = qq.issueCode({ openid: `O${id()}`, nickname: "n" }, "https://elsewhere.example.com/cb");
     expect((await user.client.fails(COMPLETE_BINDING, { p: "QQ", c: code, s: startProviderBinding.state })).extensions?.code).toBe("PROVIDER_ERROR");

@@ -1,5 +1,5 @@
 import { randomBytes } from "node:crypto";
-import { auditTypes, ME, registerUser } from "./helpers/accounts";
+import { auditTypes, ME, registerSteppedUp, letStepUpLapse, stepUpWithPassword } from "./helpers/accounts";
 import { bindContact, stepUp, uniqueEmail } from "./helpers/contacts";
 import {
   bindProvider, callbackUrl, COMPLETE_BINDING, consent, LOGIN_WITH, START_BINDING, START_LOGIN, UNBIND,
@@ -18,7 +18,7 @@ function person(): string {
 
 describe("binding through the dev stand-in", () => {
   it("gives an authorize URL and a single-use state, and binds the consenting account", async () => {
-    const user = await registerUser(app.client);
+    const user = await registerSteppedUp(app.client);
     const { startProviderBinding: start } = await user.client.ok(START_BINDING, { p: "WECHAT", r: callbackUrl(app) });
     expect(start).toMatchObject({ provider: "WECHAT", qrCodeDataUrl: null, state: expect.stringMatching(/^st_[\w-]{32}$/) });
     expect(start.authorizeUrl).toContain("/dev/oauth/wechat/authorize?");
@@ -33,7 +33,7 @@ describe("binding through the dev stand-in", () => {
   });
 
   it("shows Alipay's authorize URL as a QR code and lets the account withdraw once bound", async () => {
-    const user = await registerUser(app.client);
+    const user = await registerSteppedUp(app.client);
     const { startProviderBinding: start } = await user.client.ok(START_BINDING, { p: "ALIPAY", r: callbackUrl(app) });
     expect(start.qrCodeDataUrl).toMatch(/^data:image\/png;base64,/);
     expect((await user.client.ok(`{ me { capabilities { canWithdraw } } }`)).me.capabilities.canWithdraw).toBe(false);
@@ -44,8 +44,8 @@ describe("binding through the dev stand-in", () => {
 
   it("refuses a provider account bound to another account", async () => {
     const who = person();
-    await bindProvider(app, (await registerUser(app.client)).client, "QQ", who);
-    const other = await registerUser(app.client);
+    await bindProvider(app, (await registerSteppedUp(app.client)).client, "QQ", who);
+    const other = await registerSteppedUp(app.client);
     const { startProviderBinding: start } = await other.client.ok(START_BINDING, { p: "QQ", r: callbackUrl(app) });
     const { code, state } = await consent(start.authorizeUrl, who);
     expect((await other.client.fails(COMPLETE_BINDING, { p: "QQ", c: code, s: state })).extensions?.code).toBe("IDENTITY_TAKEN");
@@ -53,8 +53,8 @@ describe("binding through the dev stand-in", () => {
   });
 
   it("refuses a state of another account, another provider, or an expired one", async () => {
-    const user = await registerUser(app.client);
-    const thief = await registerUser(app.client);
+    const user = await registerSteppedUp(app.client);
+    const thief = await registerSteppedUp(app.client);
     const { startProviderBinding: start } = await user.client.ok(START_BINDING, { p: "WECHAT", r: callbackUrl(app) });
     const { code, state } = await consent(start.authorizeUrl, person());
     expect((await thief.client.fails(COMPLETE_BINDING, { p: "WECHAT", c: code, s: state })).extensions?.code).toBe("CODE_INVALID");
@@ -64,11 +64,12 @@ describe("binding through the dev stand-in", () => {
     const { startProviderBinding: late } = await user.client.ok(START_BINDING, { p: "WECHAT", r: callbackUrl(app) });
     const lateGrant = await consent(late.authorizeUrl, person());
     app.clock.advanceSeconds(601);
+    await stepUpWithPassword(user.client); // completing needs a step-up too, and the first one lapsed with the state
     expect((await user.client.fails(COMPLETE_BINDING, { p: "WECHAT", c: lateGrant.code, s: lateGrant.state })).extensions?.code).toBe("CODE_EXPIRED");
   });
 
   it("maps a code the provider refuses to PROVIDER_ERROR", async () => {
-    const user = await registerUser(app.client);
+    const user = await registerSteppedUp(app.client);
     const { startProviderBinding: start } = await user.client.ok(START_BINDING, { p: "WECHAT", r: callbackUrl(app) });
     expect((await user.client.fails(COMPLETE_BINDING, { p: "WECHAT", c: "dev_forged", s: start.state })).extensions?.code).toBe("PROVIDER_ERROR");
   });
@@ -80,19 +81,19 @@ describe("binding through the dev stand-in", () => {
     ["a javascript: URL", "javascript:alert(1)"],
     ["a relative URL", "/oauth/callback"],
   ])("refuses a redirectUri on %s", async (_case, r) => {
-    const user = await registerUser(app.client);
+    const user = await registerSteppedUp(app.client);
     const error = await user.client.fails(START_BINDING, { p: "WECHAT", r });
     expect(error.extensions).toMatchObject({ code: "BAD_USER_INPUT", fieldErrors: [{ field: "redirectUri" }] });
   });
 
   it("accepts a redirectUri on one of REDIRECT_ORIGINS", async () => {
-    const user = await registerUser(app.client);
+    const user = await registerSteppedUp(app.client);
     const { startProviderBinding } = await user.client.ok(START_BINDING, { p: "QQ", r: "https://console.example.com/settings/bind?x=1" });
     expect(startProviderBinding.authorizeUrl).toContain(encodeURIComponent("https://console.example.com/settings/bind?x=1"));
   });
 
   it("refuses to bind a second account of the same provider", async () => {
-    const user = await registerUser(app.client);
+    const user = await registerSteppedUp(app.client);
     await bindProvider(app, user.client, "WECHAT", person());
     const error = await user.client.fails(START_BINDING, { p: "WECHAT", r: callbackUrl(app) });
     expect(error.extensions).toMatchObject({ code: "BAD_USER_INPUT", fieldErrors: [{ field: "provider" }] });
@@ -101,7 +102,7 @@ describe("binding through the dev stand-in", () => {
 
 describe("signing in with a provider", () => {
   it("signs in the account the provider account is bound to", async () => {
-    const user = await registerUser(app.client);
+    const user = await registerSteppedUp(app.client);
     const who = person();
     await bindProvider(app, user.client, "WECHAT", who);
     const { startProviderLogin } = await app.client.ok(START_LOGIN, { p: "WECHAT", r: callbackUrl(app) });
@@ -118,7 +119,7 @@ describe("signing in with a provider", () => {
   });
 
   it("goes through two-step verification when it is on", async () => {
-    const user = await registerUser(app.client);
+    const user = await registerSteppedUp(app.client);
     const who = person();
     await bindProvider(app, user.client, "WECHAT", who);
     await bindContact(app, user.client, "EMAIL", uniqueEmail());
@@ -132,10 +133,11 @@ describe("signing in with a provider", () => {
 
 describe("unbinding", () => {
   it("needs a step-up once the account has a second factor, then removes the binding", async () => {
-    const user = await registerUser(app.client);
+    const user = await registerSteppedUp(app.client);
     const email = uniqueEmail();
     await bindProvider(app, user.client, "ALIPAY", person());
     await bindContact(app, user.client, "EMAIL", email);
+    await letStepUpLapse(app, user);
     expect((await user.client.fails(UNBIND, { p: "ALIPAY" })).extensions?.code).toBe("STEP_UP_REQUIRED");
     await stepUp(app, user.client, "EMAIL", email);
     expect((await user.client.ok(UNBIND, { p: "ALIPAY" })).unbindProvider.identities).toEqual([]);
@@ -144,7 +146,7 @@ describe("unbinding", () => {
   });
 
   it("refuses to unbind what is not bound", async () => {
-    const user = await registerUser(app.client);
+    const user = await registerSteppedUp(app.client);
     expect((await user.client.fails(UNBIND, { p: "QQ" })).extensions).toMatchObject({ code: "BAD_USER_INPUT", fieldErrors: [{ field: "provider" }] });
   });
 });
@@ -185,7 +187,7 @@ describe("with the dev stand-ins off and no vendor configured", () => {
 
   it("lists every provider disabled and refuses to start with one", async () => {
     expect((await closed.client.ok(`{ providers { kind enabled } }`)).providers.every((p: { enabled: boolean }) => !p.enabled)).toBe(true);
-    const user = await registerUser(closed.client);
+    const user = await registerSteppedUp(closed.client);
     const error = await user.client.fails(START_BINDING, { p: "WECHAT", r: callbackUrl(closed) });
     expect(error.extensions).toMatchObject({ code: "BAD_USER_INPUT", fieldErrors: [{ field: "provider" }] });
     const page = await fetch(`${new URL(closed.url).origin}/dev/oauth/wechat/authorize?redirect_uri=x&state=y`);

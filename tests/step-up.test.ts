@@ -1,5 +1,5 @@
 import { randomInt } from "node:crypto";
-import { auditTypes, DEFAULT_PASSWORD, LOGIN, registerUser, uniqueUsername, type RegisteredUser } from "./helpers/accounts";
+import { auditTypes, DEFAULT_PASSWORD, LOGIN, uniqueUsername, type RegisteredUser, registerSteppedUp, letStepUpLapse } from "./helpers/accounts";
 import type { GraphQLClient } from "./helpers/graphql-client";
 import { eventually, startTestApp, type TestApp } from "./helpers/test-server";
 
@@ -79,9 +79,10 @@ async function bindPhone(client: GraphQLClient, phone: string): Promise<void> {
 }
 
 async function userWithEmail(): Promise<RegisteredUser & { email: string }> {
-  const user = await registerUser(app.client);
+  const user = await registerSteppedUp(app.client);
   const email = uniqueEmail();
   await bindEmail(user.client, email);
+  await letStepUpLapse(app, user);
   return { ...user, email };
 }
 
@@ -124,15 +125,16 @@ describe("changePassword needs a step-up once a contact is bound", () => {
   });
 
   it("also refuses when only a phone is bound", async () => {
-    const user = await registerUser(app.client);
+    const user = await registerSteppedUp(app.client);
     await bindPhone(user.client, uniquePhone());
+    await letStepUpLapse(app, user);
     const error = await user.client.fails(CHANGE_PASSWORD, { input: { oldPassword: DEFAULT_PASSWORD, newPassword: NEW_PASSWORD } });
     expect(error.extensions).toEqual({ code: "STEP_UP_REQUIRED" });
     expect(await loginCode(user.username, DEFAULT_PASSWORD)).toBe("AuthPayload");
   });
 
   it("asks nothing of an account with no contact bound", async () => {
-    const user = await registerUser(app.client);
+    const user = await registerSteppedUp(app.client);
     expect((await user.client.ok(CHANGE_PASSWORD, { input: { oldPassword: DEFAULT_PASSWORD, newPassword: NEW_PASSWORD } })).changePassword).toBe(true);
     expect(await loginCode(user.username, NEW_PASSWORD)).toBe("AuthPayload");
     expect(await loginCode(user.username, DEFAULT_PASSWORD)).toBe("INVALID_CREDENTIALS");
@@ -168,7 +170,7 @@ describe("requestStepUp and completeStepUp", () => {
   });
 
   it("by SMS when a phone is bound", async () => {
-    const user = await registerUser(app.client);
+    const user = await registerSteppedUp(app.client);
     const phone = uniquePhone();
     await bindPhone(user.client, phone);
     const seen = app.smsTo(phone).length;
@@ -206,7 +208,7 @@ describe("requestStepUp and completeStepUp", () => {
   });
 
   it("refuses EMAIL without a bound email", async () => {
-    const user = await registerUser(app.client);
+    const user = await registerSteppedUp(app.client);
     const error = await user.client.fails(REQUEST_STEP_UP, { method: "EMAIL" });
     expect(error.extensions?.code).toBe("BAD_USER_INPUT");
     expect(error.extensions?.fieldErrors?.map((f) => f.field)).toEqual(["method"]);

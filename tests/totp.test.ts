@@ -1,5 +1,5 @@
 import { TotpCredentialEntity } from "../src/entities";
-import { auditTypes, registerUser, type RegisteredUser } from "./helpers/accounts";
+import { auditTypes, type RegisteredUser, registerSteppedUp, letStepUpLapse } from "./helpers/accounts";
 import { COMPLETE_STEP_UP, REQUEST_STEP_UP } from "./helpers/contacts";
 import { codeNow, CONFIRM_TOTP, enrolTotp, SECURITY, START_TOTP, stepUpWith } from "./helpers/second-factors";
 import { startTestApp, type TestApp } from "./helpers/test-server";
@@ -20,7 +20,7 @@ function stepNow(): number {
 
 describe("enrolment", () => {
   it("gives a 160-bit base32 secret, its otpauth URI and a QR code, and keeps the secret sealed", async () => {
-    const user = await registerUser(app.client);
+    const user = await registerSteppedUp(app.client);
     const { startTotpEnrollment } = await user.client.ok(START_TOTP);
     expect(startTotpEnrollment.secret).toMatch(/^[A-Z2-7]{32}$/);
     expect(base32Decode(startTotpEnrollment.secret)).toHaveLength(20);
@@ -35,7 +35,7 @@ describe("enrolment", () => {
   });
 
   it("activates with a code from the app and returns 10 single-use recovery codes", async () => {
-    const user = await registerUser(app.client);
+    const user = await registerSteppedUp(app.client);
     const { recoveryCodes } = await enrolTotp(app, user.client);
     expect(recoveryCodes).toHaveLength(10);
     expect(new Set(recoveryCodes).size).toBe(10);
@@ -51,7 +51,7 @@ describe("enrolment", () => {
   });
 
   it("refuses a wrong code and a confirm without an enrolment", async () => {
-    const user = await registerUser(app.client);
+    const user = await registerSteppedUp(app.client);
     expect((await user.client.fails(CONFIRM_TOTP, { code: "123456" })).extensions?.code).toBe("BAD_USER_INPUT");
     const { startTotpEnrollment } = await user.client.ok(START_TOTP);
     const wrong = hotp(base32Decode(startTotpEnrollment.secret), stepNow() + 5);
@@ -60,8 +60,9 @@ describe("enrolment", () => {
   });
 
   it("keeps the old authenticator working until a re-enrolment is confirmed", async () => {
-    const user = await registerUser(app.client);
+    const user = await registerSteppedUp(app.client);
     const old = await enrolTotp(app, user.client);
+    await letStepUpLapse(app, user);
     expect((await user.client.fails(START_TOTP)).extensions?.code).toBe("STEP_UP_REQUIRED");
     await stepUpWith(user.client, "TOTP", codeNow(app, old.secret));
     const { startTotpEnrollment: fresh } = await user.client.ok(START_TOTP);
@@ -82,7 +83,7 @@ describe("step-up with the authenticator", () => {
   let user: RegisteredUser;
   let secret: string;
   beforeEach(async () => {
-    user = await registerUser(app.client);
+    user = await registerSteppedUp(app.client);
     ({ secret } = await enrolTotp(app, user.client));
   });
 
@@ -123,7 +124,7 @@ describe("step-up with the authenticator", () => {
 
 describe("recovery codes", () => {
   it("work once each, for step-up", async () => {
-    const user = await registerUser(app.client);
+    const user = await registerSteppedUp(app.client);
     const { recoveryCodes } = await enrolTotp(app, user.client);
     await stepUpWith(user.client, "RECOVERY_CODE", recoveryCodes[0].toUpperCase().replace("-", " "));
     const { requestStepUp } = await user.client.ok(REQUEST_STEP_UP, { method: "RECOVERY_CODE" });
@@ -134,8 +135,9 @@ describe("recovery codes", () => {
   });
 
   it("are replaced by regenerateRecoveryCodes, which needs a step-up", async () => {
-    const user = await registerUser(app.client);
+    const user = await registerSteppedUp(app.client);
     const { secret, recoveryCodes } = await enrolTotp(app, user.client);
+    await letStepUpLapse(app, user);
     expect((await user.client.fails(REGENERATE)).extensions?.code).toBe("STEP_UP_REQUIRED");
     await stepUpWith(user.client, "TOTP", codeNow(app, secret));
     const { regenerateRecoveryCodes: fresh } = await user.client.ok(REGENERATE);
@@ -150,8 +152,9 @@ describe("recovery codes", () => {
 
 describe("disabling", () => {
   it("needs a step-up and a current code, then removes the authenticator and its recovery codes", async () => {
-    const user = await registerUser(app.client);
+    const user = await registerSteppedUp(app.client);
     const { secret } = await enrolTotp(app, user.client);
+    await letStepUpLapse(app, user);
     expect((await user.client.fails(DISABLE, { code: codeNow(app, secret) })).extensions?.code).toBe("STEP_UP_REQUIRED");
     await stepUpWith(user.client, "TOTP", codeNow(app, secret));
     app.clock.advanceSeconds(30);
@@ -163,7 +166,7 @@ describe("disabling", () => {
   });
 
   it.each([["5 digits", "12345"], ["letters", "abcdef"], ["a recovery code", "abcde-fghij"]])("refuses a code of %s as malformed", async (_case, code) => {
-    const user = await registerUser(app.client);
+    const user = await registerSteppedUp(app.client);
     const error = await user.client.fails(DISABLE, { code });
     expect(error.extensions).toMatchObject({ code: "BAD_USER_INPUT", fieldErrors: [{ field: "code" }] });
   });

@@ -1,4 +1,4 @@
-import { auditTypes, DEFAULT_PASSWORD, ME, registerUser, type RegisteredUser } from "./helpers/accounts";
+import { auditTypes, DEFAULT_PASSWORD, ME, type RegisteredUser, registerSteppedUp, letStepUpLapse } from "./helpers/accounts";
 import { bindContact, CONFIRM_UNBINDING, START_UNBINDING, stepUp, uniqueEmail, uniquePhone } from "./helpers/contacts";
 import { codeNow, enrolTotp, SECURITY } from "./helpers/second-factors";
 import { startTestApp, type TestApp } from "./helpers/test-server";
@@ -34,17 +34,18 @@ async function twoStepChallenge(user: RegisteredUser) {
 
 describe("turning two-step verification on and off", () => {
   it("needs a second factor to turn on", async () => {
-    const user = await registerUser(app.client);
+    const user = await registerSteppedUp(app.client);
     const error = await user.client.fails(SET, { on: true });
     expect(error.extensions).toMatchObject({ code: "BAD_USER_INPUT", fieldErrors: [{ field: "enabled" }] });
     expect((await user.client.ok(SECURITY)).me.security.twoStepEnabled).toBe(false);
   });
 
   it("turns on with an email bound, and off only after a step-up", async () => {
-    const user = await registerUser(app.client);
+    const user = await registerSteppedUp(app.client);
     const email = uniqueEmail();
     await bindContact(app, user.client, "EMAIL", email);
     expect((await user.client.ok(SET, { on: true })).setTwoStepVerification.security).toEqual({ twoStepEnabled: true, twoStepMethods: ["EMAIL"] });
+    await letStepUpLapse(app, user);
     expect((await user.client.fails(SET, { on: false })).extensions?.code).toBe("STEP_UP_REQUIRED");
     await stepUp(app, user.client, "EMAIL", email);
     expect((await user.client.ok(SET, { on: false })).setTwoStepVerification.security.twoStepEnabled).toBe(false);
@@ -53,7 +54,7 @@ describe("turning two-step verification on and off", () => {
   });
 
   it("turns itself off when the account's only second factor, its email, is unbound", async () => {
-    const user = await registerUser(app.client);
+    const user = await registerSteppedUp(app.client);
     const email = uniqueEmail();
     await bindContact(app, user.client, "EMAIL", email);
     await user.client.ok(SET, { on: true });
@@ -70,7 +71,7 @@ describe("turning two-step verification on and off", () => {
 
 describe("signing in with two-step verification on", () => {
   it("asks for a second factor instead of giving a session, and an email code finishes it", async () => {
-    const user = await registerUser(app.client);
+    const user = await registerSteppedUp(app.client);
     const email = uniqueEmail("Two");
     await bindContact(app, user.client, "EMAIL", email);
     await user.client.ok(SET, { on: true });
@@ -89,7 +90,7 @@ describe("signing in with two-step verification on", () => {
   });
 
   it("finishes with an SMS code", async () => {
-    const user = await registerUser(app.client);
+    const user = await registerSteppedUp(app.client);
     const phone = uniquePhone();
     await bindContact(app, user.client, "PHONE", phone);
     await user.client.ok(SET, { on: true });
@@ -106,7 +107,7 @@ describe("signing in with two-step verification on", () => {
     let secret: string;
     let recoveryCodes: string[];
     beforeEach(async () => {
-      user = await registerUser(app.client);
+      user = await registerSteppedUp(app.client);
       ({ secret, recoveryCodes } = await enrolTotp(app, user.client));
       await user.client.ok(SET, { on: true });
     });
@@ -192,7 +193,7 @@ describe("guessing authenticator codes across many challenges", () => {
   afterAll(() => limited.stop());
 
   it("is stopped by the account's budget of wrong codes, even with a new challenge each time", async () => {
-    const user = await registerUser(limited.client);
+    const user = await registerSteppedUp(limited.client);
     const { secret } = await enrolTotp(limited, user.client);
     await user.client.ok(SET, { on: true });
     const login = () => limited.client.ok(LOGIN, { input: { identifier: user.username, password: DEFAULT_PASSWORD } });

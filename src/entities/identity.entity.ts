@@ -32,6 +32,10 @@ export class IdentityEntity {
   @Column({ type: "text", nullable: true })
   profile: string | null;
 
+  /** Set when it was bound without a step-up: it cannot serve for step-up, two-step or recovery before then. */
+  @Column({ name: "usable_from", type: Date, nullable: true })
+  usableFrom: Date | null;
+
   @Column({ name: "created_at", type: Date })
   createdAt: Date;
 }

@@ -24,6 +24,10 @@ export class TotpCredentialEntity {
   @Column({ name: "last_used_step", type: "integer", nullable: true })
   lastUsedStep: number | null;
 
+  /** Set when it was enrolled without a step-up: neither it nor its recovery codes serve before then. */
+  @Column({ name: "usable_from", type: Date, nullable: true })
+  usableFrom: Date | null;
+
   @Column({ name: "created_at", type: Date })
   createdAt: Date;
 }

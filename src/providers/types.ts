@@ -27,7 +27,14 @@ export type SecurityNoticeEvent =
   | "CONTACT_UNBOUND"
   | "CONTACT_REPLACED"
   | "PROVIDER_BOUND"
-  | "PROVIDER_UNBOUND";
+  | "PROVIDER_UNBOUND"
+  | "TOTP_ENABLED"
+  | "TOTP_DISABLED"
+  | "RECOVERY_CODES_REGENERATED"
+  | "TWO_STEP_ENABLED"
+  | "TWO_STEP_DISABLED"
+  | "API_KEY_CREATED"
+  | "API_KEY_REVOKED";
 
 /**
  * What an SMS carries. Vendors only send pre-approved templates: a verification-code template

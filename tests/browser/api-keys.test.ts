@@ -1,6 +1,6 @@
 import type { Page } from "playwright-core";
 import { uniqueUsername } from "../helpers/accounts";
-import { openSection, screenshot, signUp, startBrowserApp, type BrowserApp } from "./browser";
+import { openSection, screenshot, signUp, startBrowserApp, stepUpWithPassword, type BrowserApp } from "./browser";
 
 const ME = `{ me { username } }`;
 
@@ -22,6 +22,7 @@ describe("API keys in the browser", () => {
     await page.getByLabel("名称").fill("部署脚本");
     await page.getByLabel("写入（account:write）").check();
     await page.getByRole("button", { name: "创建密钥" }).click();
+    await stepUpWithPassword(page);
     await page.getByText("请立即复制并妥善保存此密钥，它只显示这一次。").waitFor();
     const secret = (await page.getByLabel("密钥", { exact: true }).textContent()) ?? "";
     expect(secret).toMatch(/^ak_/);

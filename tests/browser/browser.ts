@@ -23,10 +23,10 @@ export interface BrowserApp {
   stop(): Promise<void>;
 }
 
-/** The real server serving the built account center, and a headless Chromium to use it. */
-export async function startBrowserApp(): Promise<BrowserApp> {
+/** The real server serving the built account center (with `env` on top of the test settings), and a headless Chromium to use it. */
+export async function startBrowserApp(env: Record<string, string> = {}): Promise<BrowserApp> {
   if (!fs.existsSync(path.join(WEB_APP_DIR, "index.html"))) throw new Error("web/dist is not built: run npm run build:web");
-  const app = await startTestApp({ WEB_APP_DIR });
+  const app = await startTestApp({ WEB_APP_DIR, ...env });
   let browser: Browser;
   try {
     browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS });
@@ -70,6 +70,20 @@ export async function signUp(page: Page, username: string): Promise<void> {
   await page.getByLabel("确认密码", { exact: true }).fill(DEFAULT_PASSWORD);
   await page.getByRole("button", { name: "注册" }).click();
   await page.getByRole("heading", { name: "基本信息" }).waitFor();
+}
+
+/**
+ * Answers the step-up dialog with the password, as an account with no second factor does (the dialog
+ * offers 登录密码 only then), and waits for it to close.
+ */
+export async function stepUpWithPassword(page: Page, shot?: string): Promise<void> {
+  const dialog = page.getByRole("dialog", { name: "验证身份" });
+  await dialog.getByRole("button", { name: "登录密码" }).click();
+  await dialog.getByText("请输入当前登录密码").waitFor();
+  await dialog.getByLabel("当前密码").fill(DEFAULT_PASSWORD);
+  if (shot) await screenshot(page, shot);
+  await dialog.getByRole("button", { name: "验证并继续" }).click();
+  await dialog.waitFor({ state: "detached" });
 }
 
 /** Clicks a section in the console's left navigation. */

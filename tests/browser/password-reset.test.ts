@@ -1,5 +1,5 @@
 import type { Page } from "playwright-core";
-import { DEFAULT_PASSWORD, LOGIN, ME, registerUser, type RegisteredUser } from "../helpers/accounts";
+import { DEFAULT_PASSWORD, LOGIN, ME, registerSteppedUp, type RegisteredUser } from "../helpers/accounts";
 import { bindContact, uniqueEmail } from "../helpers/contacts";
 import { screenshot, startBrowserApp, type BrowserApp } from "./browser";
 
@@ -19,7 +19,7 @@ afterAll(() => browser?.stop());
 afterEach(() => expect(browser.problems).toEqual([]));
 
 async function userWithEmail(): Promise<RegisteredUser & { email: string }> {
-  const user = await registerUser(browser.app.client);
+  const user = await registerSteppedUp(browser.app.client);
   const email = uniqueEmail("reset");
   await bindContact(browser.app, user.client, "EMAIL", email);
   return { ...user, email };

@@ -1,6 +1,6 @@
 import type { Page } from "playwright-core";
 import { uniqueUsername } from "../helpers/accounts";
-import { openSection, screenshot, signUp, startBrowserApp, type BrowserApp } from "./browser";
+import { openSection, screenshot, signUp, startBrowserApp, stepUpWithPassword, type BrowserApp } from "./browser";
 
 let browser: BrowserApp;
 let page: Page;
@@ -19,6 +19,7 @@ describe("binding providers and real-name verification through the dev stand-ins
     await wechat.getByText("未绑定").waitFor();
     await screenshot(page, "social");
     await wechat.getByRole("button", { name: "绑定" }).click();
+    await stepUpWithPassword(page);
     await page.waitForURL("**/oauth/callback");
     await page.getByText("微信已绑定。").waitFor();
     expect(new URL(page.url()).search).toBe("");
@@ -46,6 +47,7 @@ describe("binding providers and real-name verification through the dev stand-ins
     await openSection(page, "绑定支付宝");
     const alipay = page.getByRole("region", { name: "支付宝" });
     await alipay.getByRole("button", { name: "绑定" }).click();
+    await stepUpWithPassword(page); // a new session since the WeChat sign-in
     await alipay.getByRole("img", { name: "支付宝" }).waitFor();
     await screenshot(page, "alipay-qr");
     await alipay.getByRole("link", { name: "在此浏览器中打开授权页" }).click();

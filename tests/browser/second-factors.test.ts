@@ -2,7 +2,7 @@ import type { Page } from "playwright-core";
 import { DEFAULT_PASSWORD, LOGIN, uniqueUsername } from "../helpers/accounts";
 import { uniqueEmail } from "../helpers/contacts";
 import { codeNow } from "../helpers/second-factors";
-import { openSection, screenshot, signUp, startBrowserApp, type BrowserApp } from "./browser";
+import { openSection, screenshot, signUp, startBrowserApp, stepUpWithPassword, type BrowserApp } from "./browser";
 
 let browser: BrowserApp;
 let page: Page;
@@ -27,6 +27,8 @@ describe("email, authenticator and two-step sign-in in the browser", () => {
     const card = page.getByRole("region", { name: "邮箱", exact: true });
     await card.getByLabel("新邮箱地址").fill(email);
     await card.getByRole("button", { name: "发送验证码" }).click();
+    // A first address is a new way in: the account has nothing but its password to prove itself with.
+    await stepUpWithPassword(page, "step-up-password");
     await card.getByText(/验证码已发送至 .+@example\.com/).waitFor();
     await screenshot(page, "contacts-code-sent");
     await card.getByLabel("验证码").fill(await browser.app.smtp.codeFor(email));
@@ -39,6 +41,7 @@ describe("email, authenticator and two-step sign-in in the browser", () => {
   it("asks for a step-up before enrolling the authenticator, then shows the QR and the recovery codes", async () => {
     await openSection(page, "动态令牌");
     await screenshot(page, "totp");
+    browser.app.clock.advanceSeconds(601); // the password step-up of the binding has lapsed (STEP_UP_TTL_SECONDS)
     const seen = browser.app.smtp.mailsTo(email).length;
     await page.getByRole("button", { name: "设置动态令牌" }).click();
     const dialog = page.getByRole("dialog", { name: "验证身份" });
@@ -175,6 +178,7 @@ describe("unbinding the email that was two-step's only factor", () => {
     const card = own.getByRole("region", { name: "邮箱", exact: true });
     await card.getByLabel("新邮箱地址").fill(address);
     await card.getByRole("button", { name: "发送验证码" }).click();
+    await stepUpWithPassword(own);
     await card.getByLabel("验证码").fill(await browser.app.smtp.codeFor(address));
     await card.getByRole("button", { name: "确认" }).click();
     await card.getByText("邮箱已绑定。").waitFor();
@@ -183,6 +187,7 @@ describe("unbinding the email that was two-step's only factor", () => {
     await own.getByText("二次验证已开启。").waitFor();
 
     await openSection(own, "绑定邮箱&手机号");
+    browser.app.clock.advanceSeconds(601); // the password step-up of the binding has lapsed
     let seen = browser.app.smtp.mailsTo(address).length;
     await card.getByRole("button", { name: "解绑" }).click();
     const dialog = own.getByRole("dialog", { name: "验证身份" });

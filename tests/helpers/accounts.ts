@@ -1,4 +1,6 @@
 import { randomBytes } from "node:crypto";
+import type { DataSource } from "typeorm";
+import { SessionEntity } from "../../src/entities";
 import type { GraphQLClient } from "./graphql-client";
 
 export const REGISTER = /* GraphQL */ `
@@ -49,4 +51,33 @@ export async function registerUser(client: GraphQLClient, username = uniqueUsern
 export async function auditTypes(client: GraphQLClient): Promise<string[]> {
   const data = await client.ok(AUDIT_TYPES);
   return data.me.auditEvents.nodes.map((node: { type: string }) => node.type);
+}
+
+export const REQUEST_PASSWORD_STEP_UP = /* GraphQL */ `mutation { requestStepUp(method: PASSWORD) { id method maskedTarget } }`;
+export const COMPLETE_PASSWORD_STEP_UP = /* GraphQL */ `
+  mutation CompletePasswordStepUp($id: ID!, $password: String!) { completeStepUp(challengeId: $id, password: $password) }
+`;
+
+/** Steps up this session by re-entering the password (only offered while the account has no usable second factor). */
+export async function stepUpWithPassword(client: GraphQLClient, password = DEFAULT_PASSWORD): Promise<void> {
+  const { requestStepUp } = await client.ok(REQUEST_PASSWORD_STEP_UP);
+  await client.ok(COMPLETE_PASSWORD_STEP_UP, { id: requestStepUp.id, password });
+}
+
+/**
+ * A new user whose session has just stepped up with its password, as the account center asks before
+ * the first change to a way in (binding an email, enrolling an authenticator, creating an API key).
+ */
+export async function registerSteppedUp(client: GraphQLClient, username = uniqueUsername(), password = DEFAULT_PASSWORD): Promise<RegisteredUser> {
+  const user = await registerUser(client, username, password);
+  await stepUpWithPassword(user.client, password);
+  return user;
+}
+
+/**
+ * Ends the step-ups of every session of the account, as STEP_UP_TTL_SECONDS passing would, without
+ * moving the clock: the clock's offset adds up over a file, and the SMS gateway refuses a skew over 15 min.
+ */
+export async function letStepUpLapse(app: { dataSource: DataSource }, user: { id: string }): Promise<void> {
+  await app.dataSource.getRepository(SessionEntity).update({ accountId: user.id }, { stepUpAt: null });
 }

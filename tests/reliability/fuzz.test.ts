@@ -3,7 +3,7 @@ import path from "node:path";
 import fc from "fast-check";
 import { buildSchema } from "graphql";
 import { grantRole } from "../../src/modules/admin/admin.service";
-import { DEFAULT_PASSWORD, LOGIN, registerUser, uniqueUsername } from "../helpers/accounts";
+import { DEFAULT_PASSWORD, LOGIN, registerSteppedUp, uniqueUsername } from "../helpers/accounts";
 import { bindContact, stepUp, uniqueEmail, uniquePhone } from "../helpers/contacts";
 import { enrolTotp } from "../helpers/second-factors";
 import { callbackUrl, consent } from "../helpers/social";
@@ -332,7 +332,7 @@ async function buildFixture(): Promise<Fixture> {
   const app = await startTestApp(FUZZ_ENV);
   const client = app.client;
   // plain
-  const alice = await registerUser(client, uniqueUsername("alice"));
+  const alice = await registerSteppedUp(client, uniqueUsername("alice"));
   await signIn(app, alice.username, alice.password);
   const sessions = await alice.client.ok(`{ me { sessions { id } } }`);
   const { startContactBinding } = await alice.client.ok(`mutation($a: String!) { startContactBinding(kind: EMAIL, address: $a) { id } }`, { a: uniqueEmail("alice") });
@@ -344,7 +344,7 @@ async function buildFixture(): Promise<Fixture> {
   const providerLogin = await consent(startProviderLogin.authorizeUrl, "fuzz-login");
   const audit = await alice.client.ok(`{ me { auditEvents(first: 1) { endCursor } } }`);
   // secured
-  const bob = await registerUser(client, uniqueUsername("bob"));
+  const bob = await registerSteppedUp(client, uniqueUsername("bob"));
   const securedEmail = uniqueEmail("bob");
   const securedPhone = uniquePhone();
   await bindContact(app, bob.client, "EMAIL", securedEmail);
@@ -357,7 +357,7 @@ async function buildFixture(): Promise<Fixture> {
   const { requestStepUp } = await bob.client.ok(`mutation { requestStepUp(method: SMS) { id } }`);
   const { startContactUnbinding } = await bob.client.ok(`mutation { startContactUnbinding(kind: EMAIL) { id } }`);
   // support
-  const carol = await registerUser(client, uniqueUsername("carol"));
+  const carol = await registerSteppedUp(client, uniqueUsername("carol"));
   await grantRole(app.dataSource, carol.username, "SUPPORT");
 
   const actor = (user: { id: string; username: string; password: string; token: string }): Actor => ({ id: user.id, username: user.username, password: user.password, token: user.token });

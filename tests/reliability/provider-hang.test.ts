@@ -1,6 +1,6 @@
 import net from "node:net";
 import { AuditEventEntity, ChallengeEntity } from "../../src/entities";
-import { ME, registerUser, type RegisteredUser } from "../helpers/accounts";
+import { ME, registerSteppedUp, type RegisteredUser } from "../helpers/accounts";
 import { bindContact, START_BINDING, uniqueEmail, uniquePhone } from "../helpers/contacts";
 import { startTestApp, type TestApp } from "../helpers/test-server";
 
@@ -78,8 +78,8 @@ describe("a hanging SMS vendor (Aliyun fake, hangNext)", () => {
   afterAll(() => stopAfterVendors(app, app.sms));
 
   it("answers startContactBinding with PROVIDER_UNAVAILABLE within the timeout, writes nothing, and serves others meanwhile", async () => {
-    const user = await registerUser(app.client);
-    const other = await registerUser(app.client);
+    const user = await registerSteppedUp(app.client);
+    const other = await registerSteppedUp(app.client);
     const phone = uniquePhone();
     const challenges = await app.dataSource.getRepository(ChallengeEntity).count();
     const sent = app.smsTo(phone).length;
@@ -102,7 +102,7 @@ describe("a hanging SMS vendor (Aliyun fake, hangNext)", () => {
   });
 
   it("sends again once the vendor answers again", async () => {
-    const user = await registerUser(app.client);
+    const user = await registerSteppedUp(app.client);
     const phone = uniquePhone();
     app.sms.hangNext();
     expect((await bounded(user.client.request(START_BINDING, { kind: "PHONE", address: phone }))).errors?.[0]?.extensions?.code).toBe("PROVIDER_UNAVAILABLE");
@@ -112,7 +112,7 @@ describe("a hanging SMS vendor (Aliyun fake, hangNext)", () => {
   });
 
   it("answers requestPasswordReset at once while the SMS it triggers hangs (the send happens after the answer)", async () => {
-    const user = await registerUser(app.client);
+    const user = await registerSteppedUp(app.client);
     const phone = uniquePhone();
     await bindContact(app, user.client, "PHONE", phone);
     app.clock.advanceSeconds(61);
@@ -124,7 +124,7 @@ describe("a hanging SMS vendor (Aliyun fake, hangNext)", () => {
     // The background send did meet the hung vendor: the hang is used up (the next SMS goes through)
     // and the reset code was never delivered.
     await sleep(TIMEOUT_MS + 300);
-    const other = await registerUser(app.client);
+    const other = await registerSteppedUp(app.client);
     const otherPhone = uniquePhone();
     await other.client.ok(START_BINDING, { kind: "PHONE", address: otherPhone });
     expect(await app.smsCodeFor(otherPhone)).toMatch(/^\d{6}$/);
@@ -169,8 +169,8 @@ describe.each([
   afterAll(() => stopAfterVendors(app, smtp));
 
   it("costs startContactBinding PROVIDER_UNAVAILABLE within the bound, and others are served meanwhile", async () => {
-    const user = await registerUser(app.client);
-    const other = await registerUser(app.client);
+    const user = await registerSteppedUp(app.client);
+    const other = await registerSteppedUp(app.client);
     const challenges = await app.dataSource.getRepository(ChallengeEntity).count();
     const outcome = await whileHanging(() => user.client.request(START_BINDING, { kind: "EMAIL", address: uniqueEmail("stuck") }), other);
     expect(outcome.code).toBe("PROVIDER_UNAVAILABLE");

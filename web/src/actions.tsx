@@ -4,7 +4,7 @@ import { graphql } from "./gql";
 import type { VerificationMethod } from "./gql/graphql";
 import { useI18n } from "./i18n";
 import { useSession } from "./session";
-import { CodeField, Dialog, ErrorNote } from "./ui";
+import { CodeField, Dialog, ErrorNote, Field } from "./ui";
 
 const REQUEST_STEP_UP = graphql(`
   mutation RequestStepUp($method: VerificationMethod!) {
@@ -12,8 +12,8 @@ const REQUEST_STEP_UP = graphql(`
   }
 `);
 const COMPLETE_STEP_UP = graphql(`
-  mutation CompleteStepUp($id: ID!, $code: String!) {
-    completeStepUp(challengeId: $id, code: $code)
+  mutation CompleteStepUp($id: ID!, $code: String, $password: String) {
+    completeStepUp(challengeId: $id, code: $code, password: $password)
   }
 `);
 
@@ -95,7 +95,7 @@ export function onSubmit(handler: () => unknown) {
   };
 }
 
-/** Picks one of the account's second factors; EMAIL/SMS send a code when chosen, TOTP/RECOVERY_CODE open a challenge for one. */
+/** Picks one of the account's factors; EMAIL/SMS send a code when chosen, TOTP/RECOVERY_CODE/PASSWORD open a challenge for one. */
 export function MethodPicker({ methods, method, onPick }: { methods: readonly VerificationMethod[]; method: VerificationMethod | null; onPick(m: VerificationMethod): void }) {
   const { t } = useI18n();
   return (
@@ -115,24 +115,32 @@ function StepUpDialog({ onDone, onCancel }: { onDone(): void; onCancel(): void }
   const { run, busy, error } = useAction();
   const [challenge, setChallenge] = useState<{ id: string; method: VerificationMethod; maskedTarget?: string | null } | null>(null);
   const [code, setCode] = useState("");
+  const [password, setPassword] = useState("");
   const start = async (method: VerificationMethod) => {
     const result = await run(() => request(REQUEST_STEP_UP, { method }));
     if (result) setChallenge(result.requestStepUp);
   };
+  const byPassword = challenge?.method === "PASSWORD";
   const verify = async () => {
     if (!challenge) return;
-    const result = await run(() => request(COMPLETE_STEP_UP, { id: challenge.id, code }));
+    const variables: { id: string; code?: string; password?: string } = byPassword ? { id: challenge.id, password } : { id: challenge.id, code };
+    const result = await run(() => request(COMPLETE_STEP_UP, variables));
     if (result?.completeStepUp) onDone();
   };
+  const hint = challenge?.maskedTarget ? t("common.codeSentTo", { target: challenge.maskedTarget }) : t(byPassword ? "stepUp.enterPassword" : "stepUp.enterCode");
   return (
     <Dialog title={t("stepUp.title")}>
       <p>{t("stepUp.intro")}</p>
-      <MethodPicker methods={me?.security.twoStepMethods ?? []} method={challenge?.method ?? null} onPick={(m) => void start(m)} />
+      <MethodPicker methods={me?.security.stepUpMethods ?? []} method={challenge?.method ?? null} onPick={(m) => void start(m)} />
       {challenge && (
         <form onSubmit={onSubmit(verify)}>
-          <p className="hint">{challenge.maskedTarget ? t("common.codeSentTo", { target: challenge.maskedTarget }) : t("stepUp.enterCode")}</p>
-          <CodeField value={code} onChange={setCode} error={error} />
-          <ErrorNote error={error} fields={["code"]} />
+          <p className="hint">{hint}</p>
+          {byPassword ? (
+            <Field label={t("password.old")} name="password" type="password" value={password} onChange={(e) => setPassword(e.target.value)} error={error} autoComplete="current-password" required />
+          ) : (
+            <CodeField value={code} onChange={setCode} error={error} />
+          )}
+          <ErrorNote error={error} fields={["code", "password"]} />
           <div className="actions">
             <button type="submit" disabled={busy}>{t("stepUp.verify")}</button>
             <button type="button" className="secondary" onClick={onCancel}>{t("common.cancel")}</button>

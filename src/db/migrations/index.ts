@@ -6,9 +6,11 @@ import { RealNameChecks1764260000000 } from "./1764260000000-real-name-checks";
 import { RealNameFailureCode1764350000000 } from "./1764350000000-real-name-failure-code";
 import { DevDataKey1764440000000 } from "./1764440000000-dev-data-key";
 import { UsernameNfkcKeys1764441600000 } from "./1764441600000-username-nfkc-keys";
+import { FactorUsableFrom1764442000000 } from "./1764442000000-factor-usable-from";
 
 /** In order. Each later schema change adds a migration here; none is ever edited after it lands. */
 export const MIGRATIONS = [
   Foundation1763900000000, ContactsAndChallenges1763990000000, SecondFactorsAndApiKeys1764080000000, OAuthStates1764170000000,
   RealNameChecks1764260000000, RealNameFailureCode1764350000000, DevDataKey1764440000000, UsernameNfkcKeys1764441600000,
+  FactorUsableFrom1764442000000,
 ];

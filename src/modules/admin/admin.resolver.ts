@@ -1,12 +1,11 @@
 import { Args, ArgsType, Authorized, Field, ID, Mutation, Resolver } from "type-graphql";
 import { IsUUID, MaxLength, MinLength } from "class-validator";
-import type { AccountEntity } from "../../entities";
 import type { Authenticated, RequestMeta } from "../../graphql/context";
 import { SESSION_ONLY } from "../../graphql/auth-checker";
 import { CurrentAuth, Meta } from "../../graphql/current";
-import { Account } from "../account/account.types";
 import { ContactAddressArgs } from "../contact/contact.args";
 import { AdminService, SUPPORT_ROLE } from "./admin.service";
+import { SupportAccountView } from "./admin.types";
 
 @ArgsType()
 class AdminReplaceContactArgs extends ContactAddressArgs {
@@ -25,12 +24,14 @@ export class AdminResolver {
   constructor(private readonly admin: AdminService) {}
 
   @Authorized(SESSION_ONLY, SUPPORT_ROLE)
-  @Mutation(() => Account, { description: "Support staff only: replace a bound email/phone for a user who lost access. Audited." })
+  @Mutation(() => SupportAccountView, {
+    description: "Support staff only, after their own step-up: replace a bound email/phone for a user who lost access. Not on staff accounts. Audited; the user's addresses are told.",
+  })
   adminReplaceContact(
     @Args() { accountId, kind, address, reason }: AdminReplaceContactArgs,
     @CurrentAuth() auth: Authenticated,
     @Meta() meta: RequestMeta,
-  ): Promise<AccountEntity> {
+  ): Promise<SupportAccountView> {
     return this.admin.replaceContact(auth, accountId, kind, address, reason, meta);
   }
 }

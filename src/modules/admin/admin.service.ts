@@ -9,11 +9,17 @@ import type { Authenticated, RequestMeta } from "../../graphql/context";
 import { normalizeUsername } from "../account/username";
 import { AuditEventType } from "../audit/audit-event-type";
 import type { AuditService } from "../audit/audit.service";
+import type { ChallengeService } from "../challenge/challenge.service";
 import { normalizeAddress } from "../contact/contact-address";
+import { toContact } from "../contact/contact.service";
 import type { ContactKind } from "../contact/contact.types";
-import type { NoticeService } from "../notice/notice.service";
+import type { NoticeService, SendNotice } from "../notice/notice.service";
+import type { StepUpService } from "../step-up/step-up.service";
+import type { SupportAccountView } from "./admin.types";
 
 export const SUPPORT_ROLE = "SUPPORT";
+/** Roles whose accounts support may not change: staff do not take over each other. */
+const STAFF_ROLES = [SUPPORT_ROLE, "ADMIN"];
 
 export class AdminService {
   constructor(
@@ -21,12 +27,15 @@ export class AdminService {
     private readonly transaction: TransactionRunner,
     private readonly clock: Clock,
     private readonly audit: AuditService,
+    private readonly challenges: ChallengeService,
+    private readonly stepUp: StepUpService,
     private readonly notices: NoticeService,
   ) {}
 
   /**
-   * Support staff replace a bound email or phone for a user who lost it. The user's log records it
-   * with the reason and who did it, and both the old and the new address are told.
+   * Support staff replace a bound email or phone for a user who lost it, after a fresh step-up of
+   * their own, never on their own or another staff account. The user's log records it with the
+   * reason and who did it; every address bound before, and the new one, are told.
    */
   async replaceContact(
     support: Authenticated,
@@ -35,31 +44,54 @@ export class AdminService {
     rawAddress: string,
     reason: string,
     meta: RequestMeta,
-  ): Promise<AccountEntity> {
+  ): Promise<SupportAccountView> {
     const address = normalizeAddress(kind, rawAddress);
     if (!address) throw AppError.badInput("address", `address is not a valid ${kind.toLowerCase()}`);
-    let former: IdentityEntity | null;
+    await this.stepUp.requireStepUp(support, { strict: true });
+    assertThat(accountId !== support.account.id, "FORBIDDEN");
+    let sendNotice: SendNotice;
     try {
-      former = await this.transaction(async (manager) => {
-        assertThat(await manager.existsBy(AccountEntity, { id: accountId }), "NOT_FOUND");
+      sendNotice = await this.transaction(async (manager) => {
+        const account = await manager.findOneBy(AccountEntity, { id: accountId });
+        assertThat(account, "NOT_FOUND");
+        assertThat(!account.roles.split(" ").some((role) => STAFF_ROLES.includes(role)), "FORBIDDEN");
         assertThat(!(await manager.existsBy(IdentityEntity, { kind, subject: address, accountId: Not(accountId) })), "IDENTITY_TAKEN");
+        const notice = await this.notices.wayInChanged(manager, accountId, "CONTACT_REPLACED", { kind, address });
         const previous = await manager.findOneBy(IdentityEntity, { accountId, kind });
-        await manager.delete(IdentityEntity, { accountId, kind });
+        if (previous) {
+          await manager.delete(IdentityEntity, { id: previous.id });
+          await this.challenges.retireSentTo(manager, accountId, previous.subject);
+        }
         const now = this.clock.now();
-        await manager.insert(IdentityEntity, { id: randomUUID(), accountId, kind, subject: address, verifiedAt: now, profile: null, createdAt: now });
+        await manager.insert(IdentityEntity, {
+          id: randomUUID(), accountId, kind, subject: address, verifiedAt: now, profile: null, usableFrom: null, createdAt: now,
+        });
         await this.audit.record(manager, accountId, AuditEventType.CONTACT_REPLACED_BY_SUPPORT, meta, {
           kind,
           reason,
           supportAccountId: support.account.id,
         });
-        return previous;
+        return notice;
       });
     } catch (error) {
       if (isUniqueViolation(error)) throw new AppError("IDENTITY_TAKEN");
       throw error;
     }
-    this.notices.notify(accountId, "CONTACT_REPLACED", former ? [{ kind, address: former.subject }] : []);
-    return this.dataSource.getRepository(AccountEntity).findOneByOrFail({ id: accountId });
+    sendNotice();
+    return this.view(accountId);
+  }
+
+  private async view(accountId: string): Promise<SupportAccountView> {
+    const [account, contacts] = await Promise.all([
+      this.dataSource.getRepository(AccountEntity).findOneByOrFail({ id: accountId }),
+      this.dataSource.getRepository(IdentityEntity).findBy({ accountId }),
+    ]);
+    const now = this.clock.now();
+    const contactOf = (kind: string) => {
+      const identity = contacts.find((c) => c.kind === kind);
+      return identity ? toContact(identity, now) : null;
+    };
+    return { id: account.id, username: account.username, email: contactOf("EMAIL"), phone: contactOf("PHONE") };
   }
 }
 

@@ -32,7 +32,7 @@ export class ApiKeyResolver {
   }
 
   @Authorized(SESSION_ONLY)
-  @Mutation(() => Boolean, { description: "The key stops working at once. False when there is no such key." })
+  @Mutation(() => Boolean, { description: "The key stops working at once. Needs a recent step-up. False when there is no such key." })
   revokeApiKey(@Args() { id }: IdArgs, @CurrentAuth() auth: Authenticated, @Meta() meta: RequestMeta): Promise<boolean> {
     return this.keys.revoke(auth, id, meta);
   }

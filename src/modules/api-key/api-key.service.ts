@@ -7,9 +7,10 @@ import type { CachedLookup, LookupCache } from "../../db/lookup-cache";
 import type { TransactionRunner } from "../../db/transactions";
 import { AccountEntity, ApiKeyEntity } from "../../entities";
 import { AppError } from "../../errors";
-import { requireSession, type Authenticated, type RequestMeta } from "../../graphql/context";
+import type { Authenticated, RequestMeta } from "../../graphql/context";
 import { AuditEventType } from "../audit/audit-event-type";
 import type { AuditService } from "../audit/audit.service";
+import type { NoticeService } from "../notice/notice.service";
 import type { StepUpService } from "../step-up/step-up.service";
 
 export const API_KEY_PREFIX = "ak";
@@ -33,6 +34,7 @@ export class ApiKeyService {
     private readonly clock: Clock,
     private readonly audit: AuditService,
     private readonly stepUp: StepUpService,
+    private readonly notices: NoticeService,
     cache: LookupCache,
   ) {
     this.byKeyHash = cache.wrap(createJoinedLookup(dataSource, {
@@ -42,8 +44,7 @@ export class ApiKeyService {
 
   /** Only a person in a recently verified session creates keys; the secret is returned once and kept as a hash. */
   async create(auth: Authenticated, name: string, scopes: ApiKeyScope[], expiresAt: Date | null, meta: RequestMeta): Promise<CreatedKey> {
-    requireSession(auth);
-    await this.stepUp.assertRecent(auth);
+    await this.stepUp.requireStepUp(auth);
     if (expiresAt && expiresAt <= this.clock.now()) throw AppError.badInput("expiresAt", "expiresAt must be in the future");
     const secret = randomToken(API_KEY_PREFIX);
     const now = this.clock.now();
@@ -58,12 +59,15 @@ export class ApiKeyService {
       lastUsedAt: null,
       expiresAt,
     });
-    await this.transaction(async (manager) => {
+    const sendNotice = await this.transaction(async (manager) => {
       const count = await manager.countBy(ApiKeyEntity, { accountId: auth.account.id });
       if (count >= MAX_KEYS_PER_ACCOUNT) throw AppError.badInput("name", `an account may have at most ${MAX_KEYS_PER_ACCOUNT} API keys; revoke one first`);
+      const notice = await this.notices.wayInChanged(manager, auth.account.id, "API_KEY_CREATED");
       await manager.insert(ApiKeyEntity, apiKey);
       await this.audit.record(manager, auth.account.id, AuditEventType.API_KEY_CREATED, meta, { apiKeyId: apiKey.id, scopes: apiKey.scopes });
+      return notice;
     });
+    sendNotice();
     return { apiKey, secret };
   }
 
@@ -71,15 +75,21 @@ export class ApiKeyService {
     return this.dataSource.getRepository(ApiKeyEntity).find({ where: { accountId }, order: { createdAt: "DESC", id: "ASC" } });
   }
 
-  /** Revoked keys are deleted: the next request with one is UNAUTHENTICATED. False when there is no such key. */
+  /**
+   * Revoked keys are deleted: the next request with one is UNAUTHENTICATED. False when there is no
+   * such key. Needs a recent step-up: a thief must not remove the owner's keys and be the only one left.
+   */
   async revoke(auth: Authenticated, id: string, meta: RequestMeta): Promise<boolean> {
-    requireSession(auth);
-    return this.transaction(async (manager) => {
+    await this.stepUp.requireStepUp(auth);
+    const sendNotice = await this.transaction(async (manager) => {
+      const notice = await this.notices.wayInChanged(manager, auth.account.id, "API_KEY_REVOKED");
       const result = await manager.delete(ApiKeyEntity, { id, accountId: auth.account.id });
-      if (!result.affected) return false;
+      if (!result.affected) return null;
       await this.audit.record(manager, auth.account.id, AuditEventType.API_KEY_REVOKED, meta, { apiKeyId: id });
-      return true;
+      return notice;
     });
+    sendNotice?.();
+    return sendNotice !== null;
   }
 
   /** One indexed lookup (key hash, joined with the account); expired and revoked keys authenticate nobody. */

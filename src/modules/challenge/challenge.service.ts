@@ -1,5 +1,5 @@
 import { createHmac, randomInt, randomUUID } from "node:crypto";
-import { IsNull, LessThanOrEqual, Not, type DataSource, type EntityManager } from "typeorm";
+import { In, IsNull, LessThanOrEqual, Not, type DataSource, type EntityManager } from "typeorm";
 import type { Config } from "../../config";
 import { addSeconds, type Clock } from "../../core/clock";
 import { constantTimeEqual } from "../../core/crypto";
@@ -8,13 +8,14 @@ import { ipBudgetKey } from "../../core/ip-key";
 import { consumeAll, type RateLimiter, type RateLimiterFactory, type Spend } from "../../core/rate-limiter";
 import { lockUntilCommit } from "../../db/locks";
 import type { TransactionRunner } from "../../db/transactions";
-import { ChallengeEntity, type ChallengeChannel, type ChallengePurpose } from "../../entities";
+import { AccountEntity, ChallengeEntity, type ChallengeChannel, type ChallengePurpose } from "../../entities";
 import { AppError } from "../../errors";
 import type { RequestMeta } from "../../graphql/context";
 import { failureLogLevel, ProviderError, providerErrorToAppError } from "../../providers/provider-error";
 import type { Providers } from "../../providers/registry";
 import { AuditEventType } from "../audit/audit-event-type";
 import type { AuditService } from "../audit/audit.service";
+import type { PasswordVerifier } from "../password/password-verifier";
 import type { SecondFactorVerifier } from "../totp/second-factor-verifier";
 import { codeEmail } from "./code-messages";
 
@@ -43,7 +44,7 @@ export interface UnsentChallengeRequest {
   readonly purpose: ChallengePurpose;
   readonly accountId: string;
   readonly sessionId?: string | null;
-  readonly channel: "TOTP" | "RECOVERY_CODE" | "NONE";
+  readonly channel: "TOTP" | "RECOVERY_CODE" | "PASSWORD" | "NONE";
   readonly payload?: Record<string, unknown>;
 }
 
@@ -89,6 +90,7 @@ export class ChallengeService {
     private readonly config: Pick<Config, "codes" | "smsDailyBudget" | "rateLimits">,
     rateLimiter: RateLimiterFactory,
     private readonly factors: SecondFactorVerifier,
+    private readonly passwords: PasswordVerifier,
   ) {
     const limits = config.rateLimits;
     this.limits = {
@@ -284,11 +286,19 @@ export class ChallengeService {
     if (!result.affected) throw new AppError("CODE_INVALID");
   }
 
+  /**
+   * Ends every open code this account was sent to `target`, whatever its purpose, in the transaction
+   * that unbinds or replaces that address: a code dies with its address.
+   */
+  async retireSentTo(manager: EntityManager, accountId: string, target: string): Promise<void> {
+    await manager.update(ChallengeEntity, { accountId, target, channel: In(["EMAIL", "SMS"]), consumedAt: IsNull() }, { consumedAt: this.clock.now() });
+  }
+
   payloadOf<T>(challenge: ChallengeEntity): T {
     return JSON.parse(challenge.payload ?? "{}") as T;
   }
 
-  /** Sent codes are compared with the stored HMAC; TOTP and recovery codes are checked against the account's factors. */
+  /** Sent codes are compared with the stored HMAC; TOTP, recovery codes and passwords are checked against the account's factors. */
   private async codeMatches(challenge: ChallengeEntity, code: string, method: ChallengeChannel): Promise<boolean> {
     switch (method) {
       case "EMAIL":
@@ -298,6 +308,11 @@ export class ChallengeService {
         return challenge.accountId !== null && this.factors.verifyTotp(challenge.accountId, code);
       case "RECOVERY_CODE":
         return challenge.accountId !== null && this.factors.verifyRecoveryCode(challenge.accountId, code);
+      case "PASSWORD": {
+        // Only a step-up opens a PASSWORD challenge (two-step refuses the method before it gets here).
+        const account = challenge.accountId ? await this.dataSource.getRepository(AccountEntity).findOneBy({ id: challenge.accountId }) : null;
+        return account !== null && this.passwords.verify(account, code);
+      }
       case "NONE":
         return false;
     }

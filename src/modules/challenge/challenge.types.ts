@@ -1,7 +1,7 @@
 import { Field, ID, ObjectType } from "type-graphql";
 import { VerificationMethod } from "../two-step/two-step.types";
 
-@ObjectType({ description: "A code was sent (EMAIL/SMS) or is expected (TOTP/RECOVERY_CODE)." })
+@ObjectType({ description: "A code was sent (EMAIL/SMS) or is expected (TOTP/RECOVERY_CODE), or the password is (PASSWORD step-up)." })
 export class Challenge {
   @Field(() => ID)
   id: string;

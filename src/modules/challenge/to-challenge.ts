@@ -7,6 +7,7 @@ const METHOD_OF_CHANNEL = {
   SMS: VerificationMethod.SMS,
   TOTP: VerificationMethod.TOTP,
   RECOVERY_CODE: VerificationMethod.RECOVERY_CODE,
+  PASSWORD: VerificationMethod.PASSWORD,
 } as const;
 import type { Challenge } from "./challenge.types";
 

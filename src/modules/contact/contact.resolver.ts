@@ -29,7 +29,7 @@ export class ContactResolver {
   }
 
   @Authorized(SESSION_ONLY)
-  @Mutation(() => Challenge, { description: "Sends a code to the new address. Replacing a bound one needs a recent step-up." })
+  @Mutation(() => Challenge, { description: "Sends a code to the new address. Needs a recent step-up (a first address too), as does the confirmation." })
   async startContactBinding(@Args() { kind, address }: ContactAddressArgs, @CurrentAuth() auth: Authenticated, @Meta() meta: RequestMeta): Promise<Challenge> {
     return toChallenge(await this.contacts.startBinding(auth, kind, address, meta));
   }
@@ -41,7 +41,7 @@ export class ContactResolver {
   }
 
   @Authorized(SESSION_ONLY)
-  @Mutation(() => Challenge, { description: "Sends a code to the bound address." })
+  @Mutation(() => Challenge, { description: "Sends a code to the bound address. Needs a recent step-up, as does the confirmation." })
   async startContactUnbinding(@Args() { kind }: ContactKindArgs, @CurrentAuth() auth: Authenticated, @Meta() meta: RequestMeta): Promise<Challenge> {
     return toChallenge(await this.contacts.startUnbinding(auth, kind, meta));
   }

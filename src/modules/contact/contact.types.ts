@@ -18,4 +18,10 @@ export class Contact {
 
   @Field()
   verifiedAt: Date;
+
+  @Field(() => Date, {
+    nullable: true,
+    description: "Set while the address is cooling (bound without a step-up): until then it serves for no step-up, two-step sign-in or password reset.",
+  })
+  usableFrom: Date | null;
 }

@@ -1,4 +1,4 @@
-import type { DataSource } from "typeorm";
+import { In, type EntityManager } from "typeorm";
 import type { BackgroundTasks } from "../../core/background";
 import type { Clock } from "../../core/clock";
 import type { Logger } from "../../core/logger";
@@ -13,34 +13,37 @@ export interface NoticeRecipient {
   readonly address: string;
 }
 
+/** Sends the notice; call it once the change has committed. */
+export type SendNotice = () => void;
+
 /**
- * Tells the owner about a security change on their bound email (or, without one, their phone), and
- * on any address the change took away. Sent after the change commits, in the background: a notice
- * that cannot be delivered never undoes or delays the change.
+ * Tells the owner that a way into the account changed: on every email and phone bound before the
+ * change (by email, and by SMS where a notice template is configured), and on the address it added.
  */
 export class NoticeService {
   constructor(
-    private readonly dataSource: DataSource,
     private readonly clock: Clock,
     private readonly logger: Logger,
     private readonly providers: Providers,
     private readonly background: BackgroundTasks,
   ) {}
 
-  notify(accountId: string, event: SecurityNoticeEvent, formerAddresses: NoticeRecipient[] = []): void {
+  /**
+   * The one entry point. Call it inside the change's transaction, before the change: the recipients
+   * are read there, so an address the change removes is still told and one a thief adds cannot
+   * silence the others. Sending happens after commit, in the background: a notice that cannot be
+   * delivered never undoes or delays the change.
+   */
+  async wayInChanged(manager: EntityManager, accountId: string, event: SecurityNoticeEvent, added?: NoticeRecipient): Promise<SendNotice> {
+    const bound = await manager.findBy(IdentityEntity, { accountId, kind: In(["EMAIL", "PHONE"]) });
+    const recipients: NoticeRecipient[] = bound.map((identity) => ({ kind: identity.kind as NoticeRecipient["kind"], address: identity.subject }));
+    if (added && !recipients.some((r) => r.address === added.address)) recipients.push(added);
     const when = this.clock.now();
-    this.background.run(`notice:${event}`, async () => {
-      const identities = await this.dataSource.getRepository(IdentityEntity).findBy({ accountId });
-      const email = identities.find((identity) => identity.kind === "EMAIL");
-      const phone = identities.find((identity) => identity.kind === "PHONE");
-      const primary: NoticeRecipient[] = email
-        ? [{ kind: "EMAIL", address: email.subject }]
-        : phone
-          ? [{ kind: "PHONE", address: phone.subject }]
-          : [];
-      const recipients = [...primary, ...formerAddresses.filter((former) => !primary.some((p) => p.address === former.address))];
-      for (const recipient of recipients) await this.send(recipient, event, when);
-    });
+    return () => {
+      this.background.run(`notice:${event}`, async () => {
+        for (const recipient of recipients) await this.send(recipient, event, when);
+      });
+    };
   }
 
   private async send(recipient: NoticeRecipient, event: SecurityNoticeEvent, when: Date): Promise<void> {

@@ -2,13 +2,14 @@ import type { DataSource } from "typeorm";
 import type { BackgroundTasks } from "../../core/background";
 import type { Clock } from "../../core/clock";
 import type { TransactionRunner } from "../../db/transactions";
-import { AccountEntity, SessionEntity } from "../../entities";
-import { AppError } from "../../errors";
+import { AccountEntity, ApiKeyEntity, IdentityEntity, SessionEntity } from "../../entities";
+import { AppError, assertThat } from "../../errors";
 import type { RequestMeta } from "../../graphql/context";
-import { findAccountBySignInName, parseSignInName } from "../account/sign-in-name";
+import { parseSignInName } from "../account/sign-in-name";
 import { AuditEventType } from "../audit/audit-event-type";
 import type { AuditService } from "../audit/audit.service";
 import type { ChallengeService } from "../challenge/challenge.service";
+import { isUsable } from "../factors/usable";
 import type { NoticeService } from "../notice/notice.service";
 import type { PasswordHasher } from "../password/password-hasher";
 import type { ResetPasswordInput } from "./password-reset.types";
@@ -35,11 +36,12 @@ export class PasswordResetService {
     const name = parseSignInName(identifier);
     if (name.kind === "USERNAME") return;
     this.background.run("password-reset", async () => {
-      const account = await findAccountBySignInName(this.dataSource, name);
-      if (!account) return;
+      // A cooling address (bound without a step-up) cannot recover the account yet.
+      const identity = await this.dataSource.getRepository(IdentityEntity).findOneBy({ kind: name.kind, subject: name.subject });
+      if (!identity || !isUsable(identity, this.clock.now())) return;
       const channel = name.kind === "EMAIL" ? "EMAIL" : "SMS";
       try {
-        await this.challenges.issue({ purpose: "PASSWORD_RESET", accountId: account.id, channel, target: name.subject }, meta);
+        await this.challenges.issue({ purpose: "PASSWORD_RESET", accountId: identity.accountId, channel, target: name.subject }, meta);
       } catch (error) {
         // Budgets and provider failures cannot be reported without telling that the account exists.
         if (!(error instanceof AppError)) throw error;
@@ -47,21 +49,30 @@ export class PasswordResetService {
     });
   }
 
-  /** Sets the new password with the code sent to the identifier, and signs out every session. */
+  /**
+   * Sets the new password with the code sent to the identifier, signs out every session and revokes
+   * every API key. The code counts only while its address is still bound, and usable, on that account.
+   */
   async reset(input: ResetPasswordInput, meta: RequestMeta): Promise<void> {
     const name = parseSignInName(input.identifier);
-    const challenge = name.kind === "USERNAME" ? null : await this.challenges.findLatest("PASSWORD_RESET", name.subject);
+    if (name.kind === "USERNAME") throw new AppError("CODE_INVALID");
+    const challenge = await this.challenges.findLatest("PASSWORD_RESET", name.subject);
     if (!challenge?.accountId) throw new AppError("CODE_INVALID");
     const accountId = challenge.accountId;
     await this.challenges.check(challenge.id, input.code, { purpose: "PASSWORD_RESET", accountId }, meta);
     const passwordHash = await this.hasher.hash(input.newPassword);
-    await this.transaction(async (manager) => {
+    const sendNotice = await this.transaction(async (manager) => {
       await this.challenges.consume(manager, challenge);
       const now = this.clock.now();
+      const address = await manager.findOneBy(IdentityEntity, { accountId, kind: name.kind, subject: name.subject });
+      assertThat(address && isUsable(address, now), "CODE_INVALID");
+      const notice = await this.notices.wayInChanged(manager, accountId, "PASSWORD_RESET");
       await manager.update(AccountEntity, { id: accountId }, { passwordHash, passwordChangedAt: now, updatedAt: now });
       const revokedSessions = (await manager.delete(SessionEntity, { accountId })).affected ?? 0;
-      await this.audit.record(manager, accountId, AuditEventType.PASSWORD_RESET, meta, { revokedSessions });
+      const revokedApiKeys = (await manager.delete(ApiKeyEntity, { accountId })).affected ?? 0;
+      await this.audit.record(manager, accountId, AuditEventType.PASSWORD_RESET, meta, { revokedSessions, revokedApiKeys });
+      return notice;
     });
-    this.notices.notify(accountId, "PASSWORD_RESET");
+    sendNotice();
   }
 }

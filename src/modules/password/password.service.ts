@@ -1,8 +1,7 @@
 import type { Clock } from "../../core/clock";
-import type { RateLimiter } from "../../core/rate-limiter";
 import { AppError } from "../../errors";
 import type { TransactionRunner } from "../../db/transactions";
-import { AccountEntity } from "../../entities";
+import { AccountEntity, ApiKeyEntity } from "../../entities";
 import { requireSession, type Authenticated, type RequestMeta } from "../../graphql/context";
 import { AuditEventType } from "../audit/audit-event-type";
 import type { AuditService } from "../audit/audit.service";
@@ -10,6 +9,7 @@ import type { NoticeService } from "../notice/notice.service";
 import type { SessionService } from "../session/session.service";
 import type { StepUpService } from "../step-up/step-up.service";
 import type { PasswordHasher } from "./password-hasher";
+import type { PasswordVerifier } from "./password-verifier";
 import type { ChangePasswordInput } from "./password.types";
 
 export class PasswordService {
@@ -17,36 +17,35 @@ export class PasswordService {
     private readonly transaction: TransactionRunner,
     private readonly clock: Clock,
     private readonly hasher: PasswordHasher,
+    private readonly verifier: PasswordVerifier,
     private readonly sessions: SessionService,
     private readonly audit: AuditService,
-    private readonly failuresByAccount: RateLimiter,
     private readonly stepUp: StepUpService,
     private readonly notices: NoticeService,
   ) {}
 
   /**
-   * Sets a new password after checking the old one, and signs out every other session, so a thief
-   * holding a stolen session loses it when the owner changes the password. With a second factor
-   * bound, a stolen session plus a guessed password is not enough: a recent step-up is needed too.
+   * Sets a new password after checking the old one, and signs out every other session (and, unless
+   * asked not to, revokes every API key), so a thief holding a stolen session or key loses it when
+   * the owner changes the password. With a second factor bound, a stolen session plus a guessed
+   * password is not enough: a recent step-up is needed too; without one, the old password is the step-up.
    */
   async changePassword(auth: Authenticated, input: ChangePasswordInput, meta: RequestMeta): Promise<void> {
-    await this.stepUp.assertRecent(auth);
+    await this.stepUp.requireStepUp(auth, { passwordReentered: true });
     const { account } = auth;
     const session = requireSession(auth);
-    // Reserved before the check, so parallel guesses share the budget; the right password clears it.
-    await this.failuresByAccount.consume(account.id);
-    if (!(await this.hasher.verify(input.oldPassword, account.passwordHash))) {
+    if (!(await this.verifier.verify(account, input.oldPassword))) {
       await this.transaction((manager) => this.audit.record(manager, account.id, AuditEventType.PASSWORD_CHANGE_FAILED, meta));
       throw new AppError("INVALID_CREDENTIALS", {
         fieldErrors: [{ field: "oldPassword", messages: ["The current password is not correct."] }],
       });
     }
-    await this.failuresByAccount.reset(account.id);
     if (input.newPassword === input.oldPassword) {
       throw AppError.badInput("newPassword", "newPassword must differ from the current password");
     }
     const passwordHash = await this.hasher.hash(input.newPassword);
-    await this.transaction(async (manager) => {
+    const sendNotice = await this.transaction(async (manager) => {
+      const notice = await this.notices.wayInChanged(manager, account.id, "PASSWORD_CHANGED");
       const now = this.clock.now();
       // Guarded by the old hash: of two concurrent changes, only the first one applies.
       const result = await manager.update(
@@ -56,8 +55,10 @@ export class PasswordService {
       );
       if (!result.affected) throw new AppError("INVALID_CREDENTIALS");
       const revokedSessions = await this.sessions.revokeAllExcept(manager, account.id, session.id);
-      await this.audit.record(manager, account.id, AuditEventType.PASSWORD_CHANGED, meta, { revokedSessions });
+      const revokedApiKeys = input.revokeApiKeys ? ((await manager.delete(ApiKeyEntity, { accountId: account.id })).affected ?? 0) : 0;
+      await this.audit.record(manager, account.id, AuditEventType.PASSWORD_CHANGED, meta, { revokedSessions, revokedApiKeys });
+      return notice;
     });
-    this.notices.notify(account.id, "PASSWORD_CHANGED");
+    sendNotice();
   }
 }

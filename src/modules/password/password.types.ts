@@ -12,4 +12,7 @@ export class ChangePasswordInput {
   @Field()
   @IsAcceptablePassword()
   newPassword: string;
+
+  @Field({ defaultValue: true, description: "Also revoke every API key of the account (default): a leaked password may have leaked keys too." })
+  revokeApiKeys: boolean;
 }

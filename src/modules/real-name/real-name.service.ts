@@ -82,7 +82,7 @@ export class RealNameService {
    */
   async start(auth: Authenticated, input: RealNameInput, meta: RequestMeta): Promise<RealNameVerification> {
     const accountId = auth.account.id;
-    await this.stepUp.assertRecent(auth);
+    await this.stepUp.requireStepUp(auth);
     const verifier = this.verifier;
     if (!verifier) throw new AppError("PROVIDER_UNAVAILABLE", {}, "Real-name verification is not offered on this deployment.");
     if (input.returnUrl && !isAllowedRedirect(input.returnUrl, this.config)) {

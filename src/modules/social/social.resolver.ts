@@ -27,13 +27,13 @@ export class SocialResolver {
   }
 
   @Authorized(SESSION_ONLY)
-  @Mutation(() => ProviderAuthorization, { description: "Starts binding: send the browser to authorizeUrl (or show qrCodeDataUrl)." })
+  @Mutation(() => ProviderAuthorization, { description: "Starts binding: send the browser to authorizeUrl (or show qrCodeDataUrl). Needs a recent step-up." })
   startProviderBinding(@Args() { provider, redirectUri }: StartProviderArgs, @CurrentAuth() auth: Authenticated): Promise<ProviderAuthorization> {
     return this.social.startBinding(auth, provider, redirectUri);
   }
 
   @Authorized(SESSION_ONLY)
-  @Mutation(() => Account, { description: "Finishes binding with the code and state the provider sent back." })
+  @Mutation(() => Account, { description: "Finishes binding with the code and state the provider sent back. Needs a recent step-up (checked before the state is used)." })
   completeProviderBinding(@Args() { provider, code, state }: CompleteProviderArgs, @CurrentAuth() auth: Authenticated, @Meta() meta: RequestMeta): Promise<AccountEntity> {
     return this.social.completeBinding(auth, provider, code, state, meta);
   }

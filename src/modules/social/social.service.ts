@@ -19,7 +19,7 @@ import { AuditEventType } from "../audit/audit-event-type";
 import type { AuditService } from "../audit/audit.service";
 import type { SignedIn } from "../auth/auth.service";
 import { keepsSignInMethod } from "../contact/sign-in-methods";
-import type { NoticeService } from "../notice/notice.service";
+import type { NoticeService, SendNotice } from "../notice/notice.service";
 import type { SessionService } from "../session/session.service";
 import type { StepUpService } from "../step-up/step-up.service";
 import type { TwoStepService } from "../two-step/two-step.service";
@@ -74,40 +74,50 @@ export class SocialService {
     if (await this.hasIdentity(auth.account.id, kind)) {
       throw AppError.badInput("provider", `a ${kind} account is already bound; unbind it first`);
     }
+    await this.stepUp.requireStepUp(auth);
     return this.authorize("BIND", kind, redirectUri, auth.account.id, [this.limiters.bindingStartsByAccount, auth.account.id]);
   }
 
-  /** Exchanges the code and binds the provider account, unless another account has it. */
+  /**
+   * Exchanges the code and binds the provider account, unless another account has it. Checked
+   * before the state is used up, so a client asked to step up can retry with the same state.
+   */
   async completeBinding(auth: Authenticated, kind: ProviderKind, code: string, state: string, meta: RequestMeta): Promise<AccountEntity> {
+    const { newFactorUsableFrom } = await this.stepUp.requireStepUp(auth);
     const grant = await this.consumeState("BIND", kind, state, auth.account.id);
     const profile = await this.exchange(kind, code, grant.redirectUri);
+    let sendNotice: SendNotice;
     try {
-      await this.transaction(async (manager) => {
+      sendNotice = await this.transaction(async (manager) => {
         assertThat(!(await manager.existsBy(IdentityEntity, { kind, subject: profile.subject })), "IDENTITY_TAKEN");
         assertThat(!(await manager.existsBy(IdentityEntity, { kind, accountId: auth.account.id })), "IDENTITY_TAKEN");
-        await manager.insert(IdentityEntity, this.identityRow(auth.account.id, kind, profile));
+        const notice = await this.notices.wayInChanged(manager, auth.account.id, "PROVIDER_BOUND");
+        await manager.insert(IdentityEntity, { ...this.identityRow(auth.account.id, kind, profile), usableFrom: newFactorUsableFrom });
         await this.audit.record(manager, auth.account.id, AuditEventType.PROVIDER_BOUND, meta, { provider: kind });
+        return notice;
       });
     } catch (error) {
       if (isUniqueViolation(error)) throw new AppError("IDENTITY_TAKEN");
       throw error;
     }
-    this.notices.notify(auth.account.id, "PROVIDER_BOUND");
+    sendNotice();
     return this.dataSource.getRepository(AccountEntity).findOneByOrFail({ id: auth.account.id });
   }
 
-  /** Needs a recent step-up (once there is a second factor) and never removes the last way to sign in. */
+  /** Needs a recent step-up and never removes the last way to sign in. */
   async unbind(auth: Authenticated, kind: ProviderKind, meta: RequestMeta): Promise<AccountEntity> {
     const accountId = auth.account.id;
     if (!(await this.hasIdentity(accountId, kind))) throw AppError.badInput("provider", `no ${kind} account is bound`);
-    await this.stepUp.assertRecent(auth);
-    await this.transaction(async (manager) => {
+    await this.stepUp.requireStepUp(auth);
+    const sendNotice = await this.transaction(async (manager) => {
+      const notice = await this.notices.wayInChanged(manager, accountId, "PROVIDER_UNBOUND");
       await manager.delete(IdentityEntity, { accountId, kind });
       const remaining = await manager.findBy(IdentityEntity, { accountId });
       assertThat(keepsSignInMethod(auth.account, remaining), "LAST_SIGN_IN_METHOD");
       await this.audit.record(manager, accountId, AuditEventType.PROVIDER_UNBOUND, meta, { provider: kind });
+      return notice;
     });
-    this.notices.notify(accountId, "PROVIDER_UNBOUND");
+    sendNotice();
     return this.dataSource.getRepository(AccountEntity).findOneByOrFail({ id: accountId });
   }
 
@@ -221,6 +231,7 @@ export class SocialService {
       subject: profile.subject,
       verifiedAt: now,
       profile: JSON.stringify({ displayName: profile.displayName, avatarUrl: profile.avatarUrl }),
+      usableFrom: null,
       createdAt: now,
     };
   }

@@ -1,35 +1,41 @@
-import { type DataSource, In } from "typeorm";
+import type { DataSource } from "typeorm";
 import type { Clock } from "../../core/clock";
 import { addSeconds } from "../../core/clock";
 import type { TransactionRunner } from "../../db/transactions";
-import { IdentityEntity, SessionEntity, type ChallengeEntity } from "../../entities";
+import { IdentityEntity, SessionEntity, type AccountEntity, type ChallengeEntity } from "../../entities";
 import { AppError, assertThat } from "../../errors";
 import { requireSession, type Authenticated, type RequestMeta } from "../../graphql/context";
 import { AuditEventType } from "../audit/audit-event-type";
 import type { AuditService } from "../audit/audit.service";
 import type { ChallengeService } from "../challenge/challenge.service";
-import type { SecondFactorVerifier } from "../totp/second-factor-verifier";
+import { usableSecondFactors } from "../two-step/second-factors";
 import { VerificationMethod } from "../two-step/two-step.types";
 
-/** The second factors an account has now, in the order a client should offer them. */
-export async function availableMethods(dataSource: DataSource, factors: SecondFactorVerifier, accountId: string): Promise<VerificationMethod[]> {
-  const [contacts, totp, recoveryCodes] = await Promise.all([
-    dataSource.getRepository(IdentityEntity).findBy({ accountId, kind: In(["EMAIL", "PHONE"]) }),
-    factors.activeCredential(accountId),
-    factors.recoveryCodesRemaining(accountId),
-  ]);
-  return [
-    ...(contacts.some((c) => c.kind === "EMAIL") ? [VerificationMethod.EMAIL] : []),
-    ...(contacts.some((c) => c.kind === "PHONE") ? [VerificationMethod.SMS] : []),
-    ...(totp ? [VerificationMethod.TOTP] : []),
-    ...(recoveryCodes > 0 ? [VerificationMethod.RECOVERY_CODE] : []),
-  ];
+/** What an account can step up with: its usable second factors, or else its password. */
+export function stepUpMethods(secondFactors: VerificationMethod[], account: Pick<AccountEntity, "passwordHash">): VerificationMethod[] {
+  return secondFactors.length === 0 && account.passwordHash !== null ? [VerificationMethod.PASSWORD] : secondFactors;
+}
+
+/** What a change guarded by requireStepUp may do with what it adds. */
+export interface StepUpProof {
+  /**
+   * The usableFrom of a factor this change adds: null when the session proved a factor the account
+   * had, the end of the cool-down when the account had nothing to prove with.
+   */
+  readonly newFactorUsableFrom: Date | null;
+}
+
+export interface StepUpPolicy {
+  /** changePassword: the old password it checks is the proof on an account whose only proof is its password. */
+  readonly passwordReentered?: boolean;
+  /** Acting on someone else's account (support): only a real recent step-up will do. */
+  readonly strict?: boolean;
 }
 
 /**
- * Step-up: a session proves a second factor (email or SMS code, authenticator code, recovery code)
- * and may then make sensitive changes for a few minutes. Accounts with nothing to prove with are not
- * asked; API keys can never step up.
+ * Step-up: a session proves a second factor (email or SMS code, authenticator code, recovery code),
+ * or its password when the account has no usable second factor, and may then change the ways into
+ * the account for a few minutes. API keys can never step up.
  */
 export class StepUpService {
   constructor(
@@ -38,30 +44,42 @@ export class StepUpService {
     private readonly clock: Clock,
     private readonly audit: AuditService,
     private readonly challenges: ChallengeService,
-    private readonly factors: SecondFactorVerifier,
-    private readonly ttlSeconds: number,
+    private readonly settings: { readonly ttlSeconds: number; readonly newFactorCooldownSeconds: number },
   ) {}
 
-  /** STEP_UP_REQUIRED unless this session stepped up recently or the account has no second factor. */
-  async assertRecent(auth: Authenticated): Promise<void> {
+  /**
+   * The one guard of every change that adds or removes a way in: STEP_UP_REQUIRED unless this session
+   * stepped up recently. An account with nothing to step up with (no password, no usable second
+   * factor) may go ahead, but what it adds cools (see factors/usable).
+   */
+  async requireStepUp(auth: Authenticated, policy: StepUpPolicy = {}): Promise<StepUpProof> {
     const session = requireSession(auth);
-    if (this.isRecent(session)) return;
-    const methods = await availableMethods(this.dataSource, this.factors, auth.account.id);
-    if (methods.length > 0) throw new AppError("STEP_UP_REQUIRED");
+    if (this.isRecent(session)) return { newFactorUsableFrom: null };
+    if (policy.strict) throw new AppError("STEP_UP_REQUIRED");
+    const methods = await this.methods(auth.account);
+    if (methods.length === 0) return { newFactorUsableFrom: addSeconds(this.clock.now(), this.settings.newFactorCooldownSeconds) };
+    if (policy.passwordReentered && methods[0] === VerificationMethod.PASSWORD) return { newFactorUsableFrom: null };
+    throw new AppError("STEP_UP_REQUIRED");
   }
 
   isRecent(session: SessionEntity): boolean {
-    return session.stepUpAt !== null && addSeconds(session.stepUpAt, this.ttlSeconds) > this.clock.now();
+    return session.stepUpAt !== null && addSeconds(session.stepUpAt, this.settings.ttlSeconds) > this.clock.now();
   }
 
-  /** Sends a code (EMAIL, SMS) or opens a challenge for a code the person holds (TOTP, RECOVERY_CODE). */
+  /** What this account can step up with now. */
+  async methods(account: Pick<AccountEntity, "id" | "passwordHash">): Promise<VerificationMethod[]> {
+    return stepUpMethods(await usableSecondFactors(this.dataSource.manager, account.id, this.clock.now()), account);
+  }
+
+  /** Sends a code (EMAIL, SMS) or opens a challenge for a code or password the person knows (TOTP, RECOVERY_CODE, PASSWORD). */
   async request(auth: Authenticated, method: VerificationMethod, meta: RequestMeta): Promise<ChallengeEntity> {
     const session = requireSession(auth);
     const accountId = auth.account.id;
-    const methods = await availableMethods(this.dataSource, this.factors, accountId);
-    if (!methods.includes(method)) throw AppError.badInput("method", `${method} is not set up on this account`);
+    if (!(await this.methods(auth.account)).includes(method)) {
+      throw AppError.badInput("method", `${method} is not a step-up method of this account now`);
+    }
     const base = { purpose: "STEP_UP" as const, accountId, sessionId: session.id };
-    if (method === VerificationMethod.TOTP || method === VerificationMethod.RECOVERY_CODE) {
+    if (method !== VerificationMethod.EMAIL && method !== VerificationMethod.SMS) {
       return this.challenges.expect({ ...base, channel: method });
     }
     const kind = method === VerificationMethod.EMAIL ? "EMAIL" : "PHONE";
@@ -69,9 +87,10 @@ export class StepUpService {
     return this.challenges.issue({ ...base, channel: method, target: identity.subject }, meta);
   }
 
-  async complete(auth: Authenticated, challengeId: string, code: string, meta: RequestMeta): Promise<void> {
+  /** `proof` is the code, or the password for a PASSWORD challenge. */
+  async complete(auth: Authenticated, challengeId: string, proof: string, meta: RequestMeta): Promise<void> {
     const session = requireSession(auth);
-    const challenge = await this.challenges.check(challengeId, code, { purpose: "STEP_UP", accountId: auth.account.id, sessionId: session.id }, meta);
+    const challenge = await this.challenges.check(challengeId, proof, { purpose: "STEP_UP", accountId: auth.account.id, sessionId: session.id }, meta);
     await this.transaction(async (manager) => {
       await this.challenges.consume(manager, challenge);
       const result = await manager.update(SessionEntity, { id: session.id }, { stepUpAt: this.clock.now() });

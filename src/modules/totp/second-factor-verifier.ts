@@ -6,6 +6,7 @@ import type { Clock } from "../../core/clock";
 import type { RateLimiter } from "../../core/rate-limiter";
 import type { TransactionRunner } from "../../db/transactions";
 import { RecoveryCodeEntity, TotpCredentialEntity } from "../../entities";
+import { isUsable } from "../factors/usable";
 
 export const TOTP_STEP_SECONDS = 30;
 export const RECOVERY_CODE_COUNT = 10;
@@ -48,10 +49,19 @@ export class SecondFactorVerifier {
     return this.dataSource.getRepository(TotpCredentialEntity).findOneBy({ accountId, confirmedAt: Not(IsNull()) });
   }
 
-  /** True once per step: a code of a step already used (or older) is a replay and fails. */
-  verifyTotp(accountId: string, code: string): Promise<boolean> {
+  /** The active authenticator unless it is still cooling (see factors/usable). */
+  async usableCredential(accountId: string): Promise<TotpCredentialEntity | null> {
+    const credential = await this.activeCredential(accountId);
+    return credential && isUsable(credential, this.clock.now()) ? credential : null;
+  }
+
+  /**
+   * True once per step: a code of a step already used (or older) is a replay and fails. A cooling
+   * authenticator proves nothing, except that its holder may remove it (`includeCooling`).
+   */
+  verifyTotp(accountId: string, code: string, { includeCooling = false } = {}): Promise<boolean> {
     return this.budgeted(accountId, async () => {
-      const credential = await this.activeCredential(accountId);
+      const credential = includeCooling ? await this.activeCredential(accountId) : await this.usableCredential(accountId);
       const step = credential && /^\d{6}$/.test(code) ? this.matchStep(this.openSecret(credential), code) : null;
       return credential !== null && step !== null && this.claimStep(credential.id, step);
     });
@@ -80,8 +90,10 @@ export class SecondFactorVerifier {
     return Boolean(result.affected);
   }
 
+  /** Recovery codes cool with the authenticator they came with. */
   verifyRecoveryCode(accountId: string, code: string): Promise<boolean> {
     return this.budgeted(accountId, async () => {
+      if (!(await this.usableCredential(accountId))) return false;
       const result = await this.transaction((manager) =>
         manager.update(RecoveryCodeEntity, { accountId, codeHash: this.hashRecoveryCode(code), usedAt: IsNull() }, { usedAt: this.clock.now() }),
       );

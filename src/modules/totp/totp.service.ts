@@ -8,6 +8,7 @@ import { AppError } from "../../errors";
 import type { Authenticated, RequestMeta } from "../../graphql/context";
 import { AuditEventType } from "../audit/audit-event-type";
 import type { AuditService } from "../audit/audit.service";
+import type { NoticeService } from "../notice/notice.service";
 import type { StepUpService } from "../step-up/step-up.service";
 import { turnOffTwoStepWithoutFactors } from "../two-step/second-factors";
 import { totpSealContext, type SecondFactorVerifier } from "./second-factor-verifier";
@@ -30,15 +31,16 @@ export class TotpService {
     private readonly audit: AuditService,
     private readonly stepUp: StepUpService,
     private readonly factors: SecondFactorVerifier,
+    private readonly notices: NoticeService,
     private readonly issuer: string,
   ) {}
 
   /**
    * A fresh 160-bit secret, kept sealed on a pending row; the active authenticator (if any) keeps
-   * working until the new one is confirmed. Needs a step-up once the account has a second factor.
+   * working until the new one is confirmed. Needs a recent step-up, as does the confirmation.
    */
   async startEnrollment(auth: Authenticated): Promise<TotpEnrollment> {
-    await this.stepUp.assertRecent(auth);
+    await this.stepUp.requireStepUp(auth);
     const secret = base32(randomBytes(20));
     const id = randomUUID();
     await this.transaction(async (manager) => {
@@ -49,6 +51,7 @@ export class TotpService {
         secretSealed: this.cipher.seal(secret, totpSealContext(id)),
         confirmedAt: null,
         lastUsedStep: null,
+        usableFrom: null,
         createdAt: this.clock.now(),
       });
     });
@@ -57,25 +60,31 @@ export class TotpService {
     return { secret, otpauthUri };
   }
 
-  /** Activates the pending secret with a code from the app and returns 10 new recovery codes, shown once. */
+  /**
+   * Activates the pending secret with a code from the app and returns 10 new recovery codes, shown
+   * once. Enrolled without a step-up (nothing to step up with), the app and its codes cool first.
+   */
   async confirmEnrollment(auth: Authenticated, code: string, meta: RequestMeta): Promise<string[]> {
     const accountId = auth.account.id;
+    const { newFactorUsableFrom } = await this.stepUp.requireStepUp(auth);
     const pending = await this.dataSource.getRepository(TotpCredentialEntity).findOneBy({ accountId, confirmedAt: IsNull() });
     if (!pending) throw AppError.badInput("code", "start an enrolment first (startTotpEnrollment)");
     const step = await this.factors.matchPendingStep(pending, code);
     if (step === null) throw new AppError("CODE_INVALID");
-    const codes = await this.transaction(async (manager) => {
+    const { codes, sendNotice } = await this.transaction(async (manager) => {
+      const notice = await this.notices.wayInChanged(manager, accountId, "TOTP_ENABLED");
       await manager.delete(TotpCredentialEntity, { accountId, confirmedAt: Not(IsNull()) });
       const activated = await manager.update(
         TotpCredentialEntity,
         { id: pending.id, confirmedAt: IsNull() },
-        { confirmedAt: this.clock.now(), lastUsedStep: step },
+        { confirmedAt: this.clock.now(), lastUsedStep: step, usableFrom: newFactorUsableFrom },
       );
       if (!activated.affected) throw new AppError("CODE_INVALID");
       const fresh = await this.factors.replaceRecoveryCodes(manager, accountId);
       await this.audit.record(manager, accountId, AuditEventType.TOTP_ENABLED, meta);
-      return fresh;
+      return { codes: fresh, sendNotice: notice };
     });
+    sendNotice();
     return codes;
   }
 
@@ -85,28 +94,34 @@ export class TotpService {
    */
   async disable(auth: Authenticated, code: string, meta: RequestMeta): Promise<AccountEntity> {
     const accountId = auth.account.id;
-    await this.stepUp.assertRecent(auth);
+    await this.stepUp.requireStepUp(auth);
     if (!(await this.factors.activeCredential(accountId))) throw AppError.badInput("code", "no authenticator app is set up");
-    if (!(await this.factors.verifyTotp(accountId, code))) throw new AppError("CODE_INVALID");
-    await this.transaction(async (manager) => {
+    if (!(await this.factors.verifyTotp(accountId, code, { includeCooling: true }))) throw new AppError("CODE_INVALID");
+    const sendNotice = await this.transaction(async (manager) => {
+      const notice = await this.notices.wayInChanged(manager, accountId, "TOTP_DISABLED");
       await manager.delete(TotpCredentialEntity, { accountId });
       await manager.delete(RecoveryCodeEntity, { accountId });
       await this.audit.record(manager, accountId, AuditEventType.TOTP_DISABLED, meta);
-      await turnOffTwoStepWithoutFactors(manager, this.audit, accountId, meta);
+      await turnOffTwoStepWithoutFactors(manager, this.audit, accountId, meta, this.clock.now());
+      return notice;
     });
+    sendNotice();
     return this.dataSource.getRepository(AccountEntity).findOneByOrFail({ id: accountId });
   }
 
   /** New recovery codes (the old ones stop working), with a recent step-up. */
   async regenerateRecoveryCodes(auth: Authenticated, meta: RequestMeta): Promise<string[]> {
-    await this.stepUp.assertRecent(auth);
+    await this.stepUp.requireStepUp(auth);
     if (!(await this.factors.activeCredential(auth.account.id))) {
       throw new AppError("BAD_USER_INPUT", { fieldErrors: [] }, "Recovery codes come with an authenticator app; set one up first.");
     }
-    return this.transaction(async (manager) => {
-      const codes = await this.factors.replaceRecoveryCodes(manager, auth.account.id);
+    const { codes, sendNotice } = await this.transaction(async (manager) => {
+      const notice = await this.notices.wayInChanged(manager, auth.account.id, "RECOVERY_CODES_REGENERATED");
+      const fresh = await this.factors.replaceRecoveryCodes(manager, auth.account.id);
       await this.audit.record(manager, auth.account.id, AuditEventType.RECOVERY_CODES_REGENERATED, meta);
-      return codes;
+      return { codes: fresh, sendNotice: notice };
     });
+    sendNotice();
+    return codes;
   }
 }

@@ -46,7 +46,7 @@ export class TwoStepResolver {
   }
 
   @Authorized(SESSION_ONLY)
-  @Mutation(() => Account, { description: "Turning it on needs an email, phone or authenticator app bound; turning it off needs a recent step-up." })
+  @Mutation(() => Account, { description: "Either way needs a recent step-up; turning it on also needs a usable email, phone or authenticator app." })
   setTwoStepVerification(@Arg("enabled") enabled: boolean, @CurrentAuth() auth: Authenticated, @Meta() meta: RequestMeta): Promise<AccountEntity> {
     return this.twoStep.set(auth, enabled, meta);
   }

@@ -1,4 +1,5 @@
 import type { DataSource } from "typeorm";
+import type { Clock } from "../../core/clock";
 import type { TransactionRunner } from "../../db/transactions";
 import { AccountEntity, IdentityEntity, type ChallengeEntity } from "../../entities";
 import { AppError, assertThat } from "../../errors";
@@ -8,9 +9,10 @@ import type { AuditService } from "../audit/audit.service";
 import type { SignedIn } from "../auth/auth.service";
 import type { ChallengeService } from "../challenge/challenge.service";
 import type { SessionService } from "../session/session.service";
-import { availableMethods, type StepUpService } from "../step-up/step-up.service";
-import type { SecondFactorVerifier } from "../totp/second-factor-verifier";
-import { hasSecondFactor } from "./second-factors";
+import { isUsable } from "../factors/usable";
+import type { NoticeService } from "../notice/notice.service";
+import type { StepUpService } from "../step-up/step-up.service";
+import { hasSecondFactor, usableSecondFactors } from "./second-factors";
 import { VerificationMethod, type TwoStepChallenge } from "./two-step.types";
 
 const CHANNEL_OF_METHOD = {
@@ -20,6 +22,12 @@ const CHANNEL_OF_METHOD = {
   [VerificationMethod.RECOVERY_CODE]: "RECOVERY_CODE",
 } as const;
 
+/** The channel a second step is checked with; the password is the first factor, never a second one. */
+function secondFactorChannel(method: VerificationMethod) {
+  if (method === VerificationMethod.PASSWORD) throw AppError.badInput("method", "the password is not a second factor");
+  return CHANNEL_OF_METHOD[method];
+}
+
 /**
  * Two-step verification: with it on, a right password opens a TWO_STEP challenge instead of a session;
  * the person proves one second factor of their choice on it, within its expiry and try limit.
@@ -28,35 +36,36 @@ export class TwoStepService {
   constructor(
     private readonly dataSource: DataSource,
     private readonly transaction: TransactionRunner,
+    private readonly clock: Clock,
     private readonly audit: AuditService,
     private readonly challenges: ChallengeService,
     private readonly sessions: SessionService,
     private readonly stepUp: StepUpService,
-    private readonly factors: SecondFactorVerifier,
+    private readonly notices: NoticeService,
   ) {}
 
-  /** Turning it on needs a second factor to sign in with; turning it off needs a step-up. */
+  /** Either way needs a recent step-up; turning it on also needs a usable second factor to sign in with. */
   async set(auth: Authenticated, enabled: boolean, meta: RequestMeta): Promise<AccountEntity> {
     const accountId = auth.account.id;
-    if (enabled) {
-      if (!(await hasSecondFactor(this.dataSource.manager, accountId))) {
-        throw AppError.badInput("enabled", "bind an email, a phone or an authenticator app first");
-      }
-    } else {
-      await this.stepUp.assertRecent(auth);
+    await this.stepUp.requireStepUp(auth);
+    if (enabled && !(await hasSecondFactor(this.dataSource.manager, accountId, this.clock.now()))) {
+      throw AppError.badInput("enabled", "bind an email, a phone or an authenticator app first");
     }
     if (auth.account.twoStepEnabled !== enabled) {
-      await this.transaction(async (manager) => {
+      const sendNotice = await this.transaction(async (manager) => {
+        const notice = await this.notices.wayInChanged(manager, accountId, enabled ? "TWO_STEP_ENABLED" : "TWO_STEP_DISABLED");
         await manager.update(AccountEntity, { id: accountId }, { twoStepEnabled: enabled });
         await this.audit.record(manager, accountId, enabled ? AuditEventType.TWO_STEP_ENABLED : AuditEventType.TWO_STEP_DISABLED, meta);
+        return notice;
       });
+      sendNotice();
     }
     return this.dataSource.getRepository(AccountEntity).findOneByOrFail({ id: accountId });
   }
 
   /** After a right password: the challenge to finish signing in on, with the methods this account has. */
   async begin(account: AccountEntity, meta: RequestMeta, method = "PASSWORD"): Promise<TwoStepChallenge> {
-    const methods = await availableMethods(this.dataSource, this.factors, account.id);
+    const methods = await usableSecondFactors(this.dataSource.manager, account.id, this.clock.now());
     const challenge = await this.challenges.expect({ purpose: "TWO_STEP", accountId: account.id, channel: "NONE", payload: { method } });
     await this.transaction((manager) => this.audit.record(manager, account.id, AuditEventType.SIGN_IN_TWO_STEP_STARTED, meta, { method }));
     return { challengeId: challenge.id, methods, expiresAt: challenge.expiresAt };
@@ -70,13 +79,13 @@ export class TwoStepService {
     }
     const kind = method === VerificationMethod.EMAIL ? "EMAIL" : "PHONE";
     const identity = await this.dataSource.getRepository(IdentityEntity).findOneBy({ accountId: challenge.accountId!, kind });
-    if (!identity) throw AppError.badInput("method", `${method} is not set up on this account`);
+    if (!identity || !isUsable(identity, this.clock.now())) throw AppError.badInput("method", `${method} is not set up on this account`);
     return this.challenges.sendCodeFor(challenge, CHANNEL_OF_METHOD[method], identity.subject, meta);
   }
 
   /** Checks the second factor and signs in. Wrong codes of any method count against the same tries. */
   async complete(challengeId: string, method: VerificationMethod, code: string, meta: RequestMeta): Promise<SignedIn> {
-    const challenge = await this.challenges.check(challengeId, code, { purpose: "TWO_STEP", accountId: undefined, method: CHANNEL_OF_METHOD[method] }, meta);
+    const challenge = await this.challenges.check(challengeId, code, { purpose: "TWO_STEP", accountId: undefined, method: secondFactorChannel(method) }, meta);
     const accountId = challenge.accountId!;
     const { method: firstFactor } = this.challenges.payloadOf<{ method: string }>(challenge);
     return this.transaction(async (manager) => {

@@ -9,4 +9,11 @@ export const NOTICE_LABELS: Record<SecurityNoticeEvent, string> = {
   CONTACT_REPLACED: "更换了联系方式",
   PROVIDER_BOUND: "绑定了第三方账号",
   PROVIDER_UNBOUND: "解绑了第三方账号",
+  TOTP_ENABLED: "启用了动态令牌",
+  TOTP_DISABLED: "停用了动态令牌",
+  RECOVERY_CODES_REGENERATED: "重新生成了恢复码",
+  TWO_STEP_ENABLED: "开启了两步验证",
+  TWO_STEP_DISABLED: "关闭了两步验证",
+  API_KEY_CREATED: "创建了 API 密钥",
+  API_KEY_REVOKED: "撤销了 API 密钥",
 };

@@ -42,7 +42,7 @@ type Step = { does: "bind" | "unbind"; challengeId: string; maskedTarget: string
 
 /** One contact: bind (or replace) with a code sent to the new address, unbind with a code sent to the bound one. */
 function ContactCard({ kind }: { kind: ContactKind }) {
-  const { t } = useI18n();
+  const { t, dateTime } = useI18n();
   const me = useMe();
   const { reload } = useSession();
   const { run, busy, error } = useAction();
@@ -89,6 +89,7 @@ function ContactCard({ kind }: { kind: ContactKind }) {
           {bound ? (
             <>
               {bound.masked} <span className="tag">{t("common.bound")}</span>
+              {bound.usableFrom && <span className="tag muted">{t("common.cooling")}</span>}
             </>
           ) : (
             <span className="tag muted">{t("common.notBound")}</span>
@@ -100,6 +101,7 @@ function ContactCard({ kind }: { kind: ContactKind }) {
           </button>
         )}
       </div>
+      {bound?.usableFrom && <p className="hint">{t("contacts.coolingHint", { kind: kindName, date: dateTime(bound.usableFrom) })}</p>}
       {step ? (
         <form onSubmit={onSubmit(confirm)}>
           <p className="hint">

@@ -21,11 +21,12 @@ export function Password() {
   const [oldPassword, setOldPassword] = useState("");
   const [newPassword, setNewPassword] = useState("");
   const [confirm, setConfirm] = useState("");
+  const [revokeApiKeys, setRevokeApiKeys] = useState(true);
   const [changed, setChanged] = useState(false);
   const submit = async () => {
     setChanged(false);
     if (!passwordsMatch(newPassword, confirm)) return;
-    if (!(await run(() => request(CHANGE_PASSWORD, { input: { oldPassword, newPassword } })))) return;
+    if (!(await run(() => request(CHANGE_PASSWORD, { input: { oldPassword, newPassword, revokeApiKeys } })))) return;
     setOldPassword("");
     setNewPassword("");
     setConfirm("");
@@ -40,6 +41,9 @@ export function Password() {
         <Field label={t("password.old")} name="oldPassword" type="password" value={oldPassword} onChange={(e) => setOldPassword(e.target.value)} error={error} autoComplete="current-password" required />
         <Field label={t("password.new")} name="newPassword" type="password" value={newPassword} onChange={(e) => setNewPassword(e.target.value)} error={error} autoComplete="new-password" required />
         <Field label={t("password.confirm")} name="confirm" type="password" value={confirm} onChange={(e) => setConfirm(e.target.value)} error={error} autoComplete="new-password" required />
+        <label>
+          <input type="checkbox" name="revokeApiKeys" checked={revokeApiKeys} onChange={(e) => setRevokeApiKeys(e.target.checked)} /> {t("password.revokeApiKeys")}
+        </label>
         <ErrorNote error={error} fields={["oldPassword", "newPassword", "confirm"]} />
         {changed && <Notice>{t("password.changed")}</Notice>}
         <div className="actions">

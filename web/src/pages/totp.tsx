@@ -29,7 +29,7 @@ const DISABLE = graphql(`
 
 /** 动态令牌: enrol (QR, confirm with a code), save the recovery codes shown once, new codes, turn off. */
 export function Totp() {
-  const { t } = useI18n();
+  const { t, dateTime } = useI18n();
   const { security } = useMe();
   const { reload } = useSession();
   const { run, busy, error } = useAction();
@@ -80,6 +80,7 @@ export function Totp() {
       <Card title={t("totp.title")}>
         <p className="hint">{t("totp.intro")}</p>
         <p>{security.totpEnabled ? t("totp.enabled", { count: security.recoveryCodesRemaining }) : t("totp.disabled")}</p>
+        {security.totpUsableFrom && <p className="hint">{t("totp.coolingHint", { date: dateTime(security.totpUsableFrom) })}</p>}
         {turnedOff && <Notice>{t(turnedOff.twoStepOff ? "totp.disabledWithTwoStep" : "totp.disabledDone")}</Notice>}
         {!enrollment && (
           <>

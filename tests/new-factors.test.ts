@@ -1,0 +1,141 @@
+import { randomBytes } from "node:crypto";
+import {
+  COMPLETE_PASSWORD_STEP_UP, DEFAULT_PASSWORD, letStepUpLapse, REQUEST_PASSWORD_STEP_UP, registerSteppedUp, registerUser,
+} from "./helpers/accounts";
+import { bindContact, CONFIRM_BINDING, REQUEST_STEP_UP, START_BINDING, stepUp, uniqueEmail } from "./helpers/contacts";
+import type { GraphQLClient } from "./helpers/graphql-client";
+import { codeNow, CONFIRM_TOTP, enrolTotp, START_TOTP } from "./helpers/second-factors";
+import { callbackUrl, consent, LOGIN_WITH, START_LOGIN } from "./helpers/social";
+import { startTestApp, type TestApp } from "./helpers/test-server";
+
+/** Issue 16 item 1: what a session may add without a step-up, and when a new factor starts to count. */
+
+const SECURITY = `{ me { email { masked usableFrom } security { totpEnabled totpUsableFrom twoStepMethods stepUpMethods } } }`;
+const SET_TWO_STEP = `mutation($on: Boolean!) { setTwoStepVerification(enabled: $on) { security { twoStepEnabled } } }`;
+const REQUEST_RESET = `mutation($identifier: String!) { requestPasswordReset(identifier: $identifier) }`;
+const RESET = `mutation($input: ResetPasswordInput!) { resetPassword(input: $input) }`;
+const CHANGE_PASSWORD = `mutation($input: ChangePasswordInput!) { changePassword(input: $input) }`;
+const COOLDOWN_SECONDS = 86400;
+const PASSWORD_BUDGET = 3;
+
+let app: TestApp;
+beforeAll(async () => {
+  app = await startTestApp({ PROVIDER_SIGN_UP: "true", RATE_LIMIT_PASSWORD_ACCOUNT: `${PASSWORD_BUDGET}/900` });
+});
+afterAll(() => app.stop());
+
+/** A new account made by signing in with WeChat: no password, no second factor, nothing to step up with. */
+async function providerOnlyAccount(): Promise<GraphQLClient> {
+  const { startProviderLogin } = await app.client.ok(START_LOGIN, { p: "WECHAT", r: callbackUrl(app) });
+  const { code, state } = await consent(startProviderLogin.authorizeUrl, `p${randomBytes(5).toString("hex")}`);
+  return app.client.as((await app.client.ok(LOGIN_WITH, { p: "WECHAT", c: code, s: state })).loginWithProvider.token);
+}
+
+function pause(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms));
+}
+
+describe("a first email on an account with an authenticator", () => {
+  it("needs a step-up to start and to confirm", async () => {
+    const user = await registerSteppedUp(app.client);
+    const { secret } = await enrolTotp(app, user.client);
+    await letStepUpLapse(app, user);
+    const email = uniqueEmail("first");
+    expect((await user.client.fails(START_BINDING, { kind: "EMAIL", address: email })).extensions?.code).toBe("STEP_UP_REQUIRED");
+    expect(app.smtp.mailsTo(email)).toHaveLength(0);
+
+    const { requestStepUp } = await user.client.ok(REQUEST_STEP_UP, { method: "TOTP" });
+    await user.client.ok(`mutation($id: ID!, $code: String!) { completeStepUp(challengeId: $id, code: $code) }`, { id: requestStepUp.id, code: codeNow(app, secret) });
+    const { startContactBinding } = await user.client.ok(START_BINDING, { kind: "EMAIL", address: email });
+    const code = await app.smtp.codeFor(email);
+    await letStepUpLapse(app, user);
+    expect((await user.client.fails(CONFIRM_BINDING, { id: startContactBinding.id, code })).extensions?.code).toBe("STEP_UP_REQUIRED");
+    expect((await user.client.ok(SECURITY)).me.email).toBeNull();
+  });
+});
+
+describe("the PASSWORD step-up", () => {
+  it("is offered only while the account has no second factor", async () => {
+    const user = await registerUser(app.client);
+    expect((await user.client.ok(SECURITY)).me.security.stepUpMethods).toEqual(["PASSWORD"]);
+    const { requestStepUp } = await user.client.ok(REQUEST_PASSWORD_STEP_UP);
+    expect(requestStepUp).toEqual({ id: expect.any(String), method: "PASSWORD", maskedTarget: null });
+    expect((await user.client.fails(COMPLETE_PASSWORD_STEP_UP, { id: requestStepUp.id, password: "not-the-password" })).extensions?.code).toBe("CODE_INVALID");
+    await user.client.ok(COMPLETE_PASSWORD_STEP_UP, { id: requestStepUp.id, password: DEFAULT_PASSWORD });
+
+    const email = uniqueEmail("pw");
+    await bindContact(app, user.client, "EMAIL", email);
+    expect((await user.client.ok(SECURITY)).me.security.stepUpMethods).toEqual(["EMAIL"]);
+    const refused = await user.client.fails(REQUEST_PASSWORD_STEP_UP);
+    expect(refused.extensions).toMatchObject({ code: "BAD_USER_INPUT", fieldErrors: [{ field: "method" }] });
+  });
+
+  it("is not a second factor for two-step sign-in", async () => {
+    const user = await registerSteppedUp(app.client);
+    const email = uniqueEmail("ts");
+    await bindContact(app, user.client, "EMAIL", email);
+    await user.client.ok(SET_TWO_STEP, { on: true });
+    const { login } = await app.client.ok(`mutation($i: String!, $p: String!) { login(input: { identifier: $i, password: $p }) { ... on TwoStepChallenge { challengeId methods } } }`, { i: user.username, p: DEFAULT_PASSWORD });
+    expect(login.methods).toEqual(["EMAIL"]);
+    const error = await app.client.fails(
+      `mutation($id: ID!, $code: String!) { completeTwoStep(challengeId: $id, method: PASSWORD, code: $code) { token } }`,
+      { id: login.challengeId, code: "123456" },
+    );
+    expect(error.extensions).toMatchObject({ code: "BAD_USER_INPUT", fieldErrors: [{ field: "method" }] });
+  });
+
+  it("spends the account's password budget, which changePassword shares", async () => {
+    const user = await registerUser(app.client);
+    for (let i = 0; i < PASSWORD_BUDGET; i++) {
+      const { requestStepUp } = await user.client.ok(REQUEST_PASSWORD_STEP_UP);
+      expect((await user.client.fails(COMPLETE_PASSWORD_STEP_UP, { id: requestStepUp.id, password: `wrong-${i}` })).extensions?.code).toBe("CODE_INVALID");
+    }
+    const { requestStepUp } = await user.client.ok(REQUEST_PASSWORD_STEP_UP);
+    expect((await user.client.fails(COMPLETE_PASSWORD_STEP_UP, { id: requestStepUp.id, password: DEFAULT_PASSWORD })).extensions?.code).toBe("RATE_LIMITED");
+    const change = await user.client.fails(CHANGE_PASSWORD, { input: { oldPassword: DEFAULT_PASSWORD, newPassword: "An0ther-long-passphrase" } });
+    expect(change.extensions?.code).toBe("RATE_LIMITED");
+  });
+});
+
+describe("a provider-only account", () => {
+  it("binds a first email without a step-up, which serves for no reset, step-up or two-step until the cool-down is over", async () => {
+    const client = await providerOnlyAccount();
+    expect((await client.ok(SECURITY)).me.security.stepUpMethods).toEqual([]);
+    const email = uniqueEmail("cool");
+    await bindContact(app, client, "EMAIL", email);
+    const boundAt = app.clock.now().getTime();
+    await app.smtp.waitForMail(email, 1); // the "bound" notice, so the count below is stable
+
+    const cooling = (await client.ok(SECURITY)).me;
+    expect(new Date(cooling.email.usableFrom).getTime()).toBeGreaterThanOrEqual(boundAt + COOLDOWN_SECONDS * 1000 - 5000);
+    expect(cooling.security).toMatchObject({ twoStepMethods: [], stepUpMethods: [] });
+    expect((await client.fails(REQUEST_STEP_UP, { method: "EMAIL" })).extensions?.code).toBe("BAD_USER_INPUT");
+    expect((await client.fails(SET_TWO_STEP, { on: true })).extensions).toMatchObject({ code: "BAD_USER_INPUT", fieldErrors: [{ field: "enabled" }] });
+    const mails = app.smtp.mailsTo(email).length;
+    await client.ok(REQUEST_RESET, { identifier: email });
+    await pause(300);
+    expect(app.smtp.mailsTo(email)).toHaveLength(mails); // no reset code for a cooling address
+
+    app.clock.advanceSeconds(COOLDOWN_SECONDS + 1);
+    const usable = (await client.ok(SECURITY)).me;
+    expect(usable.email.usableFrom).toBeNull();
+    expect(usable.security).toMatchObject({ twoStepMethods: ["EMAIL"], stepUpMethods: ["EMAIL"] });
+    await stepUp(app, client, "EMAIL", email);
+    expect((await client.ok(SET_TWO_STEP, { on: true })).setTwoStepVerification.security.twoStepEnabled).toBe(true);
+    const seen = app.smtp.mailsTo(email).length;
+    await client.ok(REQUEST_RESET, { identifier: email });
+    const code = await app.smtp.codeFor(email, seen);
+    await app.client.ok(RESET, { input: { identifier: email, code, newPassword: "A-new-long-passphrase-1" } });
+  });
+
+  it("enrols an authenticator whose codes and recovery codes wait for the cool-down too", async () => {
+    const client = await providerOnlyAccount();
+    const { startTotpEnrollment } = await client.ok(START_TOTP);
+    const { confirmTotpEnrollment: recoveryCodes } = await client.ok(CONFIRM_TOTP, { code: codeNow(app, startTotpEnrollment.secret) });
+    const { security } = (await client.ok(SECURITY)).me;
+    expect(security).toMatchObject({ totpEnabled: true, totpUsableFrom: expect.any(String), twoStepMethods: [], stepUpMethods: [] });
+    expect((await client.fails(REQUEST_STEP_UP, { method: "TOTP" })).extensions?.code).toBe("BAD_USER_INPUT");
+    expect((await client.fails(REQUEST_STEP_UP, { method: "RECOVERY_CODE" })).extensions?.code).toBe("BAD_USER_INPUT");
+    expect(recoveryCodes).toHaveLength(10);
+  });
+});
