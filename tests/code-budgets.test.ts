@@ -1,6 +1,6 @@
 import { randomBytes } from "node:crypto";
 import { ChallengeEntity } from "../src/entities";
-import { DEFAULT_PASSWORD, registerUser } from "./helpers/accounts";
+import { DEFAULT_PASSWORD, registerSteppedUp } from "./helpers/accounts";
 import { codeOf } from "./helpers/bursts";
 import { bindContact, REQUEST_STEP_UP, sentCount, START_BINDING, uniqueEmail } from "./helpers/contacts";
 import type { GraphQLClient } from "./helpers/graphql-client";
@@ -43,7 +43,7 @@ async function resetChallengesSettle(target: string, count: number): Promise<voi
 
 describe("password-reset requests", () => {
   it("cannot use up the codes the owner signs in and steps up with", async () => {
-    const user = await registerUser(from(app.client));
+    const user = await registerSteppedUp(from(app.client));
     const email = uniqueEmail();
     await bindContact(app, user.client, "EMAIL", email);
     await user.client.ok(SET_TWO_STEP);
@@ -61,7 +61,7 @@ describe("password-reset requests", () => {
   });
 
   it("spend the caller's code budget alike for a known and an unknown address", async () => {
-    const user = await registerUser(from(app.client));
+    const user = await registerSteppedUp(from(app.client));
     const email = uniqueEmail();
     await bindContact(app, user.client, "EMAIL", email);
     const known = from(app.client);

@@ -1,5 +1,5 @@
 import net from "node:net";
-import { ME, LOGIN, registerUser, uniqueUsername } from "./helpers/accounts";
+import { ME, LOGIN, registerSteppedUp, uniqueUsername } from "./helpers/accounts";
 import { START_BINDING, uniquePhone } from "./helpers/contacts";
 import { TEST_DATABASE } from "./helpers/databases";
 import { freePort } from "./helpers/free-port";
@@ -91,7 +91,7 @@ describe("default settings (CORS for any origin, Sandbox on, METRICS_TOKEN set)"
   it("counts requests by operation and code, latency, auth-cache hits and misses, rate-limit refusals, provider calls and the SMS budget", async () => {
     const scrape = async () => (await get(app, "/metrics", { authorization: `Bearer ${METRICS_TOKEN}` })).text;
     const before = await scrape();
-    const user = await registerUser(app.client);
+    const user = await registerSteppedUp(app.client);
     await user.client.ok(ME);
     await user.client.ok(ME);
     const username = uniqueUsername();

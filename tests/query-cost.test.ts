@@ -8,7 +8,7 @@ import { loadConfig } from "../src/config";
 import { operationCost } from "../src/graphql/query-limits";
 import { checkCharacter } from "../src/modules/real-name/id-number";
 import { buildAppSchema } from "../src/schema";
-import { registerUser } from "./helpers/accounts";
+import { registerSteppedUp } from "./helpers/accounts";
 import { startTestApp, type TestApp } from "./helpers/test-server";
 
 let app: TestApp;
@@ -78,9 +78,9 @@ describe("what an operation costs", () => {
 });
 
 describe("an alias bomb of expensive fields (issue 16 item 10)", () => {
-  let user: Awaited<ReturnType<typeof registerUser>>;
+  let user: Awaited<ReturnType<typeof registerSteppedUp>>;
   beforeAll(async () => {
-    user = await registerUser(app.client);
+    user = await registerSteppedUp(app.client);
     const first17 = "11010519900307123";
     await user.client.ok(START_REAL_NAME, { input: { legalName: "张三", idNumber: first17 + checkCharacter(first17) } });
   });

@@ -1,4 +1,4 @@
-import { DEFAULT_PASSWORD, REGISTER, registerUser, uniqueUsername } from "./helpers/accounts";
+import { DEFAULT_PASSWORD, REGISTER, registerSteppedUp, uniqueUsername } from "./helpers/accounts";
 import { bindContact, START_BINDING, uniqueEmail } from "./helpers/contacts";
 import { eventually, startTestApp, type TestApp } from "./helpers/test-server";
 
@@ -22,7 +22,7 @@ it("gives a username raced by 10 sign-ups to exactly one of them, and the rest a
 
 it("gives a username raced by 8 renames to exactly one account", async () => {
   const username = uniqueUsername("rename");
-  const users = await Promise.all(Array.from({ length: 8 }, () => registerUser(app.client)));
+  const users = await Promise.all(Array.from({ length: 8 }, () => registerSteppedUp(app.client)));
   const results = await Promise.all(
     users.map((user) => user.client.request(`mutation($u: String) { updateProfile(input: { username: $u }) { username } }`, { u: username })),
   );
@@ -43,7 +43,7 @@ function codeMailsTo(address: string): number {
 }
 
 it("sends one code to an address that 10 parallel requests ask for within the resend cooldown", async () => {
-  const user = await registerUser(app.client);
+  const user = await registerSteppedUp(app.client);
   const email = uniqueEmail();
   const results = await Promise.all(Array.from({ length: 10 }, () => user.client.request(START_BINDING, { kind: "EMAIL", address: email })));
   expect(codes(results)).toEqual(["OK", ...Array(9).fill("RATE_LIMITED")]);
@@ -53,7 +53,7 @@ it("sends one code to an address that 10 parallel requests ask for within the re
 });
 
 it("sends one two-step code for 10 parallel sends within the resend cooldown", async () => {
-  const user = await registerUser(app.client);
+  const user = await registerSteppedUp(app.client);
   const email = uniqueEmail();
   await bindContact(app, user.client, "EMAIL", email);
   await user.client.ok(`mutation { setTwoStepVerification(enabled: true) { id } }`);

@@ -1,6 +1,6 @@
 import { randomBytes } from "node:crypto";
 import { REDIS_URL, uniqueRedisPrefix } from "./helpers/databases";
-import { DEFAULT_PASSWORD, LOGIN, REGISTER, registerUser, uniqueUsername } from "./helpers/accounts";
+import { DEFAULT_PASSWORD, LOGIN, REGISTER, registerSteppedUp, uniqueUsername } from "./helpers/accounts";
 import { burstThen, codeOf, tally } from "./helpers/bursts";
 import type { GraphQLClient } from "./helpers/graphql-client";
 import { bindContact, START_BINDING, uniqueEmail } from "./helpers/contacts";
@@ -47,7 +47,7 @@ function burstsStayWithinBudgets(servers: () => [TestApp, TestApp]) {
   const on = (i: number) => servers()[i % 2];
 
   it("checks at most the identifier's budget of 50 parallel sign-ins", async () => {
-    const user = await registerUser(from(on(0).client));
+    const user = await registerSteppedUp(from(on(0).client));
     const { burst, last } = await burstThen(
       50, (i) => attempt(from(on(i).client), user.username, `wrong-${i}`),
       3, () => attempt(from(on(1).client), user.username, DEFAULT_PASSWORD),
@@ -58,7 +58,7 @@ function burstsStayWithinBudgets(servers: () => [TestApp, TestApp]) {
 
   it("checks at most the IP's budget of 50 parallel sign-ins at different names", async () => {
     const ip = randomIp();
-    const user = await registerUser(from(on(0).client));
+    const user = await registerSteppedUp(from(on(0).client));
     const { burst, last } = await burstThen(
       50, (i) => attempt(from(on(i).client, ip), uniqueUsername("spray"), "Winter2026!"),
       5, () => attempt(from(on(1).client, ip), user.username, DEFAULT_PASSWORD),
@@ -68,7 +68,7 @@ function burstsStayWithinBudgets(servers: () => [TestApp, TestApp]) {
   });
 
   it("checks at most the account's budget of 50 parallel password changes", async () => {
-    const user = await registerUser(from(on(0).client));
+    const user = await registerSteppedUp(from(on(0).client));
     const change = (i: number, oldPassword: string) =>
       on(i).client.as(user.token).request(CHANGE_PASSWORD, { input: { oldPassword, newPassword: "New-password-77" } });
     const { burst, last } = await burstThen(50, (i) => change(i, `wrong-${i}`), 2, () => change(1, DEFAULT_PASSWORD));
@@ -77,7 +77,7 @@ function burstsStayWithinBudgets(servers: () => [TestApp, TestApp]) {
   });
 
   it("checks at most the account's budget of 50 parallel authenticator and recovery codes", async () => {
-    const user = await registerUser(from(on(0).client));
+    const user = await registerSteppedUp(from(on(0).client));
     const { secret, recoveryCodes } = await enrolTotp(on(0), user.client);
     // A challenge allows five tries (CODE_MAX_ATTEMPTS), and opening one costs nothing: ten give 50.
     const challenges: { id: string; method: string }[] = [];
@@ -112,7 +112,7 @@ describe("with the in-process store", () => {
   describe("under bursts", () => burstsStayWithinBudgets(() => [app, app]));
 
   it("stops guessing one identifier, even with the right password, and says when to retry", async () => {
-    const user = await registerUser(from(app.client));
+    const user = await registerSteppedUp(from(app.client));
     for (let i = 0; i < 3; i++) {
       const res = await attempt(from(app.client), user.username, `wrong-${i}`);
       expect(res.errors?.[0].extensions?.code).toBe("INVALID_CREDENTIALS");
@@ -133,7 +133,7 @@ describe("with the in-process store", () => {
   });
 
   it("clears the identifier's failures after a successful sign-in", async () => {
-    const user = await registerUser(from(app.client));
+    const user = await registerSteppedUp(from(app.client));
     const client = from(app.client);
     await attempt(client, user.username, "wrong-1");
     await attempt(client, user.username, "wrong-2");
@@ -144,7 +144,7 @@ describe("with the in-process store", () => {
   });
 
   it("stops one address guessing many identifiers, and only that address", async () => {
-    const user = await registerUser(from(app.client));
+    const user = await registerSteppedUp(from(app.client));
     const sprayer = from(app.client);
     for (let i = 0; i < 5; i++) await attempt(sprayer, uniqueUsername("spray"), "Winter2026!");
     expect((await attempt(sprayer, user.username, DEFAULT_PASSWORD)).errors?.[0].extensions?.code).toBe("RATE_LIMITED");
@@ -153,17 +153,17 @@ describe("with the in-process store", () => {
 
   it("limits sign-ups per address", async () => {
     const client = from(app.client);
-    for (let i = 0; i < 3; i++) await registerUser(client);
+    for (let i = 0; i < 3; i++) await registerSteppedUp(client);
     const error = await client.fails(REGISTER, { input: { username: uniqueUsername(), password: DEFAULT_PASSWORD } });
     expect(error.extensions?.code).toBe("RATE_LIMITED");
   });
 
   it("limits the answers that an address or username is taken, per account and per IP, and then refuses every look-up alike", async () => {
-    const owner = await registerUser(from(app.client));
+    const owner = await registerSteppedUp(from(app.client));
     const email = uniqueEmail();
     await bindContact(app, owner.client, "EMAIL", email);
     const ip = randomIp();
-    const prober = (await registerUser(from(app.client))).client.with({ "x-forwarded-for": ip });
+    const prober = (await registerSteppedUp(from(app.client))).client.with({ "x-forwarded-for": ip });
     const bind = async (client: GraphQLClient, address: string) => codeOf(await client.request(START_BINDING, { kind: "EMAIL", address }));
     const rename = async (client: GraphQLClient, username: string) =>
       codeOf(await client.request(`mutation($u: String) { updateProfile(input: { username: $u }) { id } }`, { u: username }));
@@ -172,7 +172,7 @@ describe("with the in-process store", () => {
     expect([await bind(prober, uniqueEmail()), await bind(prober, email), await bind(prober, email)]).toEqual(["OK", "IDENTITY_TAKEN", "IDENTITY_TAKEN"]);
     expect([await bind(prober, email), await bind(prober, uniqueEmail())]).toEqual(["RATE_LIMITED", "RATE_LIMITED"]);
     // Another account from the same IP has one left of the IP's three.
-    const second = (await registerUser(from(app.client))).client.with({ "x-forwarded-for": ip });
+    const second = (await registerSteppedUp(from(app.client))).client.with({ "x-forwarded-for": ip });
     expect([await rename(second, uniqueUsername()), await rename(second, owner.username), await rename(second, owner.username)]).toEqual(["OK", "USERNAME_TAKEN", "RATE_LIMITED"]);
     // Elsewhere, the same account still gets its answers.
     expect(await rename(second.with({ "x-forwarded-for": randomIp() }), owner.username)).toBe("USERNAME_TAKEN");
@@ -186,13 +186,13 @@ describe("with the in-process store", () => {
     expect(await login("2001:db8:5:5::4")).toBe("RATE_LIMITED");
     expect(await login("2001:db8:5:6::1")).toBe("OK");
 
-    const user = await registerUser(from(app.client));
+    const user = await registerSteppedUp(from(app.client));
     const bind = async () => codeOf(await from(user.client).request(START_PROVIDER_BINDING, { p: "QQ", r: callbackUrl(app) }));
     expect([await bind(), await bind(), await bind()]).toEqual(["OK", "OK", "RATE_LIMITED"]);
   });
 
   it("limits wrong current passwords per account", async () => {
-    const user = await registerUser(from(app.client));
+    const user = await registerSteppedUp(from(app.client));
     const change = `mutation($input: ChangePasswordInput!) { changePassword(input: $input) }`;
     for (let i = 0; i < 2; i++) {
       const error = await user.client.fails(change, { input: { oldPassword: `wrong-${i}`, newPassword: "New-password-77" } });
@@ -249,7 +249,7 @@ describe("with Redis configured but unreachable", () => {
   afterAll(() => app.stop());
 
   it("still serves, and still limits within the process", async () => {
-    const user = await registerUser(from(app.client));
+    const user = await registerSteppedUp(from(app.client));
     for (let i = 0; i < 3; i++) await attempt(from(app.client), user.username, `wrong-${i}`);
     expect((await attempt(from(app.client), user.username, DEFAULT_PASSWORD)).errors?.[0].extensions?.code).toBe("RATE_LIMITED");
   });

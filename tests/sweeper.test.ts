@@ -1,5 +1,5 @@
 import { ChallengeEntity, OAuthStateEntity } from "../src/entities";
-import { registerUser } from "./helpers/accounts";
+import { registerSteppedUp, stepUpWithPassword } from "./helpers/accounts";
 import { START_BINDING as START_CONTACT_BINDING, uniqueEmail } from "./helpers/contacts";
 import { callbackUrl, START_LOGIN } from "./helpers/social";
 import { eventually, startTestApp, type TestApp } from "./helpers/test-server";
@@ -18,7 +18,7 @@ async function rows() {
 }
 
 it("deletes expired and used OAuth states and challenges on a schedule, by the server's clock, and keeps live ones", async () => {
-  const user = await registerUser(app.client);
+  const user = await registerSteppedUp(app.client);
   for (let i = 0; i < 3; i++) await app.client.ok(START_LOGIN, { p: "QQ", r: callbackUrl(app) });
   await user.client.ok(START_CONTACT_BINDING, { kind: "EMAIL", address: uniqueEmail() });
   // A newer code to the same address retires (uses up) the older one.
@@ -31,6 +31,7 @@ it("deletes expired and used OAuth states and challenges on a schedule, by the s
 
   app.clock.advanceSeconds(601);
   await app.client.ok(START_LOGIN, { p: "QQ", r: callbackUrl(app) });
+  await stepUpWithPassword(user.client); // the first step-up has lapsed; this one's used challenge is swept too
   await user.client.ok(START_CONTACT_BINDING, { kind: "EMAIL", address: uniqueEmail() });
   await eventually(async () => {
     const now = await rows();

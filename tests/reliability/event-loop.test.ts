@@ -1,7 +1,7 @@
 import fs from "node:fs";
 import path from "node:path";
 import { checkCharacter } from "../../src/modules/real-name/id-number";
-import { registerUser, type RegisteredUser } from "../helpers/accounts";
+import { registerSteppedUp, type RegisteredUser } from "../helpers/accounts";
 import { createTestDatabase, type TestDatabase } from "../helpers/databases";
 import { GraphQLClient } from "../helpers/graphql-client";
 import { buildServer, realServerEnv, startServerProcess, type BuiltServer, type ServerProcess } from "./support/real-server";
@@ -68,7 +68,7 @@ beforeAll(async () => {
   });
   server = await startServerProcess(build.mainJs, env, path.join(build.dir, "server.log"));
   const client = new GraphQLClient(server.url);
-  user = await registerUser(client);
+  user = await registerSteppedUp(client);
   const first17 = "11010519900307456";
   await user.client.ok(`mutation($input: RealNameInput!) { startRealNameVerification(input: $input) { status } }`, {
     input: { legalName: "张三", idNumber: first17 + checkCharacter(first17) },

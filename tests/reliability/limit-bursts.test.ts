@@ -1,6 +1,6 @@
 import { randomBytes } from "node:crypto";
 import path from "node:path";
-import { DEFAULT_PASSWORD, LOGIN, registerUser, uniqueUsername, type RegisteredUser } from "../helpers/accounts";
+import { DEFAULT_PASSWORD, LOGIN, registerSteppedUp, uniqueUsername, type RegisteredUser } from "../helpers/accounts";
 import { burstThen, codeOf, tally } from "../helpers/bursts";
 import { createTestDatabase, REDIS_URL, TEST_DATABASE, uniqueRedisPrefix, type TestDatabase } from "../helpers/databases";
 import { freePort } from "../helpers/free-port";
@@ -85,7 +85,7 @@ describe(`bursts against two real server processes sharing Redis (${TEST_DATABAS
   }
 
   async function newUser(): Promise<RegisteredUser> {
-    return registerUser(client(0));
+    return registerSteppedUp(client(0));
   }
 
   it("sign-in guesses at one identifier, each from another IP", async () => {

@@ -1,4 +1,4 @@
-import { ME, registerUser } from "../helpers/accounts";
+import { ME, registerSteppedUp } from "../helpers/accounts";
 import { START_BINDING, uniquePhone } from "../helpers/contacts";
 import { startTestApp, type TestApp } from "../helpers/test-server";
 
@@ -25,7 +25,7 @@ describe("the request deadline", () => {
   });
 
   it("answers a request stuck on a hanging vendor SERVICE_UNAVAILABLE (HTTP 503) at the deadline, not at the vendor's timeout", async () => {
-    const user = await registerUser(app.client);
+    const user = await registerSteppedUp(app.client);
     app.sms.hangNext();
     const started = Date.now();
     const answer = await user.client.request(START_BINDING, { kind: "PHONE", address: uniquePhone() });
@@ -37,7 +37,7 @@ describe("the request deadline", () => {
   });
 
   it("serves on meanwhile and afterwards: the next binding's SMS goes out", async () => {
-    const user = await registerUser(app.client);
+    const user = await registerSteppedUp(app.client);
     app.sms.hangNext();
     const hung = user.client.request(START_BINDING, { kind: "PHONE", address: uniquePhone() });
     expect((await user.client.ok(ME)).me.id).toBe(user.id);

@@ -2,7 +2,7 @@ import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { MIGRATIONS } from "../../src/db/migrations";
-import { registerUser } from "../helpers/accounts";
+import { registerSteppedUp, registerUser } from "../helpers/accounts";
 import { freePort } from "../helpers/free-port";
 import { GraphQLClient } from "../helpers/graphql-client";
 import { CONFIRM_TOTP, START_TOTP } from "../helpers/second-factors";
@@ -92,7 +92,7 @@ if (TEST_DATABASE !== "postgres") {
     const first = await start({ ...dev, PORT: String(await freePort()) });
     const second = await start({ ...dev, PORT: String(await freePort()) });
     // The authenticator secret is sealed by the first process and read back by the second.
-    const user = await registerUser(new GraphQLClient(first.url));
+    const user = await registerSteppedUp(new GraphQLClient(first.url));
     const { startTotpEnrollment } = await user.client.ok(START_TOTP);
     const onSecond = new GraphQLClient(second.url).as(user.token);
     const { confirmTotpEnrollment } = await onSecond.ok(CONFIRM_TOTP, { code: totp(startTotpEnrollment.secret, new Date()) });
