@@ -1,4 +1,4 @@
-import { isIPv4, isIPv6 } from "node:net";
+import ipaddr from "ipaddr.js";
 
 /**
  * The key a per-IP budget counts under. One IPv6 subscriber usually holds a whole /64, so an
@@ -7,27 +7,8 @@ import { isIPv4, isIPv6 } from "node:net";
  */
 export function ipBudgetKey(ip: string | null): string {
   if (!ip) return "unknown";
-  if (isIPv4(ip) || !isIPv6(ip)) return ip;
-  const groups = ipv6Groups(ip);
-  const mapped = groups.slice(0, 5).every((group) => group === 0) && groups[5] === 0xffff;
-  if (mapped) return [groups[6] >> 8, groups[6] & 0xff, groups[7] >> 8, groups[7] & 0xff].join(".");
-  return `${groups.slice(0, 4).map((group) => group.toString(16)).join(":")}::/64`;
-}
-
-/**
- * The eight 16-bit groups of a valid IPv6 address (zone id dropped). Hand-written: the parser
- * express uses (ipaddr.js) is not a dependency of ours, and this is all we need of one.
- */
-function ipv6Groups(ip: string): number[] {
-  let text = ip.replace(/%.*$/, "");
-  const ipv4Tail = /(\d+)\.(\d+)\.(\d+)\.(\d+)$/.exec(text);
-  if (ipv4Tail) {
-    const [a, b, c, d] = ipv4Tail.slice(1).map(Number);
-    text = `${text.slice(0, ipv4Tail.index)}${((a << 8) | b).toString(16)}:${((c << 8) | d).toString(16)}`;
-  }
-  const [head, tail] = text.split("::");
-  const parse = (part: string | undefined) => (part ? part.split(":").map((group) => parseInt(group, 16)) : []);
-  const first = parse(head);
-  const last = parse(tail);
-  return [...first, ...Array<number>(8 - first.length - last.length).fill(0), ...last];
+  if (!ipaddr.isValid(ip)) return ip;
+  const address = ipaddr.process(ip);
+  if (address.kind() === "ipv4") return address.toString();
+  return `${(address as ipaddr.IPv6).parts.slice(0, 4).map((group) => group.toString(16)).join(":")}::/64`;
 }

@@ -2,8 +2,7 @@ import http from "node:http";
 import type net from "node:net";
 import path from "node:path";
 import { createTestDatabase, TEST_DATABASE, type TestDatabase } from "../helpers/databases";
-import { freePort } from "../helpers/free-port";
-import { buildServer, startServerProcess, type BuiltServer, type ServerProcess } from "./support/real-server";
+import { buildServer, realServerEnv, startServerProcess, type BuiltServer, type ServerProcess } from "./support/real-server";
 
 /**
  * SIGTERM drains: the process stops accepting, answers what is in flight (also requests that arrive on
@@ -17,17 +16,8 @@ import { buildServer, startServerProcess, type BuiltServer, type ServerProcess }
  * PostgreSQL: one fresh schema shared by both.
  */
 
-const BASE_ENV = {
-  NODE_ENV: "development",
-  HOST: "127.0.0.1",
-  LOG_LEVEL: "warn",
-  BCRYPT_COST: "4",
-  DATA_ENCRYPTION_KEY: "dGVzdC1rZXktdGVzdC1rZXktdGVzdC1rZXktdGVzdDE=",
-  EMAIL_PROVIDER: "console",
-  SMS_PROVIDER: "console",
-  RATE_LIMIT_REGISTER_IP: "100000/3600",
-  RATE_LIMIT_LOGIN_IP: "100000/900",
-};
+/** Sign-ups and sign-ins of the load all come from 127.0.0.1. */
+const LOAD_LIMITS = { RATE_LIMIT_REGISTER_IP: "100000/3600", RATE_LIMIT_LOGIN_IP: "100000/900" };
 
 const LOAD = JSON.stringify({ query: "query Load { me { id } }" });
 const WORKERS = 8;
@@ -103,7 +93,7 @@ describe("graceful drain", () => {
     for (let i = 0; i < 2; i++) {
       const database = shared ?? (await createTestDatabase());
       if (!shared) databases.push(database);
-      backends.push({ env: { ...BASE_ENV, ...database.env, PORT: String(await freePort()) }, logFile: path.join(build.dir, `server-${i}.log`) });
+      backends.push({ env: await realServerEnv(database.env, LOAD_LIMITS), logFile: path.join(build.dir, `server-${i}.log`) });
     }
   }, 150_000);
 

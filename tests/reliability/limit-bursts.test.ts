@@ -7,7 +7,7 @@ import { freePort } from "../helpers/free-port";
 import { GraphQLClient, type GraphQLResponse } from "../helpers/graphql-client";
 import { START_TOTP, CONFIRM_TOTP } from "../helpers/second-factors";
 import { totp } from "../helpers/totp";
-import { buildServer, startServerProcess, type BuiltServer, type ServerProcess } from "./support/real-server";
+import { buildServer, realServerEnv, startServerProcess, type BuiltServer, type ServerProcess } from "./support/real-server";
 
 /**
  * Item 3 of the hardening issue, on the real thing: two `node dist/src/main.js` processes of one
@@ -41,14 +41,7 @@ describe(`bursts against two real server processes sharing Redis (${TEST_DATABAS
   beforeAll(async () => {
     build = buildServer();
     database = await createTestDatabase();
-    const env = {
-      NODE_ENV: "development",
-      HOST: "127.0.0.1",
-      LOG_LEVEL: "warn",
-      BCRYPT_COST: "4",
-      DATA_ENCRYPTION_KEY: "dGVzdC1rZXktdGVzdC1rZXktdGVzdC1rZXktdGVzdDE=",
-      EMAIL_PROVIDER: "console",
-      SMS_PROVIDER: "console",
+    const env = await realServerEnv(database.env, {
       TRUST_PROXY: "true",
       REDIS_URL,
       REDIS_PREFIX: uniqueRedisPrefix(),
@@ -58,8 +51,7 @@ describe(`bursts against two real server processes sharing Redis (${TEST_DATABAS
       RATE_LIMIT_SECOND_FACTOR_ACCOUNT: `${BUDGET}/900`,
       RATE_LIMIT_CODE_IP: `${BUDGET}/3600`,
       RATE_LIMIT_PROVIDER_START_IP: `${BUDGET}/900`,
-      ...database.env,
-    };
+    });
     const ports = [await freePort(), await freePort()];
     for (const [i, port] of ports.entries()) {
       // One deployment: one public origin (the first process's) for OAuth redirects.
