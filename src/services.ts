@@ -9,7 +9,7 @@ import { deriveKey, type DataKey } from "./core/data-key";
 import type { Logger } from "./core/logger";
 import type { Metrics } from "./core/metrics";
 import { createRateLimiterFactory } from "./core/rate-limiter";
-import { LookupCache, shareClearsThroughRedis, watchWrites } from "./db/lookup-cache";
+import { LookupCache, shareInvalidationsThroughRedis, watchWrites } from "./db/lookup-cache";
 import { startSweeper } from "./db/sweeper";
 import { createTransactionRunner } from "./db/transactions";
 import { AccountEntity, ApiKeyEntity, SessionEntity } from "./entities";
@@ -72,16 +72,16 @@ export interface ServiceDeps {
 }
 
 /**
- * The cache in front of the authentication lookups, emptied by every write to what they read: in
- * this process through TypeORM's events, in the others through Redis when there is one.
+ * The cache in front of the authentication lookups, which drops what a write touches: in this
+ * process through TypeORM's events, in the others through Redis when there is one.
  */
 function createAuthCache({ config, clock, logger, dataSource, redis, metrics }: ServiceDeps): { cache: LookupCache; dispose(): void } {
   const cache = new LookupCache(clock, config.authCacheSeconds, (hit) => metrics.observeAuthCache(hit));
   if (config.authCacheSeconds === 0) return { cache, dispose: () => undefined };
-  const shared = redis ? shareClearsThroughRedis(redis, config.redisPrefix, cache, logger) : undefined;
-  const unwatch = watchWrites(dataSource, [AccountEntity, SessionEntity, ApiKeyEntity], () => {
-    cache.clear();
-    shared?.publish();
+  const shared = redis ? shareInvalidationsThroughRedis(redis, config.redisPrefix, cache, logger) : undefined;
+  const unwatch = watchWrites(dataSource, [AccountEntity, SessionEntity, ApiKeyEntity], (touched) => {
+    cache.invalidate(touched);
+    shared?.publish(touched);
   });
   return {
     cache,

@@ -1,7 +1,7 @@
 import Redis from "ioredis";
 import { createLogger } from "../src/core/logger";
 import { createDataSource } from "../src/db/data-source";
-import { LookupCache, shareClearsThroughRedis } from "../src/db/lookup-cache";
+import { LookupCache, shareInvalidationsThroughRedis, type Touched } from "../src/db/lookup-cache";
 import { SUPPORT_ROLE } from "../src/modules/admin/admin.service";
 import { grantRoleOnServers } from "../src/scripts/grant-role";
 import { DEFAULT_PASSWORD, LOGIN, ME, uniqueUsername, registerSteppedUp } from "./helpers/accounts";
@@ -20,6 +20,16 @@ const REPLACE_EMAIL = /* GraphQL */ `
     adminReplaceContact(accountId: $accountId, kind: EMAIL, address: $address, reason: "ticket #1: checked by video call") { id }
   }
 `;
+
+const RENAME = /* GraphQL */ `mutation Rename($username: String!) { updateProfile(input: { username: $username }) { username } }`;
+const METRICS_TOKEN = "metrics-token-0123456789abcdef";
+
+/** Authentication lookups a server's cache could not answer so far (its /metrics). */
+async function cacheMisses(app: TestApp): Promise<number> {
+  const response = await fetch(new URL("/metrics", app.url), { headers: { authorization: `Bearer ${METRICS_TOKEN}` } });
+  const line = (await response.text()).split("\n").find((each) => each.startsWith('auth_cache_lookups_total{result="miss"}'));
+  return Number(line?.split(" ")[1] ?? 0);
+}
 
 async function pair(env: Record<string, string>): Promise<[TestApp, TestApp]> {
   const first = await startTestApp(env);
@@ -41,7 +51,7 @@ describe("with Redis: a sign-out in one process reaches the others at once", () 
   let second: TestApp;
   beforeAll(async () => {
     // A prefix of its own: other test files' servers publish clears on the same Redis.
-    [first, second] = await pair({ REDIS_URL, REDIS_PREFIX: uniqueRedisPrefix() });
+    [first, second] = await pair({ REDIS_URL, REDIS_PREFIX: uniqueRedisPrefix(), METRICS_TOKEN });
   });
   afterAll(async () => {
     await second?.stop();
@@ -59,6 +69,32 @@ describe("with Redis: a sign-out in one process reaches the others at once", () 
     await onFirst.ok(`mutation { updateProfile(input: { username: "renamed_${Date.now()}" }) { username } }`);
     const renamed = (await onFirst.ok(ME)).me.username;
     await eventually(async () => ((await onSecond.ok(ME)).me.username === renamed ? true : undefined));
+  });
+
+  it("keeps an account's rows through other accounts' sign-ins and writes, and drops them on its own", async () => {
+    const { onFirst, onSecond } = await signedInOnBoth(first, second);
+    await onFirst.ok(ME);
+    // Another account signs up, signs in and renames itself on the first process. Its new name on
+    // the second process shows that the second has been told of everything before it.
+    const other = await registerUser(first.client);
+    const otherLogin = await first.client.ok(LOGIN, { input: { identifier: other.username, password: DEFAULT_PASSWORD } });
+    const otherOnSecond = second.client.as(otherLogin.login.token);
+    await otherOnSecond.ok(ME);
+    const otherName = uniqueUsername("other");
+    await first.client.as(otherLogin.login.token).ok(RENAME, { username: otherName });
+    await eventually(async () => ((await otherOnSecond.ok(ME)).me.username === otherName ? true : undefined));
+
+    const misses = await Promise.all([cacheMisses(first), cacheMisses(second)]);
+    expect(Math.min(...misses)).toBeGreaterThan(0);
+    await onFirst.ok(ME);
+    await onSecond.ok(ME);
+    expect(await Promise.all([cacheMisses(first), cacheMisses(second)])).toEqual(misses);
+
+    // The account's own write reaches both processes' rows at once.
+    const ownName = uniqueUsername("own");
+    await onFirst.ok(RENAME, { username: ownName });
+    expect((await onFirst.ok(ME)).me.username).toBe(ownName);
+    await eventually(async () => ((await onSecond.ok(ME)).me.username === ownName ? true : undefined));
   });
 
   it("applies a role granted by account:grant-role, a process of its own, at once", async () => {
@@ -88,25 +124,28 @@ describe("with Redis: a sign-out in one process reaches the others at once", () 
   });
 });
 
-describe("clears shared through Redis", () => {
-  it("empty every other process's cache once, and not the publisher's a second time", async () => {
+describe("invalidations shared through Redis", () => {
+  it("reach every other process once, and not the publisher a second time", async () => {
     const redis = new Redis(REDIS_URL);
     const prefix = uniqueRedisPrefix();
     const processes = [0, 1].map(() => {
       const cache = new LookupCache(new TestClock(), 30);
-      let clears = 0;
-      cache.clear = () => void clears++;
-      return { clears: () => clears, shared: shareClearsThroughRedis(redis, prefix, cache, createLogger("silent")) };
+      const received: Touched[] = [];
+      cache.invalidate = (touched) => void received.push(touched);
+      return { received, shared: shareInvalidationsThroughRedis(redis, prefix, cache, createLogger("silent")) };
     });
     try {
       const channel = `${prefix}:lookup-cache:clear`;
       await eventually(async () => ((await redis.pubsub("NUMSUB", channel))[1] === 2 ? true : undefined));
-      processes[0].shared.publish();
-      processes[1].shared.publish();
-      await eventually(() => (processes.every((each) => each.clears() > 0) ? true : undefined));
-      // Each process's own clear came back to it too, as quickly as the other's.
+      processes[0].shared.publish({ table: "session", ids: ["s1"] });
+      processes[1].shared.publish({ table: "account", ids: null });
+      await eventually(() => (processes.every((each) => each.received.length > 0) ? true : undefined));
+      // Each process's own message came back to it too, as quickly as the other's.
       await new Promise((resolve) => setTimeout(resolve, 200));
-      expect(processes.map((each) => each.clears())).toEqual([1, 1]);
+      expect(processes.map((each) => each.received)).toEqual([
+        [expect.objectContaining({ table: "account", ids: null })],
+        [expect.objectContaining({ table: "session", ids: ["s1"] })],
+      ]);
     } finally {
       processes.forEach((each) => each.shared.stop());
       redis.disconnect();

@@ -9,7 +9,16 @@ export interface JoinedLookupSpec<Main, Joined> {
   readonly whereColumn: string;
 }
 
-export type JoinedLookup<Main, Joined> = (value: string) => Promise<{ main: Main; joined: Joined } | null>;
+export interface JoinedRow<Main, Joined> {
+  main: Main;
+  joined: Joined;
+}
+
+export interface JoinedLookup<Main, Joined> {
+  (value: string): Promise<JoinedRow<Main, Joined> | null>;
+  /** The tables the rows come from, so that a cache can tell which writes touch them. */
+  readonly tables: { readonly main: string; readonly joined: string };
+}
 
 /**
  * One row of `main` joined with its `joined` row by a unique column, in a single SQL statement
@@ -39,9 +48,10 @@ export function createJoinedLookup<Main extends ObjectLiteral, Joined extends Ob
     return entity as T;
   };
 
-  return async (value) => {
+  const lookup = async (value: string): Promise<JoinedRow<Main, Joined> | null> => {
     const rows = (await dataSource.query(sql, [value])) as Record<string, unknown>[];
     const row = rows[0];
     return row ? { main: hydrate<Main>(main, "m", row), joined: hydrate<Joined>(joined, "j", row) } : null;
   };
+  return Object.assign(lookup, { tables: { main: main.tableName, joined: joined.tableName } });
 }

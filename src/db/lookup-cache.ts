@@ -1,94 +1,135 @@
 import { randomUUID } from "node:crypto";
 import type Redis from "ioredis";
-import type { DataSource, EntitySubscriberInterface, EntityTarget, InsertEvent, ObjectLiteral, RemoveEvent, TransactionCommitEvent, UpdateEvent } from "typeorm";
+import { LRUCache } from "lru-cache";
+import type { DataSource, EntitySubscriberInterface, EntityTarget, ObjectLiteral, RemoveEvent, TransactionCommitEvent, TransactionRollbackEvent, UpdateEvent } from "typeorm";
 import type { Clock } from "../core/clock";
 import type { Logger } from "../core/logger";
 import { compileEntityPacker, type EntityPacker } from "./entity-packer";
-import type { JoinedLookup } from "./joined-lookup";
+import type { JoinedLookup, JoinedRow } from "./joined-lookup";
 
 /** Bounds the memory of the cache, all lookups together: under 1 KB an entry. */
 const MAX_ENTRIES = 10_000;
 
 export interface CachedLookup<Main, Joined> {
-  find: JoinedLookup<Main, Joined>;
+  find(value: string): Promise<JoinedRow<Main, Joined> | null>;
   /** Writes fields of a cached `main` row that this process just stored without telling the cache (a session touch). */
   patchMain(value: string, fields: Partial<Main>): void;
 }
 
-/** A cached row: when it was stored, then `main` and `joined` packed (see entity-packer.ts). */
-type PackedRow = unknown[];
+/** What a write touched: rows of `table` by id, or, when the write did not say which (`ids: null`), any of them. */
+export interface Touched {
+  readonly table: string;
+  readonly ids: readonly string[] | null;
+}
+
+/** One wrapped lookup: the tables its rows come from, and a count of the writes to them (see `find`). */
+interface Lookup {
+  readonly tables: { readonly main: string; readonly joined: string };
+  generation: number;
+}
+
+/**
+ * A cached row: `main` and `joined` packed (see entity-packer.ts: kept because every hit needs
+ * entities of its own, which unpacking a flat row gives at half the memory of cloned entities).
+ */
+interface Entry {
+  readonly lookup: Lookup;
+  readonly mainId: string;
+  readonly joinedId: string;
+  readonly row: unknown[];
+}
 
 /**
  * Rows behind authentication (session or API key joined with its account), kept for `ttlSeconds`
- * so the requests an SPA page makes do not each ask the database. Every write to the tables they
- * come from empties the whole cache (see watchWrites), and a generation number keeps a lookup that
- * raced with such a write from storing what it read before it. Rows are kept packed, and callers
- * get entities unpacked from them, so nothing a request does to its entities reaches another request.
+ * so the requests an SPA page makes do not each ask the database. A write drops the rows it touched
+ * (see `invalidate`), and a generation number per lookup keeps a lookup that raced with a write to
+ * its tables from storing what it read before it. Callers get entities unpacked from the stored
+ * rows, so nothing a request does to its entities reaches another request.
  */
 export class LookupCache {
-  /** One map per wrapped lookup, keyed by the looked-up value itself, which the row then shares. */
-  private readonly lookups: Array<Map<string, PackedRow>> = [];
-  private generation = 0;
+  private readonly lookups: Lookup[] = [];
+  /** Keyed by the looked-up value itself (a token's or key's hash: the lookups never share one). */
+  private readonly entries: LRUCache<string, Entry>;
+  private readonly enabled: boolean;
 
   constructor(
-    private readonly clock: Clock,
-    private readonly ttlSeconds: number,
+    clock: Clock,
+    ttlSeconds: number,
     /** Told of every lookup, whether memory answered it (for /metrics). */
     private readonly observe: (hit: boolean) => void = () => undefined,
-  ) {}
+  ) {
+    this.entries = new LRUCache<string, Entry>({
+      max: MAX_ENTRIES,
+      // lru-cache keeps a row while its age is at most `ttl`; ours are stale at `ttlSeconds` exactly.
+      ttl: Math.max(1, ttlSeconds * 1000 - 1),
+      ttlResolution: 0,
+      perf: { now: () => clock.now().getTime() },
+    });
+    this.enabled = ttlSeconds > 0;
+  }
 
-  wrap<Main extends object, Joined extends object>(lookup: JoinedLookup<Main, Joined>): CachedLookup<Main, Joined> {
-    const ttlMs = this.ttlSeconds * 1000;
-    const rows = new Map<string, PackedRow>();
-    this.lookups.push(rows);
+  wrap<Main extends { id: string }, Joined extends { id: string }>(lookup: JoinedLookup<Main, Joined>): CachedLookup<Main, Joined> {
+    if (!this.enabled) return { find: lookup, patchMain: () => undefined };
+    const state: Lookup = { tables: lookup.tables, generation: 0 };
+    this.lookups.push(state);
     // Compiled from the first row found: the lookup hydrates every row with the same properties.
     let packers: { main: EntityPacker<Main>; joined: EntityPacker<Joined> } | undefined;
+    const found = (value: string) => {
+      const entry = this.entries.get(value);
+      return entry?.lookup === state ? entry : undefined;
+    };
     return {
       find: async (value) => {
-        if (ttlMs === 0) return lookup(value);
-        const now = this.clock.now().getTime();
-        const hit = rows.get(value);
-        if (hit && now - (hit[0] as number) < ttlMs && packers) {
+        const hit = found(value);
+        if (hit && packers) {
           this.observe(true);
-          return { main: packers.main.unpack(hit, 1), joined: packers.joined.unpack(hit, 1 + packers.main.width) };
+          return { main: packers.main.unpack(hit.row, 0), joined: packers.joined.unpack(hit.row, packers.main.width) };
         }
         this.observe(false);
-        const generation = this.generation;
-        const found = await lookup(value);
-        if (found && generation === this.generation) {
-          packers ??= { main: compileEntityPacker(found.main), joined: compileEntityPacker(found.joined) };
-          const row: PackedRow = new Array(1 + packers.main.width + packers.joined.width);
-          row[0] = now;
-          packers.main.pack(found.main, row, 1);
-          packers.joined.pack(found.joined, row, 1 + packers.main.width);
+        const generation = state.generation;
+        const result = await lookup(value);
+        if (result && generation === state.generation) {
+          packers ??= { main: compileEntityPacker(result.main), joined: compileEntityPacker(result.joined) };
+          const row: unknown[] = new Array(packers.main.width + packers.joined.width);
+          packers.main.pack(result.main, row, 0);
+          packers.joined.pack(result.joined, row, packers.main.width);
           shareEqualStrings(row, value);
-          this.makeRoom();
-          rows.delete(value);
-          rows.set(value, row);
+          this.entries.set(value, { lookup: state, mainId: result.main.id, joinedId: result.joined.id, row });
         }
-        return found;
+        return result;
       },
       patchMain: (value, fields) => {
-        const hit = rows.get(value);
-        if (hit && packers) packers.main.pack(Object.assign(packers.main.unpack(hit, 1), fields), hit, 1);
+        const hit = found(value);
+        if (hit && packers) packers.main.pack(Object.assign(packers.main.unpack(hit.row, 0), fields), hit.row, 0);
       },
     };
   }
 
-  clear(): void {
-    for (const rows of this.lookups) rows.clear();
-    this.generation++;
+  /**
+   * Drops the rows a write touched: a session's or key's own row, or every row joined with an
+   * account. Lookups running meanwhile store nothing (one table written, both lookups affected when
+   * it is the accounts). Walks every entry (10 000 at most, well under a millisecond) rather than
+   * keeping indexes that evictions would have to maintain.
+   */
+  invalidate({ table, ids }: Touched): void {
+    const affected = this.lookups.filter((lookup) => lookup.tables.main === table || lookup.tables.joined === table);
+    if (affected.length === 0) return;
+    for (const lookup of affected) lookup.generation++;
+    const wanted = ids && new Set(ids);
+    const dropped: string[] = [];
+    for (const [key, entry] of this.entries.entries()) {
+      const { main, joined } = entry.lookup.tables;
+      const touched =
+        (main === table && (!wanted || wanted.has(entry.mainId))) ||
+        (joined === table && (!wanted || wanted.has(entry.joinedId)));
+      if (touched) dropped.push(key);
+    }
+    for (const key of dropped) this.entries.delete(key);
   }
 
-  /** Drops the oldest row of the fullest lookup when the cache is full. */
-  private makeRoom(): void {
-    let total = 0;
-    let fullest = this.lookups[0];
-    for (const rows of this.lookups) {
-      total += rows.size;
-      if (rows.size > fullest.size) fullest = rows;
-    }
-    if (total >= MAX_ENTRIES) fullest.delete(fullest.keys().next().value as string);
+  clear(): void {
+    this.entries.clear();
+    for (const lookup of this.lookups) lookup.generation++;
   }
 }
 
@@ -96,7 +137,7 @@ export class LookupCache {
  * Keeps one copy of strings a row holds more than once: the key is also the row's token hash, and
  * the session's account id is also the account's id. Runs on a miss only.
  */
-function shareEqualStrings(row: PackedRow, key: string): void {
+function shareEqualStrings(row: unknown[], key: string): void {
   const seen = new Map<string, string>([[key, key]]);
   for (let i = 0; i < row.length; i++) {
     const value = row[i];
@@ -107,30 +148,50 @@ function shareEqualStrings(row: PackedRow, key: string): void {
   }
 }
 
-const DIRTY = Symbol("lookup-cache-dirty");
+const TOUCHED = Symbol("lookup-cache-touched");
 
 /**
- * Calls `onWrite` after every insert, update or delete of the given entities made through TypeORM
- * (listeners on), and again when a transaction that made one commits: a lookup between the write
- * and the commit may have read the row as it was. Returns a function that stops watching.
+ * What an update or removal touched. TypeORM names the row only for `save` and `remove` of an entity
+ * (they load it first); for the query builder, and so for `update(criteria)` and `delete(criteria)`,
+ * it does not, and the whole table counts as touched. Those paths today: session sign-out and
+ * revocations, `revokeAllExcept`, step-up, API-key revocation, and every account update but the
+ * profile's `save` (password change and reset, rehash on login, two-step on and off, roles).
  */
-export function watchWrites(dataSource: DataSource, entities: EntityTarget<ObjectLiteral>[], onWrite: () => void): () => void {
+function touchedBy(event: UpdateEvent<ObjectLiteral> | RemoveEvent<ObjectLiteral>): Touched {
+  const id: unknown = event.databaseEntity?.id;
+  return { table: event.metadata.tableName, ids: typeof id === "string" ? [id] : null };
+}
+
+/**
+ * Calls `onWrite` after every update or delete of the given entities made through TypeORM
+ * (listeners on), and again for each when a transaction that made one ends: a lookup between the
+ * write and the commit may have read the row as it was, and on SQLite (one connection) a rolled-back
+ * row as it never was. Inserts touch no cached row: a lookup that found nothing stored nothing.
+ * Returns a function that stops watching.
+ */
+export function watchWrites(dataSource: DataSource, entities: EntityTarget<ObjectLiteral>[], onWrite: (touched: Touched) => void): () => void {
   const watched = new Set(entities.map((entity) => dataSource.getMetadata(entity).target));
-  const written = (event: InsertEvent<ObjectLiteral> | UpdateEvent<ObjectLiteral> | RemoveEvent<ObjectLiteral>) => {
+  const written = (event: UpdateEvent<ObjectLiteral> | RemoveEvent<ObjectLiteral>) => {
     if (!event.metadata || !watched.has(event.metadata.target)) return;
-    if (event.queryRunner.isTransactionActive) (event.queryRunner.data as Record<symbol, boolean>)[DIRTY] = true;
-    onWrite();
+    const touched = touchedBy(event);
+    if (event.queryRunner.isTransactionActive) {
+      const data = event.queryRunner.data as Record<symbol, Touched[] | undefined>;
+      (data[TOUCHED] ??= []).push(touched);
+    }
+    onWrite(touched);
+  };
+  const ended = (event: TransactionCommitEvent | TransactionRollbackEvent) => {
+    const data = event.queryRunner.data as Record<symbol, Touched[] | undefined>;
+    const touched = data[TOUCHED];
+    if (!touched) return;
+    delete data[TOUCHED];
+    touched.forEach(onWrite);
   };
   const subscriber: EntitySubscriberInterface = {
-    afterInsert: written,
     afterUpdate: written,
     afterRemove: written,
-    afterTransactionCommit(event: TransactionCommitEvent) {
-      const data = event.queryRunner.data as Record<symbol, boolean>;
-      if (!data[DIRTY]) return;
-      delete data[DIRTY];
-      onWrite();
-    },
+    afterTransactionCommit: ended,
+    afterTransactionRollback: ended,
   };
   dataSource.subscribers.push(subscriber);
   return () => {
@@ -139,42 +200,62 @@ export function watchWrites(dataSource: DataSource, entities: EntityTarget<Objec
   };
 }
 
-function clearChannel(redisPrefix: string): string {
+function invalidationChannel(redisPrefix: string): string {
   return `${redisPrefix}:lookup-cache:clear`;
 }
 
-/**
- * Tells every server process that shares clears through `redis` under `redisPrefix` to empty its
- * cache; `sender` names the publisher, so that a process can skip the clears it sent itself.
- */
-export async function publishCacheClear(redis: Redis, redisPrefix: string, sender: string): Promise<void> {
-  await redis.publish(clearChannel(redisPrefix), sender);
+/** A message on the channel: who sent it, and what the write touched. */
+interface Invalidation extends Touched {
+  readonly from: string;
 }
 
 /**
- * Spreads clears to the other server processes through Redis pub/sub: a session revoked in one
- * process stops working in all of them at once. Returns `publish` (call after a local write) and
- * `stop`. A publish fails after the command deadline when Redis is down or not answering, as it does
- * at once when the connection is gone; the local clear has happened already. While Redis is down a
- * process misses the news and may serve a cached row for up to the TTL.
+ * Tells every server process that shares invalidations through `redis` under `redisPrefix` to drop
+ * the rows `touched` names; `sender` names the publisher, so that a process can skip its own.
  */
-export function shareClearsThroughRedis(
+export async function publishInvalidation(redis: Redis, redisPrefix: string, sender: string, touched: Touched): Promise<void> {
+  const message: Invalidation = { from: sender, table: touched.table, ids: touched.ids };
+  await redis.publish(invalidationChannel(redisPrefix), JSON.stringify(message));
+}
+
+/** A message this version cannot read (another version's) empties the cache: correctness first. */
+function parseInvalidation(message: string): Invalidation | null {
+  try {
+    const parsed = JSON.parse(message) as Partial<Invalidation> | null;
+    const valid = typeof parsed?.from === "string" && typeof parsed.table === "string" &&
+      (parsed.ids === null || (Array.isArray(parsed.ids) && parsed.ids.every((id) => typeof id === "string")));
+    return valid ? (parsed as Invalidation) : null;
+  } catch {
+    return null;
+  }
+}
+
+/**
+ * Spreads invalidations to the other server processes through Redis pub/sub: a session revoked in
+ * one process stops working in all of them at once. Returns `publish` (call after a local write) and
+ * `stop`. A publish fails after the command deadline when Redis is down or not answering, as it does
+ * at once when the connection is gone; the local invalidation has happened already. While Redis is
+ * down a process misses the news and may serve a cached row for up to the TTL.
+ */
+export function shareInvalidationsThroughRedis(
   redis: Redis, redisPrefix: string, cache: LookupCache, logger: Logger,
-): { publish(): void; stop(): void } {
+): { publish(touched: Touched): void; stop(): void } {
   // Its own connection (a subscribed one can do nothing else), waiting for Redis however long it
   // takes: without the command deadline, so a slow start does not leave it unsubscribed for good.
   const subscriber = redis.duplicate({ lazyConnect: false, enableOfflineQueue: true, maxRetriesPerRequest: null, commandTimeout: undefined });
   subscriber.on("error", () => undefined); // the main connection logs Redis being down
-  // Redis hands a process its own clears back too, after the write already emptied its cache: left
-  // alone, each would empty it again, dropping what was cached since.
+  // Redis hands a process its own messages back too, after the write already invalidated its cache:
+  // left alone, each would invalidate again, dropping what was cached since.
   const sender = randomUUID();
-  subscriber.on("message", (_channel: string, from: string) => {
-    if (from !== sender) cache.clear();
+  subscriber.on("message", (_channel: string, message: string) => {
+    const invalidation = parseInvalidation(message);
+    if (!invalidation) cache.clear();
+    else if (invalidation.from !== sender) cache.invalidate(invalidation);
   });
-  subscriber.subscribe(clearChannel(redisPrefix)).catch((error: unknown) => logger.warn({ err: error }, "lookup cache: could not subscribe to clears"));
+  subscriber.subscribe(invalidationChannel(redisPrefix)).catch((error: unknown) => logger.warn({ err: error }, "lookup cache: could not subscribe to invalidations"));
   return {
-    publish: () => {
-      publishCacheClear(redis, redisPrefix, sender).catch(() => undefined);
+    publish: (touched) => {
+      publishInvalidation(redis, redisPrefix, sender, touched).catch(() => undefined);
     },
     stop: () => subscriber.disconnect(),
   };

@@ -3,7 +3,8 @@ import Redis from "ioredis";
 import type { DataSource } from "typeorm";
 import { loadConfig, type Config } from "../config";
 import { createDataSource } from "../db/data-source";
-import { publishCacheClear } from "../db/lookup-cache";
+import { publishInvalidation } from "../db/lookup-cache";
+import { AccountEntity } from "../entities/account.entity";
 import { grantRole, SUPPORT_ROLE } from "../modules/admin/admin.service";
 
 /**
@@ -21,7 +22,8 @@ export async function grantRoleOnServers(
   redis.on("error", () => undefined); // answered below
   try {
     await redis.connect();
-    await publishCacheClear(redis, redisPrefix, "account:grant-role");
+    // grantRole updates by criteria, so which account is not at hand: every account's rows go.
+    await publishInvalidation(redis, redisPrefix, "account:grant-role", { table: dataSource.getMetadata(AccountEntity).tableName, ids: null });
     return "servers told";
   } catch {
     return "servers not told";

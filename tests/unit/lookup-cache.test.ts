@@ -2,7 +2,12 @@ import { LookupCache } from "../../src/db/lookup-cache";
 import { TestClock } from "../helpers/test-clock";
 
 class Row {
-  constructor(public name: string) {}
+  constructor(public name: string, public id = name) {}
+}
+
+/** A lookup of sessions joined with their accounts, as the cache sees one. */
+function ofSessions<T>(lookup: (value: string) => Promise<T>) {
+  return Object.assign(lookup, { tables: { main: "session", joined: "account" } });
 }
 
 /** A lookup that counts its calls and answers when the test says so. */
@@ -17,7 +22,7 @@ function controlledLookup() {
     return answer;
   };
   return {
-    lookup,
+    lookup: ofSessions(lookup),
     calls: () => calls,
     rename: (next: string) => (name = next),
     answerAll: () => pending.splice(0).forEach((resolve) => resolve()),
@@ -58,6 +63,43 @@ describe("LookupCache", () => {
     expect(control.calls()).toBe(2);
   });
 
+  it("drops only the rows a write touched", async () => {
+    const cache = new LookupCache(new TestClock(), 30);
+    const calls: string[] = [];
+    // Token t-<account>-<n> is session s-<account>-<n> of account <account>.
+    const cached = cache.wrap(ofSessions(async (token: string) => {
+      calls.push(token);
+      const [, account, n] = token.split("-");
+      return { main: new Row(token, `s-${account}-${n}`), joined: new Row(account) };
+    }));
+    const tokens = ["t-a-1", "t-a-2", "t-b-1", "t-c-1"];
+    const readAll = async () => {
+      calls.length = 0;
+      for (const token of tokens) await cached.find(token);
+      return [...calls];
+    };
+    await readAll();
+    cache.invalidate({ table: "session", ids: ["s-a-1"] });
+    expect(await readAll()).toEqual(["t-a-1"]);
+    cache.invalidate({ table: "account", ids: ["a"] });
+    expect(await readAll()).toEqual(["t-a-1", "t-a-2"]);
+    cache.invalidate({ table: "api_key", ids: null }); // another lookup's table
+    expect(await readAll()).toEqual([]);
+    cache.invalidate({ table: "session", ids: null }); // a write that did not say which row
+    expect(await readAll()).toEqual(tokens);
+  });
+
+  it("does not keep what a lookup read while a write to its tables happened", async () => {
+    const cache = new LookupCache(new TestClock(), 30);
+    const control = controlledLookup();
+    const cached = cache.wrap(control.lookup);
+    const racing = cached.find("k");
+    cache.invalidate({ table: "account", ids: ["someone"] }); // which rows the lookup reads is not known yet
+    await settle(racing, control);
+    await settle(cached.find("k"), control);
+    expect(control.calls()).toBe(2);
+  });
+
   it("patches a cached row in place, and does nothing at TTL 0", async () => {
     const control = controlledLookup();
     const cached = new LookupCache(new TestClock(), 30).wrap(control.lookup);
@@ -73,18 +115,18 @@ describe("LookupCache", () => {
 });
 
 describe("LookupCache bounds", () => {
-  it("keeps at most 10 000 rows across its lookups, dropping the oldest of the fullest", async () => {
+  it("keeps at most 10 000 rows across its lookups, dropping the least recently used", async () => {
     const calls = { a: 0, b: 0 };
-    const counted = (side: "a" | "b") => async (value: string) => {
+    const counted = (side: "a" | "b") => ofSessions(async (value: string) => {
       calls[side]++;
       return { main: new Row(value), joined: new Row("account") };
-    };
+    });
     const cache = new LookupCache(new TestClock(), 30);
     const a = cache.wrap(counted("a"));
     const b = cache.wrap(counted("b"));
     for (let i = 0; i < 9_000; i++) await a.find(`a${i}`);
     for (let i = 0; i < 1_000; i++) await b.find(`b${i}`);
-    await b.find("b-new"); // full: a, the fullest, loses its oldest row
+    await b.find("b-new"); // full: a0, the least recently used, goes
     expect(calls).toEqual({ a: 9_000, b: 1_001 });
     await a.find("a1");
     await b.find("b0");
@@ -96,9 +138,9 @@ describe("LookupCache bounds", () => {
 
   it("gives back Dates patched into a row as new Dates", async () => {
     class Session {
-      constructor(public lastSeenAt: Date) {}
+      constructor(public lastSeenAt: Date, public id = "session") {}
     }
-    const cached = new LookupCache(new TestClock(), 30).wrap(async () => ({ main: new Session(new Date(0)), joined: new Row("account") }));
+    const cached = new LookupCache(new TestClock(), 30).wrap(ofSessions(async () => ({ main: new Session(new Date(0)), joined: new Row("account") })));
     await cached.find("k");
     const seen = new Date(60_000);
     cached.patchMain("k", { lastSeenAt: seen });
