@@ -4,7 +4,7 @@ import { createDataSource } from "../src/db/data-source";
 import { LookupCache, shareInvalidationsThroughRedis, type Touched } from "../src/db/lookup-cache";
 import { SUPPORT_ROLE } from "../src/modules/admin/admin.service";
 import { grantRoleOnServers } from "../src/scripts/grant-role";
-import { DEFAULT_PASSWORD, LOGIN, ME, uniqueUsername, registerSteppedUp } from "./helpers/accounts";
+import { DEFAULT_PASSWORD, LOGIN, ME, uniqueUsername, registerSteppedUp, registerUser } from "./helpers/accounts";
 import { REDIS_URL, uniqueRedisPrefix } from "./helpers/databases";
 import { TestClock } from "./helpers/test-clock";
 import { eventually, sameDatabaseAs, startTestApp, type TestApp } from "./helpers/test-server";

@@ -49,6 +49,7 @@ export async function realServerEnv(databaseEnv: Record<string, string>, extra: 
     DATA_ENCRYPTION_KEY: "dGVzdC1rZXktdGVzdC1rZXktdGVzdC1rZXktdGVzdDE=",
     EMAIL_PROVIDER: "console",
     SMS_PROVIDER: "console",
+    REDIS_COMMAND_TIMEOUT_MS: "5000", // as in tests/helpers/test-server.ts: a loaded machine is not a frozen Redis
     ...extra,
     ...databaseEnv,
   };
