@@ -4,8 +4,9 @@ import { createDataSource } from "../src/db/data-source";
 import { LookupCache, shareInvalidationsThroughRedis, type Touched } from "../src/db/lookup-cache";
 import { SUPPORT_ROLE } from "../src/modules/admin/admin.service";
 import { grantRoleOnServers } from "../src/scripts/grant-role";
-import { DEFAULT_PASSWORD, LOGIN, ME, uniqueUsername, registerSteppedUp, registerUser } from "./helpers/accounts";
+import { DEFAULT_PASSWORD, LOGIN, ME, uniqueUsername, registerSteppedUp, registerUser, stepUpWithPassword } from "./helpers/accounts";
 import { REDIS_URL, uniqueRedisPrefix } from "./helpers/databases";
+import { enrolTotp, SECURITY, stepUpWith } from "./helpers/second-factors";
 import { TestClock } from "./helpers/test-clock";
 import { eventually, sameDatabaseAs, startTestApp, type TestApp } from "./helpers/test-server";
 
@@ -21,6 +22,7 @@ const REPLACE_EMAIL = /* GraphQL */ `
   }
 `;
 
+const CHANGE_PASSWORD = /* GraphQL */ `mutation Change($input: ChangePasswordInput!) { changePassword(input: $input) }`;
 const RENAME = /* GraphQL */ `mutation Rename($username: String!) { updateProfile(input: { username: $username }) { username } }`;
 const METRICS_TOKEN = "metrics-token-0123456789abcdef";
 
@@ -171,6 +173,33 @@ describe("without Redis", () => {
     second.clock.advanceSeconds(30);
     // ... until the cache entry is 30 s old.
     expect((await onSecond.ok(ME)).me).toBeNull();
+  });
+
+  it("judges changes to a way in by the database, not by a row cached before a change elsewhere", async () => {
+    [first, second] = await pair({ AUTH_CACHE_SECONDS: "30" });
+    const { onFirst, onSecond } = await signedInOnBoth(first, second);
+    const changed = `${DEFAULT_PASSWORD}-changed`;
+    await onFirst.ok(CHANGE_PASSWORD, { input: { oldPassword: DEFAULT_PASSWORD, newPassword: changed } });
+    // The second process still has the old hash cached; the current password is the new one.
+    const again = `${DEFAULT_PASSWORD}-again`;
+    expect((await onSecond.ok(CHANGE_PASSWORD, { input: { oldPassword: changed, newPassword: again } })).changePassword).toBe(true);
+
+    // A session signed out elsewhere may still read (the documented trade-off) but changes nothing.
+    await onFirst.ok(LOGOUT);
+    expect((await onSecond.fails(CHANGE_PASSWORD, { input: { oldPassword: again, newPassword: changed } })).extensions?.code).toBe("UNAUTHENTICATED");
+  });
+
+  it("turns two-step verification off when only another process saw it turned on", async () => {
+    [first, second] = await pair({ AUTH_CACHE_SECONDS: "30" });
+    const { onFirst, onSecond } = await signedInOnBoth(first, second);
+    await stepUpWithPassword(onFirst);
+    const { recoveryCodes } = await enrolTotp(first, onFirst);
+    await stepUpWith(onSecond, "RECOVERY_CODE", recoveryCodes[0]);
+    await onSecond.ok(ME);
+    await onFirst.ok(`mutation { setTwoStepVerification(enabled: true) { id } }`);
+    // The second process's cached account still says off.
+    await onSecond.ok(`mutation { setTwoStepVerification(enabled: false) { id } }`);
+    expect((await onFirst.ok(SECURITY)).me.security.twoStepEnabled).toBe(false);
   });
 
   it("AUTH_CACHE_SECONDS=0 reads every request from the database", async () => {

@@ -2,7 +2,7 @@ import type { Clock } from "../../core/clock";
 import { AppError } from "../../errors";
 import type { TransactionRunner } from "../../db/transactions";
 import { AccountEntity, ApiKeyEntity } from "../../entities";
-import { requireSession, type Authenticated, type RequestMeta } from "../../graphql/context";
+import type { Authenticated, RequestMeta } from "../../graphql/context";
 import { AuditEventType } from "../audit/audit-event-type";
 import type { AuditService } from "../audit/audit.service";
 import type { NoticeService } from "../notice/notice.service";
@@ -31,9 +31,8 @@ export class PasswordService {
    * password is not enough: a recent step-up is needed too; without one, the old password is the step-up.
    */
   async changePassword(auth: Authenticated, input: ChangePasswordInput, meta: RequestMeta): Promise<void> {
-    await this.stepUp.requireStepUp(auth, { passwordReentered: true });
-    const { account } = auth;
-    const session = requireSession(auth);
+    // The stored hash, not a cached one: the password may have changed in another process.
+    const { account, session } = await this.stepUp.requireStepUp(auth, { passwordReentered: true });
     if (!(await this.verifier.verify(account, input.oldPassword))) {
       await this.transaction((manager) => this.audit.record(manager, account.id, AuditEventType.PASSWORD_CHANGE_FAILED, meta));
       throw new AppError("INVALID_CREDENTIALS", {

@@ -1,8 +1,9 @@
 import type { DataSource } from "typeorm";
 import type { Clock } from "../../core/clock";
 import { addSeconds } from "../../core/clock";
+import { createJoinedLookup, type JoinedLookup } from "../../db/joined-lookup";
 import type { TransactionRunner } from "../../db/transactions";
-import { IdentityEntity, SessionEntity, type AccountEntity, type ChallengeEntity } from "../../entities";
+import { AccountEntity, IdentityEntity, SessionEntity, type ChallengeEntity } from "../../entities";
 import { AppError, assertThat } from "../../errors";
 import { requireSession, type Authenticated, type RequestMeta } from "../../graphql/context";
 import { AuditEventType } from "../audit/audit-event-type";
@@ -18,6 +19,9 @@ export function stepUpMethods(secondFactors: VerificationMethod[], account: Pick
 
 /** What a change guarded by requireStepUp may do with what it adds. */
 export interface StepUpProof {
+  /** The session and its account as the database has them now, for the caller's own rules. */
+  readonly session: SessionEntity;
+  readonly account: AccountEntity;
   /**
    * The usableFrom of a factor this change adds: null when the session proved a factor the account
    * had, the end of the cool-down when the account had nothing to prove with.
@@ -38,6 +42,9 @@ export interface StepUpPolicy {
  * the account for a few minutes. API keys can never step up.
  */
 export class StepUpService {
+  /** A session with its account in one statement, never from the authentication cache. */
+  private readonly sessionById: JoinedLookup<SessionEntity, AccountEntity>;
+
   constructor(
     private readonly dataSource: DataSource,
     private readonly transaction: TransactionRunner,
@@ -45,20 +52,26 @@ export class StepUpService {
     private readonly audit: AuditService,
     private readonly challenges: ChallengeService,
     private readonly settings: { readonly ttlSeconds: number; readonly newFactorCooldownSeconds: number },
-  ) {}
+  ) {
+    this.sessionById = createJoinedLookup(dataSource, { main: SessionEntity, joined: AccountEntity, joinColumn: "account_id", whereColumn: "id" });
+  }
 
   /**
    * The one guard of every change that adds or removes a way in: STEP_UP_REQUIRED unless this session
    * stepped up recently. An account with nothing to step up with (no password, no usable second
-   * factor) may go ahead, but what it adds cools (see factors/usable).
+   * factor) may go ahead, but what it adds cools (see factors/usable). Judged on the session and
+   * account as the database has them, not as the authentication cache may (a session signed out in
+   * another process is UNAUTHENTICATED here, a password changed there is the one checked).
    */
   async requireStepUp(auth: Authenticated, policy: StepUpPolicy = {}): Promise<StepUpProof> {
-    const session = requireSession(auth);
-    if (this.isRecent(session)) return { newFactorUsableFrom: null };
+    const found = await this.sessionById(requireSession(auth).id);
+    if (!found || found.joined.id !== auth.account.id || found.main.expiresAt <= this.clock.now()) throw new AppError("UNAUTHENTICATED");
+    const { main: session, joined: account } = found;
+    if (this.isRecent(session)) return { session, account, newFactorUsableFrom: null };
     if (policy.strict) throw new AppError("STEP_UP_REQUIRED");
-    const methods = await this.methods(auth.account);
-    if (methods.length === 0) return { newFactorUsableFrom: addSeconds(this.clock.now(), this.settings.newFactorCooldownSeconds) };
-    if (policy.passwordReentered && methods[0] === VerificationMethod.PASSWORD) return { newFactorUsableFrom: null };
+    const methods = await this.methods(account);
+    if (methods.length === 0) return { session, account, newFactorUsableFrom: addSeconds(this.clock.now(), this.settings.newFactorCooldownSeconds) };
+    if (policy.passwordReentered && methods[0] === VerificationMethod.PASSWORD) return { session, account, newFactorUsableFrom: null };
     throw new AppError("STEP_UP_REQUIRED");
   }
 

@@ -47,11 +47,12 @@ export class TwoStepService {
   /** Either way needs a recent step-up; turning it on also needs a usable second factor to sign in with. */
   async set(auth: Authenticated, enabled: boolean, meta: RequestMeta): Promise<AccountEntity> {
     const accountId = auth.account.id;
-    await this.stepUp.requireStepUp(auth);
+    // The account as the database has it: another process's change may not have reached the cache.
+    const { account } = await this.stepUp.requireStepUp(auth);
     if (enabled && !(await hasSecondFactor(this.dataSource.manager, accountId, this.clock.now()))) {
       throw AppError.badInput("enabled", "bind an email, a phone or an authenticator app first");
     }
-    if (auth.account.twoStepEnabled !== enabled) {
+    if (account.twoStepEnabled !== enabled) {
       const sendNotice = await this.transaction(async (manager) => {
         const notice = await this.notices.wayInChanged(manager, accountId, enabled ? "TWO_STEP_ENABLED" : "TWO_STEP_DISABLED");
         await manager.update(AccountEntity, { id: accountId }, { twoStepEnabled: enabled });
