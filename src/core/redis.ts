@@ -1,4 +1,5 @@
 import Redis from "ioredis";
+import { withinDeadline } from "./deadline";
 import type { Logger } from "./logger";
 
 /** Longest wait for the first connection at start-up; a Redis that is down or frozen does not hold the server back. */
@@ -17,14 +18,11 @@ export async function connectRedis(url: string, commandTimeoutMs: number, logger
     enableOfflineQueue: false, maxRetriesPerRequest: 1, lazyConnect: true, commandTimeout: commandTimeoutMs, connectTimeout: START_WAIT_MS,
   });
   redis.on("error", (error) => logger.warn({ err: error }, "redis unavailable; rate limits count in this process until it is back"));
-  let timer: NodeJS.Timeout | undefined;
   try {
     // connect() waits for Redis's answer to its ready check, which a frozen Redis never gives.
-    await Promise.race([redis.connect(), new Promise((resolve) => (timer = setTimeout(resolve, START_WAIT_MS)))]);
+    await withinDeadline(redis.connect(), START_WAIT_MS);
   } catch {
     // Logged by the error handler above.
-  } finally {
-    clearTimeout(timer);
   }
   return redis;
 }

@@ -2,6 +2,7 @@ import { performance } from "node:perf_hooks";
 import type { ApolloServer, ApolloServerPlugin } from "@apollo/server";
 import { fastifyApolloHandler } from "@as-integrations/fastify";
 import type { FastifyReply, FastifyRequest, RouteHandlerMethod } from "fastify";
+import { PAST_DEADLINE, withinDeadline } from "../core/deadline";
 import type { Logger } from "../core/logger";
 import type { Metrics } from "../core/metrics";
 import { AppError } from "../errors";
@@ -14,7 +15,6 @@ interface Outcome {
   code?: string;
 }
 
-const LATE = Symbol("late");
 /** On the context, where Apollo's plugins see it: Apollo hands them a shallow copy, which keeps symbol keys. */
 const OUTCOME = Symbol("outcome");
 type ObservedContext = RequestContext & { [OUTCOME]?: Outcome };
@@ -64,18 +64,13 @@ export class GraphQLRoute {
       const started = performance.now();
       const outcome: Outcome = {};
       this.byRequest.set(req, outcome);
-      let timer: NodeJS.Timeout | undefined;
-      const deadline = new Promise<typeof LATE>((resolve) => {
-        timer = setTimeout(resolve, this.timeoutMs, LATE);
-      });
       try {
-        const answer = await Promise.race([apolloHandler.call(reply.server, req, reply), deadline]);
-        if (answer !== LATE) return answer;
+        const answer = await withinDeadline(Promise.resolve(apolloHandler.call(reply.server, req, reply)), this.timeoutMs);
+        if (answer !== PAST_DEADLINE) return answer;
         outcome.code = "SERVICE_UNAVAILABLE";
         this.logger.warn({ operation: outcome.operation ?? operationNameOf(req), timeoutMs: this.timeoutMs }, "request deadline passed; answered SERVICE_UNAVAILABLE");
         return sendError(reply, 503, new AppError("SERVICE_UNAVAILABLE"));
       } finally {
-        clearTimeout(timer);
         const code = outcome.code ?? (reply.statusCode >= 400 ? "BAD_REQUEST" : "OK");
         this.metrics.observeRequest(this.metrics.operationLabel(outcome.operation ?? operationNameOf(req)), code, (performance.now() - started) / 1000);
       }

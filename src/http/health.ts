@@ -1,6 +1,7 @@
 import type { FastifyInstance } from "fastify";
 import type Redis from "ioredis";
 import type { DataSource } from "typeorm";
+import { PAST_DEADLINE, withinDeadline } from "../core/deadline";
 
 /** How long /readyz waits for the database (and Redis) before calling it unreachable. */
 const CHECK_DEADLINE_MS = 1000;
@@ -8,15 +9,8 @@ const CHECK_DEADLINE_MS = 1000;
 type Check = "ok" | "down" | "timeout";
 
 async function within(work: () => Promise<unknown>): Promise<Check> {
-  let timer: NodeJS.Timeout | undefined;
-  const late = new Promise<Check>((resolve) => {
-    timer = setTimeout(resolve, CHECK_DEADLINE_MS, "timeout");
-  });
-  try {
-    return await Promise.race([work().then((): Check => "ok", (): Check => "down"), late]);
-  } finally {
-    clearTimeout(timer);
-  }
+  const check = await withinDeadline(work().then((): Check => "ok", (): Check => "down"), CHECK_DEADLINE_MS);
+  return check === PAST_DEADLINE ? "timeout" : check;
 }
 
 export interface HealthDeps {
