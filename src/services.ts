@@ -158,7 +158,7 @@ export function createServices(deps: ServiceDeps) {
     [StepUpResolver, new StepUpResolver(stepUp)],
     [ContactResolver, new ContactResolver(contacts)],
     [AdminResolver, new AdminResolver(admin)],
-    [SecurityResolver, new SecurityResolver(dataSource, clock, factors)],
+    [SecurityResolver, new SecurityResolver(dataSource, clock)],
     [TotpResolver, new TotpResolver(totp)],
     [TwoStepResolver, new TwoStepResolver(twoStep)],
     [SocialResolver, new SocialResolver(social)],

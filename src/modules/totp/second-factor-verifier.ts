@@ -112,10 +112,6 @@ export class SecondFactorVerifier {
     return ok;
   }
 
-  recoveryCodesRemaining(accountId: string): Promise<number> {
-    return this.dataSource.getRepository(RecoveryCodeEntity).countBy({ accountId, usedAt: IsNull() });
-  }
-
   /** Replaces every recovery code of the account with fresh ones; returns them, the only time they are seen. */
   async replaceRecoveryCodes(manager: EntityManager, accountId: string): Promise<string[]> {
     const codes = Array.from({ length: RECOVERY_CODE_COUNT }, () => {

@@ -6,24 +6,39 @@ import type { AuditService } from "../audit/audit.service";
 import { isUsable } from "../factors/usable";
 import { VerificationMethod } from "./two-step.types";
 
-/**
- * The second factors the account can prove now, in the order a client should offer them. Cooling
- * factors are left out, and recovery codes go with the authenticator they were issued with.
- */
-export async function usableSecondFactors(manager: EntityManager, accountId: string, now: Date): Promise<VerificationMethod[]> {
-  const [contacts, totp, recoveryCodes] = await Promise.all([
+/** The account's second factors as stored, read once: its contacts, its authenticator, its unused recovery codes. */
+export interface SecondFactorRows {
+  readonly contacts: IdentityEntity[];
+  readonly totp: TotpCredentialEntity | null;
+  readonly recoveryCodesRemaining: number;
+}
+
+export async function readSecondFactors(manager: EntityManager, accountId: string): Promise<SecondFactorRows> {
+  const [contacts, totp, recoveryCodesRemaining] = await Promise.all([
     manager.findBy(IdentityEntity, { accountId, kind: In(["EMAIL", "PHONE"]) }),
     manager.findOneBy(TotpCredentialEntity, { accountId, confirmedAt: Not(IsNull()) }),
     manager.countBy(RecoveryCodeEntity, { accountId, usedAt: IsNull() }),
   ]);
+  return { contacts, totp, recoveryCodesRemaining };
+}
+
+/**
+ * The second factors the account can prove now, in the order a client should offer them. Cooling
+ * factors are left out, and recovery codes go with the authenticator they were issued with.
+ */
+export function usableMethods({ contacts, totp, recoveryCodesRemaining }: SecondFactorRows, now: Date): VerificationMethod[] {
   const usable = contacts.filter((contact) => isUsable(contact, now));
   const totpUsable = totp !== null && isUsable(totp, now);
   return [
     ...(usable.some((c) => c.kind === "EMAIL") ? [VerificationMethod.EMAIL] : []),
     ...(usable.some((c) => c.kind === "PHONE") ? [VerificationMethod.SMS] : []),
     ...(totpUsable ? [VerificationMethod.TOTP] : []),
-    ...(totpUsable && recoveryCodes > 0 ? [VerificationMethod.RECOVERY_CODE] : []),
+    ...(totpUsable && recoveryCodesRemaining > 0 ? [VerificationMethod.RECOVERY_CODE] : []),
   ];
+}
+
+export async function usableSecondFactors(manager: EntityManager, accountId: string, now: Date): Promise<VerificationMethod[]> {
+  return usableMethods(await readSecondFactors(manager, accountId), now);
 }
 
 /**
