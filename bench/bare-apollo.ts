@@ -50,7 +50,11 @@ async function main(): Promise<void> {
   app.get("/healthz", async () => ({ ok: true }));
   // src/server.ts's registerGraphQL, written out so that this process loads none of the server's modules.
   await app.register(async (api) => {
-    await api.register(fastifyCors, { origin: "*", allowedHeaders: ["Authorization", "Content-Type", "Apollo-Require-Preflight"], maxAge: 600 });
+    await api.register(fastifyCors, {
+      origin: "*",
+      allowedHeaders: ["Authorization", "Content-Type", "Apollo-Require-Preflight"],
+      maxAge: 600,
+    });
     api.addHook("onRequest", async (_req, reply) => {
       reply.header("Cache-Control", "no-store");
     });

@@ -17,7 +17,6 @@ export interface ServerProcess {
   kill(): void;
 }
 
-
 /** A field of /proc/<pid>/status (VmRSS, VmHWM, ...) in MB, or null when the process is gone. */
 export function readStatusMb(pid: number, field: string): number | null {
   try {
@@ -66,7 +65,9 @@ export async function startServerProcess(options: {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     if (exited) {
-      throw new Error(`${script} exited before it was ready (${JSON.stringify(exited)}); its log:\n${fs.readFileSync(logFile, "utf8").slice(-4000)}`);
+      throw new Error(
+        `${script} exited before it was ready (${JSON.stringify(exited)}); its log:\n${fs.readFileSync(logFile, "utf8").slice(-4000)}`,
+      );
     }
     try {
       const response = await fetch(`${origin}/healthz`);

@@ -102,7 +102,13 @@ async function cannonSlice(spec: CannonSpec, seconds: number): Promise<Slice> {
     good: result["2xx"] - result.mismatches,
     requests: result.requests.total,
     seconds: (result.finish.getTime() - result.start.getTime()) / 1000,
-    latencyMs: { p50: result.latency.p50, p90: result.latency.p90, p99: result.latency.p99, max: result.latency.max, mean: result.latency.mean },
+    latencyMs: {
+      p50: result.latency.p50,
+      p90: result.latency.p90,
+      p99: result.latency.p99,
+      max: result.latency.max,
+      mean: result.latency.mean,
+    },
     errorDetail: {
       connection: result.errors - result.timeouts,
       timeouts: result.timeouts,
@@ -121,12 +127,16 @@ function summarize(name: string, connections: number, slices: Slice[], notes?: R
   const seconds = sum((slice) => slice.seconds);
   const requests = sum((slice) => slice.requests);
   const errorDetail: Record<string, number> = {};
-  for (const slice of slices) for (const [key, value] of Object.entries(slice.errorDetail)) errorDetail[key] = (errorDetail[key] ?? 0) + value;
+  for (const slice of slices)
+    for (const [key, value] of Object.entries(slice.errorDetail)) errorDetail[key] = (errorDetail[key] ?? 0) + value;
   const metered = slices.filter((slice): slice is Slice & { cpu: CpuUse } => slice.cpu !== undefined);
   const meteredSeconds = metered.reduce((total, slice) => total + slice.seconds, 0);
   const cpu = metered.length
     ? (Object.fromEntries(
-        Object.keys(metered[0].cpu).map((key) => [key, round(metered.reduce((total, slice) => total + slice.cpu[key as keyof CpuUse] * slice.seconds, 0) / meteredSeconds, 2)]),
+        Object.keys(metered[0].cpu).map((key) => [
+          key,
+          round(metered.reduce((total, slice) => total + slice.cpu[key as keyof CpuUse] * slice.seconds, 0) / meteredSeconds, 2),
+        ]),
       ) as CpuUse)
     : undefined;
   return {
@@ -144,7 +154,12 @@ function summarize(name: string, connections: number, slices: Slice[], notes?: R
     },
     errors: Object.values(errorDetail).reduce((total, value) => total + value, 0),
     errorDetail,
-    notes: { ...notes, ...(slices.length > 1 ? { sliceRps: slices.map((slice) => round(slice.good / slice.seconds, slice.good / slice.seconds < 100 ? 2 : 0)) } : {}) },
+    notes: {
+      ...notes,
+      ...(slices.length > 1
+        ? { sliceRps: slices.map((slice) => round(slice.good / slice.seconds, slice.good / slice.seconds < 100 ? 2 : 0)) }
+        : {}),
+    },
     cpu,
   };
 }
@@ -197,7 +212,10 @@ export async function runAlternating(a: Sliceable, b: Sliceable, slicesEach: num
   await b.warmUp();
   const started = performance.now();
   await a.warmUp();
-  const slices = new Map<Sliceable, Slice[]>([[a, []], [b, []]]);
+  const slices = new Map<Sliceable, Slice[]>([
+    [a, []],
+    [b, []],
+  ]);
   let lastOfA = started;
   for (let i = 0; i < 2 * slicesEach; i++) {
     const next = (i + 1) % 4 < 2 ? a : b;
@@ -206,7 +224,13 @@ export async function runAlternating(a: Sliceable, b: Sliceable, slicesEach: num
   }
   // From the start of a's warm-up to the end of its last slice: what a cache filled by the warm-up must outlive.
   const secondsFromWarmUp = round((lastOfA - started) / 1000);
-  return [a, b].map((side) => summarize(side.name, side.connections, slices.get(side)!, { ...side.notes?.(), slices: slicesEach, ...(side === a ? { secondsFromWarmUp } : {}) })) as [ScenarioResult, ScenarioResult];
+  return [a, b].map((side) =>
+    summarize(side.name, side.connections, slices.get(side)!, {
+      ...side.notes?.(),
+      slices: slicesEach,
+      ...(side === a ? { secondsFromWarmUp } : {}),
+    }),
+  ) as [ScenarioResult, ScenarioResult];
 }
 
 /** The JSON POST body of a GraphQL operation. */
@@ -237,7 +261,14 @@ export function rotatingBearer(tokens: string[], body: string): autocannon.Reque
  * requests still open when time is up, a few percent of a 10 s login measurement at cost 12); the
  * rest are waited for, uncounted, before it returns.
  */
-export function rawBcrypt(name: string, password: string, hash: string, concurrency: number, durationSeconds: number, hooks?: MeasureHooks): Sliceable {
+export function rawBcrypt(
+  name: string,
+  password: string,
+  hash: string,
+  concurrency: number,
+  durationSeconds: number,
+  hooks?: MeasureHooks,
+): Sliceable {
   const input = preHash(password);
   return {
     name,
@@ -269,12 +300,19 @@ export function rawBcrypt(name: string, password: string, hash: string, concurre
       clearTimeout(stop);
       cpu ??= hooks?.after();
       latencies.sort((x, y) => x - y);
-      const pct = (p: number) => (latencies.length ? latencies[Math.min(latencies.length - 1, Math.ceil((p / 100) * latencies.length) - 1)] : 0);
+      const pct = (p: number) =>
+        latencies.length ? latencies[Math.min(latencies.length - 1, Math.ceil((p / 100) * latencies.length) - 1)] : 0;
       return {
         good: latencies.length - failures,
         requests: latencies.length,
         seconds,
-        latencyMs: { p50: pct(50), p90: pct(90), p99: pct(99), max: latencies[latencies.length - 1] ?? 0, mean: latencies.reduce((x, y) => x + y, 0) / Math.max(1, latencies.length) },
+        latencyMs: {
+          p50: pct(50),
+          p90: pct(90),
+          p99: pct(99),
+          max: latencies[latencies.length - 1] ?? 0,
+          mean: latencies.reduce((x, y) => x + y, 0) / Math.max(1, latencies.length),
+        },
         errorDetail: { wrongResult: failures },
         cpu,
       };

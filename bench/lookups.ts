@@ -31,7 +31,12 @@ type Lookup = (tokenHash: string) => Promise<unknown>;
 function lookups(dataSource: DataSource, dialect: Dialect): Record<string, Lookup> {
   const repository = dataSource.getRepository(SessionEntity);
   const p = dialect === "sqlite" ? "?" : "$1";
-  const joined = createJoinedLookup(dataSource, { main: SessionEntity, joined: AccountEntity, joinColumn: "account_id", whereColumn: "token_hash" });
+  const joined = createJoinedLookup(dataSource, {
+    main: SessionEntity,
+    joined: AccountEntity,
+    joinColumn: "account_id",
+    whereColumn: "token_hash",
+  });
   return {
     "createJoinedLookup (today)": (hash) => joined(hash),
     // What SessionService.authenticate did until 2026-11-23: TypeORM adds a DISTINCT pre-query because of
@@ -76,7 +81,13 @@ async function main(): Promise<void> {
     await dataSource.initialize();
     await dataSource.runMigrations({ transaction: "all" });
     const seeded = await seed(dataSource, {
-      dialect, accounts, passwordHash: "$2b$04$abcdefghijklmnopqrstuu5Y7wYI0j0Hjz6o9j9e4gnyKpNn8YbtW", meTokens: 10_000, apiKeys: 0, keepAllTokens: false, log: () => undefined,
+      dialect,
+      accounts,
+      passwordHash: "$2b$04$abcdefghijklmnopqrstuu5Y7wYI0j0Hjz6o9j9e4gnyKpNn8YbtW",
+      meTokens: 10_000,
+      apiKeys: 0,
+      keepAllTokens: false,
+      log: () => undefined,
     });
     const hashes = seeded.meTokens.map(sha256Hex);
     console.log(`${dialect}, ${accounts} accounts, ${iterations} sequential lookups each (node ${process.version})`);
@@ -91,7 +102,9 @@ async function main(): Promise<void> {
       const micros = Number(process.hrtime.bigint() - t0) / 1000 / iterations;
       const cpu = process.cpuUsage(cpu0);
       const cpuMicros = (cpu.user + cpu.system) / iterations;
-      console.log(`  ${name.padEnd(42)} ${micros.toFixed(0).padStart(6)} µs per lookup, ${cpuMicros.toFixed(0).padStart(5)} µs of this process's CPU`);
+      console.log(
+        `  ${name.padEnd(42)} ${micros.toFixed(0).padStart(6)} µs per lookup, ${cpuMicros.toFixed(0).padStart(5)} µs of this process's CPU`,
+      );
     }
   } finally {
     if (dataSource.isInitialized) await dataSource.destroy();

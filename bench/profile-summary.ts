@@ -106,7 +106,11 @@ export function summarizeProfile(file: string, top = 20): ProfileSummary {
       .map((entry) => ({ ...entry, selfMs: r(entry.selfMs), pctOfBusy: pct(entry.selfMs) })),
     packages: [...packages.entries()]
       .map(([name, entry]) => ({
-        package: name, selfMs: r(entry.selfMs), selfPct: pct(entry.selfMs), inclusiveMs: r(entry.inclusiveMs), inclusivePct: pct(entry.inclusiveMs),
+        package: name,
+        selfMs: r(entry.selfMs),
+        selfPct: pct(entry.selfMs),
+        inclusiveMs: r(entry.inclusiveMs),
+        inclusivePct: pct(entry.inclusiveMs),
       }))
       .sort((a, b) => b.selfMs - a.selfMs),
   };
@@ -120,7 +124,9 @@ export function formatProfile(summary: ProfileSummary, topPackages = 20): string
     ...summary.topSelf.map((f) => `${String(f.pctOfBusy).padStart(6)} ${String(f.selfMs).padStart(8)}  ${f.function} (${f.where})`),
     "",
     "self %  incl %  package",
-    ...summary.packages.slice(0, topPackages).map((p) => `${String(p.selfPct).padStart(6)} ${String(p.inclusivePct).padStart(7)}  ${p.package}`),
+    ...summary.packages
+      .slice(0, topPackages)
+      .map((p) => `${String(p.selfPct).padStart(6)} ${String(p.inclusivePct).padStart(7)}  ${p.package}`),
   ];
   return lines.join("\n");
 }

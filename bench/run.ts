@@ -21,7 +21,19 @@ import { PasswordHasher } from "../src/modules/password/password-hasher";
 import { freePort } from "../tests/helpers/free-port";
 import { startScriptNodeFlags, startServerProcess, type ServerProcess } from "./child-process";
 import { CpuMeter, foreignCpu } from "./cpu";
-import { cannonSliceable, gql, ME_QUERY, rawBcrypt, rotatingBearer, runAlternating, runCannon, runRawBcrypt, type CannonSpec, type MeasureHooks, type ScenarioResult } from "./load";
+import {
+  cannonSliceable,
+  gql,
+  ME_QUERY,
+  rawBcrypt,
+  rotatingBearer,
+  runAlternating,
+  runCannon,
+  runRawBcrypt,
+  type CannonSpec,
+  type MeasureHooks,
+  type ScenarioResult,
+} from "./load";
 import { formatProfile, summarizeProfile, type ProfileSummary } from "./profile-summary";
 import { BENCH_PASSWORD, freshen, seed, username, type Dialect, type SeedResult } from "./seed";
 import { startSmtpSink, type SmtpSink } from "./smtp-sink";
@@ -63,11 +75,27 @@ const OPTIONS = {
   "write-connections": ["BENCH_WRITE_CONNECTIONS", 16, "connections for the write path"],
   "bcrypt-cost": ["BCRYPT_COST", 12, "bcrypt cost (the server's BCRYPT_COST)"],
   "postgres-url": ["BENCH_POSTGRES_URL", "postgres://postgres@127.0.0.1:5432/test", "PostgreSQL to use with --postgres"],
-  profile: ["BENCH_PROFILE", false, "profile the server during one extra `me` run per database (and the bare baseline), measured seconds only, and summarise it"],
+  profile: [
+    "BENCH_PROFILE",
+    false,
+    "profile the server during one extra `me` run per database (and the bare baseline), measured seconds only, and summarise it",
+  ],
   retries: ["BENCH_RETRIES", 2, "measure again (up to this many times) when other processes used > 0.2 CPU during a measurement"],
-  "quiet-wait": ["BENCH_QUIET_WAIT", 15, "before each measurement, wait up to this many seconds for other processes to use < 0.2 CPU (0: don't)"],
-  "node-options": ["BENCH_NODE_OPTIONS", "", "extra node flags for the server under test, space-separated (after the flags of package.json's start script)"],
-  "auth-cache-seconds": ["BENCH_AUTH_CACHE_SECONDS", "", "the server's AUTH_CACHE_SECONDS (empty: its default); 0 measures every `me` reading the database"],
+  "quiet-wait": [
+    "BENCH_QUIET_WAIT",
+    15,
+    "before each measurement, wait up to this many seconds for other processes to use < 0.2 CPU (0: don't)",
+  ],
+  "node-options": [
+    "BENCH_NODE_OPTIONS",
+    "",
+    "extra node flags for the server under test, space-separated (after the flags of package.json's start script)",
+  ],
+  "auth-cache-seconds": [
+    "BENCH_AUTH_CACHE_SECONDS",
+    "",
+    "the server's AUTH_CACHE_SECONDS (empty: its default); 0 measures every `me` reading the database",
+  ],
   keep: ["BENCH_KEEP", false, "keep the temp dir (SQLite files, server logs) and the PostgreSQL schemas"],
 } as const;
 
@@ -77,7 +105,14 @@ function parseOptions(argv: string[], env: NodeJS.ProcessEnv): Options {
     const match = /^--([a-z-]+)(?:=(.*))?$/.exec(arg);
     if (!match || !(match[1] in OPTIONS)) {
       if (arg === "--help" || arg === "-h") {
-        console.log(Object.entries(OPTIONS).map(([name, [envName, fallback, text]]) => `  --${name}${typeof fallback === "boolean" ? "" : `=${fallback}`}  (${envName})  ${text}`).join("\n"));
+        console.log(
+          Object.entries(OPTIONS)
+            .map(
+              ([name, [envName, fallback, text]]) =>
+                `  --${name}${typeof fallback === "boolean" ? "" : `=${fallback}`}  (${envName})  ${text}`,
+            )
+            .join("\n"),
+        );
         process.exit(0);
       }
       throw new Error(`unknown argument ${arg} (try --help)`);
@@ -91,7 +126,8 @@ function parseOptions(argv: string[], env: NodeJS.ProcessEnv): Options {
     if (typeof fallback === "boolean") return /^(1|true|yes|on)$/i.test(raw) as never;
     if (typeof fallback === "number") {
       const value = Number(raw.replace(/_/g, ""));
-      if (!Number.isFinite(value) || value < 0 || (value === 0 && !["quiet-wait", "warmup", "retries"].includes(name))) throw new Error(`--${name} must be a positive number (got ${raw})`);
+      if (!Number.isFinite(value) || value < 0 || (value === 0 && !["quiet-wait", "warmup", "retries"].includes(name)))
+        throw new Error(`--${name} must be a positive number (got ${raw})`);
       return value as never;
     }
     return raw as never;
@@ -113,7 +149,10 @@ function parseOptions(argv: string[], env: NodeJS.ProcessEnv): Options {
     quietWait: read("quiet-wait"),
     retries: Math.floor(read("retries")),
     // The flags `npm start` runs the server with come first, so the bench measures what is deployed.
-    nodeOptions: [...startScriptNodeFlags(path.resolve(__dirname, "../../package.json")), ...read("node-options").split(/\s+/).filter(Boolean)],
+    nodeOptions: [
+      ...startScriptNodeFlags(path.resolve(__dirname, "../../package.json")),
+      ...read("node-options").split(/\s+/).filter(Boolean),
+    ],
     authCacheSeconds: read("auth-cache-seconds"),
   };
 }
@@ -135,8 +174,14 @@ function machine() {
 
 const HIGH_LIMIT = "1000000000/60";
 const RATE_LIMIT_SETTINGS = [
-  "RATE_LIMIT_LOGIN_IDENTIFIER", "RATE_LIMIT_LOGIN_IP", "RATE_LIMIT_PASSWORD_ACCOUNT", "RATE_LIMIT_REGISTER_IP",
-  "RATE_LIMIT_CODE_TARGET_HOUR", "RATE_LIMIT_CODE_TARGET_DAY", "RATE_LIMIT_CODE_ACCOUNT", "RATE_LIMIT_CODE_IP",
+  "RATE_LIMIT_LOGIN_IDENTIFIER",
+  "RATE_LIMIT_LOGIN_IP",
+  "RATE_LIMIT_PASSWORD_ACCOUNT",
+  "RATE_LIMIT_REGISTER_IP",
+  "RATE_LIMIT_CODE_TARGET_HOUR",
+  "RATE_LIMIT_CODE_TARGET_DAY",
+  "RATE_LIMIT_CODE_ACCOUNT",
+  "RATE_LIMIT_CODE_IP",
   "RATE_LIMIT_SECOND_FACTOR_ACCOUNT",
 ];
 
@@ -171,7 +216,8 @@ function serverEnv(options: Options, database: DatabaseConfig, smtp: SmtpSink, d
 // ---------------------------------------------------------------------------------------------
 // Scenarios
 
-const LOGIN = "mutation Login($i: String!, $p: String!) { login(input: { identifier: $i, password: $p }) { __typename ... on AuthPayload { token } } }";
+const LOGIN =
+  "mutation Login($i: String!, $p: String!) { login(input: { identifier: $i, password: $p }) { __typename ... on AuthPayload { token } } }";
 const START_BINDING = "mutation Start($a: String!) { startContactBinding(kind: EMAIL, address: $a) { id } }";
 const CONFIRM_BINDING = "mutation Confirm($id: ID!, $code: String!) { confirmContactBinding(challengeId: $id, code: $code) { id } }";
 
@@ -184,7 +230,14 @@ const ALTERNATING_SLICES = 8;
 
 const isMe = (body: string) => body.startsWith('{"data":{"me":{"id":');
 
-function meSpec(name: string, url: string, options: Options, tokens: string[], hooks: MeasureHooks, warmupRequests = tokens.length): CannonSpec {
+function meSpec(
+  name: string,
+  url: string,
+  options: Options,
+  tokens: string[],
+  hooks: MeasureHooks,
+  warmupRequests = tokens.length,
+): CannonSpec {
   return {
     hooks,
     name,
@@ -206,7 +259,13 @@ function meScenario(name: string, url: string, options: Options, tokens: string[
   return runCannon(meSpec(name, url, options, tokens, hooks));
 }
 
-function loginSpec(url: string, options: Options, accounts: number, hooks: MeasureHooks, name = `login (bcrypt cost ${options.bcryptCost})`): CannonSpec {
+function loginSpec(
+  url: string,
+  options: Options,
+  accounts: number,
+  hooks: MeasureHooks,
+  name = `login (bcrypt cost ${options.bcryptCost})`,
+): CannonSpec {
   let next = 0;
   // Spread over the accounts (a stride coprime with most counts), one identifier per request.
   const stride = 7919;
@@ -247,7 +306,13 @@ interface WriteContext {
  * need a step-up), taking accounts from the last one down.
  */
 function writeScenario(
-  url: string, options: Options, tokens: string[], pool: { next: number }, smtp: SmtpSink, tag: string, hooks: MeasureHooks,
+  url: string,
+  options: Options,
+  tokens: string[],
+  pool: { next: number },
+  smtp: SmtpSink,
+  tag: string,
+  hooks: MeasureHooks,
 ): Promise<ScenarioResult> {
   let flows = 0;
   let aborted = 0;
@@ -352,7 +417,12 @@ class Bench {
     readonly passwordHash: string,
   ) {}
 
-  async start(name: string, script: string, env: Record<string, string>, nodeArgs: string[] = []): Promise<{ server: ServerProcess; startupSeconds: number }> {
+  async start(
+    name: string,
+    script: string,
+    env: Record<string, string>,
+    nodeArgs: string[] = [],
+  ): Promise<{ server: ServerProcess; startupSeconds: number }> {
     const t0 = performance.now();
     const server = await startServerProcess({ script, env, nodeArgs, port: await freePort(), logFile: path.join(this.tmp, `${name}.log`) });
     this.children.add(server);
@@ -398,9 +468,11 @@ class Bench {
     for (let attempt = 0; attempt <= this.options.retries; attempt++) {
       const results = [await run()].flat();
       const other = disturbance(results);
-      if (!best || other < disturbance(best)) best = results.map((result) => ({ ...result, notes: { ...result.notes, attempts: attempt + 1 } }));
+      if (!best || other < disturbance(best))
+        best = results.map((result) => ({ ...result, notes: { ...result.notes, attempts: attempt + 1 } }));
       if (other <= 0.2) break;
-      if (attempt < this.options.retries) log(`  other processes used ${other} CPU during ${results.map((result) => result.name).join(" and ")}: measuring again`);
+      if (attempt < this.options.retries)
+        log(`  other processes used ${other} CPU during ${results.map((result) => result.name).join(" and ")}: measuring again`);
     }
     return best!;
   }
@@ -421,9 +493,16 @@ class Bench {
    */
   async bareApollo(tokens: string[]): Promise<{ result: ScenarioResult; server: ServerReport }> {
     log("baseline: bare Apollo server (constant `me`)");
-    const { server, startupSeconds } = await this.start("bare-apollo", path.join(__dirname, "bare-apollo.js"), { NODE_ENV: "production" }, this.options.nodeOptions);
+    const { server, startupSeconds } = await this.start(
+      "bare-apollo",
+      path.join(__dirname, "bare-apollo.js"),
+      { NODE_ENV: "production" },
+      this.options.nodeOptions,
+    );
     this.bare = { server, tokens };
-    const [result] = await this.undisturbed(() => meScenario("bare Apollo (constant me)", `${server.origin}/graphql`, this.options, tokens, this.hooks(server.pid)));
+    const [result] = await this.undisturbed(() =>
+      meScenario("bare Apollo (constant me)", `${server.origin}/graphql`, this.options, tokens, this.hooks(server.pid)),
+    );
     return { result, server: { startupSeconds, ...server.memory(), logLines: server.logLines(), logFile: server.logFile } };
   }
 
@@ -440,8 +519,21 @@ class Bench {
     // authentication cache's 30 s after the pass that sends each token once, as in the continuous `me`,
     // or it would count the wave of misses when the entries expire (notes.secondsFromWarmUp says).
     const sliced = { ...this.options, warmup: 1, duration: (ALTERNATING_SLICES * this.options.duration) / 10 };
-    const me = meSpec("me (session token), alternating with bare", `${server.origin}/graphql`, sliced, tokens, this.hooks(server.pid, false));
-    const baseline = meSpec("bare Apollo (constant me), alternating with me", `${bare.server.origin}/graphql`, sliced, bare.tokens, this.hooks(bare.server.pid, false), 0);
+    const me = meSpec(
+      "me (session token), alternating with bare",
+      `${server.origin}/graphql`,
+      sliced,
+      tokens,
+      this.hooks(server.pid, false),
+    );
+    const baseline = meSpec(
+      "bare Apollo (constant me), alternating with me",
+      `${bare.server.origin}/graphql`,
+      sliced,
+      bare.tokens,
+      this.hooks(bare.server.pid, false),
+      0,
+    );
     const [meResult, bareResult] = await runAlternating(cannonSliceable(me), cannonSliceable(baseline), ALTERNATING_SLICES);
     return [{ ...meResult, notes: { ...meResult.notes, authCacheSeconds } }, bareResult];
   }
@@ -450,9 +542,20 @@ class Bench {
   async loginAlternatingWithBcrypt(server: ServerProcess, accounts: number): Promise<ScenarioResult[]> {
     await this.quiet([server.pid]);
     const { options } = this;
-    const login = loginSpec(`${server.origin}/graphql`, options, accounts, this.hooks(server.pid, false), `login (bcrypt cost ${options.bcryptCost}), alternating with raw bcrypt`);
+    const login = loginSpec(
+      `${server.origin}/graphql`,
+      options,
+      accounts,
+      this.hooks(server.pid, false),
+      `login (bcrypt cost ${options.bcryptCost}), alternating with raw bcrypt`,
+    );
     const baseline = rawBcrypt(
-      `raw bcrypt.compare (cost ${options.bcryptCost}), alternating with login`, BENCH_PASSWORD, this.passwordHash, options.loginConnections, 2 * options.duration, this.hooks(undefined, false),
+      `raw bcrypt.compare (cost ${options.bcryptCost}), alternating with login`,
+      BENCH_PASSWORD,
+      this.passwordHash,
+      options.loginConnections,
+      2 * options.duration,
+      this.hooks(undefined, false),
     );
     return runAlternating(cannonSliceable({ ...login, durationSeconds: 2 * options.duration }, true), baseline, 4);
   }
@@ -463,7 +566,9 @@ class Bench {
     if (dialect === "sqlite") {
       config = { kind: "sqlite", file: path.join(this.tmp, `${label}.sqlite`) };
     } else {
-      const schema = `bench_${label}_${Date.now().toString(36)}_${randomBytes(3).toString("hex")}`.toLowerCase().replace(/[^a-z0-9_]/g, "_");
+      const schema = `bench_${label}_${Date.now().toString(36)}_${randomBytes(3).toString("hex")}`
+        .toLowerCase()
+        .replace(/[^a-z0-9_]/g, "_");
       const client = new Client({ connectionString: this.options.postgresUrl });
       await client.connect();
       try {
@@ -493,9 +598,17 @@ class Bench {
 
   async seedDatabase(dialect: Dialect, label: string, accounts: number, withWritePool: boolean) {
     const { config, dataSource } = await this.freshDatabase(dialect, label);
-    log(`${dialect}: seeding ${accounts.toLocaleString("en-US")} accounts (one session each, bcrypt hash made once at cost ${this.options.bcryptCost})`);
+    log(
+      `${dialect}: seeding ${accounts.toLocaleString("en-US")} accounts (one session each, bcrypt hash made once at cost ${this.options.bcryptCost})`,
+    );
     const seeded = await seed(dataSource, {
-      dialect, accounts, passwordHash: this.passwordHash, meTokens: 10_000, apiKeys: 1_000, keepAllTokens: withWritePool, log,
+      dialect,
+      accounts,
+      passwordHash: this.passwordHash,
+      meTokens: 10_000,
+      apiKeys: 1_000,
+      keepAllTokens: withWritePool,
+      log,
     });
     log(`${dialect}: seeded in ${seeded.seconds} s (${seeded.accountsPerSecond.toLocaleString("en-US")} accounts/s)`);
     return { config, dataSource, seeded };
@@ -506,7 +619,12 @@ class Bench {
     const { config, dataSource, seeded } = await this.seedDatabase(dialect, label, accounts, full);
     try {
       const env = serverEnv(this.options, config, this.smtp, this.dataKey);
-      const { server, startupSeconds } = await this.start(`server-${label}`, path.resolve(__dirname, "../src/main.js"), env, this.options.nodeOptions);
+      const { server, startupSeconds } = await this.start(
+        `server-${label}`,
+        path.resolve(__dirname, "../src/main.js"),
+        env,
+        this.options.nodeOptions,
+      );
       const url = `${server.origin}/graphql`;
       const scenarios: ScenarioResult[] = [];
       const memoryTimeline: DatabaseRun["memoryTimeline"] = [{ after: "start-up", ...server.memory() }];
@@ -549,7 +667,15 @@ class Bench {
           // Accounts already bound stay used when the scenario is measured again.
           const pool = { next: seeded.allTokens.length - 1 };
           await step("write path", () =>
-            writeScenario(url, this.options, seeded.allTokens, pool, this.smtp, `${label}-${Date.now().toString(36)}`, this.hooks(server.pid)),
+            writeScenario(
+              url,
+              this.options,
+              seeded.allTokens,
+              pool,
+              this.smtp,
+              `${label}-${Date.now().toString(36)}`,
+              this.hooks(server.pid),
+            ),
           );
         }
         const report: ServerReport = { startupSeconds, ...server.memory(), logLines: server.logLines(), logFile: server.logFile };
@@ -568,12 +694,17 @@ class Bench {
    * measured seconds only (after the warm-up), and is kept in bench/results/.
    */
   async profiled(
-    label: string, script: string, env: Record<string, string>, nodeArgs: string[],
+    label: string,
+    script: string,
+    env: Record<string, string>,
+    nodeArgs: string[],
     measure: (server: ServerProcess, hooks: MeasureHooks) => Promise<ScenarioResult>,
   ): Promise<{ database: string; result: ScenarioResult; summary: ProfileSummary; file: string }> {
     const file = path.join(this.tmp, `profile-${label}.cpuprofile`);
     const { server } = await this.start(`profile-${label}`, script, { ...env, BENCH_PROFILE_FILE: file }, [
-      ...nodeArgs, "-r", path.join(__dirname, "profile-hook.js"),
+      ...nodeArgs,
+      "-r",
+      path.join(__dirname, "profile-hook.js"),
     ]);
     let result: ScenarioResult;
     try {
@@ -595,7 +726,11 @@ class Bench {
     }
     const written = JSON.parse(fs.readFileSync(file, "utf8")) as { error?: string };
     if (written.error) throw new Error(`the profiler failed: ${written.error}`);
-    const kept = path.resolve(__dirname, "../../bench/results", `profile-me-${label}-${new Date().toISOString().replace(/[:.]/g, "-")}.cpuprofile`);
+    const kept = path.resolve(
+      __dirname,
+      "../../bench/results",
+      `profile-me-${label}-${new Date().toISOString().replace(/[:.]/g, "-")}.cpuprofile`,
+    );
     fs.copyFileSync(file, kept);
     return { database: label, result, summary: summarizeProfile(file, 25), file: kept };
   }
@@ -604,12 +739,17 @@ class Bench {
   async profileMe(dialect: Dialect): ReturnType<Bench["profiled"]> {
     const { config, dataSource, seeded } = await this.seedDatabase(dialect, `profile_${dialect}`, this.options.accounts, false);
     try {
-      return await this.profiled(dialect, path.resolve(__dirname, "../src/main.js"), serverEnv(this.options, config, this.smtp, this.dataKey), this.options.nodeOptions,
+      return await this.profiled(
+        dialect,
+        path.resolve(__dirname, "../src/main.js"),
+        serverEnv(this.options, config, this.smtp, this.dataKey),
+        this.options.nodeOptions,
         async (server, hooks) => {
           log(`${dialect}: profile of me with session tokens`);
           await freshen(dataSource, dialect, seeded.meSessionIds, seeded.apiKeyIds);
           return meScenario("me (session token, profiled)", `${server.origin}/graphql`, this.options, seeded.meTokens, hooks);
-        });
+        },
+      );
     } finally {
       await dataSource.destroy();
     }
@@ -617,10 +757,16 @@ class Bench {
 
   /** The bare baseline, profiled the same way, to compare with `me` function by function. */
   profileBare(tokens: string[]): ReturnType<Bench["profiled"]> {
-    return this.profiled("bare", path.join(__dirname, "bare-apollo.js"), { NODE_ENV: "production" }, this.options.nodeOptions, (server, hooks) => {
-      log("profile of the bare Apollo baseline");
-      return meScenario("bare Apollo (constant me, profiled)", `${server.origin}/graphql`, this.options, tokens, hooks);
-    });
+    return this.profiled(
+      "bare",
+      path.join(__dirname, "bare-apollo.js"),
+      { NODE_ENV: "production" },
+      this.options.nodeOptions,
+      (server, hooks) => {
+        log("profile of the bare Apollo baseline");
+        return meScenario("bare Apollo (constant me, profiled)", `${server.origin}/graphql`, this.options, tokens, hooks);
+      },
+    );
   }
 }
 
@@ -642,7 +788,8 @@ function targetsFor(runs: DatabaseRun[], bare: ScenarioResult, bcrypt: ScenarioR
   const targets: Target[] = [];
   const find = (run: DatabaseRun, name: string) => run.scenarios.find((s) => s.name === name);
   /** The scenario measured on its own (not in alternating slices) whose name starts so. */
-  const continuous = (run: DatabaseRun, prefix: string) => run.scenarios.find((s) => s.name.startsWith(prefix) && !s.name.includes("alternating"));
+  const continuous = (run: DatabaseRun, prefix: string) =>
+    run.scenarios.find((s) => s.name.startsWith(prefix) && !s.name.includes("alternating"));
   for (const run of runs) {
     const me = continuous(run, "me (session token)");
     const login = continuous(run, "login");
@@ -660,25 +807,54 @@ function targetsFor(runs: DatabaseRun[], bare: ScenarioResult, bcrypt: ScenarioR
       // Slices past the cache's TTL counted the misses of the entries expiring: no verdict then.
       const judged = authCacheSeconds === 0 || secondsFromWarmUp <= authCacheSeconds;
       targets.push({
-        name: `${run.database}: me / bare Apollo (req/s)`, value, unit: "", target: ">= 0.85", met: judged ? value >= 0.85 : null,
+        name: `${run.database}: me / bare Apollo (req/s)`,
+        value,
+        unit: "",
+        target: ">= 0.85",
+        met: judged ? value >= 0.85 : null,
         detail: `${judged ? "" : `not judged, the last me slice ended after the cache's ${authCacheSeconds} s (a slower machine: lower --duration); `}${slicesDetail(meAndBare)}`,
       });
     } else if (me) {
       const value = ratio(me.rps, bare.rps);
-      targets.push({ name: `${run.database}: me / bare Apollo (req/s)`, value, unit: "", target: ">= 0.85", met: value >= 0.85, detail: `${me.rps} / ${bare.rps} req/s; bare: the first baseline, measured minutes apart` });
+      targets.push({
+        name: `${run.database}: me / bare Apollo (req/s)`,
+        value,
+        unit: "",
+        target: ">= 0.85",
+        met: value >= 0.85,
+        detail: `${me.rps} / ${bare.rps} req/s; bare: the first baseline, measured minutes apart`,
+      });
     }
     const loginAndBcrypt = alternated(`${login?.name}, alternating with raw bcrypt`, `${bcrypt.name}, alternating with login`);
     if (loginAndBcrypt) {
       const value = ratio(loginAndBcrypt[0].rps, loginAndBcrypt[1].rps);
-      targets.push({ name: `${run.database}: login / raw bcrypt (per s)`, value, unit: "", target: ">= 0.90", met: value >= 0.9, detail: slicesDetail(loginAndBcrypt) });
+      targets.push({
+        name: `${run.database}: login / raw bcrypt (per s)`,
+        value,
+        unit: "",
+        target: ">= 0.90",
+        met: value >= 0.9,
+        detail: slicesDetail(loginAndBcrypt),
+      });
     } else if (login) {
       const value = ratio(login.rps, bcrypt.rps);
-      targets.push({ name: `${run.database}: login / raw bcrypt (per s)`, value, unit: "", target: ">= 0.90", met: value >= 0.9, detail: `${login.rps} / ${bcrypt.rps} per s; raw bcrypt: the first baseline, measured minutes apart` });
+      targets.push({
+        name: `${run.database}: login / raw bcrypt (per s)`,
+        value,
+        unit: "",
+        target: ">= 0.90",
+        met: value >= 0.9,
+        detail: `${login.rps} / ${bcrypt.rps} per s; raw bcrypt: the first baseline, measured minutes apart`,
+      });
     }
     const rss = run.server.peakRssMb;
     targets.push({
       name: `${run.database}: server peak RSS (VmHWM) at ${run.accounts.toLocaleString("en-US")} accounts`,
-      value: rss, unit: "MB", target: "< 200 MB at 10k accounts", met: rss === null ? null : rss < 200, detail: `VmRSS at the end ${run.server.rssMb} MB`,
+      value: rss,
+      unit: "MB",
+      target: "< 200 MB at 10k accounts",
+      met: rss === null ? null : rss < 200,
+      detail: `VmRSS at the end ${run.server.rssMb} MB`,
     });
   }
   for (const big of scale) {
@@ -691,7 +867,11 @@ function targetsFor(runs: DatabaseRun[], bare: ScenarioResult, bcrypt: ScenarioR
       const value = ratio(b.latencyMs.p99, a.latencyMs.p99);
       targets.push({
         name: `${big.database}: ${name.replace(" (session token)", "")} p99 at ${big.accounts.toLocaleString("en-US")} / at ${small.accounts.toLocaleString("en-US")} accounts`,
-        value, unit: "x", target: "<= 1.2", met: value <= 1.2, detail: `${b.latencyMs.p99} ms / ${a.latencyMs.p99} ms`,
+        value,
+        unit: "x",
+        target: "<= 1.2",
+        met: value <= 1.2,
+        detail: `${b.latencyMs.p99} ms / ${a.latencyMs.p99} ms`,
       });
     }
   }
@@ -710,7 +890,13 @@ function table(rows: string[][]): string {
 
 function resultRows(label: string, results: ScenarioResult[]): string[][] {
   return results.map((r) => [
-    label, r.name, String(r.connections), r.rps.toFixed(r.rps < 100 ? 2 : 0), String(r.latencyMs.p50), String(r.latencyMs.p99), String(r.errors),
+    label,
+    r.name,
+    String(r.connections),
+    r.rps.toFixed(r.rps < 100 ? 2 : 0),
+    String(r.latencyMs.p50),
+    String(r.latencyMs.p99),
+    String(r.errors),
     r.cpu && r.rps > 0 ? (((r.name.startsWith("raw") ? r.cpu.client : r.cpu.server) / r.rps) * 1000).toFixed(2) : "",
     r.cpu ? [r.cpu.server, r.cpu.client, r.cpu.postgres, r.cpu.other].map((n) => n.toFixed(2)).join("/") : "",
   ]);
@@ -760,7 +946,12 @@ async function main(): Promise<void> {
 }
 
 async function measure(
-  options: Options, bench: Bench, passwordHash: string, startedAt: Date, info: ReturnType<typeof machine>, resultsDir: string,
+  options: Options,
+  bench: Bench,
+  passwordHash: string,
+  startedAt: Date,
+  info: ReturnType<typeof machine>,
+  resultsDir: string,
 ): Promise<void> {
   const file = path.join(resultsDir, `${startedAt.toISOString().replace(/[:.]/g, "-")}.json`);
   const runs: DatabaseRun[] = [];
@@ -776,7 +967,14 @@ async function measure(
   const bare = await bench.bareApollo(fakeTokens);
   log(`baseline: raw bcrypt.compare, cost ${options.bcryptCost}, ${options.loginConnections} in parallel`);
   const [bcrypt] = await bench.undisturbed(() =>
-    runRawBcrypt(`raw bcrypt.compare (cost ${options.bcryptCost})`, BENCH_PASSWORD, passwordHash, options.loginConnections, options.duration, bench.hooks()),
+    runRawBcrypt(
+      `raw bcrypt.compare (cost ${options.bcryptCost})`,
+      BENCH_PASSWORD,
+      passwordHash,
+      options.loginConnections,
+      options.duration,
+      bench.hooks(),
+    ),
   );
   const save = () => {
     const report = {
@@ -806,11 +1004,18 @@ async function measure(
 
   runs.push(await bench.databaseRun("sqlite", "sqlite", options.accounts, true));
   save();
-  if (options.postgres) await optional("postgres", async () => void runs.push(await bench.databaseRun("postgres", "pg", options.accounts, true)));
+  if (options.postgres)
+    await optional("postgres", async () => void runs.push(await bench.databaseRun("postgres", "pg", options.accounts, true)));
   if (options.scale) {
-    await optional("sqlite scale", async () => void scale.push(await bench.databaseRun("sqlite", "sqlite_scale", options.scaleAccounts, false)));
+    await optional(
+      "sqlite scale",
+      async () => void scale.push(await bench.databaseRun("sqlite", "sqlite_scale", options.scaleAccounts, false)),
+    );
     if (options.postgres) {
-      await optional("postgres scale", async () => void scale.push(await bench.databaseRun("postgres", "pg_scale", options.scaleAccounts, false)));
+      await optional(
+        "postgres scale",
+        async () => void scale.push(await bench.databaseRun("postgres", "pg_scale", options.scaleAccounts, false)),
+      );
     }
   }
   if (options.profile) {
@@ -821,10 +1026,15 @@ async function measure(
   save();
 
   const targets = targetsFor(runs, bare.result, bcrypt, scale);
-  const rows: string[][] = [["database", "scenario", "conns", "req/s", "p50 ms", "p99 ms", "errors", "srv CPU ms/req", "CPU srv/cli/pg/other"]];
+  const rows: string[][] = [
+    ["database", "scenario", "conns", "req/s", "p50 ms", "p99 ms", "errors", "srv CPU ms/req", "CPU srv/cli/pg/other"],
+  ];
   rows.push(...resultRows("-", [bare.result, bcrypt]));
   for (const run of runs) rows.push(...resultRows(`${run.database} ${run.accounts / 1000}k`, run.scenarios));
-  for (const run of scale) rows.push(...resultRows(`${run.database} ${run.accounts >= 1e6 ? `${run.accounts / 1e6}M` : `${run.accounts / 1000}k`}`, run.scenarios));
+  for (const run of scale)
+    rows.push(
+      ...resultRows(`${run.database} ${run.accounts >= 1e6 ? `${run.accounts / 1e6}M` : `${run.accounts / 1000}k`}`, run.scenarios),
+    );
 
   console.log(`\n${table(rows)}\n`);
   for (const run of [...runs, ...scale]) {
@@ -838,7 +1048,9 @@ async function measure(
   console.log("\ntargets:");
   for (const target of targets) {
     const verdict = target.met === null ? "n/a" : target.met ? "MET" : "NOT MET";
-    console.log(`  ${verdict.padEnd(7)}  ${target.name}: ${target.value}${target.unit ? ` ${target.unit}` : ""} (target ${target.target}; ${target.detail})`);
+    console.log(
+      `  ${verdict.padEnd(7)}  ${target.name}: ${target.value}${target.unit ? ` ${target.unit}` : ""} (target ${target.target}; ${target.detail})`,
+    );
   }
   for (const failure of failures) console.log(`  FAILED   ${failure.stage}: ${failure.error.split("\n")[0]}`);
   const disturbed = [bare.result, bcrypt, ...runs.flatMap((run) => run.scenarios), ...scale.flatMap((run) => run.scenarios)]
@@ -851,7 +1063,9 @@ async function measure(
     );
   }
   for (const profile of profiles) {
-    console.log(`\n${profile.database}: profile of the server during \`me\` (${profile.result.rps} req/s under the profiler; ${path.relative(process.cwd(), profile.file)}):`);
+    console.log(
+      `\n${profile.database}: profile of the server during \`me\` (${profile.result.rps} req/s under the profiler; ${path.relative(process.cwd(), profile.file)}):`,
+    );
     console.log(formatProfile(profile.summary, 15));
   }
   console.log(`\nresults written to ${path.relative(process.cwd(), file)}`);

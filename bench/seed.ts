@@ -59,16 +59,38 @@ export function timestamp(dialect: Dialect, date: Date): string | Date {
 type Columns = ReadonlyArray<readonly [string, "text" | "timestamptz" | "boolean"]>;
 
 const ACCOUNT_COLUMNS: Columns = [
-  ["id", "text"], ["username", "text"], ["username_normalized", "text"], ["password_hash", "text"], ["password_changed_at", "timestamptz"],
-  ["avatar_url", "text"], ["two_step_enabled", "boolean"], ["roles", "text"], ["created_at", "timestamptz"], ["updated_at", "timestamptz"],
+  ["id", "text"],
+  ["username", "text"],
+  ["username_normalized", "text"],
+  ["password_hash", "text"],
+  ["password_changed_at", "timestamptz"],
+  ["avatar_url", "text"],
+  ["two_step_enabled", "boolean"],
+  ["roles", "text"],
+  ["created_at", "timestamptz"],
+  ["updated_at", "timestamptz"],
 ];
 const SESSION_COLUMNS: Columns = [
-  ["id", "text"], ["account_id", "text"], ["token_hash", "text"], ["created_at", "timestamptz"], ["last_seen_at", "timestamptz"],
-  ["expires_at", "timestamptz"], ["step_up_at", "timestamptz"], ["ip", "text"], ["user_agent", "text"],
+  ["id", "text"],
+  ["account_id", "text"],
+  ["token_hash", "text"],
+  ["created_at", "timestamptz"],
+  ["last_seen_at", "timestamptz"],
+  ["expires_at", "timestamptz"],
+  ["step_up_at", "timestamptz"],
+  ["ip", "text"],
+  ["user_agent", "text"],
 ];
 const API_KEY_COLUMNS: Columns = [
-  ["id", "text"], ["account_id", "text"], ["name", "text"], ["prefix", "text"], ["key_hash", "text"], ["scopes", "text"],
-  ["created_at", "timestamptz"], ["last_used_at", "timestamptz"], ["expires_at", "timestamptz"],
+  ["id", "text"],
+  ["account_id", "text"],
+  ["name", "text"],
+  ["prefix", "text"],
+  ["key_hash", "text"],
+  ["scopes", "text"],
+  ["created_at", "timestamptz"],
+  ["last_used_at", "timestamptz"],
+  ["expires_at", "timestamptz"],
 ];
 
 /** Rows per SQLite INSERT statement (it allows 32766 bound values) and per transaction. */
@@ -126,7 +148,11 @@ export async function seed(dataSource: DataSource, options: SeedOptions): Promis
   const meIndexes = spread(accounts, options.meTokens);
   const keyIndexes = spread(accounts, options.apiKeys);
   const result = {
-    meTokens: [] as string[], meSessionIds: [] as string[], allTokens: [] as string[], apiKeySecrets: [] as string[], apiKeyIds: [] as string[],
+    meTokens: [] as string[],
+    meSessionIds: [] as string[],
+    allTokens: [] as string[],
+    apiKeySecrets: [] as string[],
+    apiKeyIds: [] as string[],
   };
 
   const tokens = new TokenSource();
@@ -159,7 +185,18 @@ export async function seed(dataSource: DataSource, options: SeedOptions): Promis
         const id = randomUUID();
         const name = username(i);
         const created = ts(new Date(now.getTime() - yearMs + Math.floor((i / accounts) * (yearMs - 86400_000))));
-        accountRows.push([id, name, name.toLowerCase(), passwordHash, created, `https://cdn.example.com/avatars/${i}.png`, notTwoStep, "", created, created]);
+        accountRows.push([
+          id,
+          name,
+          name.toLowerCase(),
+          passwordHash,
+          created,
+          `https://cdn.example.com/avatars/${i}.png`,
+          notTwoStep,
+          "",
+          created,
+          created,
+        ]);
         const token = tokens.next(SESSION_TOKEN_PREFIX);
         const sessionId = randomUUID();
         // Seen just now: `me` measures readers active within the last minute, whose requests do not
@@ -173,7 +210,17 @@ export async function seed(dataSource: DataSource, options: SeedOptions): Promis
         if (keyIndexes.has(i)) {
           const secret = tokens.next(API_KEY_PREFIX);
           const keyId = randomUUID();
-          keyRows.push([keyId, id, "bench", secret.slice(0, API_KEY_PREFIX.length + 1 + 8), sha256Hex(secret), "account:read", created, seenNow, null]);
+          keyRows.push([
+            keyId,
+            id,
+            "bench",
+            secret.slice(0, API_KEY_PREFIX.length + 1 + 8),
+            sha256Hex(secret),
+            "account:read",
+            created,
+            seenNow,
+            null,
+          ]);
           result.apiKeySecrets.push(secret);
           result.apiKeyIds.push(keyId);
         }
@@ -229,7 +276,10 @@ export async function freshen(dataSource: DataSource, dialect: Dialect, sessionI
   const runner = dataSource.createQueryRunner();
   await runner.connect();
   try {
-    for (const [table, column, ids] of [["sessions", "last_seen_at", sessionIds], ["api_keys", "last_used_at", apiKeyIds]] as const) {
+    for (const [table, column, ids] of [
+      ["sessions", "last_seen_at", sessionIds],
+      ["api_keys", "last_used_at", apiKeyIds],
+    ] as const) {
       for (let start = 0; start < ids.length; start += 500) {
         const chunk = ids.slice(start, start + 500);
         const marks = chunk.map((_id, k) => (dialect === "sqlite" ? "?" : `$${k + 2}`)).join(",");

@@ -29,9 +29,7 @@ export type DatabaseConfig =
   | { readonly kind: "sqlite"; readonly file: string }
   | { readonly kind: "postgres"; readonly url: string; readonly schema: string | undefined; readonly limits: PostgresLimits };
 
-export type EmailProviderConfig =
-  | { readonly kind: "console" }
-  | { readonly kind: "smtp"; readonly url: string; readonly from: string };
+export type EmailProviderConfig = { readonly kind: "console" } | { readonly kind: "smtp"; readonly url: string; readonly from: string };
 
 export interface AliyunSmsConfig {
   readonly kind: "aliyun";
@@ -406,21 +404,27 @@ function parseOAuthVendors(read: EnvReader) {
 
 function parseOrigins(raw: string | undefined, problems: string[]): string[] {
   if (raw === undefined) return [];
-  return raw.split(",").map((origin) => origin.trim().replace(/\/+$/, "")).filter((origin) => {
-    const valid = /^https?:\/\/[^/?#]+$/.test(origin);
-    if (!valid) problems.push(`REDIRECT_ORIGINS entries must be origins like https://console.example.com (got "${origin}")`);
-    return valid;
-  });
+  return raw
+    .split(",")
+    .map((origin) => origin.trim().replace(/\/+$/, ""))
+    .filter((origin) => {
+      const valid = /^https?:\/\/[^/?#]+$/.test(origin);
+      if (!valid) problems.push(`REDIRECT_ORIGINS entries must be origins like https://console.example.com (got "${origin}")`);
+      return valid;
+    });
 }
 
 /** `*`, or a comma list of exact origins (a browser sends its Origin without a path or a trailing slash). */
 function parseCorsOrigins(raw: string, problems: string[]): "*" | string[] {
   if (raw.trim() === "*") return "*";
-  return raw.split(",").map((origin) => origin.trim()).filter((origin) => {
-    const valid = /^https?:\/\/[^/?#*\s]+$/.test(origin);
-    if (!valid) problems.push(`CORS_ORIGINS must be * or origins like https://console.example.com, comma-separated (got "${origin}")`);
-    return valid;
-  });
+  return raw
+    .split(",")
+    .map((origin) => origin.trim())
+    .filter((origin) => {
+      const valid = /^https?:\/\/[^/?#*\s]+$/.test(origin);
+      if (!valid) problems.push(`CORS_ORIGINS must be * or origins like https://console.example.com, comma-separated (got "${origin}")`);
+      return valid;
+    });
 }
 
 function parseMetricsToken(raw: string | undefined, problems: string[]): string | undefined {
@@ -441,14 +445,18 @@ function devStandInExposure(config: Config): string | null {
   const active = providers.devStandIns && (!providers.wechat || !providers.qq || !providers.alipay || realName.provider === "dev");
   if (!active) return null;
   // A reverse proxy on this machine makes a loopback listener public: PUBLIC_ORIGIN says where browsers come from.
-  const reachable = !isLoopbackHost(host) ? `HOST=${host}`
-    : URL.canParse(publicOrigin) && !isLoopbackHost(new URL(publicOrigin).hostname) ? `PUBLIC_ORIGIN=${publicOrigin}`
-    : null;
+  const reachable = !isLoopbackHost(host)
+    ? `HOST=${host}`
+    : URL.canParse(publicOrigin) && !isLoopbackHost(new URL(publicOrigin).hostname)
+      ? `PUBLIC_ORIGIN=${publicOrigin}`
+      : null;
   if (reachable === null) return null;
-  return `${reachable} is not loopback, but the dev stand-ins are on `
-    + "(DEV_PROVIDERS, on by default outside NODE_ENV=production, and IDENTITY_PROVIDER=dev): anyone could pass real-name "
-    + "checks and sign in as any dev OAuth identity. Set NODE_ENV=production with real providers, or DEV_PROVIDERS=false "
-    + "(and IDENTITY_PROVIDER=alipay or none), or listen on loopback (HOST=127.0.0.1)";
+  return (
+    `${reachable} is not loopback, but the dev stand-ins are on ` +
+    "(DEV_PROVIDERS, on by default outside NODE_ENV=production, and IDENTITY_PROVIDER=dev): anyone could pass real-name " +
+    "checks and sign in as any dev OAuth identity. Set NODE_ENV=production with real providers, or DEV_PROVIDERS=false " +
+    "(and IDENTITY_PROVIDER=alipay or none), or listen on loopback (HOST=127.0.0.1)"
+  );
 }
 
 function parseTrustProxy(raw: string | undefined): boolean | number | string {
@@ -489,9 +497,7 @@ export function loadConfig(env: Env = process.env): Config {
     redisCommandTimeoutMs: read.int("REDIS_COMMAND_TIMEOUT_MS", 500, 10, 60_000),
     redisPrefix: parseRedisPrefix(read.string("REDIS_PREFIX", "account-platform"), read.problems),
     trustProxy: parseTrustProxy(read.optional("TRUST_PROXY")),
-    logLevel: read.oneOf("LOG_LEVEL", nodeEnv === "test" ? "warn" : "info", [
-      "trace", "debug", "info", "warn", "error", "fatal", "silent",
-    ]),
+    logLevel: read.oneOf("LOG_LEVEL", nodeEnv === "test" ? "warn" : "info", ["trace", "debug", "info", "warn", "error", "fatal", "silent"]),
     session: {
       idleTimeoutSeconds: read.int("SESSION_IDLE_TIMEOUT_SECONDS", 7 * 24 * 3600, 60, 365 * 24 * 3600),
       absoluteTimeoutSeconds: read.int("SESSION_ABSOLUTE_TIMEOUT_SECONDS", 30 * 24 * 3600, 60, 365 * 24 * 3600),
@@ -560,10 +566,13 @@ export function loadConfig(env: Env = process.env): Config {
   }
   if (production && !config.dataEncryptionKey) read.problems.push("DATA_ENCRYPTION_KEY is required in production");
   if (!KEY_ID.test(config.dataEncryptionKeyId)) read.problems.push("DATA_ENCRYPTION_KEY_ID must be 1-32 letters, digits, _ or -");
-  if (config.totpIssuer.length > 64 || config.totpIssuer.includes(":")) read.problems.push("TOTP_ISSUER must be at most 64 characters, without a colon");
+  if (config.totpIssuer.length > 64 || config.totpIssuer.includes(":"))
+    read.problems.push("TOTP_ISSUER must be at most 64 characters, without a colon");
   if (production && config.providers.devStandIns) read.problems.push("DEV_PROVIDERS must be off in production");
-  if (config.realName.provider === "alipay" && !config.providers.alipay) read.problems.push("IDENTITY_PROVIDER=alipay needs the ALIPAY_* settings");
-  if (config.realName.provider === "dev" && !config.providers.devStandIns) read.problems.push("IDENTITY_PROVIDER=dev needs DEV_PROVIDERS on");
+  if (config.realName.provider === "alipay" && !config.providers.alipay)
+    read.problems.push("IDENTITY_PROVIDER=alipay needs the ALIPAY_* settings");
+  if (config.realName.provider === "dev" && !config.providers.devStandIns)
+    read.problems.push("IDENTITY_PROVIDER=dev needs DEV_PROVIDERS on");
   const exposure = devStandInExposure(config);
   if (exposure) read.problems.push(exposure);
   if (production && (config.providers.email.kind === "console" || config.providers.sms.kind === "console")) {

@@ -48,7 +48,11 @@ export interface AppErrorDetails {
 }
 
 export class AppError extends GraphQLError {
-  constructor(readonly code: ErrorCode, details: AppErrorDetails = {}, message: string = ERROR_CODES[code]) {
+  constructor(
+    readonly code: ErrorCode,
+    details: AppErrorDetails = {},
+    message: string = ERROR_CODES[code],
+  ) {
     super(message, { extensions: { code, ...details } });
     this.name = "AppError";
   }
@@ -72,8 +76,13 @@ export function assertThat(condition: unknown, code: ErrorCode, details?: AppErr
 
 /** Codes Apollo and graphql-js produce for malformed requests; they describe the request, never internals. */
 const REQUEST_ERROR_CODES = new Set([
-  "GRAPHQL_PARSE_FAILED", "GRAPHQL_VALIDATION_FAILED", "BAD_USER_INPUT", "PERSISTED_QUERY_NOT_FOUND",
-  "PERSISTED_QUERY_NOT_SUPPORTED", "OPERATION_RESOLUTION_FAILURE", "BAD_REQUEST",
+  "GRAPHQL_PARSE_FAILED",
+  "GRAPHQL_VALIDATION_FAILED",
+  "BAD_USER_INPUT",
+  "PERSISTED_QUERY_NOT_FOUND",
+  "PERSISTED_QUERY_NOT_SUPPORTED",
+  "OPERATION_RESOLUTION_FAILURE",
+  "BAD_REQUEST",
 ]);
 
 function toFieldErrors(errors: ValidationError[], prefix = ""): FieldError[] {
@@ -119,7 +128,9 @@ function variableFieldErrors(message: string): FieldError[] {
     const field = invalid[2]?.split(".").slice(1).join(".") || invalid[1];
     return [{ field, messages: [safeReason(invalid[3])] }];
   }
-  const unset = new RegExp(`^Variable "\\$(\\w+)" of (?:required|non-null) type "(${GRAPHQL_TYPE})" (?:was not provided|must not be null)\\.$`).exec(message);
+  const unset = new RegExp(
+    `^Variable "\\$(\\w+)" of (?:required|non-null) type "(${GRAPHQL_TYPE})" (?:was not provided|must not be null)\\.$`,
+  ).exec(message);
   if (unset) return [{ field: unset[1], messages: [`${unset[1]} (${unset[2]}) is required.`] }];
   const other = /^Variable "\$(\w+)"/.exec(message);
   return other ? [{ field: other[1], messages: [safeReason(message)] }] : [];
@@ -130,9 +141,11 @@ function variableFieldErrors(message: string): FieldError[] {
  * exceptions (08...), shutting down or starting up (57P01-57P03), statement_timeout (57014), too
  * many connections (53300), idle-in-transaction timeout (25P03); and SQLite's lock wait running out.
  */
-const UNAVAILABLE_CODES = /^(08...|57P0[123]|57014|53300|25P03|SQLITE_BUSY\w*|ECONNREFUSED|ECONNRESET|ETIMEDOUT|EPIPE|EHOSTUNREACH|ENETUNREACH|EAI_AGAIN)$/;
+const UNAVAILABLE_CODES =
+  /^(08...|57P0[123]|57014|53300|25P03|SQLITE_BUSY\w*|ECONNREFUSED|ECONNRESET|ETIMEDOUT|EPIPE|EHOSTUNREACH|ENETUNREACH|EAI_AGAIN)$/;
 /** pg and pg-pool report a lost, refused or timed-out connection with these messages and no code. */
-const UNAVAILABLE_MESSAGES = /^(Connection terminated|timeout exceeded when trying to connect|Query read timeout|Client has encountered a connection error|Client was closed)/;
+const UNAVAILABLE_MESSAGES =
+  /^(Connection terminated|timeout exceeded when trying to connect|Query read timeout|Client has encountered a connection error|Client was closed)/;
 
 /**
  * True when `error` (or the driver error, cause or thrown value inside it) says the database is
@@ -142,9 +155,11 @@ const UNAVAILABLE_MESSAGES = /^(Connection terminated|timeout exceeded when tryi
 export function isDatabaseUnavailable(error: unknown, depth = 0): boolean {
   if (typeof error !== "object" || error === null || depth > 3) return false;
   const { code, message, driverError, cause, thrownValue, errors } = error as Record<string, unknown>;
-  return (typeof code === "string" && UNAVAILABLE_CODES.test(code))
-    || (typeof message === "string" && UNAVAILABLE_MESSAGES.test(message))
-    || [driverError, cause, thrownValue, ...(Array.isArray(errors) ? errors : [])].some((inner) => isDatabaseUnavailable(inner, depth + 1));
+  return (
+    (typeof code === "string" && UNAVAILABLE_CODES.test(code)) ||
+    (typeof message === "string" && UNAVAILABLE_MESSAGES.test(message)) ||
+    [driverError, cause, thrownValue, ...(Array.isArray(errors) ? errors : [])].some((inner) => isDatabaseUnavailable(inner, depth + 1))
+  );
 }
 
 /** SERVICE_UNAVAILABLE with HTTP 503 when `error` says the database is away (see above); else `error` itself. */

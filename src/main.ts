@@ -25,10 +25,13 @@ async function main(): Promise<void> {
   // Stop accepting, answer what is in flight, then exit; never later than the grace (plus a second to close up).
   const shutdown = async (signal: string) => {
     logger.info({ signal, graceSeconds: config.http.shutdownGraceSeconds }, "draining: no new connections, answering requests in flight");
-    setTimeout(() => {
-      logger.error("shutdown grace passed; exiting with work unfinished");
-      process.exit(1);
-    }, (config.http.shutdownGraceSeconds + 1) * 1000).unref();
+    setTimeout(
+      () => {
+        logger.error("shutdown grace passed; exiting with work unfinished");
+        process.exit(1);
+      },
+      (config.http.shutdownGraceSeconds + 1) * 1000,
+    ).unref();
     await server.stop();
     await dataSource.destroy();
     logger.info("drained; exiting");

@@ -125,12 +125,17 @@ function handleRequestErrors(app: FastifyInstance, logger: Logger): void {
       logger.error({ err: error }, "unexpected error outside GraphQL");
       return sendError(reply, 500, new AppError("INTERNAL_SERVER_ERROR"));
     }
-    const message = status === 413 ? `The request body is too large (at most ${BODY_LIMIT_BYTES / 1024} kB).`
-      : status === 415 ? "Send the request as JSON (Content-Type: application/json)."
-      : status === 400 ? "The request body is not valid JSON."
-      // @fastify/static refuses a directory or a path that leaves its root with 403.
-      : status === 403 || status === 404 ? "Not found."
-      : ERROR_CODES.BAD_REQUEST;
+    const message =
+      status === 413
+        ? `The request body is too large (at most ${BODY_LIMIT_BYTES / 1024} kB).`
+        : status === 415
+          ? "Send the request as JSON (Content-Type: application/json)."
+          : status === 400
+            ? "The request body is not valid JSON."
+            : // @fastify/static refuses a directory or a path that leaves its root with 403.
+              status === 403 || status === 404
+              ? "Not found."
+              : ERROR_CODES.BAD_REQUEST;
     return sendError(reply, status, new AppError("BAD_REQUEST", {}, message));
   });
 }
@@ -139,19 +144,22 @@ function handleRequestErrors(app: FastifyInstance, logger: Logger): void {
 function registerDevStandIns(app: FastifyInstance, config: Config, oauth: OAuthProviders, identity: IdentityVerifiers): void {
   if (oauth.devStandIns.size > 0) {
     // The dev stand-ins' consent "page": the named fake person (?user=, default alice) agrees at once.
-    app.get<{ Params: { provider: string }; Querystring: Record<string, unknown> }>("/dev/oauth/:provider/authorize", async (req, reply) => {
-      const provider = oauth.devStandIns.get(req.params.provider.toUpperCase() as never);
-      const redirectUri = typeof req.query.redirect_uri === "string" ? req.query.redirect_uri : "";
-      const state = typeof req.query.state === "string" ? req.query.state : "";
-      const user = typeof req.query.user === "string" && /^[\w-]{1,32}$/.test(req.query.user) ? req.query.user : "alice";
-      if (!provider || !isAllowedRedirect(redirectUri, config)) {
-        return reply.code(400).type("text/plain").send("unknown provider or redirect_uri not allowed");
-      }
-      const back = new URL(redirectUri);
-      back.searchParams.set(provider.kind === "ALIPAY" ? "auth_code" : "code", provider.consent(user, redirectUri));
-      back.searchParams.set("state", state);
-      return reply.redirect(back.toString(), 302);
-    });
+    app.get<{ Params: { provider: string }; Querystring: Record<string, unknown> }>(
+      "/dev/oauth/:provider/authorize",
+      async (req, reply) => {
+        const provider = oauth.devStandIns.get(req.params.provider.toUpperCase() as never);
+        const redirectUri = typeof req.query.redirect_uri === "string" ? req.query.redirect_uri : "";
+        const state = typeof req.query.state === "string" ? req.query.state : "";
+        const user = typeof req.query.user === "string" && /^[\w-]{1,32}$/.test(req.query.user) ? req.query.user : "alice";
+        if (!provider || !isAllowedRedirect(redirectUri, config)) {
+          return reply.code(400).type("text/plain").send("unknown provider or redirect_uri not allowed");
+        }
+        const back = new URL(redirectUri);
+        back.searchParams.set(provider.kind === "ALIPAY" ? "auth_code" : "code", provider.consent(user, redirectUri));
+        back.searchParams.set("state", state);
+        return reply.redirect(back.toString(), 302);
+      },
+    );
   }
   const devIdentity = identity.devStandIn;
   if (devIdentity) {
@@ -161,8 +169,14 @@ function registerDevStandIns(app: FastifyInstance, config: Config, oauth: OAuthP
       const passed = req.query.result !== "fail";
       const finished = devIdentity.finish(req.params.reference, passed);
       if (finished?.returnUrl) return reply.redirect(finished.returnUrl, 302);
-      return reply.code(finished ? 200 : 404).type("text/html; charset=utf-8")
-        .send(finished ? `<p>实名认证${passed ? "已通过" : "未通过"}（开发替身）/ Verification ${passed ? "passed" : "failed"} (dev stand-in)</p>` : "<p>unknown verification</p>");
+      return reply
+        .code(finished ? 200 : 404)
+        .type("text/html; charset=utf-8")
+        .send(
+          finished
+            ? `<p>实名认证${passed ? "已通过" : "未通过"}（开发替身）/ Verification ${passed ? "passed" : "failed"} (dev stand-in)</p>`
+            : "<p>unknown verification</p>",
+        );
     });
   }
 }
@@ -211,7 +225,10 @@ export async function startServer({ config, logger, clock, dataSource }: ServerD
   const redis = config.redisUrl ? await connectRedis(config.redisUrl, config.redisCommandTimeoutMs, logger) : undefined;
   const metrics = createMetrics(dataSource);
   const { providers, oauth, identity } = instrumentProviders(
-    createProviders(config, logger, clock), createOAuthProviders(config, clock), createIdentityVerifiers(config, clock), metrics,
+    createProviders(config, logger, clock),
+    createOAuthProviders(config, clock),
+    createIdentityVerifiers(config, clock),
+    metrics,
   );
   const standIns = [
     ...devStandIns(providers),
@@ -219,11 +236,26 @@ export async function startServer({ config, logger, clock, dataSource }: ServerD
     ...(identity.devStandIn ? ["IDENTITY_PROVIDER=dev"] : []),
   ];
   if (standIns.length) {
-    logger.warn({ standIns }, `DEV STAND-IN PROVIDERS ACTIVE (${standIns.join(", ")}): their messages are written to this log, nothing is delivered`);
+    logger.warn(
+      { standIns },
+      `DEV STAND-IN PROVIDERS ACTIVE (${standIns.join(", ")}): their messages are written to this log, nothing is delivered`,
+    );
   }
   const background = new BackgroundTasks(logger);
   const dataKey = await resolveDataKey(config, logger, dataSource);
-  const { container, authenticate, dispose } = createServices({ config, clock, logger, dataSource, redis, providers, oauth, identity, background, dataKey, metrics });
+  const { container, authenticate, dispose } = createServices({
+    config,
+    clock,
+    logger,
+    dataSource,
+    redis,
+    providers,
+    oauth,
+    identity,
+    background,
+    dataKey,
+    metrics,
+  });
   const schema = await buildAppSchema(container);
 
   const app = Fastify({
@@ -246,7 +278,10 @@ export async function startServer({ config, logger, clock, dataSource }: ServerD
     // Without introspection the schema is not public: no "Did you mean ...?" in validation errors either.
     hideSchemaDetailsFromClientErrors: !config.graphql.introspection,
     csrfPrevention: true,
-    documentStore: new InMemoryLRUCache<DocumentNode>({ maxSize: DOCUMENT_STORE_QUERY_BYTES, sizeCalculation: (document) => document.loc?.end ?? 1 }),
+    documentStore: new InMemoryLRUCache<DocumentNode>({
+      maxSize: DOCUMENT_STORE_QUERY_BYTES,
+      sizeCalculation: (document) => document.loc?.end ?? 1,
+    }),
     persistedQueries: { cache: new InMemoryLRUCache<string>({ maxSize: PERSISTED_QUERY_BYTES }) },
     // main.ts owns SIGTERM and SIGINT: Apollo's own handler would stop it and then kill the process mid-drain.
     stopOnTerminationSignals: false,
@@ -269,7 +304,9 @@ export async function startServer({ config, logger, clock, dataSource }: ServerD
   registerDevStandIns(app, config, oauth, identity);
   await registerGraphQL(app, config, apollo, route, authenticate);
   const pageFallback = await registerWebApp(app, config.webAppDir, logger);
-  app.setNotFoundHandler((req, reply) => pageFallback?.(req, reply) ?? sendError(reply, 404, new AppError("BAD_REQUEST", {}, "Not found.")));
+  app.setNotFoundHandler(
+    (req, reply) => pageFallback?.(req, reply) ?? sendError(reply, 404, new AppError("BAD_REQUEST", {}, "Not found.")),
+  );
 
   await app.listen({ port: config.port, host: config.host });
   const { port } = app.server.address() as { port: number };

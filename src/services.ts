@@ -102,24 +102,48 @@ export function createServices(deps: ServiceDeps) {
 
   const cipher = new DataCipher(dataKey, config.previousDataEncryptionKeys);
   const factors = new SecondFactorVerifier(
-    dataSource, transaction, clock, cipher, deriveKey(dataKey.key, "recovery-code"), rateLimiter("second-factor-account", limits.secondFactorFailuresPerAccount),
+    dataSource,
+    transaction,
+    clock,
+    cipher,
+    deriveKey(dataKey.key, "recovery-code"),
+    rateLimiter("second-factor-account", limits.secondFactorFailuresPerAccount),
   );
   const audit = new AuditService(dataSource, clock);
   const { cache, dispose: disposeCache } = createAuthCache(deps);
   const sessions = new SessionService(dataSource, transaction, clock, audit, config.session, cache);
   const passwordVerifier = new PasswordVerifier(hasher, rateLimiter("password-account", limits.passwordFailuresPerAccount));
   const challenges = new ChallengeService(
-    dataSource, transaction, clock, logger, audit, providers, deriveKey(dataKey.key, "challenge-code"), config, rateLimiter, factors, passwordVerifier,
+    dataSource,
+    transaction,
+    clock,
+    logger,
+    audit,
+    providers,
+    deriveKey(dataKey.key, "challenge-code"),
+    config,
+    rateLimiter,
+    factors,
+    passwordVerifier,
   );
   const notices = new NoticeService(clock, logger, providers, background);
-  const stepUp = new StepUpService(
-    dataSource, transaction, clock, audit, challenges, { ttlSeconds: config.stepUpTtlSeconds, newFactorCooldownSeconds: config.newFactorCooldownSeconds },
-  );
+  const stepUp = new StepUpService(dataSource, transaction, clock, audit, challenges, {
+    ttlSeconds: config.stepUpTtlSeconds,
+    newFactorCooldownSeconds: config.newFactorCooldownSeconds,
+  });
   const twoStep = new TwoStepService(dataSource, transaction, clock, audit, challenges, sessions, stepUp, notices);
-  const takenAnswers = new TakenAnswers(rateLimiter("taken-account", limits.takenAnswersPerAccount), rateLimiter("taken-ip", limits.takenAnswersPerIp));
+  const takenAnswers = new TakenAnswers(
+    rateLimiter("taken-account", limits.takenAnswersPerAccount),
+    rateLimiter("taken-ip", limits.takenAnswersPerIp),
+  );
   const accounts = new AccountService(transaction, clock, audit, takenAnswers);
   const auth = new AuthService(
-    dataSource, transaction, clock, hasher, sessions, audit,
+    dataSource,
+    transaction,
+    clock,
+    hasher,
+    sessions,
+    audit,
     {
       loginByIdentifier: rateLimiter("login-identifier", limits.loginFailuresPerIdentifier),
       loginByIp: rateLimiter("login-ip", limits.loginFailuresPerIp),
@@ -128,9 +152,7 @@ export function createServices(deps: ServiceDeps) {
     twoStep,
   );
   const passwords = new PasswordService(transaction, clock, hasher, passwordVerifier, sessions, audit, stepUp, notices);
-  const resets = new PasswordResetService(
-    dataSource, transaction, clock, hasher, audit, challenges, notices, background,
-  );
+  const resets = new PasswordResetService(dataSource, transaction, clock, hasher, audit, challenges, notices, background);
   const contacts = new ContactService(dataSource, transaction, clock, audit, challenges, stepUp, notices, takenAnswers);
   const admin = new AdminService(dataSource, transaction, clock, audit, challenges, stepUp, notices);
   const totp = new TotpService(dataSource, transaction, clock, cipher, audit, stepUp, factors, notices, config.totpIssuer);
@@ -140,7 +162,16 @@ export function createServices(deps: ServiceDeps) {
     loginStartsByIp: rateLimiter("oauth-start-ip", limits.providerStartsPerIp),
   });
   const realName = new RealNameService(
-    dataSource, transaction, clock, logger, cipher, deriveKey(dataKey.key, "id-number"), audit, stepUp, identity.verifier, config,
+    dataSource,
+    transaction,
+    clock,
+    logger,
+    cipher,
+    deriveKey(dataKey.key, "id-number"),
+    audit,
+    stepUp,
+    identity.verifier,
+    config,
     {
       startsByAccount: rateLimiter("real-name-account", limits.realNameStartsPerAccount),
       startsByIp: rateLimiter("real-name-ip", limits.realNameStartsPerIp),

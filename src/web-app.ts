@@ -44,12 +44,20 @@ export async function registerWebApp(app: FastifyInstance, dir: string, logger: 
   // A path ending in "/" is a client-side route, not a directory listing to refuse.
   await app.register(fastifyStatic, { root: dir, index: false, maxAge: 0, allowedPath: (pathname) => !pathname.endsWith("/") });
   await app.register(fastifyStatic, {
-    root: path.join(dir, "assets"), prefix: "/assets/", decorateReply: false, index: false, immutable: true, maxAge: "365d",
+    root: path.join(dir, "assets"),
+    prefix: "/assets/",
+    decorateReply: false,
+    index: false,
+    immutable: true,
+    maxAge: "365d",
   });
   return (req, reply) => {
     const pathname = pathOf(req);
-    const wantsPage = (req.method === "GET" || req.method === "HEAD") && !SERVER_PATHS.test(pathname) && !pathname.startsWith("/assets/")
-      && new Negotiator(req.raw).mediaType(["text/html"]) !== undefined;
+    const wantsPage =
+      (req.method === "GET" || req.method === "HEAD") &&
+      !SERVER_PATHS.test(pathname) &&
+      !pathname.startsWith("/assets/") &&
+      new Negotiator(req.raw).mediaType(["text/html"]) !== undefined;
     return wantsPage ? reply.header("Cache-Control", "no-cache").sendFile("index.html", { cacheControl: false }) : null;
   };
 }

@@ -1,24 +1,61 @@
 import { randomInt, randomUUID } from "node:crypto";
 import { grantRole } from "../src/modules/admin/admin.service";
 import { AuditEventEntity } from "../src/entities";
-import { auditTypes, DEFAULT_PASSWORD, letStepUpLapse, LOGIN, registerSteppedUp, stepUpWithPassword, uniqueUsername, type RegisteredUser } from "./helpers/accounts";
+import {
+  auditTypes,
+  DEFAULT_PASSWORD,
+  letStepUpLapse,
+  LOGIN,
+  registerSteppedUp,
+  stepUpWithPassword,
+  uniqueUsername,
+  type RegisteredUser,
+} from "./helpers/accounts";
 import { bindContact } from "./helpers/contacts";
 import type { GraphQLClient } from "./helpers/graphql-client";
 import { eventually, startTestApp, type TestApp } from "./helpers/test-server";
 
 const REPLACE = /* GraphQL */ `
   mutation Replace($accountId: ID!, $kind: ContactKind!, $address: String!, $reason: String!) {
-    adminReplaceContact(accountId: $accountId, kind: $kind, address: $address, reason: $reason) { id email { masked } phone { masked } }
+    adminReplaceContact(accountId: $accountId, kind: $kind, address: $address, reason: $reason) {
+      id
+      email {
+        masked
+      }
+      phone {
+        masked
+      }
+    }
   }
 `;
 const START_BINDING = /* GraphQL */ `
-  mutation Start($kind: ContactKind!, $address: String!) { startContactBinding(kind: $kind, address: $address) { id } }
+  mutation Start($kind: ContactKind!, $address: String!) {
+    startContactBinding(kind: $kind, address: $address) {
+      id
+    }
+  }
 `;
 const CONFIRM_BINDING = /* GraphQL */ `
-  mutation Confirm($id: ID!, $code: String!) { confirmContactBinding(challengeId: $id, code: $code) { id } }
+  mutation Confirm($id: ID!, $code: String!) {
+    confirmContactBinding(challengeId: $id, code: $code) {
+      id
+    }
+  }
 `;
 const CONTACTS = /* GraphQL */ `
-  query { me { id email { kind masked } phone { kind masked } } }
+  query {
+    me {
+      id
+      email {
+        kind
+        masked
+      }
+      phone {
+        kind
+        masked
+      }
+    }
+  }
 `;
 
 const CODE_IN_MAIL = /验证码是 (\d{6})/;
@@ -47,14 +84,24 @@ function pause(ms: number): Promise<void> {
 }
 
 function noticeMail(address: string, seen: number, what: string) {
-  return eventually(() => app.smtp.mailsTo(address).slice(seen).find((m) => m.subject.includes("Security notice") && m.text.includes(what)));
+  return eventually(() =>
+    app.smtp
+      .mailsTo(address)
+      .slice(seen)
+      .find((m) => m.subject.includes("Security notice") && m.text.includes(what)),
+  );
 }
 
 /** Binds an email through the public workflow and waits for the "bound" notice, so later counts are stable. */
 async function bindEmail(client: GraphQLClient, email: string): Promise<void> {
   const seen = app.smtp.mailsTo(email).length;
   const { startContactBinding } = await client.ok(START_BINDING, { kind: "EMAIL", address: email });
-  const mail = await eventually(() => app.smtp.mailsTo(email).slice(seen).find((m) => CODE_IN_MAIL.test(m.text)));
+  const mail = await eventually(() =>
+    app.smtp
+      .mailsTo(email)
+      .slice(seen)
+      .find((m) => CODE_IN_MAIL.test(m.text)),
+  );
   await client.ok(CONFIRM_BINDING, { id: startContactBinding.id, code: CODE_IN_MAIL.exec(mail.text)![1] });
   await noticeMail(email, seen, "was bound to your account");
 }
@@ -108,7 +155,9 @@ describe("adminReplaceContact access", () => {
     const helper = await registerSteppedUp(app.client, uniqueUsername("helper"));
     const target = await registerSteppedUp(app.client);
     const email = uniqueEmail();
-    expect((await helper.client.fails(REPLACE, { accountId: target.id, kind: "EMAIL", address: email, reason: REASON })).extensions?.code).toBe("FORBIDDEN");
+    expect(
+      (await helper.client.fails(REPLACE, { accountId: target.id, kind: "EMAIL", address: email, reason: REASON })).extensions?.code,
+    ).toBe("FORBIDDEN");
     await grantRole(app.dataSource, helper.username, "SUPPORT");
     const data = await helper.client.ok(REPLACE, { accountId: target.id, kind: "EMAIL", address: email, reason: REASON });
     expect(data.adminReplaceContact.email).toEqual({ masked: masked(email) });
@@ -121,10 +170,19 @@ describe("a support user replaces a contact", () => {
     const newEmail = uniqueEmail("new");
     const oldSeen = app.smtp.mailsTo(target.email).length;
 
-    const data = await support.client.ok(REPLACE, { accountId: target.id, kind: "EMAIL", address: `  ${newEmail.toUpperCase()} `, reason: REASON });
+    const data = await support.client.ok(REPLACE, {
+      accountId: target.id,
+      kind: "EMAIL",
+      address: `  ${newEmail.toUpperCase()} `,
+      reason: REASON,
+    });
     expect(data.adminReplaceContact).toEqual({ id: target.id, email: { masked: masked(newEmail) }, phone: null });
 
-    expect((await target.client.ok(CONTACTS)).me).toEqual({ id: target.id, email: { kind: "EMAIL", masked: masked(newEmail) }, phone: null });
+    expect((await target.client.ok(CONTACTS)).me).toEqual({
+      id: target.id,
+      email: { kind: "EMAIL", masked: masked(newEmail) },
+      phone: null,
+    });
     expect(await loginCode(newEmail)).toBe("AuthPayload");
     expect(await loginCode(target.email)).toBe("INVALID_CREDENTIALS");
 
@@ -133,7 +191,9 @@ describe("a support user replaces a contact", () => {
     expect(types.slice(0, 3)).toEqual(["SIGN_IN", "CONTACT_REPLACED_BY_SUPPORT", "CONTACT_BOUND"]);
     expect(types.filter((t) => t === "CONTACT_REPLACED_BY_SUPPORT")).toHaveLength(1);
     expect(await auditTypes(support.client)).not.toContain("CONTACT_REPLACED_BY_SUPPORT");
-    const event = await app.dataSource.getRepository(AuditEventEntity).findOneByOrFail({ accountId: target.id, type: "CONTACT_REPLACED_BY_SUPPORT" });
+    const event = await app.dataSource
+      .getRepository(AuditEventEntity)
+      .findOneByOrFail({ accountId: target.id, type: "CONTACT_REPLACED_BY_SUPPORT" });
     expect(JSON.parse(event.detail!)).toEqual({ kind: "EMAIL", reason: REASON, supportAccountId: support.id });
 
     const toOld = await noticeMail(target.email, oldSeen, "was replaced");
@@ -187,10 +247,14 @@ describe("adminReplaceContact guards (issue 16)", () => {
     await letStepUpLapse(app, agent);
     const target = await userWithEmail();
     const email = uniqueEmail();
-    expect((await agent.client.fails(REPLACE, { accountId: target.id, kind: "EMAIL", address: email, reason: REASON })).extensions).toEqual({ code: "STEP_UP_REQUIRED" });
+    expect((await agent.client.fails(REPLACE, { accountId: target.id, kind: "EMAIL", address: email, reason: REASON })).extensions).toEqual(
+      { code: "STEP_UP_REQUIRED" },
+    );
     expect(await supportEvents(target.id)).toBe(0);
     await stepUpWithPassword(agent.client);
-    expect((await agent.client.ok(REPLACE, { accountId: target.id, kind: "EMAIL", address: email, reason: REASON })).adminReplaceContact.email).toEqual({ masked: masked(email) });
+    expect(
+      (await agent.client.ok(REPLACE, { accountId: target.id, kind: "EMAIL", address: email, reason: REASON })).adminReplaceContact.email,
+    ).toEqual({ masked: masked(email) });
   });
 
   it("refuses the support user's own account and other staff accounts", async () => {
@@ -216,7 +280,12 @@ describe("adminReplaceContact guards (issue 16)", () => {
       `mutation($a: ID!, $address: String!, $r: String!) { adminReplaceContact(accountId: $a, kind: EMAIL, address: $address, reason: $r) { id username email { masked usableFrom } phone { masked } } }`,
       { a: target.id, address: uniqueEmail("only"), r: REASON },
     );
-    expect(data.adminReplaceContact).toEqual({ id: target.id, username: target.username, email: { masked: expect.stringMatching(/^o\*\*\*@example\.com$/), usableFrom: null }, phone: null });
+    expect(data.adminReplaceContact).toEqual({
+      id: target.id,
+      username: target.username,
+      email: { masked: expect.stringMatching(/^o\*\*\*@example\.com$/), usableFrom: null },
+      phone: null,
+    });
   });
 
   it("tells every address bound before (the phone too) and the new one", async () => {
@@ -230,7 +299,12 @@ describe("adminReplaceContact guards (issue 16)", () => {
     await support.client.ok(REPLACE, { accountId: target.id, kind: "EMAIL", address: newEmail, reason: REASON });
     await noticeMail(target.email, mailSeen, "was replaced");
     await noticeMail(newEmail, 0, "was replaced");
-    await eventually(() => app.smsTo(phone).slice(smsSeen).find((m) => m.templateParam.event !== undefined));
+    await eventually(() =>
+      app
+        .smsTo(phone)
+        .slice(smsSeen)
+        .find((m) => m.templateParam.event !== undefined),
+    );
   });
 });
 

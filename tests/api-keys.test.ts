@@ -1,36 +1,103 @@
 import { createHash, randomBytes, randomUUID } from "node:crypto";
 import { grantRole } from "../src/modules/admin/admin.service";
 import { ApiKeyEntity } from "../src/entities";
-import { auditTypes, DEFAULT_PASSWORD, LOGIN, ME, uniqueUsername, type RegisteredUser, registerSteppedUp, letStepUpLapse } from "./helpers/accounts";
+import {
+  auditTypes,
+  DEFAULT_PASSWORD,
+  LOGIN,
+  ME,
+  uniqueUsername,
+  type RegisteredUser,
+  registerSteppedUp,
+  letStepUpLapse,
+} from "./helpers/accounts";
 import { bindContact, stepUp, uniqueEmail, uniquePhone } from "./helpers/contacts";
 import type { GraphQLClient } from "./helpers/graphql-client";
 import { startTestApp, type TestApp } from "./helpers/test-server";
 
 const CREATE = /* GraphQL */ `
   mutation Create($input: CreateApiKeyInput!) {
-    createApiKey(input: $input) { apiKey { id name prefix scopes createdAt lastUsedAt expiresAt } secret }
+    createApiKey(input: $input) {
+      apiKey {
+        id
+        name
+        prefix
+        scopes
+        createdAt
+        lastUsedAt
+        expiresAt
+      }
+      secret
+    }
   }
 `;
 const REVOKE = /* GraphQL */ `
-  mutation Revoke($id: ID!) { revokeApiKey(id: $id) }
+  mutation Revoke($id: ID!) {
+    revokeApiKey(id: $id)
+  }
 `;
 const KEYS = /* GraphQL */ `
-  query { me { id apiKeys { id name prefix scopes createdAt lastUsedAt expiresAt } } }
+  query {
+    me {
+      id
+      apiKeys {
+        id
+        name
+        prefix
+        scopes
+        createdAt
+        lastUsedAt
+        expiresAt
+      }
+    }
+  }
 `;
 const ME_WITH_KEYS = /* GraphQL */ `
-  query { me { id username apiKeys { id } } }
+  query {
+    me {
+      id
+      username
+      apiKeys {
+        id
+      }
+    }
+  }
 `;
 const UPDATE_PROFILE = /* GraphQL */ `
-  mutation Update($input: UpdateProfileInput!) { updateProfile(input: $input) { id username } }
+  mutation Update($input: UpdateProfileInput!) {
+    updateProfile(input: $input) {
+      id
+      username
+    }
+  }
 `;
 const CHANGE_PASSWORD = /* GraphQL */ `
-  mutation Change($input: ChangePasswordInput!) { changePassword(input: $input) }
+  mutation Change($input: ChangePasswordInput!) {
+    changePassword(input: $input)
+  }
 `;
 const SESSIONS = /* GraphQL */ `
-  query { me { sessions { id current } } }
+  query {
+    me {
+      sessions {
+        id
+        current
+      }
+    }
+  }
 `;
 const SECURITY = /* GraphQL */ `
-  query { me { email { masked } security { twoStepEnabled totpEnabled } } }
+  query {
+    me {
+      email {
+        masked
+      }
+      security {
+        twoStepEnabled
+        totpEnabled
+      }
+    }
+  }
 `;
 
 const SECRET_FORMAT = /^ak_[A-Za-z0-9_-]{43}$/;
@@ -43,7 +110,15 @@ beforeAll(async () => {
 afterAll(() => app.stop());
 
 interface CreatedKey {
-  apiKey: { id: string; name: string; prefix: string; scopes: string[]; createdAt: string; lastUsedAt: string | null; expiresAt: string | null };
+  apiKey: {
+    id: string;
+    name: string;
+    prefix: string;
+    scopes: string[];
+    createdAt: string;
+    lastUsedAt: string | null;
+    expiresAt: string | null;
+  };
   secret: string;
 }
 
@@ -265,7 +340,17 @@ describe("storing keys", () => {
       .from("api_keys", "k")
       .where("k.id = :id", { id: apiKey.id })
       .getRawOne()) as Record<string, unknown>;
-    expect(Object.keys(raw).sort()).toEqual(["account_id", "created_at", "expires_at", "id", "key_hash", "last_used_at", "name", "prefix", "scopes"]);
+    expect(Object.keys(raw).sort()).toEqual([
+      "account_id",
+      "created_at",
+      "expires_at",
+      "id",
+      "key_hash",
+      "last_used_at",
+      "name",
+      "prefix",
+      "scopes",
+    ]);
     const hidden = secret.slice(11); // what the prefix does not show
     for (const [column, value] of Object.entries(raw)) {
       const text = value instanceof Date ? value.toISOString() : String(value);
@@ -436,7 +521,9 @@ describe("an API key calling a step-up mutation", () => {
     await stepUp(app, user.client, "EMAIL", email);
     const { secret } = await createKey(user.client, { scopes: ["account:read", "account:write"] });
 
-    const error = await app.client.as(secret).fails(CHANGE_PASSWORD, { input: { oldPassword: DEFAULT_PASSWORD, newPassword: "a-much-Better-passphrase-42" } });
+    const error = await app.client
+      .as(secret)
+      .fails(CHANGE_PASSWORD, { input: { oldPassword: DEFAULT_PASSWORD, newPassword: "a-much-Better-passphrase-42" } });
     expect(error.extensions?.code).toBe("FORBIDDEN");
     expect((await login(user.username)).data?.login.account.id).toBe(user.id);
     expect((await login(user.username, "a-much-Better-passphrase-42")).errors?.[0].extensions?.code).toBe("INVALID_CREDENTIALS");
@@ -448,7 +535,9 @@ describe("an API key calling a step-up mutation", () => {
   it("gets FORBIDDEN for changePassword on an account without a second factor", async () => {
     const user = await registerSteppedUp(app.client);
     const { secret } = await createKey(user.client, { scopes: ["account:write"] });
-    const error = await app.client.as(secret).fails(CHANGE_PASSWORD, { input: { oldPassword: DEFAULT_PASSWORD, newPassword: "a-much-Better-passphrase-42" } });
+    const error = await app.client
+      .as(secret)
+      .fails(CHANGE_PASSWORD, { input: { oldPassword: DEFAULT_PASSWORD, newPassword: "a-much-Better-passphrase-42" } });
     expect(error.extensions?.code).toBe("FORBIDDEN");
     expect((await login(user.username)).data?.login.account.id).toBe(user.id);
   });
@@ -474,7 +563,9 @@ describe("security mutations with an API key", () => {
     await stepUp(app, owner.client, "EMAIL", ownerEmail);
     keys["account:read"] = (await createKey(owner.client, { name: "read", scopes: ["account:read"] })).secret;
     keys["account:write"] = (await createKey(owner.client, { name: "write", scopes: ["account:write"] })).secret;
-    keys["account:read account:write"] = (await createKey(owner.client, { name: "both", scopes: ["account:read", "account:write"] })).secret;
+    keys["account:read account:write"] = (
+      await createKey(owner.client, { name: "both", scopes: ["account:read", "account:write"] })
+    ).secret;
     ownKey = await createKey(owner.client, { name: "to revoke" });
     sessionId = (await owner.client.ok(SESSIONS)).me.sessions[0].id;
   });
@@ -483,9 +574,17 @@ describe("security mutations with an API key", () => {
   const mutations: [string, string, () => Record<string, unknown>][] = [
     ["changePassword", CHANGE_PASSWORD, () => ({ input: { oldPassword: DEFAULT_PASSWORD, newPassword: "a-much-Better-passphrase-42" } })],
     ["startContactBinding", `mutation($a: String!) { startContactBinding(kind: EMAIL, address: $a) { id } }`, () => ({ a: newAddress })],
-    ["confirmContactBinding", `mutation($id: ID!) { confirmContactBinding(challengeId: $id, code: "123456") { id } }`, () => ({ id: randomUUID() })],
+    [
+      "confirmContactBinding",
+      `mutation($id: ID!) { confirmContactBinding(challengeId: $id, code: "123456") { id } }`,
+      () => ({ id: randomUUID() }),
+    ],
     ["startContactUnbinding", `mutation { startContactUnbinding(kind: EMAIL) { id } }`, () => ({})],
-    ["confirmContactUnbinding", `mutation($id: ID!) { confirmContactUnbinding(challengeId: $id, code: "123456") { id } }`, () => ({ id: randomUUID() })],
+    [
+      "confirmContactUnbinding",
+      `mutation($id: ID!) { confirmContactUnbinding(challengeId: $id, code: "123456") { id } }`,
+      () => ({ id: randomUUID() }),
+    ],
     ["requestStepUp", `mutation { requestStepUp(method: EMAIL) { id } }`, () => ({})],
     ["completeStepUp", `mutation($id: ID!) { completeStepUp(challengeId: $id, code: "123456") }`, () => ({ id: randomUUID() })],
     ["startTotpEnrollment", `mutation { startTotpEnrollment { secret } }`, () => ({})],
@@ -521,7 +620,10 @@ describe("security mutations with an API key", () => {
     expect((await listKeys(owner.client)).map((k) => k.name)).toEqual(["to revoke", "both", "write", "read"]);
     // Same password, contacts and settings.
     expect((await login(owner.username)).data?.login.account.id).toBe(owner.id);
-    expect((await owner.client.ok(SECURITY)).me).toEqual({ email: { masked: `${ownerEmail[0]}***@example.com` }, security: { twoStepEnabled: false, totpEnabled: false } });
+    expect((await owner.client.ok(SECURITY)).me).toEqual({
+      email: { masked: `${ownerEmail[0]}***@example.com` },
+      security: { twoStepEnabled: false, totpEnabled: false },
+    });
     expect(app.smtp.mailsTo(newAddress)).toHaveLength(0);
     const targetData = await target.client.ok(`query { me { email { masked } } }`);
     expect(targetData.me.email.masked).toBe(`${targetEmail[0]}***@example.com`);
@@ -588,17 +690,19 @@ describe("revokeApiKey", () => {
     expect(await auditTypes(victim.client)).not.toContain("API_KEY_REVOKED");
   });
 
-  it.each([["empty", ""], ["not an id", "abc"], ["a number", 42], ["SQL", "1' OR '1'='1"]])(
-    "refuses an id that is %s",
-    async (_case, id) => {
-      const user = await registerSteppedUp(app.client);
-      const { secret } = await createKey(user.client);
-      const error = await user.client.fails(REVOKE, { id });
-      expect(error.extensions?.code).toBe("BAD_USER_INPUT");
-      expect(error.extensions?.fieldErrors?.[0].field).toBe("id");
-      expect((await app.client.as(secret).ok(ME)).me.id).toBe(user.id);
-    },
-  );
+  it.each([
+    ["empty", ""],
+    ["not an id", "abc"],
+    ["a number", 42],
+    ["SQL", "1' OR '1'='1"],
+  ])("refuses an id that is %s", async (_case, id) => {
+    const user = await registerSteppedUp(app.client);
+    const { secret } = await createKey(user.client);
+    const error = await user.client.fails(REVOKE, { id });
+    expect(error.extensions?.code).toBe("BAD_USER_INPUT");
+    expect(error.extensions?.fieldErrors?.[0].field).toBe("id");
+    expect((await app.client.as(secret).ok(ME)).me.id).toBe(user.id);
+  });
 
   it("needs a signed-in session", async () => {
     const user = await registerSteppedUp(app.client);

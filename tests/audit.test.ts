@@ -3,7 +3,17 @@ import { startTestApp, type TestApp } from "./helpers/test-server";
 
 const PAGE = /* GraphQL */ `
   query Page($first: Int, $after: String) {
-    me { auditEvents(first: $first, after: $after) { nodes { id type createdAt } endCursor hasNextPage } }
+    me {
+      auditEvents(first: $first, after: $after) {
+        nodes {
+          id
+          type
+          createdAt
+        }
+        endCursor
+        hasNextPage
+      }
+    }
   }
 `;
 

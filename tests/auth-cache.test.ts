@@ -15,15 +15,31 @@ import { eventually, sameDatabaseAs, startTestApp, type TestApp } from "./helper
  * empties the cache (the rest of the suite checks that sign-outs, revocations and profile changes
  * act at once); these tests are about a deployment of several processes on one database.
  */
-const LOGOUT = /* GraphQL */ `mutation { logout }`;
+const LOGOUT = /* GraphQL */ `
+  mutation {
+    logout
+  }
+`;
 const REPLACE_EMAIL = /* GraphQL */ `
   mutation Replace($accountId: ID!, $address: String!) {
-    adminReplaceContact(accountId: $accountId, kind: EMAIL, address: $address, reason: "ticket #1: checked by video call") { id }
+    adminReplaceContact(accountId: $accountId, kind: EMAIL, address: $address, reason: "ticket #1: checked by video call") {
+      id
+    }
   }
 `;
 
-const CHANGE_PASSWORD = /* GraphQL */ `mutation Change($input: ChangePasswordInput!) { changePassword(input: $input) }`;
-const RENAME = /* GraphQL */ `mutation Rename($username: String!) { updateProfile(input: { username: $username }) { username } }`;
+const CHANGE_PASSWORD = /* GraphQL */ `
+  mutation Change($input: ChangePasswordInput!) {
+    changePassword(input: $input)
+  }
+`;
+const RENAME = /* GraphQL */ `
+  mutation Rename($username: String!) {
+    updateProfile(input: { username: $username }) {
+      username
+    }
+  }
+`;
 const METRICS_TOKEN = "metrics-token-0123456789abcdef";
 
 /** Authentication lookups a server's cache could not answer so far (its /metrics). */
@@ -186,7 +202,9 @@ describe("without Redis", () => {
 
     // A session signed out elsewhere may still read (the documented trade-off) but changes nothing.
     await onFirst.ok(LOGOUT);
-    expect((await onSecond.fails(CHANGE_PASSWORD, { input: { oldPassword: again, newPassword: changed } })).extensions?.code).toBe("UNAUTHENTICATED");
+    expect((await onSecond.fails(CHANGE_PASSWORD, { input: { oldPassword: again, newPassword: changed } })).extensions?.code).toBe(
+      "UNAUTHENTICATED",
+    );
   });
 
   it("turns two-step verification off when only another process saw it turned on", async () => {

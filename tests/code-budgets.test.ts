@@ -75,7 +75,8 @@ describe("password-reset requests", () => {
     const bindingCodes = async (ip: GraphQLClient) => {
       const client = ip.as(user.token);
       const answers = [];
-      for (let i = 0; i < 3; i++) answers.push(codeOf(await client.request(START_BINDING, { kind: "PHONE", address: `+8613900${String(i).padStart(6, "0")}` })));
+      for (let i = 0; i < 3; i++)
+        answers.push(codeOf(await client.request(START_BINDING, { kind: "PHONE", address: `+8613900${String(i).padStart(6, "0")}` })));
       return answers;
     };
     expect(await bindingCodes(known)).toEqual(["OK", "OK", "RATE_LIMITED"]);

@@ -1,6 +1,15 @@
 import { auditTypes, DEFAULT_PASSWORD, LOGIN, ME, registerSteppedUp, letStepUpLapse } from "./helpers/accounts";
 import {
-  bindContact, codeSentTo, CONFIRM_BINDING, CONFIRM_UNBINDING, sentCount, START_BINDING, START_UNBINDING, stepUp, uniqueEmail, uniquePhone,
+  bindContact,
+  codeSentTo,
+  CONFIRM_BINDING,
+  CONFIRM_UNBINDING,
+  sentCount,
+  START_BINDING,
+  START_UNBINDING,
+  stepUp,
+  uniqueEmail,
+  uniquePhone,
 } from "./helpers/contacts";
 import { startTestApp, type TestApp } from "./helpers/test-server";
 
@@ -125,7 +134,10 @@ describe("binding a phone", () => {
   ])("refuses %s as a phone", async (_case, address) => {
     const user = await registerSteppedUp(app.client);
     const error = await user.client.fails(START_BINDING, { kind: "PHONE", address });
-    expect(error.extensions).toMatchObject({ code: "BAD_USER_INPUT", fieldErrors: [{ field: "address", messages: [expect.stringContaining("mobile")] }] });
+    expect(error.extensions).toMatchObject({
+      code: "BAD_USER_INPUT",
+      fieldErrors: [{ field: "address", messages: [expect.stringContaining("mobile")] }],
+    });
   });
 });
 

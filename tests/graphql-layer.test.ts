@@ -62,7 +62,10 @@ describe("malformed requests", () => {
 
   it("reports a missing required variable as BAD_USER_INPUT naming it", async () => {
     const res = await app.client.request(LOGIN, {});
-    expect(res.errors?.[0].extensions).toEqual({ code: "BAD_USER_INPUT", fieldErrors: [{ field: "input", messages: [expect.any(String)] }] });
+    expect(res.errors?.[0].extensions).toEqual({
+      code: "BAD_USER_INPUT",
+      fieldErrors: [{ field: "input", messages: [expect.any(String)] }],
+    });
   });
 
   it("refuses a batch of operations in one request", async () => {
@@ -91,7 +94,11 @@ describe("malformed requests", () => {
       [415, "application/x-www-form-urlencoded", "query=%7B%20me%20%7B%20id%20%7D%20%7D"],
     ];
     for (const [status, type, body] of refusals) {
-      const response = await fetch(app.url, { method: "POST", headers: { "content-type": type, origin: "https://console.example.com" }, body });
+      const response = await fetch(app.url, {
+        method: "POST",
+        headers: { "content-type": type, origin: "https://console.example.com" },
+        body,
+      });
       expect(response.status).toBe(status);
       expect(response.headers.get("content-type")).toMatch(/^application\/json/);
       expect(response.headers.get("cache-control")).toBe("no-store");
@@ -129,17 +136,28 @@ describe("malformed requests", () => {
       const response = await post(body);
       expect(response.status).toBe(400);
       expect(await response.json()).toEqual({
-        errors: [{ message: expect.any(String), extensions: { code: "BAD_USER_INPUT", fieldErrors: [{ field: "variables", messages: [expect.stringContaining("32 levels")] }] } }],
+        errors: [
+          {
+            message: expect.any(String),
+            extensions: { code: "BAD_USER_INPUT", fieldErrors: [{ field: "variables", messages: [expect.stringContaining("32 levels")] }] },
+          },
+        ],
       });
     }
-    const viaGet = await fetch(`${app.url}?query=${encodeURIComponent("{ providers { kind } }")}&variables=${encodeURIComponent(`{"v": ${"[".repeat(2_000)}${"]".repeat(2_000)}}`)}`, {
-      headers: { "apollo-require-preflight": "true" },
-    });
+    const viaGet = await fetch(
+      `${app.url}?query=${encodeURIComponent("{ providers { kind } }")}&variables=${encodeURIComponent(`{"v": ${"[".repeat(2_000)}${"]".repeat(2_000)}}`)}`,
+      {
+        headers: { "apollo-require-preflight": "true" },
+      },
+    );
     expect(viaGet.status).toBe(400);
     // A value of ordinary depth is still checked by its type as before.
     const shallow = await post(`{"query": ${query}, "variables": {"input": {"avatarUrl": ${nested(4)}}}}`);
     const answer = (await shallow.json()) as { errors: { extensions: unknown }[] };
-    expect(answer.errors[0].extensions).toEqual({ code: "BAD_USER_INPUT", fieldErrors: [{ field: "avatarUrl", messages: [expect.any(String)] }] });
+    expect(answer.errors[0].extensions).toEqual({
+      code: "BAD_USER_INPUT",
+      fieldErrors: [{ field: "avatarUrl", messages: [expect.any(String)] }],
+    });
   });
 });
 
@@ -164,7 +182,11 @@ describe("CSRF prevention", () => {
   it("lets SPAs on other origins call it with a bearer token (no cookies are ever used)", async () => {
     const response = await fetch(app.url, {
       method: "OPTIONS",
-      headers: { origin: "https://console.example.com", "access-control-request-method": "POST", "access-control-request-headers": "authorization,content-type" },
+      headers: {
+        origin: "https://console.example.com",
+        "access-control-request-method": "POST",
+        "access-control-request-headers": "authorization,content-type",
+      },
     });
     expect(response.status).toBe(204);
     expect(response.headers.get("access-control-allow-origin")).toBe("*");
@@ -234,7 +256,9 @@ describe("with introspection off (production's default)", () => {
       const hidden = await closed.client.request(`{ me { usernam } }`);
       expect(hidden.errors?.[0].extensions?.code).toBe("GRAPHQL_VALIDATION_FAILED");
       expect(hidden.errors?.[0].message).not.toMatch(/Did you mean/);
-      expect((await closed.client.request(`{ __schema { queryType { name } } }`)).errors?.[0].extensions?.code).toBe("GRAPHQL_VALIDATION_FAILED");
+      expect((await closed.client.request(`{ __schema { queryType { name } } }`)).errors?.[0].extensions?.code).toBe(
+        "GRAPHQL_VALIDATION_FAILED",
+      );
     } finally {
       await closed.stop();
     }

@@ -19,7 +19,20 @@ it("applies every migration, reverts them all, and applies them again", async ()
     await runner.release();
     expect(await dataSource.runMigrations({ transaction: "all" })).toHaveLength(MIGRATIONS.length);
     const check = dataSource.createQueryRunner();
-    for (const table of ["accounts", "sessions", "audit_events", "identities", "challenges", "totp_credentials", "recovery_codes", "api_keys", "oauth_states", "real_name_checks", "dev_data_key"]) expect(await check.hasTable(table)).toBe(true);
+    for (const table of [
+      "accounts",
+      "sessions",
+      "audit_events",
+      "identities",
+      "challenges",
+      "totp_credentials",
+      "recovery_codes",
+      "api_keys",
+      "oauth_states",
+      "real_name_checks",
+      "dev_data_key",
+    ])
+      expect(await check.hasTable(table)).toBe(true);
     await check.release();
   } finally {
     await dataSource.destroy();
@@ -51,7 +64,12 @@ describe("UsernameNfkcKeys: usernames are unique by NFKC and lower case", () => 
         const at = new Date(`${day}T00:00:00Z`);
         const [sql, values] = before.driver.escapeQueryWithParameters(
           "INSERT INTO accounts (id, username, username_normalized, created_at, updated_at) VALUES (:id, :username, :key, :at, :at)",
-          { id: `a0000000-0000-4000-8000-00000000000${n}`, username, key: username.toLowerCase(), at: before.driver.preparePersistentValue(at, { type: "datetime" } as never) },
+          {
+            id: `a0000000-0000-4000-8000-00000000000${n}`,
+            username,
+            key: username.toLowerCase(),
+            at: before.driver.preparePersistentValue(at, { type: "datetime" } as never),
+          },
         );
         await before.query(sql, values);
       }
@@ -60,7 +78,9 @@ describe("UsernameNfkcKeys: usernames are unique by NFKC and lower case", () => 
       const after = createDataSource(loadConfig({ NODE_ENV: "test", ...database.env }).database);
       await after.initialize();
       await after.runMigrations({ transaction: "all" });
-      const keys = Object.fromEntries((await after.getRepository(AccountEntity).find()).map((account) => [account.id.slice(-1), account.usernameNormalized]));
+      const keys = Object.fromEntries(
+        (await after.getRepository(AccountEntity).find()).map((account) => [account.id.slice(-1), account.usernameNormalized]),
+      );
       await after.destroy();
       expect(keys).toEqual({ 1: "alice", 2: "人民_x", 3: "\u8C48_y", 4: "人口_z", 5: "\u2F08口_z", 6: "人田_w", 7: "人\u2F65_w" });
       expect(warn).toHaveBeenCalledTimes(1);

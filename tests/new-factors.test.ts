@@ -1,6 +1,11 @@
 import { randomBytes } from "node:crypto";
 import {
-  COMPLETE_PASSWORD_STEP_UP, DEFAULT_PASSWORD, letStepUpLapse, REQUEST_PASSWORD_STEP_UP, registerSteppedUp, registerUser,
+  COMPLETE_PASSWORD_STEP_UP,
+  DEFAULT_PASSWORD,
+  letStepUpLapse,
+  REQUEST_PASSWORD_STEP_UP,
+  registerSteppedUp,
+  registerUser,
 } from "./helpers/accounts";
 import { bindContact, CONFIRM_BINDING, REQUEST_STEP_UP, START_BINDING, stepUp, uniqueEmail } from "./helpers/contacts";
 import type { GraphQLClient } from "./helpers/graphql-client";
@@ -45,7 +50,10 @@ describe("a first email on an account with an authenticator", () => {
     expect(app.smtp.mailsTo(email)).toHaveLength(0);
 
     const { requestStepUp } = await user.client.ok(REQUEST_STEP_UP, { method: "TOTP" });
-    await user.client.ok(`mutation($id: ID!, $code: String!) { completeStepUp(challengeId: $id, code: $code) }`, { id: requestStepUp.id, code: codeNow(app, secret) });
+    await user.client.ok(`mutation($id: ID!, $code: String!) { completeStepUp(challengeId: $id, code: $code) }`, {
+      id: requestStepUp.id,
+      code: codeNow(app, secret),
+    });
     const { startContactBinding } = await user.client.ok(START_BINDING, { kind: "EMAIL", address: email });
     const code = await app.smtp.codeFor(email);
     await letStepUpLapse(app, user);
@@ -60,7 +68,9 @@ describe("the PASSWORD step-up", () => {
     expect((await user.client.ok(SECURITY)).me.security.stepUpMethods).toEqual(["PASSWORD"]);
     const { requestStepUp } = await user.client.ok(REQUEST_PASSWORD_STEP_UP);
     expect(requestStepUp).toEqual({ id: expect.any(String), method: "PASSWORD", maskedTarget: null });
-    expect((await user.client.fails(COMPLETE_PASSWORD_STEP_UP, { id: requestStepUp.id, password: "not-the-password" })).extensions?.code).toBe("CODE_INVALID");
+    expect(
+      (await user.client.fails(COMPLETE_PASSWORD_STEP_UP, { id: requestStepUp.id, password: "not-the-password" })).extensions?.code,
+    ).toBe("CODE_INVALID");
     await user.client.ok(COMPLETE_PASSWORD_STEP_UP, { id: requestStepUp.id, password: DEFAULT_PASSWORD });
 
     const email = uniqueEmail("pw");
@@ -75,7 +85,10 @@ describe("the PASSWORD step-up", () => {
     const email = uniqueEmail("ts");
     await bindContact(app, user.client, "EMAIL", email);
     await user.client.ok(SET_TWO_STEP, { on: true });
-    const { login } = await app.client.ok(`mutation($i: String!, $p: String!) { login(input: { identifier: $i, password: $p }) { ... on TwoStepChallenge { challengeId methods } } }`, { i: user.username, p: DEFAULT_PASSWORD });
+    const { login } = await app.client.ok(
+      `mutation($i: String!, $p: String!) { login(input: { identifier: $i, password: $p }) { ... on TwoStepChallenge { challengeId methods } } }`,
+      { i: user.username, p: DEFAULT_PASSWORD },
+    );
     expect(login.methods).toEqual(["EMAIL"]);
     const error = await app.client.fails(
       `mutation($id: ID!, $code: String!) { completeTwoStep(challengeId: $id, method: PASSWORD, code: $code) { token } }`,
@@ -88,11 +101,17 @@ describe("the PASSWORD step-up", () => {
     const user = await registerUser(app.client);
     for (let i = 0; i < PASSWORD_BUDGET; i++) {
       const { requestStepUp } = await user.client.ok(REQUEST_PASSWORD_STEP_UP);
-      expect((await user.client.fails(COMPLETE_PASSWORD_STEP_UP, { id: requestStepUp.id, password: `wrong-${i}` })).extensions?.code).toBe("CODE_INVALID");
+      expect((await user.client.fails(COMPLETE_PASSWORD_STEP_UP, { id: requestStepUp.id, password: `wrong-${i}` })).extensions?.code).toBe(
+        "CODE_INVALID",
+      );
     }
     const { requestStepUp } = await user.client.ok(REQUEST_PASSWORD_STEP_UP);
-    expect((await user.client.fails(COMPLETE_PASSWORD_STEP_UP, { id: requestStepUp.id, password: DEFAULT_PASSWORD })).extensions?.code).toBe("RATE_LIMITED");
-    const change = await user.client.fails(CHANGE_PASSWORD, { input: { oldPassword: DEFAULT_PASSWORD, newPassword: "An0ther-long-passphrase" } });
+    expect(
+      (await user.client.fails(COMPLETE_PASSWORD_STEP_UP, { id: requestStepUp.id, password: DEFAULT_PASSWORD })).extensions?.code,
+    ).toBe("RATE_LIMITED");
+    const change = await user.client.fails(CHANGE_PASSWORD, {
+      input: { oldPassword: DEFAULT_PASSWORD, newPassword: "An0ther-long-passphrase" },
+    });
     expect(change.extensions?.code).toBe("RATE_LIMITED");
   });
 });
@@ -110,7 +129,10 @@ describe("a provider-only account", () => {
     expect(new Date(cooling.email.usableFrom).getTime()).toBeGreaterThanOrEqual(boundAt + COOLDOWN_SECONDS * 1000 - 5000);
     expect(cooling.security).toMatchObject({ twoStepMethods: [], stepUpMethods: [] });
     expect((await client.fails(REQUEST_STEP_UP, { method: "EMAIL" })).extensions?.code).toBe("BAD_USER_INPUT");
-    expect((await client.fails(SET_TWO_STEP, { on: true })).extensions).toMatchObject({ code: "BAD_USER_INPUT", fieldErrors: [{ field: "enabled" }] });
+    expect((await client.fails(SET_TWO_STEP, { on: true })).extensions).toMatchObject({
+      code: "BAD_USER_INPUT",
+      fieldErrors: [{ field: "enabled" }],
+    });
     const mails = app.smtp.mailsTo(email).length;
     await client.ok(REQUEST_RESET, { identifier: email });
     await pause(300);

@@ -61,13 +61,26 @@ describe("default settings (CORS for any origin, Sandbox on, METRICS_TOKEN set)"
   });
 
   it("answers /readyz 200 with each check when the database answers and no migration is pending; Redis is off without REDIS_URL", async () => {
-    expect(await readiness(app)).toEqual({ status: 200, body: { status: "ready", checks: { database: "ok", migrations: "ok", redis: "off" } } });
+    expect(await readiness(app)).toEqual({
+      status: 200,
+      body: { status: "ready", checks: { database: "ok", migrations: "ok", redis: "off" } },
+    });
   });
 
   it("lets a browser app on another origin send Apollo Client's and tracing headers (preflight)", async () => {
     const headers = [
-      "authorization", "content-type", "apollo-require-preflight", "apollographql-client-name", "apollographql-client-version",
-      "apollo-client-name", "apollo-client-version", "x-apollo-operation-name", "traceparent", "tracestate", "baggage", "sentry-trace",
+      "authorization",
+      "content-type",
+      "apollo-require-preflight",
+      "apollographql-client-name",
+      "apollographql-client-version",
+      "apollo-client-name",
+      "apollo-client-version",
+      "x-apollo-operation-name",
+      "traceparent",
+      "tracestate",
+      "baggage",
+      "sentry-trace",
     ];
     const response = await preflight(app, "https://console.example.net", headers.join(","));
     expect(response.status).toBe(204);
@@ -75,7 +88,13 @@ describe("default settings (CORS for any origin, Sandbox on, METRICS_TOKEN set)"
     const allowed = (response.headers.get("access-control-allow-headers") ?? "").toLowerCase().split(/,\s*/);
     for (const header of headers) expect(allowed).toContain(header);
     // And the request itself, with those headers, is answered for that origin.
-    const answer = await app.client.with({ origin: "https://console.example.net", "apollographql-client-name": "console", traceparent: "00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01" }).request(ME);
+    const answer = await app.client
+      .with({
+        origin: "https://console.example.net",
+        "apollographql-client-name": "console",
+        traceparent: "00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01",
+      })
+      .request(ME);
     expect(answer).toEqual({ status: 200, data: { me: null } });
   });
 
@@ -142,9 +161,14 @@ describe("default settings (CORS for any origin, Sandbox on, METRICS_TOKEN set)"
     const [last] = await app.dataSource.query(`SELECT id, timestamp, name FROM ${table} ORDER BY id DESC LIMIT 1`);
     await app.dataSource.query(`DELETE FROM ${table} WHERE id = ${Number(last.id)}`);
     try {
-      expect(await readiness(app)).toEqual({ status: 503, body: { status: "unready", checks: { database: "ok", migrations: "pending", redis: "off" } } });
+      expect(await readiness(app)).toEqual({
+        status: 503,
+        body: { status: "unready", checks: { database: "ok", migrations: "pending", redis: "off" } },
+      });
     } finally {
-      await app.dataSource.query(`INSERT INTO ${table} (id, timestamp, name) VALUES (${Number(last.id)}, ${Number(last.timestamp)}, '${String(last.name)}')`);
+      await app.dataSource.query(
+        `INSERT INTO ${table} (id, timestamp, name) VALUES (${Number(last.id)}, ${Number(last.timestamp)}, '${String(last.name)}')`,
+      );
     }
     expect((await readiness(app)).status).toBe(200);
   });
@@ -154,7 +178,11 @@ describe("CORS_ORIGINS set, Sandbox off, no METRICS_TOKEN, Redis down", () => {
   let app: TestApp;
   beforeAll(async () => {
     // A port nobody listens on: Redis is unreachable from the start.
-    app = await startTestApp({ CORS_ORIGINS: "https://console.example.com, http://localhost:5173", GRAPHQL_SANDBOX: "false", REDIS_URL: `redis://127.0.0.1:${await freePort()}` });
+    app = await startTestApp({
+      CORS_ORIGINS: "https://console.example.com, http://localhost:5173",
+      GRAPHQL_SANDBOX: "false",
+      REDIS_URL: `redis://127.0.0.1:${await freePort()}`,
+    });
   });
   afterAll(() => app.stop());
 
@@ -168,7 +196,10 @@ describe("CORS_ORIGINS set, Sandbox off, no METRICS_TOKEN, Redis down", () => {
   });
 
   it("stays ready with Redis down, and says it is degraded", async () => {
-    expect(await readiness(app)).toEqual({ status: 200, body: { status: "ready", checks: { database: "ok", migrations: "ok", redis: "degraded" } } });
+    expect(await readiness(app)).toEqual({
+      status: 200,
+      body: { status: "ready", checks: { database: "ok", migrations: "ok", redis: "degraded" } },
+    });
   });
 
   it("serves neither /graphiql nor /metrics", async () => {
@@ -188,7 +219,7 @@ describe("CORS_ORIGINS set, Sandbox off, no METRICS_TOKEN, Redis down", () => {
 });
 
 describe("draining", () => {
-  it("answers /readyz 503 \"draining\" to a request that arrives on an open connection once the server is stopping", async () => {
+  it('answers /readyz 503 "draining" to a request that arrives on an open connection once the server is stopping', async () => {
     const app = await startTestApp();
     const { hostname, port } = new URL(app.url);
     const socket = net.connect(Number(port), hostname);
@@ -207,6 +238,9 @@ describe("draining", () => {
     const response = Buffer.concat(received).toString("utf8");
     expect(response).toMatch(/^HTTP\/1\.1 503 /);
     expect(response).toMatch(/\r\nconnection: close\r\n/i);
-    expect(JSON.parse(response.slice(response.indexOf("\r\n\r\n") + 4))).toEqual({ status: "draining", checks: { database: "ok", migrations: "ok", redis: "off" } });
+    expect(JSON.parse(response.slice(response.indexOf("\r\n\r\n") + 4))).toEqual({
+      status: "draining",
+      checks: { database: "ok", migrations: "ok", redis: "off" },
+    });
   });
 });

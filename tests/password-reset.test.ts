@@ -6,19 +6,33 @@ import type { GraphQLClient } from "./helpers/graphql-client";
 import { eventually, startTestApp, type TestApp } from "./helpers/test-server";
 
 const REQUEST_RESET = /* GraphQL */ `
-  mutation RequestReset($identifier: String!) { requestPasswordReset(identifier: $identifier) }
+  mutation RequestReset($identifier: String!) {
+    requestPasswordReset(identifier: $identifier)
+  }
 `;
 const RESET = /* GraphQL */ `
-  mutation Reset($input: ResetPasswordInput!) { resetPassword(input: $input) }
+  mutation Reset($input: ResetPasswordInput!) {
+    resetPassword(input: $input)
+  }
 `;
 const START_BINDING = /* GraphQL */ `
   mutation Start($kind: ContactKind!, $address: String!) {
-    startContactBinding(kind: $kind, address: $address) { id }
+    startContactBinding(kind: $kind, address: $address) {
+      id
+    }
   }
 `;
 const CONFIRM_BINDING = /* GraphQL */ `
   mutation Confirm($id: ID!, $code: String!) {
-    confirmContactBinding(challengeId: $id, code: $code) { id email { masked } phone { masked } }
+    confirmContactBinding(challengeId: $id, code: $code) {
+      id
+      email {
+        masked
+      }
+      phone {
+        masked
+      }
+    }
   }
 `;
 
@@ -45,7 +59,12 @@ function pause(ms: number): Promise<void> {
 
 /** The first code mail to `address` after the `seen` first mails (notices are skipped). */
 function codeMail(address: string, seen: number) {
-  return eventually(() => app.smtp.mailsTo(address).slice(seen).find((m) => CODE_IN_MAIL.test(m.text)));
+  return eventually(() =>
+    app.smtp
+      .mailsTo(address)
+      .slice(seen)
+      .find((m) => CODE_IN_MAIL.test(m.text)),
+  );
 }
 
 async function mailedCode(address: string, seen: number): Promise<string> {
@@ -54,16 +73,31 @@ async function mailedCode(address: string, seen: number): Promise<string> {
 
 /** The code of the first code SMS to `phone` after the `seen` first SMS (notices are skipped). */
 async function smsCode(phone: string, seen: number): Promise<string> {
-  const sms = await eventually(() => app.smsTo(phone).slice(seen).find((m) => m.templateParam.code !== undefined));
+  const sms = await eventually(() =>
+    app
+      .smsTo(phone)
+      .slice(seen)
+      .find((m) => m.templateParam.code !== undefined),
+  );
   return sms.templateParam.code;
 }
 
 function noticeMail(address: string, seen: number, what: string) {
-  return eventually(() => app.smtp.mailsTo(address).slice(seen).find((m) => m.subject.includes("Security notice") && m.text.includes(what)));
+  return eventually(() =>
+    app.smtp
+      .mailsTo(address)
+      .slice(seen)
+      .find((m) => m.subject.includes("Security notice") && m.text.includes(what)),
+  );
 }
 
 function noticeSms(phone: string, seen: number) {
-  return eventually(() => app.smsTo(phone).slice(seen).find((m) => m.templateParam.event !== undefined));
+  return eventually(() =>
+    app
+      .smsTo(phone)
+      .slice(seen)
+      .find((m) => m.templateParam.event !== undefined),
+  );
 }
 
 /** Binds an address and waits for the "bound" notice (to the address itself: these accounts bind one contact only). */
@@ -220,7 +254,8 @@ describe("a reset code dies with its address (issue 16)", () => {
     const seen = app.smtp.mailsTo(user.email).length;
     const { startContactUnbinding } = await user.client.ok(`mutation { startContactUnbinding(kind: EMAIL) { id } }`);
     await user.client.ok(`mutation($id: ID!, $code: String!) { confirmContactUnbinding(challengeId: $id, code: $code) { id } }`, {
-      id: startContactUnbinding.id, code: await mailedCode(user.email, seen),
+      id: startContactUnbinding.id,
+      code: await mailedCode(user.email, seen),
     });
     expect((await reset(user.email, code)).errors?.[0].extensions).toEqual({ code: "CODE_INVALID" });
     expect(await loginCode(user.username, DEFAULT_PASSWORD)).toBe("AuthPayload");

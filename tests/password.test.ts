@@ -2,7 +2,9 @@ import { auditTypes, DEFAULT_PASSWORD, LOGIN, ME, REGISTER, registerSteppedUp, r
 import { startTestApp, type TestApp } from "./helpers/test-server";
 
 const CHANGE_PASSWORD = /* GraphQL */ `
-  mutation Change($input: ChangePasswordInput!) { changePassword(input: $input) }
+  mutation Change($input: ChangePasswordInput!) {
+    changePassword(input: $input)
+  }
 `;
 
 let app: TestApp;
@@ -40,14 +42,18 @@ describe("changePassword", () => {
     const { createApiKey } = await user.client.ok(`mutation { createApiKey(input: { name: "ci" }) { secret } }`);
     const key = app.client.as(createApiKey.secret);
     expect((await key.ok(`{ me { id } }`)).me.id).toBe(user.id);
-    await user.client.ok(CHANGE_PASSWORD, { input: { oldPassword: DEFAULT_PASSWORD, newPassword: "a-much-Better-passphrase-42", ...option } });
+    await user.client.ok(CHANGE_PASSWORD, {
+      input: { oldPassword: DEFAULT_PASSWORD, newPassword: "a-much-Better-passphrase-42", ...option },
+    });
     expect((await key.ok(`{ me { id } }`)).me).toEqual(kept ? { id: user.id } : null);
   });
 
   it("refuses a wrong old password, logs the attempt and changes nothing", async () => {
     const user = await registerUser(app.client);
     const other = (await login(user.username, DEFAULT_PASSWORD)).data!.login.token;
-    const error = await user.client.fails(CHANGE_PASSWORD, { input: { oldPassword: "wrong-password", newPassword: "another-Good-one-77" } });
+    const error = await user.client.fails(CHANGE_PASSWORD, {
+      input: { oldPassword: "wrong-password", newPassword: "another-Good-one-77" },
+    });
     expect(error.extensions?.code).toBe("INVALID_CREDENTIALS");
     expect(error.extensions?.fieldErrors?.[0].field).toBe("oldPassword");
     expect((await app.client.as(other).ok(ME)).me.id).toBe(user.id);

@@ -2,7 +2,13 @@ import { auditTypes, ME, registerUser, uniqueUsername, type RegisteredUser } fro
 import { startTestApp, type TestApp } from "./helpers/test-server";
 
 const UPDATE_PROFILE = /* GraphQL */ `
-  mutation Update($input: UpdateProfileInput!) { updateProfile(input: $input) { id username avatarUrl } }
+  mutation Update($input: UpdateProfileInput!) {
+    updateProfile(input: $input) {
+      id
+      username
+      avatarUrl
+    }
+  }
 `;
 
 let app: TestApp;

@@ -1,8 +1,18 @@
 import fs from "node:fs";
 import path from "node:path";
 import {
-  getNamedType, getNullableType, isEnumType, isInputObjectType, isListType, isNonNullType, Kind, parse, typeFromAST,
-  type GraphQLInputType, type GraphQLSchema, type OperationDefinitionNode,
+  getNamedType,
+  getNullableType,
+  isEnumType,
+  isInputObjectType,
+  isListType,
+  isNonNullType,
+  Kind,
+  parse,
+  typeFromAST,
+  type GraphQLInputType,
+  type GraphQLSchema,
+  type OperationDefinitionNode,
 } from "graphql";
 import { loadConfig } from "../src/config";
 import { operationCost } from "../src/graphql/query-limits";
@@ -38,7 +48,8 @@ function accountCenterOperations(): { file: string; operation: OperationDefiniti
     for (const [, text] of fs.readFileSync(file, "utf8").matchAll(/graphql\(`([^`]*)`\)/g)) {
       const document = parse(text);
       for (const definition of document.definitions) {
-        if (definition.kind === Kind.OPERATION_DEFINITION) found.push({ file: path.relative(process.cwd(), file), operation: definition, document });
+        if (definition.kind === Kind.OPERATION_DEFINITION)
+          found.push({ file: path.relative(process.cwd(), file), operation: definition, document });
       }
     }
   }
@@ -51,7 +62,11 @@ function sampleValue(type: GraphQLInputType): unknown {
   if (isListType(type)) return [sampleValue(type.ofType)];
   if (isEnumType(type)) return type.getValues()[0].value;
   if (isInputObjectType(type)) {
-    return Object.fromEntries(Object.values(type.getFields()).filter((field) => isNonNullType(field.type)).map((field) => [field.name, sampleValue(field.type)]));
+    return Object.fromEntries(
+      Object.values(type.getFields())
+        .filter((field) => isNonNullType(field.type))
+        .map((field) => [field.name, sampleValue(field.type)]),
+    );
   }
   return { Int: 1, Float: 1, Boolean: true }[getNamedType(type).name] ?? "x";
 }
@@ -67,12 +82,17 @@ describe("what an operation costs", () => {
     const operations = accountCenterOperations();
     expect(operations.length).toBeGreaterThan(20);
     for (const { file, operation, document } of operations) {
-      const variables = Object.fromEntries((operation.variableDefinitions ?? []).map((definition) => [
-        definition.variable.name.value,
-        sampleValue(getNullableType(typeFromAST(schema, definition.type as never)) as GraphQLInputType),
-      ]));
+      const variables = Object.fromEntries(
+        (operation.variableDefinitions ?? []).map((definition) => [
+          definition.variable.name.value,
+          sampleValue(getNullableType(typeFromAST(schema, definition.type as never)) as GraphQLInputType),
+        ]),
+      );
       const cost = operationCost(schema, document, operation, variables);
-      expect({ operation: `${file}: ${operation.name?.value}`, fits: cost <= maxCost / 2 }).toEqual({ operation: `${file}: ${operation.name?.value}`, fits: true });
+      expect({ operation: `${file}: ${operation.name?.value}`, fits: cost <= maxCost / 2 }).toEqual({
+        operation: `${file}: ${operation.name?.value}`,
+        fits: true,
+      });
     }
   });
 });

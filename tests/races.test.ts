@@ -15,7 +15,9 @@ function codes(results: { errors?: { extensions?: { code?: string } }[] }[]): st
 it("gives a username raced by 10 sign-ups to exactly one of them, and the rest a clean USERNAME_TAKEN", async () => {
   const username = uniqueUsername("race");
   const results = await Promise.all(
-    Array.from({ length: 10 }, (_, i) => app.client.request(REGISTER, { input: { username: i % 2 ? username : username.toUpperCase(), password: DEFAULT_PASSWORD } })),
+    Array.from({ length: 10 }, (_, i) =>
+      app.client.request(REGISTER, { input: { username: i % 2 ? username : username.toUpperCase(), password: DEFAULT_PASSWORD } }),
+    ),
   );
   expect(codes(results)).toEqual(["OK", ...Array(9).fill("USERNAME_TAKEN")]);
 });
@@ -24,14 +26,18 @@ it("gives a username raced by 8 renames to exactly one account", async () => {
   const username = uniqueUsername("rename");
   const users = await Promise.all(Array.from({ length: 8 }, () => registerSteppedUp(app.client)));
   const results = await Promise.all(
-    users.map((user) => user.client.request(`mutation($u: String) { updateProfile(input: { username: $u }) { username } }`, { u: username })),
+    users.map((user) =>
+      user.client.request(`mutation($u: String) { updateProfile(input: { username: $u }) { username } }`, { u: username }),
+    ),
   );
   expect(codes(results)).toEqual(["OK", ...Array(7).fill("USERNAME_TAKEN")]);
 });
 
 it("keeps 20 concurrent sign-ups of different names apart", async () => {
   const results = await Promise.all(
-    Array.from({ length: 20 }, () => app.client.request(REGISTER, { input: { username: uniqueUsername("many"), password: DEFAULT_PASSWORD } })),
+    Array.from({ length: 20 }, () =>
+      app.client.request(REGISTER, { input: { username: uniqueUsername("many"), password: DEFAULT_PASSWORD } }),
+    ),
   );
   expect(codes(results)).toEqual(Array(20).fill("OK"));
   const ids = new Set(results.map((r) => r.data.register.account.id));
@@ -45,7 +51,9 @@ function codeMailsTo(address: string): number {
 it("sends one code to an address that 10 parallel requests ask for within the resend cooldown", async () => {
   const user = await registerSteppedUp(app.client);
   const email = uniqueEmail();
-  const results = await Promise.all(Array.from({ length: 10 }, () => user.client.request(START_BINDING, { kind: "EMAIL", address: email })));
+  const results = await Promise.all(
+    Array.from({ length: 10 }, () => user.client.request(START_BINDING, { kind: "EMAIL", address: email })),
+  );
   expect(codes(results)).toEqual(["OK", ...Array(9).fill("RATE_LIMITED")]);
   await app.smtp.codeFor(email);
   await new Promise((resolve) => setTimeout(resolve, 200));
@@ -57,9 +65,12 @@ it("sends one two-step code for 10 parallel sends within the resend cooldown", a
   const email = uniqueEmail();
   await bindContact(app, user.client, "EMAIL", email);
   await user.client.ok(`mutation { setTwoStepVerification(enabled: true) { id } }`);
-  const { login } = await app.client.ok(`mutation($input: LoginInput!) { login(input: $input) { ... on TwoStepChallenge { challengeId } } }`, {
-    input: { identifier: user.username, password: DEFAULT_PASSWORD },
-  });
+  const { login } = await app.client.ok(
+    `mutation($input: LoginInput!) { login(input: $input) { ... on TwoStepChallenge { challengeId } } }`,
+    {
+      input: { identifier: user.username, password: DEFAULT_PASSWORD },
+    },
+  );
   const seen = codeMailsTo(email);
   const send = `mutation($id: ID!) { sendTwoStepCode(challengeId: $id, method: EMAIL) { id } }`;
   const results = await Promise.all(Array.from({ length: 10 }, () => app.client.request(send, { id: login.challengeId })));

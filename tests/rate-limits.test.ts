@@ -49,8 +49,10 @@ function burstsStayWithinBudgets(servers: () => [TestApp, TestApp]) {
   it("checks at most the identifier's budget of 50 parallel sign-ins", async () => {
     const user = await registerSteppedUp(from(on(0).client));
     const { burst, last } = await burstThen(
-      50, (i) => attempt(from(on(i).client), user.username, `wrong-${i}`),
-      3, () => attempt(from(on(1).client), user.username, DEFAULT_PASSWORD),
+      50,
+      (i) => attempt(from(on(i).client), user.username, `wrong-${i}`),
+      3,
+      () => attempt(from(on(1).client), user.username, DEFAULT_PASSWORD),
     );
     expect(tally(burst)).toEqual({ INVALID_CREDENTIALS: 3, RATE_LIMITED: 47 });
     expect(codeOf(last)).toBe("RATE_LIMITED");
@@ -60,8 +62,10 @@ function burstsStayWithinBudgets(servers: () => [TestApp, TestApp]) {
     const ip = randomIp();
     const user = await registerSteppedUp(from(on(0).client));
     const { burst, last } = await burstThen(
-      50, (i) => attempt(from(on(i).client, ip), uniqueUsername("spray"), "Winter2026!"),
-      5, () => attempt(from(on(1).client, ip), user.username, DEFAULT_PASSWORD),
+      50,
+      (i) => attempt(from(on(i).client, ip), uniqueUsername("spray"), "Winter2026!"),
+      5,
+      () => attempt(from(on(1).client, ip), user.username, DEFAULT_PASSWORD),
     );
     expect(tally(burst)).toEqual({ INVALID_CREDENTIALS: 5, RATE_LIMITED: 45 });
     expect(codeOf(last)).toBe("RATE_LIMITED");
@@ -70,8 +74,15 @@ function burstsStayWithinBudgets(servers: () => [TestApp, TestApp]) {
   it("checks at most the account's budget of 50 parallel password changes", async () => {
     const user = await registerSteppedUp(from(on(0).client));
     const change = (i: number, oldPassword: string) =>
-      on(i).client.as(user.token).request(CHANGE_PASSWORD, { input: { oldPassword, newPassword: "New-password-77" } });
-    const { burst, last } = await burstThen(50, (i) => change(i, `wrong-${i}`), 2, () => change(1, DEFAULT_PASSWORD));
+      on(i)
+        .client.as(user.token)
+        .request(CHANGE_PASSWORD, { input: { oldPassword, newPassword: "New-password-77" } });
+    const { burst, last } = await burstThen(
+      50,
+      (i) => change(i, `wrong-${i}`),
+      2,
+      () => change(1, DEFAULT_PASSWORD),
+    );
     expect(tally(burst)).toEqual({ INVALID_CREDENTIALS: 2, RATE_LIMITED: 48 });
     expect(codeOf(last)).toBe("RATE_LIMITED");
   });
@@ -88,7 +99,9 @@ function burstsStayWithinBudgets(servers: () => [TestApp, TestApp]) {
     }
     const guess = (i: number) => {
       const { id, method } = challenges[i % 10];
-      return on(i + 1).client.as(user.token).request(COMPLETE_STEP_UP, { id, code: method === "TOTP" ? "000000" : "aaaaa-aaaaa" });
+      return on(i + 1)
+        .client.as(user.token)
+        .request(COMPLETE_STEP_UP, { id, code: method === "TOTP" ? "000000" : "aaaaa-aaaaa" });
     };
     const { burst, last } = await burstThen(50, guess, 10, async () => {
       const client = on(1).client.as(user.token);
@@ -98,7 +111,9 @@ function burstsStayWithinBudgets(servers: () => [TestApp, TestApp]) {
     expect(tally(burst)).toEqual({ CODE_INVALID: 10, RATE_LIMITED: 40 });
     expect(codeOf(last)).toBe("RATE_LIMITED");
     const { requestStepUp } = await user.client.ok(REQUEST_STEP_UP, { m: "TOTP" });
-    expect(codeOf(await user.client.request(COMPLETE_STEP_UP, { id: requestStepUp.id, code: codeNow(on(0), secret) }))).toBe("RATE_LIMITED");
+    expect(codeOf(await user.client.request(COMPLETE_STEP_UP, { id: requestStepUp.id, code: codeNow(on(0), secret) }))).toBe(
+      "RATE_LIMITED",
+    );
   });
 }
 
@@ -123,7 +138,9 @@ describe("with the in-process store", () => {
     expect(retry).toBeGreaterThan(0);
     expect(retry).toBeLessThanOrEqual(900);
     // Any spelling of the identifier shares the budget.
-    expect((await attempt(from(app.client), user.username.toUpperCase(), DEFAULT_PASSWORD)).errors?.[0].extensions?.code).toBe("RATE_LIMITED");
+    expect((await attempt(from(app.client), user.username.toUpperCase(), DEFAULT_PASSWORD)).errors?.[0].extensions?.code).toBe(
+      "RATE_LIMITED",
+    );
   });
 
   it("limits an unknown identifier the same way, so the limit tells nothing about existence", async () => {
@@ -169,11 +186,19 @@ describe("with the in-process store", () => {
       codeOf(await client.request(`mutation($u: String) { updateProfile(input: { username: $u }) { id } }`, { u: username }));
 
     // A free answer costs nothing; two taken ones spend the account's budget, then even a free address is refused.
-    expect([await bind(prober, uniqueEmail()), await bind(prober, email), await bind(prober, email)]).toEqual(["OK", "IDENTITY_TAKEN", "IDENTITY_TAKEN"]);
+    expect([await bind(prober, uniqueEmail()), await bind(prober, email), await bind(prober, email)]).toEqual([
+      "OK",
+      "IDENTITY_TAKEN",
+      "IDENTITY_TAKEN",
+    ]);
     expect([await bind(prober, email), await bind(prober, uniqueEmail())]).toEqual(["RATE_LIMITED", "RATE_LIMITED"]);
     // Another account from the same IP has one left of the IP's three.
     const second = (await registerSteppedUp(from(app.client))).client.with({ "x-forwarded-for": ip });
-    expect([await rename(second, uniqueUsername()), await rename(second, owner.username), await rename(second, owner.username)]).toEqual(["OK", "USERNAME_TAKEN", "RATE_LIMITED"]);
+    expect([await rename(second, uniqueUsername()), await rename(second, owner.username), await rename(second, owner.username)]).toEqual([
+      "OK",
+      "USERNAME_TAKEN",
+      "RATE_LIMITED",
+    ]);
     // Elsewhere, the same account still gets its answers.
     expect(await rename(second.with({ "x-forwarded-for": randomIp() }), owner.username)).toBe("USERNAME_TAKEN");
   });
@@ -182,7 +207,11 @@ describe("with the in-process store", () => {
     const login = async (ip: string, redirectUri = callbackUrl(app)) =>
       codeOf(await from(app.client, ip).request(START_PROVIDER_LOGIN, { p: "QQ", r: redirectUri }));
     expect(await login("2001:db8:5:5::1", "https://evil.example.net/cb")).toBe("BAD_USER_INPUT"); // costs nothing
-    expect([await login("2001:db8:5:5::1"), await login("2001:db8:5:5::2"), await login("2001:db8:5:5:ffff::3")]).toEqual(["OK", "OK", "OK"]);
+    expect([await login("2001:db8:5:5::1"), await login("2001:db8:5:5::2"), await login("2001:db8:5:5:ffff::3")]).toEqual([
+      "OK",
+      "OK",
+      "OK",
+    ]);
     expect(await login("2001:db8:5:5::4")).toBe("RATE_LIMITED");
     expect(await login("2001:db8:5:6::1")).toBe("OK");
 

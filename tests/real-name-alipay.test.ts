@@ -10,7 +10,10 @@ const REFRESH = `mutation { refreshRealNameVerification { status failureReason f
 let app: TestApp;
 let alipay: FakeAlipay;
 beforeAll(async () => {
-  alipay = await startFakeAlipay({ appId: APP_ID, appPublicKey: keys.app.publicKeyPem, alipayPrivateKey: keys.alipay.privateKeyPem }, { identityVerification: true });
+  alipay = await startFakeAlipay(
+    { appId: APP_ID, appPublicKey: keys.app.publicKeyPem, alipayPrivateKey: keys.alipay.privateKeyPem },
+    { identityVerification: true },
+  );
   app = await startTestApp({
     ALIPAY_APP_ID: APP_ID,
     ALIPAY_PRIVATE_KEY: keys.app.privateKeyPem,
@@ -34,11 +37,17 @@ function certificationOf(verifyUrl: string): string {
 
 it("walks a check from initialize to passed through the RSA2-signed gateway", async () => {
   const user = await registerSteppedUp(app.client);
-  const { startRealNameVerification: started } = await user.client.ok(START, { input: { legalName: "张三", idNumber: "11010519491231002X", returnUrl: `${new URL(app.url).origin}/real-name/done` } });
+  const { startRealNameVerification: started } = await user.client.ok(START, {
+    input: { legalName: "张三", idNumber: "11010519491231002X", returnUrl: `${new URL(app.url).origin}/real-name/done` },
+  });
   expect(started).toMatchObject({ status: "PENDING", maskedName: "张*", qrCodeDataUrl: expect.stringMatching(/^data:image\/png;base64,/) });
   expect(started.verifyUrl.startsWith(`${alipay.url}/gateway.do?`)).toBe(true);
   const certifyId = certificationOf(started.verifyUrl);
-  expect(alipay.certifications.get(certifyId)).toMatchObject({ certName: "张三", certNo: "11010519491231002X", returnUrl: `${new URL(app.url).origin}/real-name/done` });
+  expect(alipay.certifications.get(certifyId)).toMatchObject({
+    certName: "张三",
+    certNo: "11010519491231002X",
+    returnUrl: `${new URL(app.url).origin}/real-name/done`,
+  });
 
   // The person scans the QR code: the phone opens the signed page, then finishes the face check.
   expect((await fetch(started.verifyUrl)).status).toBe(200);
@@ -51,17 +60,25 @@ it("walks a check from initialize to passed through the RSA2-signed gateway", as
 
 it("keeps an unfinished or failed Alipay check PENDING until the timeout, as Alipay cannot tell them apart", async () => {
   const user = await registerSteppedUp(app.client);
-  const { startRealNameVerification: started } = await user.client.ok(START, { input: { legalName: "李四", idNumber: "360426199101010071" } });
+  const { startRealNameVerification: started } = await user.client.ok(START, {
+    input: { legalName: "李四", idNumber: "360426199101010071" },
+  });
   await fetch(started.verifyUrl);
   alipay.completeCertification(certificationOf(started.verifyUrl), false);
   expect((await user.client.ok(REFRESH)).refreshRealNameVerification.status).toBe("PENDING");
   app.clock.advanceSeconds(61);
-  expect((await user.client.ok(REFRESH)).refreshRealNameVerification).toMatchObject({ status: "FAILED", failureCode: "TIMED_OUT", failureReason: expect.stringContaining("not completed in time") });
+  expect((await user.client.ok(REFRESH)).refreshRealNameVerification).toMatchObject({
+    status: "FAILED",
+    failureCode: "TIMED_OUT",
+    failureReason: expect.stringContaining("not completed in time"),
+  });
 });
 
 it("answers PROVIDER_UNAVAILABLE when the gateway is down, and starts nothing", async () => {
   const user = await registerSteppedUp(app.client);
   alipay.failNext("isp.unknow-error");
-  expect((await user.client.fails(START, { input: { legalName: "王五", idNumber: "110102199101010078" } })).extensions?.code).toBe("PROVIDER_UNAVAILABLE");
+  expect((await user.client.fails(START, { input: { legalName: "王五", idNumber: "110102199101010078" } })).extensions?.code).toBe(
+    "PROVIDER_UNAVAILABLE",
+  );
   expect((await user.client.ok(`{ me { realName { status } } }`)).me.realName.status).toBe("NOT_STARTED");
 });

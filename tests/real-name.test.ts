@@ -7,7 +7,15 @@ import { checkCharacter } from "../src/modules/real-name/id-number";
 
 const START = /* GraphQL */ `
   mutation Start($input: RealNameInput!) {
-    startRealNameVerification(input: $input) { status maskedName maskedIdNumber verifyUrl qrCodeDataUrl verifiedAt failureReason }
+    startRealNameVerification(input: $input) {
+      status
+      maskedName
+      maskedIdNumber
+      verifyUrl
+      qrCodeDataUrl
+      verifiedAt
+      failureReason
+    }
   }
 `;
 const REFRESH = `mutation { refreshRealNameVerification { status maskedName maskedIdNumber verifyUrl verifiedAt failureReason failureCode } }`;
@@ -34,7 +42,9 @@ describe("a verification through the dev stand-in", () => {
   it("sends the person back to the returnUrl after the check, as Alipay does", async () => {
     const user = await registerSteppedUp(app.client);
     const returnUrl = new URL("/real-name?from=check", app.url).toString();
-    const { startRealNameVerification: started } = await user.client.ok(START, { input: { legalName: "张三", idNumber: idNumber(), returnUrl } });
+    const { startRealNameVerification: started } = await user.client.ok(START, {
+      input: { legalName: "张三", idNumber: idNumber(), returnUrl },
+    });
     const page = await fetch(started.verifyUrl, { redirect: "manual" });
     expect(page.status).toBe(302);
     expect(page.headers.get("location")).toBe(returnUrl);
@@ -81,7 +91,9 @@ describe("a verification through the dev stand-in", () => {
     expect(failed).toMatchObject({ status: "FAILED", failureCode: "NOT_MATCHED", failureReason: expect.stringContaining("face check") });
     expect((await user.client.ok(STATUS)).me.capabilities.canPurchase).toBe(false);
     expect(await auditTypes(user.client)).toContain("REAL_NAME_FAILED");
-    expect((await user.client.ok(START, { input: { legalName: "王五", idNumber: idNumber() } })).startRealNameVerification.status).toBe("PENDING");
+    expect((await user.client.ok(START, { input: { legalName: "王五", idNumber: idNumber() } })).startRealNameVerification.status).toBe(
+      "PENDING",
+    );
   });
 
   it("abandons a pending check when a new one starts", async () => {
@@ -100,7 +112,9 @@ describe("a verification through the dev stand-in", () => {
     const { startRealNameVerification: started } = await user.client.ok(START, { input: { legalName: "孙七", idNumber: idNumber() } });
     await open(started.verifyUrl);
     await user.client.ok(REFRESH);
-    expect((await user.client.fails(START, { input: { legalName: "孙七", idNumber: idNumber() } })).extensions?.code).toBe("ALREADY_VERIFIED");
+    expect((await user.client.fails(START, { input: { legalName: "孙七", idNumber: idNumber() } })).extensions?.code).toBe(
+      "ALREADY_VERIFIED",
+    );
   });
 
   it("refuses an ID number already verified on another account when passing, and tells it only then", async () => {
@@ -113,13 +127,20 @@ describe("a verification through the dev stand-in", () => {
     await open(a.verifyUrl);
     await first.client.ok(REFRESH);
     await open(b.verifyUrl);
-    expect((await second.client.ok(REFRESH)).refreshRealNameVerification).toMatchObject({ status: "FAILED", failureCode: "ID_NUMBER_TAKEN", failureReason: expect.stringContaining("another account") });
+    expect((await second.client.ok(REFRESH)).refreshRealNameVerification).toMatchObject({
+      status: "FAILED",
+      failureCode: "ID_NUMBER_TAKEN",
+      failureReason: expect.stringContaining("another account"),
+    });
     // Told at start, "taken" let anyone test ID numbers: a start looks like any other until the provider's check.
     const third = await registerSteppedUp(app.client);
     const { startRealNameVerification: c } = await third.client.ok(START, { input: { legalName: "周八", idNumber: number } });
     expect(c.status).toBe("PENDING");
     await open(c.verifyUrl);
-    expect((await third.client.ok(REFRESH)).refreshRealNameVerification).toMatchObject({ status: "FAILED", failureCode: "ID_NUMBER_TAKEN" });
+    expect((await third.client.ok(REFRESH)).refreshRealNameVerification).toMatchObject({
+      status: "FAILED",
+      failureCode: "ID_NUMBER_TAKEN",
+    });
   });
 
   it("passes one ID number on at most REAL_NAME_MAX_ACCOUNTS_PER_ID accounts, even refreshed in parallel", async () => {
@@ -130,13 +151,33 @@ describe("a verification through the dev stand-in", () => {
       await open(started.verifyUrl);
     }
     const outcomes = await Promise.all(users.map(async (user) => (await user.client.ok(REFRESH)).refreshRealNameVerification));
-    expect(outcomes.map((outcome) => outcome.failureCode ?? outcome.status).sort()).toEqual(["ID_NUMBER_TAKEN", "ID_NUMBER_TAKEN", "ID_NUMBER_TAKEN", "ID_NUMBER_TAKEN", "ID_NUMBER_TAKEN", "PASSED"]);
-    expect(await app.dataSource.getRepository(RealNameCheckEntity).countBy({ status: "PASSED", accountId: In(users.map((user) => user.id)) })).toBe(1);
+    expect(outcomes.map((outcome) => outcome.failureCode ?? outcome.status).sort()).toEqual([
+      "ID_NUMBER_TAKEN",
+      "ID_NUMBER_TAKEN",
+      "ID_NUMBER_TAKEN",
+      "ID_NUMBER_TAKEN",
+      "ID_NUMBER_TAKEN",
+      "PASSED",
+    ]);
+    expect(
+      await app.dataSource.getRepository(RealNameCheckEntity).countBy({ status: "PASSED", accountId: In(users.map((user) => user.id)) }),
+    ).toBe(1);
   });
 
   it("answers NOT_STARTED, and a refresh before any start changes nothing", async () => {
     const user = await registerSteppedUp(app.client);
-    expect((await user.client.ok(STATUS)).me).toEqual({ realName: { status: "NOT_STARTED", maskedName: null, maskedIdNumber: null, verifyUrl: null, verifiedAt: null, failureReason: null, failureCode: null }, capabilities: { canPurchase: false } });
+    expect((await user.client.ok(STATUS)).me).toEqual({
+      realName: {
+        status: "NOT_STARTED",
+        maskedName: null,
+        maskedIdNumber: null,
+        verifyUrl: null,
+        verifiedAt: null,
+        failureReason: null,
+        failureCode: null,
+      },
+      capabilities: { canPurchase: false },
+    });
     expect((await user.client.ok(REFRESH)).refreshRealNameVerification.status).toBe("NOT_STARTED");
   });
 
@@ -145,16 +186,24 @@ describe("a verification through the dev stand-in", () => {
     const email = uniqueEmail();
     await bindContact(app, user.client, "EMAIL", email);
     await letStepUpLapse(app, user);
-    expect((await user.client.fails(START, { input: { legalName: "吴九", idNumber: idNumber() } })).extensions?.code).toBe("STEP_UP_REQUIRED");
+    expect((await user.client.fails(START, { input: { legalName: "吴九", idNumber: idNumber() } })).extensions?.code).toBe(
+      "STEP_UP_REQUIRED",
+    );
     await stepUp(app, user.client, "EMAIL", email);
-    expect((await user.client.ok(START, { input: { legalName: "吴九", idNumber: idNumber() } })).startRealNameVerification.status).toBe("PENDING");
+    expect((await user.client.ok(START, { input: { legalName: "吴九", idNumber: idNumber() } })).startRealNameVerification.status).toBe(
+      "PENDING",
+    );
   });
 
   it("counts a check still not passed after the pending timeout as failed", async () => {
     const user = await registerSteppedUp(app.client);
     await user.client.ok(START, { input: { legalName: "郑十", idNumber: idNumber() } });
     app.clock.advanceSeconds(1801);
-    expect((await user.client.ok(REFRESH)).refreshRealNameVerification).toMatchObject({ status: "FAILED", failureCode: "TIMED_OUT", failureReason: "The verification was not completed in time; start it again." });
+    expect((await user.client.ok(REFRESH)).refreshRealNameVerification).toMatchObject({
+      status: "FAILED",
+      failureCode: "TIMED_OUT",
+      failureReason: "The verification was not completed in time; start it again.",
+    });
   });
 });
 
@@ -168,7 +217,8 @@ describe("starts", () => {
   it("are limited per account and per IP; one refused by the account's budget costs the IP nothing", async () => {
     const ip = { "x-forwarded-for": "2001:db8:7:7::1" };
     const [first, second] = [await registerSteppedUp(limited.client), await registerSteppedUp(limited.client)];
-    const start = (user: RegisteredUser, headers = ip) => user.client.with(headers).request(START, { input: { legalName: "陈二", idNumber: idNumber() } });
+    const start = (user: RegisteredUser, headers = ip) =>
+      user.client.with(headers).request(START, { input: { legalName: "陈二", idNumber: idNumber() } });
     const code = async (user: RegisteredUser, headers = ip) => (await start(user, headers)).errors?.[0].extensions?.code ?? "OK";
     expect([await code(first), await code(first), await code(first)]).toEqual(["OK", "OK", "RATE_LIMITED"]);
     // The same /64 is the same IP.
@@ -186,13 +236,40 @@ describe("malformed input changes nothing", () => {
 
   it.each([
     ["a bad check character", { legalName: "张三", idNumber: "110105194912310021" }, "idNumber", "check character"],
-    ["a birth date in the future", { legalName: "张三", idNumber: (() => { const f = "11010520990101002"; return f + checkCharacter(f); })() }, "idNumber", "future"],
-    ["an impossible birth date", { legalName: "张三", idNumber: (() => { const f = "11010519900230002"; return f + checkCharacter(f); })() }, "idNumber", "impossible"],
+    [
+      "a birth date in the future",
+      {
+        legalName: "张三",
+        idNumber: (() => {
+          const f = "11010520990101002";
+          return f + checkCharacter(f);
+        })(),
+      },
+      "idNumber",
+      "future",
+    ],
+    [
+      "an impossible birth date",
+      {
+        legalName: "张三",
+        idNumber: (() => {
+          const f = "11010519900230002";
+          return f + checkCharacter(f);
+        })(),
+      },
+      "idNumber",
+      "impossible",
+    ],
     ["a 15-digit legacy number", { legalName: "张三", idNumber: "110105491231002" }, "idNumber", "15-digit"],
     ["a one-character name", { legalName: "张", idNumber: "11010519491231002X" }, "legalName", "legalName"],
     ["a name with digits", { legalName: "张三3", idNumber: "11010519491231002X" }, "legalName", "legalName"],
     ["a name with a zero-width space", { legalName: "张\u200B三", idNumber: "11010519491231002X" }, "legalName", "legalName"],
-    ["a returnUrl on another origin", { legalName: "张三", idNumber: "11010519491231002X", returnUrl: "https://evil.example.net/back" }, "returnUrl", "REDIRECT_ORIGINS"],
+    [
+      "a returnUrl on another origin",
+      { legalName: "张三", idNumber: "11010519491231002X", returnUrl: "https://evil.example.net/back" },
+      "returnUrl",
+      "REDIRECT_ORIGINS",
+    ],
   ])("%s", async (_case, input, field, message) => {
     const error = await user.client.fails(START, { input });
     expect(error.extensions?.code).toBe("BAD_USER_INPUT");

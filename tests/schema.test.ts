@@ -1,8 +1,17 @@
 import fs from "node:fs";
 import path from "node:path";
 import {
-  buildClientSchema, buildSchema, getIntrospectionQuery, isEnumType, isInputObjectType, isObjectType, isUnionType,
-  lexicographicSortSchema, printSchema, type GraphQLSchema, type IntrospectionQuery,
+  buildClientSchema,
+  buildSchema,
+  getIntrospectionQuery,
+  isEnumType,
+  isInputObjectType,
+  isObjectType,
+  isUnionType,
+  lexicographicSortSchema,
+  printSchema,
+  type GraphQLSchema,
+  type IntrospectionQuery,
 } from "graphql";
 import { startTestApp, type TestApp } from "./helpers/test-server";
 
@@ -33,8 +42,15 @@ it("serves the whole public API contract, in its exact shapes", () => {
     }
     if (mine.constructor !== type.constructor) different.push(`${type.name} is a different kind of type`);
     if ((isObjectType(type) && isObjectType(mine)) || (isInputObjectType(type) && isInputObjectType(mine))) {
-      const mineFields = mine.getFields() as Record<string, { type: unknown; args?: readonly { name: string; type: unknown; defaultValue: unknown }[] }>;
-      for (const field of Object.values(type.getFields()) as { name: string; type: unknown; args?: readonly { name: string; type: unknown; defaultValue: unknown }[] }[]) {
+      const mineFields = mine.getFields() as Record<
+        string,
+        { type: unknown; args?: readonly { name: string; type: unknown; defaultValue: unknown }[] }
+      >;
+      for (const field of Object.values(type.getFields()) as {
+        name: string;
+        type: unknown;
+        args?: readonly { name: string; type: unknown; defaultValue: unknown }[];
+      }[]) {
         const other = mineFields[field.name];
         if (!other) {
           missing.push(`${type.name}.${field.name}`);
@@ -60,8 +76,19 @@ it("serves the whole public API contract, in its exact shapes", () => {
       for (const value of type.getValues()) if (!values.includes(value.name)) missing.push(`${type.name}.${value.name}`);
     }
     if (isUnionType(type) && isUnionType(mine)) {
-      const members = mine.getTypes().map((t) => t.name).sort();
-      if (members.join() !== type.getTypes().map((t) => t.name).sort().join()) different.push(`union ${type.name}`);
+      const members = mine
+        .getTypes()
+        .map((t) => t.name)
+        .sort();
+      if (
+        members.join() !==
+        type
+          .getTypes()
+          .map((t) => t.name)
+          .sort()
+          .join()
+      )
+        different.push(`union ${type.name}`);
     }
   }
   expect(different).toEqual([]);

@@ -2,10 +2,23 @@ import { DEFAULT_PASSWORD, LOGIN, ME, registerUser } from "./helpers/accounts";
 import { startTestApp, type TestApp } from "./helpers/test-server";
 
 const SESSIONS = /* GraphQL */ `
-  query { me { sessions { id current createdAt lastSeenAt userAgent ip } } }
+  query {
+    me {
+      sessions {
+        id
+        current
+        createdAt
+        lastSeenAt
+        userAgent
+        ip
+      }
+    }
+  }
 `;
 const REVOKE = /* GraphQL */ `
-  mutation Revoke($id: ID!) { revokeSession(id: $id) }
+  mutation Revoke($id: ID!) {
+    revokeSession(id: $id)
+  }
 `;
 
 let app: TestApp;
@@ -15,7 +28,9 @@ beforeAll(async () => {
 afterAll(() => app.stop());
 
 async function signIn(username: string, userAgent = "jest") {
-  const data = await app.client.with({ "user-agent": userAgent }).ok(LOGIN, { input: { identifier: username, password: DEFAULT_PASSWORD } });
+  const data = await app.client
+    .with({ "user-agent": userAgent })
+    .ok(LOGIN, { input: { identifier: username, password: DEFAULT_PASSWORD } });
   return app.client.as(data.login.token).with({ "user-agent": userAgent });
 }
 
@@ -53,15 +68,17 @@ describe("revokeSession", () => {
     expect((await victim.client.ok(ME)).me.id).toBe(victim.id);
   });
 
-  it.each([["empty", ""], ["not an id", "abc"], ["a number", 42], ["SQL", "1' OR '1'='1"]])(
-    "refuses an id that is %s",
-    async (_case, id) => {
-      const user = await registerUser(app.client);
-      const error = await user.client.fails(REVOKE, { id });
-      expect(error.extensions?.code).toBe("BAD_USER_INPUT");
-      expect((await user.client.ok(ME)).me.id).toBe(user.id);
-    },
-  );
+  it.each([
+    ["empty", ""],
+    ["not an id", "abc"],
+    ["a number", 42],
+    ["SQL", "1' OR '1'='1"],
+  ])("refuses an id that is %s", async (_case, id) => {
+    const user = await registerUser(app.client);
+    const error = await user.client.fails(REVOKE, { id });
+    expect(error.extensions?.code).toBe("BAD_USER_INPUT");
+    expect((await user.client.ok(ME)).me.id).toBe(user.id);
+  });
 });
 
 describe("sliding expiry", () => {

@@ -38,7 +38,10 @@ describe("register", () => {
     for (const username of ["\u2F08民_reg", "\u2E85_reg", "\uF900_reg", "\uFF52\uFF45\uFF47_x"]) {
       const error = await app.client.fails(REGISTER, { input: { username, password: DEFAULT_PASSWORD } });
       expect(error.extensions?.code).toBe("BAD_USER_INPUT");
-      expect(error.extensions?.fieldErrors?.[0]).toMatchObject({ field: "username", messages: [expect.stringMatching(/compatibility form|radicals/)] });
+      expect(error.extensions?.fieldErrors?.[0]).toMatchObject({
+        field: "username",
+        messages: [expect.stringMatching(/compatibility form|radicals/)],
+      });
       expect(await app.dataSource.getRepository(AccountEntity).countBy({ username })).toBe(0);
     }
   });
@@ -58,7 +61,9 @@ describe("login", () => {
     const wide = await app.client.ok(LOGIN, { input: { identifier: fullWidth, password: DEFAULT_PASSWORD } });
     expect(wide.login.account.id).toBe(user.id);
     const chinese = await registerUser(app.client, `人民_${Math.random().toString(36).slice(2, 8)}`);
-    expect((await app.client.ok(LOGIN, { input: { identifier: chinese.username, password: DEFAULT_PASSWORD } })).login.account.id).toBe(chinese.id);
+    expect((await app.client.ok(LOGIN, { input: { identifier: chinese.username, password: DEFAULT_PASSWORD } })).login.account.id).toBe(
+      chinese.id,
+    );
   });
 
   it("signs in by username, ignoring letter case and surrounding spaces", async () => {
@@ -84,7 +89,11 @@ describe("login", () => {
     const browser = app.client.with({ "user-agent": "Mozilla/5.0 (TestBrowser)" });
     const data = await browser.ok(LOGIN, { input: { identifier: user.username, password: DEFAULT_PASSWORD } });
     const events = await app.client.as(data.login.token).ok(`{ me { auditEvents(first: 1) { nodes { type userAgent ip } } } }`);
-    expect(events.me.auditEvents.nodes[0]).toEqual({ type: "SIGN_IN", userAgent: "Mozilla/5.0 (TestBrowser)", ip: expect.stringContaining("127.0.0.1") });
+    expect(events.me.auditEvents.nodes[0]).toEqual({
+      type: "SIGN_IN",
+      userAgent: "Mozilla/5.0 (TestBrowser)",
+      ip: expect.stringContaining("127.0.0.1"),
+    });
   });
 });
 

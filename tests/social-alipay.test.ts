@@ -32,7 +32,9 @@ const userId = () => `2088${randomBytes(6).readUIntBE(0, 6).toString().padStart(
 it("binds the Alipay account through the RSA2-signed gateway, enables withdrawals, and signs in with it", async () => {
   const user = await registerSteppedUp(app.client);
   const { startProviderBinding } = await user.client.ok(START_BINDING, { p: "ALIPAY", r: callbackUrl(app) });
-  expect(startProviderBinding.authorizeUrl.startsWith(`${alipay.authorizeUrlBase}?app_id=${APP_ID}&scope=auth_user&redirect_uri=`)).toBe(true);
+  expect(startProviderBinding.authorizeUrl.startsWith(`${alipay.authorizeUrlBase}?app_id=${APP_ID}&scope=auth_user&redirect_uri=`)).toBe(
+    true,
+  );
   expect(startProviderBinding.qrCodeDataUrl).toMatch(/^data:image\/png;base64,/);
 
   const person = { userId: userId(), nickName: "支付宝用户", avatar: "https://tfs.alipayobjects.com/a.png" };
@@ -44,7 +46,11 @@ it("binds the Alipay account through the RSA2-signed gateway, enables withdrawal
   expect(alipay.requests.map((r) => r.method)).toEqual(expect.arrayContaining(["alipay.system.oauth.token", "alipay.user.info.share"]));
 
   const { startProviderLogin } = await app.client.ok(START_LOGIN, { p: "ALIPAY", r: callbackUrl(app) });
-  const { loginWithProvider } = await app.client.ok(LOGIN_WITH, { p: "ALIPAY", c: alipay.issueAuthCode(person), s: startProviderLogin.state });
+  const { loginWithProvider } = await app.client.ok(LOGIN_WITH, {
+    p: "ALIPAY",
+    c: alipay.issueAuthCode(person),
+    s: startProviderLogin.state,
+  });
   expect(loginWithProvider.account.id).toBe(user.id);
 });
 
@@ -53,7 +59,9 @@ it("refuses an answer whose signature does not verify, and binds nothing", async
   const { startProviderBinding } = await user.client.ok(START_BINDING, { p: "ALIPAY", r: callbackUrl(app) });
   const code = alipay.issueAuthCode({ userId: userId() });
   alipay.corruptNextSignature();
-  expect((await user.client.fails(COMPLETE_BINDING, { p: "ALIPAY", c: code, s: startProviderBinding.state })).extensions?.code).toBe("PROVIDER_ERROR");
+  expect((await user.client.fails(COMPLETE_BINDING, { p: "ALIPAY", c: code, s: startProviderBinding.state })).extensions?.code).toBe(
+    "PROVIDER_ERROR",
+  );
   expect((await user.client.ok(`{ me { capabilities { canWithdraw } } }`)).me.capabilities.canWithdraw).toBe(false);
 });
 
@@ -64,10 +72,16 @@ it("maps a used auth_code to PROVIDER_ERROR and the gateway's 20000 to PROVIDER_
   await user.client.ok(COMPLETE_BINDING, { p: "ALIPAY", c: code, s: first.startProviderBinding.state });
   const other = await registerSteppedUp(app.client);
   const second = await other.client.ok(START_BINDING, { p: "ALIPAY", r: callbackUrl(app) });
-  expect((await other.client.fails(COMPLETE_BINDING, { p: "ALIPAY", c: code, s: second.startProviderBinding.state })).extensions?.code).toBe("PROVIDER_ERROR");
+  expect(
+    (await other.client.fails(COMPLETE_BINDING, { p: "ALIPAY", c: code, s: second.startProviderBinding.state })).extensions?.code,
+  ).toBe("PROVIDER_ERROR");
 
   const third = await other.client.ok(START_BINDING, { p: "ALIPAY", r: callbackUrl(app) });
   alipay.failNext("isp.unknow-error"); // gateway code 20000, service unavailable
-  const busy = await other.client.fails(COMPLETE_BINDING, { p: "ALIPAY", c: alipay.issueAuthCode({ userId: userId() }), s: third.startProviderBinding.state });
+  const busy = await other.client.fails(COMPLETE_BINDING, {
+    p: "ALIPAY",
+    c: alipay.issueAuthCode({ userId: userId() }),
+    s: third.startProviderBinding.state,
+  });
   expect(busy.extensions?.code).toBe("PROVIDER_UNAVAILABLE");
 });

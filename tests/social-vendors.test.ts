@@ -63,7 +63,9 @@ describe("WeChat website login against its protocol", () => {
     await user.client.ok(COMPLETE_BINDING, { p: "WECHAT", c: code, s: first.startProviderBinding.state });
     const other = await registerSteppedUp(app.client);
     const second = await other.client.ok(START_BINDING, { p: "WECHAT", r: callbackUrl(app) });
-    expect((await other.client.fails(COMPLETE_BINDING, { p: "WECHAT", c: code, s: second.startProviderBinding.state })).extensions?.code).toBe("PROVIDER_ERROR");
+    expect(
+      (await other.client.fails(COMPLETE_BINDING, { p: "WECHAT", c: code, s: second.startProviderBinding.state })).extensions?.code,
+    ).toBe("PROVIDER_ERROR");
     expect((await other.client.ok(`{ me { identities { provider } } }`)).me.identities).toEqual([]);
   });
 
@@ -72,7 +74,9 @@ describe("WeChat website login against its protocol", () => {
     const { startProviderBinding } = await user.client.ok(START_BINDING, { p: "WECHAT", r: callbackUrl(app) });
     const code = wechat.issueCode({ openid: `o_${id()}`, nickname: "n" });
     wechat.hangNext();
-    expect((await user.client.fails(COMPLETE_BINDING, { p: "WECHAT", c: code, s: startProviderBinding.state })).extensions?.code).toBe("PROVIDER_UNAVAILABLE");
+    expect((await user.client.fails(COMPLETE_BINDING, { p: "WECHAT", c: code, s: startProviderBinding.state })).extensions?.code).toBe(
+      "PROVIDER_UNAVAILABLE",
+    );
     expect((await user.client.ok(`{ me { identities { provider } } }`)).me.identities).toEqual([]);
   });
 
@@ -81,7 +85,9 @@ describe("WeChat website login against its protocol", () => {
     const { startProviderBinding } = await user.client.ok(START_BINDING, { p: "WECHAT", r: callbackUrl(app) });
     wechat.failNext("-1");
     const code = wechat.issueCode({ openid: `o_${id()}`, nickname: "n" });
-    expect((await user.client.fails(COMPLETE_BINDING, { p: "WECHAT", c: code, s: startProviderBinding.state })).extensions?.code).toBe("PROVIDER_UNAVAILABLE");
+    expect((await user.client.fails(COMPLETE_BINDING, { p: "WECHAT", c: code, s: startProviderBinding.state })).extensions?.code).toBe(
+      "PROVIDER_UNAVAILABLE",
+    );
   });
 });
 
@@ -89,14 +95,20 @@ describe("QQ Connect against its protocol", () => {
   it("binds the unionid from /me (answered as JSONP)", async () => {
     const user = await registerSteppedUp(app.client);
     const { startProviderBinding } = await user.client.ok(START_BINDING, { p: "QQ", r: callbackUrl(app) });
-    expect(startProviderBinding.authorizeUrl.startsWith(`${qq.url}/oauth2.0/authorize?response_type=code&client_id=${QQ.appId}`)).toBe(true);
+    expect(startProviderBinding.authorizeUrl.startsWith(`${qq.url}/oauth2.0/authorize?response_type=code&client_id=${QQ.appId}`)).toBe(
+      true,
+    );
     const person = { openid: `O${id()}`, unionid: `UID_${id()}`, nickname: "QQ用户" };
     const code = qq.issueCode(person, callbackUrl(app));
     const bound = await user.client.ok(COMPLETE_BINDING, { p: "QQ", c: code, s: startProviderBinding.state });
     expect(bound.completeProviderBinding.identities[0]).toMatchObject({ provider: "QQ", displayName: "QQ用户" });
 
     const { startProviderLogin } = await app.client.ok(START_LOGIN, { p: "QQ", r: callbackUrl(app) });
-    const { loginWithProvider } = await app.client.ok(LOGIN_WITH, { p: "QQ", c: qq.issueCode(person, callbackUrl(app)), s: startProviderLogin.state });
+    const { loginWithProvider } = await app.client.ok(LOGIN_WITH, {
+      p: "QQ",
+      c: qq.issueCode(person, callbackUrl(app)),
+      s: startProviderLogin.state,
+    });
     expect(loginWithProvider.account.id).toBe(user.id);
   });
 
@@ -104,11 +116,18 @@ describe("QQ Connect against its protocol", () => {
     const user = await registerSteppedUp(app.client);
     const { startProviderBinding } = await user.client.ok(START_BINDING, { p: "QQ", r: callbackUrl(app) });
     const code = qq.issueCode({ openid: `O${id()}`, nickname: "n" }, "https://elsewhere.example.com/cb");
-    expect((await user.client.fails(COMPLETE_BINDING, { p: "QQ", c: code, s: startProviderBinding.state })).extensions?.code).toBe("PROVIDER_ERROR");
+    expect((await user.client.fails(COMPLETE_BINDING, { p: "QQ", c: code, s: startProviderBinding.state })).extensions?.code).toBe(
+      "PROVIDER_ERROR",
+    );
   });
 });
 
 it("lists the configured vendors as enabled", async () => {
   const { providers } = await app.client.ok(`{ providers { kind enabled } }`);
-  expect(providers).toEqual(expect.arrayContaining([{ kind: "WECHAT", enabled: true }, { kind: "QQ", enabled: true }]));
+  expect(providers).toEqual(
+    expect.arrayContaining([
+      { kind: "WECHAT", enabled: true },
+      { kind: "QQ", enabled: true },
+    ]),
+  );
 });

@@ -1,9 +1,7 @@
 import { randomBytes } from "node:crypto";
 import { auditTypes, ME, registerSteppedUp, letStepUpLapse, stepUpWithPassword } from "./helpers/accounts";
 import { bindContact, stepUp, uniqueEmail } from "./helpers/contacts";
-import {
-  bindProvider, callbackUrl, COMPLETE_BINDING, consent, LOGIN_WITH, START_BINDING, START_LOGIN, UNBIND,
-} from "./helpers/social";
+import { bindProvider, callbackUrl, COMPLETE_BINDING, consent, LOGIN_WITH, START_BINDING, START_LOGIN, UNBIND } from "./helpers/social";
 import { startTestApp, type TestApp } from "./helpers/test-server";
 
 let app: TestApp;
@@ -26,7 +24,9 @@ describe("binding through the dev stand-in", () => {
     const { code, state } = await consent(start.authorizeUrl, who);
     expect(state).toBe(start.state);
     const bound = (await user.client.ok(COMPLETE_BINDING, { p: "WECHAT", c: code, s: state })).completeProviderBinding;
-    expect(bound.identities).toEqual([{ provider: "WECHAT", displayName: `${who} (dev WECHAT)`, avatarUrl: null, boundAt: expect.any(String) }]);
+    expect(bound.identities).toEqual([
+      { provider: "WECHAT", displayName: `${who} (dev WECHAT)`, avatarUrl: null, boundAt: expect.any(String) },
+    ]);
     expect(await auditTypes(user.client)).toContain("PROVIDER_BOUND");
     // The state and the code are spent.
     expect((await user.client.fails(COMPLETE_BINDING, { p: "WECHAT", c: code, s: state })).extensions?.code).toBe("CODE_INVALID");
@@ -65,13 +65,17 @@ describe("binding through the dev stand-in", () => {
     const lateGrant = await consent(late.authorizeUrl, person());
     app.clock.advanceSeconds(601);
     await stepUpWithPassword(user.client); // completing needs a step-up too, and the first one lapsed with the state
-    expect((await user.client.fails(COMPLETE_BINDING, { p: "WECHAT", c: lateGrant.code, s: lateGrant.state })).extensions?.code).toBe("CODE_EXPIRED");
+    expect((await user.client.fails(COMPLETE_BINDING, { p: "WECHAT", c: lateGrant.code, s: lateGrant.state })).extensions?.code).toBe(
+      "CODE_EXPIRED",
+    );
   });
 
   it("maps a code the provider refuses to PROVIDER_ERROR", async () => {
     const user = await registerSteppedUp(app.client);
     const { startProviderBinding: start } = await user.client.ok(START_BINDING, { p: "WECHAT", r: callbackUrl(app) });
-    expect((await user.client.fails(COMPLETE_BINDING, { p: "WECHAT", c: "dev_forged", s: start.state })).extensions?.code).toBe("PROVIDER_ERROR");
+    expect((await user.client.fails(COMPLETE_BINDING, { p: "WECHAT", c: "dev_forged", s: start.state })).extensions?.code).toBe(
+      "PROVIDER_ERROR",
+    );
   });
 
   it.each([
@@ -147,7 +151,10 @@ describe("unbinding", () => {
 
   it("refuses to unbind what is not bound", async () => {
     const user = await registerSteppedUp(app.client);
-    expect((await user.client.fails(UNBIND, { p: "QQ" })).extensions).toMatchObject({ code: "BAD_USER_INPUT", fieldErrors: [{ field: "provider" }] });
+    expect((await user.client.fails(UNBIND, { p: "QQ" })).extensions).toMatchObject({
+      code: "BAD_USER_INPUT",
+      fieldErrors: [{ field: "provider" }],
+    });
   });
 });
 
@@ -174,7 +181,9 @@ describe("with provider sign-up on", () => {
     // Signing in again finds the same account.
     const again = await open.client.ok(START_LOGIN, { p: "WECHAT", r: callbackUrl(open) });
     const grant = await consent(again.startProviderLogin.authorizeUrl, who);
-    expect((await open.client.ok(LOGIN_WITH, { p: "WECHAT", c: grant.code, s: grant.state })).loginWithProvider.account.id).toBe(loginWithProvider.account.id);
+    expect((await open.client.ok(LOGIN_WITH, { p: "WECHAT", c: grant.code, s: grant.state })).loginWithProvider.account.id).toBe(
+      loginWithProvider.account.id,
+    );
   });
 });
 

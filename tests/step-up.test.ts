@@ -1,29 +1,71 @@
 import { randomInt } from "node:crypto";
-import { auditTypes, DEFAULT_PASSWORD, LOGIN, uniqueUsername, type RegisteredUser, registerSteppedUp, letStepUpLapse } from "./helpers/accounts";
+import {
+  auditTypes,
+  DEFAULT_PASSWORD,
+  LOGIN,
+  uniqueUsername,
+  type RegisteredUser,
+  registerSteppedUp,
+  letStepUpLapse,
+} from "./helpers/accounts";
 import type { GraphQLClient } from "./helpers/graphql-client";
 import { eventually, startTestApp, type TestApp } from "./helpers/test-server";
 
 const CHANGE_PASSWORD = /* GraphQL */ `
-  mutation Change($input: ChangePasswordInput!) { changePassword(input: $input) }
+  mutation Change($input: ChangePasswordInput!) {
+    changePassword(input: $input)
+  }
 `;
 const START_BINDING = /* GraphQL */ `
   mutation Start($kind: ContactKind!, $address: String!) {
-    startContactBinding(kind: $kind, address: $address) { id method maskedTarget expiresAt resendAvailableAt }
+    startContactBinding(kind: $kind, address: $address) {
+      id
+      method
+      maskedTarget
+      expiresAt
+      resendAvailableAt
+    }
   }
 `;
 const CONFIRM_BINDING = /* GraphQL */ `
   mutation Confirm($id: ID!, $code: String!) {
-    confirmContactBinding(challengeId: $id, code: $code) { id email { masked } phone { masked } }
+    confirmContactBinding(challengeId: $id, code: $code) {
+      id
+      email {
+        masked
+      }
+      phone {
+        masked
+      }
+    }
   }
 `;
 const REQUEST_STEP_UP = /* GraphQL */ `
-  mutation StepUp($method: VerificationMethod!) { requestStepUp(method: $method) { id method maskedTarget expiresAt } }
+  mutation StepUp($method: VerificationMethod!) {
+    requestStepUp(method: $method) {
+      id
+      method
+      maskedTarget
+      expiresAt
+    }
+  }
 `;
 const COMPLETE_STEP_UP = /* GraphQL */ `
-  mutation CompleteStepUp($id: ID!, $code: String!) { completeStepUp(challengeId: $id, code: $code) }
+  mutation CompleteStepUp($id: ID!, $code: String!) {
+    completeStepUp(challengeId: $id, code: $code)
+  }
 `;
 const AUDIT_EVENTS = /* GraphQL */ `
-  query { me { auditEvents(first: 100) { nodes { type ip } } } }
+  query {
+    me {
+      auditEvents(first: 100) {
+        nodes {
+          type
+          ip
+        }
+      }
+    }
+  }
 `;
 
 const CODE_IN_MAIL = /验证码是 (\d{6})/;
@@ -45,19 +87,34 @@ function uniquePhone(): string {
 
 /** The code of the first code mail to `address` after the `seen` first mails (notices are skipped). */
 async function mailedCode(address: string, seen: number): Promise<string> {
-  const mail = await eventually(() => app.smtp.mailsTo(address).slice(seen).find((m) => CODE_IN_MAIL.test(m.text)));
+  const mail = await eventually(() =>
+    app.smtp
+      .mailsTo(address)
+      .slice(seen)
+      .find((m) => CODE_IN_MAIL.test(m.text)),
+  );
   return CODE_IN_MAIL.exec(mail.text)![1];
 }
 
 /** The code of the first code SMS to `phone` after the `seen` first SMS (notices are skipped). */
 async function smsCode(phone: string, seen: number): Promise<string> {
-  const sms = await eventually(() => app.smsTo(phone).slice(seen).find((m) => m.templateParam.code !== undefined));
+  const sms = await eventually(() =>
+    app
+      .smsTo(phone)
+      .slice(seen)
+      .find((m) => m.templateParam.code !== undefined),
+  );
   return sms.templateParam.code;
 }
 
 /** A security-notice mail to `address` after the `seen` first mails whose text says `what`. */
 function noticeMail(address: string, seen: number, what: string) {
-  return eventually(() => app.smtp.mailsTo(address).slice(seen).find((m) => m.subject.includes("Security notice") && m.text.includes(what)));
+  return eventually(() =>
+    app.smtp
+      .mailsTo(address)
+      .slice(seen)
+      .find((m) => m.subject.includes("Security notice") && m.text.includes(what)),
+  );
 }
 
 /** Binds an email through the public workflow and waits for the "bound" notice, so later counts are stable. */
@@ -75,7 +132,12 @@ async function bindPhone(client: GraphQLClient, phone: string): Promise<void> {
   const { startContactBinding } = await client.ok(START_BINDING, { kind: "PHONE", address: phone });
   const code = await smsCode(phone, seen);
   await client.ok(CONFIRM_BINDING, { id: startContactBinding.id, code });
-  await eventually(() => app.smsTo(phone).slice(seen).find((m) => m.templateParam.event !== undefined));
+  await eventually(() =>
+    app
+      .smsTo(phone)
+      .slice(seen)
+      .find((m) => m.templateParam.event !== undefined),
+  );
 }
 
 async function userWithEmail(): Promise<RegisteredUser & { email: string }> {
@@ -135,7 +197,9 @@ describe("changePassword needs a step-up once a contact is bound", () => {
 
   it("asks nothing of an account with no contact bound", async () => {
     const user = await registerSteppedUp(app.client);
-    expect((await user.client.ok(CHANGE_PASSWORD, { input: { oldPassword: DEFAULT_PASSWORD, newPassword: NEW_PASSWORD } })).changePassword).toBe(true);
+    expect(
+      (await user.client.ok(CHANGE_PASSWORD, { input: { oldPassword: DEFAULT_PASSWORD, newPassword: NEW_PASSWORD } })).changePassword,
+    ).toBe(true);
     expect(await loginCode(user.username, NEW_PASSWORD)).toBe("AuthPayload");
     expect(await loginCode(user.username, DEFAULT_PASSWORD)).toBe("INVALID_CREDENTIALS");
   });
@@ -156,10 +220,15 @@ describe("requestStepUp and completeStepUp", () => {
     const types = await auditTypes(user.client);
     expect(types[0]).toBe("STEP_UP_COMPLETED");
     expect(types[1]).toBe("CODE_SENT");
-    expect((await user.client.ok(AUDIT_EVENTS)).me.auditEvents.nodes[0]).toEqual({ type: "STEP_UP_COMPLETED", ip: expect.stringContaining("127.0.0.1") });
+    expect((await user.client.ok(AUDIT_EVENTS)).me.auditEvents.nodes[0]).toEqual({
+      type: "STEP_UP_COMPLETED",
+      ip: expect.stringContaining("127.0.0.1"),
+    });
 
     const beforeChange = app.smtp.mailsTo(user.email).length;
-    expect((await user.client.ok(CHANGE_PASSWORD, { input: { oldPassword: DEFAULT_PASSWORD, newPassword: NEW_PASSWORD } })).changePassword).toBe(true);
+    expect(
+      (await user.client.ok(CHANGE_PASSWORD, { input: { oldPassword: DEFAULT_PASSWORD, newPassword: NEW_PASSWORD } })).changePassword,
+    ).toBe(true);
     expect(await loginCode(user.email, NEW_PASSWORD)).toBe("AuthPayload");
     expect(await loginCode(user.email, DEFAULT_PASSWORD)).toBe("INVALID_CREDENTIALS");
     expect(await auditTypes(user.client)).toContain("PASSWORD_CHANGED");
@@ -179,7 +248,9 @@ describe("requestStepUp and completeStepUp", () => {
     expect(requestStepUp.maskedTarget).toBe(`+86 139****${phone.slice(-4)}`);
     const code = await smsCode(phone, seen);
     expect((await user.client.ok(COMPLETE_STEP_UP, { id: requestStepUp.id, code })).completeStepUp).toBe(true);
-    expect((await user.client.ok(CHANGE_PASSWORD, { input: { oldPassword: DEFAULT_PASSWORD, newPassword: NEW_PASSWORD } })).changePassword).toBe(true);
+    expect(
+      (await user.client.ok(CHANGE_PASSWORD, { input: { oldPassword: DEFAULT_PASSWORD, newPassword: NEW_PASSWORD } })).changePassword,
+    ).toBe(true);
     expect(await loginCode(phone, NEW_PASSWORD)).toBe("AuthPayload");
   });
 
@@ -192,7 +263,9 @@ describe("requestStepUp and completeStepUp", () => {
     expect(error.extensions).toEqual({ code: "STEP_UP_REQUIRED" });
     expect(await loginCode(user.username, DEFAULT_PASSWORD)).toBe("AuthPayload");
 
-    expect((await user.client.ok(CHANGE_PASSWORD, { input: { oldPassword: DEFAULT_PASSWORD, newPassword: NEW_PASSWORD } })).changePassword).toBe(true);
+    expect(
+      (await user.client.ok(CHANGE_PASSWORD, { input: { oldPassword: DEFAULT_PASSWORD, newPassword: NEW_PASSWORD } })).changePassword,
+    ).toBe(true);
   });
 
   it("refuses SMS without a bound phone, with BAD_USER_INPUT on method, and sends nothing", async () => {
@@ -283,15 +356,22 @@ describe("requestStepUp and completeStepUp", () => {
     await stepUpByEmail(user.client, user.email);
 
     app.clock.advanceSeconds(ttl - 10);
-    expect((await user.client.ok(CHANGE_PASSWORD, { input: { oldPassword: DEFAULT_PASSWORD, newPassword: NEW_PASSWORD } })).changePassword).toBe(true);
+    expect(
+      (await user.client.ok(CHANGE_PASSWORD, { input: { oldPassword: DEFAULT_PASSWORD, newPassword: NEW_PASSWORD } })).changePassword,
+    ).toBe(true);
 
     app.clock.advanceSeconds(11);
-    const error = await user.client.fails(CHANGE_PASSWORD, { input: { oldPassword: NEW_PASSWORD, newPassword: "yet-Another-passphrase-7" } });
+    const error = await user.client.fails(CHANGE_PASSWORD, {
+      input: { oldPassword: NEW_PASSWORD, newPassword: "yet-Another-passphrase-7" },
+    });
     expect(error.extensions).toEqual({ code: "STEP_UP_REQUIRED" });
     expect(await loginCode(user.username, NEW_PASSWORD)).toBe("AuthPayload");
 
     // a new step-up on the same session unlocks it again
     await stepUpByEmail(user.client, user.email);
-    expect((await user.client.ok(CHANGE_PASSWORD, { input: { oldPassword: NEW_PASSWORD, newPassword: "yet-Another-passphrase-7" } })).changePassword).toBe(true);
+    expect(
+      (await user.client.ok(CHANGE_PASSWORD, { input: { oldPassword: NEW_PASSWORD, newPassword: "yet-Another-passphrase-7" } }))
+        .changePassword,
+    ).toBe(true);
   });
 });

@@ -74,7 +74,9 @@ describe("enrolment", () => {
     await user.client.ok(CONFIRM_TOTP, { code: codeNow(app, fresh.secret) });
     app.clock.advanceSeconds(30);
     const { requestStepUp } = await user.client.ok(REQUEST_STEP_UP, { method: "TOTP" });
-    expect((await user.client.fails(COMPLETE_STEP_UP, { id: requestStepUp.id, code: codeNow(app, old.secret) })).extensions?.code).toBe("CODE_INVALID");
+    expect((await user.client.fails(COMPLETE_STEP_UP, { id: requestStepUp.id, code: codeNow(app, old.secret) })).extensions?.code).toBe(
+      "CODE_INVALID",
+    );
     await user.client.ok(COMPLETE_STEP_UP, { id: requestStepUp.id, code: codeNow(app, fresh.secret) });
   });
 });
@@ -101,24 +103,38 @@ describe("step-up with the authenticator", () => {
     app.clock.advanceSeconds(30); // so the step before is not the one the enrolment used
     const { requestStepUp } = await user.client.ok(REQUEST_STEP_UP, { method: "TOTP" });
     const key = base32Decode(secret);
-    expect((await user.client.fails(COMPLETE_STEP_UP, { id: requestStepUp.id, code: hotp(key, stepNow() - 2) })).extensions?.code).toBe("CODE_INVALID");
+    expect((await user.client.fails(COMPLETE_STEP_UP, { id: requestStepUp.id, code: hotp(key, stepNow() - 2) })).extensions?.code).toBe(
+      "CODE_INVALID",
+    );
     await user.client.ok(COMPLETE_STEP_UP, { id: requestStepUp.id, code: hotp(key, stepNow() - 1) });
   });
 
   it("accepts one of parallel replays of one code", async () => {
     const code = codeNow(app, secret);
     const challenges = await Promise.all(Array.from({ length: 5 }, () => user.client.ok(REQUEST_STEP_UP, { method: "TOTP" })));
-    const results = await Promise.all(challenges.map(({ requestStepUp }) => user.client.request(COMPLETE_STEP_UP, { id: requestStepUp.id, code })));
-    expect(results.map((r) => r.errors?.[0].extensions?.code ?? "OK").sort()).toEqual(["CODE_INVALID", "CODE_INVALID", "CODE_INVALID", "CODE_INVALID", "OK"]);
+    const results = await Promise.all(
+      challenges.map(({ requestStepUp }) => user.client.request(COMPLETE_STEP_UP, { id: requestStepUp.id, code })),
+    );
+    expect(results.map((r) => r.errors?.[0].extensions?.code ?? "OK").sort()).toEqual([
+      "CODE_INVALID",
+      "CODE_INVALID",
+      "CODE_INVALID",
+      "CODE_INVALID",
+      "OK",
+    ]);
   });
 
   it("counts wrong authenticator codes against the challenge's five tries", async () => {
     const { requestStepUp } = await user.client.ok(REQUEST_STEP_UP, { method: "TOTP" });
     const key = base32Decode(secret);
     for (let i = 0; i < 5; i++) {
-      expect((await user.client.fails(COMPLETE_STEP_UP, { id: requestStepUp.id, code: hotp(key, stepNow() + 10 + i) })).extensions?.code).toBe("CODE_INVALID");
+      expect(
+        (await user.client.fails(COMPLETE_STEP_UP, { id: requestStepUp.id, code: hotp(key, stepNow() + 10 + i) })).extensions?.code,
+      ).toBe("CODE_INVALID");
     }
-    expect((await user.client.fails(COMPLETE_STEP_UP, { id: requestStepUp.id, code: codeNow(app, secret) })).extensions?.code).toBe("TOO_MANY_ATTEMPTS");
+    expect((await user.client.fails(COMPLETE_STEP_UP, { id: requestStepUp.id, code: codeNow(app, secret) })).extensions?.code).toBe(
+      "TOO_MANY_ATTEMPTS",
+    );
   });
 });
 
@@ -128,8 +144,12 @@ describe("recovery codes", () => {
     const { recoveryCodes } = await enrolTotp(app, user.client);
     await stepUpWith(user.client, "RECOVERY_CODE", recoveryCodes[0].toUpperCase().replace("-", " "));
     const { requestStepUp } = await user.client.ok(REQUEST_STEP_UP, { method: "RECOVERY_CODE" });
-    expect((await user.client.fails(COMPLETE_STEP_UP, { id: requestStepUp.id, code: recoveryCodes[0] })).extensions?.code).toBe("CODE_INVALID");
-    expect((await user.client.fails(COMPLETE_STEP_UP, { id: requestStepUp.id, code: recoveryCodes[0].replace("-", "") })).extensions?.code).toBe("CODE_INVALID");
+    expect((await user.client.fails(COMPLETE_STEP_UP, { id: requestStepUp.id, code: recoveryCodes[0] })).extensions?.code).toBe(
+      "CODE_INVALID",
+    );
+    expect(
+      (await user.client.fails(COMPLETE_STEP_UP, { id: requestStepUp.id, code: recoveryCodes[0].replace("-", "") })).extensions?.code,
+    ).toBe("CODE_INVALID");
     await user.client.ok(COMPLETE_STEP_UP, { id: requestStepUp.id, code: recoveryCodes[1] });
     expect((await user.client.ok(SECURITY)).me.security.recoveryCodesRemaining).toBe(8);
   });
@@ -144,7 +164,9 @@ describe("recovery codes", () => {
     expect(fresh).toHaveLength(10);
     expect(fresh).not.toContain(recoveryCodes[1]);
     const { requestStepUp } = await user.client.ok(REQUEST_STEP_UP, { method: "RECOVERY_CODE" });
-    expect((await user.client.fails(COMPLETE_STEP_UP, { id: requestStepUp.id, code: recoveryCodes[1] })).extensions?.code).toBe("CODE_INVALID");
+    expect((await user.client.fails(COMPLETE_STEP_UP, { id: requestStepUp.id, code: recoveryCodes[1] })).extensions?.code).toBe(
+      "CODE_INVALID",
+    );
     await user.client.ok(COMPLETE_STEP_UP, { id: requestStepUp.id, code: fresh[1] });
     expect(await auditTypes(user.client)).toContain("RECOVERY_CODES_REGENERATED");
   });
@@ -165,7 +187,11 @@ describe("disabling", () => {
     expect(await auditTypes(user.client)).toContain("TOTP_DISABLED");
   });
 
-  it.each([["5 digits", "12345"], ["letters", "abcdef"], ["a recovery code", "abcde-fghij"]])("refuses a code of %s as malformed", async (_case, code) => {
+  it.each([
+    ["5 digits", "12345"],
+    ["letters", "abcdef"],
+    ["a recovery code", "abcde-fghij"],
+  ])("refuses a code of %s as malformed", async (_case, code) => {
     const user = await registerSteppedUp(app.client);
     const error = await user.client.fails(DISABLE, { code });
     expect(error.extensions).toMatchObject({ code: "BAD_USER_INPUT", fieldErrors: [{ field: "code" }] });

@@ -8,8 +8,17 @@ const LOGIN = /* GraphQL */ `
   mutation Login($input: LoginInput!) {
     login(input: $input) {
       __typename
-      ... on AuthPayload { token account { id } }
-      ... on TwoStepChallenge { challengeId methods expiresAt }
+      ... on AuthPayload {
+        token
+        account {
+          id
+        }
+      }
+      ... on TwoStepChallenge {
+        challengeId
+        methods
+        expiresAt
+      }
     }
   }
 `;
@@ -44,7 +53,10 @@ describe("turning two-step verification on and off", () => {
     const user = await registerSteppedUp(app.client);
     const email = uniqueEmail();
     await bindContact(app, user.client, "EMAIL", email);
-    expect((await user.client.ok(SET, { on: true })).setTwoStepVerification.security).toEqual({ twoStepEnabled: true, twoStepMethods: ["EMAIL"] });
+    expect((await user.client.ok(SET, { on: true })).setTwoStepVerification.security).toEqual({
+      twoStepEnabled: true,
+      twoStepMethods: ["EMAIL"],
+    });
     await letStepUpLapse(app, user);
     expect((await user.client.fails(SET, { on: false })).extensions?.code).toBe("STEP_UP_REQUIRED");
     await stepUp(app, user.client, "EMAIL", email);
@@ -80,7 +92,12 @@ describe("signing in with two-step verification on", () => {
     expect(challenge.methods).toEqual(["EMAIL"]);
     const seen = app.smtp.mailsTo(email).length;
     const { sendTwoStepCode } = await app.client.ok(SEND, { id: challenge.challengeId, m: "EMAIL" });
-    expect(sendTwoStepCode).toMatchObject({ id: challenge.challengeId, method: "EMAIL", maskedTarget: "t***@example.com", expiresAt: challenge.expiresAt });
+    expect(sendTwoStepCode).toMatchObject({
+      id: challenge.challengeId,
+      method: "EMAIL",
+      maskedTarget: "t***@example.com",
+      expiresAt: challenge.expiresAt,
+    });
     const code = await app.smtp.codeFor(email, seen);
     const { completeTwoStep } = await app.client.ok(COMPLETE, { id: challenge.challengeId, m: "EMAIL", code });
     expect(completeTwoStep.account.id).toBe(user.id);
@@ -125,32 +142,44 @@ describe("signing in with two-step verification on", () => {
       const challenge = await twoStepChallenge(user);
       await app.client.ok(COMPLETE, { id: challenge.challengeId, m: "RECOVERY_CODE", code: recoveryCodes[3] });
       const second = await twoStepChallenge(user);
-      expect((await app.client.fails(COMPLETE, { id: second.challengeId, m: "RECOVERY_CODE", code: recoveryCodes[3] })).extensions?.code).toBe("CODE_INVALID");
+      expect(
+        (await app.client.fails(COMPLETE, { id: second.challengeId, m: "RECOVERY_CODE", code: recoveryCodes[3] })).extensions?.code,
+      ).toBe("CODE_INVALID");
       expect((await user.client.ok(SECURITY)).me.security.recoveryCodesRemaining).toBe(9);
     });
 
     it("counts wrong codes of every method against one limit of five", async () => {
       const challenge = await twoStepChallenge(user);
       const attempts = [
-        ["TOTP", "000000"], ["RECOVERY_CODE", "aaaaa-aaaaa"], ["TOTP", "111111"], ["EMAIL", "222222"], ["RECOVERY_CODE", "bbbbb-bbbbb"],
+        ["TOTP", "000000"],
+        ["RECOVERY_CODE", "aaaaa-aaaaa"],
+        ["TOTP", "111111"],
+        ["EMAIL", "222222"],
+        ["RECOVERY_CODE", "bbbbb-bbbbb"],
       ];
       for (const [m, code] of attempts) {
         expect((await app.client.fails(COMPLETE, { id: challenge.challengeId, m, code })).extensions?.code).toBe("CODE_INVALID");
       }
-      expect((await app.client.fails(COMPLETE, { id: challenge.challengeId, m: "TOTP", code: codeNow(app, secret) })).extensions?.code).toBe("TOO_MANY_ATTEMPTS");
+      expect(
+        (await app.client.fails(COMPLETE, { id: challenge.challengeId, m: "TOTP", code: codeNow(app, secret) })).extensions?.code,
+      ).toBe("TOO_MANY_ATTEMPTS");
     });
 
     it("refuses to send the app's code, and a method the account does not have", async () => {
       const challenge = await twoStepChallenge(user);
       expect((await app.client.fails(SEND, { id: challenge.challengeId, m: "TOTP" })).extensions?.code).toBe("BAD_USER_INPUT");
       expect((await app.client.fails(SEND, { id: challenge.challengeId, m: "EMAIL" })).extensions?.code).toBe("BAD_USER_INPUT");
-      expect((await app.client.fails(COMPLETE, { id: challenge.challengeId, m: "EMAIL", code: "123456" })).extensions?.code).toBe("CODE_INVALID");
+      expect((await app.client.fails(COMPLETE, { id: challenge.challengeId, m: "EMAIL", code: "123456" })).extensions?.code).toBe(
+        "CODE_INVALID",
+      );
     });
 
     it("expires after 10 minutes", async () => {
       const challenge = await twoStepChallenge(user);
       app.clock.advanceSeconds(10 * 60 + 1);
-      expect((await app.client.fails(COMPLETE, { id: challenge.challengeId, m: "TOTP", code: codeNow(app, secret) })).extensions?.code).toBe("CODE_EXPIRED");
+      expect(
+        (await app.client.fails(COMPLETE, { id: challenge.challengeId, m: "TOTP", code: codeNow(app, secret) })).extensions?.code,
+      ).toBe("CODE_EXPIRED");
     });
 
     it("still refuses a wrong password before any second factor", async () => {
@@ -161,7 +190,10 @@ describe("signing in with two-step verification on", () => {
     it("turns itself off when the last second factor is removed", async () => {
       await (async () => {
         const { requestStepUp } = await user.client.ok(`mutation { requestStepUp(method: TOTP) { id } }`);
-        await user.client.ok(`mutation($id: ID!, $c: String!) { completeStepUp(challengeId: $id, code: $c) }`, { id: requestStepUp.id, c: codeNow(app, secret) });
+        await user.client.ok(`mutation($id: ID!, $c: String!) { completeStepUp(challengeId: $id, code: $c) }`, {
+          id: requestStepUp.id,
+          c: codeNow(app, secret),
+        });
       })();
       app.clock.advanceSeconds(30);
       await user.client.ok(`mutation($c: String!) { disableTotp(code: $c) { id } }`, { c: codeNow(app, secret) });
@@ -200,7 +232,9 @@ describe("guessing authenticator codes across many challenges", () => {
 
     for (const wrong of ["000001", "000002", "000003"]) {
       const { login: challenge } = await login();
-      expect((await limited.client.fails(COMPLETE, { id: challenge.challengeId, m: "TOTP", code: wrong })).extensions?.code).toBe("CODE_INVALID");
+      expect((await limited.client.fails(COMPLETE, { id: challenge.challengeId, m: "TOTP", code: wrong })).extensions?.code).toBe(
+        "CODE_INVALID",
+      );
     }
     const { login: challenge } = await login();
     const error = await limited.client.fails(COMPLETE, { id: challenge.challengeId, m: "TOTP", code: codeNow(limited, secret) });

@@ -2,10 +2,26 @@ import fs from "node:fs";
 import path from "node:path";
 import { buildSchema, type GraphQLObjectType } from "graphql";
 import { DEFAULT_PASSWORD, letStepUpLapse, registerSteppedUp, type RegisteredUser } from "./helpers/accounts";
-import { bindContact, CONFIRM_BINDING, CONFIRM_UNBINDING, START_BINDING, START_UNBINDING, stepUp, uniqueEmail, uniquePhone } from "./helpers/contacts";
+import {
+  bindContact,
+  CONFIRM_BINDING,
+  CONFIRM_UNBINDING,
+  START_BINDING,
+  START_UNBINDING,
+  stepUp,
+  uniqueEmail,
+  uniquePhone,
+} from "./helpers/contacts";
 import type { GraphQLResponse as GraphQLResult } from "./helpers/graphql-client";
 import { codeNow, CONFIRM_TOTP, START_TOTP } from "./helpers/second-factors";
-import { bindProvider, callbackUrl, COMPLETE_BINDING as COMPLETE_PROVIDER, consent, START_BINDING as START_PROVIDER, UNBIND } from "./helpers/social";
+import {
+  bindProvider,
+  callbackUrl,
+  COMPLETE_BINDING as COMPLETE_PROVIDER,
+  consent,
+  START_BINDING as START_PROVIDER,
+  UNBIND,
+} from "./helpers/social";
 import { eventually, startTestApp, type TestApp } from "./helpers/test-server";
 import { NOTICE_TEXT } from "../src/modules/notice/notice-messages";
 import { NOTICE_LABELS } from "../src/providers/sms/notice-labels";
@@ -63,7 +79,12 @@ interface WayIn {
 }
 
 /** `startX` sends a code to `address`; the step keeps the challenge id and the code. */
-function codeStep(mutation: string, query: string, variables: (v: Victim, c: Carry) => Record<string, unknown>, target: (v: Victim, c: Carry) => Address): Step {
+function codeStep(
+  mutation: string,
+  query: string,
+  variables: (v: Victim, c: Carry) => Record<string, unknown>,
+  target: (v: Victim, c: Carry) => Address,
+): Step {
   return {
     mutation,
     run: (v, c) => {
@@ -97,7 +118,12 @@ const WAYS_IN: readonly WayIn[] = [
     event: "CONTACT_BOUND",
     bound: { email: false, phone: true },
     steps: [
-      codeStep("startContactBinding", START_BINDING, (_v, c) => ({ kind: "EMAIL", address: newEmail(c).address }), (_v, c) => newEmail(c)),
+      codeStep(
+        "startContactBinding",
+        START_BINDING,
+        (_v, c) => ({ kind: "EMAIL", address: newEmail(c).address }),
+        (_v, c) => newEmail(c),
+      ),
       confirmStep("confirmContactBinding", CONFIRM_BINDING, (_v, c) => newEmail(c)),
     ],
     added: newEmail,
@@ -107,7 +133,12 @@ const WAYS_IN: readonly WayIn[] = [
     event: "CONTACT_BOUND",
     bound: { email: true, phone: false },
     steps: [
-      codeStep("startContactBinding", START_BINDING, (_v, c) => ({ kind: "PHONE", address: newPhone(c).address }), (_v, c) => newPhone(c)),
+      codeStep(
+        "startContactBinding",
+        START_BINDING,
+        (_v, c) => ({ kind: "PHONE", address: newPhone(c).address }),
+        (_v, c) => newPhone(c),
+      ),
       confirmStep("confirmContactBinding", CONFIRM_BINDING, (_v, c) => newPhone(c)),
     ],
     added: newPhone,
@@ -116,7 +147,12 @@ const WAYS_IN: readonly WayIn[] = [
     name: "replacing the email",
     event: "CONTACT_REPLACED",
     steps: [
-      codeStep("startContactBinding", START_BINDING, (_v, c) => ({ kind: "EMAIL", address: newEmail(c).address }), (_v, c) => newEmail(c)),
+      codeStep(
+        "startContactBinding",
+        START_BINDING,
+        (_v, c) => ({ kind: "EMAIL", address: newEmail(c).address }),
+        (_v, c) => newEmail(c),
+      ),
       confirmStep("confirmContactBinding", CONFIRM_BINDING, (_v, c) => newEmail(c)),
     ],
     added: newEmail,
@@ -173,10 +209,16 @@ const WAYS_IN: readonly WayIn[] = [
     },
     steps: [{ mutation: "disableTotp", run: (v) => v.client.request(DISABLE_TOTP, { code: codeNow(app, v.totpSecret) }) }],
   },
-  { name: "regenerating recovery codes",
-    event: "RECOVERY_CODES_REGENERATED", steps: [{ mutation: "regenerateRecoveryCodes", run: (v) => v.client.request(REGENERATE) }] },
-  { name: "turning two-step off",
-    event: "TWO_STEP_DISABLED", steps: [{ mutation: "setTwoStepVerification", run: (v) => v.client.request(SET_TWO_STEP, { on: false }) }] },
+  {
+    name: "regenerating recovery codes",
+    event: "RECOVERY_CODES_REGENERATED",
+    steps: [{ mutation: "regenerateRecoveryCodes", run: (v) => v.client.request(REGENERATE) }],
+  },
+  {
+    name: "turning two-step off",
+    event: "TWO_STEP_DISABLED",
+    steps: [{ mutation: "setTwoStepVerification", run: (v) => v.client.request(SET_TWO_STEP, { on: false }) }],
+  },
   {
     name: "turning two-step on",
     event: "TWO_STEP_ENABLED",
@@ -185,8 +227,11 @@ const WAYS_IN: readonly WayIn[] = [
     },
     steps: [{ mutation: "setTwoStepVerification", run: (v) => v.client.request(SET_TWO_STEP, { on: true }) }],
   },
-  { name: "creating an API key",
-    event: "API_KEY_CREATED", steps: [{ mutation: "createApiKey", run: (v) => v.client.request(CREATE_KEY, { input: { name: "thief" } }) }] },
+  {
+    name: "creating an API key",
+    event: "API_KEY_CREATED",
+    steps: [{ mutation: "createApiKey", run: (v) => v.client.request(CREATE_KEY, { input: { name: "thief" } }) }],
+  },
   {
     name: "revoking an API key",
     event: "API_KEY_REVOKED",
@@ -237,8 +282,18 @@ function sentTo({ kind, address }: Address): number {
 /** The notice of `event` to the address after its `seen` first messages: a mail, or an SMS of the notice template. */
 function noticeTo({ kind, address }: Address, event: SecurityNoticeEvent, seen = 0) {
   return kind === "EMAIL"
-    ? eventually(() => app.smtp.mailsTo(address).slice(seen).find((m) => m.subject.includes("Security notice") && m.text.includes(NOTICE_TEXT[event].en)))
-    : eventually(() => app.smsTo(address).slice(seen).find((m) => m.templateParam.event === NOTICE_LABELS[event]));
+    ? eventually(() =>
+        app.smtp
+          .mailsTo(address)
+          .slice(seen)
+          .find((m) => m.subject.includes("Security notice") && m.text.includes(NOTICE_TEXT[event].en)),
+      )
+    : eventually(() =>
+        app
+          .smsTo(address)
+          .slice(seen)
+          .find((m) => m.templateParam.event === NOTICE_LABELS[event]),
+      );
 }
 
 /** An account with an authenticator, two-step on and the addresses asked for, whose session has no step-up left. */
@@ -291,7 +346,10 @@ describe.each(WAYS_IN.map((row) => [row.name, row] as const))("%s", (_name, row)
     const seen = told.map(sentTo);
     for (const step of row.steps) {
       const refused = await step.run(v, carry);
-      expect({ step: step.mutation, code: refused.errors?.[0]?.extensions?.code }).toEqual({ step: step.mutation, code: "STEP_UP_REQUIRED" });
+      expect({ step: step.mutation, code: refused.errors?.[0]?.extensions?.code }).toEqual({
+        step: step.mutation,
+        code: "STEP_UP_REQUIRED",
+      });
       await stepUpVictim(v);
       const done = await step.run(v, carry);
       expect({ step: step.mutation, errors: done.errors }).toEqual({ step: step.mutation, errors: undefined });

@@ -8,7 +8,7 @@ import { startTestApp, type TestApp } from "./helpers/test-server";
  * cached for a year, index.html for every client-side route and never cached, the page's security
  * headers, and the API's own paths left alone.
  */
-const INDEX = "<!doctype html><title>账号中心</title><script src=\"/assets/app-3f2a.js\"></script>";
+const INDEX = '<!doctype html><title>账号中心</title><script src="/assets/app-3f2a.js"></script>';
 const ASSET = "console.log('account center');";
 
 let app: TestApp;
@@ -19,7 +19,7 @@ beforeAll(async () => {
   fs.mkdirSync(path.join(dir, "assets"));
   fs.writeFileSync(path.join(dir, "index.html"), INDEX);
   fs.writeFileSync(path.join(dir, "assets/app-3f2a.js"), ASSET);
-  fs.writeFileSync(path.join(dir, "favicon.svg"), "<svg xmlns=\"http://www.w3.org/2000/svg\"/>");
+  fs.writeFileSync(path.join(dir, "favicon.svg"), '<svg xmlns="http://www.w3.org/2000/svg"/>');
   app = await startTestApp({ WEB_APP_DIR: dir });
   origin = new URL(app.url).origin;
 });
@@ -28,7 +28,8 @@ afterAll(async () => {
   fs.rmSync(dir, { recursive: true, force: true });
 });
 
-const page = (pathname: string, accept = "text/html,application/xhtml+xml,*/*;q=0.8") => fetch(`${origin}${pathname}`, { headers: { accept } });
+const page = (pathname: string, accept = "text/html,application/xhtml+xml,*/*;q=0.8") =>
+  fetch(`${origin}${pathname}`, { headers: { accept } });
 
 describe("the account center", () => {
   it("answers / and every client-side route with index.html, never cached, with the page's security headers", async () => {
@@ -70,7 +71,11 @@ describe("the account center", () => {
     expect([403, 404]).toContain(folder.status);
     expect(await folder.json()).toEqual({ errors: [{ message: "Not found.", extensions: { code: "BAD_REQUEST" } }] });
     fs.writeFileSync(path.join(dir, "..", `${path.basename(dir)}-secret.txt`), "outside the build");
-    for (const pathname of [`/assets/..%2f..%2f${path.basename(dir)}-secret.txt`, `/..%2f${path.basename(dir)}-secret.txt`, `/../${path.basename(dir)}-secret.txt`]) {
+    for (const pathname of [
+      `/assets/..%2f..%2f${path.basename(dir)}-secret.txt`,
+      `/..%2f${path.basename(dir)}-secret.txt`,
+      `/../${path.basename(dir)}-secret.txt`,
+    ]) {
       expect(await (await page(pathname, "*/*")).text()).not.toContain("outside the build");
     }
     fs.rmSync(path.join(dir, "..", `${path.basename(dir)}-secret.txt`));

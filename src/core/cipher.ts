@@ -25,7 +25,13 @@ export class DataCipher {
     const cipher = createCipheriv("aes-256-gcm", this.keys.get(this.current.id)!, iv, { authTagLength: TAG_BYTES });
     cipher.setAAD(Buffer.from(context, "utf8"));
     const ciphertext = Buffer.concat([cipher.update(plaintext, "utf8"), cipher.final()]);
-    return [VERSION, this.current.id, iv.toString("base64url"), ciphertext.toString("base64url"), cipher.getAuthTag().toString("base64url")].join(".");
+    return [
+      VERSION,
+      this.current.id,
+      iv.toString("base64url"),
+      ciphertext.toString("base64url"),
+      cipher.getAuthTag().toString("base64url"),
+    ].join(".");
   }
 
   /** Throws when the value was altered, belongs to another context, or was sealed with an unknown key. */

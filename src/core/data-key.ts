@@ -25,7 +25,12 @@ export async function resolveDataKey(config: Config, logger: Logger, dataSource:
   const generated = fs.existsSync(legacyFile) ? fs.readFileSync(legacyFile, "utf8").trim() : randomBytes(32).toString("base64");
   // Insert-or-ignore, then read: processes starting at once all end up with the one stored key.
   await dataSource.createQueryBuilder().insert().into("dev_data_key").values({ id: 1, key: generated }).orIgnore().execute();
-  const stored = await dataSource.createQueryBuilder().select("k.key", "key").from("dev_data_key", "k").where("k.id = 1").getRawOne<{ key: string }>();
+  const stored = await dataSource
+    .createQueryBuilder()
+    .select("k.key", "key")
+    .from("dev_data_key", "k")
+    .where("k.id = 1")
+    .getRawOne<{ key: string }>();
   logger.warn("DATA_ENCRYPTION_KEY is not set: using a development key kept in the database. Set it in production.");
   return { id: "dev", key: Buffer.from(stored!.key, "base64") };
 }

@@ -5,10 +5,23 @@ export type Logger = pino.Logger;
 
 /** Paths that may carry secrets; pino replaces them before anything is written. */
 const REDACT = [
-  "password", "oldPassword", "newPassword", "token", "secret", "authorization",
-  "*.password", "*.oldPassword", "*.newPassword", "*.token", "*.secret", "*.authorization",
-  "req.headers.authorization", "req.headers.cookie", "variables.input.password",
-  "variables.input.oldPassword", "variables.input.newPassword",
+  "password",
+  "oldPassword",
+  "newPassword",
+  "token",
+  "secret",
+  "authorization",
+  "*.password",
+  "*.oldPassword",
+  "*.newPassword",
+  "*.token",
+  "*.secret",
+  "*.authorization",
+  "req.headers.authorization",
+  "req.headers.cookie",
+  "variables.input.password",
+  "variables.input.oldPassword",
+  "variables.input.newPassword",
 ];
 
 /** JSON lines, for log collectors; `pretty`: readable coloured lines for a person at a terminal. */

@@ -15,7 +15,11 @@ const START_WAIT_MS = 5000;
  */
 export async function connectRedis(url: string, commandTimeoutMs: number, logger: Logger): Promise<Redis> {
   const redis = new Redis(url, {
-    enableOfflineQueue: false, maxRetriesPerRequest: 1, lazyConnect: true, commandTimeout: commandTimeoutMs, connectTimeout: START_WAIT_MS,
+    enableOfflineQueue: false,
+    maxRetriesPerRequest: 1,
+    lazyConnect: true,
+    commandTimeout: commandTimeoutMs,
+    connectTimeout: START_WAIT_MS,
   });
   redis.on("error", (error) => logger.warn({ err: error }, "redis unavailable; rate limits count in this process until it is back"));
   try {

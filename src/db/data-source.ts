@@ -38,13 +38,15 @@ export function createDataSource(database: DatabaseConfig, { forMigrations = fal
       // A schema other than public is chosen through search_path, so every statement, the migrations
       // table included, lands in it without qualifying names.
       ...(database.schema ? { options: `-c search_path=${database.schema}` } : {}),
-      ...(forMigrations ? {} : {
-        statement_timeout: limits.statementTimeoutMs,
-        idle_in_transaction_session_timeout: limits.idleInTransactionTimeoutMs,
-        // PostgreSQL's own statement_timeout cannot fire in a server that stopped answering
-        // (frozen, or cut off by the network); this gives up on our side a moment after it.
-        query_timeout: limits.statementTimeoutMs + 1000,
-      }),
+      ...(forMigrations
+        ? {}
+        : {
+            statement_timeout: limits.statementTimeoutMs,
+            idle_in_transaction_session_timeout: limits.idleInTransactionTimeoutMs,
+            // PostgreSQL's own statement_timeout cannot fire in a server that stopped answering
+            // (frozen, or cut off by the network); this gives up on our side a moment after it.
+            query_timeout: limits.statementTimeoutMs + 1000,
+          }),
     },
   });
 }

@@ -27,12 +27,15 @@ export function compileEntityPacker<T extends object>(sample: T): EntityPacker<T
   const flagSlots = Math.max(1, Math.ceil(keys.length / FLAGS_PER_SLOT));
   const flagNames = Array.from({ length: flagSlots }, (_unused, k) => `flags${k}`);
   const flags = (i: number) => flagNames[Math.floor(i / FLAGS_PER_SLOT)];
-  const bit = (i: number) => 1 << i % FLAGS_PER_SLOT;
+  const bit = (i: number) => 1 << (i % FLAGS_PER_SLOT);
   const slot = (i: number) => `offset + ${flagSlots + i}`;
 
   const pack = [
     `let ${flagNames.map((name) => `${name} = 0`).join(", ")}, value;`,
-    ...keys.map((key, i) => `value = entity[${key}]; if (value instanceof Date) { ${flags(i)} |= ${bit(i)}; value = value.getTime(); } into[${slot(i)}] = value;`),
+    ...keys.map(
+      (key, i) =>
+        `value = entity[${key}]; if (value instanceof Date) { ${flags(i)} |= ${bit(i)}; value = value.getTime(); } into[${slot(i)}] = value;`,
+    ),
     ...flagNames.map((name, k) => `into[offset + ${k}] = ${name};`),
   ].join("\n");
   const unpack = [

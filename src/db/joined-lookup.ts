@@ -34,7 +34,9 @@ export function createJoinedLookup<Main extends ObjectLiteral, Joined extends Ob
   const main = dataSource.getMetadata(spec.main);
   const joined = dataSource.getMetadata(spec.joined);
   const select = (alias: string, metadata: EntityMetadata) =>
-    metadata.columns.map((column) => `${alias}.${driver.escape(column.databaseName)} AS ${driver.escape(`${alias}_${column.databaseName}`)}`);
+    metadata.columns.map(
+      (column) => `${alias}.${driver.escape(column.databaseName)} AS ${driver.escape(`${alias}_${column.databaseName}`)}`,
+    );
   const sql =
     `SELECT ${[...select("m", main), ...select("j", joined)].join(", ")} ` +
     `FROM ${driver.escape(main.tableName)} m INNER JOIN ${driver.escape(joined.tableName)} j ON j.${driver.escape("id")} = m.${driver.escape(spec.joinColumn)} ` +

@@ -1,7 +1,16 @@
 import { randomUUID } from "node:crypto";
 import type Redis from "ioredis";
 import { LRUCache } from "lru-cache";
-import type { DataSource, EntitySubscriberInterface, EntityTarget, ObjectLiteral, RemoveEvent, TransactionCommitEvent, TransactionRollbackEvent, UpdateEvent } from "typeorm";
+import type {
+  DataSource,
+  EntitySubscriberInterface,
+  EntityTarget,
+  ObjectLiteral,
+  RemoveEvent,
+  TransactionCommitEvent,
+  TransactionRollbackEvent,
+  UpdateEvent,
+} from "typeorm";
 import type { Clock } from "../core/clock";
 import type { Logger } from "../core/logger";
 import { compileEntityPacker, type EntityPacker } from "./entity-packer";
@@ -120,8 +129,7 @@ export class LookupCache {
     for (const [key, entry] of this.entries.entries()) {
       const { main, joined } = entry.lookup.tables;
       const touched =
-        (main === table && (!wanted || wanted.has(entry.mainId))) ||
-        (joined === table && (!wanted || wanted.has(entry.joinedId)));
+        (main === table && (!wanted || wanted.has(entry.mainId))) || (joined === table && (!wanted || wanted.has(entry.joinedId)));
       if (touched) dropped.push(key);
     }
     for (const key of dropped) this.entries.delete(key);
@@ -169,7 +177,11 @@ function touchedBy(event: UpdateEvent<ObjectLiteral> | RemoveEvent<ObjectLiteral
  * row as it never was. Inserts touch no cached row: a lookup that found nothing stored nothing.
  * Returns a function that stops watching.
  */
-export function watchWrites(dataSource: DataSource, entities: EntityTarget<ObjectLiteral>[], onWrite: (touched: Touched) => void): () => void {
+export function watchWrites(
+  dataSource: DataSource,
+  entities: EntityTarget<ObjectLiteral>[],
+  onWrite: (touched: Touched) => void,
+): () => void {
   const watched = new Set(entities.map((entity) => dataSource.getMetadata(entity).target));
   const written = (event: UpdateEvent<ObjectLiteral> | RemoveEvent<ObjectLiteral>) => {
     if (!event.metadata || !watched.has(event.metadata.target)) return;
@@ -222,7 +234,9 @@ export async function publishInvalidation(redis: Redis, redisPrefix: string, sen
 function parseInvalidation(message: string): Invalidation | null {
   try {
     const parsed = JSON.parse(message) as Partial<Invalidation> | null;
-    const valid = typeof parsed?.from === "string" && typeof parsed.table === "string" &&
+    const valid =
+      typeof parsed?.from === "string" &&
+      typeof parsed.table === "string" &&
       (parsed.ids === null || (Array.isArray(parsed.ids) && parsed.ids.every((id) => typeof id === "string")));
     return valid ? (parsed as Invalidation) : null;
   } catch {
@@ -238,11 +252,19 @@ function parseInvalidation(message: string): Invalidation | null {
  * down a process misses the news and may serve a cached row for up to the TTL.
  */
 export function shareInvalidationsThroughRedis(
-  redis: Redis, redisPrefix: string, cache: LookupCache, logger: Logger,
+  redis: Redis,
+  redisPrefix: string,
+  cache: LookupCache,
+  logger: Logger,
 ): { publish(touched: Touched): void; stop(): void } {
   // Its own connection (a subscribed one can do nothing else), waiting for Redis however long it
   // takes: without the command deadline, so a slow start does not leave it unsubscribed for good.
-  const subscriber = redis.duplicate({ lazyConnect: false, enableOfflineQueue: true, maxRetriesPerRequest: null, commandTimeout: undefined });
+  const subscriber = redis.duplicate({
+    lazyConnect: false,
+    enableOfflineQueue: true,
+    maxRetriesPerRequest: null,
+    commandTimeout: undefined,
+  });
   subscriber.on("error", () => undefined); // the main connection logs Redis being down
   // Redis hands a process its own messages back too, after the write already invalidated its cache:
   // left alone, each would invalidate again, dropping what was cached since.
@@ -252,7 +274,9 @@ export function shareInvalidationsThroughRedis(
     if (!invalidation) cache.clear();
     else if (invalidation.from !== sender) cache.invalidate(invalidation);
   });
-  subscriber.subscribe(invalidationChannel(redisPrefix)).catch((error: unknown) => logger.warn({ err: error }, "lookup cache: could not subscribe to invalidations"));
+  subscriber
+    .subscribe(invalidationChannel(redisPrefix))
+    .catch((error: unknown) => logger.warn({ err: error }, "lookup cache: could not subscribe to invalidations"));
   return {
     publish: (touched) => {
       publishInvalidation(redis, redisPrefix, sender, touched).catch(() => undefined);

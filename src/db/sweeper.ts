@@ -23,7 +23,13 @@ export async function sweepExpired(dataSource: DataSource, clock: Clock): Promis
  * Sweeps every `intervalSeconds` in the background (tracked, so shutdown waits for a sweep under
  * way). A timer, not a job queue: every process may sweep, and the deletes do not mind repeating.
  */
-export function startSweeper(dataSource: DataSource, clock: Clock, logger: Logger, background: BackgroundTasks, intervalSeconds: number): { stop(): void } {
+export function startSweeper(
+  dataSource: DataSource,
+  clock: Clock,
+  logger: Logger,
+  background: BackgroundTasks,
+  intervalSeconds: number,
+): { stop(): void } {
   const timer = setInterval(() => {
     background.run("sweep-expired", async () => {
       const deleted = await sweepExpired(dataSource, clock);

@@ -10,7 +10,15 @@ import { SessionEntity } from "./session.entity";
 import { TotpCredentialEntity } from "./totp-credential.entity";
 
 export {
-  AccountEntity, ApiKeyEntity, AuditEventEntity, ChallengeEntity, IdentityEntity, OAuthStateEntity, RealNameCheckEntity, RecoveryCodeEntity, SessionEntity,
+  AccountEntity,
+  ApiKeyEntity,
+  AuditEventEntity,
+  ChallengeEntity,
+  IdentityEntity,
+  OAuthStateEntity,
+  RealNameCheckEntity,
+  RecoveryCodeEntity,
+  SessionEntity,
   TotpCredentialEntity,
 };
 export type { RealNameCheckStatus } from "./real-name-check.entity";
@@ -18,6 +26,14 @@ export type { OAuthStatePurpose } from "./oauth-state.entity";
 export type { ChallengeChannel, ChallengePurpose } from "./challenge.entity";
 export type { IdentityKind } from "./identity.entity";
 export const ENTITIES = [
-  AccountEntity, SessionEntity, AuditEventEntity, IdentityEntity, ChallengeEntity, TotpCredentialEntity, RecoveryCodeEntity, ApiKeyEntity,
-  OAuthStateEntity, RealNameCheckEntity,
+  AccountEntity,
+  SessionEntity,
+  AuditEventEntity,
+  IdentityEntity,
+  ChallengeEntity,
+  TotpCredentialEntity,
+  RecoveryCodeEntity,
+  ApiKeyEntity,
+  OAuthStateEntity,
+  RealNameCheckEntity,
 ];

@@ -17,10 +17,16 @@ export const authChecker: AuthCheckerFn<RequestContext> = ({ context, info }, ro
   if (auth.apiKey) {
     const scopes = scopesOf(auth.apiKey);
     const needed = info.operation.operation === "query" ? ["account:read", "account:write"] : ["account:write"];
-    assertThat(scopes.some((scope) => needed.includes(scope)), "FORBIDDEN");
+    assertThat(
+      scopes.some((scope) => needed.includes(scope)),
+      "FORBIDDEN",
+    );
     assertThat(!roles.includes(SESSION_ONLY), "FORBIDDEN");
   }
   const held = new Set(auth.account.roles.split(" "));
-  assertThat(roles.every((role) => role === SESSION_ONLY || held.has(role)), "FORBIDDEN");
+  assertThat(
+    roles.every((role) => role === SESSION_ONLY || held.has(role)),
+    "FORBIDDEN",
+  );
   return true;
 };

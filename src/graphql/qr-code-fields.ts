@@ -13,7 +13,10 @@ function qrCodeField<T extends object>(type: ClassType<T>, text: (root: T) => st
   @Resolver(() => type)
   class QrCodeField {
     @Extensions(FIELD_COST.QR_CODE)
-    @FieldResolver(() => String, { nullable, description: `A PNG data URL of the QR code${nullable ? " (null when there is nothing to scan)" : ""}.` })
+    @FieldResolver(() => String, {
+      nullable,
+      description: `A PNG data URL of the QR code${nullable ? " (null when there is nothing to scan)" : ""}.`,
+    })
     async qrCodeDataUrl(@Root() root: T): Promise<string | null> {
       const shown = text(root);
       return shown ? qrCodes.dataUrl(shown) : null;
@@ -25,7 +28,11 @@ function qrCodeField<T extends object>(type: ClassType<T>, text: (root: T) => st
 export const QR_CODE_FIELDS = [
   qrCodeField(TotpEnrollment, (enrollment) => enrollment.otpauthUri, false),
   // Alipay is bound by scanning with its phone app; WeChat's and QQ's pages show their own QR codes.
-  qrCodeField(ProviderAuthorization, (authorization) => (authorization.provider === ProviderKind.ALIPAY ? authorization.authorizeUrl : null), true),
+  qrCodeField(
+    ProviderAuthorization,
+    (authorization) => (authorization.provider === ProviderKind.ALIPAY ? authorization.authorizeUrl : null),
+    true,
+  ),
   // verifyUrl is there only while the check is PENDING.
   qrCodeField(RealNameVerification, (verification) => verification.verifyUrl, true),
 ] as const;

@@ -1,16 +1,19 @@
 import type { ApolloServerPlugin } from "@apollo/server";
 import {
-  GraphQLError, Kind, OperationTypeNode, visit,
-  type DocumentNode, type FragmentDefinitionNode, type GraphQLSchema, type OperationDefinitionNode, type SelectionSetNode,
+  GraphQLError,
+  Kind,
+  OperationTypeNode,
+  visit,
+  type DocumentNode,
+  type FragmentDefinitionNode,
+  type GraphQLSchema,
+  type OperationDefinitionNode,
+  type SelectionSetNode,
 } from "graphql";
 import { fieldExtensionsEstimator, getComplexity, simpleEstimator, type ComplexityEstimator } from "graphql-query-complexity";
 import { AppError } from "../errors";
 
-function selectionDepth(
-  set: SelectionSetNode | undefined,
-  fragments: Map<string, FragmentDefinitionNode>,
-  visiting: Set<string>,
-): number {
+function selectionDepth(set: SelectionSetNode | undefined, fragments: Map<string, FragmentDefinitionNode>, visiting: Set<string>): number {
   if (!set) return 0;
   let deepest = 0;
   for (const selection of set.selections) {
@@ -88,7 +91,12 @@ const mutationEstimator: ComplexityEstimator = ({ type, childComplexity }) =>
   type.name === "Mutation" ? FIELD_COST.MUTATION.complexity + childComplexity : undefined;
 
 /** What an operation costs, or a GraphQLError when its variables do not fit their types. */
-export function operationCost(schema: GraphQLSchema, document: DocumentNode, operation: OperationDefinitionNode, variables: Record<string, unknown>): number {
+export function operationCost(
+  schema: GraphQLSchema,
+  document: DocumentNode,
+  operation: OperationDefinitionNode,
+  variables: Record<string, unknown>,
+): number {
   return getComplexity({
     schema,
     query: document,

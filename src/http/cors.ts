@@ -7,9 +7,19 @@ import type { Config } from "../config";
  * and baggage, Sentry). A header missing here fails the app's preflight and so every request.
  */
 export const CORS_ALLOWED_HEADERS = [
-  "Authorization", "Content-Type", "Apollo-Require-Preflight", "X-Apollo-Operation-Name",
-  "Apollographql-Client-Name", "Apollographql-Client-Version", "Apollo-Client-Name", "Apollo-Client-Version",
-  "Traceparent", "Tracestate", "Baggage", "Sentry-Trace", "X-Request-Id",
+  "Authorization",
+  "Content-Type",
+  "Apollo-Require-Preflight",
+  "X-Apollo-Operation-Name",
+  "Apollographql-Client-Name",
+  "Apollographql-Client-Version",
+  "Apollo-Client-Name",
+  "Apollo-Client-Version",
+  "Traceparent",
+  "Tracestate",
+  "Baggage",
+  "Sentry-Trace",
+  "X-Request-Id",
 ];
 
 /**

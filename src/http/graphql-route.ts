@@ -68,11 +68,18 @@ export class GraphQLRoute {
         const answer = await withinDeadline(Promise.resolve(apolloHandler.call(reply.server, req, reply)), this.timeoutMs);
         if (answer !== PAST_DEADLINE) return answer;
         outcome.code = "SERVICE_UNAVAILABLE";
-        this.logger.warn({ operation: outcome.operation ?? operationNameOf(req), timeoutMs: this.timeoutMs }, "request deadline passed; answered SERVICE_UNAVAILABLE");
+        this.logger.warn(
+          { operation: outcome.operation ?? operationNameOf(req), timeoutMs: this.timeoutMs },
+          "request deadline passed; answered SERVICE_UNAVAILABLE",
+        );
         return sendError(reply, 503, new AppError("SERVICE_UNAVAILABLE"));
       } finally {
         const code = outcome.code ?? (reply.statusCode >= 400 ? "BAD_REQUEST" : "OK");
-        this.metrics.observeRequest(this.metrics.operationLabel(outcome.operation ?? operationNameOf(req)), code, (performance.now() - started) / 1000);
+        this.metrics.observeRequest(
+          this.metrics.operationLabel(outcome.operation ?? operationNameOf(req)),
+          code,
+          (performance.now() - started) / 1000,
+        );
       }
     };
   }

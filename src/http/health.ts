@@ -9,7 +9,13 @@ const CHECK_DEADLINE_MS = 1000;
 type Check = "ok" | "down" | "timeout";
 
 async function within(work: () => Promise<unknown>): Promise<Check> {
-  const check = await withinDeadline(work().then((): Check => "ok", (): Check => "down"), CHECK_DEADLINE_MS);
+  const check = await withinDeadline(
+    work().then(
+      (): Check => "ok",
+      (): Check => "down",
+    ),
+    CHECK_DEADLINE_MS,
+  );
   return check === PAST_DEADLINE ? "timeout" : check;
 }
 

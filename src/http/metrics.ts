@@ -14,8 +14,15 @@ export function registerMetrics(app: FastifyInstance, metrics: Metrics, token: s
   app.get("/metrics", async (req, reply) => {
     const sent = Buffer.from(sha256Hex(req.headers.authorization ?? ""), "hex");
     if (!timingSafeEqual(sent, expected)) {
-      return reply.code(401).header("WWW-Authenticate", 'Bearer realm="metrics"').type("text/plain").send("metrics need the METRICS_TOKEN bearer token\n");
+      return reply
+        .code(401)
+        .header("WWW-Authenticate", 'Bearer realm="metrics"')
+        .type("text/plain")
+        .send("metrics need the METRICS_TOKEN bearer token\n");
     }
-    return reply.header("Cache-Control", "no-store").type(metrics.registry.contentType).send(await metrics.registry.metrics());
+    return reply
+      .header("Cache-Control", "no-store")
+      .type(metrics.registry.contentType)
+      .send(await metrics.registry.metrics());
   });
 }

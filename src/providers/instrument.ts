@@ -31,11 +31,14 @@ function instrumented<T extends object>(target: T, vendor: string, methods: Read
 
 /** Every vendor the server calls, wrapped once so that /metrics sees each call (the adapters stay unaware). */
 export function instrumentProviders(
-  providers: Providers, oauth: OAuthProviders, identity: IdentityVerifiers, metrics: Metrics,
+  providers: Providers,
+  oauth: OAuthProviders,
+  identity: IdentityVerifiers,
+  metrics: Metrics,
 ): { providers: Providers; oauth: OAuthProviders; identity: IdentityVerifiers } {
-  const byKind = new Map([...oauth.byKind].map(([kind, provider]) => [
-    kind, instrumented(provider, `oauth-${provider.id}`, ["exchangeCode"], metrics),
-  ]));
+  const byKind = new Map(
+    [...oauth.byKind].map(([kind, provider]) => [kind, instrumented(provider, `oauth-${provider.id}`, ["exchangeCode"], metrics)]),
+  );
   const { verifier } = identity;
   return {
     providers: {

@@ -41,8 +41,7 @@ export type SecurityNoticeEvent =
  * (one variable, the code) and, when configured, a security-notice template (one variable, the event).
  */
 export type SmsMessage =
-  | { readonly kind: "CODE"; readonly code: string }
-  | { readonly kind: "NOTICE"; readonly event: SecurityNoticeEvent };
+  { readonly kind: "CODE"; readonly code: string } | { readonly kind: "NOTICE"; readonly event: SecurityNoticeEvent };
 
 export interface SmsSender {
   readonly id: "console" | "aliyun" | "tencent";

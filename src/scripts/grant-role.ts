@@ -14,7 +14,10 @@ import { grantRole, SUPPORT_ROLE } from "../modules/admin/admin.service";
  * be reached (the role is granted all the same), the servers apply it within AUTH_CACHE_SECONDS.
  */
 export async function grantRoleOnServers(
-  dataSource: DataSource, { redisUrl, redisPrefix }: Pick<Config, "redisUrl" | "redisPrefix">, username: string, role: string,
+  dataSource: DataSource,
+  { redisUrl, redisPrefix }: Pick<Config, "redisUrl" | "redisPrefix">,
+  username: string,
+  role: string,
 ): Promise<"servers told" | "servers not told" | "no such account"> {
   if (!(await grantRole(dataSource, username, role))) return "no such account";
   if (!redisUrl) return "servers not told";
@@ -23,7 +26,10 @@ export async function grantRoleOnServers(
   try {
     await redis.connect();
     // grantRole updates by criteria, so which account is not at hand: every account's rows go.
-    await publishInvalidation(redis, redisPrefix, "account:grant-role", { table: dataSource.getMetadata(AccountEntity).tableName, ids: null });
+    await publishInvalidation(redis, redisPrefix, "account:grant-role", {
+      table: dataSource.getMetadata(AccountEntity).tableName,
+      ids: null,
+    });
     return "servers told";
   } catch {
     return "servers not told";
@@ -47,7 +53,10 @@ async function main(): Promise<void> {
     const outcome = await grantRoleOnServers(dataSource, config, username, role);
     if (outcome === "no such account") console.log(`no account named ${username}`);
     else if (outcome === "servers told") console.log(`${username} now has the ${role} role`);
-    else console.log(`${username} now has the ${role} role (servers apply it within AUTH_CACHE_SECONDS, ${config.authCacheSeconds} s${config.redisUrl ? ": Redis could not be reached" : ""})`);
+    else
+      console.log(
+        `${username} now has the ${role} role (servers apply it within AUTH_CACHE_SECONDS, ${config.authCacheSeconds} s${config.redisUrl ? ": Redis could not be reached" : ""})`,
+      );
     process.exitCode = outcome === "no such account" ? 1 : 0;
   } finally {
     await dataSource.destroy();

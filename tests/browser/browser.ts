@@ -10,8 +10,14 @@ const SCREENSHOTS = path.resolve(__dirname, "../../test-artifacts/browser");
 /** Debian's Chromium (`apt-get install chromium`); CHROMIUM_PATH to use another. */
 const CHROMIUM = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
 const CHROMIUM_ARGS = [
-  "--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-quic",
-  "--no-first-run", "--disable-component-update", "--disable-sync",
+  "--headless",
+  "--no-sandbox",
+  "--disable-gpu",
+  "--disable-background-networking",
+  "--disable-quic",
+  "--no-first-run",
+  "--disable-component-update",
+  "--disable-sync",
 ];
 
 export interface BrowserApp {

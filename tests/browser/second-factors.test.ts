@@ -135,7 +135,16 @@ describe("email, authenticator and two-step sign-in in the browser", () => {
 
   it("shows the security log with what happened, in words", async () => {
     await openSection(page, "安全日志");
-    for (const event of ["注册账号", "绑定邮箱/手机号", "完成身份验证", "启用动态令牌", "开启二次验证", "登录待二次验证", "修改密码", "解绑邮箱/手机号"]) {
+    for (const event of [
+      "注册账号",
+      "绑定邮箱/手机号",
+      "完成身份验证",
+      "启用动态令牌",
+      "开启二次验证",
+      "登录待二次验证",
+      "修改密码",
+      "解绑邮箱/手机号",
+    ]) {
       await page.getByRole("cell", { name: event, exact: true }).first().waitFor();
     }
     await screenshot(page, "security-log");

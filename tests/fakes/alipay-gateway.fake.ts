@@ -186,7 +186,12 @@ export async function startFakeAlipay(
   const apis = new Map<string, (params: Record<string, string>) => object>([
     [OAUTH_TOKEN, oauthToken],
     [USER_INFO, userInfo],
-    ...(options.identityVerification ? ([[CERTIFY_INITIALIZE, certifyInitialize], [CERTIFY_QUERY, certifyQuery]] as const) : []),
+    ...(options.identityVerification
+      ? ([
+          [CERTIFY_INITIALIZE, certifyInitialize],
+          [CERTIFY_QUERY, certifyQuery],
+        ] as const)
+      : []),
   ]);
 
   /**
@@ -200,7 +205,8 @@ export async function startFakeAlipay(
       if (!params[name]) throw new Refusal("40001", subCode, subMsg);
     }
     // format is optional, JSON its only value; page URLs send it in lower case.
-    if (params.format !== undefined && params.format.toUpperCase() !== "JSON") throw new Refusal("40002", "isv.invalid-format", "无效的数据格式");
+    if (params.format !== undefined && params.format.toUpperCase() !== "JSON")
+      throw new Refusal("40002", "isv.invalid-format", "无效的数据格式");
     // The fake decodes UTF-8 only (the real gateway also takes GBK).
     if (params.charset?.toLowerCase() !== "utf-8") throw new Refusal("40002", "isv.invalid-charset", "字符集错误");
     if (params.sign_type !== "RSA2") throw new Refusal("40002", "isv.invalid-signature-type", "无效的签名类型");
@@ -212,7 +218,11 @@ export async function startFakeAlipay(
     const content = signContent(params);
     if (!verifyRsa2(content, params.sign, appPublicKey)) {
       // The real sub_msg quotes the gateway's string to sign, secrets included: adapters must not log it.
-      throw new Refusal("40002", "isv.invalid-signature", `验签出错，建议检查签名字符串或签名私钥与应用公钥是否匹配，网关生成的验签字符串为：${content}`);
+      throw new Refusal(
+        "40002",
+        "isv.invalid-signature",
+        `验签出错，建议检查签名字符串或签名私钥与应用公钥是否匹配，网关生成的验签字符串为：${content}`,
+      );
     }
     if (!served(params.method)) throw new Refusal("40002", "isv.invalid-method", "不存在的方法名");
   }
@@ -273,7 +283,8 @@ export async function startFakeAlipay(
     const identity = biz.identity_param;
     const merchant = biz.merchant_config;
     // identity_param must be an object, not a JSON string (the .NET SDK bug, providers.md 3.9a).
-    if (!isObject(identity) || identity.identity_type !== "CERT_INFO" || identity.cert_type !== "IDENTITY_CARD") throw unknownError(nodeName);
+    if (!isObject(identity) || identity.identity_type !== "CERT_INFO" || identity.cert_type !== "IDENTITY_CARD")
+      throw unknownError(nodeName);
     if (!nonEmptyString(identity.cert_name) || !nonEmptyString(identity.cert_no)) throw unknownError(nodeName);
     if (typeof biz.biz_code !== "string" || !BIZ_CODES.has(biz.biz_code)) throw unknownError(nodeName);
     if (typeof biz.outer_order_no !== "string" || !OUTER_ORDER_NO.test(biz.outer_order_no)) throw unknownError(nodeName);
@@ -318,7 +329,9 @@ export async function startFakeAlipay(
       response.writeHead(200, { "Content-Type": "text/html;charset=utf-8" }).end(`<html><body>支付宝身份验证 ${certifyId}</body></html>`);
     } catch (error) {
       if (!(error instanceof Refusal)) throw error;
-      response.writeHead(400, { "Content-Type": "text/html;charset=utf-8" }).end(`<html><body>${error.code} ${error.subCode}</body></html>`);
+      response
+        .writeHead(400, { "Content-Type": "text/html;charset=utf-8" })
+        .end(`<html><body>${error.code} ${error.subCode}</body></html>`);
     }
   }
 
@@ -336,7 +349,12 @@ export async function startFakeAlipay(
     response.end(`${body}}`);
   }
 
-  async function handle(request: IncomingMessage, response: ServerResponse, body: string, injected: InjectedError | undefined): Promise<void> {
+  async function handle(
+    request: IncomingMessage,
+    response: ServerResponse,
+    body: string,
+    injected: InjectedError | undefined,
+  ): Promise<void> {
     const url = new URL(request.url ?? "/", "http://fake");
     if ((request.method !== "POST" && request.method !== "GET") || url.pathname !== "/gateway.do") {
       response.writeHead(404, { "Content-Type": "text/html" }).end("<html><body>404</body></html>");
@@ -367,7 +385,8 @@ export async function startFakeAlipay(
   return Object.assign(server, {
     authorizeUrlBase: `${server.url}/oauth2/publicAppAuthorize.htm`,
     issueAuthCode(person: AlipayPerson): string {
-      if (person.userId === undefined && person.openId === undefined) throw new Error("issueAuthCode: a person needs a userId or an openId");
+      if (person.userId === undefined && person.openId === undefined)
+        throw new Error("issueAuthCode: a person needs a userId or an openId");
       const code = randomBytes(16).toString("hex");
       authCodes.set(code, person);
       return code;

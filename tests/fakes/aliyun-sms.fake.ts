@@ -26,7 +26,18 @@ class Refusal {
 
 const MAX_SKEW_MS = 15 * 60 * 1000;
 const TIMESTAMP = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}Z$/;
-const COMMON_PARAMS = ["AccessKeyId", "Action", "Format", "RegionId", "SignatureMethod", "SignatureNonce", "SignatureVersion", "Timestamp", "Version", "Signature"];
+const COMMON_PARAMS = [
+  "AccessKeyId",
+  "Action",
+  "Format",
+  "RegionId",
+  "SignatureMethod",
+  "SignatureNonce",
+  "SignatureVersion",
+  "Timestamp",
+  "Version",
+  "Signature",
+];
 /** Fixed common values; Format could also be XML, but the fake answers JSON only. */
 const FIXED_VALUES: Record<string, string> = { Format: "JSON", SignatureMethod: "HMAC-SHA1", SignatureVersion: "1.0" };
 /** Domestic: 11 digits starting with 1, optionally prefixed; international: country code and number, no `+`. */
@@ -65,13 +76,16 @@ export async function startFakeAliyunSms(credentials: { accessKeyId: string; acc
     for (const name of COMMON_PARAMS) {
       if (params[name] === undefined) throw new Refusal(400, `Missing${name}`, `${name} is mandatory for this action.`);
     }
-    if (params.Action !== "SendSms") throw new Refusal(404, "InvalidAction.NotFound", "Specified api is not found, please check your url and method.");
+    if (params.Action !== "SendSms")
+      throw new Refusal(404, "InvalidAction.NotFound", "Specified api is not found, please check your url and method.");
     if (params.Version !== "2017-05-25") throw new Refusal(400, "InvalidVersion", "Specified parameter Version is not valid.");
     for (const [name, value] of Object.entries(FIXED_VALUES)) {
       if (params[name] !== value) throw new Refusal(400, "InvalidParameter", `Specified parameter ${name} is not valid.`);
     }
-    if (params.AccessKeyId !== credentials.accessKeyId) throw new Refusal(404, "InvalidAccessKeyId.NotFound", "Specified access key is not found.");
-    if (!TIMESTAMP.test(params.Timestamp)) throw new Refusal(400, "InvalidTimeStamp.Format", "Specified time stamp or date value is not well formatted.");
+    if (params.AccessKeyId !== credentials.accessKeyId)
+      throw new Refusal(404, "InvalidAccessKeyId.NotFound", "Specified access key is not found.");
+    if (!TIMESTAMP.test(params.Timestamp))
+      throw new Refusal(400, "InvalidTimeStamp.Format", "Specified time stamp or date value is not well formatted.");
     if (Math.abs(Date.parse(params.Timestamp) - Date.now()) > MAX_SKEW_MS) {
       throw new Refusal(400, "InvalidTimeStamp.Expired", "Specified time stamp or date value is expired.");
     }
@@ -90,7 +104,12 @@ export async function startFakeAliyunSms(credentials: { accessKeyId: string; acc
     }
   }
 
-  async function handle(request: IncomingMessage, response: ServerResponse, body: string, injected: InjectedError | undefined): Promise<void> {
+  async function handle(
+    request: IncomingMessage,
+    response: ServerResponse,
+    body: string,
+    injected: InjectedError | undefined,
+  ): Promise<void> {
     const requestId = randomUUID().toUpperCase();
     const url = new URL(request.url ?? "/", "http://fake");
     try {
@@ -103,7 +122,8 @@ export async function startFakeAliyunSms(credentials: { accessKeyId: string; acc
       verify(params);
       if (injected) throw new Refusal(businessStatus(injected.code), injected.code, injected.message);
       const templateParam = parseTemplateParam(params.TemplateParam);
-      if (!params.PhoneNumbers.split(",").every((phone) => PHONE.test(phone))) throw new Refusal(200, "isv.MOBILE_NUMBER_ILLEGAL", "非法手机号");
+      if (!params.PhoneNumbers.split(",").every((phone) => PHONE.test(phone)))
+        throw new Refusal(200, "isv.MOBILE_NUMBER_ILLEGAL", "非法手机号");
       messages.push({ phoneNumbers: params.PhoneNumbers, signName: params.SignName, templateCode: params.TemplateCode, templateParam });
       sendJson(response, 200, { Code: "OK", Message: "OK", BizId: `${randomInt(100000, 1000000)}${Date.now()}`, RequestId: requestId });
     } catch (error) {

@@ -72,7 +72,8 @@ export async function startFakeQq(
       if (!code) throw new Refusal(100005, "param code is wrong or lost");
       const issued = codes.get(code);
       // Which code an expired code gets is undocumented: the generic "code to access token" failure here.
-      if (issued === undefined || clock.now().getTime() - issued.issuedAt > CODE_LIFETIME_MS) throw new Refusal(100019, "code to access token error");
+      if (issued === undefined || clock.now().getTime() - issued.issuedAt > CODE_LIFETIME_MS)
+        throw new Refusal(100019, "code to access token error");
       if (issued.used) throw new Refusal(100020, "code is reused error");
       if (params.get("redirect_uri") !== issued.redirectUri) throw new Refusal(100010, "redirect uri is illegal");
       if (injected) throw new Refusal(Number(injected.code), injected.message);
@@ -103,7 +104,11 @@ export async function startFakeQq(
       const withUnionId = params.get("unionid") === "1";
       if (withUnionId && app.unionIdPermission === false) throw new Refusal(100048, "companyid not set");
       if (injected) throw new Refusal(Number(injected.code), injected.message);
-      answer = { client_id: app.appId, openid: person.openid, ...(withUnionId && person.unionid !== undefined ? { unionid: person.unionid } : {}) };
+      answer = {
+        client_id: app.appId,
+        openid: person.openid,
+        ...(withUnionId && person.unionid !== undefined ? { unionid: person.unionid } : {}),
+      };
     } catch (error) {
       if (!(error instanceof Refusal)) throw error;
       answer = { error: error.code, error_description: error.message };
@@ -159,7 +164,12 @@ export async function startFakeQq(
     "/user/get_user_info": userInfo,
   };
 
-  async function handle(request: IncomingMessage, response: ServerResponse, _body: string, injected: InjectedError | undefined): Promise<void> {
+  async function handle(
+    request: IncomingMessage,
+    response: ServerResponse,
+    _body: string,
+    injected: InjectedError | undefined,
+  ): Promise<void> {
     const url = new URL(request.url ?? "/", "http://fake");
     const route = request.method === "GET" ? routes[url.pathname] : undefined;
     if (route === undefined) {

@@ -21,7 +21,9 @@ export interface FakeSmtpOptions {
 
 /** An address of this machine that is not loopback, where the adapter requires STARTTLS. */
 export function networkAddress(): string {
-  const address = Object.values(os.networkInterfaces()).flat().find((info) => info && !info.internal && info.family === "IPv4")?.address;
+  const address = Object.values(os.networkInterfaces())
+    .flat()
+    .find((info) => info && !info.internal && info.family === "IPv4")?.address;
   if (!address) throw new Error("this machine has no non-loopback IPv4 address to listen on");
   return address;
 }

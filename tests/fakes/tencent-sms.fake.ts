@@ -41,7 +41,16 @@ const MAX_SKEW_SECONDS = 5 * 60;
 const AUTHORIZATION = new RegExp(
   `^${TC3_ALGORITHM} Credential=([^/]+)/(\\d{4}-\\d{2}-\\d{2})/([^/]+)/tc3_request, SignedHeaders=([a-z0-9;-]+), Signature=([0-9a-f]{64})$`,
 );
-const KNOWN_FIELDS = new Set(["PhoneNumberSet", "SmsSdkAppId", "TemplateId", "SignName", "TemplateParamSet", "ExtendCode", "SessionContext", "SenderId"]);
+const KNOWN_FIELDS = new Set([
+  "PhoneNumberSet",
+  "SmsSdkAppId",
+  "TemplateId",
+  "SignName",
+  "TemplateParamSet",
+  "ExtendCode",
+  "SessionContext",
+  "SenderId",
+]);
 /** E.164; a mainland number is 11 digits starting with 1. */
 const PHONE = /^\+861\d{10}$|^\+(?!86)[1-9]\d{6,14}$/;
 const PER_NUMBER_CODES = ["FailedOperation.", "LimitExceeded.PhoneNumber", "InvalidParameterValue.IncorrectPhoneNumber"];
@@ -63,7 +72,8 @@ function parseBody(text: string, sdkAppId: string): SendSmsBody {
   } catch {
     body = undefined;
   }
-  if (typeof body !== "object" || body === null || Array.isArray(body)) throw new Refusal("InvalidParameter", "The request body is not a JSON object.");
+  if (typeof body !== "object" || body === null || Array.isArray(body))
+    throw new Refusal("InvalidParameter", "The request body is not a JSON object.");
   const fields = body as Record<string, unknown>;
   const unknown = Object.keys(fields).find((name) => !KNOWN_FIELDS.has(name));
   if (unknown !== undefined) throw new Refusal("UnknownParameter", `The parameter \`${unknown}\` is not recognized.`);
@@ -74,7 +84,8 @@ function parseBody(text: string, sdkAppId: string): SendSmsBody {
     if (typeof fields[name] !== "string") throw new Refusal("InvalidParameter", `The value type of parameter \`${name}\` is not valid.`);
   }
   for (const name of ["PhoneNumberSet", "TemplateParamSet"]) {
-    if (fields[name] !== undefined && !isStringArray(fields[name])) throw new Refusal("InvalidParameter", `The value type of parameter \`${name}\` is not valid.`);
+    if (fields[name] !== undefined && !isStringArray(fields[name]))
+      throw new Refusal("InvalidParameter", `The value type of parameter \`${name}\` is not valid.`);
   }
   const phones = fields.PhoneNumberSet as string[];
   if (phones.length === 0 || phones.length > 200) throw new Refusal("InvalidParameterValue", "PhoneNumberSet must hold 1 to 200 numbers.");
@@ -122,9 +133,17 @@ export async function startFakeTencentSms(credentials: { secretId: string; secre
       if (value === undefined) throw new Refusal("AuthFailure.InvalidAuthorization", `Signed header ${name} is missing.`);
       headers[name] = value;
     }
-    const expected = tc3Signature(credentials.secretKey, SERVICE, timestamp, { method: request.method ?? "", canonicalQueryString: query, headers, payload });
+    const expected = tc3Signature(credentials.secretKey, SERVICE, timestamp, {
+      method: request.method ?? "",
+      canonicalQueryString: query,
+      headers,
+      payload,
+    });
     if (signature !== expected) {
-      throw new Refusal("AuthFailure.SignatureFailure", "The provided credentials could not be validated. Please check your signature is correct.");
+      throw new Refusal(
+        "AuthFailure.SignatureFailure",
+        "The provided credentials could not be validated. Please check your signature is correct.",
+      );
     }
   }
 
@@ -141,7 +160,12 @@ export async function startFakeTencentSms(credentials: { secretId: string; secre
     };
   }
 
-  async function handle(request: IncomingMessage, response: ServerResponse, payload: string, injected: InjectedError | undefined): Promise<void> {
+  async function handle(
+    request: IncomingMessage,
+    response: ServerResponse,
+    payload: string,
+    injected: InjectedError | undefined,
+  ): Promise<void> {
     const requestId = randomUUID();
     const url = new URL(request.url ?? "/", "http://fake");
     let result: object;
@@ -155,7 +179,8 @@ export async function startFakeTencentSms(credentials: { secretId: string; secre
       const perNumber = injected !== undefined && PER_NUMBER_CODES.some((prefix) => injected.code.startsWith(prefix));
       if (injected && !perNumber) throw new Refusal(injected.code, injected.message);
       const statuses = body.PhoneNumberSet.map((phone) => {
-        if (!PHONE.test(phone)) return sendStatus(phone, body.SessionContext, "InvalidParameterValue.IncorrectPhoneNumber", "invalid mobile number");
+        if (!PHONE.test(phone))
+          return sendStatus(phone, body.SessionContext, "InvalidParameterValue.IncorrectPhoneNumber", "invalid mobile number");
         if (injected) return sendStatus(phone, body.SessionContext, injected.code, injected.message);
         messages.push({ phoneNumber: phone, signName: body.SignName, templateId: body.TemplateId, templateParams: body.TemplateParamSet });
         return sendStatus(phone, body.SessionContext, "Ok", "send success");

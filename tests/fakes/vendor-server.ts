@@ -24,7 +24,12 @@ export interface VendorServer extends FaultControls {
   stop(): Promise<void>;
 }
 
-export type VendorHandler = (request: IncomingMessage, response: ServerResponse, body: string, injected: InjectedError | undefined) => Promise<void>;
+export type VendorHandler = (
+  request: IncomingMessage,
+  response: ServerResponse,
+  body: string,
+  injected: InjectedError | undefined,
+) => Promise<void>;
 
 type Fault = { kind: "error"; error: InjectedError } | { kind: "status"; status: number } | { kind: "hang" };
 

@@ -102,7 +102,12 @@ export async function startFakeWechat(app: { appId: string; appSecret: string },
     "/sns/userinfo": userinfo,
   };
 
-  async function handle(request: IncomingMessage, response: ServerResponse, _body: string, injected: InjectedError | undefined): Promise<void> {
+  async function handle(
+    request: IncomingMessage,
+    response: ServerResponse,
+    _body: string,
+    injected: InjectedError | undefined,
+  ): Promise<void> {
     const url = new URL(request.url ?? "/", "http://fake");
     const route = request.method === "GET" ? routes[url.pathname] : undefined;
     if (route === undefined) {

@@ -5,7 +5,14 @@ import type { GraphQLClient } from "./graphql-client";
 
 export const REGISTER = /* GraphQL */ `
   mutation Register($input: RegisterInput!) {
-    register(input: $input) { token expiresAt account { id username } }
+    register(input: $input) {
+      token
+      expiresAt
+      account {
+        id
+        username
+      }
+    }
   }
 `;
 
@@ -13,19 +20,43 @@ export const LOGIN = /* GraphQL */ `
   mutation Login($input: LoginInput!) {
     login(input: $input) {
       __typename
-      ... on AuthPayload { token expiresAt account { id username } }
+      ... on AuthPayload {
+        token
+        expiresAt
+        account {
+          id
+          username
+        }
+      }
     }
   }
 `;
 
 export const ME = /* GraphQL */ `
   query Me {
-    me { id username avatarUrl createdAt security { hasPassword passwordChangedAt } }
+    me {
+      id
+      username
+      avatarUrl
+      createdAt
+      security {
+        hasPassword
+        passwordChangedAt
+      }
+    }
   }
 `;
 
 export const AUDIT_TYPES = /* GraphQL */ `
-  query Audit { me { auditEvents(first: 100) { nodes { type } } } }
+  query Audit {
+    me {
+      auditEvents(first: 100) {
+        nodes {
+          type
+        }
+      }
+    }
+  }
 `;
 
 export const DEFAULT_PASSWORD = "Tr0ub4dor&3-horse";
@@ -42,7 +73,11 @@ export interface RegisteredUser {
   readonly client: GraphQLClient;
 }
 
-export async function registerUser(client: GraphQLClient, username = uniqueUsername(), password = DEFAULT_PASSWORD): Promise<RegisteredUser> {
+export async function registerUser(
+  client: GraphQLClient,
+  username = uniqueUsername(),
+  password = DEFAULT_PASSWORD,
+): Promise<RegisteredUser> {
   const data = await client.ok(REGISTER, { input: { username, password } });
   const { token, account } = data.register;
   return { id: account.id, username, password, token, client: client.as(token) };
@@ -53,9 +88,19 @@ export async function auditTypes(client: GraphQLClient): Promise<string[]> {
   return data.me.auditEvents.nodes.map((node: { type: string }) => node.type);
 }
 
-export const REQUEST_PASSWORD_STEP_UP = /* GraphQL */ `mutation { requestStepUp(method: PASSWORD) { id method maskedTarget } }`;
+export const REQUEST_PASSWORD_STEP_UP = /* GraphQL */ `
+  mutation {
+    requestStepUp(method: PASSWORD) {
+      id
+      method
+      maskedTarget
+    }
+  }
+`;
 export const COMPLETE_PASSWORD_STEP_UP = /* GraphQL */ `
-  mutation CompletePasswordStepUp($id: ID!, $password: String!) { completeStepUp(challengeId: $id, password: $password) }
+  mutation CompletePasswordStepUp($id: ID!, $password: String!) {
+    completeStepUp(challengeId: $id, password: $password)
+  }
 `;
 
 /** Steps up this session by re-entering the password (only offered while the account has no usable second factor). */
@@ -68,7 +113,11 @@ export async function stepUpWithPassword(client: GraphQLClient, password = DEFAU
  * A new user whose session has just stepped up with its password, as the account center asks before
  * the first change to a way in (binding an email, enrolling an authenticator, creating an API key).
  */
-export async function registerSteppedUp(client: GraphQLClient, username = uniqueUsername(), password = DEFAULT_PASSWORD): Promise<RegisteredUser> {
+export async function registerSteppedUp(
+  client: GraphQLClient,
+  username = uniqueUsername(),
+  password = DEFAULT_PASSWORD,
+): Promise<RegisteredUser> {
   const user = await registerUser(client, username, password);
   await stepUpWithPassword(user.client, password);
   return user;

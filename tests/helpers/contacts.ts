@@ -4,25 +4,67 @@ import type { TestApp } from "./test-server";
 
 export const START_BINDING = /* GraphQL */ `
   mutation Start($kind: ContactKind!, $address: String!) {
-    startContactBinding(kind: $kind, address: $address) { id method maskedTarget expiresAt resendAvailableAt }
+    startContactBinding(kind: $kind, address: $address) {
+      id
+      method
+      maskedTarget
+      expiresAt
+      resendAvailableAt
+    }
   }
 `;
 export const CONFIRM_BINDING = /* GraphQL */ `
   mutation Confirm($id: ID!, $code: String!) {
-    confirmContactBinding(challengeId: $id, code: $code) { id email { kind masked verifiedAt } phone { kind masked verifiedAt } }
+    confirmContactBinding(challengeId: $id, code: $code) {
+      id
+      email {
+        kind
+        masked
+        verifiedAt
+      }
+      phone {
+        kind
+        masked
+        verifiedAt
+      }
+    }
   }
 `;
 export const START_UNBINDING = /* GraphQL */ `
-  mutation StartUnbind($kind: ContactKind!) { startContactUnbinding(kind: $kind) { id method maskedTarget } }
+  mutation StartUnbind($kind: ContactKind!) {
+    startContactUnbinding(kind: $kind) {
+      id
+      method
+      maskedTarget
+    }
+  }
 `;
 export const CONFIRM_UNBINDING = /* GraphQL */ `
-  mutation ConfirmUnbind($id: ID!, $code: String!) { confirmContactUnbinding(challengeId: $id, code: $code) { id email { masked } phone { masked } } }
+  mutation ConfirmUnbind($id: ID!, $code: String!) {
+    confirmContactUnbinding(challengeId: $id, code: $code) {
+      id
+      email {
+        masked
+      }
+      phone {
+        masked
+      }
+    }
+  }
 `;
 export const REQUEST_STEP_UP = /* GraphQL */ `
-  mutation StepUp($method: VerificationMethod!) { requestStepUp(method: $method) { id method maskedTarget } }
+  mutation StepUp($method: VerificationMethod!) {
+    requestStepUp(method: $method) {
+      id
+      method
+      maskedTarget
+    }
+  }
 `;
 export const COMPLETE_STEP_UP = /* GraphQL */ `
-  mutation CompleteStepUp($id: ID!, $code: String!) { completeStepUp(challengeId: $id, code: $code) }
+  mutation CompleteStepUp($id: ID!, $code: String!) {
+    completeStepUp(challengeId: $id, code: $code)
+  }
 `;
 
 let emailCounter = 0;

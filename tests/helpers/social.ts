@@ -6,11 +6,20 @@ export const COMPLETE_BINDING = `mutation($p: ProviderKind!, $c: String!, $s: St
 export const UNBIND = `mutation($p: ProviderKind!) { unbindProvider(provider: $p) { identities { provider } } }`;
 export const START_LOGIN = `mutation($p: ProviderKind!, $r: String!) { startProviderLogin(provider: $p, redirectUri: $r) { authorizeUrl state } }`;
 export const LOGIN_WITH = /* GraphQL */ `
-  mutation($p: ProviderKind!, $c: String!, $s: String!) {
+  mutation ($p: ProviderKind!, $c: String!, $s: String!) {
     loginWithProvider(provider: $p, code: $c, state: $s) {
       __typename
-      ... on AuthPayload { token account { id username } }
-      ... on TwoStepChallenge { challengeId methods }
+      ... on AuthPayload {
+        token
+        account {
+          id
+          username
+        }
+      }
+      ... on TwoStepChallenge {
+        challengeId
+        methods
+      }
     }
   }
 `;

@@ -97,7 +97,11 @@ export async function startTestApp(env: Record<string, string> = {}): Promise<Te
     smsTo,
     async smsCodeFor(phoneE164, seen = 0) {
       // Notices (another template) may arrive in between: take the first code SMS after `seen`.
-      const message = await eventually(() => smsTo(phoneE164).slice(seen).find((m) => m.templateParam.code !== undefined));
+      const message = await eventually(() =>
+        smsTo(phoneE164)
+          .slice(seen)
+          .find((m) => m.templateParam.code !== undefined),
+      );
       return message.templateParam.code;
     },
     client: new GraphQLClient(server.url),
@@ -127,4 +131,3 @@ export async function eventually<T>(probe: () => T | undefined | Promise<T | und
     await new Promise((resolve) => setTimeout(resolve, 20));
   }
 }
-

@@ -3,7 +3,12 @@ import { createHmac } from "node:crypto";
 /** RFC 4648 base32 to bytes: the test's own decoding, independent of the server's. */
 export function base32Decode(text: string): Buffer {
   const alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZ234567";
-  const bits = text.replace(/=+$/, "").toUpperCase().split("").map((c) => alphabet.indexOf(c).toString(2).padStart(5, "0")).join("");
+  const bits = text
+    .replace(/=+$/, "")
+    .toUpperCase()
+    .split("")
+    .map((c) => alphabet.indexOf(c).toString(2).padStart(5, "0"))
+    .join("");
   return Buffer.from((bits.match(/.{8}/g) ?? []).map((byte) => parseInt(byte, 2)));
 }
 

@@ -16,7 +16,10 @@ const EXPIRED = { status: "FAILED", failureCode: "EXPIRED", reason: "The verific
 let fake: FakeAlipay;
 
 beforeAll(async () => {
-  fake = await startFakeAlipay({ appId: APP_ID, appPublicKey: keys.app.publicKeyPem, alipayPrivateKey: keys.alipay.privateKeyPem }, { identityVerification: true });
+  fake = await startFakeAlipay(
+    { appId: APP_ID, appPublicKey: keys.app.publicKeyPem, alipayPrivateKey: keys.alipay.privateKeyPem },
+    { identityVerification: true },
+  );
 });
 
 afterAll(async () => {
@@ -126,7 +129,10 @@ describe("Alipay identity verifier against the fake gateway", () => {
     expect(verifyRsa2(signContent(query), query.sign, normalizePublicKey(keys.app.publicKeyPem))).toBe(true);
     expect(fake.certifications.get(started.vendorReference)?.pageOpened).toBe(false);
 
-    expect(await openPage(started.verifyUrl)).toEqual({ status: 200, text: `<html><body>支付宝身份验证 ${started.vendorReference}</body></html>` });
+    expect(await openPage(started.verifyUrl)).toEqual({
+      status: 200,
+      text: `<html><body>支付宝身份验证 ${started.vendorReference}</body></html>`,
+    });
     expect(fake.certifications.get(started.vendorReference)?.pageOpened).toBe(true);
   });
 
@@ -142,7 +148,10 @@ describe("Alipay identity verifier against the fake gateway", () => {
     const alipay = verifier();
     const started = await alipay.start(checkRequest());
     await expect(alipay.query(started.vendorReference)).resolves.toEqual({ status: "PENDING" });
-    expect(fake.requests[1]).toMatchObject({ method: "alipay.user.certify.open.query", params: { biz_content: `{"certify_id":"${started.vendorReference}"}` } });
+    expect(fake.requests[1]).toMatchObject({
+      method: "alipay.user.certify.open.query",
+      params: { biz_content: `{"certify_id":"${started.vendorReference}"}` },
+    });
     await openPage(started.verifyUrl);
     fake.completeCertification(started.vendorReference, true);
     await expect(alipay.query(started.vendorReference)).resolves.toEqual({ status: "PASSED" });
@@ -159,7 +168,9 @@ describe("Alipay identity verifier against the fake gateway", () => {
   it("answers FAILED, without throwing, for a certify_id Alipay does not know", async () => {
     const texts = recordResponses();
     await expect(verifier().query("0123456789abcdef0123456789abcdef")).resolves.toEqual(EXPIRED);
-    expect(texts[0]).toMatch(/^\{"alipay_user_certify_open_query_response":\{"code":"40004","msg":"Business Failed","sub_code":"OPEN_CERTIFY_BILL_NOT_EXIST",/);
+    expect(texts[0]).toMatch(
+      /^\{"alipay_user_certify_open_query_response":\{"code":"40004","msg":"Business Failed","sub_code":"OPEN_CERTIFY_BILL_NOT_EXIST",/,
+    );
   });
 
   it("refuses a start or query answer whose signature does not verify", async () => {
@@ -210,7 +221,9 @@ describe("Alipay identity verifier against the fake gateway", () => {
     const quoted = await failure(verifier().start(request));
     expect(quoted.code).toBe(ProviderErrorCode.REJECTED);
     expect(quoted.vendorCode).toBe("isv.invalid-parameter");
-    expect(quoted.message).toBe("alipay alipay.user.certify.open.initialize failed: 40002/isv.invalid-parameter: 参数cert_no=…与cert_name=…不匹配");
+    expect(quoted.message).toBe(
+      "alipay alipay.user.certify.open.initialize failed: 40002/isv.invalid-parameter: 参数cert_no=…与cert_name=…不匹配",
+    );
 
     // A signature failure's sub_msg holds the string to sign, biz_content and all.
     const texts = recordResponses();
@@ -249,7 +262,9 @@ describe("the fake gateway's certify checks", () => {
 
   it("does not answer the certify page server-to-server", async () => {
     const started = await verifier().start(checkRequest());
-    const error = await failure(gateway().call("alipay.user.certify.open.certify", { bizContent: { certify_id: started.vendorReference } }));
+    const error = await failure(
+      gateway().call("alipay.user.certify.open.certify", { bizContent: { certify_id: started.vendorReference } }),
+    );
     expect(error.vendorCode).toBe("isv.invalid-method");
   });
 
@@ -260,6 +275,8 @@ describe("the fake gateway's certify checks", () => {
 
   it("cannot complete a check whose page was never opened", async () => {
     const started = await verifier().start(checkRequest());
-    expect(() => fake.completeCertification(started.vendorReference, true)).toThrow(`completeCertification: the certify page of ${started.vendorReference} was never opened`);
+    expect(() => fake.completeCertification(started.vendorReference, true)).toThrow(
+      `completeCertification: the certify page of ${started.vendorReference} was never opened`,
+    );
   });
 });

@@ -57,7 +57,12 @@ function recordVendorCalls(rewrite: (text: string) => string = (text) => text): 
   return calls;
 }
 
-const PERSON = { userId: "2088102104794936", openId: "074a1CcTG1LelxKe4xQC0zgNdId0nxi95b5lsNpazWYoCo5", nickName: "张三/Zhang \"San\"", avatar: "https://tfs.alipayobjects.com/images/partner/T1.png" };
+const PERSON = {
+  userId: "2088102104794936",
+  openId: "074a1CcTG1LelxKe4xQC0zgNdId0nxi95b5lsNpazWYoCo5",
+  nickName: '张三/Zhang "San"',
+  avatar: "https://tfs.alipayobjects.com/images/partner/T1.png",
+};
 
 describe("Alipay OAuth provider against the fake gateway", () => {
   it("builds the authorize URL with the app id, auth_user scope, encoded redirect URI and state", () => {
@@ -73,7 +78,11 @@ describe("Alipay OAuth provider against the fake gateway", () => {
   it("exchanges a code for the open_id, nickname and avatar, through oauth.token then user.info.share", async () => {
     const code = fake.issueAuthCode(PERSON);
     const profile = await provider().exchangeCode(code, REDIRECT);
-    expect(profile).toEqual({ subject: PERSON.openId, displayName: "张三/Zhang \"San\"", avatarUrl: "https://tfs.alipayobjects.com/images/partner/T1.png" });
+    expect(profile).toEqual({
+      subject: PERSON.openId,
+      displayName: '张三/Zhang "San"',
+      avatarUrl: "https://tfs.alipayobjects.com/images/partner/T1.png",
+    });
     expect(fake.requests.map((request) => request.method)).toEqual(["alipay.system.oauth.token", "alipay.user.info.share"]);
     expect(fake.requests[0].params).toMatchObject({ grant_type: "authorization_code", code });
     expect(fake.requests[1].params.auth_token).toMatch(/^authusrB[0-9a-f]{32}$/);
@@ -131,7 +140,9 @@ describe("Alipay OAuth provider against the fake gateway", () => {
     const error = await failure(provider({ privateKey: keys.alipay.privateKeyPem }).exchangeCode(code, REDIRECT));
     expect(error.code).toBe(ProviderErrorCode.REJECTED);
     expect(error.vendorCode).toBe("isv.invalid-signature");
-    expect(error.message).toBe("alipay alipay.system.oauth.token failed: 40002/isv.invalid-signature: 验签出错，建议检查签名字符串或签名私钥与应用公钥是否匹配，网关生成的验签字符串…");
+    expect(error.message).toBe(
+      "alipay alipay.system.oauth.token failed: 40002/isv.invalid-signature: 验签出错，建议检查签名字符串或签名私钥与应用公钥是否匹配，网关生成的验签字符串…",
+    );
     // The code was not spent.
     await expect(provider().exchangeCode(code, REDIRECT)).resolves.toMatchObject({ subject: PERSON.openId });
   });
@@ -228,7 +239,10 @@ describe("Alipay OAuth provider against the fake gateway", () => {
 
   it("works with the bare base64 keys the Alipay console shows (PKCS#8 or PKCS#1)", async () => {
     for (const privateKey of [keys.app.privateKeyBase64, keys.app.privateKeyPkcs1Base64]) {
-      const profile = await provider({ privateKey, alipayPublicKey: keys.alipay.publicKeyBase64 }).exchangeCode(fake.issueAuthCode(PERSON), REDIRECT);
+      const profile = await provider({ privateKey, alipayPublicKey: keys.alipay.publicKeyBase64 }).exchangeCode(
+        fake.issueAuthCode(PERSON),
+        REDIRECT,
+      );
       expect(profile.subject).toBe(PERSON.openId);
     }
   });
@@ -255,7 +269,9 @@ describe("AlipayGateway.call", () => {
     const gateway = new AlipayGateway(config(), 5000, systemClock);
     const bizContent = { outer_order_no: "ZGYD201809132323000001234", identity_param: { cert_name: "张三" } };
     const error = await failure(gateway.call("alipay.user.certify.open.initialize", { bizContent }));
-    expect(fake.requests[0].params.biz_content).toBe('{"outer_order_no":"ZGYD201809132323000001234","identity_param":{"cert_name":"张三"}}');
+    expect(fake.requests[0].params.biz_content).toBe(
+      '{"outer_order_no":"ZGYD201809132323000001234","identity_param":{"cert_name":"张三"}}',
+    );
     expect(error.code).toBe(ProviderErrorCode.REJECTED);
     expect(error.vendorCode).toBe("isv.invalid-method");
   });
@@ -278,7 +294,9 @@ describe("the fake Alipay gateway", () => {
     const { url, body } = await capture();
     const answer = await post(url, body.replace("authorization_code", "refresh_token"));
     expect(answer.error_response).toMatchObject({ code: "40002", sub_code: "isv.invalid-signature" });
-    expect(answer.error_response.sub_msg).toMatch(/网关生成的验签字符串为：app_id=2021000122671080&charset=utf-8&code=[0-9a-f]{32}&format=JSON&grant_type=refresh_token&method=/);
+    expect(answer.error_response.sub_msg).toMatch(
+      /网关生成的验签字符串为：app_id=2021000122671080&charset=utf-8&code=[0-9a-f]{32}&format=JSON&grant_type=refresh_token&method=/,
+    );
   });
 
   it("refuses a request without a signature, and a replayed code", async () => {

@@ -82,7 +82,9 @@ describe("Aliyun SMS adapter against the fake gateway", () => {
 
   it("refuses a notice without a notice template, sending nothing", async () => {
     const fetchSpy = jest.spyOn(global, "fetch");
-    const error = await failure(sender({ noticeTemplateCode: undefined }).send("+8613812345678", { kind: "NOTICE", event: "CONTACT_BOUND" }));
+    const error = await failure(
+      sender({ noticeTemplateCode: undefined }).send("+8613812345678", { kind: "NOTICE", event: "CONTACT_BOUND" }),
+    );
     expect(error.code).toBe(ProviderErrorCode.UNSUPPORTED);
     expect(fetchSpy).not.toHaveBeenCalled();
     expect(fake.messages).toEqual([]);
@@ -167,7 +169,11 @@ describe("the fake Aliyun gateway", () => {
   }
 
   async function post(body: string): Promise<{ status: number; json: { Code: string; Message: string } }> {
-    const response = await fetch(`${fake.url}/`, { method: "POST", headers: { "Content-Type": "application/x-www-form-urlencoded" }, body });
+    const response = await fetch(`${fake.url}/`, {
+      method: "POST",
+      headers: { "Content-Type": "application/x-www-form-urlencoded" },
+      body,
+    });
     return { status: response.status, json: (await response.json()) as { Code: string; Message: string } };
   }
 
@@ -186,6 +192,8 @@ describe("the fake Aliyun gateway", () => {
     const answer = await post(tampered.toString());
     expect(answer.status).toBe(400);
     expect(answer.json.Code).toBe("SignatureDoesNotMatch");
-    expect(answer.json.Message).toMatch(/^Specified signature is not matched with our calculation\. server string to sign is:POST&%2F&AccessKeyId%3D/);
+    expect(answer.json.Message).toMatch(
+      /^Specified signature is not matched with our calculation\. server string to sign is:POST&%2F&AccessKeyId%3D/,
+    );
   });
 });

@@ -70,7 +70,11 @@ describe("QQ Connect adapter against the fake", () => {
   it("exchanges a code for the unionid, nickname and https avatar, reading /me's JSONP", async () => {
     const code = fake.issueCode(ALICE, REDIRECT);
     const profile = await provider().exchangeCode(code, REDIRECT);
-    expect(profile).toEqual({ subject: "UID_A1B2C3D4E5F60718293A4B5C6D7E8F", displayName: "小爱", avatarUrl: "https://thirdqq.qlogo.cn/g?b=oidb&k=alice&s=100" });
+    expect(profile).toEqual({
+      subject: "UID_A1B2C3D4E5F60718293A4B5C6D7E8F",
+      displayName: "小爱",
+      avatarUrl: "https://thirdqq.qlogo.cn/g?b=oidb&k=alice&s=100",
+    });
     expect(fake.requests).toHaveLength(3);
     expect(query(fake.requests[0])).toEqual([
       "/oauth2.0/token",
@@ -110,7 +114,11 @@ describe("QQ Connect adapter against the fake", () => {
 
   it("binds the openid when /me gives no unionid, and falls back to the 40 px QQ avatar", async () => {
     const profile = await provider().exchangeCode(fake.issueCode(BOB, REDIRECT), REDIRECT);
-    expect(profile).toEqual({ subject: "0F1E2D3C4B5A69788796A5B4C3D2E1F0", displayName: "Bob", avatarUrl: qqAvatar40(BOB.openid).replace("http:", "https:") });
+    expect(profile).toEqual({
+      subject: "0F1E2D3C4B5A69788796A5B4C3D2E1F0",
+      displayName: "Bob",
+      avatarUrl: qqAvatar40(BOB.openid).replace("http:", "https:"),
+    });
   });
 
   it("binds the token's openid for an app without UnionID permission (/me answers 100048)", async () => {
@@ -226,15 +234,24 @@ describe("the fake QQ Connect API", () => {
   it("gives the openid in the JSON token answer only with need_openid=1", async () => {
     const plain = JSON.parse(await get(tokenQuery(fake.issueCode(ALICE, REDIRECT), "&fmt=json"))) as Record<string, unknown>;
     expect(Object.keys(plain)).toEqual(["access_token", "expires_in", "refresh_token"]);
-    const withOpenid = JSON.parse(await get(tokenQuery(fake.issueCode(ALICE, REDIRECT), "&fmt=json&need_openid=1"))) as Record<string, unknown>;
+    const withOpenid = JSON.parse(await get(tokenQuery(fake.issueCode(ALICE, REDIRECT), "&fmt=json&need_openid=1"))) as Record<
+      string,
+      unknown
+    >;
     expect(withOpenid.openid).toBe(ALICE.openid);
   });
 
   it("gives the unionid from /me only when asked, and checks the openid in get_user_info", async () => {
-    const { access_token: token } = JSON.parse(await get(tokenQuery(fake.issueCode(ALICE, REDIRECT), "&fmt=json"))) as { access_token: string };
+    const { access_token: token } = JSON.parse(await get(tokenQuery(fake.issueCode(ALICE, REDIRECT), "&fmt=json"))) as {
+      access_token: string;
+    };
     expect(await get(`/oauth2.0/me?access_token=${token}`)).toBe(`callback( {"client_id":"${app.appId}","openid":"${ALICE.openid}"} );\n`);
-    expect(await get(`/oauth2.0/me?access_token=NOT_A_TOKEN&unionid=1`)).toBe('callback( {"error":100016,"error_description":"access token check failed"} );\n');
-    const info = JSON.parse(await get(`/user/get_user_info?access_token=${token}&oauth_consumer_key=${app.appId}&openid=${BOB.openid}`)) as Record<string, unknown>;
+    expect(await get(`/oauth2.0/me?access_token=NOT_A_TOKEN&unionid=1`)).toBe(
+      'callback( {"error":100016,"error_description":"access token check failed"} );\n',
+    );
+    const info = JSON.parse(
+      await get(`/user/get_user_info?access_token=${token}&oauth_consumer_key=${app.appId}&openid=${BOB.openid}`),
+    ) as Record<string, unknown>;
     expect(info).toEqual({ ret: -1, msg: "client request's parameters are invalid, invalid openid" });
   });
 });

@@ -78,12 +78,16 @@ describe("Tencent SMS adapter against the fake API", () => {
 
   it("sends a security notice with the notice template and its Chinese label", async () => {
     await sender().send("+8613812345678", { kind: "NOTICE", event: "PASSWORD_RESET" });
-    expect(fake.messages).toEqual([{ phoneNumber: "+8613812345678", signName: "腾讯云", templateId: "1120", templateParams: ["密码已重置"] }]);
+    expect(fake.messages).toEqual([
+      { phoneNumber: "+8613812345678", signName: "腾讯云", templateId: "1120", templateParams: ["密码已重置"] },
+    ]);
   });
 
   it("refuses a notice without a notice template, sending nothing", async () => {
     const fetchSpy = jest.spyOn(global, "fetch");
-    const error = await failure(sender({ noticeTemplateId: undefined }).send("+8613812345678", { kind: "NOTICE", event: "CONTACT_REPLACED" }));
+    const error = await failure(
+      sender({ noticeTemplateId: undefined }).send("+8613812345678", { kind: "NOTICE", event: "CONTACT_REPLACED" }),
+    );
     expect(error.code).toBe(ProviderErrorCode.UNSUPPORTED);
     expect(fetchSpy).not.toHaveBeenCalled();
     expect(fake.messages).toEqual([]);
@@ -176,10 +180,20 @@ describe("the fake Tencent API", () => {
   });
 
   it("refuses the 2019-07-11 field names even when correctly signed", async () => {
-    const payload = JSON.stringify({ PhoneNumberSet: ["+8613812345678"], SmsSdkAppid: credentials.sdkAppId, Sign: "腾讯云", TemplateID: "1110" });
+    const payload = JSON.stringify({
+      PhoneNumberSet: ["+8613812345678"],
+      SmsSdkAppid: credentials.sdkAppId,
+      Sign: "腾讯云",
+      TemplateID: "1110",
+    });
     const timestamp = Math.floor(Date.now() / 1000);
     const signed = { "Content-Type": "application/json; charset=utf-8", Host: new URL(fake.url).host };
-    const signature = tc3Signature(credentials.secretKey, "sms", timestamp, { method: "POST", canonicalQueryString: "", headers: signed, payload });
+    const signature = tc3Signature(credentials.secretKey, "sms", timestamp, {
+      method: "POST",
+      canonicalQueryString: "",
+      headers: signed,
+      payload,
+    });
     const response = await fetch(`${fake.url}/`, {
       method: "POST",
       headers: {
@@ -188,7 +202,12 @@ describe("the fake Tencent API", () => {
         "X-TC-Version": "2021-01-11",
         "X-TC-Timestamp": String(timestamp),
         "X-TC-Region": "ap-guangzhou",
-        Authorization: authorizationHeader(credentials.secretId, credentialScope(utcDate(timestamp), "sms"), signedHeaderNames(signed), signature),
+        Authorization: authorizationHeader(
+          credentials.secretId,
+          credentialScope(utcDate(timestamp), "sms"),
+          signedHeaderNames(signed),
+          signature,
+        ),
       },
       body: payload,
     });

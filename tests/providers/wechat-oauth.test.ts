@@ -66,7 +66,11 @@ describe("WeChat website login adapter against the fake", () => {
   it("exchanges a code for the unionid, nickname and avatar, through access_token then userinfo", async () => {
     const code = fake.issueCode(ALICE);
     const profile = await provider().exchangeCode(code, REDIRECT);
-    expect(profile).toEqual({ subject: "o6_bmAlice_unionid_ZOPfL", displayName: "小爱", avatarUrl: "https://thirdwx.qlogo.cn/mmopen/g3MonAlice/132" });
+    expect(profile).toEqual({
+      subject: "o6_bmAlice_unionid_ZOPfL",
+      displayName: "小爱",
+      avatarUrl: "https://thirdwx.qlogo.cn/mmopen/g3MonAlice/132",
+    });
     expect(fake.requests).toHaveLength(2);
     expect(query(fake.requests[0])).toEqual([
       "/sns/oauth2/access_token",
@@ -207,7 +211,9 @@ describe("the fake WeChat API", () => {
 
   it("refuses a grant_type other than authorization_code", async () => {
     const code = fake.issueCode(ALICE);
-    const answer = await get(`/sns/oauth2/access_token?appid=${app.appId}&secret=${app.appSecret}&code=${code}&grant_type=client_credential`);
+    const answer = await get(
+      `/sns/oauth2/access_token?appid=${app.appId}&secret=${app.appSecret}&code=${code}&grant_type=client_credential`,
+    );
     expect(answer.errcode).toBe(40002);
   });
 

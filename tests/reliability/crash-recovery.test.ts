@@ -99,7 +99,11 @@ function newRecord(): AccountRecord {
 /** WORKERS concurrent sign-up flows (register, sign in again, rename + avatar, change password), until the server dies. */
 function startLoad(url: string, records: AccountRecord[]): Load {
   const load: Load = { records, graphqlErrors: [], inFlight: 0, stopped: false, done: Promise.resolve() };
-  const step = async <T>(record: AccountRecord, key: "register" | "secondSession" | "profile" | "password", run: () => Promise<T>): Promise<T | undefined> => {
+  const step = async <T>(
+    record: AccountRecord,
+    key: "register" | "secondSession" | "profile" | "password",
+    run: () => Promise<T>,
+  ): Promise<T | undefined> => {
     load.inFlight++;
     record[key] = "unknown";
     try {
@@ -127,16 +131,25 @@ function startLoad(url: string, records: AccountRecord[]): Load {
     for (let i = 0; i < ACCOUNTS_PER_WORKER && !load.stopped; i++) {
       const record = newRecord();
       records.push(record);
-      const registered = await step(record, "register", () => ok(REGISTER, { input: { username: record.username0, password: record.password0 } }));
+      const registered = await step(record, "register", () =>
+        ok(REGISTER, { input: { username: record.username0, password: record.password0 } }),
+      );
       if (!registered) return;
       record.id = registered.register.account.id;
       record.token = registered.register.token;
-      const second = await step(record, "secondSession", () => ok(LOGIN, { input: { identifier: record.username0, password: record.password0 } }));
+      const second = await step(record, "secondSession", () =>
+        ok(LOGIN, { input: { identifier: record.username0, password: record.password0 } }),
+      );
       if (!second) return;
       record.secondToken = second.login.token;
       const avatarUrl = `https://cdn.example.com/avatars/${record.username1}.png`;
       if (!(await step(record, "profile", () => ok(UPDATE, { input: { username: record.username1, avatarUrl } }, record.token)))) return;
-      if (!(await step(record, "password", () => ok(CHANGE, { input: { oldPassword: record.password0, newPassword: record.password1 } }, record.token)))) return;
+      if (
+        !(await step(record, "password", () =>
+          ok(CHANGE, { input: { oldPassword: record.password0, newPassword: record.password1 } }, record.token),
+        ))
+      )
+        return;
     }
   };
   (load as { done: Promise<void> }).done = Promise.all(Array.from({ length: WORKERS }, worker)).then(() => undefined);
@@ -148,13 +161,24 @@ async function until(condition: () => boolean, timeoutMs: number): Promise<void>
   while (!condition() && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 10));
 }
 
-const count = (records: AccountRecord[], key: "register" | "password", step: Step = "acked") => records.filter((r) => r[key] === step).length;
+const count = (records: AccountRecord[], key: "register" | "password", step: Step = "acked") =>
+  records.filter((r) => r[key] === step).length;
 
 /** Tries each candidate name and password; the account signs in with exactly the expected ones. */
 async function signInProblems(url: string, record: AccountRecord): Promise<string[]> {
   const problems: string[] = [];
-  const names = record.profile === "acked" ? [record.username1] : record.profile === "unknown" ? [record.username0, record.username1] : [record.username0];
-  const passwords = record.password === "acked" ? [record.password1] : record.password === "unknown" ? [record.password0, record.password1] : [record.password0];
+  const names =
+    record.profile === "acked"
+      ? [record.username1]
+      : record.profile === "unknown"
+        ? [record.username0, record.username1]
+        : [record.username0];
+  const passwords =
+    record.password === "acked"
+      ? [record.password1]
+      : record.password === "unknown"
+        ? [record.password0, record.password1]
+        : [record.password0];
   let signedIn = false;
   for (const identifier of names) {
     for (const password of passwords) {
@@ -162,10 +186,14 @@ async function signInProblems(url: string, record: AccountRecord): Promise<strin
       if (body.data?.login?.account?.id === record.id) signedIn = true;
     }
   }
-  if (!signedIn) problems.push(`${record.username0} (${record.id}): cannot sign in with ${names.join("/")} and ${passwords.length} candidate password(s); profile ${record.profile}, password ${record.password}`);
+  if (!signedIn)
+    problems.push(
+      `${record.username0} (${record.id}): cannot sign in with ${names.join("/")} and ${passwords.length} candidate password(s); profile ${record.profile}, password ${record.password}`,
+    );
   if (record.password === "acked") {
     const old = await call(url, LOGIN, { input: { identifier: record.username1, password: record.password0 } });
-    if (old.errors?.[0]?.extensions?.code !== "INVALID_CREDENTIALS") problems.push(`${record.username0}: the password change was acknowledged, yet the old password answers ${JSON.stringify(old)}`);
+    if (old.errors?.[0]?.extensions?.code !== "INVALID_CREDENTIALS")
+      problems.push(`${record.username0}: the password change was acknowledged, yet the old password answers ${JSON.stringify(old)}`);
   }
   if (record.profile === "acked") {
     const password = record.password === "acked" ? record.password1 : record.password0;
@@ -175,11 +203,13 @@ async function signInProblems(url: string, record: AccountRecord): Promise<strin
     }
   }
   const me = await call(url, `{ me { id } }`, {}, record.token);
-  if (me.data?.me?.id !== record.id) problems.push(`${record.username0}: the token register returned no longer works: ${JSON.stringify(me)}`);
+  if (me.data?.me?.id !== record.id)
+    problems.push(`${record.username0}: the token register returned no longer works: ${JSON.stringify(me)}`);
   if (record.secondSession === "acked" && record.password !== "unknown") {
     const second = await call(url, `{ me { id } }`, {}, record.secondToken);
     const signedOut = second.data?.me === null;
-    if (record.password === "acked" && !signedOut) problems.push(`${record.username0}: the password change was acknowledged, yet the other session still works`);
+    if (record.password === "acked" && !signedOut)
+      problems.push(`${record.username0}: the password change was acknowledged, yet the other session still works`);
     if (record.password === "none" && signedOut) problems.push(`${record.username0}: the second session was lost, with no password change`);
   }
   return problems;

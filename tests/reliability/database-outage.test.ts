@@ -42,123 +42,144 @@ if (TEST_DATABASE !== "postgres") {
   console.warn("database-outage.test.ts: SKIPPED. It runs in the PostgreSQL pass: TEST_DATABASE=postgres npm run test:reliability.");
 }
 
-(TEST_DATABASE === "postgres" ? describe : describe.skip)("a PostgreSQL outage under load (TEST_DATABASE=postgres only; skipped on SQLite)", () => {
-  let postgres: PrivatePostgres;
-  let app: TestApp;
-  let user: RegisteredUser;
+(TEST_DATABASE === "postgres" ? describe : describe.skip)(
+  "a PostgreSQL outage under load (TEST_DATABASE=postgres only; skipped on SQLite)",
+  () => {
+    let postgres: PrivatePostgres;
+    let app: TestApp;
+    let user: RegisteredUser;
 
-  beforeAll(async () => {
-    postgres = await startPrivatePostgres();
-    app = await startTestApp({
-      LOG_LEVEL: "silent",
-      DATABASE_URL: postgres.url,
-      DATABASE_SCHEMA: "outage",
-      DATABASE_STATEMENT_TIMEOUT_MS: String(STATEMENT_TIMEOUT_MS),
-      DATABASE_CONNECT_TIMEOUT_MS: String(CONNECT_TIMEOUT_MS),
-      // Fewer connections than workers: requests also wait for a free one, within the connect deadline.
-      DATABASE_POOL_SIZE: "3",
-      // Every request must reach the database: with the authentication cache on, a signed-in `me`
-      // goes on working through an outage, which is not what this test is about.
-      AUTH_CACHE_SECONDS: "0",
-    });
-    user = await registerUser(app.client);
-  }, 120_000);
+    beforeAll(async () => {
+      postgres = await startPrivatePostgres();
+      app = await startTestApp({
+        LOG_LEVEL: "silent",
+        DATABASE_URL: postgres.url,
+        DATABASE_SCHEMA: "outage",
+        DATABASE_STATEMENT_TIMEOUT_MS: String(STATEMENT_TIMEOUT_MS),
+        DATABASE_CONNECT_TIMEOUT_MS: String(CONNECT_TIMEOUT_MS),
+        // Fewer connections than workers: requests also wait for a free one, within the connect deadline.
+        DATABASE_POOL_SIZE: "3",
+        // Every request must reach the database: with the authentication cache on, a signed-in `me`
+        // goes on working through an outage, which is not what this test is about.
+        AUTH_CACHE_SECONDS: "0",
+      });
+      user = await registerUser(app.client);
+    }, 120_000);
 
-  afterAll(async () => {
-    postgres?.thaw();
-    await app?.stop();
-    await postgres?.remove();
-  }, 90_000);
+    afterAll(async () => {
+      postgres?.thaw();
+      await app?.stop();
+      await postgres?.remove();
+    }, 90_000);
 
-  it.each([
-    ["stopped", () => postgres.stopCluster(), () => postgres.startCluster(), 2000],
-    ["frozen", async () => postgres.freeze(), async () => postgres.thaw(), 4000],
-  ] as const)("answers SERVICE_UNAVAILABLE without internals while the database is %s, and recovers without a restart", async (how, interrupt, restore, awayMs) => {
-    let phase: Phase = "up";
-    let running = true;
-    const samples: Sample[] = [];
-    const started = Date.now();
+    it.each([
+      ["stopped", () => postgres.stopCluster(), () => postgres.startCluster(), 2000],
+      ["frozen", async () => postgres.freeze(), async () => postgres.thaw(), 4000],
+    ] as const)(
+      "answers SERVICE_UNAVAILABLE without internals while the database is %s, and recovers without a restart",
+      async (how, interrupt, restore, awayMs) => {
+        let phase: Phase = "up";
+        let running = true;
+        const samples: Sample[] = [];
+        const started = Date.now();
 
-    const ask = async (): Promise<Sample> => {
-      const asked = Date.now();
-      const askedIn = phase;
-      let response: FuzzResponse;
-      try {
-        response = await postGraphQL(app.url, { query: ME }, { authorization: `Bearer ${user.token}` }, ANSWER_BOUND_MS);
-      } catch (error) {
-        return { phase: askedIn === phase ? askedIn : "transition", at: asked - started, ms: Date.now() - asked, ok: false, codes: [], leaks: [], fetchError: String(error) };
-      }
-      const ok = !response.json?.errors?.length && (response.json?.data as { me?: { id?: string } } | undefined)?.me?.id === user.id;
-      const codes = (response.json?.errors ?? []).map((error) => String(error.extensions?.code));
-      const leaks = INTERNAL_TEXT.filter((pattern) => pattern.test(response.text)).map(String);
-      if (!response.json) leaks.push(`not JSON: ${response.text.slice(0, 200)}`);
-      return { phase: askedIn === phase ? askedIn : "transition", at: asked - started, ms: Date.now() - asked, ok, codes, leaks };
-    };
+        const ask = async (): Promise<Sample> => {
+          const asked = Date.now();
+          const askedIn = phase;
+          let response: FuzzResponse;
+          try {
+            response = await postGraphQL(app.url, { query: ME }, { authorization: `Bearer ${user.token}` }, ANSWER_BOUND_MS);
+          } catch (error) {
+            return {
+              phase: askedIn === phase ? askedIn : "transition",
+              at: asked - started,
+              ms: Date.now() - asked,
+              ok: false,
+              codes: [],
+              leaks: [],
+              fetchError: String(error),
+            };
+          }
+          const ok = !response.json?.errors?.length && (response.json?.data as { me?: { id?: string } } | undefined)?.me?.id === user.id;
+          const codes = (response.json?.errors ?? []).map((error) => String(error.extensions?.code));
+          const leaks = INTERNAL_TEXT.filter((pattern) => pattern.test(response.text)).map(String);
+          if (!response.json) leaks.push(`not JSON: ${response.text.slice(0, 200)}`);
+          return { phase: askedIn === phase ? askedIn : "transition", at: asked - started, ms: Date.now() - asked, ok, codes, leaks };
+        };
 
-    const worker = async () => {
-      while (running && samples.length < MAX_REQUESTS) {
-        samples.push(await ask());
-        await new Promise((resolve) => setTimeout(resolve, 25));
-      }
-    };
-    const load = Promise.all(Array.from({ length: WORKERS }, worker));
-    const settle = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
-    let recoveredAt: number | undefined;
+        const worker = async () => {
+          while (running && samples.length < MAX_REQUESTS) {
+            samples.push(await ask());
+            await new Promise((resolve) => setTimeout(resolve, 25));
+          }
+        };
+        const load = Promise.all(Array.from({ length: WORKERS }, worker));
+        const settle = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+        let recoveredAt: number | undefined;
 
-    try {
-      await settle(1000);
-      phase = "stopping";
-      await interrupt();
-      phase = "down";
-      await settle(awayMs);
-      phase = "starting";
-      await restore();
-      phase = "recovering";
-      const startedAgain = Date.now();
-      // Recovery is the server's job: poll it (not PostgreSQL) until `me` works again.
-      while (Date.now() - startedAgain < RECOVERY_BOUND_MS) {
-        const sample = samples.at(-1);
-        if (sample?.phase === "recovering" && sample.ok) {
-          recoveredAt = Date.now() - startedAgain;
-          break;
+        try {
+          await settle(1000);
+          phase = "stopping";
+          await interrupt();
+          phase = "down";
+          await settle(awayMs);
+          phase = "starting";
+          await restore();
+          phase = "recovering";
+          const startedAgain = Date.now();
+          // Recovery is the server's job: poll it (not PostgreSQL) until `me` works again.
+          while (Date.now() - startedAgain < RECOVERY_BOUND_MS) {
+            const sample = samples.at(-1);
+            if (sample?.phase === "recovering" && sample.ok) {
+              recoveredAt = Date.now() - startedAgain;
+              break;
+            }
+            await settle(100);
+          }
+          await settle(1000);
+        } finally {
+          running = false;
+          await load;
+          await restore().catch(() => undefined); // back for the next case, whatever happened
         }
-        await settle(100);
-      }
-      await settle(1000);
-    } finally {
-      running = false;
-      await load;
-      await restore().catch(() => undefined); // back for the next case, whatever happened
-    }
 
-    const byPhase = (p: Sample["phase"]) => samples.filter((s) => s.phase === p);
-    const summary = (["up", "down", "recovering", "transition"] as const).map((p) => `${p}: ${byPhase(p).length} requests, ${byPhase(p).filter((s) => s.ok).length} ok`).join("; ");
-    console.log(`database ${how}: ${summary}; recovered ${recoveredAt ?? "never"} ms after PostgreSQL was back`);
+        const byPhase = (p: Sample["phase"]) => samples.filter((s) => s.phase === p);
+        const summary = (["up", "down", "recovering", "transition"] as const)
+          .map((p) => `${p}: ${byPhase(p).length} requests, ${byPhase(p).filter((s) => s.ok).length} ok`)
+          .join("; ");
+        console.log(`database ${how}: ${summary}; recovered ${recoveredAt ?? "never"} ms after PostgreSQL was back`);
 
-    // Every request got an answer, promptly, and no answer showed the inside.
-    // (at most five offenders shown)
-    expect(samples.filter((s) => s.fetchError).slice(0, 5)).toEqual([]);
-    expect(samples.filter((s) => s.leaks.length).slice(0, 5)).toEqual([]);
-    expect(Math.max(...samples.map((s) => s.ms))).toBeLessThan(ANSWER_BOUND_MS);
-    // Before: all fine.
-    expect(byPhase("up").length).toBeGreaterThan(0);
-    expect(byPhase("up").every((s) => s.ok)).toBe(true);
-    // While away: clean SERVICE_UNAVAILABLE, nothing else.
-    const down = byPhase("down");
-    expect(down.length).toBeGreaterThan(0);
-    expect(down.filter((s) => s.ok || s.codes.length !== 1 || s.codes[0] !== "SERVICE_UNAVAILABLE").slice(0, 5)).toEqual([]);
-    // After: recovered without a restart, within the bound, and stays recovered.
-    expect(recoveredAt).toBeDefined();
-    expect(recoveredAt!).toBeLessThan(RECOVERY_BOUND_MS);
-    const firstOk = samples.findIndex((s) => s.phase === "recovering" && s.ok);
-    const afterward = samples.slice(firstOk + WORKERS).filter((s) => s.phase === "recovering");
-    expect(afterward.length).toBeGreaterThan(0);
-    expect(afterward.filter((s) => !s.ok).slice(0, 5)).toEqual([]);
-    // Writes work again too.
-    const renamed = `back_${Date.now().toString(36)}`;
-    const updated = await user.client.ok(`mutation($u: String) { updateProfile(input: { username: $u }) { username } }`, { u: renamed });
-    expect(updated.updateProfile.username).toBe(renamed);
-    const login = await app.client.ok(`mutation($i: LoginInput!) { login(input: $i) { __typename } }`, { i: { identifier: renamed, password: user.password } });
-    expect(login.login.__typename).toBe("AuthPayload");
-  }, 120_000);
-});
+        // Every request got an answer, promptly, and no answer showed the inside.
+        // (at most five offenders shown)
+        expect(samples.filter((s) => s.fetchError).slice(0, 5)).toEqual([]);
+        expect(samples.filter((s) => s.leaks.length).slice(0, 5)).toEqual([]);
+        expect(Math.max(...samples.map((s) => s.ms))).toBeLessThan(ANSWER_BOUND_MS);
+        // Before: all fine.
+        expect(byPhase("up").length).toBeGreaterThan(0);
+        expect(byPhase("up").every((s) => s.ok)).toBe(true);
+        // While away: clean SERVICE_UNAVAILABLE, nothing else.
+        const down = byPhase("down");
+        expect(down.length).toBeGreaterThan(0);
+        expect(down.filter((s) => s.ok || s.codes.length !== 1 || s.codes[0] !== "SERVICE_UNAVAILABLE").slice(0, 5)).toEqual([]);
+        // After: recovered without a restart, within the bound, and stays recovered.
+        expect(recoveredAt).toBeDefined();
+        expect(recoveredAt!).toBeLessThan(RECOVERY_BOUND_MS);
+        const firstOk = samples.findIndex((s) => s.phase === "recovering" && s.ok);
+        const afterward = samples.slice(firstOk + WORKERS).filter((s) => s.phase === "recovering");
+        expect(afterward.length).toBeGreaterThan(0);
+        expect(afterward.filter((s) => !s.ok).slice(0, 5)).toEqual([]);
+        // Writes work again too.
+        const renamed = `back_${Date.now().toString(36)}`;
+        const updated = await user.client.ok(`mutation($u: String) { updateProfile(input: { username: $u }) { username } }`, {
+          u: renamed,
+        });
+        expect(updated.updateProfile.username).toBe(renamed);
+        const login = await app.client.ok(`mutation($i: LoginInput!) { login(input: $i) { __typename } }`, {
+          i: { identifier: renamed, password: user.password },
+        });
+        expect(login.login.__typename).toBe("AuthPayload");
+      },
+      120_000,
+    );
+  },
+);

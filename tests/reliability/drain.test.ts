@@ -113,7 +113,11 @@ describe("graceful drain", () => {
     const worker = async () => {
       while (running) {
         try {
-          const response = await fetch(proxy.url, { method: "POST", headers: { "content-type": "application/json", authorization: "Bearer ses_nobody" }, body: LOAD });
+          const response = await fetch(proxy.url, {
+            method: "POST",
+            headers: { "content-type": "application/json", authorization: "Bearer ses_nobody" },
+            body: LOAD,
+          });
           const body = (await response.json()) as { data?: { me: null } };
           if (response.status === 200 && body.data?.me === null) answered++;
           else lost.push(`HTTP ${response.status} ${JSON.stringify(body)}`);
@@ -152,7 +156,11 @@ describe("graceful drain", () => {
     backend.process = await startServerProcess(build.mainJs, env, backend.logFile);
     const origin = `http://127.0.0.1:${env.PORT}`;
     const call = (query: string, variables: Record<string, unknown>) =>
-      fetch(`${origin}/graphql`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ query, variables }) });
+      fetch(`${origin}/graphql`, {
+        method: "POST",
+        headers: { "content-type": "application/json" },
+        body: JSON.stringify({ query, variables }),
+      });
     const credentials = { username: `drain_${Date.now()}`, password: "correct horse battery staple" };
     expect((await call("mutation($input: RegisterInput!) { register(input: $input) { token } }", { input: credentials })).status).toBe(200);
 

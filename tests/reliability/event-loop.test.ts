@@ -24,12 +24,46 @@ const CONCURRENCY = 4;
 const PAGE_QUERY = /* GraphQL */ `
   query Me {
     me {
-      id username createdAt avatarUrl
-      email { masked verifiedAt } phone { masked verifiedAt }
-      identities { provider displayName avatarUrl boundAt }
-      security { hasPassword passwordChangedAt totpEnabled twoStepEnabled twoStepMethods recoveryCodesRemaining }
-      realName { status maskedName maskedIdNumber verifyUrl qrCodeDataUrl verifiedAt failureReason failureCode }
-      capabilities { canPurchase canWithdraw }
+      id
+      username
+      createdAt
+      avatarUrl
+      email {
+        masked
+        verifiedAt
+      }
+      phone {
+        masked
+        verifiedAt
+      }
+      identities {
+        provider
+        displayName
+        avatarUrl
+        boundAt
+      }
+      security {
+        hasPassword
+        passwordChangedAt
+        totpEnabled
+        twoStepEnabled
+        twoStepMethods
+        recoveryCodesRemaining
+      }
+      realName {
+        status
+        maskedName
+        maskedIdNumber
+        verifyUrl
+        qrCodeDataUrl
+        verifiedAt
+        failureReason
+        failureCode
+      }
+      capabilities {
+        canPurchase
+        canWithdraw
+      }
     }
   }
 `;
@@ -118,8 +152,8 @@ async function underLoad(queries: readonly string[]) {
   await Promise.all([...senders, visitor]);
   const delay = await eventLoopDelay();
   console.log(
-    `${queries === HOSTILE ? "hostile" : "ordinary"}: event-loop delay max ${delay.maxMs.toFixed(1)} ms (p99 ${delay.p99Ms.toFixed(1)}); `
-    + `answers ${JSON.stringify(Object.fromEntries(codes))}; page query ${pageAnswers.length}x, slowest ${Math.max(...pageAnswers.map((answer) => answer.ms))} ms`,
+    `${queries === HOSTILE ? "hostile" : "ordinary"}: event-loop delay max ${delay.maxMs.toFixed(1)} ms (p99 ${delay.p99Ms.toFixed(1)}); ` +
+      `answers ${JSON.stringify(Object.fromEntries(codes))}; page query ${pageAnswers.length}x, slowest ${Math.max(...pageAnswers.map((answer) => answer.ms))} ms`,
   );
   return { delay, codes, pageAnswers };
 }

@@ -8,9 +8,25 @@ import { bindContact, stepUp, uniqueEmail, uniquePhone } from "../helpers/contac
 import { enrolTotp } from "../helpers/second-factors";
 import { callbackUrl, consent } from "../helpers/social";
 import { startTestApp, type TestApp } from "../helpers/test-server";
-import { arg, BODY_LIMIT_BYTES, fitBody, fuzzVars, hostileAuthorization, hostileValue, inputObject, TRICKY_STRINGS } from "./support/hostile";
 import {
-  contractViolations, errorCodes, INTERNAL_TEXT, postGraphQL, snapshot, unexpectedChanges, type DbSnapshot, type FuzzResponse,
+  arg,
+  BODY_LIMIT_BYTES,
+  fitBody,
+  fuzzVars,
+  hostileAuthorization,
+  hostileValue,
+  inputObject,
+  TRICKY_STRINGS,
+} from "./support/hostile";
+import {
+  contractViolations,
+  errorCodes,
+  INTERNAL_TEXT,
+  postGraphQL,
+  snapshot,
+  unexpectedChanges,
+  type DbSnapshot,
+  type FuzzResponse,
 } from "./support/invariants";
 import { checkBounded, fuzzParameters, fuzzStats, recordOutcome } from "./support/property";
 
@@ -95,17 +111,33 @@ interface Spec {
 const P = {
   username: fc.oneof(fc.stringMatching(/^[a-z][a-z0-9_-]{2,20}$/), fc.constantFrom("张三丰", "user_1", "abc", "Alice-2", "x".repeat(32))),
   password: fc.oneof(
-    fc.constantFrom(DEFAULT_PASSWORD, "correct horse battery", "密码是一二三四五六七", "password", "aaaaaaaa", "😀😀😀😀😀😀😀😀", "x".repeat(128)),
+    fc.constantFrom(
+      DEFAULT_PASSWORD,
+      "correct horse battery",
+      "密码是一二三四五六七",
+      "password",
+      "aaaaaaaa",
+      "😀😀😀😀😀😀😀😀",
+      "x".repeat(128),
+    ),
     fc.string({ minLength: 8, maxLength: 40 }),
   ),
   email: fc.oneof(fc.emailAddress({ size: "small" }), fc.constantFrom("fuzz@example.com", "FUZZ@Example.COM ")),
-  phone: fc.tuple(fc.integer({ min: 0, max: 99_999_999 }), fc.constantFrom("+86139", "139", "+86 139", "0086139")).map(([n, prefix]) => `${prefix}${String(n).padStart(8, "0")}`),
+  phone: fc
+    .tuple(fc.integer({ min: 0, max: 99_999_999 }), fc.constantFrom("+86139", "139", "+86 139", "0086139"))
+    .map(([n, prefix]) => `${prefix}${String(n).padStart(8, "0")}`),
   uuid: fc.uuid(),
   code: fc.oneof(fc.stringMatching(/^\d{6}$/), fc.stringMatching(/^[a-z0-9]{5}-[a-z0-9]{5}$/)),
-  instant: fc.date({ min: new Date("1900-01-01T00:00:00Z"), max: new Date("2300-01-01T00:00:00Z"), noInvalidDate: true }).map((d) => d.toISOString()),
+  instant: fc
+    .date({ min: new Date("1900-01-01T00:00:00Z"), max: new Date("2300-01-01T00:00:00Z"), noInvalidDate: true })
+    .map((d) => d.toISOString()),
   legalName: fc.constantFrom("张三", "王小明", "阿卜杜·热合曼", "Anna Smith", "李"),
   idNumber: fc
-    .tuple(fc.constantFrom("110105", "310104", "440305"), fc.date({ min: new Date("1900-01-01T00:00:00Z"), max: new Date("2020-01-01T00:00:00Z"), noInvalidDate: true }), fc.integer({ min: 0, max: 999 }))
+    .tuple(
+      fc.constantFrom("110105", "310104", "440305"),
+      fc.date({ min: new Date("1900-01-01T00:00:00Z"), max: new Date("2020-01-01T00:00:00Z"), noInvalidDate: true }),
+      fc.integer({ min: 0, max: 999 }),
+    )
     .map(([region, birth, seq]) => {
       const first17 = `${region}${birth.toISOString().slice(0, 10).replace(/-/g, "")}${String(seq).padStart(3, "0")}`;
       const weights = [7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2];
@@ -125,7 +157,15 @@ const redirect = (fx: Fixture) => {
   return arg(
     fc.oneof(
       { arbitrary: fc.constantFrom(callbackUrl(fx.app), `${origin}/`, `${origin}/a?b=c#d`, `${origin}/cb?state=x&code=y`), weight: 4 },
-      { arbitrary: fc.constantFrom("https://evil.example/cb", `${origin}@evil.example/`, `${origin}.evil.example/`, origin.replace("http", "https")), weight: 1 },
+      {
+        arbitrary: fc.constantFrom(
+          "https://evil.example/cb",
+          `${origin}@evil.example/`,
+          `${origin}.evil.example/`,
+          origin.replace("http", "https"),
+        ),
+        weight: 1,
+      },
       { arbitrary: fc.webUrl(), weight: 1 },
     ),
   );
@@ -139,7 +179,8 @@ const SPECS: Record<string, Spec> = {
     query: `mutation($input: RegisterInput!) { register(input: $input) { token account { id } } }`,
     actor: "plain",
     public: true,
-    vars: (fx) => fuzzVars({ input: inputObject({ username: arg(fc.oneof(P.username, fc.constant(fx.plain.username))), password: arg(P.password) }) }),
+    vars: (fx) =>
+      fuzzVars({ input: inputObject({ username: arg(fc.oneof(P.username, fc.constant(fx.plain.username))), password: arg(P.password) }) }),
   },
   login: {
     query: `mutation($input: LoginInput!) { login(input: $input) { __typename ... on AuthPayload { token } ... on TwoStepChallenge { challengeId } } }`,
@@ -148,7 +189,14 @@ const SPECS: Record<string, Spec> = {
     vars: (fx) =>
       fuzzVars({
         input: inputObject({
-          identifier: arg(fc.oneof(P.username, P.email, P.phone, fc.constantFrom(fx.plain.username, fx.secured.username, fx.securedEmail, fx.securedPhone))),
+          identifier: arg(
+            fc.oneof(
+              P.username,
+              P.email,
+              P.phone,
+              fc.constantFrom(fx.plain.username, fx.secured.username, fx.securedEmail, fx.securedPhone),
+            ),
+          ),
           password: arg(fc.oneof(P.password, fc.constant(DEFAULT_PASSWORD))),
         }),
       }),
@@ -161,27 +209,43 @@ const SPECS: Record<string, Spec> = {
       fuzzVars({
         input: inputObject({
           username: arg(fc.oneof(P.username, fc.constant(null))),
-          avatarUrl: arg(fc.oneof(fc.webUrl({ validSchemes: ["https"] }), fc.constantFrom(null, "https://cdn.example.com/a.png", "http://cdn.example.com/a.png"))),
+          avatarUrl: arg(
+            fc.oneof(
+              fc.webUrl({ validSchemes: ["https"] }),
+              fc.constantFrom(null, "https://cdn.example.com/a.png", "http://cdn.example.com/a.png"),
+            ),
+          ),
         }),
       }),
   },
   changePassword: {
     query: `mutation($input: ChangePasswordInput!) { changePassword(input: $input) }`,
     actor: "plain",
-    vars: (fx) => fuzzVars({ input: inputObject({ oldPassword: arg(fc.oneof(P.password, fc.constant(fx.plain.password))), newPassword: arg(P.password) }) }),
+    vars: (fx) =>
+      fuzzVars({
+        input: inputObject({ oldPassword: arg(fc.oneof(P.password, fc.constant(fx.plain.password))), newPassword: arg(P.password) }),
+      }),
   },
   requestPasswordReset: {
     query: `mutation($identifier: String!) { requestPasswordReset(identifier: $identifier) }`,
     actor: "plain",
     public: true,
     background: true,
-    vars: (fx) => fuzzVars({ identifier: arg(fc.oneof(P.email, P.phone, fc.constantFrom(fx.securedEmail, fx.securedPhone, fx.plain.username))) }),
+    vars: (fx) =>
+      fuzzVars({ identifier: arg(fc.oneof(P.email, P.phone, fc.constantFrom(fx.securedEmail, fx.securedPhone, fx.plain.username))) }),
   },
   resetPassword: {
     query: `mutation($input: ResetPasswordInput!) { resetPassword(input: $input) }`,
     actor: "plain",
     public: true,
-    vars: (fx) => fuzzVars({ input: inputObject({ identifier: arg(fc.oneof(P.email, P.phone, fc.constantFrom(fx.securedEmail, fx.securedPhone))), code: arg(P.code), newPassword: arg(P.password) }) }),
+    vars: (fx) =>
+      fuzzVars({
+        input: inputObject({
+          identifier: arg(fc.oneof(P.email, P.phone, fc.constantFrom(fx.securedEmail, fx.securedPhone))),
+          code: arg(P.code),
+          newPassword: arg(P.password),
+        }),
+      }),
   },
   requestStepUp: {
     query: `mutation($method: VerificationMethod!) { requestStepUp(method: $method) { id method maskedTarget } }`,
@@ -249,7 +313,14 @@ const SPECS: Record<string, Spec> = {
       fuzzVars({
         input: inputObject({
           name: arg(fc.string({ minLength: 1, maxLength: 64 })),
-          scopes: arg(fc.oneof(fc.subarray(["account:read", "account:write"]), fc.array(fc.constantFrom("account:read", "account:admin", "*", ""), { maxLength: 30 }), fc.constant(null)), false),
+          scopes: arg(
+            fc.oneof(
+              fc.subarray(["account:read", "account:write"]),
+              fc.array(fc.constantFrom("account:read", "account:admin", "*", ""), { maxLength: 30 }),
+              fc.constant(null),
+            ),
+            false,
+          ),
           expiresAt: arg(fc.oneof(P.instant, fc.constant(null))),
         }),
       }),
@@ -268,7 +339,11 @@ const SPECS: Record<string, Spec> = {
     query: `mutation($p: ProviderKind!, $c: String!, $s: String!) { completeProviderBinding(provider: $p, code: $c, state: $s) { id } }`,
     actor: "plain",
     vars: (fx) =>
-      fuzzVars({ p: provider, c: arg(fc.oneof(fc.string(), fc.constant(fx.bindCode))), s: arg(fc.oneof(fc.string(), fc.constant(fx.bindState))) }),
+      fuzzVars({
+        p: provider,
+        c: arg(fc.oneof(fc.string(), fc.constant(fx.bindCode))),
+        s: arg(fc.oneof(fc.string(), fc.constant(fx.bindState))),
+      }),
   },
   unbindProvider: {
     query: `mutation($p: ProviderKind!) { unbindProvider(provider: $p) { id } }`,
@@ -286,7 +361,11 @@ const SPECS: Record<string, Spec> = {
     actor: "plain",
     public: true,
     vars: (fx) =>
-      fuzzVars({ p: provider, c: arg(fc.oneof(fc.string(), fc.constant(fx.loginCode))), s: arg(fc.oneof(fc.string(), fc.constant(fx.loginState))) }),
+      fuzzVars({
+        p: provider,
+        c: arg(fc.oneof(fc.string(), fc.constant(fx.loginCode))),
+        s: arg(fc.oneof(fc.string(), fc.constant(fx.loginState))),
+      }),
   },
   revokeSession: {
     query: `mutation($id: ID!) { revokeSession(id: $id) }`,
@@ -296,14 +375,28 @@ const SPECS: Record<string, Spec> = {
   startRealNameVerification: {
     query: `mutation($input: RealNameInput!) { startRealNameVerification(input: $input) { status maskedName maskedIdNumber } }`,
     actor: "plain",
-    vars: (fx) => fuzzVars({ input: inputObject({ legalName: arg(P.legalName), idNumber: arg(P.idNumber), returnUrl: arg(fc.oneof({ arbitrary: fc.constantFrom(null, callbackUrl(fx.app)), weight: 4 }, { arbitrary: fc.webUrl(), weight: 1 })) }) }),
+    vars: (fx) =>
+      fuzzVars({
+        input: inputObject({
+          legalName: arg(P.legalName),
+          idNumber: arg(P.idNumber),
+          returnUrl: arg(
+            fc.oneof({ arbitrary: fc.constantFrom(null, callbackUrl(fx.app)), weight: 4 }, { arbitrary: fc.webUrl(), weight: 1 }),
+          ),
+        }),
+      }),
   },
   refreshRealNameVerification: { query: `mutation { refreshRealNameVerification { status } }`, actor: "plain", vars: () => extraVariables },
   adminReplaceContact: {
     query: `mutation($a: ID!, $k: ContactKind!, $addr: String!, $r: String!) { adminReplaceContact(accountId: $a, kind: $k, address: $addr, reason: $r) { id } }`,
     actor: "support",
     vars: (fx) =>
-      fuzzVars({ a: arg(fc.oneof(P.uuid, fc.constantFrom(fx.plain.id, fx.secured.id, fx.support.id))), k: kind, addr: address(fx), r: arg(P.reason) }),
+      fuzzVars({
+        a: arg(fc.oneof(P.uuid, fc.constantFrom(fx.plain.id, fx.secured.id, fx.support.id))),
+        k: kind,
+        addr: address(fx),
+        r: arg(P.reason),
+      }),
   },
   // queries
   me: { query: `query { me { id username } }`, actor: "plain", public: true, vars: () => extraVariables },
@@ -311,12 +404,19 @@ const SPECS: Record<string, Spec> = {
     query: `query($first: Int, $after: String) { me { auditEvents(first: $first, after: $after) { endCursor hasNextPage nodes { type } } } }`,
     actor: "plain",
     vars: (fx) =>
-      fuzzVars({ first: arg(fc.oneof(fc.integer({ min: -5, max: 120 }), fc.constant(null)), false), after: arg(fc.oneof(fc.string(), fc.constant(fx.auditCursor), fc.constant(null))) }),
+      fuzzVars({
+        first: arg(fc.oneof(fc.integer({ min: -5, max: 120 }), fc.constant(null)), false),
+        after: arg(fc.oneof(fc.string(), fc.constant(fx.auditCursor), fc.constant(null))),
+      }),
   },
 };
 
 /** For operations without arguments: unknown variables must be ignored, whatever they hold. */
-const extraVariables: fc.Arbitrary<Record<string, unknown>> = fc.dictionary(fc.oneof(fc.constantFrom(...TRICKY_STRINGS), fc.string({ maxLength: 8 })), hostileValue, { maxKeys: 3 });
+const extraVariables: fc.Arbitrary<Record<string, unknown>> = fc.dictionary(
+  fc.oneof(fc.constantFrom(...TRICKY_STRINGS), fc.string({ maxLength: 8 })),
+  hostileValue,
+  { maxKeys: 3 },
+);
 
 // ---- the fixture ----------------------------------------------------------------------------------
 
@@ -335,12 +435,20 @@ async function buildFixture(): Promise<Fixture> {
   const alice = await registerSteppedUp(client, uniqueUsername("alice"));
   await signIn(app, alice.username, alice.password);
   const sessions = await alice.client.ok(`{ me { sessions { id } } }`);
-  const { startContactBinding } = await alice.client.ok(`mutation($a: String!) { startContactBinding(kind: EMAIL, address: $a) { id } }`, { a: uniqueEmail("alice") });
+  const { startContactBinding } = await alice.client.ok(`mutation($a: String!) { startContactBinding(kind: EMAIL, address: $a) { id } }`, {
+    a: uniqueEmail("alice"),
+  });
   const { createApiKey } = await alice.client.ok(`mutation { createApiKey(input: { name: "fixture" }) { apiKey { id } } }`);
   const callback = callbackUrl(app);
-  const { startProviderBinding } = await alice.client.ok(`mutation($r: String!) { startProviderBinding(provider: WECHAT, redirectUri: $r) { state authorizeUrl } }`, { r: callback });
+  const { startProviderBinding } = await alice.client.ok(
+    `mutation($r: String!) { startProviderBinding(provider: WECHAT, redirectUri: $r) { state authorizeUrl } }`,
+    { r: callback },
+  );
   const bind = await consent(startProviderBinding.authorizeUrl, "fuzz-bind");
-  const { startProviderLogin } = await client.ok(`mutation($r: String!) { startProviderLogin(provider: QQ, redirectUri: $r) { state authorizeUrl } }`, { r: callback });
+  const { startProviderLogin } = await client.ok(
+    `mutation($r: String!) { startProviderLogin(provider: QQ, redirectUri: $r) { state authorizeUrl } }`,
+    { r: callback },
+  );
   const providerLogin = await consent(startProviderLogin.authorizeUrl, "fuzz-login");
   const audit = await alice.client.ok(`{ me { auditEvents(first: 1) { endCursor } } }`);
   // secured
@@ -360,7 +468,12 @@ async function buildFixture(): Promise<Fixture> {
   const carol = await registerSteppedUp(client, uniqueUsername("carol"));
   await grantRole(app.dataSource, carol.username, "SUPPORT");
 
-  const actor = (user: { id: string; username: string; password: string; token: string }): Actor => ({ id: user.id, username: user.username, password: user.password, token: user.token });
+  const actor = (user: { id: string; username: string; password: string; token: string }): Actor => ({
+    id: user.id,
+    username: user.username,
+    password: user.password,
+    token: user.token,
+  });
   return {
     app,
     plain: actor(alice),
@@ -387,7 +500,10 @@ async function keepSignedIn(spec: Spec, vars: Record<string, unknown>, response:
   const actor = fx[spec.actor];
   const succeeded = !response.json?.errors?.length;
   if (succeeded && spec.query.includes("changePassword(")) actor.password = (vars.input as { newPassword: string }).newPassword;
-  const [row] = await fx.app.dataSource.query(`SELECT username FROM "accounts" WHERE id = ${fx.app.dataSource.options.type === "postgres" ? "$1" : "?"}`, [actor.id]);
+  const [row] = await fx.app.dataSource.query(
+    `SELECT username FROM "accounts" WHERE id = ${fx.app.dataSource.options.type === "postgres" ? "$1" : "?"}`,
+    [actor.id],
+  );
   actor.username = row.username;
   const me = await fx.app.client.as(actor.token).request(`{ me { id } }`);
   if (me.data?.me?.id !== actor.id) actor.token = await signIn(fx.app, actor.username, actor.password);
@@ -412,8 +528,15 @@ beforeAll(async () => {
   fx = await buildFixture();
 }, 60_000);
 afterAll(async () => {
-  const outcomes = Object.entries(fuzzStats.outcomes).map(([name, counts]) => `  ${name}: ${Object.entries(counts).map(([code, n]) => `${code} ${n}`).join(", ")}`);
-  console.log(`fuzz: ${fuzzStats.executions} requests over ${fuzzStats.properties} properties (${fuzzStats.skippedForTime} runs skipped for time)\n${outcomes.join("\n")}`);
+  const outcomes = Object.entries(fuzzStats.outcomes).map(
+    ([name, counts]) =>
+      `  ${name}: ${Object.entries(counts)
+        .map(([code, n]) => `${code} ${n}`)
+        .join(", ")}`,
+  );
+  console.log(
+    `fuzz: ${fuzzStats.executions} requests over ${fuzzStats.properties} properties (${fuzzStats.skippedForTime} runs skipped for time)\n${outcomes.join("\n")}`,
+  );
   await fx?.app.stop();
 });
 
@@ -439,7 +562,11 @@ async function runOnce(spec: Spec, rawVars: Record<string, unknown>, auth: Auth)
   const variables = JSON.parse(JSON.stringify(rawVars)) as Record<string, unknown>;
   const body = fitBody({ query: spec.query, variables });
   const headers: Record<string, string> =
-    auth.kind === "actor" ? { authorization: `Bearer ${fx[spec.actor].token}` } : auth.kind === "hostile" ? { authorization: auth.header } : {};
+    auth.kind === "actor"
+      ? { authorization: `Bearer ${fx[spec.actor].token}` }
+      : auth.kind === "hostile"
+        ? { authorization: auth.header }
+        : {};
   const watched = [fx.plain.id, fx.secured.id, fx.support.id];
   const before: DbSnapshot = await snapshot(fx.app.dataSource, watched);
   const response = await postGraphQL(fx.app.url, body, headers);
@@ -486,23 +613,54 @@ describe("fuzzing every operation with hostile variables", () => {
 
 /** Pieces of GraphQL documents: valid, broken, too deep, too wide, with odd literals. */
 const DOCUMENT_PIECES: readonly string[] = [
-  "{ me { id } }", "{ providers { kind enabled } }", "query { __typename }", "query Q($a: Int) { __typename }", "mutation { logout }",
-  "", "{", "}", "{ me { id }", "query ($a: ) { me { id } }", "mutation { register }", "{ me { nope } }", "{ me { id } } { me { id } }",
-  "query A { me { id } } query A { me { id } }", "fragment F on Account { ...F } { me { ...F } }", "{ __schema { types { name } } }",
+  "{ me { id } }",
+  "{ providers { kind enabled } }",
+  "query { __typename }",
+  "query Q($a: Int) { __typename }",
+  "mutation { logout }",
+  "",
+  "{",
+  "}",
+  "{ me { id }",
+  "query ($a: ) { me { id } }",
+  "mutation { register }",
+  "{ me { nope } }",
+  "{ me { id } } { me { id } }",
+  "query A { me { id } } query A { me { id } }",
+  "fragment F on Account { ...F } { me { ...F } }",
+  "{ __schema { types { name } } }",
   `{ __type(name: "Account") ${"{ ofType ".repeat(40)}{ name }${" }".repeat(40)} }`,
   `{ ${Array.from({ length: 1500 }, (_, i) => `a${i}: __typename`).join(" ")} }`,
-  `{ me { ${"id ".repeat(3000)}} }`, `{ me { id ${"@skip(if: false) ".repeat(500)}} }`, `{ ${"a".repeat(20000)} }`,
-  "{ me { auditEvents(first: [[[[1]]]]) { endCursor } } }", "{ me { auditEvents(first: 99999999999999999999) { endCursor } } }",
-  '{ me { auditEvents(first: "20", after: 5) { endCursor } } }', 'query($x: Int = "a") { __typename }', "subscription { me { id } }",
-  '{ me(id: "1") { id } }', 'mutation { register(input: { username: "x", password: 5 }) { token } }', 'mutation { a: logout b: logout }',
+  `{ me { ${"id ".repeat(3000)}} }`,
+  `{ me { id ${"@skip(if: false) ".repeat(500)}} }`,
+  `{ ${"a".repeat(20000)} }`,
+  "{ me { auditEvents(first: [[[[1]]]]) { endCursor } } }",
+  "{ me { auditEvents(first: 99999999999999999999) { endCursor } } }",
+  '{ me { auditEvents(first: "20", after: 5) { endCursor } } }',
+  'query($x: Int = "a") { __typename }',
+  "subscription { me { id } }",
+  '{ me(id: "1") { id } }',
+  'mutation { register(input: { username: "x", password: 5 }) { token } }',
+  "mutation { a: logout b: logout }",
   'mutation { register(input: { username: "fz\\u0000", password: "Tr0ub4dor&3-horse", extra: 1 }) { token } }',
-  '{ me { id } } # \u202E', "{ me { id } }\u0000", '{ me { id @include(if: $undefined) } }', "query ($v: [[[String!]!]!]!) { __typename }",
-  '{ "me" }', "{ me { ... on Query { me { id } } } }", "{ ...on Account { id } }", "mutation ($i: RegisterInput!) { register(input: $i) { token } }",
+  "{ me { id } } # \u202E",
+  "{ me { id } }\u0000",
+  "{ me { id @include(if: $undefined) } }",
+  "query ($v: [[[String!]!]!]!) { __typename }",
+  '{ "me" }',
+  "{ me { ... on Query { me { id } } } }",
+  "{ ...on Account { id } }",
+  "mutation ($i: RegisterInput!) { register(input: $i) { token } }",
 ];
 
 const documentArbitrary: fc.Arbitrary<unknown> = fc.oneof(
   { arbitrary: fc.constantFrom(...DOCUMENT_PIECES), weight: 5 },
-  { arbitrary: fc.array(fc.oneof(fc.constantFrom(...DOCUMENT_PIECES), fc.constantFrom(...TRICKY_STRINGS)), { minLength: 1, maxLength: 4 }).map((parts) => parts.join(" ")), weight: 4 },
+  {
+    arbitrary: fc
+      .array(fc.oneof(fc.constantFrom(...DOCUMENT_PIECES), fc.constantFrom(...TRICKY_STRINGS)), { minLength: 1, maxLength: 4 })
+      .map((parts) => parts.join(" ")),
+    weight: 4,
+  },
   { arbitrary: hostileValue, weight: 1 },
 );
 
@@ -513,11 +671,23 @@ const envelopeArbitrary = fc.record({
     { arbitrary: hostileValue, weight: 1 },
     { arbitrary: fc.constant(undefined), weight: 2 },
   ),
-  operationName: fc.oneof({ arbitrary: fc.constant(undefined), weight: 3 }, { arbitrary: fc.constantFrom("A", "Q", "Nope"), weight: 1 }, { arbitrary: hostileValue, weight: 1 }),
+  operationName: fc.oneof(
+    { arbitrary: fc.constant(undefined), weight: 3 },
+    { arbitrary: fc.constantFrom("A", "Q", "Nope"), weight: 1 },
+    { arbitrary: hostileValue, weight: 1 },
+  ),
   extensions: fc.oneof(
     { arbitrary: fc.constant(undefined), weight: 6 },
     { arbitrary: fc.constantFrom(null, {}, "x", [], { foo: 1 }), weight: 1 },
-    { arbitrary: fc.record({ persistedQuery: fc.record({ version: fc.oneof(fc.constant(1), hostileValue), sha256Hash: fc.oneof(fc.stringMatching(/^[0-9a-f]{64}$/), hostileValue) }) }), weight: 1 },
+    {
+      arbitrary: fc.record({
+        persistedQuery: fc.record({
+          version: fc.oneof(fc.constant(1), hostileValue),
+          sha256Hash: fc.oneof(fc.stringMatching(/^[0-9a-f]{64}$/), hostileValue),
+        }),
+      }),
+      weight: 1,
+    },
   ),
 });
 
@@ -570,14 +740,21 @@ describe("requests that once reached an internal error (found by the fuzzers abo
 
   it("answers variables nested 20 000 deep with BAD_USER_INPUT (HTTP 400), not HTTP 500 INTERNAL_SERVER_ERROR and an error log (graphql-js's coercion overflowed the stack)", async () => {
     const nested = `${'{"a":['.repeat(10_000)}"x"${"]}".repeat(10_000)}`;
-    const response = await postGraphQL(fx.app.url, `{"query": "mutation($input: UpdateProfileInput!) { updateProfile(input: $input) { id } }", "variables": {"input": {"avatarUrl": ${nested}}}}`, { authorization: `Bearer ${fx.plain.token}` });
+    const response = await postGraphQL(
+      fx.app.url,
+      `{"query": "mutation($input: UpdateProfileInput!) { updateProfile(input: $input) { id } }", "variables": {"input": {"avatarUrl": ${nested}}}}`,
+      { authorization: `Bearer ${fx.plain.token}` },
+    );
     expect(response.status).toBe(400);
     expect(errorCodes(response)).toEqual(["BAD_USER_INPUT"]);
     assertNoInternals(response);
   });
 
   it("answers a persisted-query hash that does not match its query as a bad request, not INTERNAL_SERVER_ERROR (src/errors.ts: Apollo's error has no code)", async () => {
-    const response = await postGraphQL(fx.app.url, { query: "{ me { id } }", extensions: { persistedQuery: { version: 1, sha256Hash: "0".repeat(64) } } });
+    const response = await postGraphQL(fx.app.url, {
+      query: "{ me { id } }",
+      extensions: { persistedQuery: { version: 1, sha256Hash: "0".repeat(64) } },
+    });
     expect(response.status).toBe(400);
     expect(errorCodes(response)).not.toContain("INTERNAL_SERVER_ERROR");
   });
@@ -598,47 +775,81 @@ describe("requests that once reached an internal error (found by the fuzzers abo
 
   it("answers QUERY_TOO_COMPLEX, a client's mistake, with HTTP 400, not 500 (src/graphql/query-limits.ts: an AppError thrown in didResolveOperation carries no http status, so Apollo answers 500)", async () => {
     // Costs 1 200 in under GRAPHQL_MAX_QUERY_BYTES' 16 kB (longer text is refused as QUERY_TOO_LARGE first).
-    const response = await postGraphQL(fx.app.url, { query: `{ ${Array.from({ length: 600 }, (_, i) => `a${i}: providers { kind }`).join(" ")} }` });
+    const response = await postGraphQL(fx.app.url, {
+      query: `{ ${Array.from({ length: 600 }, (_, i) => `a${i}: providers { kind }`).join(" ")} }`,
+    });
     expect(errorCodes(response)).toEqual(["QUERY_TOO_COMPLEX"]);
     expect(response.status).toBe(400);
   });
 
   // Correct on SQLite already, so a plain test there.
-  it(
-    "answers text holding U+0000 without INTERNAL_SERVER_ERROR (PostgreSQL refuses NUL in text: login and resetPassword identifiers, redirectUri, avatarUrl reach it unchecked)",
-    async () => {
-      const nul = "\u0000";
-      const callback = callbackUrl(fx.app);
-      const user = fx.app.client.as(fx.plain.token);
-      const cases: [string, string, Record<string, unknown>, typeof user][] = [
-        ["login identifier", `mutation($i: LoginInput!) { login(input: $i) { __typename } }`, { i: { identifier: `nobody${nul}x`, password: "wrong password" } }, fx.app.client],
-        ["login identifier (email)", `mutation($i: LoginInput!) { login(input: $i) { __typename } }`, { i: { identifier: `a${nul}@example.com`, password: "wrong password" } }, fx.app.client],
-        ["resetPassword identifier", `mutation($i: ResetPasswordInput!) { resetPassword(input: $i) }`, { i: { identifier: `a${nul}@example.com`, code: "123456", newPassword: "Tr0ub4dor&3-horse" } }, fx.app.client],
-        ["startProviderLogin redirectUri", `mutation($r: String!) { startProviderLogin(provider: WECHAT, redirectUri: $r) { state } }`, { r: `${callback}${nul}` }, fx.app.client],
-        ["startProviderBinding redirectUri", `mutation($r: String!) { startProviderBinding(provider: QQ, redirectUri: $r) { state } }`, { r: `${callback}${nul}` }, user],
-        ["updateProfile avatarUrl", `mutation($a: String) { updateProfile(input: { avatarUrl: $a }) { id } }`, { a: `https://cdn.example.com/a${nul}.png` }, user],
-      ];
-      const answers: string[] = [];
-      for (const [label, query, variables, client] of cases) {
-        const response = await client.request(query, variables);
-        answers.push(`${label}: ${response.errors?.map((e) => e.extensions?.code).join(",") ?? "OK"}`);
-      }
-      expect(answers.filter((answer) => answer.includes("INTERNAL_SERVER_ERROR"))).toEqual([]);
-    },
-  );
+  it("answers text holding U+0000 without INTERNAL_SERVER_ERROR (PostgreSQL refuses NUL in text: login and resetPassword identifiers, redirectUri, avatarUrl reach it unchecked)", async () => {
+    const nul = "\u0000";
+    const callback = callbackUrl(fx.app);
+    const user = fx.app.client.as(fx.plain.token);
+    const cases: [string, string, Record<string, unknown>, typeof user][] = [
+      [
+        "login identifier",
+        `mutation($i: LoginInput!) { login(input: $i) { __typename } }`,
+        { i: { identifier: `nobody${nul}x`, password: "wrong password" } },
+        fx.app.client,
+      ],
+      [
+        "login identifier (email)",
+        `mutation($i: LoginInput!) { login(input: $i) { __typename } }`,
+        { i: { identifier: `a${nul}@example.com`, password: "wrong password" } },
+        fx.app.client,
+      ],
+      [
+        "resetPassword identifier",
+        `mutation($i: ResetPasswordInput!) { resetPassword(input: $i) }`,
+        { i: { identifier: `a${nul}@example.com`, code: "123456", newPassword: "Tr0ub4dor&3-horse" } },
+        fx.app.client,
+      ],
+      [
+        "startProviderLogin redirectUri",
+        `mutation($r: String!) { startProviderLogin(provider: WECHAT, redirectUri: $r) { state } }`,
+        { r: `${callback}${nul}` },
+        fx.app.client,
+      ],
+      [
+        "startProviderBinding redirectUri",
+        `mutation($r: String!) { startProviderBinding(provider: QQ, redirectUri: $r) { state } }`,
+        { r: `${callback}${nul}` },
+        user,
+      ],
+      [
+        "updateProfile avatarUrl",
+        `mutation($a: String) { updateProfile(input: { avatarUrl: $a }) { id } }`,
+        { a: `https://cdn.example.com/a${nul}.png` },
+        user,
+      ],
+    ];
+    const answers: string[] = [];
+    for (const [label, query, variables, client] of cases) {
+      const response = await client.request(query, variables);
+      answers.push(`${label}: ${response.errors?.map((e) => e.extensions?.code).join(",") ?? "OK"}`);
+    }
+    expect(answers.filter((answer) => answer.includes("INTERNAL_SERVER_ERROR"))).toEqual([]);
+  });
 
   it("answers text holding a lone UTF-16 surrogate with BAD_USER_INPUT, not INTERNAL_SERVER_ERROR (validator's isEmail threw URIError on it)", async () => {
     for (const lone of ["\udbff", "\udc00"]) {
       const identifier = `x${lone}fuzz@example.com`;
       const reset = await fx.app.client.request(`mutation($i: String!) { requestPasswordReset(identifier: $i) }`, { i: identifier });
-      const login = await fx.app.client.request(`mutation($i: LoginInput!) { login(input: $i) { __typename } }`, { i: { identifier, password: "wrong password" } });
+      const login = await fx.app.client.request(`mutation($i: LoginInput!) { login(input: $i) { __typename } }`, {
+        i: { identifier, password: "wrong password" },
+      });
       for (const response of [reset, login]) expect(response.errors?.map((e) => e.extensions?.code)).toEqual(["BAD_USER_INPUT"]);
     }
   });
 
   it("never echoes a submitted value in an error (src/errors.ts promises field messages 'never the submitted values'; graphql-js coercion messages carry them)", async () => {
     const secret = "My-Secret-Passw0rd-4711";
-    const response = await postGraphQL(fx.app.url, { query: `mutation($input: RegisterInput!) { register(input: $input) { token } }`, variables: { input: { username: "echo_test", password: [secret] } } });
+    const response = await postGraphQL(fx.app.url, {
+      query: `mutation($input: RegisterInput!) { register(input: $input) { token } }`,
+      variables: { input: { username: "echo_test", password: [secret] } },
+    });
     expect(errorCodes(response)).toEqual(["BAD_USER_INPUT"]);
     expect(response.text).not.toContain(secret);
   });

@@ -102,20 +102,31 @@ describe(`bursts against two real server processes sharing Redis (${TEST_DATABAS
   it("current-password guesses with one stolen session", async () => {
     const user = await newUser();
     const change = (i: number, oldPassword: string) =>
-      client(i).as(user.token).request(CHANGE_PASSWORD, { input: { oldPassword, newPassword: "New-password-77" } });
-    await expectBudgetHolds((i) => change(i, `wrong-${i}`), "INVALID_CREDENTIALS", () => change(1, DEFAULT_PASSWORD));
+      client(i)
+        .as(user.token)
+        .request(CHANGE_PASSWORD, { input: { oldPassword, newPassword: "New-password-77" } });
+    await expectBudgetHolds(
+      (i) => change(i, `wrong-${i}`),
+      "INVALID_CREDENTIALS",
+      () => change(1, DEFAULT_PASSWORD),
+    );
   });
 
   it("authenticator and recovery-code guesses over many challenges", async () => {
     const user = await newUser();
     const signedIn = (i: number) => client(i).as(user.token);
     const { startTotpEnrollment } = await signedIn(0).ok(START_TOTP);
-    const { confirmTotpEnrollment: recoveryCodes } = await signedIn(0).ok(CONFIRM_TOTP, { code: totp(startTotpEnrollment.secret, new Date()) });
+    const { confirmTotpEnrollment: recoveryCodes } = await signedIn(0).ok(CONFIRM_TOTP, {
+      code: totp(startTotpEnrollment.secret, new Date()),
+    });
     // Five tries per challenge (CODE_MAX_ATTEMPTS), and opening one costs nothing: ten give the burst its 50.
     const challenges: { id: string; code: string }[] = [];
     for (let i = 0; i < BURST / 5; i++) {
       const m = i % 2 ? "RECOVERY_CODE" : "TOTP";
-      challenges.push({ id: (await signedIn(i).ok(REQUEST_STEP_UP, { m })).requestStepUp.id, code: m === "TOTP" ? "000000" : "aaaaa-aaaaa" });
+      challenges.push({
+        id: (await signedIn(i).ok(REQUEST_STEP_UP, { m })).requestStepUp.id,
+        code: m === "TOTP" ? "000000" : "aaaaa-aaaaa",
+      });
     }
     await expectBudgetHolds(
       (i) => signedIn(i + 1).request(COMPLETE_STEP_UP, challenges[i % challenges.length]),

@@ -41,9 +41,11 @@ async function post(url: string, body: unknown): Promise<{ status: number; codes
 /** Runs `count` tasks, `parallel` at a time. */
 async function inParallel(count: number, parallel: number, task: (index: number) => Promise<void>): Promise<void> {
   let next = 0;
-  await Promise.all(Array.from({ length: parallel }, async () => {
-    while (next < count) await task(next++);
-  }));
+  await Promise.all(
+    Array.from({ length: parallel }, async () => {
+      while (next < count) await task(next++);
+    }),
+  );
 }
 
 describe(`memory under distinct large documents (real server, npm start's heap flags, ${TEST_DATABASE})`, () => {
@@ -54,24 +56,30 @@ describe(`memory under distinct large documents (real server, npm start's heap f
   beforeAll(async () => {
     build = buildServer();
     database = await createTestDatabase();
-    server = await startServerProcess(build.mainJs, {
-      NODE_ENV: "production",
-      HOST: "127.0.0.1",
-      PORT: String(await freePort()),
-      LOG_LEVEL: "warn",
-      DATA_ENCRYPTION_KEY: "dGVzdC1rZXktdGVzdC1rZXktdGVzdC1rZXktdGVzdDE=",
-      // Production refuses the console stand-ins; nothing here sends a message.
-      EMAIL_PROVIDER: "smtp",
-      SMTP_URL: "smtp://127.0.0.1:9",
-      EMAIL_FROM: "账号中心 <no-reply@account.example.com>",
-      SMS_PROVIDER: "aliyun",
-      ALIYUN_ACCESS_KEY_ID: "test",
-      ALIYUN_ACCESS_KEY_SECRET: "test",
-      ALIYUN_SMS_SIGN_NAME: "test",
-      ALIYUN_SMS_TEMPLATE_CODE: "SMS_0",
-      ALIYUN_SMS_ENDPOINT: "http://127.0.0.1:9",
-      ...database.env,
-    }, path.join(build.dir, "server.log"), 30_000, startScriptNodeFlags(path.join(__dirname, "../../package.json")));
+    server = await startServerProcess(
+      build.mainJs,
+      {
+        NODE_ENV: "production",
+        HOST: "127.0.0.1",
+        PORT: String(await freePort()),
+        LOG_LEVEL: "warn",
+        DATA_ENCRYPTION_KEY: "dGVzdC1rZXktdGVzdC1rZXktdGVzdC1rZXktdGVzdDE=",
+        // Production refuses the console stand-ins; nothing here sends a message.
+        EMAIL_PROVIDER: "smtp",
+        SMTP_URL: "smtp://127.0.0.1:9",
+        EMAIL_FROM: "账号中心 <no-reply@account.example.com>",
+        SMS_PROVIDER: "aliyun",
+        ALIYUN_ACCESS_KEY_ID: "test",
+        ALIYUN_ACCESS_KEY_SECRET: "test",
+        ALIYUN_SMS_SIGN_NAME: "test",
+        ALIYUN_SMS_TEMPLATE_CODE: "SMS_0",
+        ALIYUN_SMS_ENDPOINT: "http://127.0.0.1:9",
+        ...database.env,
+      },
+      path.join(build.dir, "server.log"),
+      30_000,
+      startScriptNodeFlags(path.join(__dirname, "../../package.json")),
+    );
   }, 180_000);
 
   afterAll(async () => {
@@ -95,7 +103,8 @@ describe(`memory under distinct large documents (real server, npm start's heap f
     await inParallel(LARGE_DOCUMENTS, PARALLEL, async (i) => {
       const query = document(HUGE_DOCUMENTS + i, 16_000);
       // Every fourth one as an automatic persisted query, which Apollo keeps by its hash.
-      const extensions = i % 4 === 0 ? { persistedQuery: { version: 1, sha256Hash: createHash("sha256").update(query).digest("hex") } } : undefined;
+      const extensions =
+        i % 4 === 0 ? { persistedQuery: { version: 1, sha256Hash: createHash("sha256").update(query).digest("hex") } } : undefined;
       count(await post(server.url, { query, extensions }));
     });
     expect(server.isRunning()).toBe(true);
@@ -104,6 +113,10 @@ describe(`memory under distinct large documents (real server, npm start's heap f
     const normal = await post(server.url, { query: "{ providers { kind enabled } }" });
     expect(normal).toEqual({ status: 200, codes: [] });
     const rss = readStatusMb(server.child.pid!, "VmRSS");
-    expect({ rss, within: rss !== null && rss < RSS_BOUND_MB, statuses: Object.fromEntries(statuses) }).toEqual({ rss, within: true, statuses: expect.any(Object) });
+    expect({ rss, within: rss !== null && rss < RSS_BOUND_MB, statuses: Object.fromEntries(statuses) }).toEqual({
+      rss,
+      within: true,
+      statuses: expect.any(Object),
+    });
   });
 });

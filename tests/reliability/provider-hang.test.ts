@@ -51,7 +51,10 @@ async function stopAfterVendors(app: TestApp, ...vendors: { stop(): Promise<void
  * Starts `hung`, and while it is pending keeps asking `me` as `other`; returns how the hung request
  * ended and how fast the others were answered.
  */
-async function whileHanging(hung: () => Promise<{ errors?: { extensions?: { code?: string } }[] }>, other: RegisteredUser): Promise<HangOutcome> {
+async function whileHanging(
+  hung: () => Promise<{ errors?: { extensions?: { code?: string } }[] }>,
+  other: RegisteredUser,
+): Promise<HangOutcome> {
   let pending = true;
   const started = Date.now();
   const result = hung().finally(() => {
@@ -105,7 +108,9 @@ describe("a hanging SMS vendor (Aliyun fake, hangNext)", () => {
     const user = await registerSteppedUp(app.client);
     const phone = uniquePhone();
     app.sms.hangNext();
-    expect((await bounded(user.client.request(START_BINDING, { kind: "PHONE", address: phone }))).errors?.[0]?.extensions?.code).toBe("PROVIDER_UNAVAILABLE");
+    expect((await bounded(user.client.request(START_BINDING, { kind: "PHONE", address: phone }))).errors?.[0]?.extensions?.code).toBe(
+      "PROVIDER_UNAVAILABLE",
+    );
     const { startContactBinding } = await user.client.ok(START_BINDING, { kind: "PHONE", address: phone });
     expect(startContactBinding.id).toBeTruthy();
     expect(await app.smsCodeFor(phone)).toMatch(/^\d{6}$/);

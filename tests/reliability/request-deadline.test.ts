@@ -14,7 +14,11 @@ const PROVIDER_TIMEOUT_MS = 4000;
 describe("the request deadline", () => {
   let app: TestApp;
   beforeAll(async () => {
-    app = await startTestApp({ REQUEST_TIMEOUT_MS: String(DEADLINE_MS), PROVIDER_TIMEOUT_MS: String(PROVIDER_TIMEOUT_MS), LOG_LEVEL: "silent" });
+    app = await startTestApp({
+      REQUEST_TIMEOUT_MS: String(DEADLINE_MS),
+      PROVIDER_TIMEOUT_MS: String(PROVIDER_TIMEOUT_MS),
+      LOG_LEVEL: "silent",
+    });
   });
   afterAll(async () => {
     // The vendor first, so the request still hanging on it ends and the shutdown does not wait for it.
@@ -31,7 +35,9 @@ describe("the request deadline", () => {
     const answer = await user.client.request(START_BINDING, { kind: "PHONE", address: uniquePhone() });
     const elapsed = Date.now() - started;
     expect(answer.status).toBe(503);
-    expect(answer.errors).toEqual([{ message: "A service this needs is not answering; try again shortly.", extensions: { code: "SERVICE_UNAVAILABLE" } }]);
+    expect(answer.errors).toEqual([
+      { message: "A service this needs is not answering; try again shortly.", extensions: { code: "SERVICE_UNAVAILABLE" } },
+    ]);
     expect(elapsed).toBeGreaterThanOrEqual(DEADLINE_MS - 20);
     expect(elapsed).toBeLessThan(PROVIDER_TIMEOUT_MS / 2);
   });

@@ -43,9 +43,7 @@ describe("Alipay request signing content (providers.md 3.3)", () => {
       aB: "2",
       A: "1",
     };
-    expect(signContent(params)).toBe(
-      'A=1&aB=2&a_b=3&ab=4&biz_content={"cert_name":"张三","return_url":"https://m.example/r?a=1&b=2"}',
-    );
+    expect(signContent(params)).toBe('A=1&aB=2&a_b=3&ab=4&biz_content={"cert_name":"张三","return_url":"https://m.example/r?a=1&b=2"}');
   });
 
   it("signs and verifies with SHA256withRSA, and refuses other content, keys or signatures", () => {
@@ -80,7 +78,11 @@ describe("Alipay response node extraction and verification (providers.md 3.4)", 
 
   it("falls back to error_response, with or without a sign", () => {
     const rawNode = '{"code":"40002","msg":"Invalid Arguments","sub_code":"isv.code-invalid","sub_msg":"授权码code无效"}';
-    expect(splitResponse(`{"error_response":${rawNode}}`, "alipay.system.oauth.token")).toEqual({ nodeName: "error_response", rawNode, sign: undefined });
+    expect(splitResponse(`{"error_response":${rawNode}}`, "alipay.system.oauth.token")).toEqual({
+      nodeName: "error_response",
+      rawNode,
+      sign: undefined,
+    });
     expect(splitResponse(`{"error_response":${rawNode},"sign":""}`, "alipay.system.oauth.token")?.sign).toBeUndefined();
   });
 
@@ -89,14 +91,18 @@ describe("Alipay response node extraction and verification (providers.md 3.4)", 
     ["an array", '[{"alipay_user_info_share_response":{}}]'],
     ["another method's node", '{"alipay_system_oauth_token_response":{},"sign":"c2ln"}'],
     ["both nodes", '{"alipay_user_info_share_response":{},"error_response":{},"sign":"c2ln"}'],
-    ["a repeated node", '{"alipay_user_info_share_response":{"user_id":"1"},"alipay_user_info_share_response":{"user_id":"2"},"sign":"c2ln"}'],
+    [
+      "a repeated node",
+      '{"alipay_user_info_share_response":{"user_id":"1"},"alipay_user_info_share_response":{"user_id":"2"},"sign":"c2ln"}',
+    ],
     ["a node that is not an object", '{"alipay_user_info_share_response":"{}","sign":"c2ln"}'],
   ])("finds nothing in %s", (_what, body) => {
     expect(splitResponse(body, "alipay.user.info.share")).toBeUndefined();
   });
 
   it("verifies the raw node text only: a re-serialised node or a tampered body fails", () => {
-    const rawNode = '{"code":"10000", "msg":"Success","nick_name":"\\u5f20\\u4e09","avatar":"https://tfs.alipayobjects.com/images/partner/T1.png"}';
+    const rawNode =
+      '{"code":"10000", "msg":"Success","nick_name":"\\u5f20\\u4e09","avatar":"https://tfs.alipayobjects.com/images/partner/T1.png"}';
     const sign = signRsa2(rawNode, alipayPrivate);
     const body = `{"alipay_user_info_share_response":${rawNode},"sign":"${sign}"}`;
     const split = splitResponse(body, "alipay.user.info.share");
@@ -122,7 +128,13 @@ describe("Alipay key formats", () => {
 
   it("signs identically with a PEM, bare PKCS#8 or bare PKCS#1 private key, line breaks and spaces ignored", () => {
     const pkcs1Pem = appPrivate.export({ format: "pem", type: "pkcs1" }) as string;
-    for (const raw of [keys.app.privateKeyPem, keys.app.privateKeyBase64, keys.app.privateKeyPkcs1Base64, pkcs1Pem, `  ${keys.app.privateKeyBase64.replace(/(.{64})/g, "$1\n")}  `]) {
+    for (const raw of [
+      keys.app.privateKeyPem,
+      keys.app.privateKeyBase64,
+      keys.app.privateKeyPkcs1Base64,
+      pkcs1Pem,
+      `  ${keys.app.privateKeyBase64.replace(/(.{64})/g, "$1\n")}  `,
+    ]) {
       expect(signRsa2(content, normalizePrivateKey(raw))).toBe(expected);
     }
   });
@@ -149,7 +161,12 @@ describe("Alipay key formats", () => {
       expect(() => normalizePrivateKey(raw)).toThrow("Alipay app private key: expected an RSA private key as PEM or base64 PKCS#8/PKCS#1");
     }
     // A private key would yield its public half: refuse it instead of verifying against the wrong party's key.
-    const wrongPublic = [keys.alipay.privateKeyPem, keys.alipay.privateKeyBase64, ec.publicKey.export({ format: "pem", type: "spki" }) as string, "c2ln!"];
+    const wrongPublic = [
+      keys.alipay.privateKeyPem,
+      keys.alipay.privateKeyBase64,
+      ec.publicKey.export({ format: "pem", type: "spki" }) as string,
+      "c2ln!",
+    ];
     for (const raw of wrongPublic) {
       expect(() => normalizePublicKey(raw)).toThrow("Alipay public key: expected an RSA public key as PEM or base64 SPKI");
     }

@@ -14,7 +14,8 @@ describe("npm start's up-to-date check for the account center", () => {
     fs.writeFileSync(file, relative);
     const at = new Date(Date.now() - secondsAgo * 1000);
     fs.utimesSync(file, at, at);
-    for (let dir = path.dirname(file); newEntry && dir.startsWith(root) && dir !== root; dir = path.dirname(dir)) fs.utimesSync(dir, at, at);
+    for (let dir = path.dirname(file); newEntry && dir.startsWith(root) && dir !== root; dir = path.dirname(dir))
+      fs.utimesSync(dir, at, at);
   };
 
   beforeEach(() => {

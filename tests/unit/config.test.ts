@@ -75,7 +75,9 @@ describe("loadConfig", () => {
       RATE_LIMIT_LOGIN_IDENTIFIER: "5/600",
     });
     expect(config.database).toEqual({
-      kind: "postgres", url: "postgres://app@db:5432/accounts", schema: "tenant_a",
+      kind: "postgres",
+      url: "postgres://app@db:5432/accounts",
+      schema: "tenant_a",
       limits: { poolSize: 10, connectTimeoutMs: 5000, statementTimeoutMs: 10_000, idleInTransactionTimeoutMs: 10_000 },
     });
     expect(config.rateLimits.loginFailuresPerIdentifier).toEqual({ points: 5, durationSeconds: 600 });
@@ -124,7 +126,9 @@ describe("loadConfig", () => {
     );
 
     it("refuse to start behind a proxy whose PUBLIC_ORIGIN is not loopback", () => {
-      expect(() => loadConfig({ PUBLIC_ORIGIN: "https://id.example.com" })).toThrow(/PUBLIC_ORIGIN=https:\/\/id.example.com is not loopback/);
+      expect(() => loadConfig({ PUBLIC_ORIGIN: "https://id.example.com" })).toThrow(
+        /PUBLIC_ORIGIN=https:\/\/id.example.com is not loopback/,
+      );
       expect(loadConfig({ PUBLIC_ORIGIN: "http://localhost:5173" }).providers.devStandIns).toBe(true);
     });
 
@@ -145,11 +149,16 @@ describe("loadConfig", () => {
   it("reads the HTTP settings: CORS for any origin by default, or exact origins; deadline, drain grace, metrics token", () => {
     expect(loadConfig({}).http).toEqual({ corsOrigins: "*", requestTimeoutMs: 15000, shutdownGraceSeconds: 20, metricsToken: undefined });
     const config = loadConfig({
-      CORS_ORIGINS: "https://console.example.com, http://localhost:5173", REQUEST_TIMEOUT_MS: "3000",
-      SHUTDOWN_GRACE_SECONDS: "5", METRICS_TOKEN: "0123456789abcdef0123",
+      CORS_ORIGINS: "https://console.example.com, http://localhost:5173",
+      REQUEST_TIMEOUT_MS: "3000",
+      SHUTDOWN_GRACE_SECONDS: "5",
+      METRICS_TOKEN: "0123456789abcdef0123",
     });
     expect(config.http).toEqual({
-      corsOrigins: ["https://console.example.com", "http://localhost:5173"], requestTimeoutMs: 3000, shutdownGraceSeconds: 5, metricsToken: "0123456789abcdef0123",
+      corsOrigins: ["https://console.example.com", "http://localhost:5173"],
+      requestTimeoutMs: 3000,
+      shutdownGraceSeconds: 5,
+      metricsToken: "0123456789abcdef0123",
     });
   });
 

@@ -1,4 +1,11 @@
-import { maskAddress, maskEmail, maskPhone, normalizeAddress, normalizeEmail, normalizePhone } from "../../src/modules/contact/contact-address";
+import {
+  maskAddress,
+  maskEmail,
+  maskPhone,
+  normalizeAddress,
+  normalizeEmail,
+  normalizePhone,
+} from "../../src/modules/contact/contact-address";
 import { ContactKind } from "../../src/modules/contact/contact.types";
 import { parseSignInName } from "../../src/modules/account/sign-in-name";
 
@@ -8,7 +15,10 @@ function emailOfLength(length: number): string {
   const tld = ".com";
   let domainBody = "b".repeat(length - local.length - 1 - tld.length);
   // split into labels of at most 63 characters
-  domainBody = domainBody.match(/.{1,62}/g)!.join(".").slice(0, domainBody.length);
+  domainBody = domainBody
+    .match(/.{1,62}/g)!
+    .join(".")
+    .slice(0, domainBody.length);
   const email = `${local}@${domainBody}${tld}`;
   if (email.length !== length) throw new Error(`built ${email.length} characters, wanted ${length}`);
   return email;
@@ -50,17 +60,12 @@ describe("normalizeEmail", () => {
 });
 
 describe("normalizePhone", () => {
-  it.each([
-    "13812345678",
-    "+86 138 1234 5678",
-    "+8613812345678",
-    "138-1234-5678",
-    "138 1234 5678",
-    "  13812345678  ",
-    "(138) 1234 5678",
-  ])("%j -> +8613812345678", (raw) => {
-    expect(normalizePhone(raw)).toBe("+8613812345678");
-  });
+  it.each(["13812345678", "+86 138 1234 5678", "+8613812345678", "138-1234-5678", "138 1234 5678", "  13812345678  ", "(138) 1234 5678"])(
+    "%j -> +8613812345678",
+    (raw) => {
+      expect(normalizePhone(raw)).toBe("+8613812345678");
+    },
+  );
 
   it("reads numbers of other countries with their calling code", () => {
     expect(normalizePhone("+852 9123 4567")).toBe("+85291234567");

@@ -49,7 +49,7 @@ describe("compileEntityPacker", () => {
   });
 
   it("treats keys as data: a key written as code neither runs nor breaks the packer", () => {
-    const hostile = { "a\"]; globalThis.injected = 1; //": 1, "b'\n}": 2, "\\": 3, "`${x}`": 4, "this": 5 };
+    const hostile = { 'a"]; globalThis.injected = 1; //': 1, "b'\n}": 2, "\\": 3, "`${x}`": 4, this: 5 };
     expect(roundTrip(hostile).copy).toEqual(hostile);
     expect((globalThis as Record<string, unknown>).injected).toBeUndefined();
   });

@@ -20,7 +20,10 @@ describe("formatError", () => {
   it("replaces any other error by INTERNAL_SERVER_ERROR without its message", () => {
     const cause = new Error('relation "accounts" does not exist');
     const wrapped = new GraphQLError(cause.message, { originalError: cause, path: ["me"] });
-    const formatted = format({ message: cause.message, path: ["me"], extensions: { code: "INTERNAL_SERVER_ERROR", stacktrace: ["..."] } }, wrapped);
+    const formatted = format(
+      { message: cause.message, path: ["me"], extensions: { code: "INTERNAL_SERVER_ERROR", stacktrace: ["..."] } },
+      wrapped,
+    );
     expect(formatted).toEqual({
       message: "Something went wrong on our side; try again later.",
       path: ["me"],

@@ -2,7 +2,10 @@ import { LookupCache } from "../../src/db/lookup-cache";
 import { TestClock } from "../helpers/test-clock";
 
 class Row {
-  constructor(public name: string, public id = name) {}
+  constructor(
+    public name: string,
+    public id = name,
+  ) {}
 }
 
 /** A lookup of sessions joined with their accounts, as the cache sees one. */
@@ -67,11 +70,13 @@ describe("LookupCache", () => {
     const cache = new LookupCache(new TestClock(), 30);
     const calls: string[] = [];
     // Token t-<account>-<n> is session s-<account>-<n> of account <account>.
-    const cached = cache.wrap(ofSessions(async (token: string) => {
-      calls.push(token);
-      const [, account, n] = token.split("-");
-      return { main: new Row(token, `s-${account}-${n}`), joined: new Row(account) };
-    }));
+    const cached = cache.wrap(
+      ofSessions(async (token: string) => {
+        calls.push(token);
+        const [, account, n] = token.split("-");
+        return { main: new Row(token, `s-${account}-${n}`), joined: new Row(account) };
+      }),
+    );
     const tokens = ["t-a-1", "t-a-2", "t-b-1", "t-c-1"];
     const readAll = async () => {
       calls.length = 0;
@@ -117,10 +122,11 @@ describe("LookupCache", () => {
 describe("LookupCache bounds", () => {
   it("keeps at most 10 000 rows across its lookups, dropping the least recently used", async () => {
     const calls = { a: 0, b: 0 };
-    const counted = (side: "a" | "b") => ofSessions(async (value: string) => {
-      calls[side]++;
-      return { main: new Row(value), joined: new Row("account") };
-    });
+    const counted = (side: "a" | "b") =>
+      ofSessions(async (value: string) => {
+        calls[side]++;
+        return { main: new Row(value), joined: new Row("account") };
+      });
     const cache = new LookupCache(new TestClock(), 30);
     const a = cache.wrap(counted("a"));
     const b = cache.wrap(counted("b"));
@@ -138,9 +144,14 @@ describe("LookupCache bounds", () => {
 
   it("gives back Dates patched into a row as new Dates", async () => {
     class Session {
-      constructor(public lastSeenAt: Date, public id = "session") {}
+      constructor(
+        public lastSeenAt: Date,
+        public id = "session",
+      ) {}
     }
-    const cached = new LookupCache(new TestClock(), 30).wrap(ofSessions(async () => ({ main: new Session(new Date(0)), joined: new Row("account") })));
+    const cached = new LookupCache(new TestClock(), 30).wrap(
+      ofSessions(async () => ({ main: new Session(new Date(0)), joined: new Row("account") })),
+    );
     await cached.find("k");
     const seen = new Date(60_000);
     cached.patchMain("k", { lastSeenAt: seen });

@@ -29,9 +29,23 @@ describe("RateLimiter", () => {
     const first = budget("first");
     const second = budget("second", 1);
     await second.consume("b");
-    expect(await grants(() => consumeAll([[first, "a"], [second, "b"]]))).toBe(false);
+    expect(
+      await grants(() =>
+        consumeAll([
+          [first, "a"],
+          [second, "b"],
+        ]),
+      ),
+    ).toBe(false);
     // Both of first's points are still there.
-    expect(await grants(() => consumeAll([[first, "a"], [first, "a"]]))).toBe(true);
+    expect(
+      await grants(() =>
+        consumeAll([
+          [first, "a"],
+          [first, "a"],
+        ]),
+      ),
+    ).toBe(true);
     await refundAll([[first, "a"]]);
     expect(await grants(() => first.consume("a"))).toBe(true);
     expect(await grants(() => first.consume("a"))).toBe(false);

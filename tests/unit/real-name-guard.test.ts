@@ -2,7 +2,9 @@ import { AppError } from "../../src/errors";
 import { RealNameGuard } from "../../src/modules/real-name/real-name.guard";
 
 function contextFor(accountId: string | null) {
-  return { context: { meta: { ip: null, userAgent: null }, auth: accountId ? { account: { id: accountId }, session: null, apiKey: null } : null } } as never;
+  return {
+    context: { meta: { ip: null, userAgent: null }, auth: accountId ? { account: { id: accountId }, session: null, apiKey: null } : null },
+  } as never;
 }
 
 describe("RealNameGuard (@RequireRealName)", () => {

@@ -1,5 +1,11 @@
 import { sha256Hex } from "../../src/core/crypto";
-import { canonicalizedQueryString, encodeRpcParams, percentEncode, rpcStringToSign, signRpcV1 } from "../../src/providers/sms/aliyun-signature";
+import {
+  canonicalizedQueryString,
+  encodeRpcParams,
+  percentEncode,
+  rpcStringToSign,
+  signRpcV1,
+} from "../../src/providers/sms/aliyun-signature";
 import {
   authorizationHeader,
   canonicalRequest,
@@ -92,7 +98,14 @@ describe("Tencent TC3-HMAC-SHA256", () => {
   });
 
   it("writes the Authorization header with ', ' separators", () => {
-    expect(authorizationHeader("AKIDz8krbsJ5yKBZQpn74WFkmLPx3EXAMPLE", "2019-02-25/cvm/tc3_request", signedHeaderNames(request.headers), "72e494ea")).toBe(
+    expect(
+      authorizationHeader(
+        "AKIDz8krbsJ5yKBZQpn74WFkmLPx3EXAMPLE",
+        "2019-02-25/cvm/tc3_request",
+        signedHeaderNames(request.headers),
+        "72e494ea",
+      ),
+    ).toBe(
       "TC3-HMAC-SHA256 Credential=AKIDz8krbsJ5yKBZQpn74WFkmLPx3EXAMPLE/2019-02-25/cvm/tc3_request, SignedHeaders=content-type;host, Signature=72e494ea",
     );
   });

@@ -26,7 +26,14 @@ describe("the test's own TOTP implementation", () => {
 describe("SecondFactorVerifier.matchStep (the server's TOTP window)", () => {
   function verifierAt(seconds: number): SecondFactorVerifier {
     const clock: Clock = { now: () => new Date(seconds * 1000) };
-    return new SecondFactorVerifier(undefined as never, undefined as never, clock, undefined as never, Buffer.alloc(32), undefined as never);
+    return new SecondFactorVerifier(
+      undefined as never,
+      undefined as never,
+      clock,
+      undefined as never,
+      Buffer.alloc(32),
+      undefined as never,
+    );
   }
 
   it("accepts the current step and one either side, and says which step matched", () => {

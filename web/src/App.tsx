@@ -61,7 +61,17 @@ function SignedOut({ path }: { path: string }) {
   return (
     <>
       <Header />
-      <main className="narrow">{path === CALLBACK_PATH ? <OAuthCallback /> : path === "/signup" ? <SignUp /> : path === "/reset-password" ? <PasswordReset /> : <SignIn />}</main>
+      <main className="narrow">
+        {path === CALLBACK_PATH ? (
+          <OAuthCallback />
+        ) : path === "/signup" ? (
+          <SignUp />
+        ) : path === "/reset-password" ? (
+          <PasswordReset />
+        ) : (
+          <SignIn />
+        )}
+      </main>
     </>
   );
 }
@@ -71,7 +81,8 @@ function Console({ path }: { path: string }) {
   const me = useMe();
   const { signOut } = useSession();
   // Signed in at a signed-out page (a reload, the back button): the first section.
-  const section = SECTIONS.find((s) => s.path === path) ?? (["/signin", "/signup", "/reset-password"].includes(path) ? SECTIONS[0] : undefined);
+  const section =
+    SECTIONS.find((s) => s.path === path) ?? (["/signin", "/signup", "/reset-password"].includes(path) ? SECTIONS[0] : undefined);
   const page = path === CALLBACK_PATH ? <OAuthCallback /> : section ? <section.Page /> : <Card title={t("notFound.title")} />;
   const nav = useRef<HTMLElement>(null);
   // On a phone the sections are one scrolling row: keep the current one in view.

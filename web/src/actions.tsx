@@ -8,7 +8,11 @@ import { CodeField, Dialog, ErrorNote, Field } from "./ui";
 
 const REQUEST_STEP_UP = graphql(`
   mutation RequestStepUp($method: VerificationMethod!) {
-    requestStepUp(method: $method) { id method maskedTarget }
+    requestStepUp(method: $method) {
+      id
+      method
+      maskedTarget
+    }
   }
 `);
 const COMPLETE_STEP_UP = graphql(`
@@ -96,12 +100,26 @@ export function onSubmit(handler: () => unknown) {
 }
 
 /** Picks one of the account's factors; EMAIL/SMS send a code when chosen, TOTP/RECOVERY_CODE/PASSWORD open a challenge for one. */
-export function MethodPicker({ methods, method, onPick }: { methods: readonly VerificationMethod[]; method: VerificationMethod | null; onPick(m: VerificationMethod): void }) {
+export function MethodPicker({
+  methods,
+  method,
+  onPick,
+}: {
+  methods: readonly VerificationMethod[];
+  method: VerificationMethod | null;
+  onPick(m: VerificationMethod): void;
+}) {
   const { t } = useI18n();
   return (
     <div className="method-picker" role="group">
       {methods.map((m) => (
-        <button key={m} type="button" className={m === method ? "chosen" : "secondary"} aria-pressed={m === method} onClick={() => onPick(m)}>
+        <button
+          key={m}
+          type="button"
+          className={m === method ? "chosen" : "secondary"}
+          aria-pressed={m === method}
+          onClick={() => onPick(m)}
+        >
           {t(`method.${m}`)}
         </button>
       ))}
@@ -123,11 +141,15 @@ function StepUpDialog({ onDone, onCancel }: { onDone(): void; onCancel(): void }
   const byPassword = challenge?.method === "PASSWORD";
   const verify = async () => {
     if (!challenge) return;
-    const variables: { id: string; code?: string; password?: string } = byPassword ? { id: challenge.id, password } : { id: challenge.id, code };
+    const variables: { id: string; code?: string; password?: string } = byPassword
+      ? { id: challenge.id, password }
+      : { id: challenge.id, code };
     const result = await run(() => request(COMPLETE_STEP_UP, variables));
     if (result?.completeStepUp) onDone();
   };
-  const hint = challenge?.maskedTarget ? t("common.codeSentTo", { target: challenge.maskedTarget }) : t(byPassword ? "stepUp.enterPassword" : "stepUp.enterCode");
+  const hint = challenge?.maskedTarget
+    ? t("common.codeSentTo", { target: challenge.maskedTarget })
+    : t(byPassword ? "stepUp.enterPassword" : "stepUp.enterCode");
   return (
     <Dialog title={t("stepUp.title")}>
       <p>{t("stepUp.intro")}</p>
@@ -136,14 +158,27 @@ function StepUpDialog({ onDone, onCancel }: { onDone(): void; onCancel(): void }
         <form onSubmit={onSubmit(verify)}>
           <p className="hint">{hint}</p>
           {byPassword ? (
-            <Field label={t("password.old")} name="password" type="password" value={password} onChange={(e) => setPassword(e.target.value)} error={error} autoComplete="current-password" required />
+            <Field
+              label={t("password.old")}
+              name="password"
+              type="password"
+              value={password}
+              onChange={(e) => setPassword(e.target.value)}
+              error={error}
+              autoComplete="current-password"
+              required
+            />
           ) : (
             <CodeField value={code} onChange={setCode} error={error} />
           )}
           <ErrorNote error={error} fields={["code", "password"]} />
           <div className="actions">
-            <button type="submit" disabled={busy}>{t("stepUp.verify")}</button>
-            <button type="button" className="secondary" onClick={onCancel}>{t("common.cancel")}</button>
+            <button type="submit" disabled={busy}>
+              {t("stepUp.verify")}
+            </button>
+            <button type="button" className="secondary" onClick={onCancel}>
+              {t("common.cancel")}
+            </button>
           </div>
         </form>
       )}
@@ -151,7 +186,9 @@ function StepUpDialog({ onDone, onCancel }: { onDone(): void; onCancel(): void }
         <>
           <ErrorNote error={error} />
           <div className="actions">
-            <button type="button" className="secondary" onClick={onCancel}>{t("common.cancel")}</button>
+            <button type="button" className="secondary" onClick={onCancel}>
+              {t("common.cancel")}
+            </button>
           </div>
         </>
       )}

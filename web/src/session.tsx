@@ -10,12 +10,46 @@ const ME = graphql(`
       username
       createdAt
       avatarUrl
-      email { masked verifiedAt usableFrom }
-      phone { masked verifiedAt usableFrom }
-      identities { provider displayName avatarUrl boundAt }
-      security { hasPassword passwordChangedAt totpEnabled totpUsableFrom twoStepEnabled twoStepMethods stepUpMethods recoveryCodesRemaining }
-      realName { status maskedName maskedIdNumber verifyUrl qrCodeDataUrl verifiedAt failureReason failureCode }
-      capabilities { canPurchase canWithdraw }
+      email {
+        masked
+        verifiedAt
+        usableFrom
+      }
+      phone {
+        masked
+        verifiedAt
+        usableFrom
+      }
+      identities {
+        provider
+        displayName
+        avatarUrl
+        boundAt
+      }
+      security {
+        hasPassword
+        passwordChangedAt
+        totpEnabled
+        totpUsableFrom
+        twoStepEnabled
+        twoStepMethods
+        stepUpMethods
+        recoveryCodesRemaining
+      }
+      realName {
+        status
+        maskedName
+        maskedIdNumber
+        verifyUrl
+        qrCodeDataUrl
+        verifiedAt
+        failureReason
+        failureCode
+      }
+      capabilities {
+        canPurchase
+        canWithdraw
+      }
     }
   }
 `);

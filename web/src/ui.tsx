@@ -22,9 +22,13 @@ export function ErrorNote({ error, fields = [] }: { error: ApiError | null; fiel
   return (
     <div className="note error" role="alert">
       <p>{errorText(error.code, error.retryAfterSeconds)}</p>
-      {unplaced.flatMap((e) => e.messages).map((message) => (
-        <p key={message} className="detail">{message}</p>
-      ))}
+      {unplaced
+        .flatMap((e) => e.messages)
+        .map((message) => (
+          <p key={message} className="detail">
+            {message}
+          </p>
+        ))}
     </div>
   );
 }
@@ -46,7 +50,13 @@ export function Field({ label, name, error, ...input }: FieldProps) {
   return (
     <div className="field">
       <label htmlFor={id}>{label}</label>
-      <input id={id} name={name} aria-invalid={messages.length > 0} aria-describedby={messages.length ? `${id}-error` : undefined} {...input} />
+      <input
+        id={id}
+        name={name}
+        aria-invalid={messages.length > 0}
+        aria-describedby={messages.length ? `${id}-error` : undefined}
+        {...input}
+      />
       {messages.length > 0 && (
         <p className="field-error" id={`${id}-error`}>
           {messages.join(" ")}
@@ -57,7 +67,17 @@ export function Field({ label, name, error, ...input }: FieldProps) {
 }
 
 /** A 6-digit (or recovery) code input. */
-export function CodeField({ value, onChange, error, label }: { value: string; onChange(value: string): void; error: ApiError | null; label?: string }) {
+export function CodeField({
+  value,
+  onChange,
+  error,
+  label,
+}: {
+  value: string;
+  onChange(value: string): void;
+  error: ApiError | null;
+  label?: string;
+}) {
   const { t } = useI18n();
   return (
     <Field

@@ -5,7 +5,10 @@ export class RealNameFailureCode1764350000000 implements MigrationInterface {
   name = "RealNameFailureCode1764350000000";
 
   async up(queryRunner: QueryRunner): Promise<void> {
-    await queryRunner.addColumn("real_name_checks", new TableColumn({ name: "failure_code", type: "varchar", length: "32", isNullable: true }));
+    await queryRunner.addColumn(
+      "real_name_checks",
+      new TableColumn({ name: "failure_code", type: "varchar", length: "32", isNullable: true }),
+    );
   }
 
   async down(queryRunner: QueryRunner): Promise<void> {

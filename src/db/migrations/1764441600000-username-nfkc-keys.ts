@@ -55,7 +55,9 @@ async function rekey(queryRunner: QueryRunner, keyOf: (username: string) => stri
   }
   if (kept.length > 0) {
     // Migrations run before the server's logger exists.
-    console.warn(`usernames: ${kept.length} account(s) keep their old username key because another account has the new one; they sign in by email, phone or provider and choose a new name: ${kept.join(", ")}`);
+    console.warn(
+      `usernames: ${kept.length} account(s) keep their old username key because another account has the new one; they sign in by email, phone or provider and choose a new name: ${kept.join(", ")}`,
+    );
   }
 }
 

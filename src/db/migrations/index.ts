@@ -10,7 +10,13 @@ import { FactorUsableFrom1764442000000 } from "./1764442000000-factor-usable-fro
 
 /** In order. Each later schema change adds a migration here; none is ever edited after it lands. */
 export const MIGRATIONS = [
-  Foundation1763900000000, ContactsAndChallenges1763990000000, SecondFactorsAndApiKeys1764080000000, OAuthStates1764170000000,
-  RealNameChecks1764260000000, RealNameFailureCode1764350000000, DevDataKey1764440000000, UsernameNfkcKeys1764441600000,
+  Foundation1763900000000,
+  ContactsAndChallenges1763990000000,
+  SecondFactorsAndApiKeys1764080000000,
+  OAuthStates1764170000000,
+  RealNameChecks1764260000000,
+  RealNameFailureCode1764350000000,
+  DevDataKey1764440000000,
+  UsernameNfkcKeys1764441600000,
   FactorUsableFrom1764442000000,
 ];

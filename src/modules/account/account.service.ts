@@ -30,7 +30,9 @@ export class AccountService {
         if (input.username != null && input.username !== account.username) {
           const normalized = normalizeUsername(input.username);
           if (normalized !== account.usernameNormalized) {
-            const taken = await this.takenAnswers.isTaken(accountId, meta, () => manager.existsBy(AccountEntity, { usernameNormalized: normalized }));
+            const taken = await this.takenAnswers.isTaken(accountId, meta, () =>
+              manager.existsBy(AccountEntity, { usernameNormalized: normalized }),
+            );
             if (taken) throw new AppError("USERNAME_TAKEN");
           }
           account.username = input.username;

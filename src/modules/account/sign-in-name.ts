@@ -5,8 +5,7 @@ import { normalizeUsername } from "./username";
 
 /** What a person typed to sign in, read as the one thing it can be. */
 export type SignInName =
-  | { readonly kind: "EMAIL" | "PHONE"; readonly subject: string }
-  | { readonly kind: "USERNAME"; readonly subject: string };
+  { readonly kind: "EMAIL" | "PHONE"; readonly subject: string } | { readonly kind: "USERNAME"; readonly subject: string };
 
 /**
  * `@` makes it an email; something a phone parser accepts is a phone (usernames always contain a

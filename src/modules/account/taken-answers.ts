@@ -15,7 +15,10 @@ export class TakenAnswers {
   ) {}
 
   async isTaken(accountId: string, meta: RequestMeta, lookUp: () => Promise<boolean>): Promise<boolean> {
-    const spends: Spend[] = [[this.byAccount, accountId], [this.byIp, ipBudgetKey(meta.ip)]];
+    const spends: Spend[] = [
+      [this.byAccount, accountId],
+      [this.byIp, ipBudgetKey(meta.ip)],
+    ];
     await consumeAll(spends);
     let taken = false;
     try {

@@ -25,7 +25,8 @@ export function usernameProblem(value: unknown): string | null {
     return `username must use standard characters: "${compatible}" (U+${codePoint(compatible)}) is a compatibility form of "${compatible.normalize("NFKC")}"`;
   }
   const lookAlike = LOOK_ALIKES.exec(value)?.[0];
-  if (lookAlike) return `username must not contain radicals or numerals that look like ideographs: "${lookAlike}" (U+${codePoint(lookAlike)})`;
+  if (lookAlike)
+    return `username must not contain radicals or numerals that look like ideographs: "${lookAlike}" (U+${codePoint(lookAlike)})`;
   return USERNAME_PATTERN.test(value) ? null : PATTERN_MESSAGE;
 }
 

@@ -25,7 +25,8 @@ export class AdminResolver {
 
   @Authorized(SESSION_ONLY, SUPPORT_ROLE)
   @Mutation(() => SupportAccountView, {
-    description: "Support staff only, after their own step-up: replace a bound email/phone for a user who lost access. Not on staff accounts. Audited; the user's addresses are told.",
+    description:
+      "Support staff only, after their own step-up: replace a bound email/phone for a user who lost access. Not on staff accounts. Audited; the user's addresses are told.",
   })
   adminReplaceContact(
     @Args() { accountId, kind, address, reason }: AdminReplaceContactArgs,

@@ -64,7 +64,14 @@ export class AdminService {
         }
         const now = this.clock.now();
         await manager.insert(IdentityEntity, {
-          id: randomUUID(), accountId, kind, subject: address, verifiedAt: now, profile: null, usableFrom: null, createdAt: now,
+          id: randomUUID(),
+          accountId,
+          kind,
+          subject: address,
+          verifiedAt: now,
+          profile: null,
+          usableFrom: null,
+          createdAt: now,
         });
         await this.audit.record(manager, accountId, AuditEventType.CONTACT_REPLACED_BY_SUPPORT, meta, {
           kind,

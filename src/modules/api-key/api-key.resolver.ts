@@ -25,7 +25,11 @@ export class ApiKeyResolver {
 
   @Authorized(SESSION_ONLY)
   @Mutation(() => CreatedApiKey, { description: "Needs a signed-in session with a recent step-up; API keys cannot create keys." })
-  async createApiKey(@Arg("input") input: CreateApiKeyInput, @CurrentAuth() auth: Authenticated, @Meta() meta: RequestMeta): Promise<CreatedApiKey> {
+  async createApiKey(
+    @Arg("input") input: CreateApiKeyInput,
+    @CurrentAuth() auth: Authenticated,
+    @Meta() meta: RequestMeta,
+  ): Promise<CreatedApiKey> {
     const scopes = (input.scopes?.length ? input.scopes : ["account:read"]) as ApiKeyScope[];
     const { apiKey, secret } = await this.keys.create(auth, input.name, scopes, input.expiresAt ?? null, meta);
     return { apiKey: toApiKey(apiKey), secret };

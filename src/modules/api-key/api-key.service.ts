@@ -37,9 +37,14 @@ export class ApiKeyService {
     private readonly notices: NoticeService,
     cache: LookupCache,
   ) {
-    this.byKeyHash = cache.wrap(createJoinedLookup(dataSource, {
-      main: ApiKeyEntity, joined: AccountEntity, joinColumn: "account_id", whereColumn: "key_hash",
-    }));
+    this.byKeyHash = cache.wrap(
+      createJoinedLookup(dataSource, {
+        main: ApiKeyEntity,
+        joined: AccountEntity,
+        joinColumn: "account_id",
+        whereColumn: "key_hash",
+      }),
+    );
   }
 
   /** Only a person in a recently verified session creates keys; the secret is returned once and kept as a hash. */
@@ -61,10 +66,14 @@ export class ApiKeyService {
     });
     const sendNotice = await this.transaction(async (manager) => {
       const count = await manager.countBy(ApiKeyEntity, { accountId: auth.account.id });
-      if (count >= MAX_KEYS_PER_ACCOUNT) throw AppError.badInput("name", `an account may have at most ${MAX_KEYS_PER_ACCOUNT} API keys; revoke one first`);
+      if (count >= MAX_KEYS_PER_ACCOUNT)
+        throw AppError.badInput("name", `an account may have at most ${MAX_KEYS_PER_ACCOUNT} API keys; revoke one first`);
       const notice = await this.notices.wayInChanged(manager, auth.account.id, "API_KEY_CREATED");
       await manager.insert(ApiKeyEntity, apiKey);
-      await this.audit.record(manager, auth.account.id, AuditEventType.API_KEY_CREATED, meta, { apiKeyId: apiKey.id, scopes: apiKey.scopes });
+      await this.audit.record(manager, auth.account.id, AuditEventType.API_KEY_CREATED, meta, {
+        apiKeyId: apiKey.id,
+        scopes: apiKey.scopes,
+      });
       return notice;
     });
     sendNotice();

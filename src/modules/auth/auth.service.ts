@@ -82,7 +82,10 @@ export class AuthService {
     const name = parseSignInName(input.identifier);
     const identifierKey = `${name.kind}:${name.subject}`;
     const ipKey = ipBudgetKey(meta.ip);
-    await consumeAll([[this.limiters.loginByIdentifier, identifierKey], [this.limiters.loginByIp, ipKey]]);
+    await consumeAll([
+      [this.limiters.loginByIdentifier, identifierKey],
+      [this.limiters.loginByIp, ipKey],
+    ]);
 
     const account = await findAccountBySignInName(this.dataSource, name);
     const valid = await this.hasher.verify(input.password, account?.passwordHash ?? null);
@@ -97,7 +100,9 @@ export class AuthService {
     // A hash made at another cost (BCRYPT_COST changed) is upgraded while the password is at hand.
     if (account.passwordHash && this.hasher.needsRehash(account.passwordHash)) {
       const rehash = await this.hasher.hash(input.password);
-      await this.transaction((manager) => manager.update(AccountEntity, { id: account.id, passwordHash: account.passwordHash! }, { passwordHash: rehash }));
+      await this.transaction((manager) =>
+        manager.update(AccountEntity, { id: account.id, passwordHash: account.passwordHash! }, { passwordHash: rehash }),
+      );
     }
     if (account.twoStepEnabled) return this.twoStep.begin(account, meta);
     return this.transaction(async (manager) => {

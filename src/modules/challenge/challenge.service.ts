@@ -150,7 +150,10 @@ export class ChallengeService {
         { consumedAt: now },
       );
       if (request.accountId) {
-        await this.audit.record(manager, request.accountId, AuditEventType.CODE_SENT, meta, { purpose: request.purpose, channel: request.channel });
+        await this.audit.record(manager, request.accountId, AuditEventType.CODE_SENT, meta, {
+          purpose: request.purpose,
+          channel: request.channel,
+        });
       }
     });
     return challenge;
@@ -191,16 +194,24 @@ export class ChallengeService {
     if (challenge.expiresAt <= now) throw new AppError("CODE_EXPIRED");
     const resendAvailableAt = addSeconds(now, this.config.codes.resendCooldownSeconds);
     const reserved = await this.transaction((manager) =>
-      manager.update(ChallengeEntity, { id: challenge.id, consumedAt: IsNull(), resendAvailableAt: LessThanOrEqual(now) }, { resendAvailableAt }),
+      manager.update(
+        ChallengeEntity,
+        { id: challenge.id, consumedAt: IsNull(), resendAvailableAt: LessThanOrEqual(now) },
+        { resendAvailableAt },
+      ),
     );
     if (!reserved.affected) {
       const latest = await this.get(challenge.id);
       if (!latest || latest.consumedAt) throw new AppError("CODE_INVALID");
-      throw new AppError("RATE_LIMITED", { retryAfterSeconds: Math.max(1, Math.ceil((latest.resendAvailableAt.getTime() - now.getTime()) / 1000)) });
+      throw new AppError("RATE_LIMITED", {
+        retryAfterSeconds: Math.max(1, Math.ceil((latest.resendAvailableAt.getTime() - now.getTime()) / 1000)),
+      });
     }
     // Nothing went out: the cooldown taken above is given back.
     const giveBack = (change: Partial<ChallengeEntity> = {}) =>
-      this.transaction((manager) => manager.update(ChallengeEntity, { id: challenge.id }, { ...change, resendAvailableAt: challenge.resendAvailableAt }));
+      this.transaction((manager) =>
+        manager.update(ChallengeEntity, { id: challenge.id }, { ...change, resendAvailableAt: challenge.resendAvailableAt }),
+      );
     const request: ChallengeRequest = { purpose: challenge.purpose, accountId: challenge.accountId, channel, target };
     try {
       await this.spendSendBudgets(request, meta, now);
@@ -291,7 +302,11 @@ export class ChallengeService {
    * that unbinds or replaces that address: a code dies with its address.
    */
   async retireSentTo(manager: EntityManager, accountId: string, target: string): Promise<void> {
-    await manager.update(ChallengeEntity, { accountId, target, channel: In(["EMAIL", "SMS"]), consumedAt: IsNull() }, { consumedAt: this.clock.now() });
+    await manager.update(
+      ChallengeEntity,
+      { accountId, target, channel: In(["EMAIL", "SMS"]), consumedAt: IsNull() },
+      { consumedAt: this.clock.now() },
+    );
   }
 
   payloadOf<T>(challenge: ChallengeEntity): T {
@@ -303,14 +318,18 @@ export class ChallengeService {
     switch (method) {
       case "EMAIL":
       case "SMS":
-        return challenge.channel === method && challenge.codeHash !== "" && constantTimeEqual(this.hash(challenge.id, code), challenge.codeHash);
+        return (
+          challenge.channel === method && challenge.codeHash !== "" && constantTimeEqual(this.hash(challenge.id, code), challenge.codeHash)
+        );
       case "TOTP":
         return challenge.accountId !== null && this.factors.verifyTotp(challenge.accountId, code);
       case "RECOVERY_CODE":
         return challenge.accountId !== null && this.factors.verifyRecoveryCode(challenge.accountId, code);
       case "PASSWORD": {
         // Only a step-up opens a PASSWORD challenge (two-step refuses the method before it gets here).
-        const account = challenge.accountId ? await this.dataSource.getRepository(AccountEntity).findOneBy({ id: challenge.accountId }) : null;
+        const account = challenge.accountId
+          ? await this.dataSource.getRepository(AccountEntity).findOneBy({ id: challenge.accountId })
+          : null;
         return account !== null && this.passwords.verify(account, code);
       }
       case "NONE":
@@ -349,7 +368,10 @@ export class ChallengeService {
   private sendBudgets(request: ChallengeRequest, meta: RequestMeta): Spend[] {
     const target = `${request.channel}:${request.target}`;
     if (UNAUTHENTICATED_PURPOSES.has(request.purpose)) {
-      return [[this.limits.unauthenticatedPerTargetHour, target], [this.limits.unauthenticatedPerTargetDay, target]];
+      return [
+        [this.limits.unauthenticatedPerTargetHour, target],
+        [this.limits.unauthenticatedPerTargetDay, target],
+      ];
     }
     return [
       [this.limits.perIp, ipBudgetKey(meta.ip)],
@@ -371,7 +393,10 @@ export class ChallengeService {
       await this.limits.smsBudget.consume(`day:${utcDay(now)}`);
     } catch (error) {
       if (!(error instanceof AppError)) throw error;
-      this.logger.error({ alert: "SMS_DAILY_BUDGET_SPENT", budget: this.config.smsDailyBudget }, "ALERT: the daily SMS budget is spent; SMS codes are refused until midnight UTC");
+      this.logger.error(
+        { alert: "SMS_DAILY_BUDGET_SPENT", budget: this.config.smsDailyBudget },
+        "ALERT: the daily SMS budget is spent; SMS codes are refused until midnight UTC",
+      );
       const midnight = Date.UTC(now.getUTCFullYear(), now.getUTCMonth(), now.getUTCDate() + 1);
       throw new AppError("RATE_LIMITED", { retryAfterSeconds: Math.ceil((midnight - now.getTime()) / 1000) });
     }
@@ -386,7 +411,10 @@ export class ChallengeService {
       }
     } catch (error) {
       if (!(error instanceof ProviderError)) throw error;
-      this.logger[failureLogLevel(error)]({ provider: request.channel, code: error.code, vendorCode: error.vendorCode, reason: error.message }, "could not send a verification code");
+      this.logger[failureLogLevel(error)](
+        { provider: request.channel, code: error.code, vendorCode: error.vendorCode, reason: error.message },
+        "could not send a verification code",
+      );
       throw providerErrorToAppError(error);
     }
   }

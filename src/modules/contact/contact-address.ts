@@ -7,7 +7,8 @@ const MAX_EMAIL_LENGTH = 254;
 /** Lower-cased and trimmed, or null when it is not an address we can send to. */
 export function normalizeEmail(raw: string): string | null {
   const email = raw.trim().toLowerCase();
-  const valid = email.length <= MAX_EMAIL_LENGTH && isEmail(email, { allow_utf8_local_part: false, require_tld: true, allow_ip_domain: false });
+  const valid =
+    email.length <= MAX_EMAIL_LENGTH && isEmail(email, { allow_utf8_local_part: false, require_tld: true, allow_ip_domain: false });
   return valid ? email : null;
 }
 

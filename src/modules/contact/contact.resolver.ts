@@ -29,26 +29,44 @@ export class ContactResolver {
   }
 
   @Authorized(SESSION_ONLY)
-  @Mutation(() => Challenge, { description: "Sends a code to the new address. Needs a recent step-up (a first address too), as does the confirmation." })
-  async startContactBinding(@Args() { kind, address }: ContactAddressArgs, @CurrentAuth() auth: Authenticated, @Meta() meta: RequestMeta): Promise<Challenge> {
+  @Mutation(() => Challenge, {
+    description: "Sends a code to the new address. Needs a recent step-up (a first address too), as does the confirmation.",
+  })
+  async startContactBinding(
+    @Args() { kind, address }: ContactAddressArgs,
+    @CurrentAuth() auth: Authenticated,
+    @Meta() meta: RequestMeta,
+  ): Promise<Challenge> {
     return toChallenge(await this.contacts.startBinding(auth, kind, address, meta));
   }
 
   @Authorized(SESSION_ONLY)
   @Mutation(() => Account)
-  confirmContactBinding(@Args() { challengeId, code }: ConfirmChallengeArgs, @CurrentAuth() auth: Authenticated, @Meta() meta: RequestMeta): Promise<AccountEntity> {
+  confirmContactBinding(
+    @Args() { challengeId, code }: ConfirmChallengeArgs,
+    @CurrentAuth() auth: Authenticated,
+    @Meta() meta: RequestMeta,
+  ): Promise<AccountEntity> {
     return this.contacts.confirmBinding(auth, challengeId, code, meta);
   }
 
   @Authorized(SESSION_ONLY)
   @Mutation(() => Challenge, { description: "Sends a code to the bound address. Needs a recent step-up, as does the confirmation." })
-  async startContactUnbinding(@Args() { kind }: ContactKindArgs, @CurrentAuth() auth: Authenticated, @Meta() meta: RequestMeta): Promise<Challenge> {
+  async startContactUnbinding(
+    @Args() { kind }: ContactKindArgs,
+    @CurrentAuth() auth: Authenticated,
+    @Meta() meta: RequestMeta,
+  ): Promise<Challenge> {
     return toChallenge(await this.contacts.startUnbinding(auth, kind, meta));
   }
 
   @Authorized(SESSION_ONLY)
   @Mutation(() => Account)
-  confirmContactUnbinding(@Args() { challengeId, code }: ConfirmChallengeArgs, @CurrentAuth() auth: Authenticated, @Meta() meta: RequestMeta): Promise<AccountEntity> {
+  confirmContactUnbinding(
+    @Args() { challengeId, code }: ConfirmChallengeArgs,
+    @CurrentAuth() auth: Authenticated,
+    @Meta() meta: RequestMeta,
+  ): Promise<AccountEntity> {
     return this.contacts.confirmUnbinding(auth, challengeId, code, meta);
   }
 }

@@ -59,7 +59,10 @@ export class ContactService {
     const current = await identities.findOneBy({ accountId: auth.account.id, kind });
     if (current?.subject === address) throw AppError.badInput("address", "this address is already bound to your account");
     await this.stepUp.requireStepUp(auth);
-    assertThat(!(await this.takenAnswers.isTaken(auth.account.id, meta, () => identities.existsBy({ kind, subject: address }))), "IDENTITY_TAKEN");
+    assertThat(
+      !(await this.takenAnswers.isTaken(auth.account.id, meta, () => identities.existsBy({ kind, subject: address }))),
+      "IDENTITY_TAKEN",
+    );
     const payload: BindPayload = { kind, address, replaces: current?.subject ?? null };
     return this.challenges.issue(
       { purpose: "BIND_CONTACT", accountId: auth.account.id, channel: CHANNEL[kind], target: address, payload: { ...payload } },
@@ -79,17 +82,28 @@ export class ContactService {
         // The world may have changed since the code was sent: re-check the owner of the address.
         assertThat(!(await manager.existsBy(IdentityEntity, { kind, subject: address, accountId: Not(accountId) })), "IDENTITY_TAKEN");
         const replaced = await manager.findOneBy(IdentityEntity, { accountId, kind });
-        const notice = await this.notices.wayInChanged(manager, accountId, replaced ? "CONTACT_REPLACED" : "CONTACT_BOUND", { kind, address });
+        const notice = await this.notices.wayInChanged(manager, accountId, replaced ? "CONTACT_REPLACED" : "CONTACT_BOUND", {
+          kind,
+          address,
+        });
         if (replaced) {
           await manager.delete(IdentityEntity, { id: replaced.id });
           await this.challenges.retireSentTo(manager, accountId, replaced.subject);
         }
         const now = this.clock.now();
         await manager.insert(IdentityEntity, {
-          id: randomUUID(), accountId, kind, subject: address, verifiedAt: now, profile: null, usableFrom: newFactorUsableFrom, createdAt: now,
+          id: randomUUID(),
+          accountId,
+          kind,
+          subject: address,
+          verifiedAt: now,
+          profile: null,
+          usableFrom: newFactorUsableFrom,
+          createdAt: now,
         });
         await this.audit.record(manager, accountId, replaced ? AuditEventType.CONTACT_REPLACED : AuditEventType.CONTACT_BOUND, meta, {
-          kind, ...(newFactorUsableFrom ? { usableFrom: newFactorUsableFrom.toISOString() } : {}),
+          kind,
+          ...(newFactorUsableFrom ? { usableFrom: newFactorUsableFrom.toISOString() } : {}),
         });
         return notice;
       });

@@ -21,7 +21,8 @@ export class Contact {
 
   @Field(() => Date, {
     nullable: true,
-    description: "Set while the address is cooling (bound without a step-up): until then it serves for no step-up, two-step sign-in or password reset.",
+    description:
+      "Set while the address is cooling (bound without a step-up): until then it serves for no step-up, two-step sign-in or password reset.",
   })
   usableFrom: Date | null;
 }

@@ -36,7 +36,10 @@ export class NoticeService {
    */
   async wayInChanged(manager: EntityManager, accountId: string, event: SecurityNoticeEvent, added?: NoticeRecipient): Promise<SendNotice> {
     const bound = await manager.findBy(IdentityEntity, { accountId, kind: In(["EMAIL", "PHONE"]) });
-    const recipients: NoticeRecipient[] = bound.map((identity) => ({ kind: identity.kind as NoticeRecipient["kind"], address: identity.subject }));
+    const recipients: NoticeRecipient[] = bound.map((identity) => ({
+      kind: identity.kind as NoticeRecipient["kind"],
+      address: identity.subject,
+    }));
     if (added && !recipients.some((r) => r.address === added.address)) recipients.push(added);
     const when = this.clock.now();
     return () => {
@@ -52,7 +55,10 @@ export class NoticeService {
       else await this.providers.sms.send(recipient.address, { kind: "NOTICE", event });
     } catch (error) {
       if (!(error instanceof ProviderError)) throw error;
-      this.logger[failureLogLevel(error)]({ event, channel: recipient.kind, code: error.code, vendorCode: error.vendorCode, reason: error.message }, "security notice not sent");
+      this.logger[failureLogLevel(error)](
+        { event, channel: recipient.kind, code: error.code, vendorCode: error.vendorCode, reason: error.message },
+        "security notice not sent",
+      );
     }
   }
 }

@@ -14,7 +14,10 @@ export class PasswordResetResolver {
     return true;
   }
 
-  @Mutation(() => Boolean, { description: "Sets a new password with the code sent to the email or phone (still bound to the account), signs out every session and revokes every API key." })
+  @Mutation(() => Boolean, {
+    description:
+      "Sets a new password with the code sent to the email or phone (still bound to the account), signs out every session and revokes every API key.",
+  })
   async resetPassword(@Arg("input") input: ResetPasswordInput, @Meta() meta: RequestMeta): Promise<boolean> {
     await this.resets.reset(input, meta);
     return true;

@@ -11,7 +11,8 @@ export class PasswordResolver {
 
   @Authorized(SESSION_ONLY)
   @Mutation(() => Boolean, {
-    description: "Changes the password, signs out every other session and (unless revokeApiKeys is false) revokes every API key. Needs a recent step-up (STEP_UP_REQUIRED) when the account has a usable second factor; without one, the old password is the step-up.",
+    description:
+      "Changes the password, signs out every other session and (unless revokeApiKeys is false) revokes every API key. Needs a recent step-up (STEP_UP_REQUIRED) when the account has a usable second factor; without one, the old password is the step-up.",
   })
   async changePassword(
     @Arg("input") input: ChangePasswordInput,

@@ -13,6 +13,9 @@ export class ChangePasswordInput {
   @IsAcceptablePassword()
   newPassword: string;
 
-  @Field({ defaultValue: true, description: "Also revoke every API key of the account (default): a leaked password may have leaked keys too." })
+  @Field({
+    defaultValue: true,
+    description: "Also revoke every API key of the account (default): a leaked password may have leaked keys too.",
+  })
   revokeApiKeys: boolean;
 }

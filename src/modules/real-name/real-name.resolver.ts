@@ -19,8 +19,14 @@ export class RealNameResolver {
   }
 
   @Authorized(SESSION_ONLY)
-  @Mutation(() => RealNameVerification, { description: "Starts a check with the identity provider; needs a recent step-up once a second factor is bound." })
-  startRealNameVerification(@Arg("input") input: RealNameInput, @CurrentAuth() auth: Authenticated, @Meta() meta: RequestMeta): Promise<RealNameVerification> {
+  @Mutation(() => RealNameVerification, {
+    description: "Starts a check with the identity provider; needs a recent step-up once a second factor is bound.",
+  })
+  startRealNameVerification(
+    @Arg("input") input: RealNameInput,
+    @CurrentAuth() auth: Authenticated,
+    @Meta() meta: RequestMeta,
+  ): Promise<RealNameVerification> {
     return this.checks.start(auth, input, meta);
   }
 

@@ -91,10 +91,15 @@ export class RealNameService {
     assertThat(!(await this.hasPassed(accountId)), "ALREADY_VERIFIED");
     const idNumber = normalizeIdNumber(input.idNumber);
     const idNumberHash = this.hashIdNumber(idNumber);
-    await consumeAll([[this.limiters.startsByAccount, accountId], [this.limiters.startsByIp, ipBudgetKey(meta.ip)]]);
+    await consumeAll([
+      [this.limiters.startsByAccount, accountId],
+      [this.limiters.startsByIp, ipBudgetKey(meta.ip)],
+    ]);
 
     const id = randomUUID();
-    const started = await this.call(() => verifier.start({ reference: id, legalName: input.legalName, idNumber, returnUrl: input.returnUrl ?? null }));
+    const started = await this.call(() =>
+      verifier.start({ reference: id, legalName: input.legalName, idNumber, returnUrl: input.returnUrl ?? null }),
+    );
     await this.transaction(async (manager) => {
       await manager.update(RealNameCheckEntity, { accountId, status: "PENDING" }, { status: "ABANDONED" });
       await manager.insert(RealNameCheckEntity, {
@@ -128,7 +133,8 @@ export class RealNameService {
     if (!verifier || verifier.id !== check.provider) throw new AppError("PROVIDER_UNAVAILABLE");
 
     const answer = await this.call(() => verifier.query(check.vendorReference));
-    let result: Settled | null = answer.status === "PENDING" ? null : { status: answer.status, code: answer.failureCode ?? null, reason: answer.reason ?? null };
+    let result: Settled | null =
+      answer.status === "PENDING" ? null : { status: answer.status, code: answer.failureCode ?? null, reason: answer.reason ?? null };
     const timedOut = addSeconds(check.startedAt, this.config.realName.pendingTimeoutSeconds) <= this.clock.now();
     if (!result && timedOut) result = { status: "FAILED", code: RealNameFailureCode.TIMED_OUT, reason: TIMED_OUT };
     if (result) await this.settle(check, result, meta);
@@ -142,7 +148,9 @@ export class RealNameService {
   private async settle(check: RealNameCheckEntity, outcome: Settled, meta: RequestMeta) {
     await this.transaction(async (manager) => {
       const taken = outcome.status === "PASSED" && !(await this.idNumberAvailable(manager, check.idNumberHash, check.accountId));
-      const { status, code, reason } = taken ? { status: "FAILED" as const, code: RealNameFailureCode.ID_NUMBER_TAKEN, reason: TAKEN } : outcome;
+      const { status, code, reason } = taken
+        ? { status: "FAILED" as const, code: RealNameFailureCode.ID_NUMBER_TAKEN, reason: TAKEN }
+        : outcome;
       const now = this.clock.now();
       // Only a check still pending is settled: two refreshes at once record one outcome.
       const settled = await manager.update(
@@ -152,7 +160,13 @@ export class RealNameService {
       );
       if (!settled.affected) return;
       const type = status === "PASSED" ? AuditEventType.REAL_NAME_PASSED : AuditEventType.REAL_NAME_FAILED;
-      await this.audit.record(manager, check.accountId, type, meta, status === "FAILED" ? { code: code ?? "", reason: reason ?? "" } : undefined);
+      await this.audit.record(
+        manager,
+        check.accountId,
+        type,
+        meta,
+        status === "FAILED" ? { code: code ?? "", reason: reason ?? "" } : undefined,
+      );
     });
   }
 

@@ -60,7 +60,8 @@ function IsResidentIdNumber(options?: ValidationOptions) {
       validator: {
         // Validation has no request clock; a birth date "in the future" by the wall clock is what matters here.
         validate: (value) => typeof value === "string" && idNumberProblem(value, systemClock) === null,
-        defaultMessage: (args) => (typeof args?.value === "string" ? idNumberProblem(args.value, systemClock) : null) ?? "idNumber must be a string",
+        defaultMessage: (args) =>
+          (typeof args?.value === "string" ? idNumberProblem(args.value, systemClock) : null) ?? "idNumber must be a string",
       },
     },
     options,
@@ -77,9 +78,15 @@ export class RealNameInput {
   @IsResidentIdNumber()
   idNumber: string;
 
-  @Field(() => String, { nullable: true, description: "Where the provider sends the person back: this server's origin or one of REDIRECT_ORIGINS." })
+  @Field(() => String, {
+    nullable: true,
+    description: "Where the provider sends the person back: this server's origin or one of REDIRECT_ORIGINS.",
+  })
   @IsOptional()
   @MaxLength(2048)
-  @IsUrl({ protocols: ["http", "https"], require_protocol: true, require_tld: false, disallow_auth: true }, { message: "returnUrl must be an absolute http(s) URL" })
+  @IsUrl(
+    { protocols: ["http", "https"], require_protocol: true, require_tld: false, disallow_auth: true },
+    { message: "returnUrl must be an absolute http(s) URL" },
+  )
   returnUrl?: string | null;
 }

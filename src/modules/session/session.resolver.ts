@@ -23,11 +23,7 @@ export class SessionResolver {
 
   @Authorized(SESSION_ONLY)
   @Mutation(() => Boolean, { description: "Signs out one of your sessions. False when no such session is signed in." })
-  async revokeSession(
-    @Args() { id }: IdArgs,
-    @CurrentAccount() account: AccountEntity,
-    @Meta() meta: RequestMeta,
-  ): Promise<boolean> {
+  async revokeSession(@Args() { id }: IdArgs, @CurrentAccount() account: AccountEntity, @Meta() meta: RequestMeta): Promise<boolean> {
     return this.sessionService.revoke(account.id, id, meta, AuditEventType.SESSION_REVOKED);
   }
 }

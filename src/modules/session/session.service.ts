@@ -33,9 +33,14 @@ export class SessionService {
     private readonly timeouts: Config["session"],
     cache: LookupCache,
   ) {
-    this.byTokenHash = cache.wrap(createJoinedLookup(dataSource, {
-      main: SessionEntity, joined: AccountEntity, joinColumn: "account_id", whereColumn: "token_hash",
-    }));
+    this.byTokenHash = cache.wrap(
+      createJoinedLookup(dataSource, {
+        main: SessionEntity,
+        joined: AccountEntity,
+        joinColumn: "account_id",
+        whereColumn: "token_hash",
+      }),
+    );
   }
 
   async issue(manager: EntityManager, accountId: string, meta: RequestMeta): Promise<IssuedSession> {
@@ -98,7 +103,9 @@ export class SessionService {
     session.lastSeenAt = now;
     session.expiresAt = this.slidingExpiry(session.createdAt, now);
     await this.transaction((manager) =>
-      manager.createQueryBuilder().update(SessionEntity)
+      manager
+        .createQueryBuilder()
+        .update(SessionEntity)
         .set({ lastSeenAt: session.lastSeenAt, expiresAt: session.expiresAt })
         .where({ id: session.id })
         .callListeners(false)

@@ -15,7 +15,9 @@ import { CompleteProviderArgs, LinkedIdentity, ProviderArgs, ProviderAuthorizati
 export class SocialResolver {
   constructor(private readonly social: SocialService) {}
 
-  @Query(() => [ProviderInfo], { description: "Which sign-in/binding providers this deployment has configured, so the SPA can show buttons." })
+  @Query(() => [ProviderInfo], {
+    description: "Which sign-in/binding providers this deployment has configured, so the SPA can show buttons.",
+  })
   providers(): ProviderInfo[] {
     return this.social.providers();
   }
@@ -27,20 +29,36 @@ export class SocialResolver {
   }
 
   @Authorized(SESSION_ONLY)
-  @Mutation(() => ProviderAuthorization, { description: "Starts binding: send the browser to authorizeUrl (or show qrCodeDataUrl). Needs a recent step-up." })
-  startProviderBinding(@Args() { provider, redirectUri }: StartProviderArgs, @CurrentAuth() auth: Authenticated): Promise<ProviderAuthorization> {
+  @Mutation(() => ProviderAuthorization, {
+    description: "Starts binding: send the browser to authorizeUrl (or show qrCodeDataUrl). Needs a recent step-up.",
+  })
+  startProviderBinding(
+    @Args() { provider, redirectUri }: StartProviderArgs,
+    @CurrentAuth() auth: Authenticated,
+  ): Promise<ProviderAuthorization> {
     return this.social.startBinding(auth, provider, redirectUri);
   }
 
   @Authorized(SESSION_ONLY)
-  @Mutation(() => Account, { description: "Finishes binding with the code and state the provider sent back. Needs a recent step-up (checked before the state is used)." })
-  completeProviderBinding(@Args() { provider, code, state }: CompleteProviderArgs, @CurrentAuth() auth: Authenticated, @Meta() meta: RequestMeta): Promise<AccountEntity> {
+  @Mutation(() => Account, {
+    description:
+      "Finishes binding with the code and state the provider sent back. Needs a recent step-up (checked before the state is used).",
+  })
+  completeProviderBinding(
+    @Args() { provider, code, state }: CompleteProviderArgs,
+    @CurrentAuth() auth: Authenticated,
+    @Meta() meta: RequestMeta,
+  ): Promise<AccountEntity> {
     return this.social.completeBinding(auth, provider, code, state, meta);
   }
 
   @Authorized(SESSION_ONLY)
   @Mutation(() => Account, { description: "Needs a recent step-up; refuses to remove the last way to sign in." })
-  unbindProvider(@Args() { provider }: ProviderArgs, @CurrentAuth() auth: Authenticated, @Meta() meta: RequestMeta): Promise<AccountEntity> {
+  unbindProvider(
+    @Args() { provider }: ProviderArgs,
+    @CurrentAuth() auth: Authenticated,
+    @Meta() meta: RequestMeta,
+  ): Promise<AccountEntity> {
     return this.social.unbind(auth, provider, meta);
   }
 
@@ -50,7 +68,10 @@ export class SocialResolver {
   }
 
   @Mutation(() => LoginResult, { description: "Signs in with the code and state the provider sent back; two-step verification applies." })
-  loginWithProvider(@Args() { provider, code, state }: CompleteProviderArgs, @Meta() meta: RequestMeta): Promise<SignedIn | TwoStepChallenge> {
+  loginWithProvider(
+    @Args() { provider, code, state }: CompleteProviderArgs,
+    @Meta() meta: RequestMeta,
+  ): Promise<SignedIn | TwoStepChallenge> {
     return this.social.login(provider, code, state, meta);
   }
 }

@@ -61,7 +61,12 @@ export class SocialService {
     });
     return rows.map((row) => {
       const profile = JSON.parse(row.profile ?? "{}") as { displayName?: string | null; avatarUrl?: string | null };
-      return { provider: row.kind as ProviderKind, displayName: profile.displayName ?? null, avatarUrl: profile.avatarUrl ?? null, boundAt: row.verifiedAt };
+      return {
+        provider: row.kind as ProviderKind,
+        displayName: profile.displayName ?? null,
+        avatarUrl: profile.avatarUrl ?? null,
+        boundAt: row.verifiedAt,
+      };
     });
   }
 
@@ -175,7 +180,13 @@ export class SocialService {
     return account;
   }
 
-  private async authorize(purpose: OAuthStatePurpose, kind: ProviderKind, redirectUri: string, accountId: string | null, [limiter, key]: Spend): Promise<ProviderAuthorization> {
+  private async authorize(
+    purpose: OAuthStatePurpose,
+    kind: ProviderKind,
+    redirectUri: string,
+    accountId: string | null,
+    [limiter, key]: Spend,
+  ): Promise<ProviderAuthorization> {
     const provider = this.enabled(kind);
     if (!isAllowedRedirect(redirectUri, this.config)) {
       throw AppError.badInput("redirectUri", "redirectUri must be on this server's origin or one of REDIRECT_ORIGINS");
@@ -186,7 +197,15 @@ export class SocialService {
     const expiresAt = addSeconds(now, STATE_TTL_SECONDS);
     await this.transaction((manager) =>
       manager.insert(OAuthStateEntity, {
-        id: randomUUID(), stateHash: sha256Hex(state), purpose, provider: kind, accountId, redirectUri, expiresAt, consumedAt: null, createdAt: now,
+        id: randomUUID(),
+        stateHash: sha256Hex(state),
+        purpose,
+        provider: kind,
+        accountId,
+        redirectUri,
+        expiresAt,
+        consumedAt: null,
+        createdAt: now,
       }),
     );
     const authorizeUrl = provider.authorizationUrl(state, redirectUri);
@@ -194,7 +213,12 @@ export class SocialService {
   }
 
   /** Uses the state up: it must be ours, unused, unexpired, and for this purpose, provider and account. */
-  private async consumeState(purpose: OAuthStatePurpose, kind: ProviderKind, state: string, accountId: string | null): Promise<OAuthStateEntity> {
+  private async consumeState(
+    purpose: OAuthStatePurpose,
+    kind: ProviderKind,
+    state: string,
+    accountId: string | null,
+  ): Promise<OAuthStateEntity> {
     const grant = await this.dataSource.getRepository(OAuthStateEntity).findOneBy({ stateHash: sha256Hex(state) });
     const ours = grant && grant.purpose === purpose && grant.provider === kind && grant.accountId === accountId && !grant.consumedAt;
     if (!ours) throw new AppError("CODE_INVALID");
@@ -211,7 +235,10 @@ export class SocialService {
       return await this.enabled(kind).exchangeCode(code, redirectUri);
     } catch (error) {
       if (!(error instanceof ProviderError)) throw error;
-      this.logger.warn({ provider: kind, code: error.code, vendorCode: error.vendorCode, reason: error.message }, "provider refused or failed a code exchange");
+      this.logger.warn(
+        { provider: kind, code: error.code, vendorCode: error.vendorCode, reason: error.message },
+        "provider refused or failed a code exchange",
+      );
       throw providerErrorToAppError(error);
     }
   }

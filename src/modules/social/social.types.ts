@@ -58,7 +58,10 @@ export class ProviderArgs {
 export class StartProviderArgs extends ProviderArgs {
   @Field({ description: "Where the provider sends the browser back: this server's origin or one of REDIRECT_ORIGINS." })
   @MaxLength(2048, { message: "redirectUri must be at most 2048 characters" })
-  @IsUrl({ protocols: ["http", "https"], require_protocol: true, require_tld: false, disallow_auth: true }, { message: "redirectUri must be an absolute http(s) URL" })
+  @IsUrl(
+    { protocols: ["http", "https"], require_protocol: true, require_tld: false, disallow_auth: true },
+    { message: "redirectUri must be an absolute http(s) URL" },
+  )
   redirectUri: string;
 }
 

@@ -35,7 +35,8 @@ export class StepUpResolver {
 
   @Authorized(SESSION_ONLY)
   @Mutation(() => Challenge, {
-    description: "Step-up: prove a factor on this session before changing a way in. PASSWORD only while the account has no usable second factor (security.stepUpMethods).",
+    description:
+      "Step-up: prove a factor on this session before changing a way in. PASSWORD only while the account has no usable second factor (security.stepUpMethods).",
   })
   async requestStepUp(
     @Arg("method", () => VerificationMethod) method: VerificationMethod,
@@ -46,8 +47,14 @@ export class StepUpResolver {
   }
 
   @Authorized(SESSION_ONLY)
-  @Mutation(() => Boolean, { description: "Marks this session as verified for a few minutes (STEP_UP_TTL_SECONDS). Give code, or password for a PASSWORD challenge." })
-  async completeStepUp(@Args() { challengeId, code, password }: CompleteStepUpArgs, @CurrentAuth() auth: Authenticated, @Meta() meta: RequestMeta): Promise<boolean> {
+  @Mutation(() => Boolean, {
+    description: "Marks this session as verified for a few minutes (STEP_UP_TTL_SECONDS). Give code, or password for a PASSWORD challenge.",
+  })
+  async completeStepUp(
+    @Args() { challengeId, code, password }: CompleteStepUpArgs,
+    @CurrentAuth() auth: Authenticated,
+    @Meta() meta: RequestMeta,
+  ): Promise<boolean> {
     const proof = code ?? password;
     if (!proof || (code && password)) throw AppError.badInput("code", "give the code, or the password for a PASSWORD step-up");
     await this.stepUp.complete(auth, challengeId, proof, meta);

@@ -53,7 +53,12 @@ export class StepUpService {
     private readonly challenges: ChallengeService,
     private readonly settings: { readonly ttlSeconds: number; readonly newFactorCooldownSeconds: number },
   ) {
-    this.sessionById = createJoinedLookup(dataSource, { main: SessionEntity, joined: AccountEntity, joinColumn: "account_id", whereColumn: "id" });
+    this.sessionById = createJoinedLookup(dataSource, {
+      main: SessionEntity,
+      joined: AccountEntity,
+      joinColumn: "account_id",
+      whereColumn: "id",
+    });
   }
 
   /**
@@ -70,7 +75,8 @@ export class StepUpService {
     if (this.isRecent(session)) return { session, account, newFactorUsableFrom: null };
     if (policy.strict) throw new AppError("STEP_UP_REQUIRED");
     const methods = await this.methods(account);
-    if (methods.length === 0) return { session, account, newFactorUsableFrom: addSeconds(this.clock.now(), this.settings.newFactorCooldownSeconds) };
+    if (methods.length === 0)
+      return { session, account, newFactorUsableFrom: addSeconds(this.clock.now(), this.settings.newFactorCooldownSeconds) };
     if (policy.passwordReentered && methods[0] === VerificationMethod.PASSWORD) return { session, account, newFactorUsableFrom: null };
     throw new AppError("STEP_UP_REQUIRED");
   }
@@ -103,7 +109,12 @@ export class StepUpService {
   /** `proof` is the code, or the password for a PASSWORD challenge. */
   async complete(auth: Authenticated, challengeId: string, proof: string, meta: RequestMeta): Promise<void> {
     const session = requireSession(auth);
-    const challenge = await this.challenges.check(challengeId, proof, { purpose: "STEP_UP", accountId: auth.account.id, sessionId: session.id }, meta);
+    const challenge = await this.challenges.check(
+      challengeId,
+      proof,
+      { purpose: "STEP_UP", accountId: auth.account.id, sessionId: session.id },
+      meta,
+    );
     await this.transaction(async (manager) => {
       await this.challenges.consume(manager, challenge);
       const result = await manager.update(SessionEntity, { id: session.id }, { stepUpAt: this.clock.now() });

@@ -37,7 +37,14 @@ export class SecondFactorVerifier {
   /** The time step `code` belongs to for `secret` (now, or one step either side), or null. */
   matchStep(secretBase32: string, code: string): number | null {
     const time = Math.floor(this.clock.now().getTime() / 1000);
-    const match = speakeasy.totp.verifyDelta({ secret: secretBase32, encoding: "base32", token: code, window: 1, time, step: TOTP_STEP_SECONDS });
+    const match = speakeasy.totp.verifyDelta({
+      secret: secretBase32,
+      encoding: "base32",
+      token: code,
+      window: 1,
+      time,
+      step: TOTP_STEP_SECONDS,
+    });
     return match ? Math.floor(time / TOTP_STEP_SECONDS) + match.delta : null;
   }
 
@@ -95,7 +102,11 @@ export class SecondFactorVerifier {
     return this.budgeted(accountId, async () => {
       if (!(await this.usableCredential(accountId))) return false;
       const result = await this.transaction((manager) =>
-        manager.update(RecoveryCodeEntity, { accountId, codeHash: this.hashRecoveryCode(code), usedAt: IsNull() }, { usedAt: this.clock.now() }),
+        manager.update(
+          RecoveryCodeEntity,
+          { accountId, codeHash: this.hashRecoveryCode(code), usedAt: IsNull() },
+          { usedAt: this.clock.now() },
+        ),
       );
       return Boolean(result.affected);
     });

@@ -20,7 +20,10 @@ export class TotpResolver {
   constructor(private readonly totp: TotpService) {}
 
   @Authorized(SESSION_ONLY)
-  @Mutation(() => TotpEnrollment, { description: "A new secret to scan; an active authenticator keeps working until the new one is confirmed. Needs a recent step-up, as does the confirmation." })
+  @Mutation(() => TotpEnrollment, {
+    description:
+      "A new secret to scan; an active authenticator keeps working until the new one is confirmed. Needs a recent step-up, as does the confirmation.",
+  })
   startTotpEnrollment(@CurrentAuth() auth: Authenticated): Promise<TotpEnrollment> {
     return this.totp.startEnrollment(auth);
   }

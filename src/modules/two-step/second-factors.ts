@@ -54,7 +54,13 @@ export async function hasSecondFactor(manager: EntityManager, accountId: string,
  * Two-step verification left with none would ask every sign-in for a code the account cannot give,
  * so it turns off, and the security log says why.
  */
-export async function turnOffTwoStepWithoutFactors(manager: EntityManager, audit: AuditService, accountId: string, meta: RequestMeta, now: Date): Promise<void> {
+export async function turnOffTwoStepWithoutFactors(
+  manager: EntityManager,
+  audit: AuditService,
+  accountId: string,
+  meta: RequestMeta,
+  now: Date,
+): Promise<void> {
   const account = await manager.findOneByOrFail(AccountEntity, { id: accountId });
   if (!account.twoStepEnabled || (await hasSecondFactor(manager, accountId, now))) return;
   await manager.update(AccountEntity, { id: accountId }, { twoStepEnabled: false });

@@ -46,8 +46,14 @@ export class TwoStepResolver {
   }
 
   @Authorized(SESSION_ONLY)
-  @Mutation(() => Account, { description: "Either way needs a recent step-up; turning it on also needs a usable email, phone or authenticator app." })
-  setTwoStepVerification(@Arg("enabled") enabled: boolean, @CurrentAuth() auth: Authenticated, @Meta() meta: RequestMeta): Promise<AccountEntity> {
+  @Mutation(() => Account, {
+    description: "Either way needs a recent step-up; turning it on also needs a usable email, phone or authenticator app.",
+  })
+  setTwoStepVerification(
+    @Arg("enabled") enabled: boolean,
+    @CurrentAuth() auth: Authenticated,
+    @Meta() meta: RequestMeta,
+  ): Promise<AccountEntity> {
     return this.twoStep.set(auth, enabled, meta);
   }
 }

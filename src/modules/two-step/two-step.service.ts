@@ -86,7 +86,12 @@ export class TwoStepService {
 
   /** Checks the second factor and signs in. Wrong codes of any method count against the same tries. */
   async complete(challengeId: string, method: VerificationMethod, code: string, meta: RequestMeta): Promise<SignedIn> {
-    const challenge = await this.challenges.check(challengeId, code, { purpose: "TWO_STEP", accountId: undefined, method: secondFactorChannel(method) }, meta);
+    const challenge = await this.challenges.check(
+      challengeId,
+      code,
+      { purpose: "TWO_STEP", accountId: undefined, method: secondFactorChannel(method) },
+      meta,
+    );
     const accountId = challenge.accountId!;
     const { method: firstFactor } = this.challenges.payloadOf<{ method: string }>(challenge);
     return this.transaction(async (manager) => {
@@ -94,7 +99,11 @@ export class TwoStepService {
       const account = await manager.findOneBy(AccountEntity, { id: accountId });
       assertThat(account, "CODE_INVALID");
       const { token, session } = await this.sessions.issue(manager, accountId, meta);
-      await this.audit.record(manager, accountId, AuditEventType.SIGN_IN, meta, { sessionId: session.id, method: firstFactor, secondFactor: method });
+      await this.audit.record(manager, accountId, AuditEventType.SIGN_IN, meta, {
+        sessionId: session.id,
+        method: firstFactor,
+        secondFactor: method,
+      });
       return { token, expiresAt: session.expiresAt, account };
     });
   }

@@ -11,7 +11,9 @@ export enum VerificationMethod {
 registerEnumType(VerificationMethod, {
   name: "VerificationMethod",
   valuesConfig: {
-    PASSWORD: { description: "Re-entering the password: a step-up method only, offered only while the account has no usable second factor." },
+    PASSWORD: {
+      description: "Re-entering the password: a step-up method only, offered only while the account has no usable second factor.",
+    },
   },
 });
 

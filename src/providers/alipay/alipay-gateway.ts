@@ -3,7 +3,15 @@ import type { AlipayConfig } from "../../config";
 import type { Clock } from "../../core/clock";
 import { callVendor, parseVendorJson } from "../http";
 import { ProviderError, ProviderErrorCode } from "../provider-error";
-import { ERROR_NODE, normalizePrivateKey, normalizePublicKey, signContent, signRsa2, splitResponse, verifyResponseNode } from "./alipay-signature";
+import {
+  ERROR_NODE,
+  normalizePrivateKey,
+  normalizePublicKey,
+  signContent,
+  signRsa2,
+  splitResponse,
+  verifyResponseNode,
+} from "./alipay-signature";
 
 export interface GatewayCallOptions {
   /** Business parameters, sent as the `biz_content` JSON string. */
@@ -141,7 +149,8 @@ export class AlipayGateway {
     // A body that is not JSON at all fails like every vendor's, before the node is looked for.
     parseVendorJson<unknown>(body, "alipay");
     const split = splitResponse(body, method);
-    if (split === undefined) throw new ProviderError(ProviderErrorCode.INVALID_RESPONSE, `alipay ${method}: no single response node in the answer`);
+    if (split === undefined)
+      throw new ProviderError(ProviderErrorCode.INVALID_RESPONSE, `alipay ${method}: no single response node in the answer`);
     if (split.sign !== undefined && !verifyResponseNode(split.rawNode, split.sign, this.alipayPublicKey)) {
       throw new ProviderError(ProviderErrorCode.INVALID_RESPONSE, `alipay ${method}: the response signature does not verify`);
     }
@@ -151,7 +160,8 @@ export class AlipayGateway {
     // Older oauth.token answers omit `code` on success (providers.md 3.7).
     if (split.nodeName !== ERROR_NODE && (code === "10000" || (code === undefined && subCode === undefined))) {
       // Only a failure may come unsigned (e.g. an unknown app_id, for which the gateway has no key): it can only make us fail.
-      if (split.sign === undefined) throw new ProviderError(ProviderErrorCode.INVALID_RESPONSE, `alipay ${method}: unsigned success answer`);
+      if (split.sign === undefined)
+        throw new ProviderError(ProviderErrorCode.INVALID_RESPONSE, `alipay ${method}: unsigned success answer`);
       return node as T;
     }
     if (code === undefined && subCode === undefined) {

@@ -87,13 +87,17 @@ export function normalizePrivateKey(raw: string): KeyObject {
   const text = raw.trim();
   const key = text.startsWith("-----BEGIN") ? attempt(() => createPrivateKey(text)) : derPrivateKey(bareDer(text));
   // The message never quotes the input: it is a secret.
-  if (key?.asymmetricKeyType !== "rsa") throw new Error("Alipay app private key: expected an RSA private key as PEM or base64 PKCS#8/PKCS#1");
+  if (key?.asymmetricKeyType !== "rsa")
+    throw new Error("Alipay app private key: expected an RSA private key as PEM or base64 PKCS#8/PKCS#1");
   return key;
 }
 
 function derPrivateKey(der: Buffer | undefined): KeyObject | undefined {
   if (der === undefined) return undefined;
-  return attempt(() => createPrivateKey({ key: der, format: "der", type: "pkcs8" })) ?? attempt(() => createPrivateKey({ key: der, format: "der", type: "pkcs1" }));
+  return (
+    attempt(() => createPrivateKey({ key: der, format: "der", type: "pkcs8" })) ??
+    attempt(() => createPrivateKey({ key: der, format: "der", type: "pkcs1" }))
+  );
 }
 
 /** Alipay's RSA public key from PEM or bare base64 SPKI DER. A private key is refused, not silently reduced to its public half. */

@@ -8,7 +8,10 @@ export function createConsoleEmailSender(logger: Logger): EmailSender {
     id: "console",
     async send(to, message) {
       const deliveryId = `console-${randomUUID()}`;
-      logger.warn({ provider: "email:console", to, subject: message.subject, text: message.text, deliveryId }, "EMAIL NOT DELIVERED (console provider)");
+      logger.warn(
+        { provider: "email:console", to, subject: message.subject, text: message.text, deliveryId },
+        "EMAIL NOT DELIVERED (console provider)",
+      );
       return { deliveryId };
     },
   };

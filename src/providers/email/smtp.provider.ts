@@ -11,19 +11,28 @@ import type { EmailSender } from "../types";
 function toProviderError(error: unknown): ProviderError {
   const smtp = error as { responseCode?: number; code?: string; message?: string };
   if (smtp.code === "ETLS") {
-    const why = typeof smtp.responseCode === "number"
-      ? `the mail server offers no STARTTLS (it answered ${smtp.responseCode}); name one that does in SMTP_URL, or smtps://`
-      : `TLS with the mail server failed (${smtp.message ?? "handshake"}); check SMTP_URL's host and its certificate`;
+    const why =
+      typeof smtp.responseCode === "number"
+        ? `the mail server offers no STARTTLS (it answered ${smtp.responseCode}); name one that does in SMTP_URL, or smtps://`
+        : `TLS with the mail server failed (${smtp.message ?? "handshake"}); check SMTP_URL's host and its certificate`;
     return new ProviderError(ProviderErrorCode.MISCONFIGURED, `SMTP configuration error: ${why}`, smtp.code);
   }
   if (smtp.code === "EAUTH") {
-    return new ProviderError(ProviderErrorCode.MISCONFIGURED, "SMTP configuration error: the mail server refused SMTP_URL's user name or password", smtp.code);
+    return new ProviderError(
+      ProviderErrorCode.MISCONFIGURED,
+      "SMTP configuration error: the mail server refused SMTP_URL's user name or password",
+      smtp.code,
+    );
   }
   if (typeof smtp.responseCode === "number" && smtp.responseCode >= 500) {
     return new ProviderError(ProviderErrorCode.REJECTED, `SMTP refused the message (${smtp.responseCode})`, String(smtp.responseCode));
   }
   if (smtp.responseCode === 421 || smtp.responseCode === 450 || smtp.responseCode === 451 || smtp.responseCode === 452) {
-    return new ProviderError(ProviderErrorCode.UNAVAILABLE, `SMTP temporarily refused the message (${smtp.responseCode})`, String(smtp.responseCode));
+    return new ProviderError(
+      ProviderErrorCode.UNAVAILABLE,
+      `SMTP temporarily refused the message (${smtp.responseCode})`,
+      String(smtp.responseCode),
+    );
   }
   return new ProviderError(ProviderErrorCode.UNAVAILABLE, `SMTP failure: ${smtp.code ?? "unknown"}`, smtp.code);
 }
@@ -49,7 +58,13 @@ export function createSmtpEmailSender(settings: { url: string; from: string }, t
     id: "smtp",
     async send(to, message) {
       try {
-        const info = await transport.sendMail({ from: settings.from, to, subject: message.subject, text: message.text, html: message.html });
+        const info = await transport.sendMail({
+          from: settings.from,
+          to,
+          subject: message.subject,
+          text: message.text,
+          html: message.html,
+        });
         return { deliveryId: String(info.messageId) };
       } catch (error) {
         throw toProviderError(error);

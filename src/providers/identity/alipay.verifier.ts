@@ -50,7 +50,12 @@ export function createAlipayIdentityVerifier(config: AlipayConfig, timeoutMs: nu
             outer_order_no: request.reference.replaceAll("-", ""),
             biz_code: "FACE",
             // An object inside biz_content: sent as a string, Alipay fails with unknown-sub-code.
-            identity_param: { identity_type: "CERT_INFO", cert_type: "IDENTITY_CARD", cert_name: request.legalName, cert_no: request.idNumber },
+            identity_param: {
+              identity_type: "CERT_INFO",
+              cert_type: "IDENTITY_CARD",
+              cert_name: request.legalName,
+              cert_no: request.idNumber,
+            },
             merchant_config: { return_url: request.returnUrl ?? "" },
           },
         });
@@ -69,7 +74,8 @@ export function createAlipayIdentityVerifier(config: AlipayConfig, timeoutMs: nu
       try {
         node = await gateway.call<QueryNode>(QUERY, { bizContent: { certify_id: certifyId } });
       } catch (error) {
-        if (error instanceof ProviderError && error.vendorCode === BILL_NOT_EXIST) return { status: "FAILED", failureCode: "EXPIRED", reason: EXPIRED_REASON };
+        if (error instanceof ProviderError && error.vendorCode === BILL_NOT_EXIST)
+          return { status: "FAILED", failureCode: "EXPIRED", reason: EXPIRED_REASON };
         throw error;
       }
       // "F" is also what Alipay answers before the person has finished: the caller's timeout decides failure.

@@ -24,13 +24,26 @@ export function createDevIdentityVerifier(publicOrigin: string): DevIdentityVeri
       return { vendorReference, verifyUrl: `${publicOrigin}/dev/identity/${vendorReference}` };
     },
     async query(vendorReference) {
-      return checks.get(vendorReference) ?? { status: "FAILED", failureCode: "EXPIRED", reason: "The verification expired or does not exist; start it again." };
+      return (
+        checks.get(vendorReference) ?? {
+          status: "FAILED",
+          failureCode: "EXPIRED",
+          reason: "The verification expired or does not exist; start it again.",
+        }
+      );
     },
     finish(vendorReference, passed) {
       if (!checks.has(vendorReference)) return null;
-      checks.set(vendorReference, passed
-        ? { status: "PASSED" }
-        : { status: "FAILED", failureCode: "NOT_MATCHED", reason: "The face check did not match the ID card photo; try again in good light." });
+      checks.set(
+        vendorReference,
+        passed
+          ? { status: "PASSED" }
+          : {
+              status: "FAILED",
+              failureCode: "NOT_MATCHED",
+              reason: "The face check did not match the ID card photo; try again in good light.",
+            },
+      );
       return { returnUrl: returnUrls.get(vendorReference) ?? null };
     },
   };

@@ -43,7 +43,10 @@ export function createAlipayProvider(config: AlipayConfig, timeoutMs: number, cl
       // Apps in OpenID mode get `open_id` instead of the legacy `user_id`.
       const subject = nonEmpty(token.open_id) ?? nonEmpty(token.user_id);
       if (accessToken === undefined || subject === undefined) {
-        throw new ProviderError(ProviderErrorCode.INVALID_RESPONSE, "alipay alipay.system.oauth.token: answer without access_token and open_id/user_id");
+        throw new ProviderError(
+          ProviderErrorCode.INVALID_RESPONSE,
+          "alipay alipay.system.oauth.token: answer without access_token and open_id/user_id",
+        );
       }
       const user = await gateway.call<UserInfoNode>("alipay.user.info.share", { params: { auth_token: accessToken } });
       return { subject, displayName: nonEmpty(user.nick_name) ?? null, avatarUrl: nonEmpty(user.avatar) ?? null };

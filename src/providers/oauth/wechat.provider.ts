@@ -56,7 +56,11 @@ export function createWechatProvider(config: WechatConfig, timeoutMs: number): O
     // Whether errors always come with HTTP 200 is unconfirmed, so the body decides, whatever the status.
     if (body.errcode !== undefined && Number(body.errcode) !== 0) {
       const errmsg = typeof body.errmsg === "string" ? ` ${redact(body.errmsg, hidden)}` : "";
-      throw new ProviderError(classify(Number(body.errcode)), `wechat ${path} failed: ${String(body.errcode)}${errmsg}`, String(body.errcode));
+      throw new ProviderError(
+        classify(Number(body.errcode)),
+        `wechat ${path} failed: ${String(body.errcode)}${errmsg}`,
+        String(body.errcode),
+      );
     }
     return body;
   }

@@ -40,7 +40,10 @@ function aliyunTimestamp(date: Date): string {
 function template(config: AliyunSmsConfig, message: SmsMessage): { code: string; param: Record<string, string> } {
   if (message.kind === "CODE") return { code: config.templateCode, param: { code: message.code } };
   if (config.noticeTemplateCode === undefined) {
-    throw new ProviderError(ProviderErrorCode.UNSUPPORTED, "aliyun: no security-notice template configured (ALIYUN_SMS_NOTICE_TEMPLATE_CODE)");
+    throw new ProviderError(
+      ProviderErrorCode.UNSUPPORTED,
+      "aliyun: no security-notice template configured (ALIYUN_SMS_NOTICE_TEMPLATE_CODE)",
+    );
   }
   return { code: config.noticeTemplateCode, param: { event: NOTICE_LABELS[message.event] } };
 }
@@ -77,7 +80,8 @@ export function createAliyunSmsSender(config: AliyunSmsConfig, timeoutMs: number
         throw new ProviderError(ProviderErrorCode.INVALID_RESPONSE, `aliyun: HTTP ${response.status} without a Code`);
       }
       if (body.Code === "OK") {
-        if (typeof body.BizId !== "string") throw new ProviderError(ProviderErrorCode.INVALID_RESPONSE, "aliyun: OK without a BizId", body.Code);
+        if (typeof body.BizId !== "string")
+          throw new ProviderError(ProviderErrorCode.INVALID_RESPONSE, "aliyun: OK without a BizId", body.Code);
         return { deliveryId: body.BizId };
       }
       // A signature mismatch echoes the string to sign, which holds the phone number: keep it out of logs.

@@ -35,7 +35,9 @@ export function canonicalRequest(request: Tc3Request): string {
     .map(([name, value]) => `${name.toLowerCase()}:${value.trim().toLowerCase()}\n`)
     .sort()
     .join("");
-  return [request.method, "/", request.canonicalQueryString, headers, signedHeaderNames(request.headers), sha256Hex(request.payload)].join("\n");
+  return [request.method, "/", request.canonicalQueryString, headers, signedHeaderNames(request.headers), sha256Hex(request.payload)].join(
+    "\n",
+  );
 }
 
 /** The UTC date of a unix timestamp, `YYYY-MM-DD`: the scope must use UTC, not local time. */
@@ -61,7 +63,9 @@ export function deriveSigningKey(secretKey: string, date: string, service: strin
 export function tc3Signature(secretKey: string, service: string, timestampSeconds: number, request: Tc3Request): string {
   const date = utcDate(timestampSeconds);
   const toSign = stringToSign(timestampSeconds, credentialScope(date, service), canonicalRequest(request));
-  return createHmac("sha256", deriveSigningKey(secretKey, date, service)).update(toSign, "utf8").digest("hex");
+  return createHmac("sha256", deriveSigningKey(secretKey, date, service))
+    .update(toSign, "utf8")
+    .digest("hex");
 }
 
 export function authorizationHeader(secretId: string, scope: string, signedHeaders: string, signature: string): string {

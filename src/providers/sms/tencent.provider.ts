@@ -37,7 +37,10 @@ function failure(code: string, message: unknown): ProviderError {
 function template(config: TencentSmsConfig, message: SmsMessage): { id: string; params: string[] } {
   if (message.kind === "CODE") return { id: config.templateId, params: [message.code] };
   if (config.noticeTemplateId === undefined) {
-    throw new ProviderError(ProviderErrorCode.UNSUPPORTED, "tencent: no security-notice template configured (TENCENT_SMS_NOTICE_TEMPLATE_ID)");
+    throw new ProviderError(
+      ProviderErrorCode.UNSUPPORTED,
+      "tencent: no security-notice template configured (TENCENT_SMS_NOTICE_TEMPLATE_ID)",
+    );
   }
   return { id: config.noticeTemplateId, params: [NOTICE_LABELS[message.event]] };
 }
@@ -51,7 +54,8 @@ function deliveryId(body: SendSmsResponse): string {
   const status = statuses[0] as SendStatus;
   if (typeof status.Code !== "string") throw new ProviderError(ProviderErrorCode.INVALID_RESPONSE, "tencent: SendStatus without a Code");
   if (status.Code !== "Ok") throw failure(status.Code, status.Message);
-  if (typeof status.SerialNo !== "string") throw new ProviderError(ProviderErrorCode.INVALID_RESPONSE, "tencent: Ok without a SerialNo", status.Code);
+  if (typeof status.SerialNo !== "string")
+    throw new ProviderError(ProviderErrorCode.INVALID_RESPONSE, "tencent: Ok without a SerialNo", status.Code);
   return status.SerialNo;
 }
 
@@ -72,7 +76,12 @@ export function createTencentSmsSender(config: TencentSmsConfig, timeoutMs: numb
       const timestamp = Math.floor(clock.now().getTime() / 1000);
       // fetch sends the URL's host whatever Host says, so that is the value signed.
       const signed = { "Content-Type": CONTENT_TYPE, Host: url.host };
-      const signature = tc3Signature(config.secretKey, SERVICE, timestamp, { method: "POST", canonicalQueryString: "", headers: signed, payload });
+      const signature = tc3Signature(config.secretKey, SERVICE, timestamp, {
+        method: "POST",
+        canonicalQueryString: "",
+        headers: signed,
+        payload,
+      });
       const response = await callVendor(
         url.toString(),
         {
@@ -83,7 +92,12 @@ export function createTencentSmsSender(config: TencentSmsConfig, timeoutMs: numb
             "X-TC-Version": "2021-01-11",
             "X-TC-Timestamp": String(timestamp),
             "X-TC-Region": config.region,
-            Authorization: authorizationHeader(config.secretId, credentialScope(utcDate(timestamp), SERVICE), signedHeaderNames(signed), signature),
+            Authorization: authorizationHeader(
+              config.secretId,
+              credentialScope(utcDate(timestamp), SERVICE),
+              signedHeaderNames(signed),
+              signature,
+            ),
           },
           body: payload,
         },

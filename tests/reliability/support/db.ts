@@ -1,5 +1,8 @@
 // better-sqlite3 ships no types (TypeORM's driver uses it untyped too).
-const Database: new (file: string, options: { fileMustExist: boolean; timeout: number }) => {
+const Database: new (
+  file: string,
+  options: { fileMustExist: boolean; timeout: number },
+) => {
   prepare(sql: string): { all(): unknown[] };
   close(): void;
 } = require("better-sqlite3");

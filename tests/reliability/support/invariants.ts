@@ -51,7 +51,12 @@ export interface FuzzResponse {
 /** Every answer within this: a request that takes longer ties up the server (and the suite). */
 export const RESPONSE_TIMEOUT_MS = 10_000;
 
-export async function postGraphQL(url: string, body: unknown, headers: Record<string, string> = {}, timeoutMs = RESPONSE_TIMEOUT_MS): Promise<FuzzResponse> {
+export async function postGraphQL(
+  url: string,
+  body: unknown,
+  headers: Record<string, string> = {},
+  timeoutMs = RESPONSE_TIMEOUT_MS,
+): Promise<FuzzResponse> {
   const started = Date.now();
   let response: Response;
   try {
@@ -63,7 +68,9 @@ export async function postGraphQL(url: string, body: unknown, headers: Record<st
     });
   } catch (error) {
     const cause = (error as { cause?: { code?: string; message?: string } }).cause;
-    throw new Error(`no HTTP response after ${Date.now() - started} ms: ${(error as Error).message} (${cause?.code ?? ""} ${cause?.message ?? ""})`);
+    throw new Error(
+      `no HTTP response after ${Date.now() - started} ms: ${(error as Error).message} (${cause?.code ?? ""} ${cause?.message ?? ""})`,
+    );
   }
   const text = await response.text();
   let json: FuzzResponse["json"];
@@ -90,7 +97,13 @@ function collapse(text: string): string {
  * when the value looks like SQL.
  */
 function withoutEcho(text: string, sent: unknown): string {
-  const strings = [...new Set(stringsIn(sent).map(collapse).filter((s) => s.length >= 3))].sort((a, b) => b.length - a.length);
+  const strings = [
+    ...new Set(
+      stringsIn(sent)
+        .map(collapse)
+        .filter((s) => s.length >= 3),
+    ),
+  ].sort((a, b) => b.length - a.length);
   let rest = collapse(text);
   for (const s of strings) {
     // as sent, as a JSON string's content, and as the content of a JSON string inside a JSON string
@@ -116,11 +129,16 @@ export function contractViolations(response: FuzzResponse, sent: unknown): strin
     else if (!ALLOWED_CODES.has(code)) problems.push(`code ${code} is not in README's table`);
     if (code === "BAD_USER_INPUT") {
       const fieldErrors = error.extensions?.fieldErrors as { field?: unknown; messages?: unknown }[] | undefined;
-      const wellFormed = Array.isArray(fieldErrors) && fieldErrors.length > 0 &&
-        fieldErrors.every((f) => typeof f.field === "string" && Array.isArray(f.messages) && f.messages.every((m) => typeof m === "string"));
+      const wellFormed =
+        Array.isArray(fieldErrors) &&
+        fieldErrors.length > 0 &&
+        fieldErrors.every(
+          (f) => typeof f.field === "string" && Array.isArray(f.messages) && f.messages.every((m) => typeof m === "string"),
+        );
       if (!wellFormed) problems.push(`BAD_USER_INPUT without fieldErrors: ${JSON.stringify(error.extensions)}`);
     }
-    if (code === "RATE_LIMITED" && typeof error.extensions?.retryAfterSeconds !== "number") problems.push("RATE_LIMITED without retryAfterSeconds");
+    if (code === "RATE_LIMITED" && typeof error.extensions?.retryAfterSeconds !== "number")
+      problems.push("RATE_LIMITED without retryAfterSeconds");
   }
   if (response.json && !response.json.errors?.length && response.json.data == null) problems.push("neither data nor errors");
   return problems;
@@ -178,7 +196,10 @@ function normalise(value: unknown): unknown {
 
 /** Audit events written after `snapshot` was taken. */
 export async function auditTypesSince(dataSource: DataSource, maxAuditId: number): Promise<string[]> {
-  const rows: { type: string }[] = await dataSource.query(`SELECT type FROM "audit_events" WHERE id > ${param(dataSource, 1)} ORDER BY id`, [maxAuditId]);
+  const rows: { type: string }[] = await dataSource.query(
+    `SELECT type FROM "audit_events" WHERE id > ${param(dataSource, 1)} ORDER BY id`,
+    [maxAuditId],
+  );
   return rows.map((row) => row.type);
 }
 

@@ -43,9 +43,11 @@ export interface PrivateRedis {
 export async function startPrivateRedis(): Promise<PrivateRedis> {
   const port = await freePort();
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), "account-redis-"));
-  const child: ChildProcess = spawn("redis-server", [
-    "--port", String(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no", "--dir", dir,
-  ], { stdio: "ignore" });
+  const child: ChildProcess = spawn(
+    "redis-server",
+    ["--port", String(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no", "--dir", dir],
+    { stdio: "ignore" },
+  );
   const exited = new Promise((resolve) => child.once("exit", resolve));
   const url = `redis://127.0.0.1:${port}`;
   await waitFor("the private Redis", async () => {
@@ -106,7 +108,16 @@ export async function startPrivatePostgres(): Promise<PrivatePostgres> {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), "account-pg-"));
   if (process.getuid?.() === 0) execFileSync("chown", ["postgres:postgres", dir]);
   const data = path.join(dir, "data");
-  const [initdb, initArgs] = asClusterOwner(postgresBin("initdb"), ["-D", data, "-U", "postgres", "--auth=trust", "-E", "UTF8", "--no-sync"]);
+  const [initdb, initArgs] = asClusterOwner(postgresBin("initdb"), [
+    "-D",
+    data,
+    "-U",
+    "postgres",
+    "--auth=trust",
+    "-E",
+    "UTF8",
+    "--no-sync",
+  ]);
   execFileSync(initdb, initArgs, { stdio: "pipe", timeout: 120_000 });
   const options = `-p ${port} -k ${dir} -c listen_addresses=127.0.0.1 -c fsync=off -c max_connections=50`;
   const url = `postgres://postgres@127.0.0.1:${port}/postgres`;
@@ -133,13 +144,24 @@ export async function startPrivatePostgres(): Promise<PrivatePostgres> {
   let frozen: number[] = [];
   const clusterPids = () => {
     const postmaster = Number(fs.readFileSync(path.join(data, "postmaster.pid"), "utf8").split("\n")[0]);
-    const children = fs.readdirSync("/proc").filter((entry) => /^\d+$/.test(entry)).map(Number).filter((pid) => {
-      try {
-        return Number(fs.readFileSync(`/proc/${pid}/stat`, "utf8").replace(/^.*\) /s, "").split(" ")[1]) === postmaster;
-      } catch {
-        return false;
-      }
-    });
+    const children = fs
+      .readdirSync("/proc")
+      .filter((entry) => /^\d+$/.test(entry))
+      .map(Number)
+      .filter((pid) => {
+        try {
+          return (
+            Number(
+              fs
+                .readFileSync(`/proc/${pid}/stat`, "utf8")
+                .replace(/^.*\) /s, "")
+                .split(" ")[1],
+            ) === postmaster
+          );
+        } catch {
+          return false;
+        }
+      });
     return [postmaster, ...children];
   };
   return {

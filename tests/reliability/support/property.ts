@@ -27,7 +27,10 @@ export function recordOutcome(label: string, outcome: string): void {
 }
 
 function truncate(value: unknown): string {
-  return JSON.stringify(value, (_key, v) => (typeof v === "string" && v.length > 120 ? `${v.slice(0, 120)}…(${v.length} chars)` : v)) ?? String(value);
+  return (
+    JSON.stringify(value, (_key, v) => (typeof v === "string" && v.length > 120 ? `${v.slice(0, 120)}…(${v.length} chars)` : v)) ??
+    String(value)
+  );
 }
 
 /**
@@ -49,7 +52,9 @@ export async function checkBounded<Ts extends [unknown, ...unknown[]]>(
   let executed = 0;
   let skipped = 0;
   // Shrinking a 90 kB string pulls shrink candidates by the thousand: cap what shrinking may pull at all.
-  const limited = arbitraries.map((arbitrary) => fc.limitShrink(arbitrary, shrinkBudget)) as unknown as { [K in keyof Ts]: fc.Arbitrary<Ts[K]> };
+  const limited = arbitraries.map((arbitrary) => fc.limitShrink(arbitrary, shrinkBudget)) as unknown as {
+    [K in keyof Ts]: fc.Arbitrary<Ts[K]>;
+  };
   const property = fc.asyncProperty(...limited, async (...args: Ts) => {
     if (failures > 0 && ++afterFailure > shrinkBudget) return;
     if (failures === 0 && Date.now() - started > timeLimitMs) {

@@ -37,9 +37,11 @@ export function buildServer(): BuiltServer {
   return { mainJs, dir, remove: () => fs.rmSync(dir, { recursive: true, force: true }) };
 }
 
-
 /** Settings for a built server under test: development on loopback, a free port, cheap bcrypt, console providers. */
-export async function realServerEnv(databaseEnv: Record<string, string>, extra: Record<string, string> = {}): Promise<Record<string, string>> {
+export async function realServerEnv(
+  databaseEnv: Record<string, string>,
+  extra: Record<string, string> = {},
+): Promise<Record<string, string>> {
   return {
     NODE_ENV: "development",
     HOST: "127.0.0.1",
@@ -71,7 +73,11 @@ export interface ServerProcess {
 
 /** Starts `node [nodeArgs] main.js` with `env` and waits (at most `readyTimeoutMs`) until /healthz answers. */
 export async function startServerProcess(
-  mainJs: string, env: Record<string, string>, logFile: string, readyTimeoutMs = 30_000, nodeArgs: string[] = [],
+  mainJs: string,
+  env: Record<string, string>,
+  logFile: string,
+  readyTimeoutMs = 30_000,
+  nodeArgs: string[] = [],
 ): Promise<ServerProcess> {
   const port = Number(env.PORT);
   const out = fs.openSync(logFile, "a");

@@ -272,7 +272,8 @@ const en: Record<MessageKey, string> = {
   "twoStep.promptIntro": "This account has two-step verification on. Choose a way to finish signing in.",
   "twoStep.verify": "Verify and sign in",
   "twoStep.title": "Two-step verification",
-  "twoStep.intro": "When on, signing in with a password or a provider account also asks for a code from your email, phone or authenticator app.",
+  "twoStep.intro":
+    "When on, signing in with a password or a provider account also asks for a code from your email, phone or authenticator app.",
   "twoStep.toggle": "Ask for a second factor when signing in",
   "twoStep.on": "Two-step verification is on.",
   "twoStep.off": "Two-step verification is off.",
@@ -314,7 +315,8 @@ const en: Record<MessageKey, string> = {
   "contacts.unboundWithTwoStep": "{kind} removed. With no other way left to verify, two-step verification is off too.",
   "contacts.unbindIntro": "A code was sent to your bound {kind} {target}; enter it to remove it.",
   "common.cooling": "Not yet in effect",
-  "contacts.coolingHint": "It was bound while the account had nothing to verify with, so to stop a thief this {kind} cannot verify you, pass two-step verification or reset the password before {date}.",
+  "contacts.coolingHint":
+    "It was bound while the account had nothing to verify with, so to stop a thief this {kind} cannot verify you, pass two-step verification or reset the password before {date}.",
   "social.title": "WeChat & QQ",
   "alipay.title": "Alipay",
   "social.intro": "Once bound, you can sign in with that account.",
@@ -374,7 +376,8 @@ const en: Record<MessageKey, string> = {
   "totp.title": "Authenticator app",
   "totp.intro": "Use an authenticator app (Google Authenticator, Microsoft Authenticator, …) to get 6-digit codes.",
   "totp.enabled": "The authenticator app is on; {count} recovery codes left.",
-  "totp.coolingHint": "It was set up while the account had nothing to verify with, so to stop a thief the app and its recovery codes cannot verify you or pass two-step verification before {date}.",
+  "totp.coolingHint":
+    "It was set up while the account had nothing to verify with, so to stop a thief the app and its recovery codes cannot verify you or pass two-step verification before {date}.",
   "totp.disabled": "No authenticator app yet.",
   "totp.start": "Set up an authenticator app",
   "totp.restart": "Replace the authenticator app",
@@ -382,7 +385,8 @@ const en: Record<MessageKey, string> = {
   "totp.confirmCode": "The 6-digit code the app shows",
   "totp.confirm": "Turn on",
   "totp.recoveryTitle": "Recovery codes",
-  "totp.recoveryIntro": "Save these recovery codes: if you lose your phone, each one works once instead of a code. They are shown only this once.",
+  "totp.recoveryIntro":
+    "Save these recovery codes: if you lose your phone, each one works once instead of a code. They are shown only this once.",
   "totp.recoverySaved": "I have saved them",
   "totp.regenerate": "New recovery codes",
   "totp.disableCode": "Current code",

@@ -8,12 +8,28 @@ import { Card, CopyButton, ErrorNote, Field, Notice, Table } from "../ui";
 
 const API_KEYS = graphql(`
   query ApiKeys {
-    me { apiKeys { id name prefix scopes createdAt lastUsedAt expiresAt } }
+    me {
+      apiKeys {
+        id
+        name
+        prefix
+        scopes
+        createdAt
+        lastUsedAt
+        expiresAt
+      }
+    }
   }
 `);
 const CREATE = graphql(`
   mutation CreateApiKey($input: CreateApiKeyInput!) {
-    createApiKey(input: $input) { secret apiKey { id name } }
+    createApiKey(input: $input) {
+      secret
+      apiKey {
+        id
+        name
+      }
+    }
   }
 `);
 const REVOKE = graphql(`
@@ -87,16 +103,28 @@ function CreateKey({ onCreated }: { onCreated(): Promise<void> }) {
         <div>
           <p>{t("apiKeys.secretOnce")}</p>
           <div className="secret">
-            <code className="grow" aria-label={t("common.secret")}>{secret}</code>
+            <code className="grow" aria-label={t("common.secret")}>
+              {secret}
+            </code>
             <CopyButton text={secret} />
           </div>
           <div className="actions">
-            <button type="button" onClick={() => setSecret(null)}>{t("apiKeys.secretSaved")}</button>
+            <button type="button" onClick={() => setSecret(null)}>
+              {t("apiKeys.secretSaved")}
+            </button>
           </div>
         </div>
       ) : (
         <form onSubmit={onSubmit(create)}>
-          <Field label={t("apiKeys.name")} name="name" value={name} onChange={(e) => setName(e.target.value)} error={error} maxLength={64} required />
+          <Field
+            label={t("apiKeys.name")}
+            name="name"
+            value={name}
+            onChange={(e) => setName(e.target.value)}
+            error={error}
+            maxLength={64}
+            required
+          />
           <fieldset>
             <legend>{t("apiKeys.scopes")}</legend>
             <label>
@@ -112,14 +140,18 @@ function CreateKey({ onCreated }: { onCreated(): Promise<void> }) {
               <select value={days} onChange={(e) => setDays(Number(e.target.value))}>
                 <option value={0}>{t("apiKeys.expires.never")}</option>
                 {LIFETIMES_DAYS.map((d) => (
-                  <option key={d} value={d}>{t("apiKeys.expires.days", { days: d })}</option>
+                  <option key={d} value={d}>
+                    {t("apiKeys.expires.days", { days: d })}
+                  </option>
                 ))}
               </select>
             </label>
           </div>
           <ErrorNote error={error} fields={["name"]} />
           <div className="actions">
-            <button type="submit" disabled={busy}>{t("apiKeys.create")}</button>
+            <button type="submit" disabled={busy}>
+              {t("apiKeys.create")}
+            </button>
           </div>
         </form>
       )}
@@ -138,7 +170,17 @@ function KeyTable({ keys, onRevoked }: { keys: ApiKey[]; onRevoked(key: ApiKey):
   return (
     <>
       <ErrorNote error={error} />
-      <Table headers={[t("apiKeys.name"), t("apiKeys.prefix"), t("apiKeys.scopes"), t("apiKeys.createdAt"), t("apiKeys.lastUsedAt"), t("apiKeys.expiresAt"), ""]}>
+      <Table
+        headers={[
+          t("apiKeys.name"),
+          t("apiKeys.prefix"),
+          t("apiKeys.scopes"),
+          t("apiKeys.createdAt"),
+          t("apiKeys.lastUsedAt"),
+          t("apiKeys.expiresAt"),
+          "",
+        ]}
+      >
         {keys.map((key) => (
           <tr key={key.id}>
             <td>{key.name}</td>
@@ -151,11 +193,17 @@ function KeyTable({ keys, onRevoked }: { keys: ApiKey[]; onRevoked(key: ApiKey):
               {confirming === key.id ? (
                 <span className="actions">
                   <span>{t("apiKeys.revokeConfirm", { name: key.name })}</span>
-                  <button type="button" className="danger" disabled={busy} onClick={() => void revoke(key)}>{t("common.confirm")}</button>
-                  <button type="button" className="secondary" onClick={() => setConfirming(null)}>{t("common.cancel")}</button>
+                  <button type="button" className="danger" disabled={busy} onClick={() => void revoke(key)}>
+                    {t("common.confirm")}
+                  </button>
+                  <button type="button" className="secondary" onClick={() => setConfirming(null)}>
+                    {t("common.cancel")}
+                  </button>
                 </span>
               ) : (
-                <button type="button" className="danger" onClick={() => setConfirming(key.id)}>{t("apiKeys.revoke")}</button>
+                <button type="button" className="danger" onClick={() => setConfirming(key.id)}>
+                  {t("apiKeys.revoke")}
+                </button>
               )}
             </td>
           </tr>

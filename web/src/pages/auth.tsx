@@ -13,34 +13,52 @@ const LOGIN = graphql(`
   mutation Login($input: LoginInput!) {
     login(input: $input) {
       __typename
-      ... on AuthPayload { token }
-      ... on TwoStepChallenge { challengeId methods }
+      ... on AuthPayload {
+        token
+      }
+      ... on TwoStepChallenge {
+        challengeId
+        methods
+      }
     }
   }
 `);
 const REGISTER = graphql(`
   mutation Register($input: RegisterInput!) {
-    register(input: $input) { token }
+    register(input: $input) {
+      token
+    }
   }
 `);
 const SEND_TWO_STEP_CODE = graphql(`
   mutation SendTwoStepCode($id: ID!, $method: VerificationMethod!) {
-    sendTwoStepCode(challengeId: $id, method: $method) { id maskedTarget }
+    sendTwoStepCode(challengeId: $id, method: $method) {
+      id
+      maskedTarget
+    }
   }
 `);
 const COMPLETE_TWO_STEP = graphql(`
   mutation CompleteTwoStep($id: ID!, $method: VerificationMethod!, $code: String!) {
-    completeTwoStep(challengeId: $id, method: $method, code: $code) { token }
+    completeTwoStep(challengeId: $id, method: $method, code: $code) {
+      token
+    }
   }
 `);
 export const PROVIDERS = graphql(`
   query Providers {
-    providers { kind enabled }
+    providers {
+      kind
+      enabled
+    }
   }
 `);
 const START_PROVIDER_LOGIN = graphql(`
   mutation StartProviderLogin($provider: ProviderKind!, $redirectUri: String!) {
-    startProviderLogin(provider: $provider, redirectUri: $redirectUri) { authorizeUrl state }
+    startProviderLogin(provider: $provider, redirectUri: $redirectUri) {
+      authorizeUrl
+      state
+    }
   }
 `);
 
@@ -84,11 +102,30 @@ export function SignIn() {
   return (
     <Card title={t("auth.signIn")}>
       <form onSubmit={onSubmit(submit)}>
-        <Field label={t("auth.identifier")} name="identifier" value={identifier} onChange={(e) => setIdentifier(e.target.value)} error={error} autoComplete="username" required />
-        <Field label={t("auth.password")} name="password" type="password" value={password} onChange={(e) => setPassword(e.target.value)} error={error} autoComplete="current-password" required />
+        <Field
+          label={t("auth.identifier")}
+          name="identifier"
+          value={identifier}
+          onChange={(e) => setIdentifier(e.target.value)}
+          error={error}
+          autoComplete="username"
+          required
+        />
+        <Field
+          label={t("auth.password")}
+          name="password"
+          type="password"
+          value={password}
+          onChange={(e) => setPassword(e.target.value)}
+          error={error}
+          autoComplete="current-password"
+          required
+        />
         <ErrorNote error={error} fields={["identifier", "password"]} />
         <div className="actions">
-          <button type="submit" disabled={busy}>{t("auth.signIn")}</button>
+          <button type="submit" disabled={busy}>
+            {t("auth.signIn")}
+          </button>
         </div>
       </form>
       <ProviderSignIn />
@@ -108,7 +145,10 @@ function ProviderSignIn() {
   const { run, error } = useAction();
   const [providers, setProviders] = useState<ProviderKind[]>([]);
   useEffect(() => {
-    void request(PROVIDERS).then(({ providers: all }) => setProviders(all.filter((p) => p.enabled).map((p) => p.kind)), () => undefined);
+    void request(PROVIDERS).then(
+      ({ providers: all }) => setProviders(all.filter((p) => p.enabled).map((p) => p.kind)),
+      () => undefined,
+    );
   }, []);
   if (providers.length === 0) return null;
   const start = async (provider: ProviderKind) => {
@@ -162,7 +202,9 @@ export function TwoStepPrompt({ challenge }: { challenge: TwoStepChallenge }) {
           <CodeField value={code} onChange={setCode} error={error} label={t(`method.${method}`)} />
           <ErrorNote error={error} fields={["code"]} />
           <div className="actions">
-            <button type="submit" disabled={busy}>{t("twoStep.verify")}</button>
+            <button type="submit" disabled={busy}>
+              {t("twoStep.verify")}
+            </button>
           </div>
         </form>
       )}
@@ -186,12 +228,40 @@ export function SignUp() {
   return (
     <Card title={t("auth.signUp")}>
       <form onSubmit={onSubmit(submit)}>
-        <Field label={t("auth.username")} name="username" value={username} onChange={(e) => setUsername(e.target.value)} error={error} autoComplete="username" required />
-        <Field label={t("auth.password")} name="password" type="password" value={password} onChange={(e) => setPassword(e.target.value)} error={error} autoComplete="new-password" required />
-        <Field label={t("auth.confirmPassword")} name="confirm" type="password" value={confirm} onChange={(e) => setConfirm(e.target.value)} error={error} autoComplete="new-password" required />
+        <Field
+          label={t("auth.username")}
+          name="username"
+          value={username}
+          onChange={(e) => setUsername(e.target.value)}
+          error={error}
+          autoComplete="username"
+          required
+        />
+        <Field
+          label={t("auth.password")}
+          name="password"
+          type="password"
+          value={password}
+          onChange={(e) => setPassword(e.target.value)}
+          error={error}
+          autoComplete="new-password"
+          required
+        />
+        <Field
+          label={t("auth.confirmPassword")}
+          name="confirm"
+          type="password"
+          value={confirm}
+          onChange={(e) => setConfirm(e.target.value)}
+          error={error}
+          autoComplete="new-password"
+          required
+        />
         <ErrorNote error={error} fields={["username", "password", "confirm"]} />
         <div className="actions">
-          <button type="submit" disabled={busy}>{t("auth.signUp")}</button>
+          <button type="submit" disabled={busy}>
+            {t("auth.signUp")}
+          </button>
         </div>
       </form>
       <p className="switch">

@@ -9,22 +9,35 @@ import { Card, CodeField, ErrorNote, Field, Notice } from "../ui";
 
 const START_BINDING = graphql(`
   mutation StartContactBinding($kind: ContactKind!, $address: String!) {
-    startContactBinding(kind: $kind, address: $address) { id maskedTarget }
+    startContactBinding(kind: $kind, address: $address) {
+      id
+      maskedTarget
+    }
   }
 `);
 const CONFIRM_BINDING = graphql(`
   mutation ConfirmContactBinding($id: ID!, $code: String!) {
-    confirmContactBinding(challengeId: $id, code: $code) { id }
+    confirmContactBinding(challengeId: $id, code: $code) {
+      id
+    }
   }
 `);
 const START_UNBINDING = graphql(`
   mutation StartContactUnbinding($kind: ContactKind!) {
-    startContactUnbinding(kind: $kind) { id maskedTarget }
+    startContactUnbinding(kind: $kind) {
+      id
+      maskedTarget
+    }
   }
 `);
 const CONFIRM_UNBINDING = graphql(`
   mutation ConfirmContactUnbinding($id: ID!, $code: String!) {
-    confirmContactUnbinding(challengeId: $id, code: $code) { id security { twoStepEnabled } }
+    confirmContactUnbinding(challengeId: $id, code: $code) {
+      id
+      security {
+        twoStepEnabled
+      }
+    }
   }
 `);
 
@@ -56,12 +69,22 @@ function ContactCard({ kind }: { kind: ContactKind }) {
   const startBinding = async () => {
     setDone(null);
     const result = await run(() => request(START_BINDING, { kind, address }));
-    if (result) setStep({ does: "bind", challengeId: result.startContactBinding.id, maskedTarget: result.startContactBinding.maskedTarget ?? address });
+    if (result)
+      setStep({
+        does: "bind",
+        challengeId: result.startContactBinding.id,
+        maskedTarget: result.startContactBinding.maskedTarget ?? address,
+      });
   };
   const startUnbinding = async () => {
     setDone(null);
     const result = await run(() => request(START_UNBINDING, { kind }));
-    if (result) setStep({ does: "unbind", challengeId: result.startContactUnbinding.id, maskedTarget: result.startContactUnbinding.maskedTarget ?? "" });
+    if (result)
+      setStep({
+        does: "unbind",
+        challengeId: result.startContactUnbinding.id,
+        maskedTarget: result.startContactUnbinding.maskedTarget ?? "",
+      });
   };
   const confirm = async () => {
     if (!step) return;
@@ -105,13 +128,19 @@ function ContactCard({ kind }: { kind: ContactKind }) {
       {step ? (
         <form onSubmit={onSubmit(confirm)}>
           <p className="hint">
-            {step.does === "bind" ? t("common.codeSentTo", { target: step.maskedTarget }) : t("contacts.unbindIntro", { kind: kindName, target: step.maskedTarget })}
+            {step.does === "bind"
+              ? t("common.codeSentTo", { target: step.maskedTarget })
+              : t("contacts.unbindIntro", { kind: kindName, target: step.maskedTarget })}
           </p>
           <CodeField value={code} onChange={setCode} error={error} />
           <ErrorNote error={error} fields={["code"]} />
           <div className="actions">
-            <button type="submit" disabled={busy}>{t("common.confirm")}</button>
-            <button type="button" className="secondary" onClick={() => setStep(null)}>{t("common.cancel")}</button>
+            <button type="submit" disabled={busy}>
+              {t("common.confirm")}
+            </button>
+            <button type="button" className="secondary" onClick={() => setStep(null)}>
+              {t("common.cancel")}
+            </button>
           </div>
         </form>
       ) : (
@@ -128,7 +157,9 @@ function ContactCard({ kind }: { kind: ContactKind }) {
           />
           <ErrorNote error={error} fields={["address"]} />
           <div className="actions">
-            <button type="submit" disabled={busy}>{bound ? t("contacts.replace") : t("common.sendCode")}</button>
+            <button type="submit" disabled={busy}>
+              {bound ? t("contacts.replace") : t("common.sendCode")}
+            </button>
           </div>
         </form>
       )}

@@ -56,19 +56,52 @@ export function PasswordReset() {
     <Card title={t("reset.title")}>
       <p className="hint">{t("reset.hint")}</p>
       <form onSubmit={onSubmit(sent ? reset : send)}>
-        <Field label={t("reset.identifier")} name="identifier" value={identifier} onChange={(e) => setIdentifier(e.target.value)} error={error} autoComplete="username" readOnly={sent} required />
+        <Field
+          label={t("reset.identifier")}
+          name="identifier"
+          value={identifier}
+          onChange={(e) => setIdentifier(e.target.value)}
+          error={error}
+          autoComplete="username"
+          readOnly={sent}
+          required
+        />
         {sent && (
           <>
             <Notice>{t("reset.sent")}</Notice>
             <CodeField value={code} onChange={setCode} error={error} />
-            <Field label={t("password.new")} name="newPassword" type="password" value={newPassword} onChange={(e) => setNewPassword(e.target.value)} error={error} autoComplete="new-password" required />
-            <Field label={t("password.confirm")} name="confirm" type="password" value={confirm} onChange={(e) => setConfirm(e.target.value)} error={error} autoComplete="new-password" required />
+            <Field
+              label={t("password.new")}
+              name="newPassword"
+              type="password"
+              value={newPassword}
+              onChange={(e) => setNewPassword(e.target.value)}
+              error={error}
+              autoComplete="new-password"
+              required
+            />
+            <Field
+              label={t("password.confirm")}
+              name="confirm"
+              type="password"
+              value={confirm}
+              onChange={(e) => setConfirm(e.target.value)}
+              error={error}
+              autoComplete="new-password"
+              required
+            />
           </>
         )}
         <ErrorNote error={error} fields={["identifier", "code", "newPassword", "confirm"]} />
         <div className="actions">
-          <button type="submit" disabled={busy}>{sent ? t("reset.submit") : t("common.sendCode")}</button>
-          {sent && <button type="button" className="secondary" onClick={changeAddress}>{t("reset.otherAddress")}</button>}
+          <button type="submit" disabled={busy}>
+            {sent ? t("reset.submit") : t("common.sendCode")}
+          </button>
+          {sent && (
+            <button type="button" className="secondary" onClick={changeAddress}>
+              {t("reset.otherAddress")}
+            </button>
+          )}
         </div>
       </form>
       <p className="switch">

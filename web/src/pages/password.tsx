@@ -36,18 +36,50 @@ export function Password() {
   return (
     <Card title={t("password.title")}>
       <p className="hint">{t("password.hint")}</p>
-      {me.security.passwordChangedAt && <p className="hint">{t("password.lastChanged", { date: dateTime(me.security.passwordChangedAt) })}</p>}
+      {me.security.passwordChangedAt && (
+        <p className="hint">{t("password.lastChanged", { date: dateTime(me.security.passwordChangedAt) })}</p>
+      )}
       <form onSubmit={onSubmit(submit)}>
-        <Field label={t("password.old")} name="oldPassword" type="password" value={oldPassword} onChange={(e) => setOldPassword(e.target.value)} error={error} autoComplete="current-password" required />
-        <Field label={t("password.new")} name="newPassword" type="password" value={newPassword} onChange={(e) => setNewPassword(e.target.value)} error={error} autoComplete="new-password" required />
-        <Field label={t("password.confirm")} name="confirm" type="password" value={confirm} onChange={(e) => setConfirm(e.target.value)} error={error} autoComplete="new-password" required />
+        <Field
+          label={t("password.old")}
+          name="oldPassword"
+          type="password"
+          value={oldPassword}
+          onChange={(e) => setOldPassword(e.target.value)}
+          error={error}
+          autoComplete="current-password"
+          required
+        />
+        <Field
+          label={t("password.new")}
+          name="newPassword"
+          type="password"
+          value={newPassword}
+          onChange={(e) => setNewPassword(e.target.value)}
+          error={error}
+          autoComplete="new-password"
+          required
+        />
+        <Field
+          label={t("password.confirm")}
+          name="confirm"
+          type="password"
+          value={confirm}
+          onChange={(e) => setConfirm(e.target.value)}
+          error={error}
+          autoComplete="new-password"
+          required
+        />
         <label>
-          <input type="checkbox" name="revokeApiKeys" checked={revokeApiKeys} onChange={(e) => setRevokeApiKeys(e.target.checked)} /> {t("password.revokeApiKeys")}
+          <input type="checkbox" name="revokeApiKeys" checked={revokeApiKeys} onChange={(e) => setRevokeApiKeys(e.target.checked)} />{" "}
+          {t("password.revokeApiKeys")}
         </label>
         <ErrorNote error={error} fields={["oldPassword", "newPassword", "confirm"]} />
         {changed && <Notice>{t("password.changed")}</Notice>}
         <div className="actions">
-          <button type="submit" disabled={busy}>{t("common.save")}</button>
+          <button type="submit" disabled={busy}>
+            {t("common.save")}
+          </button>
         </div>
       </form>
     </Card>

@@ -8,7 +8,9 @@ import { Avatar, Card, ErrorNote, Field, Notice } from "../ui";
 
 const UPDATE_PROFILE = graphql(`
   mutation UpdateProfile($input: UpdateProfileInput!) {
-    updateProfile(input: $input) { id }
+    updateProfile(input: $input) {
+      id
+    }
   }
 `);
 
@@ -49,12 +51,29 @@ export function Profile() {
       </Card>
       <Card>
         <form onSubmit={onSubmit(save)}>
-          <Field label={t("profile.username")} name="username" value={username} onChange={(e) => setUsername(e.target.value)} error={error} required />
-          <Field label={t("profile.avatarUrl")} name="avatarUrl" type="url" value={avatarUrl} onChange={(e) => setAvatarUrl(e.target.value)} error={error} placeholder="https://" />
+          <Field
+            label={t("profile.username")}
+            name="username"
+            value={username}
+            onChange={(e) => setUsername(e.target.value)}
+            error={error}
+            required
+          />
+          <Field
+            label={t("profile.avatarUrl")}
+            name="avatarUrl"
+            type="url"
+            value={avatarUrl}
+            onChange={(e) => setAvatarUrl(e.target.value)}
+            error={error}
+            placeholder="https://"
+          />
           <ErrorNote error={error} fields={["username", "avatarUrl"]} />
           {saved && <Notice>{t("profile.saved")}</Notice>}
           <div className="actions">
-            <button type="submit" disabled={busy}>{t("common.save")}</button>
+            <button type="submit" disabled={busy}>
+              {t("common.save")}
+            </button>
           </div>
         </form>
       </Card>

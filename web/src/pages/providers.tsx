@@ -12,25 +12,38 @@ import { PROVIDERS, TwoStepPrompt, useLoginResult } from "./auth";
 
 const START_BINDING = graphql(`
   mutation StartProviderBinding($provider: ProviderKind!, $redirectUri: String!) {
-    startProviderBinding(provider: $provider, redirectUri: $redirectUri) { authorizeUrl qrCodeDataUrl state }
+    startProviderBinding(provider: $provider, redirectUri: $redirectUri) {
+      authorizeUrl
+      qrCodeDataUrl
+      state
+    }
   }
 `);
 const COMPLETE_BINDING = graphql(`
   mutation CompleteProviderBinding($provider: ProviderKind!, $code: String!, $state: String!) {
-    completeProviderBinding(provider: $provider, code: $code, state: $state) { id }
+    completeProviderBinding(provider: $provider, code: $code, state: $state) {
+      id
+    }
   }
 `);
 const UNBIND = graphql(`
   mutation UnbindProvider($provider: ProviderKind!) {
-    unbindProvider(provider: $provider) { id }
+    unbindProvider(provider: $provider) {
+      id
+    }
   }
 `);
 const LOGIN_WITH_PROVIDER = graphql(`
   mutation LoginWithProvider($provider: ProviderKind!, $code: String!, $state: String!) {
     loginWithProvider(provider: $provider, code: $code, state: $state) {
       __typename
-      ... on AuthPayload { token }
-      ... on TwoStepChallenge { challengeId methods }
+      ... on AuthPayload {
+        token
+      }
+      ... on TwoStepChallenge {
+        challengeId
+        methods
+      }
     }
   }
 `);
@@ -175,7 +188,11 @@ export function OAuthCallback() {
   return (
     <Card title={t("callback.title")}>
       {!outcome && !error && <p>{t("callback.working")}</p>}
-      {outcome?.mismatch && <div className="note error" role="alert">{t("callback.stateMismatch")}</div>}
+      {outcome?.mismatch && (
+        <div className="note error" role="alert">
+          {t("callback.stateMismatch")}
+        </div>
+      )}
       {outcome?.bound && <Notice>{t("callback.bound", { provider: t(`provider.${outcome.bound}`) })}</Notice>}
       <ErrorNote error={error} />
       {(outcome || error) && (

@@ -9,12 +9,16 @@ import { Card, ErrorNote, Field, QrCode } from "../ui";
 
 const START = graphql(`
   mutation StartRealNameVerification($input: RealNameInput!) {
-    startRealNameVerification(input: $input) { status }
+    startRealNameVerification(input: $input) {
+      status
+    }
   }
 `);
 const REFRESH = graphql(`
   mutation RefreshRealNameVerification {
-    refreshRealNameVerification { status }
+    refreshRealNameVerification {
+      status
+    }
   }
 `);
 
@@ -76,7 +80,9 @@ export function RealName() {
         {realName.status === "FAILED" && (realName.failureCode || realName.failureReason) && (
           <div className="note error" role="alert">
             {/* The code in this language; the server's English words only for checks settled before codes existed. */}
-            {t("realName.failure", { reason: realName.failureCode ? t(`realName.failure.${realName.failureCode}`) : realName.failureReason! })}
+            {t("realName.failure", {
+              reason: realName.failureCode ? t(`realName.failure.${realName.failureCode}`) : realName.failureReason!,
+            })}
           </div>
         )}
       </Card>
@@ -101,11 +107,29 @@ export function RealName() {
         <Card>
           <p className="hint">{t("realName.intro")}</p>
           <form onSubmit={onSubmit(start)}>
-            <Field label={t("realName.legalName")} name="legalName" value={legalName} onChange={(e) => setLegalName(e.target.value)} error={error} autoComplete="name" required />
-            <Field label={t("realName.idNumber")} name="idNumber" value={idNumber} onChange={(e) => setIdNumber(e.target.value)} error={error} maxLength={18} required />
+            <Field
+              label={t("realName.legalName")}
+              name="legalName"
+              value={legalName}
+              onChange={(e) => setLegalName(e.target.value)}
+              error={error}
+              autoComplete="name"
+              required
+            />
+            <Field
+              label={t("realName.idNumber")}
+              name="idNumber"
+              value={idNumber}
+              onChange={(e) => setIdNumber(e.target.value)}
+              error={error}
+              maxLength={18}
+              required
+            />
             {realName.status !== "PENDING" && <ErrorNote error={error} fields={["legalName", "idNumber"]} />}
             <div className="actions">
-              <button type="submit" disabled={busy}>{t("realName.start")}</button>
+              <button type="submit" disabled={busy}>
+                {t("realName.start")}
+              </button>
             </div>
           </form>
         </Card>

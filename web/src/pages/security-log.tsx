@@ -9,7 +9,19 @@ import { Card, ErrorNote, Table } from "../ui";
 
 const AUDIT_EVENTS = graphql(`
   query AuditEvents($after: String) {
-    me { auditEvents(first: 20, after: $after) { nodes { id type ip userAgent createdAt } endCursor hasNextPage } }
+    me {
+      auditEvents(first: 20, after: $after) {
+        nodes {
+          id
+          type
+          ip
+          userAgent
+          createdAt
+        }
+        endCursor
+        hasNextPage
+      }
+    }
   }
 `);
 

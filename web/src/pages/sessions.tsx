@@ -8,7 +8,16 @@ import { Card, ErrorNote, Notice, Table } from "../ui";
 
 const SESSIONS = graphql(`
   query Sessions {
-    me { sessions { id current ip userAgent createdAt lastSeenAt } }
+    me {
+      sessions {
+        id
+        current
+        ip
+        userAgent
+        createdAt
+        lastSeenAt
+      }
+    }
   }
 `);
 const REVOKE = graphql(`

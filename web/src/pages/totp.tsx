@@ -8,7 +8,11 @@ import { Card, CodeField, CopyButton, ErrorNote, Notice, QrCode } from "../ui";
 
 const START = graphql(`
   mutation StartTotpEnrollment {
-    startTotpEnrollment { secret otpauthUri qrCodeDataUrl }
+    startTotpEnrollment {
+      secret
+      otpauthUri
+      qrCodeDataUrl
+    }
   }
 `);
 const CONFIRM = graphql(`
@@ -23,7 +27,12 @@ const REGENERATE = graphql(`
 `);
 const DISABLE = graphql(`
   mutation DisableTotp($code: String!) {
-    disableTotp(code: $code) { id security { twoStepEnabled } }
+    disableTotp(code: $code) {
+      id
+      security {
+        twoStepEnabled
+      }
+    }
   }
 `);
 
@@ -70,7 +79,9 @@ export function Totp() {
         </ul>
         <div className="actions">
           <CopyButton text={recoveryCodes.join("\n")} />
-          <button type="button" onClick={() => setRecoveryCodes(null)}>{t("totp.recoverySaved")}</button>
+          <button type="button" onClick={() => setRecoveryCodes(null)}>
+            {t("totp.recoverySaved")}
+          </button>
         </div>
       </Card>
     );
@@ -102,14 +113,20 @@ export function Totp() {
             <p>{t("totp.scan")}</p>
             <QrCode value={enrollment.otpauthUri} dataUrl={enrollment.qrCodeDataUrl} label={t("totp.title")} />
             <div className="secret">
-              <code className="grow" aria-label={t("common.secret")}>{enrollment.secret}</code>
+              <code className="grow" aria-label={t("common.secret")}>
+                {enrollment.secret}
+              </code>
               <CopyButton text={enrollment.secret} />
             </div>
             <CodeField value={code} onChange={setCode} error={error} label={t("totp.confirmCode")} />
             <ErrorNote error={error} fields={["code"]} />
             <div className="actions">
-              <button type="submit" disabled={busy}>{t("totp.confirm")}</button>
-              <button type="button" className="secondary" onClick={() => setEnrollment(null)}>{t("common.cancel")}</button>
+              <button type="submit" disabled={busy}>
+                {t("totp.confirm")}
+              </button>
+              <button type="button" className="secondary" onClick={() => setEnrollment(null)}>
+                {t("common.cancel")}
+              </button>
             </div>
           </form>
         )}
@@ -138,7 +155,9 @@ function DisableTotp({ onDisabled }: { onDisabled(twoStepOff: boolean): void }) 
         <CodeField value={code} onChange={setCode} error={error} label={t("totp.disableCode")} />
         <ErrorNote error={error} fields={["code"]} />
         <div className="actions">
-          <button type="submit" className="danger" disabled={busy}>{t("totp.disable")}</button>
+          <button type="submit" className="danger" disabled={busy}>
+            {t("totp.disable")}
+          </button>
         </div>
       </form>
     </Card>

@@ -7,7 +7,9 @@ import { Card, ErrorNote } from "../ui";
 
 const SET_TWO_STEP = graphql(`
   mutation SetTwoStepVerification($enabled: Boolean!) {
-    setTwoStepVerification(enabled: $enabled) { id }
+    setTwoStepVerification(enabled: $enabled) {
+      id
+    }
   }
 `);
 
@@ -25,7 +27,13 @@ export function TwoStep() {
     <Card title={t("twoStep.title")}>
       <p className="hint">{t("twoStep.intro")}</p>
       <label className="switch-toggle">
-        <input type="checkbox" role="switch" checked={security.twoStepEnabled} disabled={busy} onChange={(e) => void toggle(e.target.checked)} />
+        <input
+          type="checkbox"
+          role="switch"
+          checked={security.twoStepEnabled}
+          disabled={busy}
+          onChange={(e) => void toggle(e.target.checked)}
+        />
         {t("twoStep.toggle")}
       </label>
       <p>{security.twoStepEnabled ? t("twoStep.on") : t("twoStep.off")}</p>
