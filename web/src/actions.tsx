@@ -107,7 +107,7 @@ export function MethodPicker({
 }: {
   methods: readonly VerificationMethod[];
   method: VerificationMethod | null;
-  onPick(m: VerificationMethod): void;
+  onPick: (m: VerificationMethod) => void;
 }) {
   const { t } = useI18n();
   return (
@@ -127,7 +127,7 @@ export function MethodPicker({
   );
 }
 
-function StepUpDialog({ onDone, onCancel }: { onDone(): void; onCancel(): void }) {
+function StepUpDialog({ onDone, onCancel }: { onDone: () => void; onCancel: () => void }) {
   const { t } = useI18n();
   const { me } = useSession();
   const { run, busy, error } = useAction();

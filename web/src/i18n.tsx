@@ -7,12 +7,12 @@ const LANG_KEY = "account-center.lang";
 
 interface I18n {
   lang: Lang;
-  setLang(lang: Lang): void;
-  t(key: MessageKey, vars?: Record<string, string | number>): string;
+  setLang: (lang: Lang) => void;
+  t: (key: MessageKey, vars?: Record<string, string | number>) => string;
   /** An error code as a sentence, with the wait when the API gave one. */
-  errorText(code: string, retryAfterSeconds?: number): string;
+  errorText: (code: string, retryAfterSeconds?: number) => string;
   /** An ISO instant in the reader's time zone, or "never" for null. */
-  dateTime(iso: string | null | undefined): string;
+  dateTime: (iso: string | null | undefined) => string;
 }
 
 const I18nContext = createContext<I18n | null>(null);

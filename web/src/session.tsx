@@ -66,10 +66,10 @@ interface Session {
   /** The signed-in account; null when signed out. */
   me: Me | null;
   loading: boolean;
-  signIn(token: string): Promise<void>;
-  signOut(): Promise<void>;
+  signIn: (token: string) => Promise<void>;
+  signOut: () => Promise<void>;
   /** Reads the account again after a change (and notices a session that ended). */
-  reload(): Promise<void>;
+  reload: () => Promise<void>;
 }
 
 const SessionContext = createContext<Session | null>(null);

@@ -74,7 +74,7 @@ export function CodeField({
   label,
 }: {
   value: string;
-  onChange(value: string): void;
+  onChange: (value: string) => void;
   error: ApiError | null;
   label?: string;
 }) {

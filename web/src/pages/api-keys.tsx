@@ -77,7 +77,7 @@ export function ApiKeys() {
   );
 }
 
-function CreateKey({ onCreated }: { onCreated(): Promise<void> }) {
+function CreateKey({ onCreated }: { onCreated: () => Promise<void> }) {
   const { t } = useI18n();
   const { run, busy, error } = useAction();
   const [name, setName] = useState("");
@@ -159,7 +159,7 @@ function CreateKey({ onCreated }: { onCreated(): Promise<void> }) {
   );
 }
 
-function KeyTable({ keys, onRevoked }: { keys: ApiKey[]; onRevoked(key: ApiKey): Promise<void> }) {
+function KeyTable({ keys, onRevoked }: { keys: ApiKey[]; onRevoked: (key: ApiKey) => Promise<void> }) {
   const { t, dateTime } = useI18n();
   const { run, busy, error } = useAction();
   const [confirming, setConfirming] = useState<string | null>(null);

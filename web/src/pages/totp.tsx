@@ -136,7 +136,7 @@ export function Totp() {
   );
 }
 
-function DisableTotp({ onDisabled }: { onDisabled(twoStepOff: boolean): void }) {
+function DisableTotp({ onDisabled }: { onDisabled: (twoStepOff: boolean) => void }) {
   const { t } = useI18n();
   const { security } = useMe();
   const { reload } = useSession();
