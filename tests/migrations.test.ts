@@ -1,4 +1,4 @@
-import { DataSource, type DataSourceOptions } from "typeorm";
+import { DataSource } from "typeorm";
 import { loadConfig } from "../src/config";
 import { createDataSource } from "../src/db/data-source";
 import { MIGRATIONS } from "../src/db/migrations";
@@ -45,7 +45,7 @@ describe("UsernameNfkcKeys: usernames are unique by NFKC and lower case", () => 
     const database = await createTestDatabase();
     const options = createDataSource(loadConfig({ NODE_ENV: "test", ...database.env }).database).options;
     const mine = MIGRATIONS.indexOf(UsernameNfkcKeys1764441600000);
-    const before = new DataSource({ ...options, migrations: MIGRATIONS.slice(0, mine) } as DataSourceOptions);
+    const before = new DataSource({ ...options, migrations: MIGRATIONS.slice(0, mine) });
     await before.initialize();
     const warn = jest.spyOn(console, "warn").mockImplementation(() => undefined);
     try {

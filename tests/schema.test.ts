@@ -56,11 +56,12 @@ it("serves the whole public API contract, in its exact shapes", () => {
           missing.push(`${type.name}.${field.name}`);
           continue;
         }
-        if (String(other.type) !== String(field.type)) different.push(`${type.name}.${field.name}: ${other.type} != ${field.type}`);
+        if (String(other.type) !== String(field.type))
+          different.push(`${type.name}.${field.name}: ${String(other.type)} != ${String(field.type)}`);
         for (const arg of field.args ?? []) {
           const otherArg = other.args?.find((a) => a.name === arg.name);
           if (!otherArg || String(otherArg.type) !== String(arg.type) || otherArg.defaultValue !== arg.defaultValue) {
-            different.push(`${type.name}.${field.name}(${arg.name}: ${arg.type})`);
+            different.push(`${type.name}.${field.name}(${arg.name}: ${String(arg.type)})`);
           }
         }
         // The served schema may add optional arguments only.

@@ -99,7 +99,7 @@ const GATEWAY_MESSAGES: Record<string, string> = {
 };
 
 /** Ends the handling of a request with a failure node. */
-class Refusal {
+class Refusal extends Error {
   constructor(
     readonly code: string,
     readonly subCode: string,
@@ -108,7 +108,9 @@ class Refusal {
     readonly nodeName = ERROR_NODE,
     /** Without a known app_id the gateway has no key pair to sign with. */
     readonly signed = true,
-  ) {}
+  ) {
+    super(subMsg);
+  }
 }
 
 /** The gateway code an injected sub_code comes with (providers.md 3.5); the first match wins. */
@@ -349,12 +351,7 @@ export async function startFakeAlipay(
     response.end(`${body}}`);
   }
 
-  async function handle(
-    request: IncomingMessage,
-    response: ServerResponse,
-    body: string,
-    injected: InjectedError | undefined,
-  ): Promise<void> {
+  function handle(request: IncomingMessage, response: ServerResponse, body: string, injected: InjectedError | undefined): void {
     const url = new URL(request.url ?? "/", "http://fake");
     if ((request.method !== "POST" && request.method !== "GET") || url.pathname !== "/gateway.do") {
       response.writeHead(404, { "Content-Type": "text/html" }).end("<html><body>404</body></html>");

@@ -16,12 +16,14 @@ export interface FakeAliyunSms extends FaultControls {
 }
 
 /** Ends the handling of a request with a gateway or business error. */
-class Refusal {
+class Refusal extends Error {
   constructor(
     readonly status: number,
     readonly code: string,
-    readonly message: string,
-  ) {}
+    message: string,
+  ) {
+    super(message);
+  }
 }
 
 const MAX_SKEW_MS = 15 * 60 * 1000;
@@ -104,12 +106,7 @@ export async function startFakeAliyunSms(credentials: { accessKeyId: string; acc
     }
   }
 
-  async function handle(
-    request: IncomingMessage,
-    response: ServerResponse,
-    body: string,
-    injected: InjectedError | undefined,
-  ): Promise<void> {
+  function handle(request: IncomingMessage, response: ServerResponse, body: string, injected: InjectedError | undefined): void {
     const requestId = randomUUID().toUpperCase();
     const url = new URL(request.url ?? "/", "http://fake");
     try {

@@ -36,11 +36,13 @@ export function qqAvatar40(openid: string): string {
 }
 
 /** Ends the handling of a request with a QQ error code. */
-class Refusal {
+class Refusal extends Error {
   constructor(
     readonly code: number,
-    readonly message: string,
-  ) {}
+    message: string,
+  ) {
+    super(message);
+  }
 }
 
 const CODE_LIFETIME_MS = 10 * 60 * 1000;
@@ -164,12 +166,7 @@ export async function startFakeQq(
     "/user/get_user_info": userInfo,
   };
 
-  async function handle(
-    request: IncomingMessage,
-    response: ServerResponse,
-    _body: string,
-    injected: InjectedError | undefined,
-  ): Promise<void> {
+  function handle(request: IncomingMessage, response: ServerResponse, _body: string, injected: InjectedError | undefined): void {
     const url = new URL(request.url ?? "/", "http://fake");
     const route = request.method === "GET" ? routes[url.pathname] : undefined;
     if (route === undefined) {
@@ -185,7 +182,7 @@ export async function startFakeQq(
   const server = await startVendorServer(handle);
   const fake: FakeQq = Object.assign(server, {
     requests,
-    meFormat: "jsonp" as FakeQq["meFormat"],
+    meFormat: "jsonp" as const,
     issueCode(person: QqPerson, redirectUri: string): string {
       const code = randomBytes(16).toString("hex").toUpperCase();
       codes.set(code, { person, redirectUri, issuedAt: clock.now().getTime(), used: false });

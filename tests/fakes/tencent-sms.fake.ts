@@ -20,11 +20,13 @@ export interface FakeTencentSms extends FaultControls {
 }
 
 /** Ends the handling of a request with a request-level error (always HTTP 200, as the real API answers). */
-class Refusal {
+class Refusal extends Error {
   constructor(
     readonly code: string,
-    readonly message: string,
-  ) {}
+    message: string,
+  ) {
+    super(message);
+  }
 }
 
 interface SendSmsBody {
@@ -160,12 +162,7 @@ export async function startFakeTencentSms(credentials: { secretId: string; secre
     };
   }
 
-  async function handle(
-    request: IncomingMessage,
-    response: ServerResponse,
-    payload: string,
-    injected: InjectedError | undefined,
-  ): Promise<void> {
+  function handle(request: IncomingMessage, response: ServerResponse, payload: string, injected: InjectedError | undefined): void {
     const requestId = randomUUID();
     const url = new URL(request.url ?? "/", "http://fake");
     let result: object;

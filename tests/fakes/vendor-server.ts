@@ -24,12 +24,7 @@ export interface VendorServer extends FaultControls {
   stop(): Promise<void>;
 }
 
-export type VendorHandler = (
-  request: IncomingMessage,
-  response: ServerResponse,
-  body: string,
-  injected: InjectedError | undefined,
-) => Promise<void>;
+export type VendorHandler = (request: IncomingMessage, response: ServerResponse, body: string, injected: InjectedError | undefined) => void;
 
 type Fault = { kind: "error"; error: InjectedError } | { kind: "status"; status: number } | { kind: "hang" };
 

@@ -25,11 +25,13 @@ export interface FakeWechat extends VendorServer {
 }
 
 /** Ends the handling of a request with a WeChat error. */
-class Refusal {
+class Refusal extends Error {
   constructor(
     readonly errcode: number,
     readonly errmsg: string,
-  ) {}
+  ) {
+    super(errmsg);
+  }
 }
 
 const CODE_LIFETIME_MS = 10 * 60 * 1000;
@@ -102,12 +104,7 @@ export async function startFakeWechat(app: { appId: string; appSecret: string },
     "/sns/userinfo": userinfo,
   };
 
-  async function handle(
-    request: IncomingMessage,
-    response: ServerResponse,
-    _body: string,
-    injected: InjectedError | undefined,
-  ): Promise<void> {
+  function handle(request: IncomingMessage, response: ServerResponse, _body: string, injected: InjectedError | undefined): void {
     const url = new URL(request.url ?? "/", "http://fake");
     const route = request.method === "GET" ? routes[url.pathname] : undefined;
     if (route === undefined) {

@@ -22,7 +22,7 @@ export async function createTestDatabase(): Promise<TestDatabase> {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), "account-test-"));
     return {
       env: { DATABASE_URL: `sqlite:${path.join(dir, "account.sqlite")}` },
-      drop: async () => fs.rmSync(dir, { recursive: true, force: true }),
+      drop: () => fs.promises.rm(dir, { recursive: true, force: true }),
     };
   }
   const schema = `t_${suffix}`;

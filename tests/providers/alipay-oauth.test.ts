@@ -51,7 +51,7 @@ function recordVendorCalls(rewrite: (text: string) => string = (text) => text): 
   jest.spyOn(global, "fetch").mockImplementation(async (input, init) => {
     const response = await realFetch(input, init);
     const responseText = rewrite(await response.text());
-    calls.push({ url: String(input), init: init ?? {}, responseText });
+    calls.push({ url: input instanceof Request ? input.url : String(input), init: init ?? {}, responseText });
     return new Response(responseText, { status: response.status, headers: response.headers });
   });
   return calls;
@@ -103,7 +103,7 @@ describe("Alipay OAuth provider against the fake gateway", () => {
     expect(`${tokenCall.url.origin}${tokenCall.url.pathname}`).toBe(`${fake.url}/gateway.do`);
     expect(tokenCall.init.method).toBe("POST");
     expect(new Headers(tokenCall.init.headers).get("content-type")).toBe("application/x-www-form-urlencoded;charset=utf-8");
-    expect(String(tokenCall.init.body)).toBe(`grant_type=authorization_code&code=${code}`);
+    expect(tokenCall.init.body).toBe(`grant_type=authorization_code&code=${code}`);
     const query = Object.fromEntries(tokenCall.url.searchParams);
     expect(query).toEqual({
       app_id: APP_ID,
@@ -118,7 +118,7 @@ describe("Alipay OAuth provider against the fake gateway", () => {
     // Encoded as the node SDK does: space as %20, not +.
     expect(tokenCall.url.search).toContain(`&timestamp=${gatewayTimestamp(sentAt).replace(" ", "%20").replaceAll(":", "%3A")}&`);
     expect(infoCall.url.searchParams.get("auth_token")).toMatch(/^authusrB[0-9a-f]{32}$/);
-    expect(String(infoCall.init.body)).toBe("");
+    expect(infoCall.init.body).toBe("");
   });
 
   it("formats the timestamp in China time (UTC+8)", () => {
@@ -282,7 +282,7 @@ describe("the fake Alipay gateway", () => {
     const calls = recordVendorCalls();
     await provider().exchangeCode(fake.issueAuthCode(PERSON), REDIRECT);
     jest.restoreAllMocks();
-    return { url: calls[0].url, body: String(calls[0].init.body) };
+    return { url: calls[0].url, body: calls[0].init.body as string };
   }
 
   async function post(url: string, body: string): Promise<{ error_response: { code: string; sub_code: string; sub_msg: string } }> {

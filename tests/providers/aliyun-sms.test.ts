@@ -47,7 +47,7 @@ function recordVendorCalls(): { url: string; init: RequestInit; responseText: Pr
   const realFetch = global.fetch;
   jest.spyOn(global, "fetch").mockImplementation(async (input, init) => {
     const response = await realFetch(input, init);
-    calls.push({ url: String(input), init: init ?? {}, responseText: response.clone().text() });
+    calls.push({ url: input instanceof Request ? input.url : String(input), init: init ?? {}, responseText: response.clone().text() });
     return response;
   });
   return calls;
@@ -165,7 +165,7 @@ describe("the fake Aliyun gateway", () => {
   async function captureSignedBody(): Promise<string> {
     const calls = recordVendorCalls();
     await sender().send("+8613812345678", CODE);
-    return String(calls[0].init.body);
+    return calls[0].init.body as string;
   }
 
   async function post(body: string): Promise<{ status: number; json: { Code: string; Message: string } }> {

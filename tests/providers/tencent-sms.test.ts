@@ -50,7 +50,7 @@ function recordVendorCalls(): { url: string; init: RequestInit; responseText: Pr
   const realFetch = global.fetch;
   jest.spyOn(global, "fetch").mockImplementation(async (input, init) => {
     const response = await realFetch(input, init);
-    calls.push({ url: String(input), init: init ?? {}, responseText: response.clone().text() });
+    calls.push({ url: input instanceof Request ? input.url : String(input), init: init ?? {}, responseText: response.clone().text() });
     return response;
   });
   return calls;
@@ -172,7 +172,7 @@ describe("the fake Tencent API", () => {
     const calls = recordVendorCalls();
     await sender().send("+8613812345678", CODE);
     const { init } = calls[0];
-    const tampered = String(init.body).replace("482913", "000000");
+    const tampered = (init.body as string).replace("482913", "000000");
     const response = await fetch(`${fake.url}/`, { ...init, body: tampered });
     const answer = (await response.json()) as { Response: { Error?: { Code: string } } };
     expect(answer.Response.Error?.Code).toBe("AuthFailure.SignatureFailure");

@@ -44,7 +44,7 @@ function failCall(n: number, code: string, message: (url: URL) => string): void 
   let calls = 0;
   jest.spyOn(global, "fetch").mockImplementation((input, init) => {
     calls += 1;
-    if (calls === n) fake.failNext(code, message(new URL(String(input))));
+    if (calls === n) fake.failNext(code, message(new URL(input instanceof Request ? input.url : String(input))));
     return realFetch(input, init);
   });
 }

@@ -74,7 +74,7 @@ if (TEST_DATABASE !== "postgres") {
 
     it.each([
       ["stopped", () => postgres.stopCluster(), () => postgres.startCluster(), 2000],
-      ["frozen", async () => postgres.freeze(), async () => postgres.thaw(), 4000],
+      ["frozen", () => Promise.resolve(postgres.freeze()), () => Promise.resolve(postgres.thaw()), 4000],
     ] as const)(
       "answers SERVICE_UNAVAILABLE without internals while the database is %s, and recovers without a restart",
       async (how, interrupt, restore, awayMs) => {

@@ -3,7 +3,8 @@ import os from "node:os";
 import path from "node:path";
 
 // The plain-JS script `npm start` runs before anything is compiled.
-const { webIsStale } = require("../../scripts/build-web-if-changed.js") as { webIsStale(root: string): boolean };
+// eslint-disable-next-line @typescript-eslint/no-require-imports -- plain JS without types: required with its type
+const { webIsStale } = require("../../scripts/build-web-if-changed.js") as { webIsStale: (root: string) => boolean };
 
 describe("npm start's up-to-date check for the account center", () => {
   let root: string;

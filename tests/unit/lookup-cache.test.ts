@@ -71,10 +71,10 @@ describe("LookupCache", () => {
     const calls: string[] = [];
     // Token t-<account>-<n> is session s-<account>-<n> of account <account>.
     const cached = cache.wrap(
-      ofSessions(async (token: string) => {
+      ofSessions((token: string) => {
         calls.push(token);
         const [, account, n] = token.split("-");
-        return { main: new Row(token, `s-${account}-${n}`), joined: new Row(account) };
+        return Promise.resolve({ main: new Row(token, `s-${account}-${n}`), joined: new Row(account) });
       }),
     );
     const tokens = ["t-a-1", "t-a-2", "t-b-1", "t-c-1"];
@@ -123,9 +123,9 @@ describe("LookupCache bounds", () => {
   it("keeps at most 10 000 rows across its lookups, dropping the least recently used", async () => {
     const calls = { a: 0, b: 0 };
     const counted = (side: "a" | "b") =>
-      ofSessions(async (value: string) => {
+      ofSessions((value: string) => {
         calls[side]++;
-        return { main: new Row(value), joined: new Row("account") };
+        return Promise.resolve({ main: new Row(value), joined: new Row("account") });
       });
     const cache = new LookupCache(new TestClock(), 30);
     const a = cache.wrap(counted("a"));
@@ -150,7 +150,7 @@ describe("LookupCache bounds", () => {
       ) {}
     }
     const cached = new LookupCache(new TestClock(), 30).wrap(
-      ofSessions(async () => ({ main: new Session(new Date(0)), joined: new Row("account") })),
+      ofSessions(() => Promise.resolve({ main: new Session(new Date(0)), joined: new Row("account") })),
     );
     await cached.find("k");
     const seen = new Date(60_000);

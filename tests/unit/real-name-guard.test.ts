@@ -8,16 +8,17 @@ function contextFor(accountId: string | null) {
 }
 
 describe("RealNameGuard (@RequireRealName)", () => {
-  const guard = new RealNameGuard({ hasPassed: async (accountId: string) => accountId === "verified" });
+  const guard = new RealNameGuard({ hasPassed: (accountId: string) => Promise.resolve(accountId === "verified") });
 
   it("lets a verified account through", async () => {
-    await expect(guard.use(contextFor("verified"), async () => "ran")).resolves.toBe("ran");
+    await expect(guard.use(contextFor("verified"), () => Promise.resolve("ran"))).resolves.toBe("ran");
   });
 
   it("answers REAL_NAME_REQUIRED to anyone else, before the resolver runs", async () => {
     let ran = false;
-    const attempt = guard.use(contextFor("someone"), async () => {
+    const attempt = guard.use(contextFor("someone"), () => {
       ran = true;
+      return Promise.resolve();
     });
     await expect(attempt).rejects.toMatchObject({ code: "REAL_NAME_REQUIRED" });
     await expect(attempt).rejects.toBeInstanceOf(AppError);
@@ -25,6 +26,6 @@ describe("RealNameGuard (@RequireRealName)", () => {
   });
 
   it("answers UNAUTHENTICATED without a session", async () => {
-    await expect(guard.use(contextFor(null), async () => "ran")).rejects.toMatchObject({ code: "UNAUTHENTICATED" });
+    await expect(guard.use(contextFor(null), () => Promise.resolve("ran"))).rejects.toMatchObject({ code: "UNAUTHENTICATED" });
   });
 });

@@ -1,11 +1,13 @@
 // better-sqlite3 ships no types (TypeORM's driver uses it untyped too).
-const Database: new (
+type SqliteDatabase = new (
   file: string,
   options: { fileMustExist: boolean; timeout: number },
 ) => {
   prepare(sql: string): { all(): unknown[] };
   close(): void;
-} = require("better-sqlite3");
+};
+// eslint-disable-next-line @typescript-eslint/no-require-imports -- untyped, so required with the type above
+const Database = require("better-sqlite3") as SqliteDatabase;
 import { Client } from "pg";
 
 /** Plain SQL on the database a server process uses (DATABASE_URL, DATABASE_SCHEMA), outside the server. */
@@ -22,8 +24,8 @@ export async function openDb(env: Record<string, string>): Promise<SqlDb> {
     const db = new Database(url.slice("sqlite:".length), { fileMustExist: true, timeout: 5000 });
     return {
       kind: "sqlite",
-      all: async <T>(sql: string) => db.prepare(sql).all() as T[],
-      close: async () => void db.close(),
+      all: <T>(sql: string) => Promise.resolve(db.prepare(sql).all() as T[]),
+      close: () => Promise.resolve(db.close()),
     };
   }
   const client = new Client({ connectionString: url, options: env.DATABASE_SCHEMA ? `-c search_path=${env.DATABASE_SCHEMA}` : undefined });

@@ -137,7 +137,7 @@ export async function startPrivatePostgres(): Promise<PrivatePostgres> {
     pgCtl(["start", "-D", data, "-o", options, "-l", path.join(dir, "log"), "-w"]);
     await waitFor("the private PostgreSQL", answers);
   };
-  const stopCluster = async () => pgCtl(["stop", "-D", data, "-m", "fast", "-w"]);
+  const stopCluster = () => Promise.resolve(pgCtl(["stop", "-D", data, "-m", "fast", "-w"]));
   await startCluster();
 
   // The postmaster and its children, read when frozen: a frozen postmaster starts no new ones.
