@@ -50,7 +50,7 @@ export interface CannonSpec {
 
 function cannon(options: autocannon.Options, onInstance?: (instance: autocannon.Instance) => void): Promise<autocannon.Result> {
   return new Promise((resolve, reject) => {
-    const instance = autocannon(options, (error, result) => (error ? reject(error) : resolve(result)));
+    const instance = autocannon(options, (error, result) => (error ? reject(error as Error) : resolve(result)));
     onInstance?.(instance);
   });
 }

@@ -104,7 +104,7 @@ const SAFE_REASONS: ReadonlyArray<[RegExp, (m: RegExpExecArray) => string]> = [
   [new RegExp(`^Field "(\\w{1,64})" of required type "(${GRAPHQL_TYPE})" was not provided\\.$`), (m) => `${m[1]} (${m[2]}) is required.`],
   [/^Field "(\w{1,64})" is not defined by type "(\w+)"\./, (m) => `${m[1]} is not a field of ${m[2]}.`],
   [new RegExp(`^Expected type "(${GRAPHQL_TYPE})"`), (m) => `Expected ${m[1]}.`],
-  [/^Expected value of type "([\w!\[\]]+)"/, (m) => `Expected ${m[1]}.`],
+  [/^Expected value of type "([\w![\]]+)"/, (m) => `Expected ${m[1]}.`],
   [/^(\w+) cannot represent /, (m) => `Expected ${m[1]}.`],
   [/ does not exist in "(\w+)" enum/, (m) => `Expected one of the ${m[1]} values.`],
 ];
@@ -158,7 +158,9 @@ export function isDatabaseUnavailable(error: unknown, depth = 0): boolean {
   return (
     (typeof code === "string" && UNAVAILABLE_CODES.test(code)) ||
     (typeof message === "string" && UNAVAILABLE_MESSAGES.test(message)) ||
-    [driverError, cause, thrownValue, ...(Array.isArray(errors) ? errors : [])].some((inner) => isDatabaseUnavailable(inner, depth + 1))
+    [driverError, cause, thrownValue, ...(Array.isArray(errors) ? (errors as unknown[]) : [])].some((inner) =>
+      isDatabaseUnavailable(inner, depth + 1),
+    )
   );
 }
 

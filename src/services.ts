@@ -1,6 +1,6 @@
 import type Redis from "ioredis";
 import type { DataSource } from "typeorm";
-import type { ContainerType } from "type-graphql";
+import type { ClassType, ContainerType } from "type-graphql";
 import type { Config } from "./config";
 import type { BackgroundTasks } from "./core/background";
 import type { Clock } from "./core/clock";
@@ -75,7 +75,7 @@ export interface ServiceDeps {
  * The cache in front of the authentication lookups, which drops what a write touches: in this
  * process through TypeORM's events, in the others through Redis when there is one.
  */
-function createAuthCache({ config, clock, logger, dataSource, redis, metrics }: ServiceDeps): { cache: LookupCache; dispose(): void } {
+function createAuthCache({ config, clock, logger, dataSource, redis, metrics }: ServiceDeps): { cache: LookupCache; dispose: () => void } {
   const cache = new LookupCache(clock, config.authCacheSeconds, (hit) => metrics.observeAuthCache(hit));
   if (config.authCacheSeconds === 0) return { cache, dispose: () => undefined };
   const shared = redis ? shareInvalidationsThroughRedis(redis, config.redisPrefix, cache, logger) : undefined;
@@ -178,7 +178,7 @@ export function createServices(deps: ServiceDeps) {
     },
   );
 
-  const resolvers = new Map<Function, object>([
+  const resolvers = new Map<ClassType, object>([
     [AccountResolver, new AccountResolver(accounts, social, realName)],
     [RealNameGuard, new RealNameGuard(realName)],
     [AuthResolver, new AuthResolver(auth, sessions)],
@@ -198,7 +198,7 @@ export function createServices(deps: ServiceDeps) {
     ...QR_CODE_FIELDS.map((field) => [field, new field()] as const),
   ]);
   const container: ContainerType = {
-    get: (resolverClass: Function) => {
+    get: (resolverClass: ClassType) => {
       const resolver = resolvers.get(resolverClass);
       if (!resolver) throw new Error(`No instance wired for ${resolverClass.name}`);
       return resolver;

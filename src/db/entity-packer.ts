@@ -43,6 +43,7 @@ export function compileEntityPacker<T extends object>(sample: T): EntityPacker<T
     ...keys.map((key, i) => `this[${key}] = ${flags(i)} & ${bit(i)} ? new Date(from[${slot(i)}]) : from[${slot(i)}];`),
   ].join("\n");
 
+  // eslint-disable-next-line @typescript-eslint/no-implied-eval -- compiling the packer is the point (see above); keys are JSON-quoted
   const compile = new Function(
     "prototype",
     `function Unpacked(from, offset) {\n${unpack}\n}\n` +

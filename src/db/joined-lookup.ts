@@ -51,7 +51,7 @@ export function createJoinedLookup<Main extends ObjectLiteral, Joined extends Ob
   };
 
   const lookup = async (value: string): Promise<JoinedRow<Main, Joined> | null> => {
-    const rows = (await dataSource.query(sql, [value])) as Record<string, unknown>[];
+    const rows = await dataSource.query<Record<string, unknown>[]>(sql, [value]);
     const row = rows[0];
     return row ? { main: hydrate<Main>(main, "m", row), joined: hydrate<Joined>(joined, "j", row) } : null;
   };

@@ -32,14 +32,14 @@ export async function migrate(database: DatabaseConfig): Promise<string[]> {
 
 /** Creates the schema when missing; a role without CREATE on the database gets the one line to run instead. */
 async function ensureSchema(queryRunner: QueryRunner, schema: string): Promise<void> {
-  const found: unknown[] = await queryRunner.query("SELECT 1 FROM pg_namespace WHERE nspname = $1", [schema]);
+  const found = (await queryRunner.query("SELECT 1 FROM pg_namespace WHERE nspname = $1", [schema])) as unknown[];
   if (found.length > 0) return;
   try {
     await queryRunner.query(`CREATE SCHEMA "${schema}"`);
   } catch (error) {
     const code = error instanceof QueryFailedError ? (error.driverError as { code?: string }).code : undefined;
     if (code !== "42501") throw error;
-    const [{ role }]: Array<{ role: string }> = await queryRunner.query("SELECT current_user AS role");
+    const [{ role }] = (await queryRunner.query("SELECT current_user AS role")) as Array<{ role: string }>;
     throw new Error(
       `DATABASE_SCHEMA "${schema}" does not exist and role "${role}" may not create it; as the database owner run: CREATE SCHEMA ${schema} AUTHORIZATION "${role}";`,
     );

@@ -1,3 +1,4 @@
+import { OperationTypeNode } from "graphql";
 import type { AuthCheckerFn } from "type-graphql";
 import { assertThat } from "../errors";
 import { scopesOf } from "../modules/api-key/api-key.service";
@@ -16,7 +17,7 @@ export const authChecker: AuthCheckerFn<RequestContext> = ({ context, info }, ro
   assertThat(auth, "UNAUTHENTICATED");
   if (auth.apiKey) {
     const scopes = scopesOf(auth.apiKey);
-    const needed = info.operation.operation === "query" ? ["account:read", "account:write"] : ["account:write"];
+    const needed = info.operation.operation === OperationTypeNode.QUERY ? ["account:read", "account:write"] : ["account:write"];
     assertThat(
       scopes.some((scope) => needed.includes(scope)),
       "FORBIDDEN",

@@ -47,6 +47,7 @@ export function operationDepth(document: DocumentNode, operation: OperationDefin
  * U+0000, which PostgreSQL cannot store, and a lone UTF-16 surrogate, which no text encoding can
  * carry (validator's isEmail throws on one). JSON lets a client send both as `\u` escapes.
  */
+// eslint-disable-next-line no-control-regex -- U+0000 is what this looks for
 const UNSTORABLE_TEXT = /\u0000|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
 
 /** The path of the first string in a variables object that holds unstorable text, or null. */
@@ -162,8 +163,10 @@ export function queryLimitsPlugin(schema: GraphQLSchema, limits: { maxDepth: num
     }
   };
   return {
+    // eslint-disable-next-line @typescript-eslint/require-await -- Apollo's plugin hooks must return a Promise
     async requestDidStart() {
       return {
+        // eslint-disable-next-line @typescript-eslint/require-await -- Apollo's hooks return a Promise; async makes a throw its rejection
         async didResolveOperation({ document, operation, request, source }) {
           // No operation of that name: execution reports it as a bad request.
           if (!operation) return;

@@ -38,14 +38,17 @@ export class GraphQLRoute {
   /** Notes each request's resolved operation name and first error code. */
   plugin(): ApolloServerPlugin<RequestContext> {
     return {
+      // eslint-disable-next-line @typescript-eslint/require-await -- Apollo's plugin hooks must return a Promise
       async requestDidStart() {
         return {
+          // eslint-disable-next-line @typescript-eslint/require-await -- Apollo's plugin hooks must return a Promise
           async willSendResponse({ contextValue, operationName, response }) {
             const outcome = (contextValue as ObservedContext)[OUTCOME];
             if (!outcome) return;
             const errors = response.body.kind === "single" ? response.body.singleResult.errors : undefined;
             outcome.operation = operationName;
-            outcome.code = errors?.length ? String(errors[0].extensions?.code ?? "INTERNAL_SERVER_ERROR") : "OK";
+            const code = errors?.length ? errors[0].extensions?.code : "OK";
+            outcome.code = typeof code === "string" ? code : "INTERNAL_SERVER_ERROR";
           },
         };
       },

@@ -34,7 +34,7 @@ export interface HealthDeps {
  * clears fall back to this process meanwhile.
  */
 export function registerHealth(app: FastifyInstance, { dataSource, redis, draining }: HealthDeps): void {
-  const live = async () => ({ ok: true });
+  const live = () => ({ ok: true });
   app.get("/livez", live);
   app.get("/healthz", live);
 

@@ -220,7 +220,8 @@ export class SocialService {
     accountId: string | null,
   ): Promise<OAuthStateEntity> {
     const grant = await this.dataSource.getRepository(OAuthStateEntity).findOneBy({ stateHash: sha256Hex(state) });
-    const ours = grant && grant.purpose === purpose && grant.provider === kind && grant.accountId === accountId && !grant.consumedAt;
+    const ours =
+      grant && grant.purpose === purpose && grant.provider === (kind as string) && grant.accountId === accountId && !grant.consumedAt;
     if (!ours) throw new AppError("CODE_INVALID");
     if (grant.expiresAt <= this.clock.now()) throw new AppError("CODE_EXPIRED");
     const used = await this.transaction((manager) =>

@@ -77,7 +77,7 @@ export class SecondFactorVerifier {
   /** The step of a code for an enrolment not yet confirmed, or null; wrong codes spend the same budget. */
   async matchPendingStep(credential: TotpCredentialEntity, code: string): Promise<number | null> {
     let step: number | null = null;
-    await this.budgeted(credential.accountId, async () => {
+    await this.budgeted(credential.accountId, () => {
       step = this.matchStep(this.openSecret(credential), code);
       return step !== null;
     });
@@ -116,7 +116,7 @@ export class SecondFactorVerifier {
    * RATE_LIMITED once the account's budget of wrong codes is spent. Each check reserves a point
    * before it runs, so parallel guesses share the budget; a right code clears it.
    */
-  private async budgeted(accountId: string, verify: () => Promise<boolean>): Promise<boolean> {
+  private async budgeted(accountId: string, verify: () => boolean | Promise<boolean>): Promise<boolean> {
     await this.failures.consume(accountId);
     const ok = await verify();
     if (ok) await this.failures.reset(accountId);

@@ -6,13 +6,13 @@ import type { EmailSender } from "../types";
 export function createConsoleEmailSender(logger: Logger): EmailSender {
   return {
     id: "console",
-    async send(to, message) {
+    send(to, message) {
       const deliveryId = `console-${randomUUID()}`;
       logger.warn(
         { provider: "email:console", to, subject: message.subject, text: message.text, deliveryId },
         "EMAIL NOT DELIVERED (console provider)",
       );
-      return { deliveryId };
+      return Promise.resolve({ deliveryId });
     },
   };
 }

@@ -17,19 +17,19 @@ export function createDevIdentityVerifier(publicOrigin: string): DevIdentityVeri
   const returnUrls = new Map<string, string | null>();
   return {
     id: "dev",
-    async start(request) {
+    start(request) {
       const vendorReference = `dev-${request.reference}`;
       checks.set(vendorReference, { status: "PENDING" });
       returnUrls.set(vendorReference, request.returnUrl);
-      return { vendorReference, verifyUrl: `${publicOrigin}/dev/identity/${vendorReference}` };
+      return Promise.resolve({ vendorReference, verifyUrl: `${publicOrigin}/dev/identity/${vendorReference}` });
     },
-    async query(vendorReference) {
-      return (
+    query(vendorReference) {
+      return Promise.resolve(
         checks.get(vendorReference) ?? {
           status: "FAILED",
           failureCode: "EXPIRED",
           reason: "The verification expired or does not exist; start it again.",
-        }
+        },
       );
     },
     finish(vendorReference, passed) {

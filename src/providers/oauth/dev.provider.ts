@@ -22,20 +22,26 @@ export function createDevOAuthProvider(kind: OAuthProviderKind, publicOrigin: st
     id: "dev",
     authorizationUrl(state, redirectUri) {
       const query = new URLSearchParams({ redirect_uri: redirectUri, state });
-      return `${publicOrigin}/dev/oauth/${kind.toLowerCase()}/authorize?${query}`;
+      return `${publicOrigin}/dev/oauth/${kind.toLowerCase()}/authorize?${query.toString()}`;
     },
     consent(user, redirectUri) {
       const code = `dev_${randomBytes(16).toString("base64url")}`;
       codes.set(code, { user, redirectUri, expiresAt: clock.now().getTime() + CODE_TTL_MS });
       return code;
     },
-    async exchangeCode(code, redirectUri) {
+    exchangeCode(code, redirectUri) {
       const grant = codes.get(code);
       codes.delete(code);
       if (!grant || grant.redirectUri !== redirectUri || grant.expiresAt <= clock.now().getTime()) {
-        throw new ProviderError(ProviderErrorCode.REJECTED, `dev ${kind}: unknown, used or expired code`, "dev.code-invalid");
+        return Promise.reject(
+          new ProviderError(ProviderErrorCode.REJECTED, `dev ${kind}: unknown, used or expired code`, "dev.code-invalid"),
+        );
       }
-      return { subject: `dev-${kind.toLowerCase()}-${grant.user}`, displayName: `${grant.user} (dev ${kind})`, avatarUrl: null };
+      return Promise.resolve({
+        subject: `dev-${kind.toLowerCase()}-${grant.user}`,
+        displayName: `${grant.user} (dev ${kind})`,
+        avatarUrl: null,
+      });
     },
   };
 }

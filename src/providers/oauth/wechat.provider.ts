@@ -54,13 +54,10 @@ export function createWechatProvider(config: WechatConfig, timeoutMs: number): O
       throw new ProviderError(ProviderErrorCode.INVALID_RESPONSE, `wechat ${path}: HTTP ${response.status}, not a JSON object`);
     }
     // Whether errors always come with HTTP 200 is unconfirmed, so the body decides, whatever the status.
-    if (body.errcode !== undefined && Number(body.errcode) !== 0) {
+    const errcode = Number(body.errcode);
+    if (body.errcode !== undefined && errcode !== 0) {
       const errmsg = typeof body.errmsg === "string" ? ` ${redact(body.errmsg, hidden)}` : "";
-      throw new ProviderError(
-        classify(Number(body.errcode)),
-        `wechat ${path} failed: ${String(body.errcode)}${errmsg}`,
-        String(body.errcode),
-      );
+      throw new ProviderError(classify(errcode), `wechat ${path} failed: ${errcode}${errmsg}`, String(errcode));
     }
     return body;
   }

@@ -6,10 +6,10 @@ import type { SmsSender } from "../types";
 export function createConsoleSmsSender(logger: Logger): SmsSender {
   return {
     id: "console",
-    async send(phoneE164, message) {
+    send(phoneE164, message) {
       const deliveryId = `console-${randomUUID()}`;
       logger.warn({ provider: "sms:console", to: phoneE164, message, deliveryId }, "SMS NOT SENT (console provider)");
-      return { deliveryId };
+      return Promise.resolve({ deliveryId });
     },
   };
 }
