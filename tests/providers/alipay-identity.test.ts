@@ -8,6 +8,7 @@ import { ProviderErrorCode } from "../../src/providers/provider-error";
 import type { IdentityCheckRequest } from "../../src/providers/types";
 import { generateAlipayTestKeys, startFakeAlipay, type FakeAlipay } from "../fakes/alipay-gateway.fake";
 import { failure } from "../helpers/provider-failure";
+import { recordVendorCalls } from "../helpers/vendor-calls";
 
 const APP_ID = "2021000122671080";
 const keys = generateAlipayTestKeys();
@@ -58,19 +59,6 @@ function checkRequest(overrides: Partial<IdentityCheckRequest> = {}): IdentityCh
     returnUrl: "https://account.example.com/real-name/return?x=a b",
     ...overrides,
   };
-}
-
-/** Lets the real fetch run while keeping the text of each response. */
-function recordResponses(): string[] {
-  const texts: string[] = [];
-  const realFetch = global.fetch;
-  jest.spyOn(global, "fetch").mockImplementation(async (input, init) => {
-    const response = await realFetch(input, init);
-    const text = await response.text();
-    texts.push(text);
-    return new Response(text, { status: response.status, headers: response.headers });
-  });
-  return texts;
 }
 
 /** What the person's Alipay app does with the verifyUrl. */
@@ -166,9 +154,9 @@ describe("Alipay identity verifier against the fake gateway", () => {
   });
 
   it("answers FAILED, without throwing, for a certify_id Alipay does not know", async () => {
-    const texts = recordResponses();
+    const calls = recordVendorCalls();
     await expect(verifier().query("0123456789abcdef0123456789abcdef")).resolves.toEqual(EXPIRED);
-    expect(texts[0]).toMatch(
+    expect(calls[0].responseText).toMatch(
       /^\{"alipay_user_certify_open_query_response":\{"code":"40004","msg":"Business Failed","sub_code":"OPEN_CERTIFY_BILL_NOT_EXIST",/,
     );
   });
@@ -226,9 +214,9 @@ describe("Alipay identity verifier against the fake gateway", () => {
     );
 
     // A signature failure's sub_msg holds the string to sign, biz_content and all.
-    const texts = recordResponses();
+    const calls = recordVendorCalls();
     const signature = await failure(verifier({ privateKey: keys.alipay.privateKeyPem }).start(request));
-    expect(texts[0]).toContain(request.idNumber);
+    expect(calls[0].responseText).toContain(request.idNumber);
     expect(signature.vendorCode).toBe("isv.invalid-signature");
     for (const error of [quoted, signature]) {
       expect(error.message).not.toContain(request.idNumber);

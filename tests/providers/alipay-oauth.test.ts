@@ -6,6 +6,7 @@ import { createAlipayProvider } from "../../src/providers/oauth/alipay.provider"
 import { ProviderErrorCode } from "../../src/providers/provider-error";
 import { generateAlipayTestKeys, startFakeAlipay, type FakeAlipay } from "../fakes/alipay-gateway.fake";
 import { failure } from "../helpers/provider-failure";
+import { recordVendorCalls } from "../helpers/vendor-calls";
 
 const APP_ID = "2021000122671080";
 const REDIRECT = "https://account.example.com/oauth/alipay/callback?next=/settings&x=a b";
@@ -42,19 +43,6 @@ function config(overrides: Partial<AlipayConfig> = {}): AlipayConfig {
 
 function provider(overrides: Partial<AlipayConfig> = {}, timeoutMs = 5000, clock: Clock = systemClock) {
   return createAlipayProvider(config(overrides), timeoutMs, clock);
-}
-
-/** Lets the real fetch run while keeping each request and the text of its response; `rewrite` may alter that text. */
-function recordVendorCalls(rewrite: (text: string) => string = (text) => text): { url: string; init: RequestInit; responseText: string }[] {
-  const calls: { url: string; init: RequestInit; responseText: string }[] = [];
-  const realFetch = global.fetch;
-  jest.spyOn(global, "fetch").mockImplementation(async (input, init) => {
-    const response = await realFetch(input, init);
-    const responseText = rewrite(await response.text());
-    calls.push({ url: input instanceof Request ? input.url : String(input), init: init ?? {}, responseText });
-    return new Response(responseText, { status: response.status, headers: response.headers });
-  });
-  return calls;
 }
 
 const PERSON = {
@@ -282,7 +270,7 @@ describe("the fake Alipay gateway", () => {
     const calls = recordVendorCalls();
     await provider().exchangeCode(fake.issueAuthCode(PERSON), REDIRECT);
     jest.restoreAllMocks();
-    return { url: calls[0].url, body: calls[0].init.body as string };
+    return { url: calls[0].url, body: calls[0].body };
   }
 
   async function post(url: string, body: string): Promise<{ error_response: { code: string; sub_code: string; sub_msg: string } }> {

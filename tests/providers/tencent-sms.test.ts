@@ -3,12 +3,12 @@ import { systemClock, type Clock } from "../../src/core/clock";
 import { ProviderErrorCode } from "../../src/providers/provider-error";
 import { authorizationHeader, credentialScope, signedHeaderNames, tc3Signature, utcDate } from "../../src/providers/sms/tencent-signature";
 import { createTencentSmsSender } from "../../src/providers/sms/tencent.provider";
-import type { SmsMessage } from "../../src/providers/types";
 import { startFakeTencentSms, type FakeTencentSms } from "../fakes/tencent-sms.fake";
 import { failure } from "../helpers/provider-failure";
+import { recordVendorCalls } from "../helpers/vendor-calls";
+import { CODE, PHONE, smsSenderContract } from "./sms-sender.contract";
 
 const credentials = { secretId: "AKIDFakeSecretId0000000000000000", secretKey: "fake-secret-key-value", sdkAppId: "1400006666" };
-const CODE: SmsMessage = { kind: "CODE", code: "482913" };
 
 let fake: FakeTencentSms;
 
@@ -18,14 +18,6 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await fake.stop();
-});
-
-beforeEach(() => {
-  fake.messages.length = 0;
-});
-
-afterEach(() => {
-  jest.restoreAllMocks();
 });
 
 function sender(overrides: Partial<TencentSmsConfig> = {}, timeoutMs = 5000, clock: Clock = systemClock) {
@@ -44,83 +36,24 @@ function sender(overrides: Partial<TencentSmsConfig> = {}, timeoutMs = 5000, clo
   return createTencentSmsSender(config, timeoutMs, clock);
 }
 
-/** Lets the real fetch run while keeping each request and the text of its response. */
-function recordVendorCalls(): { url: string; init: RequestInit; responseText: Promise<string> }[] {
-  const calls: { url: string; init: RequestInit; responseText: Promise<string> }[] = [];
-  const realFetch = global.fetch;
-  jest.spyOn(global, "fetch").mockImplementation(async (input, init) => {
-    const response = await realFetch(input, init);
-    calls.push({ url: input instanceof Request ? input.url : String(input), init: init ?? {}, responseText: response.clone().text() });
-    return response;
-  });
-  return calls;
-}
-
-describe("Tencent SMS adapter against the fake API", () => {
-  it("sends a code with the code template to the E.164 number and returns the SerialNo", async () => {
-    const calls = recordVendorCalls();
-    const receipt = await sender().send("+8613812345678", CODE);
-    expect(fake.messages).toEqual([{ phoneNumber: "+8613812345678", signName: "腾讯云", templateId: "1110", templateParams: ["482913"] }]);
-    expect(calls).toHaveLength(1);
-    expect(calls[0].url).toBe(`${fake.url}/`);
-    expect(calls[0].init.headers).toMatchObject({
-      "Content-Type": "application/json; charset=utf-8",
-      Host: new URL(fake.url).host,
-      "X-TC-Action": "SendSms",
-      "X-TC-Version": "2021-01-11",
-      "X-TC-Region": "ap-guangzhou",
-    });
-    const answer = JSON.parse(await calls[0].responseText) as { Response: { SendStatusSet: { Code: string; SerialNo: string }[] } };
+smsSenderContract<TencentSmsConfig>({
+  name: "Tencent",
+  fake: () => fake,
+  sender,
+  // SendSms 2021-01-11 takes the E.164 number and positional template parameters.
+  sentCode: { phoneNumber: PHONE, signName: "腾讯云", templateId: "1110", templateParams: ["482913"] },
+  sentNotice: (label) => ({ phoneNumber: PHONE, signName: "腾讯云", templateId: "1120", templateParams: [label] }),
+  deliveryIdIn(responseText) {
+    const answer = JSON.parse(responseText) as { Response: { SendStatusSet: { Code: string; SerialNo: string }[] } };
     expect(answer.Response.SendStatusSet[0].Code).toBe("Ok");
-    expect(receipt).toEqual({ deliveryId: answer.Response.SendStatusSet[0].SerialNo });
-    expect(receipt.deliveryId).toMatch(/^2433:\d+$/);
-  });
-
-  it("sends a security notice with the notice template and its Chinese label", async () => {
-    await sender().send("+8613812345678", { kind: "NOTICE", event: "PASSWORD_RESET" });
-    expect(fake.messages).toEqual([
-      { phoneNumber: "+8613812345678", signName: "腾讯云", templateId: "1120", templateParams: ["密码已重置"] },
-    ]);
-  });
-
-  it("refuses a notice without a notice template, sending nothing", async () => {
-    const fetchSpy = jest.spyOn(global, "fetch");
-    const error = await failure(
-      sender({ noticeTemplateId: undefined }).send("+8613812345678", { kind: "NOTICE", event: "CONTACT_REPLACED" }),
-    );
-    expect(error.code).toBe(ProviderErrorCode.UNSUPPORTED);
-    expect(fetchSpy).not.toHaveBeenCalled();
-    expect(fake.messages).toEqual([]);
-  });
-
-  it("is refused with AuthFailure.SignatureFailure when signed with a wrong secret key, without leaking it", async () => {
-    const error = await failure(sender({ secretKey: "wrong-secret-key" }).send("+8613812345678", CODE));
-    expect(error.code).toBe(ProviderErrorCode.REJECTED);
-    expect(error.vendorCode).toBe("AuthFailure.SignatureFailure");
-    expect(error.message).not.toContain("wrong-secret-key");
-    expect(fake.messages).toEqual([]);
-  });
-
-  it("is refused for an unknown SecretId", async () => {
-    const error = await failure(sender({ secretId: "AKIDSomeoneElse" }).send("+8613812345678", CODE));
-    expect(error.code).toBe(ProviderErrorCode.REJECTED);
-    expect(error.vendorCode).toBe("AuthFailure.SecretIdNotFound");
-  });
-
-  it("is refused for another SmsSdkAppId", async () => {
-    const error = await failure(sender({ sdkAppId: "1400000000" }).send("+8613812345678", CODE));
-    expect(error.code).toBe(ProviderErrorCode.REJECTED);
-    expect(error.vendorCode).toBe("InvalidParameterValue.SdkAppIdNotExist");
-  });
-
-  it("is refused with AuthFailure.SignatureExpire when the clock is 20 minutes off", async () => {
-    const fastClock: Clock = { now: () => new Date(Date.now() + 20 * 60 * 1000) };
-    const error = await failure(sender({}, 5000, fastClock).send("+8613812345678", CODE));
-    expect(error.code).toBe(ProviderErrorCode.REJECTED);
-    expect(error.vendorCode).toBe("AuthFailure.SignatureExpire");
-  });
-
-  it.each([
+    expect(answer.Response.SendStatusSet[0].SerialNo).toMatch(/^2433:\d+$/);
+    return answer.Response.SendStatusSet[0].SerialNo;
+  },
+  withoutNoticeTemplate: { noticeTemplateId: undefined },
+  wrongSecret: { overrides: { secretKey: "wrong-secret-key" }, secret: "wrong-secret-key", vendorCode: "AuthFailure.SignatureFailure" },
+  unknownKey: { overrides: { secretId: "AKIDSomeoneElse" }, vendorCode: "AuthFailure.SecretIdNotFound" },
+  expiredCode: "AuthFailure.SignatureExpire",
+  errorCodes: [
     // Request-level errors.
     ["RequestLimitExceeded", ProviderErrorCode.RATE_LIMITED],
     ["LimitExceeded.DeliveryFrequencyLimit", ProviderErrorCode.RATE_LIMITED],
@@ -132,48 +65,52 @@ describe("Tencent SMS adapter against the fake API", () => {
     ["LimitExceeded.PhoneNumberDailyLimit", ProviderErrorCode.RATE_LIMITED],
     ["FailedOperation.PhoneNumberInBlacklist", ProviderErrorCode.REJECTED],
     ["FailedOperation.InsufficientBalanceInSmsPackage", ProviderErrorCode.REJECTED],
-  ])("maps the vendor code %s to %s", async (code, expected) => {
-    fake.failNext(code);
-    const error = await failure(sender().send("+8613812345678", CODE));
-    expect(error.code).toBe(expected);
-    expect(error.vendorCode).toBe(code);
-    expect(fake.messages).toEqual([]);
+  ],
+  badNumber: { phone: "+86123", vendorCode: "InvalidParameterValue.IncorrectPhoneNumber" },
+});
+
+describe("Tencent SMS adapter: what only Tencent does", () => {
+  beforeEach(() => {
+    fake.messages.length = 0;
   });
 
-  it("is refused per number with InvalidParameterValue.IncorrectPhoneNumber for a number that is not one", async () => {
-    const error = await failure(sender().send("+86123", CODE));
+  afterEach(() => {
+    jest.restoreAllMocks();
+  });
+
+  it("names the action, version and region in TC3 headers", async () => {
+    const calls = recordVendorCalls();
+    await sender().send(PHONE, CODE);
+    expect(calls[0].init.headers).toMatchObject({
+      "Content-Type": "application/json; charset=utf-8",
+      Host: new URL(fake.url).host,
+      "X-TC-Action": "SendSms",
+      "X-TC-Version": "2021-01-11",
+      "X-TC-Region": "ap-guangzhou",
+    });
+  });
+
+  it("is refused for another SmsSdkAppId", async () => {
+    const error = await failure(sender({ sdkAppId: "1400000000" }).send(PHONE, CODE));
     expect(error.code).toBe(ProviderErrorCode.REJECTED);
-    expect(error.vendorCode).toBe("InvalidParameterValue.IncorrectPhoneNumber");
-  });
-
-  it("gives up on a hung API after timeoutMs", async () => {
-    fake.hangNext();
-    const started = Date.now();
-    const error = await failure(sender({}, 300).send("+8613812345678", CODE));
-    expect(error.code).toBe(ProviderErrorCode.UNAVAILABLE);
-    expect(Date.now() - started).toBeLessThan(2000);
-  });
-
-  it("treats HTTP 500 as unavailable", async () => {
-    fake.failNextWithStatus(500);
-    const error = await failure(sender().send("+8613812345678", CODE));
-    expect(error.code).toBe(ProviderErrorCode.UNAVAILABLE);
-  });
-
-  it("treats a non-JSON 200 as an invalid response", async () => {
-    fake.failNextWithStatus(200);
-    const error = await failure(sender().send("+8613812345678", CODE));
-    expect(error.code).toBe(ProviderErrorCode.INVALID_RESPONSE);
+    expect(error.vendorCode).toBe("InvalidParameterValue.SdkAppIdNotExist");
   });
 });
 
 describe("the fake Tencent API", () => {
+  beforeEach(() => {
+    fake.messages.length = 0;
+  });
+
+  afterEach(() => {
+    jest.restoreAllMocks();
+  });
+
   it("refuses a body changed after signing", async () => {
     const calls = recordVendorCalls();
-    await sender().send("+8613812345678", CODE);
-    const { init } = calls[0];
-    const tampered = (init.body as string).replace("482913", "000000");
-    const response = await fetch(`${fake.url}/`, { ...init, body: tampered });
+    await sender().send(PHONE, CODE);
+    const { init, body } = calls[0];
+    const response = await fetch(`${fake.url}/`, { ...init, body: body.replace("482913", "000000") });
     const answer = (await response.json()) as { Response: { Error?: { Code: string } } };
     expect(answer.Response.Error?.Code).toBe("AuthFailure.SignatureFailure");
     expect(fake.messages).toHaveLength(1);
@@ -181,7 +118,7 @@ describe("the fake Tencent API", () => {
 
   it("refuses the 2019-07-11 field names even when correctly signed", async () => {
     const payload = JSON.stringify({
-      PhoneNumberSet: ["+8613812345678"],
+      PhoneNumberSet: [PHONE],
       SmsSdkAppid: credentials.sdkAppId,
       Sign: "腾讯云",
       TemplateID: "1110",
@@ -218,7 +155,7 @@ describe("the fake Tencent API", () => {
   it("answers a refused number in SendStatusSet, not as a request error", async () => {
     const calls = recordVendorCalls();
     await failure(sender().send("+86123", CODE));
-    const answer = JSON.parse(await calls[0].responseText) as { Response: Record<string, unknown> };
+    const answer = JSON.parse(calls[0].responseText) as { Response: Record<string, unknown> };
     expect(answer.Response.Error).toBeUndefined();
     expect(answer.Response.SendStatusSet).toEqual([
       expect.objectContaining({ PhoneNumber: "+86123", Code: "InvalidParameterValue.IncorrectPhoneNumber", SerialNo: "", Fee: 0 }),

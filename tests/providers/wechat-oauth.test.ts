@@ -3,7 +3,7 @@ import { createWechatProvider } from "../../src/providers/oauth/wechat.provider"
 import { ProviderErrorCode } from "../../src/providers/provider-error";
 import { TestClock } from "../helpers/test-clock";
 import { startFakeWechat, type FakeWechat, type WechatPerson } from "../fakes/wechat-oauth.fake";
-import { failure } from "../helpers/provider-failure";
+import { oauthProviderContract } from "./oauth-provider.contract";
 
 const app = { appId: "wx8e3a9b1c2d4f5a6b", appSecret: "3f1c0a9e8d7b6c5a4f3e2d1c0b9a8f7e" };
 const REDIRECT = "https://account.example.com/oauth/wechat/callback";
@@ -26,27 +26,8 @@ afterAll(async () => {
   await fake.stop();
 });
 
-beforeEach(() => {
-  fake.requests.length = 0;
-});
-
-afterEach(() => {
-  jest.restoreAllMocks();
-});
-
 function provider(overrides: Partial<WechatConfig> = {}, timeoutMs = 5000) {
   return createWechatProvider({ ...app, openBase: "https://open.weixin.example", apiBase: fake.url, ...overrides }, timeoutMs);
-}
-
-/** Makes the fake answer `code` to the n-th vendor call (1-based); the message may quote that call's URL. */
-function failCall(n: number, code: string, message: (url: URL) => string): void {
-  const realFetch = global.fetch;
-  let calls = 0;
-  jest.spyOn(global, "fetch").mockImplementation((input, init) => {
-    calls += 1;
-    if (calls === n) fake.failNext(code, message(new URL(input instanceof Request ? input.url : String(input))));
-    return realFetch(input, init);
-  });
 }
 
 function query(request: string): [string, string[][]] {
@@ -54,24 +35,54 @@ function query(request: string): [string, string[][]] {
   return [url.pathname, [...url.searchParams]];
 }
 
-describe("WeChat website login adapter against the fake", () => {
-  it("builds the qrconnect URL with the parameters in the documented order", () => {
-    expect(provider().authorizationUrl("st/8+x y", REDIRECT)).toBe(
+oauthProviderContract<WechatConfig>({
+  id: "wechat",
+  name: "WeChat website login",
+  fake: () => fake,
+  clock,
+  provider,
+  redirectUri: REDIRECT,
+  authorizeUrl: {
+    overrides: {},
+    expected:
       "https://open.weixin.example/connect/qrconnect?appid=wx8e3a9b1c2d4f5a6b" +
-        "&redirect_uri=https%3A%2F%2Faccount.example.com%2Foauth%2Fwechat%2Fcallback" +
-        "&response_type=code&scope=snsapi_login&state=st%2F8%2Bx%20y#wechat_redirect",
-    );
+      "&redirect_uri=https%3A%2F%2Faccount.example.com%2Foauth%2Fwechat%2Fcallback" +
+      "&response_type=code&scope=snsapi_login&state=st%2F8%2Bx%20y#wechat_redirect",
+  },
+  issueCode: (person) => fake.issueCode(person === "withUnionId" ? ALICE : BOB),
+  profiles: {
+    withUnionId: { subject: "o6_bmAlice_unionid_ZOPfL", displayName: "小爱", avatarUrl: "https://thirdwx.qlogo.cn/mmopen/g3MonAlice/132" },
+    // An empty headimgurl is no avatar.
+    withoutUnionId: { subject: "oBob_openid_in_this_app", displayName: "Bob", avatarUrl: null },
+  },
+  paths: ["/sns/oauth2/access_token", "/sns/userinfo"],
+  usedCode: {
+    vendorCode: "40163",
+    message: /^wechat \/sns\/oauth2\/access_token failed: 40163 code been used, hints: \[ req_id: [0-9a-f]{14} \]$/,
+  },
+  unknownCode: { code: "0a1b2c3d4e5f60718293a4b5c6d7e8f9", vendorCode: "40029" },
+  expiredCode: "42003",
+  wrongSecret: { overrides: { appSecret: "0000wrong0secret0000" }, secret: "0000wrong0secret0000", vendorCode: "40125" },
+  unknownApp: { overrides: { appId: "wx0000000000000000" }, vendorCode: "40013" },
+  secret: app.appSecret,
+  callErrors: ["40125", "40001"],
+  errorCodes: [
+    [1, "-1", ProviderErrorCode.UNAVAILABLE],
+    [1, "45009", ProviderErrorCode.RATE_LIMITED],
+    [1, "45011", ProviderErrorCode.RATE_LIMITED],
+    [1, "41008", ProviderErrorCode.REJECTED],
+    [1, "48001", ProviderErrorCode.REJECTED],
+  ],
+});
+
+describe("WeChat website login adapter: what only WeChat does", () => {
+  beforeEach(() => {
+    fake.requests.length = 0;
   });
 
-  it("exchanges a code for the unionid, nickname and avatar, through access_token then userinfo", async () => {
+  it("asks access_token with the app's secret, then userinfo with the token and openid", async () => {
     const code = fake.issueCode(ALICE);
-    const profile = await provider().exchangeCode(code, REDIRECT);
-    expect(profile).toEqual({
-      subject: "o6_bmAlice_unionid_ZOPfL",
-      displayName: "小爱",
-      avatarUrl: "https://thirdwx.qlogo.cn/mmopen/g3MonAlice/132",
-    });
-    expect(fake.requests).toHaveLength(2);
+    await provider().exchangeCode(code, REDIRECT);
     expect(query(fake.requests[0])).toEqual([
       "/sns/oauth2/access_token",
       [
@@ -86,107 +97,6 @@ describe("WeChat website login adapter against the fake", () => {
     expect(params.map(([name]) => name)).toEqual(["access_token", "openid"]);
     expect(params[0][1]).toMatch(/^[\w-]{64}$/);
     expect(params[1][1]).toBe("oAlice_openid_in_this_app");
-  });
-
-  it("binds the openid when WeChat gives no unionid, and reads an empty headimgurl as no avatar", async () => {
-    const profile = await provider().exchangeCode(fake.issueCode(BOB), REDIRECT);
-    expect(profile).toEqual({ subject: "oBob_openid_in_this_app", displayName: "Bob", avatarUrl: null });
-  });
-
-  it("refuses a code used twice with 40163", async () => {
-    const code = fake.issueCode(ALICE);
-    await provider().exchangeCode(code, REDIRECT);
-    const error = await failure(provider().exchangeCode(code, REDIRECT));
-    expect(error.code).toBe(ProviderErrorCode.REJECTED);
-    expect(error.vendorCode).toBe("40163");
-    expect(error.message).toMatch(/^wechat \/sns\/oauth2\/access_token failed: 40163 code been used, hints: \[ req_id: [0-9a-f]{14} \]$/);
-  });
-
-  it("refuses an unknown code with 40029", async () => {
-    const error = await failure(provider().exchangeCode("0a1b2c3d4e5f60718293a4b5c6d7e8f9", REDIRECT));
-    expect(error.code).toBe(ProviderErrorCode.REJECTED);
-    expect(error.vendorCode).toBe("40029");
-  });
-
-  it("refuses a code older than 10 minutes with 42003", async () => {
-    const code = fake.issueCode(ALICE);
-    clock.advanceSeconds(601);
-    const error = await failure(provider().exchangeCode(code, REDIRECT));
-    expect(error.code).toBe(ProviderErrorCode.REJECTED);
-    expect(error.vendorCode).toBe("42003");
-  });
-
-  it("is refused with 40125 for a wrong secret, without the secret in the message", async () => {
-    const error = await failure(provider({ appSecret: "0000wrong0secret0000" }).exchangeCode(fake.issueCode(ALICE), REDIRECT));
-    expect(error.code).toBe(ProviderErrorCode.REJECTED);
-    expect(error.vendorCode).toBe("40125");
-    expect(error.message).not.toContain("0000wrong0secret0000");
-  });
-
-  it("is refused with 40013 for an unknown appid", async () => {
-    const error = await failure(provider({ appId: "wx0000000000000000" }).exchangeCode(fake.issueCode(ALICE), REDIRECT));
-    expect(error.code).toBe(ProviderErrorCode.REJECTED);
-    expect(error.vendorCode).toBe("40013");
-  });
-
-  it.each([
-    ["-1", ProviderErrorCode.UNAVAILABLE],
-    ["45009", ProviderErrorCode.RATE_LIMITED],
-    ["45011", ProviderErrorCode.RATE_LIMITED],
-    ["41008", ProviderErrorCode.REJECTED],
-    ["48001", ProviderErrorCode.REJECTED],
-  ])("maps errcode %s from the token call to %s", async (errcode, expected) => {
-    fake.failNext(errcode, "system error, hints: [ req_id: abc ]");
-    const error = await failure(provider().exchangeCode(fake.issueCode(ALICE), REDIRECT));
-    expect(error.code).toBe(expected);
-    expect(error.vendorCode).toBe(errcode);
-    expect(fake.requests).toHaveLength(1);
-  });
-
-  it("can retry a code after a busy answer: the failed call did not spend it", async () => {
-    const code = fake.issueCode(ALICE);
-    fake.failNext("-1", "system error");
-    expect((await failure(provider().exchangeCode(code, REDIRECT))).code).toBe(ProviderErrorCode.UNAVAILABLE);
-    expect((await provider().exchangeCode(code, REDIRECT)).subject).toBe("o6_bmAlice_unionid_ZOPfL");
-  });
-
-  it("maps a userinfo error, masking a secret or access token WeChat might echo", async () => {
-    let accessToken = "";
-    failCall(2, "40001", (url) => {
-      accessToken = url.searchParams.get("access_token") ?? "";
-      return `invalid credential ${accessToken} for ${app.appSecret}`;
-    });
-    const error = await failure(provider().exchangeCode(fake.issueCode(ALICE), REDIRECT));
-    expect(accessToken).toMatch(/^[\w-]{64}$/);
-    expect(error.code).toBe(ProviderErrorCode.REJECTED);
-    expect(error.vendorCode).toBe("40001");
-    expect(error.message).toBe("wechat /sns/userinfo failed: 40001 invalid credential *** for ***");
-  });
-
-  it("masks the secret in a token-call errmsg", async () => {
-    fake.failNext("40125", `invalid appsecret ${app.appSecret}`);
-    const error = await failure(provider().exchangeCode(fake.issueCode(ALICE), REDIRECT));
-    expect(error.message).toBe("wechat /sns/oauth2/access_token failed: 40125 invalid appsecret ***");
-  });
-
-  it("gives up on a hung API after timeoutMs", async () => {
-    fake.hangNext();
-    const started = Date.now();
-    const error = await failure(provider({}, 300).exchangeCode(fake.issueCode(ALICE), REDIRECT));
-    expect(error.code).toBe(ProviderErrorCode.UNAVAILABLE);
-    expect(Date.now() - started).toBeLessThan(2000);
-  });
-
-  it("treats HTTP 502 as unavailable", async () => {
-    fake.failNextWithStatus(502);
-    const error = await failure(provider().exchangeCode(fake.issueCode(ALICE), REDIRECT));
-    expect(error.code).toBe(ProviderErrorCode.UNAVAILABLE);
-  });
-
-  it("treats a non-JSON 200 as an invalid response", async () => {
-    fake.failNextWithStatus(200);
-    const error = await failure(provider().exchangeCode(fake.issueCode(ALICE), REDIRECT));
-    expect(error.code).toBe(ProviderErrorCode.INVALID_RESPONSE);
   });
 });
 
