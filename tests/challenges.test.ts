@@ -163,16 +163,6 @@ describe("when the provider fails", () => {
     expect(await challengeCount()).toBe(before);
   });
 
-  it.each([
-    ["isv.MOBILE_NUMBER_ILLEGAL", "PROVIDER_ERROR"],
-    ["isv.BUSINESS_LIMIT_CONTROL", "RATE_LIMITED"],
-    ["isp.SYSTEM_ERROR", "PROVIDER_UNAVAILABLE"],
-  ])("maps the vendor's %s to %s", async (vendorCode, code) => {
-    const user = await registerSteppedUp(app.client);
-    app.sms.failNext(vendorCode);
-    expect((await user.client.fails(START_BINDING, { kind: "PHONE", address: uniquePhone() })).extensions?.code).toBe(code);
-  });
-
   it("keeps the previous code valid and sets no cooldown when a resend fails", async () => {
     const user = await registerSteppedUp(app.client);
     const phone = uniquePhone();

@@ -2,7 +2,7 @@ import { randomBytes } from "node:crypto";
 import { registerSteppedUp } from "./helpers/accounts";
 import { callbackUrl, COMPLETE_BINDING, LOGIN_WITH, START_BINDING, START_LOGIN } from "./helpers/social";
 import { startTestApp, type TestApp } from "./helpers/test-server";
-import { startFakeQq, type FakeQq } from "./fakes/qq-oauth.fake";
+import { qqAvatar40, startFakeQq, type FakeQq } from "./fakes/qq-oauth.fake";
 import { startFakeWechat, type FakeWechat } from "./fakes/wechat-oauth.fake";
 
 const WECHAT = { appId: "wx1234567890abcdef", appSecret: "wechat-app-secret" };
@@ -32,31 +32,102 @@ afterAll(async () => {
 });
 
 const id = () => randomBytes(6).toString("hex");
+const ME_IDENTITIES = `{ me { identities { provider } } }`;
 
-describe("WeChat website login against its protocol", () => {
-  it("points the browser at qrconnect, binds the unionid, and signs in with it", async () => {
+/** Someone at the vendor, with an openid per app and a unionid across them. */
+interface Person {
+  readonly openid: string;
+  readonly unionid?: string;
+  readonly nickname: string;
+}
+
+// What differs between the social vendors behind the API, as data; the contract below runs for each.
+const vendors = [
+  {
+    provider: "WECHAT",
+    fake: () => wechat,
+    issueCode: (person: Person) => wechat.issueCode(person),
+    /** qrconnect on the open platform, with the app id and our state, and WeChat's fragment. */
+    checkAuthorizeUrl(authorizeUrl: string, state: string) {
+      const url = new URL(authorizeUrl.replace(/#wechat_redirect$/, ""));
+      expect(`${url.origin}${url.pathname}`).toBe(`${wechat.url}/connect/qrconnect`);
+      expect(url.searchParams.get("appid")).toBe(WECHAT.appId);
+      expect(url.searchParams.get("state")).toBe(state);
+      expect(authorizeUrl.endsWith("#wechat_redirect")).toBe(true);
+    },
+    person: () => ({ openid: `o_${id()}`, unionid: `u_${id()}`, nickname: "微信用户", headimgurl: "https://thirdwx.qlogo.cn/a.png" }),
+    avatarUrl: () => "https://thirdwx.qlogo.cn/a.png",
+    /** A vendor error and the API's code for it. */
+    error: ["-1", "PROVIDER_UNAVAILABLE"],
+  },
+  {
+    provider: "QQ",
+    fake: () => qq,
+    issueCode: (person: Person) => qq.issueCode(person, callbackUrl(app)),
+    checkAuthorizeUrl(authorizeUrl: string, state: string) {
+      expect(authorizeUrl.startsWith(`${qq.url}/oauth2.0/authorize?response_type=code&client_id=${QQ.appId}`)).toBe(true);
+      expect(new URL(authorizeUrl).searchParams.get("state")).toBe(state);
+    },
+    person: () => ({ openid: `O${id()}`, unionid: `UID_${id()}`, nickname: "QQ用户" }),
+    avatarUrl: (person: Person) => qqAvatar40(person.openid).replace("http:", "https:"),
+    error: ["-6", "RATE_LIMITED"],
+  },
+] as const;
+
+describe.each(vendors)("$provider against its protocol", (vendor) => {
+  const { provider } = vendor;
+
+  it("points the browser at the vendor, binds the unionid, and signs in with it from another app of the same vendor account", async () => {
     const user = await registerSteppedUp(app.client);
-    const { startProviderBinding } = await user.client.ok(START_BINDING, { p: "WECHAT", r: callbackUrl(app) });
-    const url = new URL(startProviderBinding.authorizeUrl.replace(/#wechat_redirect$/, ""));
-    expect(`${url.origin}${url.pathname}`).toBe(`${wechat.url}/connect/qrconnect`);
-    expect(url.searchParams.get("appid")).toBe(WECHAT.appId);
-    expect(url.searchParams.get("state")).toBe(startProviderBinding.state);
-    expect(startProviderBinding.authorizeUrl.endsWith("#wechat_redirect")).toBe(true);
+    const { startProviderBinding } = await user.client.ok(START_BINDING, { p: provider, r: callbackUrl(app) });
+    vendor.checkAuthorizeUrl(startProviderBinding.authorizeUrl, startProviderBinding.state);
 
-    const person = { openid: `o_${id()}`, unionid: `u_${id()}`, nickname: "微信用户", headimgurl: "https://thirdwx.qlogo.cn/a.png" };
-    const bound = await user.client.ok(COMPLETE_BINDING, { p: "WECHAT", c: wechat.issueCode(person), s: startProviderBinding.state });
+    const person = vendor.person();
+    const bound = await user.client.ok(COMPLETE_BINDING, { p: provider, c: vendor.issueCode(person), s: startProviderBinding.state });
     expect(bound.completeProviderBinding.identities).toEqual([
-      { provider: "WECHAT", displayName: "微信用户", avatarUrl: "https://thirdwx.qlogo.cn/a.png", boundAt: expect.any(String) },
+      { provider, displayName: person.nickname, avatarUrl: vendor.avatarUrl(person), boundAt: expect.any(String) },
     ]);
 
-    // Signing in from another app of the same Open Platform account (another openid, same unionid) finds the account.
-    const { startProviderLogin } = await app.client.ok(START_LOGIN, { p: "WECHAT", r: callbackUrl(app) });
-    const again = wechat.issueCode({ ...person, openid: `o_${id()}` });
-    const { loginWithProvider } = await app.client.ok(LOGIN_WITH, { p: "WECHAT", c: again, s: startProviderLogin.state });
+    // Another app of the same vendor account (another openid, same unionid) finds the account.
+    const { startProviderLogin } = await app.client.ok(START_LOGIN, { p: provider, r: callbackUrl(app) });
+    const again = vendor.issueCode({ ...person, openid: `o_${id()}` });
+    const { loginWithProvider } = await app.client.ok(LOGIN_WITH, { p: provider, c: again, s: startProviderLogin.state });
     expect(loginWithProvider.account.id).toBe(user.id);
   });
 
-  it("maps a used code to PROVIDER_ERROR and changes nothing", async () => {
+  it("maps a code the vendor refuses to PROVIDER_ERROR and binds nothing", async () => {
+    const user = await registerSteppedUp(app.client);
+    const { startProviderBinding } = await user.client.ok(START_BINDING, { p: provider, r: callbackUrl(app) });
+    const refused = await user.client.fails(COMPLETE_BINDING, { p: provider, c: "0123456789ABCDEF", s: startProviderBinding.state });
+    expect(refused.extensions?.code).toBe("PROVIDER_ERROR");
+    expect((await user.client.ok(ME_IDENTITIES)).me.identities).toEqual([]);
+  });
+
+  it("answers PROVIDER_UNAVAILABLE when the vendor does not answer in time, and binds nothing", async () => {
+    const user = await registerSteppedUp(app.client);
+    const { startProviderBinding } = await user.client.ok(START_BINDING, { p: provider, r: callbackUrl(app) });
+    const code = vendor.issueCode({ openid: `o_${id()}`, nickname: "n" });
+    vendor.fake().hangNext();
+    expect((await user.client.fails(COMPLETE_BINDING, { p: provider, c: code, s: startProviderBinding.state })).extensions?.code).toBe(
+      "PROVIDER_UNAVAILABLE",
+    );
+    expect((await user.client.ok(ME_IDENTITIES)).me.identities).toEqual([]);
+  });
+
+  it(`maps the vendor's error ${vendor.error[0]} to ${vendor.error[1]}`, async () => {
+    const [vendorCode, code] = vendor.error;
+    const user = await registerSteppedUp(app.client);
+    const { startProviderBinding } = await user.client.ok(START_BINDING, { p: provider, r: callbackUrl(app) });
+    vendor.fake().failNext(vendorCode);
+    const issued = vendor.issueCode({ openid: `o_${id()}`, nickname: "n" });
+    expect((await user.client.fails(COMPLETE_BINDING, { p: provider, c: issued, s: startProviderBinding.state })).extensions?.code).toBe(
+      code,
+    );
+  });
+});
+
+describe("what only one vendor does", () => {
+  it("WeChat: maps a used code to PROVIDER_ERROR and changes nothing", async () => {
     const user = await registerSteppedUp(app.client);
     const code = wechat.issueCode({ openid: `o_${id()}`, nickname: "n" });
     const first = await user.client.ok(START_BINDING, { p: "WECHAT", r: callbackUrl(app) });
@@ -66,53 +137,10 @@ describe("WeChat website login against its protocol", () => {
     expect(
       (await other.client.fails(COMPLETE_BINDING, { p: "WECHAT", c: code, s: second.startProviderBinding.state })).extensions?.code,
     ).toBe("PROVIDER_ERROR");
-    expect((await other.client.ok(`{ me { identities { provider } } }`)).me.identities).toEqual([]);
+    expect((await other.client.ok(ME_IDENTITIES)).me.identities).toEqual([]);
   });
 
-  it("answers PROVIDER_UNAVAILABLE when WeChat does not answer in time", async () => {
-    const user = await registerSteppedUp(app.client);
-    const { startProviderBinding } = await user.client.ok(START_BINDING, { p: "WECHAT", r: callbackUrl(app) });
-    const code = wechat.issueCode({ openid: `o_${id()}`, nickname: "n" });
-    wechat.hangNext();
-    expect((await user.client.fails(COMPLETE_BINDING, { p: "WECHAT", c: code, s: startProviderBinding.state })).extensions?.code).toBe(
-      "PROVIDER_UNAVAILABLE",
-    );
-    expect((await user.client.ok(`{ me { identities { provider } } }`)).me.identities).toEqual([]);
-  });
-
-  it("maps WeChat's 'system busy' to PROVIDER_UNAVAILABLE", async () => {
-    const user = await registerSteppedUp(app.client);
-    const { startProviderBinding } = await user.client.ok(START_BINDING, { p: "WECHAT", r: callbackUrl(app) });
-    wechat.failNext("-1");
-    const code = wechat.issueCode({ openid: `o_${id()}`, nickname: "n" });
-    expect((await user.client.fails(COMPLETE_BINDING, { p: "WECHAT", c: code, s: startProviderBinding.state })).extensions?.code).toBe(
-      "PROVIDER_UNAVAILABLE",
-    );
-  });
-});
-
-describe("QQ Connect against its protocol", () => {
-  it("binds the unionid from /me (answered as JSONP)", async () => {
-    const user = await registerSteppedUp(app.client);
-    const { startProviderBinding } = await user.client.ok(START_BINDING, { p: "QQ", r: callbackUrl(app) });
-    expect(startProviderBinding.authorizeUrl.startsWith(`${qq.url}/oauth2.0/authorize?response_type=code&client_id=${QQ.appId}`)).toBe(
-      true,
-    );
-    const person = { openid: `O${id()}`, unionid: `UID_${id()}`, nickname: "QQ用户" };
-    const code = qq.issueCode(person, callbackUrl(app));
-    const bound = await user.client.ok(COMPLETE_BINDING, { p: "QQ", c: code, s: startProviderBinding.state });
-    expect(bound.completeProviderBinding.identities[0]).toMatchObject({ provider: "QQ", displayName: "QQ用户" });
-
-    const { startProviderLogin } = await app.client.ok(START_LOGIN, { p: "QQ", r: callbackUrl(app) });
-    const { loginWithProvider } = await app.client.ok(LOGIN_WITH, {
-      p: "QQ",
-      c: qq.issueCode(person, callbackUrl(app)),
-      s: startProviderLogin.state,
-    });
-    expect(loginWithProvider.account.id).toBe(user.id);
-  });
-
-  it("refuses a code issued for another redirect_uri", async () => {
+  it("QQ: refuses a code issued for another redirect_uri", async () => {
     const user = await registerSteppedUp(app.client);
     const { startProviderBinding } = await user.client.ok(START_BINDING, { p: "QQ", r: callbackUrl(app) });
     const code = qq.issueCode({ openid: `O${id()}`, nickname: "n" }, "https://elsewhere.example.com/cb");
