@@ -19,6 +19,14 @@ afterAll(async () => {
   await fake.stop();
 });
 
+beforeEach(() => {
+  fake.messages.length = 0;
+});
+
+afterEach(() => {
+  jest.restoreAllMocks();
+});
+
 function sender(overrides: Partial<AliyunSmsConfig> = {}, timeoutMs = 5000, clock: Clock = systemClock) {
   const config: AliyunSmsConfig = {
     kind: "aliyun",
@@ -74,10 +82,6 @@ smsSenderContract<AliyunSmsConfig>({
 });
 
 describe("Aliyun SMS adapter: what only Aliyun does", () => {
-  beforeEach(() => {
-    fake.messages.length = 0;
-  });
-
   it("sends a foreign number as its digits with the country code", async () => {
     await sender().send("+85291234567", CODE);
     expect(fake.messages.map((message) => message.phoneNumbers)).toEqual(["85291234567"]);
@@ -85,14 +89,6 @@ describe("Aliyun SMS adapter: what only Aliyun does", () => {
 });
 
 describe("the fake Aliyun gateway", () => {
-  beforeEach(() => {
-    fake.messages.length = 0;
-  });
-
-  afterEach(() => {
-    jest.restoreAllMocks();
-  });
-
   async function captureSignedBody(): Promise<string> {
     const calls = recordVendorCalls();
     await sender().send(PHONE, CODE);

@@ -20,6 +20,14 @@ afterAll(async () => {
   await fake.stop();
 });
 
+beforeEach(() => {
+  fake.messages.length = 0;
+});
+
+afterEach(() => {
+  jest.restoreAllMocks();
+});
+
 function sender(overrides: Partial<TencentSmsConfig> = {}, timeoutMs = 5000, clock: Clock = systemClock) {
   const config: TencentSmsConfig = {
     kind: "tencent",
@@ -70,14 +78,6 @@ smsSenderContract<TencentSmsConfig>({
 });
 
 describe("Tencent SMS adapter: what only Tencent does", () => {
-  beforeEach(() => {
-    fake.messages.length = 0;
-  });
-
-  afterEach(() => {
-    jest.restoreAllMocks();
-  });
-
   it("names the action, version and region in TC3 headers", async () => {
     const calls = recordVendorCalls();
     await sender().send(PHONE, CODE);
@@ -98,14 +98,6 @@ describe("Tencent SMS adapter: what only Tencent does", () => {
 });
 
 describe("the fake Tencent API", () => {
-  beforeEach(() => {
-    fake.messages.length = 0;
-  });
-
-  afterEach(() => {
-    jest.restoreAllMocks();
-  });
-
   it("refuses a body changed after signing", async () => {
     const calls = recordVendorCalls();
     await sender().send(PHONE, CODE);
