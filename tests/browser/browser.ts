@@ -1,7 +1,8 @@
 import fs from "node:fs";
 import path from "node:path";
 import { chromium, type Browser, type Page } from "playwright-core";
-import { DEFAULT_PASSWORD } from "../helpers/accounts";
+import { DEFAULT_PASSWORD, LOGIN, uniqueUsername } from "../helpers/accounts";
+import type { GraphQLClient } from "../helpers/graphql-client";
 import { startTestApp, type TestApp } from "../helpers/test-server";
 
 const WEB_APP_DIR = path.resolve(__dirname, "../../web/dist");
@@ -90,6 +91,30 @@ export async function stepUpWithPassword(page: Page, shot?: string): Promise<voi
   if (shot) await screenshot(page, shot);
   await dialog.getByRole("button", { name: "验证并继续" }).click();
   await dialog.waitFor({ state: "detached" });
+}
+
+/**
+ * Answers the step-up dialog with `method` (its button's label) and the code `code` gives once the
+ * method is picked (an email or SMS goes out then), and waits for the dialog to close.
+ */
+export async function stepUpWithCode(page: Page, method: string, code: () => string | Promise<string>): Promise<void> {
+  const dialog = page.getByRole("dialog", { name: "验证身份" });
+  await dialog.getByRole("button", { name: method }).click();
+  await dialog.getByLabel("验证码").fill(await code());
+  await dialog.getByRole("button", { name: "验证并继续" }).click();
+  await dialog.waitFor({ state: "detached" });
+}
+
+/**
+ * A new page signed up as an account of its own, so a test depends on no other, and an API session of
+ * that account (another device, to the page) to arrange what the test needs.
+ */
+export async function signedUpPage(browser: BrowserApp): Promise<{ page: Page; username: string; api: GraphQLClient }> {
+  const page = await browser.newPage();
+  const username = uniqueUsername("web");
+  await signUp(page, username);
+  const { login } = await browser.app.client.ok(LOGIN, { input: { identifier: username, password: DEFAULT_PASSWORD } });
+  return { page, username, api: browser.app.client.as(login.token) };
 }
 
 /** Clicks a section in the console's left navigation. */

@@ -1,28 +1,61 @@
 import type { Page } from "playwright-core";
-import { DEFAULT_PASSWORD, LOGIN, uniqueUsername } from "../helpers/accounts";
-import { uniqueEmail } from "../helpers/contacts";
-import { codeNow } from "../helpers/second-factors";
-import { openSection, screenshot, signUp, startBrowserApp, stepUpWithPassword, type BrowserApp } from "./browser";
+import { DEFAULT_PASSWORD, LOGIN, uniqueUsername, stepUpWithPassword as stepUpApiWithPassword } from "../helpers/accounts";
+import { bindContact, CONFIRM_UNBINDING, START_UNBINDING, uniqueEmail } from "../helpers/contacts";
+import type { GraphQLClient } from "../helpers/graphql-client";
+import { codeNow, enrolTotp, stepUpWith } from "../helpers/second-factors";
+import {
+  openSection,
+  screenshot,
+  signedUpPage,
+  signUp,
+  startBrowserApp,
+  stepUpWithCode,
+  stepUpWithPassword,
+  type BrowserApp,
+} from "./browser";
 
+// Every test has an account of its own (signed up in its page), so they pass in any order; what a
+// test needs beforehand is arranged through the API on another session of that account.
 let browser: BrowserApp;
-let page: Page;
-const username = uniqueUsername("web");
-const email = uniqueEmail("web");
-let secret = "";
-let recoveryCodes: string[] = [];
 
 beforeAll(async () => {
   browser = await startBrowserApp();
-  page = await browser.newPage();
-  await signUp(page, username);
-  // Another device's session, for the sessions page to sign out.
-  await browser.app.client.ok(LOGIN, { input: { identifier: username, password: DEFAULT_PASSWORD } });
 });
 afterAll(() => browser?.stop());
 afterEach(() => expect(browser.problems).toEqual([]));
 
+/** Reloads the page after the API arranged the account, as the account center would show it now. */
+async function reload(page: Page): Promise<void> {
+  await page.reload();
+  await page.getByRole("heading", { name: "基本信息" }).waitFor();
+}
+
+/** Binds an email through the API session (stepped up with the password first). */
+async function withEmail(api: GraphQLClient): Promise<string> {
+  const email = uniqueEmail("web");
+  await stepUpApiWithPassword(api);
+  await bindContact(browser.app, api, "EMAIL", email);
+  return email;
+}
+
+/** Steps the page up with an email code sent to `email`. */
+function stepUpWithEmail(page: Page, email: string): Promise<void> {
+  const seen = browser.app.smtp.mailsTo(email).length;
+  return stepUpWithCode(page, "邮箱验证码", () => browser.app.smtp.codeFor(email, seen));
+}
+
+/** Turns two-step on in the page (after a step-up with the authenticator) and waits for the switch to say so. */
+async function turnTwoStepOn(page: Page, secret: string): Promise<void> {
+  await openSection(page, "二次验证");
+  await page.getByRole("switch", { name: "登录时要求二次验证" }).click();
+  await stepUpWithCode(page, "动态令牌", () => codeNow(browser.app, secret));
+  await page.getByText("二次验证已开启。").waitFor();
+}
+
 describe("email, authenticator and two-step sign-in in the browser", () => {
   it("binds an email with the code the SMTP server received", async () => {
+    const { page } = await signedUpPage(browser);
+    const email = uniqueEmail("web");
     await openSection(page, "绑定邮箱&手机号");
     const card = page.getByRole("region", { name: "邮箱", exact: true });
     await card.getByLabel("新邮箱地址").fill(email);
@@ -39,9 +72,11 @@ describe("email, authenticator and two-step sign-in in the browser", () => {
   });
 
   it("asks for a step-up before enrolling the authenticator, then shows the QR and the recovery codes", async () => {
+    const { page, api } = await signedUpPage(browser);
+    const email = await withEmail(api);
+    await reload(page);
     await openSection(page, "动态令牌");
     await screenshot(page, "totp");
-    browser.app.clock.advanceSeconds(601); // the password step-up of the binding has lapsed (STEP_UP_TTL_SECONDS)
     const seen = browser.app.smtp.mailsTo(email).length;
     await page.getByRole("button", { name: "设置动态令牌" }).click();
     const dialog = page.getByRole("dialog", { name: "验证身份" });
@@ -53,29 +88,28 @@ describe("email, authenticator and two-step sign-in in the browser", () => {
     await dialog.waitFor({ state: "detached" });
 
     await page.getByRole("img", { name: "动态令牌" }).waitFor();
-    secret = (await page.getByLabel("密钥", { exact: true }).textContent()) ?? "";
+    const secret = (await page.getByLabel("密钥", { exact: true }).textContent()) ?? "";
     expect(secret).toMatch(/^[A-Z2-7]{32}$/);
     await screenshot(page, "totp-qr");
     await page.getByLabel("应用中显示的 6 位动态码").fill(codeNow(browser.app, secret));
     await page.getByRole("button", { name: "确认启用" }).click();
     const codes = page.getByRole("list", { name: "恢复码" }).getByRole("listitem");
     await codes.first().waitFor();
-    recoveryCodes = await codes.allTextContents();
-    expect(recoveryCodes).toHaveLength(10);
+    expect(await codes.allTextContents()).toHaveLength(10);
     await screenshot(page, "totp-recovery-codes");
     await page.getByRole("button", { name: "我已保存恢复码" }).click();
     await page.getByText("动态令牌已启用，剩余恢复码 10 个。").waitFor();
   });
 
-  it("turns two-step verification on", async () => {
-    await openSection(page, "二次验证");
-    await page.getByRole("switch", { name: "登录时要求二次验证" }).click();
-    await page.getByText("二次验证已开启。").waitFor();
+  it("turns two-step verification on, and signs in again through the two-step prompt with an authenticator code", async () => {
+    const { page, api } = await signedUpPage(browser);
+    const email = await withEmail(api);
+    const { secret } = await enrolTotp(browser.app, api);
+    await reload(page);
+    await turnTwoStepOn(page, secret);
     await page.getByText("可用的验证方式：邮箱验证码、动态令牌、恢复码").waitFor();
     await screenshot(page, "two-step");
-  });
 
-  it("signs in again through the two-step prompt with an authenticator code", async () => {
     await page.getByRole("button", { name: "退出登录" }).click();
     await page.getByLabel("用户名 / 邮箱 / 手机号").fill(email);
     await page.getByLabel("密码", { exact: true }).fill(DEFAULT_PASSWORD);
@@ -83,7 +117,7 @@ describe("email, authenticator and two-step sign-in in the browser", () => {
     await page.getByRole("heading", { name: "二次验证" }).waitFor();
     await page.getByRole("button", { name: "动态令牌" }).click();
     await screenshot(page, "sign-in-two-step");
-    // The enrolment used this 30 s step's code; each step is accepted once.
+    // The step-up that turned two-step on used this 30 s step's code; each step is accepted once.
     browser.app.clock.advanceSeconds(30);
     await page.getByRole("textbox", { name: "动态令牌" }).fill("000000");
     await page.getByRole("button", { name: "验证并登录" }).click();
@@ -95,6 +129,7 @@ describe("email, authenticator and two-step sign-in in the browser", () => {
   });
 
   it("lists the sessions and signs another one out", async () => {
+    const { page } = await signedUpPage(browser);
     await openSection(page, "登录设备");
     await page.getByText("当前设备").waitFor();
     const revoke = page.getByRole("button", { name: "退出此设备" });
@@ -106,6 +141,10 @@ describe("email, authenticator and two-step sign-in in the browser", () => {
   });
 
   it("changes the password after a step-up with a recovery code", async () => {
+    const { page, api } = await signedUpPage(browser);
+    await stepUpApiWithPassword(api);
+    const { recoveryCodes } = await enrolTotp(browser.app, api);
+    await reload(page);
     await openSection(page, "修改密码");
     await page.getByLabel("当前密码").fill(DEFAULT_PASSWORD);
     await page.getByLabel("新密码", { exact: true }).fill("a-much-Better-passphrase-42");
@@ -120,13 +159,18 @@ describe("email, authenticator and two-step sign-in in the browser", () => {
     await screenshot(page, "password-changed");
   });
 
-  it("unbinds the email with a code sent to it (the step-up above still holds)", async () => {
+  it("unbinds the email with a code sent to it, after a step-up with another", async () => {
+    const { page, api } = await signedUpPage(browser);
+    const email = await withEmail(api);
+    await reload(page);
     await openSection(page, "绑定邮箱&手机号");
     const card = page.getByRole("region", { name: "邮箱", exact: true });
     const seen = browser.app.smtp.mailsTo(email).length;
     await card.getByRole("button", { name: "解绑" }).click();
+    await stepUpWithEmail(page, email);
     await card.getByText(/验证码已发送至当前绑定的邮箱 .+@example\.com/).waitFor();
-    await card.getByLabel("验证码").fill(await browser.app.smtp.codeFor(email, seen));
+    // The step-up's code was the first mail since; the unbinding's is the second.
+    await card.getByLabel("验证码").fill(await browser.app.smtp.codeFor(email, seen + 1));
     await card.getByRole("button", { name: "确认" }).click();
     await card.getByText("邮箱已解绑。").waitFor();
     await card.getByText("未绑定", { exact: true }).waitFor();
@@ -134,6 +178,23 @@ describe("email, authenticator and two-step sign-in in the browser", () => {
   });
 
   it("shows the security log with what happened, in words", async () => {
+    const { page, username, api } = await signedUpPage(browser);
+    const email = await withEmail(api);
+    const { secret } = await enrolTotp(browser.app, api);
+    const seen = browser.app.smtp.mailsTo(email).length;
+    const { startContactUnbinding } = await api.ok(START_UNBINDING, { kind: "EMAIL" });
+    await api.ok(CONFIRM_UNBINDING, { id: startContactUnbinding.id, code: await browser.app.smtp.codeFor(email, seen) });
+    await reload(page);
+    await turnTwoStepOn(page, secret);
+    // A sign-in elsewhere now waits for its second factor.
+    await browser.app.client.ok(LOGIN, { input: { identifier: username, password: DEFAULT_PASSWORD } });
+    await openSection(page, "修改密码");
+    await page.getByLabel("当前密码").fill(DEFAULT_PASSWORD);
+    await page.getByLabel("新密码", { exact: true }).fill("a-much-Better-passphrase-42");
+    await page.getByLabel("确认新密码").fill("a-much-Better-passphrase-42");
+    await page.getByRole("button", { name: "保存" }).click();
+    await page.getByText("密码已修改，其他设备已退出登录。").waitFor();
+
     await openSection(page, "安全日志");
     for (const event of [
       "注册账号",
@@ -150,10 +211,16 @@ describe("email, authenticator and two-step sign-in in the browser", () => {
     await screenshot(page, "security-log");
   });
 
-  it("makes new recovery codes in place of the old ones (the step-up above still holds)", async () => {
+  it("makes new recovery codes in place of the old ones", async () => {
+    const { page, api } = await signedUpPage(browser);
+    await stepUpApiWithPassword(api);
+    const { secret, recoveryCodes } = await enrolTotp(browser.app, api);
+    await stepUpWith(api, "RECOVERY_CODE", recoveryCodes[0]);
+    await reload(page);
     await openSection(page, "动态令牌");
     await page.getByText("动态令牌已启用，剩余恢复码 9 个。").waitFor();
     await page.getByRole("button", { name: "重新生成恢复码" }).click();
+    await stepUpWithCode(page, "动态令牌", () => codeNow(browser.app, secret));
     const codes = page.getByRole("list", { name: "恢复码" }).getByRole("listitem");
     await codes.first().waitFor();
     const fresh = await codes.allTextContents();
@@ -164,8 +231,13 @@ describe("email, authenticator and two-step sign-in in the browser", () => {
   });
 
   it("turns the authenticator off with a current code, and two-step with it, the app being its last factor", async () => {
+    const { page, api } = await signedUpPage(browser);
+    await stepUpApiWithPassword(api);
+    const { secret } = await enrolTotp(browser.app, api);
+    await reload(page);
+    await turnTwoStepOn(page, secret);
     await openSection(page, "动态令牌");
-    // The two-step sign-in used this 30 s step's code.
+    // The step-up that turned two-step on used this 30 s step's code.
     browser.app.clock.advanceSeconds(30);
     await page.getByLabel("当前动态码").fill(codeNow(browser.app, secret));
     await page.getByRole("button", { name: "停用动态令牌" }).click();

@@ -2,10 +2,13 @@ import type { Page } from "playwright-core";
 import { uniqueUsername } from "../helpers/accounts";
 import { openSection, screenshot, signUp, startBrowserApp, type BrowserApp } from "./browser";
 
+// Each test has a page (a browser context) of its own, so they pass in any order.
 let browser: BrowserApp;
 let page: Page;
 beforeAll(async () => {
   browser = await startBrowserApp();
+});
+beforeEach(async () => {
   page = await browser.newPage();
 });
 afterAll(() => browser?.stop());
@@ -39,17 +42,17 @@ describe("signing up, the basic information page and the language switch", () =>
   });
 
   it("fits a phone's width: the sections become a row above the page", async () => {
+    await signUp(page, uniqueUsername("web"));
     await page.setViewportSize({ width: 390, height: 844 });
     await openSection(page, "API密钥");
     await page.getByRole("heading", { name: "创建密钥" }).waitFor();
     const width = await page.evaluate<number>("document.documentElement.scrollWidth");
     expect(width).toBeLessThanOrEqual(390);
     await screenshot(page, "api-keys-phone");
-    await page.setViewportSize({ width: 1200, height: 800 });
-    await openSection(page, "基本信息");
   });
 
   it("switches to English, keeps it across a reload, and shows API errors in English", async () => {
+    await signUp(page, uniqueUsername("web"));
     await page.getByRole("button", { name: "English" }).click();
     await page.getByRole("heading", { name: "Basic information" }).waitFor();
     expect(await page.getAttribute("html", "lang")).toBe("en");
