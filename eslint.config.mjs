@@ -6,7 +6,7 @@ import prettier from "eslint-config-prettier";
 import globals from "globals";
 
 export default tseslint.config(
-  { ignores: ["dist/**", "web/src/gql/**", "node_modules/**", "coverage/**", "test-artifacts/**", "bench/results/**"] },
+  { ignores: ["dist/**", "web/dist/**", "web/src/gql/**", "node_modules/**", "coverage/**", "test-artifacts/**", "bench/results/**"] },
   js.configs.recommended,
   ...tseslint.configs.recommendedTypeChecked,
   {
