@@ -8,7 +8,7 @@ export const databaseSettings = settingsGroup("Database", {
   DATABASE_SCHEMA: text(undefined, {
     description:
       "PostgreSQL schema to use (through `search_path`), a lower-case SQL identifier; created at start-up when missing " +
-      "([Running in production](operations.md#migrations-and-schema))",
+      "([Running in production](operations.md#running-in-production))",
     default: "the user's default (`public`)",
   }),
   DATABASE_POOL_SIZE: int(1, 1000, 10, {
