@@ -17,7 +17,7 @@ export interface SettingDoc {
 export const settingDocs = z.registry<SettingDoc>();
 
 /** A group of settings: one table, under this title, in the settings documentation. */
-export const settingGroups = z.registry<{ readonly title: string; readonly description?: string }>();
+export const settingGroupDocs = z.registry<{ readonly title: string; readonly description?: string }>();
 
 /** Where a group's transform records its problems. */
 export type Issues = z.core.$RefinementCtx["issues"];
@@ -127,7 +127,7 @@ export function rateLimit(points: number, durationSeconds: number, doc: SettingD
 
 /** A group of settings read from the same environment, documented under `title`. */
 export function settingsGroup<S extends z.core.$ZodLooseShape>(title: string, shape: S, description?: string) {
-  return z.object(shape).register(settingGroups, { title, description });
+  return z.object(shape).register(settingGroupDocs, { title, description });
 }
 
 /** One line per problem, each starting with the setting it is about (cross-setting rules say it themselves). */

@@ -2,7 +2,7 @@ import fs from "node:fs";
 import path from "node:path";
 import { z } from "zod";
 import { settingGroups } from "../config";
-import { settingDocs, settingGroups as groupDocs } from "../core/env-settings";
+import { settingDocs, settingGroupDocs } from "../core/env-settings";
 
 /** In docs/configuration.md the tables sit between these markers; the rest of the page is written by hand. */
 const START = "<!-- settings:start: generated from the definitions by `npm run docs:settings`; do not edit -->";
@@ -15,7 +15,7 @@ export function settingsTables(): string {
   return Object.values(settingGroups)
     .map((group) => {
       const object = group instanceof z.ZodPipe ? (group.in as z.ZodObject) : group;
-      const meta = groupDocs.get(object);
+      const meta = settingGroupDocs.get(object);
       if (!meta) throw new Error("a settings group without a title: build it with settingsGroup()");
       const rows = Object.entries(object.shape).map(([name, schema]) => {
         const doc = settingDocs.get(schema as z.ZodType);

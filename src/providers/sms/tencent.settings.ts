@@ -10,7 +10,7 @@ export const tencentSmsSettings = {
   TENCENT_SMS_NOTICE_TEMPLATE_ID: text(undefined, {
     description: "optional template for security notices, with one parameter, the event; without it notices go by email only",
   }),
-  TENCENT_SMS_REGION: text("ap-guangzhou", { description: "the `X-TC-Region` requests name" }),
+  TENCENT_SMS_REGION: text("ap-guangzhou", { description: "the region each request names (`X-TC-Region`)" }),
   TENCENT_SMS_ENDPOINT: text("https://sms.tencentcloudapi.com", { description: "where `SendSms` is posted" }),
 };
 
