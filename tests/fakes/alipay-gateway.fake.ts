@@ -13,7 +13,7 @@ import { startVendorServer, type InjectedError, type VendorServer } from "./vend
 
 /**
  * A loopback stand-in for the Alipay OpenAPI 2.0 gateway (`/gateway.do`) that checks requests the way
- * the real one does (providers.md 3.10) and signs its answers with "Alipay's" private key, so the
+ * the real one does (docs/providers.md §3.10) and signs its answers with "Alipay's" private key, so the
  * adapter is tested against the protocol, not against itself.
  */
 
@@ -113,7 +113,7 @@ class Refusal extends Error {
   }
 }
 
-/** The gateway code an injected sub_code comes with (providers.md 3.5); the first match wins. */
+/** The gateway code an injected sub_code comes with (docs/providers.md §3.5); the first match wins. */
 const INJECTED_CODES: ReadonlyArray<readonly [RegExp, string]> = [
   [/unknow-error$/, "20000"],
   [/^aop\./, "20001"],
@@ -137,7 +137,7 @@ const REQUIRED: ReadonlyArray<readonly [string, string, string]> = [
   ["version", "isv.missing-version", "缺少版本参数"],
 ];
 const TIMESTAMP = /^\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2}$/;
-/** The real tolerance is UNCONFIRMED (providers.md 3.2); 15 minutes, like the other fakes. */
+/** The real tolerance is UNCONFIRMED (docs/providers.md §3.2); 15 minutes, like the other fakes. */
 const MAX_SKEW_MS = 15 * 60 * 1000;
 const CHINA_OFFSET_MS = 8 * 60 * 60 * 1000;
 const OAUTH_TOKEN = "alipay.system.oauth.token";
@@ -148,7 +148,7 @@ const CERTIFY_QUERY = "alipay.user.certify.open.query";
 const BIZ_CODES = new Set(["FACE", "CERT_PHOTO", "CERT_PHOTO_FACE", "SMART_FACE"]);
 const OUTER_ORDER_NO = /^[A-Za-z0-9]{1,32}$/;
 /**
- * Alipay's sub_code for a reused outer_order_no is UNCONFIRMED (providers.md 3.9): the fake answers
+ * Alipay's sub_code for a reused outer_order_no is UNCONFIRMED (docs/providers.md §3.9): the fake answers
  * this 40004 business failure.
  */
 const DUPLICATE_ORDER_SUB_CODE = "OUTER_ORDER_NO_DUPLICATE";
@@ -261,7 +261,7 @@ export async function startFakeAlipay(
     };
   }
 
-  /** biz_content as a JSON object; anything else is the malformed-JSON failure (providers.md 3.9a). */
+  /** biz_content as a JSON object; anything else is the malformed-JSON failure (docs/providers.md §3.9a). */
   function bizContent(params: Record<string, string>, nodeName: string): Record<string, unknown> {
     let parsed: unknown;
     try {
@@ -284,7 +284,7 @@ export async function startFakeAlipay(
     const biz = bizContent(params, nodeName);
     const identity = biz.identity_param;
     const merchant = biz.merchant_config;
-    // identity_param must be an object, not a JSON string (the .NET SDK bug, providers.md 3.9a).
+    // identity_param must be an object, not a JSON string (the .NET SDK bug, docs/providers.md §3.9a).
     if (!isObject(identity) || identity.identity_type !== "CERT_INFO" || identity.cert_type !== "IDENTITY_CARD")
       throw unknownError(nodeName);
     if (!nonEmptyString(identity.cert_name) || !nonEmptyString(identity.cert_no)) throw unknownError(nodeName);

@@ -43,7 +43,7 @@ export async function withPostgres<T>(work: (client: Client) => Promise<T>): Pro
   }
 }
 
-/** Starts the machine's PostgreSQL cluster when it is not answering (as the README describes). */
+/** Starts the machine's PostgreSQL cluster when it is not answering (as docs/contributing.md describes). */
 export async function ensurePostgresRunning(): Promise<void> {
   try {
     await withPostgres((client) => client.query("SELECT 1"));

@@ -17,7 +17,7 @@ const appPublic = normalizePublicKey(keys.app.publicKeyPem);
 const alipayPrivate = normalizePrivateKey(keys.alipay.privateKeyPem);
 const alipayPublic = normalizePublicKey(keys.alipay.publicKeyPem);
 
-describe("Alipay request signing content (providers.md 3.3)", () => {
+describe("Alipay request signing content (docs/providers.md §3.3)", () => {
   it("builds the gateway's documented string: sorted, sign dropped, sign_type kept, empty values dropped, raw values", () => {
     const params = {
       version: "1.0",
@@ -29,7 +29,7 @@ describe("Alipay request signing content (providers.md 3.3)", () => {
       app_auth_token: "",
       app_id: "2021000122671080",
     };
-    // The string quoted in a real isv.invalid-signature sub_msg (providers.md 3.3).
+    // The string quoted in a real isv.invalid-signature sub_msg (docs/providers.md §3.3).
     expect(signContent(params)).toBe(
       "app_id=2021000122671080&charset=utf-8&method=alipay.security.risk.content.analyze&sign_type=RSA2&timestamp=2024-05-13 17:49:20&version=1.0",
     );
@@ -58,7 +58,7 @@ describe("Alipay request signing content (providers.md 3.3)", () => {
   });
 });
 
-describe("Alipay response node extraction and verification (providers.md 3.4)", () => {
+describe("Alipay response node extraction and verification (docs/providers.md §3.4)", () => {
   it("names the node after the method", () => {
     expect(responseNodeName("alipay.system.oauth.token")).toBe("alipay_system_oauth_token_response");
   });

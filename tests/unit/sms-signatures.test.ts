@@ -16,7 +16,7 @@ import {
 } from "../../src/providers/sms/tencent-signature";
 
 describe("Aliyun RPC signature v1", () => {
-  // The SMS doc's worked example (providers.md 4.1, VERIFIED VECTOR v1).
+  // The SMS doc's worked example (docs/providers.md §4.1, VERIFIED VECTOR v1).
   const params = {
     AccessKeyId: "testId",
     Action: "SendSms",
@@ -62,7 +62,7 @@ describe("Aliyun RPC signature v1", () => {
 });
 
 describe("Tencent TC3-HMAC-SHA256", () => {
-  // The official doc example (providers.md 4.2, VERIFIED VECTOR TC3); the \u escapes are literal bytes.
+  // The official doc example (docs/providers.md §4.2, VERIFIED VECTOR TC3); the \u escapes are literal bytes.
   const timestamp = 1551113065;
   const request = {
     method: "POST",

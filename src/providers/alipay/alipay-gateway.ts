@@ -28,7 +28,7 @@ interface GatewayStatus {
   readonly sub_msg?: unknown;
 }
 
-/** The parameters the node and Java SDKs send in the URL query; all others go in the form body (providers.md 3.2). */
+/** The parameters the node and Java SDKs send in the URL query; all others go in the form body (docs/providers.md §3.2). */
 const QUERY_PARAMS = new Set([
   "app_id",
   "method",
@@ -157,7 +157,7 @@ export class AlipayGateway {
     const node = JSON.parse(split.rawNode) as GatewayStatus;
     const code = text(node.code);
     const subCode = text(node.sub_code);
-    // Older oauth.token answers omit `code` on success (providers.md 3.7).
+    // Older oauth.token answers omit `code` on success (docs/providers.md §3.7).
     if (split.nodeName !== ERROR_NODE && (code === "10000" || (code === undefined && subCode === undefined))) {
       // Only a failure may come unsigned (e.g. an unknown app_id, for which the gateway has no key): it can only make us fail.
       if (split.sign === undefined)

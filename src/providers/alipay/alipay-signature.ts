@@ -1,7 +1,7 @@
 import { createPrivateKey, createPublicKey, createSign, createVerify, type KeyObject } from "node:crypto";
 
 /**
- * Alipay OpenAPI 2.0 signing (RSA2, providers.md 3.3/3.4). Pure functions: the gateway client signs
+ * Alipay OpenAPI 2.0 signing (RSA2, docs/providers.md §3.3/3.4). Pure functions: the gateway client signs
  * requests and verifies responses with them, and the test fake verifies requests and signs responses
  * with the same rules.
  */

@@ -12,12 +12,12 @@ const QUERY = "alipay.user.certify.open.query";
 const BILL_NOT_EXIST = "OPEN_CERTIFY_BILL_NOT_EXIST";
 const EXPIRED_REASON = "The verification expired or does not exist; start it again.";
 
-/** The fields of `alipay_user_certify_open_initialize_response` we use (providers.md 3.9a). */
+/** The fields of `alipay_user_certify_open_initialize_response` we use (docs/providers.md §3.9a). */
 interface InitializeNode {
   readonly certify_id?: unknown;
 }
 
-/** The fields of `alipay_user_certify_open_query_response` we use (providers.md 3.9c). */
+/** The fields of `alipay_user_certify_open_query_response` we use (docs/providers.md §3.9c). */
 interface QueryNode {
   readonly passed?: unknown;
 }
@@ -33,7 +33,7 @@ function withoutPersonalData(error: unknown, secrets: readonly string[]): unknow
 }
 
 /**
- * Alipay real-name verification (支付宝身份验证, providers.md 3.9): `initialize` registers the name and ID
+ * Alipay real-name verification (支付宝身份验证, docs/providers.md §3.9): `initialize` registers the name and ID
  * number and returns a certify_id; the person does the face check on the signed `certify` page in the
  * Alipay app; `query` reads the result. Alipay sends no notification, so the caller polls `query`.
  */

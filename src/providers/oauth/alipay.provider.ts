@@ -4,14 +4,14 @@ import { AlipayGateway } from "../alipay/alipay-gateway";
 import { ProviderError, ProviderErrorCode } from "../provider-error";
 import type { OAuthProvider } from "../types";
 
-/** The fields of `alipay_system_oauth_token_response` we use (providers.md 3.7). */
+/** The fields of `alipay_system_oauth_token_response` we use (docs/providers.md §3.7). */
 interface OauthTokenNode {
   readonly access_token?: unknown;
   readonly open_id?: unknown;
   readonly user_id?: unknown;
 }
 
-/** The fields of `alipay_user_info_share_response` we use (providers.md 3.8); both are omitted when unset. */
+/** The fields of `alipay_user_info_share_response` we use (docs/providers.md §3.8); both are omitted when unset. */
 interface UserInfoNode {
   readonly nick_name?: unknown;
   readonly avatar?: unknown;
