@@ -1,7 +1,9 @@
 import { buildSchema, type ContainerType } from "type-graphql";
 import type { GraphQLSchema } from "graphql";
 import { authChecker } from "./graphql/auth-checker";
+import { ErrorExtensions } from "./graphql/error-types";
 import { QR_CODE_FIELDS } from "./graphql/qr-code-fields";
+import { validateInput } from "./graphql/validation";
 import { DateTimeScalar } from "./graphql/scalars";
 import { AccountResolver } from "./modules/account/account.resolver";
 import { AdminResolver } from "./modules/admin/admin.resolver";
@@ -45,7 +47,9 @@ export function buildAppSchema(container?: ContainerType): Promise<GraphQLSchema
     container,
     authChecker,
     // Input classes are validated with class-validator before any resolver runs.
-    validate: { forbidUnknownValues: true, validationError: { target: false, value: false } },
+    validateFn: validateInput,
     scalarsMap: [{ type: Date, scalar: DateTimeScalar }],
+    // Returned by no field; in the schema so codegen types `extensions` (and with it ErrorCode and FieldErrorCode).
+    orphanedTypes: [ErrorExtensions],
   });
 }

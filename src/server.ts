@@ -135,7 +135,7 @@ function handleRequestErrors(app: FastifyInstance, logger: Logger): void {
             : // @fastify/static refuses a directory or a path that leaves its root with 403.
               status === 403 || status === 404
               ? "Not found."
-              : ERROR_CODES.BAD_REQUEST;
+              : ERROR_CODES.BAD_REQUEST.message;
     return sendError(reply, status, new AppError("BAD_REQUEST", {}, message));
   });
 }

@@ -1,6 +1,17 @@
-import { Field, ID, InputType, ObjectType } from "type-graphql";
-import { ArrayMaxSize, IsDate, IsIn, IsOptional, Matches, MaxLength, MinLength } from "class-validator";
-import { API_KEY_SCOPES } from "./api-key.service";
+import { Field, ID, InputType, ObjectType, registerEnumType } from "type-graphql";
+import { ArrayMaxSize, IsDate, IsOptional, Matches, MaxLength, MinLength } from "class-validator";
+import { API_KEY_SCOPES, ApiKeyScope } from "./api-key.service";
+
+registerEnumType(ApiKeyScope, {
+  name: "ApiKeyScope",
+  description: "What an API key may do. A key never passes a step-up, so security operations stay with sessions.",
+  valuesConfig: {
+    ACCOUNT_READ: { description: "Run queries as the key's account." },
+    ACCOUNT_WRITE: {
+      description: "Run queries, and the mutations that need no step-up and are not for sessions only (e.g. updateProfile).",
+    },
+  },
+});
 
 @ObjectType()
 export class ApiKey {
@@ -13,8 +24,8 @@ export class ApiKey {
   @Field({ description: "The start of the key, to recognise it in lists." })
   prefix: string;
 
-  @Field(() => [String], { description: "account:read (queries) and/or account:write (mutations that need no step-up)." })
-  scopes: string[];
+  @Field(() => [ApiKeyScope], { description: "What the key may do." })
+  scopes: ApiKeyScope[];
 
   @Field()
   createdAt: Date;
@@ -43,11 +54,10 @@ export class CreateApiKeyInput {
   @Matches(/^[^\p{Cc}\p{Cf}]+$/u, { message: "name must not contain control or invisible characters" })
   name: string;
 
-  @Field(() => [String], { nullable: true, description: "Default [account:read]." })
+  @Field(() => [ApiKeyScope], { nullable: true, description: "Default [ACCOUNT_READ]." })
   @IsOptional()
   @ArrayMaxSize(API_KEY_SCOPES.length)
-  @IsIn(API_KEY_SCOPES, { each: true, message: `each scope must be one of ${API_KEY_SCOPES.join(", ")}` })
-  scopes?: string[] | null;
+  scopes?: ApiKeyScope[] | null;
 
   @Field(() => Date, { nullable: true, description: "After this the key no longer works. Omit for a key that does not expire." })
   @IsOptional()

@@ -1,13 +1,14 @@
 import { ArgsType, Field, ID, Int, ObjectType } from "type-graphql";
 import { IsOptional, Matches, Max, Min } from "class-validator";
+import { AuditEventType } from "./audit-event-type";
 
 @ObjectType({ description: "One entry of the account's security log." })
 export class AuditEvent {
   @Field(() => ID)
   id: string;
 
-  @Field({ description: "e.g. SIGN_IN, SIGN_IN_FAILED, SIGN_OUT, SESSION_REVOKED, PROFILE_UPDATED, PASSWORD_CHANGED." })
-  type: string;
+  @Field(() => AuditEventType, { description: "What happened." })
+  type: AuditEventType;
 
   @Field()
   createdAt: Date;

@@ -1,6 +1,7 @@
 import { Field, InputType, ObjectType, registerEnumType } from "type-graphql";
-import { IsOptional, IsUrl, Matches, MaxLength, ValidateBy, type ValidationOptions } from "class-validator";
+import { IsOptional, IsUrl, Matches, MaxLength } from "class-validator";
 import { systemClock } from "../../core/clock";
+import { fieldRule } from "../../graphql/validation";
 import { idNumberProblem, LEGAL_NAME_PATTERN } from "./id-number";
 
 export enum RealNameStatus {
@@ -53,20 +54,11 @@ export class RealNameVerification {
 }
 
 /** GB 11643: 18 characters, a real birth date not in the future, and the right check character. */
-function IsResidentIdNumber(options?: ValidationOptions) {
-  return ValidateBy(
-    {
-      name: "isResidentIdNumber",
-      validator: {
-        // Validation has no request clock; a birth date "in the future" by the wall clock is what matters here.
-        validate: (value) => typeof value === "string" && idNumberProblem(value, systemClock) === null,
-        defaultMessage: (args) =>
-          (typeof args?.value === "string" ? idNumberProblem(args.value, systemClock) : null) ?? "idNumber must be a string",
-      },
-    },
-    options,
-  );
-}
+const IsResidentIdNumber = fieldRule("isResidentIdNumber", (value) => {
+  // Validation has no request clock; a birth date "in the future" by the wall clock is what matters here.
+  const message = typeof value === "string" ? idNumberProblem(value, systemClock) : "idNumber must be a string";
+  return message === null ? null : { code: "INVALID_ID_NUMBER", message };
+});
 
 @InputType()
 export class RealNameInput {
