@@ -13,12 +13,15 @@ registerEnumType(ApiKeyScope, {
   },
 });
 
-@ObjectType()
+@ObjectType({
+  description:
+    "A key a program uses instead of a session (`Authorization: Bearer <secret>`). Only the account's sessions see and manage its keys.",
+})
 export class ApiKey {
-  @Field(() => ID)
+  @Field(() => ID, { description: "Stable id of the key; revokeApiKey takes it." })
   id: string;
 
-  @Field()
+  @Field({ description: "What the owner called it, to tell keys apart (1-64 characters)." })
   name: string;
 
   @Field({ description: "The start of the key, to recognise it in lists." })
@@ -27,13 +30,13 @@ export class ApiKey {
   @Field(() => [ApiKeyScope], { description: "What the key may do." })
   scopes: ApiKeyScope[];
 
-  @Field()
+  @Field({ description: "When the key was created." })
   createdAt: Date;
 
   @Field(() => Date, { nullable: true, description: "Updated at most once a minute." })
   lastUsedAt: Date | null;
 
-  @Field(() => Date, { nullable: true })
+  @Field(() => Date, { nullable: true, description: "When the key stops working; null when it does not expire." })
   expiresAt: Date | null;
 }
 
