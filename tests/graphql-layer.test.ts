@@ -161,7 +161,7 @@ describe("malformed requests", () => {
     const answer = (await shallow.json()) as { errors: { extensions: unknown }[] };
     expect(answer.errors[0].extensions).toEqual({
       code: "BAD_USER_INPUT",
-      fieldErrors: [{ field: "avatarUrl", messages: [expect.any(String)] }],
+      fieldErrors: [{ field: "avatarUrl", code: "WRONG_TYPE", params: { expected: "String" }, messages: [expect.any(String)] }],
     });
   });
 });
