@@ -18,7 +18,7 @@ let app: TestApp;
 let served: GraphQLSchema;
 beforeAll(async () => {
   app = await startTestApp();
-  served = buildClientSchema(await app.client.ok<IntrospectionQuery>(getIntrospectionQuery()));
+  served = buildClientSchema(await app.client.ok<IntrospectionQuery>(getIntrospectionQuery({ specifiedByUrl: true })));
 });
 afterAll(() => app.stop());
 
