@@ -270,7 +270,10 @@ const SAFE_REASONS: ReadonlyArray<[RegExp, (m: RegExpExecArray) => FieldProblem]
     new RegExp(`^Expected type "(${GRAPHQL_TYPE})"`),
     (m) => ({ code: "WRONG_TYPE", params: { expected: m[1] }, message: `Expected ${m[1]}.` }),
   ],
-  [new RegExp(`^Expected value of type "(${GRAPHQL_TYPE})"`), (m) => ({ code: "WRONG_TYPE", params: { expected: m[1] }, message: `Expected ${m[1]}.` })],
+  [
+    new RegExp(`^Expected value of type "(${GRAPHQL_TYPE})"`),
+    (m) => ({ code: "WRONG_TYPE", params: { expected: m[1] }, message: `Expected ${m[1]}.` }),
+  ],
   [/^(\w+) cannot represent /, (m) => ({ code: "WRONG_TYPE", params: { expected: m[1] }, message: `Expected ${m[1]}.` })],
   [
     / does not exist in "(\w+)" enum/,

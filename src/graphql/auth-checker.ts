@@ -1,3 +1,4 @@
+import { OperationTypeNode } from "graphql";
 import type { AuthCheckerFn } from "type-graphql";
 import { assertThat } from "../errors";
 import { ApiKeyScope, scopesOf } from "../modules/api-key/api-key.service";
@@ -17,7 +18,9 @@ export const authChecker: AuthCheckerFn<RequestContext> = ({ context, info }, ro
   if (auth.apiKey) {
     const scopes = scopesOf(auth.apiKey);
     const needed =
-      info.operation.operation === "query" ? [ApiKeyScope.ACCOUNT_READ, ApiKeyScope.ACCOUNT_WRITE] : [ApiKeyScope.ACCOUNT_WRITE];
+      info.operation.operation === OperationTypeNode.QUERY
+        ? [ApiKeyScope.ACCOUNT_READ, ApiKeyScope.ACCOUNT_WRITE]
+        : [ApiKeyScope.ACCOUNT_WRITE];
     assertThat(
       scopes.some((scope) => needed.includes(scope)),
       "FORBIDDEN",
