@@ -1,45 +1,211 @@
 import { GraphQLError, type GraphQLFormattedError } from "graphql";
-import { ArgumentValidationError } from "type-graphql";
-import type { ValidationError } from "class-validator";
 import type { Logger } from "./core/logger";
 
+interface ErrorCodeEntry {
+  /** What an error of this code says unless it says more; for people, and it may improve. */
+  readonly message: string;
+  /** When it happens, its HTTP status when not 200, and whether to retry: the ErrorCode enum's description of the value. */
+  readonly description: string;
+}
+
 /**
- * The one table of error codes clients may see in `extensions.code`, with the message each carries.
- * Codes are stable API; messages are for people and may improve.
+ * The closed set of codes a client may see in `extensions.code`, published as the schema's
+ * `ErrorCode` enum (src/graphql/error-types.ts) and in docs/errors.md. Codes are stable API.
+ * The last four are Apollo's and graphql-js's codes for malformed requests, passed through as they are.
  */
 export const ERROR_CODES = {
-  BAD_USER_INPUT: "Some input is not valid; see fieldErrors.",
-  UNAUTHENTICATED: "Sign in first: this needs a valid session token or API key.",
-  FORBIDDEN: "You are not allowed to do this.",
-  NOT_FOUND: "There is no such account.",
-  INVALID_CREDENTIALS: "The sign-in name or password is not correct.",
-  USERNAME_TAKEN: "That username is already in use; choose another.",
-  CODE_INVALID: "The code is not correct.",
-  CODE_EXPIRED: "The code has expired; request a new one.",
-  TOO_MANY_ATTEMPTS: "Too many wrong attempts; request a new code.",
-  RATE_LIMITED: "Too many requests; try again later.",
-  IDENTITY_TAKEN: "That address or account is already bound to another user.",
-  IDENTITY_NOT_BOUND: "No account is bound to this provider account yet: sign in another way and bind it in account settings.",
-  LAST_SIGN_IN_METHOD: "This is the last way to sign in to the account; add another before removing it.",
-  STEP_UP_REQUIRED: "Verify your identity again before this change.",
-  TWO_STEP_REQUIRED: "Two-step verification is required to finish signing in.",
-  PROVIDER_UNAVAILABLE: "The provider could not be reached; try again later.",
-  PROVIDER_ERROR: "The provider refused the request.",
-  REAL_NAME_REQUIRED: "Real-name verification is required first.",
-  ALREADY_VERIFIED: "Real-name verification has already passed on this account.",
-  QUERY_TOO_COMPLEX: "The query is too deep or too costly; ask for fewer fields.",
-  QUERY_TOO_LARGE: "The query text is too long; send a shorter document.",
-  BAD_REQUEST: "The request is not a valid GraphQL request.",
-  INTERNAL_SERVER_ERROR: "Something went wrong on our side; try again later.",
-  SERVICE_UNAVAILABLE: "A service this needs is not answering; try again shortly.",
-} as const;
+  BAD_USER_INPUT: {
+    message: "Some input is not valid; see fieldErrors.",
+    description:
+      "An argument is malformed: wrong type, empty, too long, not allowed, holding U+0000; or it does not fit the account's state (e.g. a method that is not set up). `extensions.fieldErrors` says which field and why, as a FieldErrorCode with params. Messages never repeat the submitted value. Variables or extensions nested deeper than 32 levels get it with HTTP 400 (field `variables`). Fix the input; retrying unchanged fails again.",
+  },
+  UNAUTHENTICATED: {
+    message: "Sign in first: this needs a valid session token or API key.",
+    description: "The operation needs a valid session or API key and the request has none (or it expired, or was revoked). Sign in again.",
+  },
+  FORBIDDEN: {
+    message: "You are not allowed to do this.",
+    description:
+      "The account lacks the role (e.g. SUPPORT for adminReplaceContact), support aims adminReplaceContact at a staff account, or an API key attempts a security operation or a mutation without the ACCOUNT_WRITE scope. Do not retry.",
+  },
+  NOT_FOUND: {
+    message: "There is no such account.",
+    description: "adminReplaceContact names no account.",
+  },
+  INVALID_CREDENTIALS: {
+    message: "The sign-in name or password is not correct.",
+    description:
+      "Wrong sign-in name or password, or a wrong current password (then with fieldErrors for oldPassword). Failed tries count towards RATE_LIMITED.",
+  },
+  USERNAME_TAKEN: {
+    message: "That username is already in use; choose another.",
+    description: "The username belongs to another account (ignoring case and compatibility forms).",
+  },
+  CODE_INVALID: {
+    message: "The code is not correct.",
+    description:
+      "Wrong code; a code already used or replaced by a newer one; a replayed authenticator code; a challenge of another purpose, account or session. Each wrong try counts towards TOO_MANY_ATTEMPTS.",
+  },
+  CODE_EXPIRED: {
+    message: "The code has expired; request a new one.",
+    description: "The code is older than CODE_TTL_SECONDS: request a new one.",
+  },
+  TOO_MANY_ATTEMPTS: {
+    message: "Too many wrong attempts; request a new code.",
+    description: "The challenge had CODE_MAX_ATTEMPTS wrong tries and is spent: request a new code.",
+  },
+  RATE_LIMITED: {
+    message: "Too many requests; try again later.",
+    description:
+      "Too many attempts or codes for this identifier, address, account or IP; the daily SMS budget is spent; or the SMS vendor throttled us. `extensions.retryAfterSeconds` says when to try again; not sooner.",
+  },
+  IDENTITY_TAKEN: {
+    message: "That address or account is already bound to another user.",
+    description: "The email, phone or provider account is bound to another account.",
+  },
+  IDENTITY_NOT_BOUND: {
+    message: "No account is bound to this provider account yet: sign in another way and bind it in account settings.",
+    description: "loginWithProvider with a provider account bound to nobody (and PROVIDER_SIGN_UP off).",
+  },
+  LAST_SIGN_IN_METHOD: {
+    message: "This is the last way to sign in to the account; add another before removing it.",
+    description: "The change would leave the account no way to sign in: add another way first.",
+  },
+  STEP_UP_REQUIRED: {
+    message: "Verify your identity again before this change.",
+    description:
+      "Prove a factor on this session first (requestStepUp, then completeStepUp; security.stepUpMethods lists which), then repeat the operation.",
+  },
+  PROVIDER_UNAVAILABLE: {
+    message: "The provider could not be reached; try again later.",
+    description:
+      "The email, SMS, OAuth or identity vendor timed out, failed or answered a service-side error, or our settings for it are wrong (logged as a configuration error). Nothing was changed; retry later.",
+  },
+  PROVIDER_ERROR: {
+    message: "The provider refused the request.",
+    description:
+      "The vendor refused: a number it cannot deliver to, an invalid, used or expired OAuth code, a response whose signature does not verify. Retrying unchanged fails again.",
+  },
+  REAL_NAME_REQUIRED: {
+    message: "Real-name verification is required first.",
+    description: "The operation needs a passed real-name verification: startRealNameVerification first.",
+  },
+  ALREADY_VERIFIED: {
+    message: "Real-name verification has already passed on this account.",
+    description: "startRealNameVerification on an account whose verification already passed.",
+  },
+  QUERY_TOO_COMPLEX: {
+    message: "The query is too deep or too costly; ask for fewer fields.",
+    description: "The operation nests deeper than GRAPHQL_MAX_DEPTH or costs more than GRAPHQL_MAX_COST. HTTP 400; ask for fewer fields.",
+  },
+  QUERY_TOO_LARGE: {
+    message: "The query text is too long; send a shorter document.",
+    description: "The query text is longer than GRAPHQL_MAX_QUERY_BYTES; refused before it is parsed. HTTP 400.",
+  },
+  BAD_REQUEST: {
+    message: "The request is not a valid GraphQL request.",
+    description:
+      "The HTTP request is not a GraphQL request: a body that is not JSON (HTTP 400), of another content type (HTTP 415) or over 100 kB (HTTP 413), a path the server does not serve (HTTP 404), no query, a persisted-query hash that does not match its query, a subscription (the API has none). HTTP 400 otherwise.",
+  },
+  INTERNAL_SERVER_ERROR: {
+    message: "Something went wrong on our side; try again later.",
+    description: "Anything unexpected; it is logged, and nothing of the server's inside is sent. Retry later.",
+  },
+  SERVICE_UNAVAILABLE: {
+    message: "A service this needs is not answering; try again shortly.",
+    description:
+      "The database did not answer within its deadline (HTTP 503 when it happens while authenticating the request), or the request passed REQUEST_TIMEOUT_MS (HTTP 503): what it started may still finish, so read before retrying a mutation. Retry shortly; the server recovers by itself.",
+  },
+  GRAPHQL_PARSE_FAILED: {
+    message: "The query is not valid GraphQL syntax.",
+    description: "Apollo's: the query text is not valid GraphQL syntax. HTTP 400.",
+  },
+  GRAPHQL_VALIDATION_FAILED: {
+    message: "The query does not fit the schema.",
+    description: "Apollo's: the document names a field, argument or type the schema does not have, or a wrong literal. HTTP 400.",
+  },
+  PERSISTED_QUERY_NOT_FOUND: {
+    message: "PersistedQueryNotFound",
+    description:
+      "Automatic persisted queries: the server does not know this sha256Hash (yet, or any more); send the query text with it (Apollo Client's persisted-query link does so by itself).",
+  },
+  OPERATION_RESOLUTION_FAILURE: {
+    message: "The request names no operation of its document.",
+    description: "operationName names no operation of the document, or the document has several and none is named. HTTP 400.",
+  },
+} as const satisfies Record<string, ErrorCodeEntry>;
 
 export type ErrorCode = keyof typeof ERROR_CODES;
+
+/**
+ * Why one field was refused, as a closed set clients translate (with `params`); the FieldErrorCode
+ * enum's descriptions. Validation rules map onto these in src/graphql/validation.ts.
+ */
+export const FIELD_ERROR_CODES = {
+  REQUIRED: "The field is missing or null.",
+  WRONG_TYPE: "The value has the wrong type. params.expected names the GraphQL type.",
+  UNKNOWN_FIELD: "The input object has a field its type does not define.",
+  NOT_ONE_OF: "The value is not one of the allowed values. params.allowed lists them when the input type does not.",
+  TOO_SHORT: "Shorter than params.min characters.",
+  TOO_LONG: "Longer than params.max characters.",
+  TOO_SMALL: "Smaller than params.min.",
+  TOO_LARGE: "Larger than params.max.",
+  TOO_MANY: "More than params.max items.",
+  INVALID_FORMAT: "Not in the format the field's description gives (e.g. a code of 6 digits).",
+  INVALID_URL: "Not an acceptable URL (http(s), no user name or password in it).",
+  INVALID_ID: "Not an id this API issues.",
+  INVALID_TEXT: "Holds U+0000, a lone surrogate or invisible control characters.",
+  INVALID_EMAIL: "Not an email address we can send to.",
+  INVALID_PHONE: "Not a mobile number that can receive SMS (Chinese numbers may omit +86).",
+  INVALID_USERNAME:
+    "Not a username: 3-32 letters, digits, _, - or Chinese characters with at least one letter, in standard (not full-width or compatibility) forms.",
+  INVALID_ID_NUMBER: "Not a valid 18-character resident ID number (check character, birth date).",
+  PASSWORD_TOO_COMMON: "The password is among the most common ones, or one character repeated: easy to guess.",
+  PASSWORD_CONTAINS_USERNAME: "The password contains the username.",
+  SAME_AS_CURRENT: "The new value equals the current one (e.g. the new password is the current password).",
+  INCORRECT: "The value is not correct (e.g. the current password).",
+  NOT_IN_FUTURE: "The instant must lie in the future.",
+  LIMIT_REACHED: "The account has the most it may have of this (params.max); remove one first.",
+  REDIRECT_NOT_ALLOWED: "The URL is not on this server's origin or one of REDIRECT_ORIGINS.",
+  ALREADY_BOUND: "This is already bound to the account.",
+  NOT_BOUND: "Nothing of this kind is bound to the account.",
+  PROVIDER_NOT_ENABLED: "This deployment has not configured the provider (see Query.providers).",
+  METHOD_NOT_AVAILABLE: "The verification method cannot be used here now (not set up, cooling, or not a factor of this kind).",
+  ENROLLMENT_NOT_STARTED: "There is no enrolment to confirm: start one first.",
+  SECOND_FACTOR_REQUIRED: "Needs a usable email, phone or authenticator app first.",
+  EXACTLY_ONE_OF: "Give exactly one of params.fields.",
+  TOO_DEEP: "Nested deeper than params.max levels.",
+} as const;
+
+export type FieldErrorCode = keyof typeof FIELD_ERROR_CODES;
+
+/** What a client needs to word a field error itself; only the keys its code names are set. */
+export interface FieldErrorParams {
+  readonly min?: number;
+  readonly max?: number;
+  readonly allowed?: string[];
+  readonly expected?: string;
+  readonly fields?: string[];
+}
+
+/** Why a value is refused: the code and params for programs, an English message for people. */
+export interface FieldProblem {
+  readonly code: FieldErrorCode;
+  readonly params?: FieldErrorParams;
+  readonly message: string;
+}
 
 export interface FieldError {
   /** Dotted path of the argument, e.g. `input.username`. */
   readonly field: string;
+  readonly code: FieldErrorCode;
+  readonly params: FieldErrorParams;
+  /** In English; kept beside `code` for clients that show the server's words. */
   readonly messages: string[];
+}
+
+export function fieldError(field: string, { code, params = {}, message }: FieldProblem): FieldError {
+  return { field, code, params, messages: [message] };
 }
 
 export interface AppErrorDetails {
@@ -51,14 +217,14 @@ export class AppError extends GraphQLError {
   constructor(
     readonly code: ErrorCode,
     details: AppErrorDetails = {},
-    message: string = ERROR_CODES[code],
+    message: string = ERROR_CODES[code].message,
   ) {
     super(message, { extensions: { code, ...details } });
     this.name = "AppError";
   }
 
-  static badInput(field: string, message: string): AppError {
-    return new AppError("BAD_USER_INPUT", { fieldErrors: [{ field, messages: [message] }] });
+  static badInput(field: string, code: FieldErrorCode, message: string, params?: FieldErrorParams): AppError {
+    return new AppError("BAD_USER_INPUT", { fieldErrors: [fieldError(field, { code, params, message })] });
   }
 
   /** A refusal of the request itself, before anything runs: HTTP 400, like a validation failure. */
@@ -75,23 +241,14 @@ export function assertThat(condition: unknown, code: ErrorCode, details?: AppErr
 }
 
 /** Codes Apollo and graphql-js produce for malformed requests; they describe the request, never internals. */
-const REQUEST_ERROR_CODES = new Set([
+const REQUEST_ERROR_CODES: ReadonlySet<string> = new Set<ErrorCode>([
   "GRAPHQL_PARSE_FAILED",
   "GRAPHQL_VALIDATION_FAILED",
   "BAD_USER_INPUT",
   "PERSISTED_QUERY_NOT_FOUND",
-  "PERSISTED_QUERY_NOT_SUPPORTED",
   "OPERATION_RESOLUTION_FAILURE",
   "BAD_REQUEST",
 ]);
-
-function toFieldErrors(errors: ValidationError[], prefix = ""): FieldError[] {
-  return errors.flatMap((error) => {
-    const field = prefix ? `${prefix}.${error.property}` : error.property;
-    const own = error.constraints ? [{ field, messages: Object.values(error.constraints) }] : [];
-    return [...own, ...toFieldErrors(error.children ?? [], field)];
-  });
-}
 
 const GRAPHQL_TYPE = String.raw`[\w!\[\]]+`;
 
@@ -100,21 +257,36 @@ const GRAPHQL_TYPE = String.raw`[\w!\[\]]+`;
  * a non string value: ["hunter2"]`). Only explanations that quote nothing but names pass; every
  * other one becomes a plain "wrong type" so a submitted secret never comes back.
  */
-const SAFE_REASONS: ReadonlyArray<[RegExp, (m: RegExpExecArray) => string]> = [
-  [new RegExp(`^Field "(\\w{1,64})" of required type "(${GRAPHQL_TYPE})" was not provided\\.$`), (m) => `${m[1]} (${m[2]}) is required.`],
-  [/^Field "(\w{1,64})" is not defined by type "(\w+)"\./, (m) => `${m[1]} is not a field of ${m[2]}.`],
-  [new RegExp(`^Expected type "(${GRAPHQL_TYPE})"`), (m) => `Expected ${m[1]}.`],
-  [/^Expected value of type "([\w![\]]+)"/, (m) => `Expected ${m[1]}.`],
-  [/^(\w+) cannot represent /, (m) => `Expected ${m[1]}.`],
-  [/ does not exist in "(\w+)" enum/, (m) => `Expected one of the ${m[1]} values.`],
+const SAFE_REASONS: ReadonlyArray<[RegExp, (m: RegExpExecArray) => FieldProblem]> = [
+  [
+    new RegExp(`^Field "(\\w{1,64})" of required type "(${GRAPHQL_TYPE})" was not provided\\.$`),
+    (m) => ({ code: "REQUIRED", params: { expected: m[2] }, message: `${m[1]} (${m[2]}) is required.` }),
+  ],
+  [
+    /^Field "(\w{1,64})" is not defined by type "(\w+)"\./,
+    (m) => ({ code: "UNKNOWN_FIELD", message: `${m[1]} is not a field of ${m[2]}.` }),
+  ],
+  [
+    new RegExp(`^Expected type "(${GRAPHQL_TYPE})"`),
+    (m) => ({ code: "WRONG_TYPE", params: { expected: m[1] }, message: `Expected ${m[1]}.` }),
+  ],
+  [
+    new RegExp(`^Expected value of type "(${GRAPHQL_TYPE})"`),
+    (m) => ({ code: "WRONG_TYPE", params: { expected: m[1] }, message: `Expected ${m[1]}.` }),
+  ],
+  [/^(\w+) cannot represent /, (m) => ({ code: "WRONG_TYPE", params: { expected: m[1] }, message: `Expected ${m[1]}.` })],
+  [
+    / does not exist in "(\w+)" enum/,
+    (m) => ({ code: "NOT_ONE_OF", params: { expected: m[1] }, message: `Expected one of the ${m[1]} values.` }),
+  ],
 ];
 
-function safeReason(reason: string): string {
+function safeReason(reason: string): FieldProblem {
   for (const [pattern, explain] of SAFE_REASONS) {
     const match = pattern.exec(reason);
     if (match) return explain(match);
   }
-  return "Has the wrong type or format.";
+  return { code: "WRONG_TYPE", message: "Has the wrong type or format." };
 }
 
 /**
@@ -126,14 +298,15 @@ function variableFieldErrors(message: string): FieldError[] {
   const invalid = /^Variable "\$(\w+)" got invalid value [\s\S]*?(?: at "([^"]+)")?; ([\s\S]*)$/.exec(message);
   if (invalid) {
     const field = invalid[2]?.split(".").slice(1).join(".") || invalid[1];
-    return [{ field, messages: [safeReason(invalid[3])] }];
+    return [fieldError(field, safeReason(invalid[3]))];
   }
   const unset = new RegExp(
     `^Variable "\\$(\\w+)" of (?:required|non-null) type "(${GRAPHQL_TYPE})" (?:was not provided|must not be null)\\.$`,
   ).exec(message);
-  if (unset) return [{ field: unset[1], messages: [`${unset[1]} (${unset[2]}) is required.`] }];
+  if (unset)
+    return [fieldError(unset[1], { code: "REQUIRED", params: { expected: unset[2] }, message: `${unset[1]} (${unset[2]}) is required.` })];
   const other = /^Variable "\$(\w+)"/.exec(message);
-  return other ? [{ field: other[1], messages: [safeReason(message)] }] : [];
+  return other ? [fieldError(other[1], safeReason(message))] : [];
 }
 
 /**
@@ -158,9 +331,7 @@ export function isDatabaseUnavailable(error: unknown, depth = 0): boolean {
   return (
     (typeof code === "string" && UNAVAILABLE_CODES.test(code)) ||
     (typeof message === "string" && UNAVAILABLE_MESSAGES.test(message)) ||
-    [driverError, cause, thrownValue, ...(Array.isArray(errors) ? (errors as unknown[]) : [])].some((inner) =>
-      isDatabaseUnavailable(inner, depth + 1),
-    )
+    [driverError, cause, thrownValue, ...(Array.isArray(errors) ? errors : [])].some((inner) => isDatabaseUnavailable(inner, depth + 1))
   );
 }
 
@@ -179,7 +350,7 @@ function isRequestRefusal(error: unknown): boolean {
 
 /**
  * Apollo's formatError: the only way an error reaches a client. App errors pass with their code;
- * validation errors are reduced to field messages (never the submitted values); a database that is
+ * graphql-js's variable errors are reduced to field errors (never the submitted values); a database that is
  * unreachable or too slow becomes SERVICE_UNAVAILABLE; anything else is logged and replaced by
  * INTERNAL_SERVER_ERROR, so no internal message or stack trace leaks.
  */
@@ -192,17 +363,12 @@ export function createErrorFormatter(logger: Logger) {
       const { http: _http, ...extensions } = original.extensions;
       return { ...base, message: original.message, extensions };
     }
-    if (original instanceof ArgumentValidationError) {
-      const args = original.extensions.validationErrors;
-      const fieldErrors = args.flatMap((arg) => toFieldErrors([arg]));
-      return { ...base, message: ERROR_CODES.BAD_USER_INPUT, extensions: { code: "BAD_USER_INPUT", fieldErrors } };
-    }
     // Errors of the request itself (parse, validation, variable coercion) have no execution path.
     const code = formatted.extensions?.code;
     if (typeof code === "string" && REQUEST_ERROR_CODES.has(code) && formatted.path === undefined) {
       if (code === "BAD_USER_INPUT") {
         const fieldErrors = variableFieldErrors(formatted.message);
-        return { ...base, message: ERROR_CODES.BAD_USER_INPUT, extensions: { code, fieldErrors } };
+        return { ...base, message: ERROR_CODES.BAD_USER_INPUT.message, extensions: { code, fieldErrors } };
       }
       return { ...base, extensions: { code } };
     }
@@ -213,9 +379,9 @@ export function createErrorFormatter(logger: Logger) {
     }
     if (isDatabaseUnavailable(original)) {
       logger.warn({ err: original, path: formatted.path }, "database unavailable");
-      return { ...base, message: ERROR_CODES.SERVICE_UNAVAILABLE, extensions: { code: "SERVICE_UNAVAILABLE" } };
+      return { ...base, message: ERROR_CODES.SERVICE_UNAVAILABLE.message, extensions: { code: "SERVICE_UNAVAILABLE" } };
     }
     logger.error({ err: original, path: formatted.path }, "unexpected error in a GraphQL request");
-    return { ...base, message: ERROR_CODES.INTERNAL_SERVER_ERROR, extensions: { code: "INTERNAL_SERVER_ERROR" } };
+    return { ...base, message: ERROR_CODES.INTERNAL_SERVER_ERROR.message, extensions: { code: "INTERNAL_SERVER_ERROR" } };
   };
 }

@@ -1,7 +1,9 @@
 import { buildSchema, type ContainerType } from "type-graphql";
 import type { GraphQLSchema } from "graphql";
 import { authChecker } from "./graphql/auth-checker";
+import { ErrorExtensions } from "./graphql/error-types";
 import { QR_CODE_FIELDS } from "./graphql/qr-code-fields";
+import { validateInput } from "./graphql/validation";
 import { DateTimeScalar } from "./graphql/scalars";
 import { AccountResolver } from "./modules/account/account.resolver";
 import { AdminResolver } from "./modules/admin/admin.resolver";
@@ -39,13 +41,23 @@ export const RESOLVERS = [
 ] as const;
 
 /** The schema from the resolvers; `container` supplies resolver instances wired to services. */
-export function buildAppSchema(container?: ContainerType): Promise<GraphQLSchema> {
-  return buildSchema({
+export async function buildAppSchema(container?: ContainerType): Promise<GraphQLSchema> {
+  const schema = await buildSchema({
     resolvers: RESOLVERS,
     container,
     authChecker,
     // Input classes are validated with class-validator before any resolver runs.
-    validate: { forbidUnknownValues: true, validationError: { target: false, value: false } },
+    validateFn: validateInput,
     scalarsMap: [{ type: Date, scalar: DateTimeScalar }],
+    // Returned by no field; in the schema so codegen types `extensions` (and with it ErrorCode and FieldErrorCode).
+    orphanedTypes: [ErrorExtensions],
   });
+  // type-graphql takes no descriptions for the root types; graphql-js's types keep theirs in a plain property.
+  const [query, mutation] = [schema.getQueryType(), schema.getMutationType()];
+  if (query) query.description = "Reads. `me` needs a session or an API key with the ACCOUNT_READ scope; `providers` needs nothing.";
+  if (mutation) {
+    mutation.description =
+      "Changes. Each needs a session (or an ACCOUNT_WRITE API key where its description allows one) unless it signs in; errors are GraphQL errors with an ErrorCode in `extensions.code`.";
+  }
+  return schema;
 }

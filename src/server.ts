@@ -1,5 +1,9 @@
 import { ApolloServer } from "@apollo/server";
-import { ApolloServerPluginCacheControlDisabled, ApolloServerPluginLandingPageDisabled } from "@apollo/server/plugin/disabled";
+import {
+  ApolloServerPluginCacheControlDisabled,
+  ApolloServerPluginLandingPageDisabled,
+  ApolloServerPluginUsageReportingDisabled,
+} from "@apollo/server/plugin/disabled";
 import { ApolloServerPluginLandingPageLocalDefault } from "@apollo/server/plugin/landingPage/default";
 import { InMemoryLRUCache } from "@apollo/utils.keyvaluecache";
 import fastifyCors from "@fastify/cors";
@@ -11,6 +15,7 @@ import { BackgroundTasks } from "./core/background";
 import type { Clock } from "./core/clock";
 import { resolveDataKey } from "./core/data-key";
 import { connectRedis } from "./core/redis";
+import { RedisKeyValueCache } from "./core/redis-key-value-cache";
 import type { Logger } from "./core/logger";
 import { Metrics, type PoolCounts } from "./core/metrics";
 import { isAllowedRedirect } from "./core/redirect-origins";
@@ -56,8 +61,10 @@ const BODY_LIMIT_BYTES = 100 * 1024;
  * 13 MB of heap at worst, and far more than the account center's own operations.
  */
 const DOCUMENT_STORE_QUERY_BYTES = 256 * 1024;
-/** Automatic persisted queries keep query texts sent with their hash: bounded the same way. */
+/** Automatic persisted queries keep query texts sent with their hash: bounded the same way in memory. */
 const PERSISTED_QUERY_BYTES = 1024 * 1024;
+/** In Redis they are bounded by age instead; a client whose hash expired sends the text again. */
+const PERSISTED_QUERY_TTL_SECONDS = 24 * 3600;
 
 function bearerToken(header: string | undefined): string | null {
   const match = header ? /^Bearer\s+(\S+)$/i.exec(header) : null;
@@ -135,7 +142,7 @@ function handleRequestErrors(app: FastifyInstance, logger: Logger): void {
             : // @fastify/static refuses a directory or a path that leaves its root with 403.
               status === 403 || status === 404
               ? "Not found."
-              : ERROR_CODES.BAD_REQUEST;
+              : ERROR_CODES.BAD_REQUEST.message;
     return sendError(reply, status, new AppError("BAD_REQUEST", {}, message));
   });
 }
@@ -282,7 +289,11 @@ export async function startServer({ config, logger, clock, dataSource }: ServerD
       maxSize: DOCUMENT_STORE_QUERY_BYTES,
       sizeCalculation: (document) => document.loc?.end ?? 1,
     }),
-    persistedQueries: { cache: new InMemoryLRUCache<string>({ maxSize: PERSISTED_QUERY_BYTES }) },
+    // Shared through Redis when there is one, so a query registered with one process is known to all.
+    persistedQueries: {
+      cache: redis ? new RedisKeyValueCache(redis, config.redisPrefix) : new InMemoryLRUCache<string>({ maxSize: PERSISTED_QUERY_BYTES }),
+      ttl: redis ? PERSISTED_QUERY_TTL_SECONDS : null,
+    },
     // main.ts owns SIGTERM and SIGINT: Apollo's own handler would stop it and then kill the process mid-drain.
     stopOnTerminationSignals: false,
     plugins: [
@@ -291,6 +302,8 @@ export async function startServer({ config, logger, clock, dataSource }: ServerD
       // Every answer is private to one account and must never be stored (see registerGraphQL); Apollo's
       // cache-control plugin would work that out for each field of each request to say the same.
       ApolloServerPluginCacheControlDisabled(),
+      // Pinned off: nothing about operations leaves the server, even if APOLLO_KEY is set in the environment.
+      ApolloServerPluginUsageReportingDisabled(),
       config.graphql.sandbox ? ApolloServerPluginLandingPageLocalDefault({ embed: true }) : ApolloServerPluginLandingPageDisabled(),
     ],
   });

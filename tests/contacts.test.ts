@@ -136,7 +136,7 @@ describe("binding a phone", () => {
     const error = await user.client.fails(START_BINDING, { kind: "PHONE", address });
     expect(error.extensions).toMatchObject({
       code: "BAD_USER_INPUT",
-      fieldErrors: [{ field: "address", messages: [expect.stringContaining("mobile")] }],
+      fieldErrors: [{ field: "address", code: "INVALID_PHONE", params: {}, messages: [expect.stringContaining("mobile")] }],
     });
   });
 });

@@ -64,7 +64,7 @@ describe("malformed requests", () => {
     const res = await app.client.request(LOGIN, {});
     expect(res.errors?.[0].extensions).toEqual({
       code: "BAD_USER_INPUT",
-      fieldErrors: [{ field: "input", messages: [expect.any(String)] }],
+      fieldErrors: [{ field: "input", code: "REQUIRED", params: { expected: "LoginInput!" }, messages: [expect.any(String)] }],
     });
   });
 
@@ -139,7 +139,12 @@ describe("malformed requests", () => {
         errors: [
           {
             message: expect.any(String),
-            extensions: { code: "BAD_USER_INPUT", fieldErrors: [{ field: "variables", messages: [expect.stringContaining("32 levels")] }] },
+            extensions: {
+              code: "BAD_USER_INPUT",
+              fieldErrors: [
+                { field: "variables", code: "TOO_DEEP", params: { max: 32 }, messages: [expect.stringContaining("32 levels")] },
+              ],
+            },
           },
         ],
       });
@@ -156,7 +161,7 @@ describe("malformed requests", () => {
     const answer = (await shallow.json()) as { errors: { extensions: unknown }[] };
     expect(answer.errors[0].extensions).toEqual({
       code: "BAD_USER_INPUT",
-      fieldErrors: [{ field: "avatarUrl", messages: [expect.any(String)] }],
+      fieldErrors: [{ field: "avatarUrl", code: "WRONG_TYPE", params: { expected: "String" }, messages: [expect.any(String)] }],
     });
   });
 });

@@ -55,7 +55,7 @@ describe("changePassword", () => {
       input: { oldPassword: "wrong-password", newPassword: "another-Good-one-77" },
     });
     expect(error.extensions?.code).toBe("INVALID_CREDENTIALS");
-    expect(error.extensions?.fieldErrors?.[0].field).toBe("oldPassword");
+    expect(error.extensions?.fieldErrors?.[0]).toMatchObject({ field: "oldPassword", code: "INCORRECT" });
     expect((await app.client.as(other).ok(ME)).me.id).toBe(user.id);
     expect((await login(user.username, DEFAULT_PASSWORD)).data?.login.account.id).toBe(user.id);
     expect(await auditTypes(user.client)).toContain("PASSWORD_CHANGE_FAILED");
@@ -95,7 +95,9 @@ describe("password rules at sign-up", () => {
   it("refuses a password that contains the username", async () => {
     const username = uniqueUsername("kate");
     const error = await app.client.fails(REGISTER, { input: { username, password: `${username}!2024` } });
-    expect(error.extensions?.fieldErrors).toEqual([{ field: "password", messages: ["password must not contain the username"] }]);
+    expect(error.extensions?.fieldErrors).toEqual([
+      { field: "password", code: "PASSWORD_CONTAINS_USERNAME", params: {}, messages: ["password must not contain the username"] },
+    ]);
   });
 
   it("counts characters, not bytes: 8 Chinese characters are enough, 128 are allowed", async () => {

@@ -106,7 +106,9 @@ describe("updateProfile with bad input changes nothing", () => {
     ["\u2E85ab", /must not contain radicals or numerals that look like ideographs: "⺅" \(U\+2E85\)/],
   ])("says which character of %s is refused and why", async (username, message) => {
     const error = await user.client.fails(UPDATE_PROFILE, { input: { username } });
-    expect(error.extensions?.fieldErrors).toEqual([{ field: "username", messages: [expect.stringMatching(message)] }]);
+    expect(error.extensions?.fieldErrors).toEqual([
+      { field: "username", code: "INVALID_USERNAME", params: { min: 3, max: 32 }, messages: [expect.stringMatching(message)] },
+    ]);
   });
 
   const badAvatars: [string, unknown][] = [

@@ -1,25 +1,24 @@
 import fs from "node:fs";
+import os from "node:os";
 import path from "node:path";
 import {
   buildClientSchema,
-  buildSchema,
   getIntrospectionQuery,
-  isEnumType,
-  isInputObjectType,
-  isObjectType,
-  isUnionType,
   lexicographicSortSchema,
   printSchema,
   type GraphQLSchema,
   type IntrospectionQuery,
 } from "graphql";
+import { renderErrorDocs } from "../src/scripts/error-docs";
 import { startTestApp, type TestApp } from "./helpers/test-server";
+
+import { isBreaking, schemaChanges } from "../scripts/schema-diff";
 
 let app: TestApp;
 let served: GraphQLSchema;
 beforeAll(async () => {
   app = await startTestApp();
-  served = buildClientSchema(await app.client.ok<IntrospectionQuery>(getIntrospectionQuery()));
+  served = buildClientSchema(await app.client.ok<IntrospectionQuery>(getIntrospectionQuery({ specifiedByUrl: true })));
 });
 afterAll(() => app.stop());
 
@@ -28,70 +27,31 @@ it("serves exactly the checked-in schema.graphql (run `npm run schema:emit` afte
   expect(`${printSchema(lexicographicSortSchema(served))}\n`).toBe(checkedIn);
 });
 
-/** Every name of the public contract is served, with the contract's exact shape. */
-it("serves the whole public API contract, in its exact shapes", () => {
-  const contract = buildSchema(fs.readFileSync(path.join(__dirname, "contract", "api-contract.graphql"), "utf8"));
-  const missing: string[] = [];
-  const different: string[] = [];
-  for (const type of Object.values(contract.getTypeMap())) {
-    if (type.name.startsWith("__")) continue;
-    const mine = served.getType(type.name);
-    if (!mine) {
-      missing.push(`Type ${type.name}`);
-      continue;
-    }
-    if (mine.constructor !== type.constructor) different.push(`${type.name} is a different kind of type`);
-    if ((isObjectType(type) && isObjectType(mine)) || (isInputObjectType(type) && isInputObjectType(mine))) {
-      const mineFields = mine.getFields() as Record<
-        string,
-        { type: unknown; args?: readonly { name: string; type: unknown; defaultValue: unknown }[] }
-      >;
-      for (const field of Object.values(type.getFields()) as {
-        name: string;
-        type: unknown;
-        args?: readonly { name: string; type: unknown; defaultValue: unknown }[];
-      }[]) {
-        const other = mineFields[field.name];
-        if (!other) {
-          missing.push(`${type.name}.${field.name}`);
-          continue;
-        }
-        if (String(other.type) !== String(field.type))
-          different.push(`${type.name}.${field.name}: ${String(other.type)} != ${String(field.type)}`);
-        for (const arg of field.args ?? []) {
-          const otherArg = other.args?.find((a) => a.name === arg.name);
-          if (!otherArg || String(otherArg.type) !== String(arg.type) || otherArg.defaultValue !== arg.defaultValue) {
-            different.push(`${type.name}.${field.name}(${arg.name}: ${String(arg.type)})`);
-          }
-        }
-        // The served schema may add optional arguments only.
-        for (const extra of other.args ?? []) {
-          if (!field.args?.some((a) => a.name === extra.name) && String(extra.type).endsWith("!")) {
-            different.push(`${type.name}.${field.name} adds required argument ${extra.name}`);
-          }
-        }
-      }
-    }
-    if (isEnumType(type) && isEnumType(mine)) {
-      const values = mine.getValues().map((v) => v.name);
-      for (const value of type.getValues()) if (!values.includes(value.name)) missing.push(`${type.name}.${value.name}`);
-    }
-    if (isUnionType(type) && isUnionType(mine)) {
-      const members = mine
-        .getTypes()
-        .map((t) => t.name)
-        .sort();
-      if (
-        members.join() !==
-        type
-          .getTypes()
-          .map((t) => t.name)
-          .sort()
-          .join()
-      )
-        different.push(`union ${type.name}`);
-    }
-  }
-  expect(different).toEqual([]);
-  expect(missing).toEqual([]);
+it("documents every error code in docs/errors.md, generated from the served ErrorCode and FieldErrorCode enums", () => {
+  const page = fs.readFileSync(path.join(__dirname, "..", "docs", "errors.md"), "utf8");
+  expect(page).toBe(renderErrorDocs(lexicographicSortSchema(served)));
+});
+
+describe("the schema-diff check against schema.released.graphql, the last announced API", () => {
+  it("finds no breaking change in schema.graphql (announce one by updating schema.released.graphql, see docs/api-changelog.md)", async () => {
+    expect((await schemaChanges()).filter(isBreaking)).toEqual([]);
+  });
+
+  it("fails on a removed field, a narrowed type and a new required argument, and lets an added field pass", async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), "schema-diff-"));
+    const write = (name: string, sdl: string) => {
+      fs.writeFileSync(path.join(dir, name), sdl);
+      return path.join(dir, name);
+    };
+    const released = write("released.graphql", "type Query { a: String, b(x: Int): Int, c: String! }");
+    const breaking = write("breaking.graphql", "type Query { b(x: Int, y: Int!): Int, c: Int! }");
+    const compatible = write("compatible.graphql", "type Query { a: String, b(x: Int): Int, c: String!, d: Int }");
+    expect((await schemaChanges(released, breaking)).filter(isBreaking).map((change) => change.message)).toEqual([
+      "Field 'a' was removed from object type 'Query'",
+      "Argument 'y: Int!' added to field 'Query.b'",
+      expect.stringContaining("'Query.c' changed type"),
+    ]);
+    expect((await schemaChanges(released, compatible)).filter(isBreaking)).toEqual([]);
+    fs.rmSync(dir, { recursive: true });
+  });
 });

@@ -40,6 +40,7 @@ describe("register", () => {
       expect(error.extensions?.code).toBe("BAD_USER_INPUT");
       expect(error.extensions?.fieldErrors?.[0]).toMatchObject({
         field: "username",
+        code: "INVALID_USERNAME",
         messages: [expect.stringMatching(/compatibility form|radicals/)],
       });
       expect(await app.dataSource.getRepository(AccountEntity).countBy({ username })).toBe(0);

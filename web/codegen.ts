@@ -12,6 +12,12 @@ const config: CodegenConfig = {
       // Plain strings (no graphql-js in the bundle), union types for enums, DateTime as its ISO string.
       config: { documentMode: "string", enumsAsTypes: true, useTypeImports: true, scalars: { DateTime: "string" } },
     },
+    // Every type of the schema, those no operation selects included: ErrorExtensions (with ErrorCode
+    // and FieldErrorCode) types `errors[].extensions`, which is outside the operations.
+    "web/src/gql/schema.ts": {
+      plugins: ["typescript"],
+      config: { enumsAsTypes: true, useTypeImports: true, scalars: { DateTime: "string" } },
+    },
   },
 };
 

@@ -1,7 +1,7 @@
 import { OperationTypeNode } from "graphql";
 import type { AuthCheckerFn } from "type-graphql";
 import { assertThat } from "../errors";
-import { scopesOf } from "../modules/api-key/api-key.service";
+import { ApiKeyScope, scopesOf } from "../modules/api-key/api-key.service";
 import type { RequestContext } from "./context";
 
 /** A pseudo-role: the operation needs a person's session; an API key gets FORBIDDEN. */
@@ -9,7 +9,7 @@ export const SESSION_ONLY = "SESSION";
 
 /**
  * `@Authorized()` needs a valid session or API key (else UNAUTHENTICATED). An API key needs the
- * `account:read` scope for queries and `account:write` for mutations, and never passes SESSION_ONLY.
+ * ACCOUNT_READ (or ACCOUNT_WRITE) scope for queries and ACCOUNT_WRITE for mutations, and never passes SESSION_ONLY.
  * Other names are roles the account must hold, e.g. `@Authorized("SUPPORT")` (else FORBIDDEN).
  */
 export const authChecker: AuthCheckerFn<RequestContext> = ({ context, info }, roles) => {
@@ -17,7 +17,10 @@ export const authChecker: AuthCheckerFn<RequestContext> = ({ context, info }, ro
   assertThat(auth, "UNAUTHENTICATED");
   if (auth.apiKey) {
     const scopes = scopesOf(auth.apiKey);
-    const needed = info.operation.operation === OperationTypeNode.QUERY ? ["account:read", "account:write"] : ["account:write"];
+    const needed =
+      info.operation.operation === OperationTypeNode.QUERY
+        ? [ApiKeyScope.ACCOUNT_READ, ApiKeyScope.ACCOUNT_WRITE]
+        : [ApiKeyScope.ACCOUNT_WRITE];
     assertThat(
       scopes.some((scope) => needed.includes(scope)),
       "FORBIDDEN",

@@ -11,7 +11,7 @@ import {
   type SelectionSetNode,
 } from "graphql";
 import { fieldExtensionsEstimator, getComplexity, simpleEstimator, type ComplexityEstimator } from "graphql-query-complexity";
-import { AppError } from "../errors";
+import { AppError, fieldError } from "../errors";
 
 function selectionDepth(set: SelectionSetNode | undefined, fragments: Map<string, FragmentDefinitionNode>, visiting: Set<string>): number {
   if (!set) return 0;
@@ -139,7 +139,9 @@ export function refuseBeforeParsing(
     return new AppError("QUERY_TOO_LARGE", {}, `The query is longer than ${maxQueryBytes} bytes; send a shorter document.`);
   }
   if (nestsDeeperThan(params.variables, MAX_VARIABLE_DEPTH) || nestsDeeperThan(params.extensions, MAX_VARIABLE_DEPTH)) {
-    return AppError.badInput("variables", `Must not nest deeper than ${MAX_VARIABLE_DEPTH} levels.`);
+    return AppError.badInput("variables", "TOO_DEEP", `Must not nest deeper than ${MAX_VARIABLE_DEPTH} levels.`, {
+      max: MAX_VARIABLE_DEPTH,
+    });
   }
   return null;
 }
@@ -179,7 +181,12 @@ export function queryLimitsPlugin(schema: GraphQLSchema, limits: { maxDepth: num
           const badField = badVariable?.replace(/^[^.]+\./, "") ?? (source.includes("\\u") && documentHasNul(document) ? "query" : null);
           if (badField !== null) {
             throw AppError.refusedRequest("BAD_USER_INPUT", {
-              fieldErrors: [{ field: badField, messages: ["Must not contain U+0000 or a lone surrogate: send well-formed Unicode text."] }],
+              fieldErrors: [
+                fieldError(badField, {
+                  code: "INVALID_TEXT",
+                  message: "Must not contain U+0000 or a lone surrogate: send well-formed Unicode text.",
+                }),
+              ],
             });
           }
           // Apollo hands the same parsed document to every request with the same query text, so an

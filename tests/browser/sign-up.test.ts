@@ -22,15 +22,29 @@ describe("signing up, the basic information page and the language switch", () =>
     await screenshot(page, "sign-in");
   });
 
-  it("shows the API's refusal of a short password next to the field, in Chinese", async () => {
+  /** Submits the sign-up form with a fresh username and `password`. */
+  async function submitSignUp(password: string): Promise<void> {
     await page.goto("/signup");
     await page.getByLabel("用户名", { exact: true }).fill(uniqueUsername("web"));
-    await page.getByLabel("密码", { exact: true }).fill("short");
-    await page.getByLabel("确认密码", { exact: true }).fill("short");
+    await page.getByLabel("密码", { exact: true }).fill(password);
+    await page.getByLabel("确认密码", { exact: true }).fill(password);
     await page.getByRole("button", { name: "注册" }).click();
+  }
+
+  it("shows the API's refusal of a short password next to the field, in Chinese", async () => {
+    await submitSignUp("short");
     await page.getByRole("alert").getByText("部分内容填写有误，请按提示修改。").waitFor();
     expect(await page.getByLabel("密码", { exact: true }).getAttribute("aria-invalid")).toBe("true");
+    // Worded from the field error's code and params (TOO_SHORT, min 8), not the API's English message.
+    await page.getByText("至少 8 个字符。").waitFor();
+    expect(await page.getByText("password must be").count()).toBe(0);
     await screenshot(page, "sign-up-error");
+  });
+
+  it("words a password the API finds too common in Chinese under its field", async () => {
+    await submitSignUp("qwertyuiop");
+    await page.getByText("密码太常见，请换一个更难猜的密码。").waitFor();
+    expect(await page.getByText("too common").count()).toBe(0);
   });
 
   it("signs up and shows the user ID, username and sign-up time", async () => {

@@ -1,7 +1,12 @@
 export interface GraphQLErrorBody {
   message: string;
   path?: (string | number)[];
-  extensions?: { code?: string; fieldErrors?: { field: string; messages: string[] }[]; retryAfterSeconds?: number; [key: string]: unknown };
+  extensions?: {
+    code?: string;
+    fieldErrors?: { field: string; code: string; params: Record<string, unknown>; messages: string[] }[];
+    retryAfterSeconds?: number;
+    [key: string]: unknown;
+  };
   [key: string]: unknown;
 }
 

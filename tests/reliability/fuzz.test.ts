@@ -36,8 +36,8 @@ import { checkBounded, fuzzParameters, fuzzStats, recordOutcome } from "./suppor
  * a hostile Authorization header. For every response:
  *  - HTTP 200 or 400 with a JSON body; never INTERNAL_SERVER_ERROR;
  *  - no stack trace or internal text (file paths, ORM/driver names, SQL error messages);
- *  - every error has an `extensions.code` from README's table (or GRAPHQL_PARSE_FAILED /
- *    GRAPHQL_VALIDATION_FAILED); BAD_USER_INPUT has fieldErrors, RATE_LIMITED retryAfterSeconds;
+ *  - every error has an `extensions.code` from the schema's ErrorCode enum; BAD_USER_INPUT has
+ *    fieldErrors with FieldErrorCode codes, RATE_LIMITED retryAfterSeconds;
  *  - a failed request changed no row: the count of every table and the rows of the fixture accounts
  *    and their sessions are as before (only the failure records README promises may appear:
  *    SIGN_IN_FAILED, PASSWORD_CHANGE_FAILED, CODE_FAILED audit events).
@@ -315,8 +315,8 @@ const SPECS: Record<string, Spec> = {
           name: arg(fc.string({ minLength: 1, maxLength: 64 })),
           scopes: arg(
             fc.oneof(
-              fc.subarray(["account:read", "account:write"]),
-              fc.array(fc.constantFrom("account:read", "account:admin", "*", ""), { maxLength: 30 }),
+              fc.subarray(["ACCOUNT_READ", "ACCOUNT_WRITE"]),
+              fc.array(fc.constantFrom("ACCOUNT_READ", "account:read", "ACCOUNT_ADMIN", "*", ""), { maxLength: 30 }),
               fc.constant(null),
             ),
             false,

@@ -6,14 +6,14 @@ describe("passwordProblem", () => {
   it.each([
     ["correct horse battery staple", null],
     ["我的密码非常安全", null],
-    ["7chars!", "password must be 8 to 128 characters long"],
-    ["x".repeat(64) + "y".repeat(65), "password must be 8 to 128 characters long"],
-    ["🔒".repeat(8), "password is too common; choose one that is harder to guess"],
+    ["7chars!", { code: "TOO_SHORT", params: { min: 8 }, message: "password must be 8 to 128 characters long" }],
+    ["x".repeat(64) + "y".repeat(65), { code: "TOO_LONG", params: { max: 128 }, message: "password must be 8 to 128 characters long" }],
+    ["🔒".repeat(8), { code: "PASSWORD_TOO_COMMON", message: "password is too common; choose one that is harder to guess" }],
     ["🔒🔑".repeat(4), null],
-    ["QWERTYUIOP", "password is too common; choose one that is harder to guess"],
-    ["5201314520", "password is too common; choose one that is harder to guess"],
+    ["QWERTYUIOP", { code: "PASSWORD_TOO_COMMON", message: "password is too common; choose one that is harder to guess" }],
+    ["5201314520", { code: "PASSWORD_TOO_COMMON", message: "password is too common; choose one that is harder to guess" }],
   ])("%s", (password, problem) => {
-    expect(passwordProblem(password)).toBe(problem);
+    expect(passwordProblem(password)).toEqual(problem);
   });
 
   it("counts characters, not UTF-16 units: 128 emoji are allowed", () => {
@@ -21,7 +21,10 @@ describe("passwordProblem", () => {
   });
 
   it("refuses a password containing the username in any case", () => {
-    expect(passwordProblem("my-Alice-2026!", "alice")).toBe("password must not contain the username");
+    expect(passwordProblem("my-Alice-2026!", "alice")).toEqual({
+      code: "PASSWORD_CONTAINS_USERNAME",
+      message: "password must not contain the username",
+    });
   });
 });
 

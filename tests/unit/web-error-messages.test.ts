@@ -1,31 +1,28 @@
-import fs from "node:fs";
-import path from "node:path";
-import { ERROR_CODES } from "../../src/errors";
-import { ERROR_MESSAGES, errorMessage } from "../../web/src/i18n/errors";
+import { ERROR_MESSAGES, FIELD_ERROR_MESSAGES, errorMessage, fieldErrorMessage } from "../../web/src/i18n/errors";
 import { LANGS } from "../../web/src/i18n/lang";
-
-/**
- * Every code README's "Error codes" section names: the table's first column, and the codes its
- * prose names (Apollo's request codes). Other columns name settings, not codes.
- */
-function readmeErrorCodes(): string[] {
-  const readme = fs.readFileSync(path.resolve(__dirname, "../../README.md"), "utf8");
-  const section = readme.split(/^## Error codes$/m)[1].split(/^## /m)[0];
-  return section.split("\n").flatMap((line) => {
-    const text = line.startsWith("|") ? line.split("|")[1] : line;
-    return [...text.matchAll(/`([A-Z][A-Z_]+)`/g)].map((match) => match[1]);
-  });
-}
+import { publishedEnum } from "../helpers/published-schema";
 
 describe("the account center's error messages", () => {
-  const codes = [...new Set([...Object.keys(ERROR_CODES), ...readmeErrorCodes()])];
+  const codes = publishedEnum("ErrorCode");
+  const fieldCodes = publishedEnum("FieldErrorCode");
 
-  it("reads the codes from the server's table and the README", () => {
+  it("reads the codes from the schema's enums", () => {
     expect(codes).toEqual(expect.arrayContaining(["STEP_UP_REQUIRED", "GRAPHQL_VALIDATION_FAILED", "BAD_REQUEST"]));
+    expect(fieldCodes).toEqual(expect.arrayContaining(["TOO_SHORT", "PASSWORD_TOO_COMMON"]));
   });
 
   it.each(codes)("has %s in every language", (code) => {
-    for (const lang of LANGS) expect(ERROR_MESSAGES[code]?.[lang]?.trim()).toBeTruthy();
+    for (const lang of LANGS) expect(ERROR_MESSAGES[code as keyof typeof ERROR_MESSAGES]?.[lang]?.trim()).toBeTruthy();
+  });
+
+  it.each(fieldCodes)("has the field error %s in every language", (code) => {
+    for (const lang of LANGS)
+      expect(fieldErrorMessage(code, { min: 8, max: 64, allowed: ["A"], fields: ["a", "b"] }, lang)).not.toMatch(/undefined|^\s*$/);
+  });
+
+  it("words a field error with its params", () => {
+    expect(fieldErrorMessage("TOO_SHORT", { min: 8 }, "zh-CN")).toBe("至少 8 个字符。");
+    expect(fieldErrorMessage("TOO_LONG", { max: 64 }, "en")).toBe("Use at most 64 characters.");
   });
 
   it("says how long to wait when the API gives retryAfterSeconds", () => {
@@ -33,7 +30,8 @@ describe("the account center's error messages", () => {
     expect(errorMessage("RATE_LIMITED", "en", 30)).toContain("30 s");
   });
 
-  it("falls back to the general message for a code it does not know", () => {
+  it("falls back to the general messages for codes it does not know", () => {
     expect(errorMessage("SOMETHING_NEW", "en")).toBe(ERROR_MESSAGES.INTERNAL_SERVER_ERROR.en);
+    expect(fieldErrorMessage("SOMETHING_NEW", {}, "en")).toBe(FIELD_ERROR_MESSAGES.INVALID_FORMAT.en({}));
   });
 });

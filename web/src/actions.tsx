@@ -58,7 +58,6 @@ export function StepUpProvider({ children }: { children: ReactNode }) {
 export function useAction() {
   const guard = useContext(StepUpContext);
   const { reload } = useSession();
-  const { t } = useI18n();
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<ApiError | null>(null);
   const run = useCallback(
@@ -80,14 +79,11 @@ export function useAction() {
     [guard, reload],
   );
   /** The page's own check before a new password is sent: a confirmation that differs is shown under its field, as the API's notes are. */
-  const passwordsMatch = useCallback(
-    (password: string, confirm: string) => {
-      if (password === confirm) return true;
-      setError(new ApiError("BAD_USER_INPUT", [{ field: "confirm", messages: [t("auth.passwordsDiffer")] }]));
-      return false;
-    },
-    [t],
-  );
+  const passwordsMatch = useCallback((password: string, confirm: string) => {
+    if (password === confirm) return true;
+    setError(new ApiError("BAD_USER_INPUT", [{ field: "confirm", code: "CONFIRMATION_MISMATCH" }]));
+    return false;
+  }, []);
   return { run, busy, error, passwordsMatch };
 }
 

@@ -1,24 +1,33 @@
 import type { TypedDocumentString } from "./gql/graphql";
+import type { ErrorCode, ErrorExtensions, FieldErrorCode, FieldErrorParams } from "./gql/schema";
 
-export interface FieldError {
+/** The API's codes, and the account center's own: the server could not be reached. */
+export type ClientErrorCode = ErrorCode | "NETWORK_ERROR";
+
+/** The API's field codes, and the account center's own: a confirmation that differs from what it confirms. */
+export type ClientFieldErrorCode = FieldErrorCode | "CONFIRMATION_MISMATCH";
+
+/** One refused field, worded by the page from its code and params (the server's English messages are not shown). */
+export interface FieldProblem {
   field: string;
-  messages: string[];
+  code: ClientFieldErrorCode;
+  params?: FieldErrorParams;
 }
 
 /** An answer with `errors`: its `extensions.code` (NETWORK_ERROR when the server could not be reached) and details. */
 export class ApiError extends Error {
   constructor(
-    readonly code: string,
-    readonly fieldErrors: FieldError[] = [],
+    readonly code: ClientErrorCode,
+    readonly fieldErrors: FieldProblem[] = [],
     readonly retryAfterSeconds?: number,
   ) {
     super(code);
     this.name = "ApiError";
   }
 
-  /** The server's notes on one argument: `field` matches `input.username` as well as `username`. */
-  messagesFor(field: string): string[] {
-    return this.fieldErrors.filter((e) => e.field === field || e.field.endsWith(`.${field}`)).flatMap((e) => e.messages);
+  /** The problems of one argument: `field` matches `input.username` as well as `username`. */
+  problemsFor(field: string): FieldProblem[] {
+    return this.fieldErrors.filter((e) => e.field === field || e.field.endsWith(`.${field}`));
   }
 }
 
@@ -53,13 +62,13 @@ export async function request<R, V>(document: TypedDocumentString<R, V>, ...[var
   }
   const body = (await response.json().catch(() => null)) as {
     data?: R;
-    errors?: { extensions?: { code?: string; fieldErrors?: FieldError[]; retryAfterSeconds?: number } }[];
+    errors?: { extensions?: Partial<ErrorExtensions> }[];
   } | null;
   if (!body) throw new ApiError(response.ok ? "INTERNAL_SERVER_ERROR" : "BAD_REQUEST");
   const error = body.errors?.[0];
   if (error || !body.data) {
     const extensions = error?.extensions ?? {};
-    throw new ApiError(extensions.code ?? "INTERNAL_SERVER_ERROR", extensions.fieldErrors, extensions.retryAfterSeconds);
+    throw new ApiError(extensions.code ?? "INTERNAL_SERVER_ERROR", extensions.fieldErrors ?? [], extensions.retryAfterSeconds ?? undefined);
   }
   return body.data;
 }

@@ -1,5 +1,6 @@
 import { createContext, useCallback, useContext, useEffect, useMemo, useState, type ReactNode } from "react";
-import { errorMessage } from "./i18n/errors";
+import type { FieldProblem } from "./api";
+import { errorMessage, fieldErrorMessage } from "./i18n/errors";
 import type { Lang } from "./i18n/lang";
 import { translate, type MessageKey } from "./i18n/messages";
 
@@ -11,6 +12,8 @@ interface I18n {
   t: (key: MessageKey, vars?: Record<string, string | number>) => string;
   /** An error code as a sentence, with the wait when the API gave one. */
   errorText: (code: string, retryAfterSeconds?: number) => string;
+  /** A refused field as a sentence, from its code and params. */
+  fieldErrorText: (problem: FieldProblem) => string;
   /** An ISO instant in the reader's time zone, or "never" for null. */
   dateTime: (iso: string | null | undefined) => string;
 }
@@ -35,6 +38,7 @@ export function I18nProvider({ children }: { children: ReactNode }) {
       setLang,
       t: (key, vars) => translate(lang, key, vars),
       errorText: (code, retryAfterSeconds) => errorMessage(code, lang, retryAfterSeconds),
+      fieldErrorText: ({ code, params }) => fieldErrorMessage(code, params, lang),
       dateTime: (iso) => (iso ? format.format(new Date(iso)) : translate(lang, "common.never")),
     };
   }, [lang, setLang]);

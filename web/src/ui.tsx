@@ -14,21 +14,19 @@ export function Card({ title, children }: { title?: string; children?: ReactNode
   );
 }
 
-/** The error's code as a sentence, plus the server's notes on fields that no form field shows. */
+/** The error's code as a sentence, plus the problems of fields that no form field shows. */
 export function ErrorNote({ error, fields = [] }: { error: ApiError | null; fields?: string[] }) {
-  const { errorText } = useI18n();
+  const { errorText, fieldErrorText } = useI18n();
   if (!error) return null;
   const unplaced = error.fieldErrors.filter((e) => !fields.some((f) => e.field === f || e.field.endsWith(`.${f}`)));
   return (
     <div className="note error" role="alert">
       <p>{errorText(error.code, error.retryAfterSeconds)}</p>
-      {unplaced
-        .flatMap((e) => e.messages)
-        .map((message) => (
-          <p key={message} className="detail">
-            {message}
-          </p>
-        ))}
+      {[...new Set(unplaced.map(fieldErrorText))].map((message) => (
+        <p key={message} className="detail">
+          {message}
+        </p>
+      ))}
     </div>
   );
 }
@@ -43,10 +41,11 @@ export function Notice({ children }: { children: ReactNode }) {
 
 type FieldProps = { label: string; name: string; error?: ApiError | null } & InputHTMLAttributes<HTMLInputElement>;
 
-/** A labelled input with the server's notes for its argument (`name`) under it. */
+/** A labelled input with the problems the server found in its argument (`name`) under it, in the page's language. */
 export function Field({ label, name, error, ...input }: FieldProps) {
   const id = useId();
-  const messages = error?.messagesFor(name) ?? [];
+  const { fieldErrorText } = useI18n();
+  const messages = [...new Set((error?.problemsFor(name) ?? []).map(fieldErrorText))];
   return (
     <div className="field">
       <label htmlFor={id}>{label}</label>

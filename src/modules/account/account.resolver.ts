@@ -36,7 +36,7 @@ export class AccountResolver {
   }
 
   @Extensions(FIELD_COST.reads(2))
-  @FieldResolver(() => Capabilities)
+  @FieldResolver(() => Capabilities, { description: "What the account may do, given its verifications and bindings." })
   async capabilities(@Root() account: AccountEntity): Promise<Capabilities> {
     const [canPurchase, canWithdraw] = await Promise.all([
       this.realName.hasPassed(account.id),

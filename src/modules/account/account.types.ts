@@ -6,15 +6,21 @@ import { IsUsername } from "./username";
  * The account as clients see it. Resolvers receive the AccountEntity as root; only the fields
  * declared here (and in each module's field resolvers) are ever exposed, never secret columns.
  */
-@ObjectType()
+@ObjectType({
+  description:
+    "A person's account: who they are and how they sign in. `me` returns the signed-in one; fields other than id, username, avatarUrl and createdAt are read per request.",
+})
 export class Account {
   @Field(() => ID, { description: "The user ID." })
   id: string;
 
-  @Field()
+  @Field({
+    description:
+      "The unique name, 3-32 letters, digits, _, - or Chinese characters (unique ignoring case); the account may sign in with it.",
+  })
   username: string;
 
-  @Field(() => String, { nullable: true })
+  @Field(() => String, { nullable: true, description: "An https URL of the picture the account chose, or null." })
   avatarUrl: string | null;
 
   @Field({ description: "When the account signed up." })

@@ -1,4 +1,4 @@
-import { ValidateBy, type ValidationOptions } from "class-validator";
+import { fieldRule } from "../../graphql/validation";
 
 /**
  * 3-32 characters: ASCII letters, digits, `_`, `-` and CJK ideographs, with at least one letter or
@@ -34,18 +34,10 @@ function codePoint(char: string): string {
   return (char.codePointAt(0) ?? 0).toString(16).toUpperCase().padStart(4, "0");
 }
 
-export function IsUsername(options?: ValidationOptions) {
-  return ValidateBy(
-    {
-      name: "isUsername",
-      validator: {
-        validate: (value) => usernameProblem(value) === null,
-        defaultMessage: (args) => usernameProblem(args?.value) ?? PATTERN_MESSAGE,
-      },
-    },
-    options,
-  );
-}
+export const IsUsername = fieldRule("isUsername", (value) => {
+  const message = usernameProblem(value);
+  return message === null ? null : { code: "INVALID_USERNAME", params: { min: 3, max: 32 }, message };
+});
 
 /**
  * The form that is unique (and looked up at sign-in): NFKC, then lower case, so names that differ

@@ -4,13 +4,13 @@ import type { Clock } from "../../core/clock";
 import { isUniqueViolation } from "../../db/data-source";
 import type { TransactionRunner } from "../../db/transactions";
 import { AccountEntity, IdentityEntity } from "../../entities";
-import { AppError, assertThat } from "../../errors";
+import { AppError, assertThat, fieldError } from "../../errors";
 import type { Authenticated, RequestMeta } from "../../graphql/context";
 import { normalizeUsername } from "../account/username";
 import { AuditEventType } from "../audit/audit-event-type";
 import type { AuditService } from "../audit/audit.service";
 import type { ChallengeService } from "../challenge/challenge.service";
-import { normalizeAddress } from "../contact/contact-address";
+import { invalidAddress, normalizeAddress } from "../contact/contact-address";
 import { toContact } from "../contact/contact.service";
 import type { ContactKind } from "../contact/contact.types";
 import type { NoticeService, SendNotice } from "../notice/notice.service";
@@ -46,7 +46,7 @@ export class AdminService {
     meta: RequestMeta,
   ): Promise<SupportAccountView> {
     const address = normalizeAddress(kind, rawAddress);
-    if (!address) throw AppError.badInput("address", `address is not a valid ${kind.toLowerCase()}`);
+    if (!address) throw new AppError("BAD_USER_INPUT", { fieldErrors: [fieldError("address", invalidAddress(kind))] });
     await this.stepUp.requireStepUp(support, { strict: true });
     assertThat(accountId !== support.account.id, "FORBIDDEN");
     let sendNotice: SendNotice;

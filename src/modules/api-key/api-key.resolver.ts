@@ -6,7 +6,7 @@ import { CurrentAuth, Meta } from "../../graphql/current";
 import { IdArgs } from "../../graphql/id-args";
 import { FIELD_COST } from "../../graphql/query-limits";
 import { Account } from "../account/account.types";
-import { ApiKeyService, scopesOf, type ApiKeyScope } from "./api-key.service";
+import { ApiKeyScope, ApiKeyService, scopesOf } from "./api-key.service";
 import { ApiKey, CreateApiKeyInput, CreatedApiKey } from "./api-key.types";
 
 function toApiKey(key: ApiKeyEntity): ApiKey {
@@ -30,7 +30,7 @@ export class ApiKeyResolver {
     @CurrentAuth() auth: Authenticated,
     @Meta() meta: RequestMeta,
   ): Promise<CreatedApiKey> {
-    const scopes = (input.scopes?.length ? input.scopes : ["account:read"]) as ApiKeyScope[];
+    const scopes = input.scopes?.length ? input.scopes : [ApiKeyScope.ACCOUNT_READ];
     const { apiKey, secret } = await this.keys.create(auth, input.name, scopes, input.expiresAt ?? null, meta);
     return { apiKey: toApiKey(apiKey), secret };
   }

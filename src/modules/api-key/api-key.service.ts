@@ -14,8 +14,12 @@ import type { NoticeService } from "../notice/notice.service";
 import type { StepUpService } from "../step-up/step-up.service";
 
 export const API_KEY_PREFIX = "ak";
-export const API_KEY_SCOPES = ["account:read", "account:write"] as const;
-export type ApiKeyScope = (typeof API_KEY_SCOPES)[number];
+/** What a key may do; the values are what the `scopes` column stores, the names what the API shows. */
+export enum ApiKeyScope {
+  ACCOUNT_READ = "account:read",
+  ACCOUNT_WRITE = "account:write",
+}
+export const API_KEY_SCOPES: readonly ApiKeyScope[] = Object.values(ApiKeyScope);
 const MAX_KEYS_PER_ACCOUNT = 20;
 /** lastUsedAt is written at most this often, so a busy key does not turn reads into writes. */
 const TOUCH_INTERVAL_MS = 60_000;
@@ -50,7 +54,8 @@ export class ApiKeyService {
   /** Only a person in a recently verified session creates keys; the secret is returned once and kept as a hash. */
   async create(auth: Authenticated, name: string, scopes: ApiKeyScope[], expiresAt: Date | null, meta: RequestMeta): Promise<CreatedKey> {
     await this.stepUp.requireStepUp(auth);
-    if (expiresAt && expiresAt <= this.clock.now()) throw AppError.badInput("expiresAt", "expiresAt must be in the future");
+    if (expiresAt && expiresAt <= this.clock.now())
+      throw AppError.badInput("expiresAt", "NOT_IN_FUTURE", "expiresAt must be in the future");
     const secret = randomToken(API_KEY_PREFIX);
     const now = this.clock.now();
     const apiKey = this.dataSource.getRepository(ApiKeyEntity).create({
@@ -67,7 +72,9 @@ export class ApiKeyService {
     const sendNotice = await this.transaction(async (manager) => {
       const count = await manager.countBy(ApiKeyEntity, { accountId: auth.account.id });
       if (count >= MAX_KEYS_PER_ACCOUNT)
-        throw AppError.badInput("name", `an account may have at most ${MAX_KEYS_PER_ACCOUNT} API keys; revoke one first`);
+        throw AppError.badInput("name", "LIMIT_REACHED", `an account may have at most ${MAX_KEYS_PER_ACCOUNT} API keys; revoke one first`, {
+          max: MAX_KEYS_PER_ACCOUNT,
+        });
       const notice = await this.notices.wayInChanged(manager, auth.account.id, "API_KEY_CREATED");
       await manager.insert(ApiKeyEntity, apiKey);
       await this.audit.record(manager, auth.account.id, AuditEventType.API_KEY_CREATED, meta, {

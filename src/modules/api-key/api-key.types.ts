@@ -1,28 +1,42 @@
-import { Field, ID, InputType, ObjectType } from "type-graphql";
-import { ArrayMaxSize, IsDate, IsIn, IsOptional, Matches, MaxLength, MinLength } from "class-validator";
-import { API_KEY_SCOPES } from "./api-key.service";
+import { Field, ID, InputType, ObjectType, registerEnumType } from "type-graphql";
+import { ArrayMaxSize, IsDate, IsOptional, Matches, MaxLength, MinLength } from "class-validator";
+import { API_KEY_SCOPES, ApiKeyScope } from "./api-key.service";
 
-@ObjectType()
+registerEnumType(ApiKeyScope, {
+  name: "ApiKeyScope",
+  description: "What an API key may do. A key never passes a step-up, so security operations stay with sessions.",
+  valuesConfig: {
+    ACCOUNT_READ: { description: "Run queries as the key's account." },
+    ACCOUNT_WRITE: {
+      description: "Run queries, and the mutations that need no step-up and are not for sessions only (e.g. updateProfile).",
+    },
+  },
+});
+
+@ObjectType({
+  description:
+    "A key a program uses instead of a session (`Authorization: Bearer <secret>`). Only the account's sessions see and manage its keys.",
+})
 export class ApiKey {
-  @Field(() => ID)
+  @Field(() => ID, { description: "Stable id of the key; revokeApiKey takes it." })
   id: string;
 
-  @Field()
+  @Field({ description: "What the owner called it, to tell keys apart (1-64 characters)." })
   name: string;
 
   @Field({ description: "The start of the key, to recognise it in lists." })
   prefix: string;
 
-  @Field(() => [String], { description: "account:read (queries) and/or account:write (mutations that need no step-up)." })
-  scopes: string[];
+  @Field(() => [ApiKeyScope], { description: "What the key may do." })
+  scopes: ApiKeyScope[];
 
-  @Field()
+  @Field({ description: "When the key was created." })
   createdAt: Date;
 
   @Field(() => Date, { nullable: true, description: "Updated at most once a minute." })
   lastUsedAt: Date | null;
 
-  @Field(() => Date, { nullable: true })
+  @Field(() => Date, { nullable: true, description: "When the key stops working; null when it does not expire." })
   expiresAt: Date | null;
 }
 
@@ -43,11 +57,10 @@ export class CreateApiKeyInput {
   @Matches(/^[^\p{Cc}\p{Cf}]+$/u, { message: "name must not contain control or invisible characters" })
   name: string;
 
-  @Field(() => [String], { nullable: true, description: "Default [account:read]." })
+  @Field(() => [ApiKeyScope], { nullable: true, description: "Default [ACCOUNT_READ]." })
   @IsOptional()
   @ArrayMaxSize(API_KEY_SCOPES.length)
-  @IsIn(API_KEY_SCOPES, { each: true, message: `each scope must be one of ${API_KEY_SCOPES.join(", ")}` })
-  scopes?: string[] | null;
+  scopes?: ApiKeyScope[] | null;
 
   @Field(() => Date, { nullable: true, description: "After this the key no longer works. Omit for a key that does not expire." })
   @IsOptional()

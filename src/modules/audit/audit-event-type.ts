@@ -1,3 +1,5 @@
+import { registerEnumType } from "type-graphql";
+
 /** What the security log records. Stable strings: clients may filter or translate them. */
 export enum AuditEventType {
   ACCOUNT_CREATED = "ACCOUNT_CREATED",
@@ -30,3 +32,38 @@ export enum AuditEventType {
   REAL_NAME_PASSED = "REAL_NAME_PASSED",
   REAL_NAME_FAILED = "REAL_NAME_FAILED",
 }
+registerEnumType(AuditEventType, {
+  name: "AuditEventType",
+  description: "What happened, in an entry of the security log.",
+  valuesConfig: {
+    ACCOUNT_CREATED: { description: "The account signed up (with a password or a provider)." },
+    SIGN_IN: { description: "A session was signed in (with a password, a provider, or after two-step verification)." },
+    SIGN_IN_FAILED: { description: "A sign-in with a wrong password." },
+    SIGN_OUT: { description: "A session signed itself out." },
+    SESSION_REVOKED: { description: "A session was signed out from another one." },
+    PROFILE_UPDATED: { description: "The username or avatar changed." },
+    PASSWORD_CHANGED: { description: "The password was changed." },
+    PASSWORD_CHANGE_FAILED: { description: "A password change with a wrong current password." },
+    PASSWORD_RESET: { description: "The password was reset with a code sent to a bound email or phone." },
+    CODE_SENT: { description: "A verification code was sent by email or SMS." },
+    CODE_FAILED: { description: "A wrong verification code was entered." },
+    STEP_UP_COMPLETED: { description: "A session proved a factor again (step-up)." },
+    CONTACT_BOUND: { description: "An email or phone was bound." },
+    CONTACT_REPLACED: { description: "The bound email or phone was replaced by another." },
+    CONTACT_UNBOUND: { description: "An email or phone was unbound." },
+    CONTACT_REPLACED_BY_SUPPORT: { description: "Support replaced a bound email or phone (adminReplaceContact)." },
+    TOTP_ENABLED: { description: "An authenticator app was set up." },
+    TOTP_DISABLED: { description: "The authenticator app was removed." },
+    RECOVERY_CODES_REGENERATED: { description: "New recovery codes replaced the old ones." },
+    TWO_STEP_ENABLED: { description: "Two-step verification was turned on." },
+    TWO_STEP_DISABLED: { description: "Two-step verification was turned off." },
+    SIGN_IN_TWO_STEP_STARTED: { description: "A password sign-in passed and now waits for its second factor." },
+    API_KEY_CREATED: { description: "An API key was created." },
+    API_KEY_REVOKED: { description: "An API key was revoked." },
+    PROVIDER_BOUND: { description: "A WeChat, QQ or Alipay account was bound." },
+    PROVIDER_UNBOUND: { description: "A WeChat, QQ or Alipay account was unbound." },
+    REAL_NAME_STARTED: { description: "A real-name verification was started." },
+    REAL_NAME_PASSED: { description: "Real-name verification passed." },
+    REAL_NAME_FAILED: { description: "Real-name verification failed." },
+  },
+});

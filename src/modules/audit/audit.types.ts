@@ -1,33 +1,40 @@
 import { ArgsType, Field, ID, Int, ObjectType } from "type-graphql";
 import { IsOptional, Matches, Max, Min } from "class-validator";
+import { AuditEventType } from "./audit-event-type";
 
 @ObjectType({ description: "One entry of the account's security log." })
 export class AuditEvent {
-  @Field(() => ID)
+  @Field(() => ID, { description: "Stable id of the entry." })
   id: string;
 
-  @Field({ description: "e.g. SIGN_IN, SIGN_IN_FAILED, SIGN_OUT, SESSION_REVOKED, PROFILE_UPDATED, PASSWORD_CHANGED." })
-  type: string;
+  @Field(() => AuditEventType, { description: "What happened." })
+  type: AuditEventType;
 
-  @Field()
+  @Field({ description: "When it happened." })
   createdAt: Date;
 
-  @Field(() => String, { nullable: true })
+  @Field(() => String, {
+    nullable: true,
+    description: "The client IP address the request came from (as TRUST_PROXY allows reading it); null when unknown.",
+  })
   ip: string | null;
 
-  @Field(() => String, { nullable: true })
+  @Field(() => String, {
+    nullable: true,
+    description: "The User-Agent header of the request (up to 512 characters); null when none was sent.",
+  })
   userAgent: string | null;
 }
 
-@ObjectType()
+@ObjectType({ description: "One page of the security log, newest first." })
 export class AuditEventConnection {
-  @Field(() => [AuditEvent])
+  @Field(() => [AuditEvent], { description: "The entries of this page." })
   nodes: AuditEvent[];
 
   @Field(() => String, { nullable: true, description: "Pass as `after` to get the next page." })
   endCursor: string | null;
 
-  @Field()
+  @Field({ description: "True when older entries follow: pass endCursor as `after`." })
   hasNextPage: boolean;
 }
 

@@ -1,4 +1,6 @@
-import { isEmail, registerDecorator, type ValidationArguments, type ValidationOptions } from "class-validator";
+import { isEmail } from "class-validator";
+import type { FieldProblem } from "../../errors";
+import { fieldRule } from "../../graphql/validation";
 import { parsePhoneNumberFromString } from "libphonenumber-js/max";
 import { ContactKind } from "./contact.types";
 
@@ -50,25 +52,15 @@ export function maskAddress(channelOrKind: "EMAIL" | "SMS" | "PHONE", address: s
   return channelOrKind === "EMAIL" ? maskEmail(address) : maskPhone(address);
 }
 
-/** class-validator rule for an `address` whose meaning depends on the sibling `kind` argument. */
-export function IsContactAddress(options?: ValidationOptions) {
-  return (object: object, propertyName: string) => {
-    registerDecorator({
-      name: "isContactAddress",
-      target: object.constructor,
-      propertyName,
-      options,
-      validator: {
-        validate(value: unknown, args: ValidationArguments) {
-          const kind = (args.object as { kind?: ContactKind }).kind;
-          return typeof value === "string" && kind !== undefined && normalizeAddress(kind, value) !== null;
-        },
-        defaultMessage(args: ValidationArguments) {
-          return (args.object as { kind?: ContactKind }).kind === ContactKind.PHONE
-            ? "address must be a mobile phone number, e.g. 13812345678 or +86 138 1234 5678"
-            : "address must be an email address, e.g. name@example.com";
-        },
-      },
-    });
-  };
+/** Why an address of `kind` is refused: for the validation rule and the services' own checks alike. */
+export function invalidAddress(kind: ContactKind | undefined): FieldProblem {
+  return kind === ContactKind.PHONE
+    ? { code: "INVALID_PHONE", message: "address must be a mobile phone number, e.g. 13812345678 or +86 138 1234 5678" }
+    : { code: "INVALID_EMAIL", message: "address must be an email address, e.g. name@example.com" };
 }
+
+/** class-validator rule for an `address` whose meaning depends on the sibling `kind` argument. */
+export const IsContactAddress = fieldRule("isContactAddress", (value, object) => {
+  const kind = object.kind as ContactKind | undefined;
+  return typeof value === "string" && kind !== undefined && normalizeAddress(kind, value) !== null ? null : invalidAddress(kind);
+});

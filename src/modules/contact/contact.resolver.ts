@@ -17,13 +17,13 @@ export class ContactResolver {
   constructor(private readonly contacts: ContactService) {}
 
   @Extensions(FIELD_COST.reads(1))
-  @FieldResolver(() => Contact, { nullable: true })
+  @FieldResolver(() => Contact, { nullable: true, description: "The bound email address, masked; null when none is bound." })
   email(@Root() account: AccountEntity): Promise<Contact | null> {
     return this.contacts.contactOf(account.id, ContactKind.EMAIL);
   }
 
   @Extensions(FIELD_COST.reads(1))
-  @FieldResolver(() => Contact, { nullable: true })
+  @FieldResolver(() => Contact, { nullable: true, description: "The bound mobile number, masked; null when none is bound." })
   phone(@Root() account: AccountEntity): Promise<Contact | null> {
     return this.contacts.contactOf(account.id, ContactKind.PHONE);
   }

@@ -4,7 +4,7 @@ import type { Clock } from "../../core/clock";
 import { isUniqueViolation } from "../../db/data-source";
 import type { TransactionRunner } from "../../db/transactions";
 import { AccountEntity, IdentityEntity, type ChallengeEntity } from "../../entities";
-import { AppError, assertThat } from "../../errors";
+import { AppError, assertThat, fieldError } from "../../errors";
 import type { Authenticated, RequestMeta } from "../../graphql/context";
 import { AuditEventType } from "../audit/audit-event-type";
 import type { TakenAnswers } from "../account/taken-answers";
@@ -14,7 +14,7 @@ import { coolingUntil } from "../factors/usable";
 import type { NoticeService, SendNotice } from "../notice/notice.service";
 import type { StepUpService } from "../step-up/step-up.service";
 import { turnOffTwoStepWithoutFactors } from "../two-step/second-factors";
-import { maskAddress, normalizeAddress } from "./contact-address";
+import { invalidAddress, maskAddress, normalizeAddress } from "./contact-address";
 import { type Contact, ContactKind } from "./contact.types";
 import { keepsSignInMethod } from "./sign-in-methods";
 
@@ -54,10 +54,10 @@ export class ContactService {
   /** Sends a code to the new address; binding (a first address too) or replacing needs a recent step-up. */
   async startBinding(auth: Authenticated, kind: ContactKind, rawAddress: string, meta: RequestMeta): Promise<ChallengeEntity> {
     const address = normalizeAddress(kind, rawAddress);
-    if (!address) throw AppError.badInput("address", `address is not a valid ${kind.toLowerCase()}`);
+    if (!address) throw new AppError("BAD_USER_INPUT", { fieldErrors: [fieldError("address", invalidAddress(kind))] });
     const identities = this.dataSource.getRepository(IdentityEntity);
     const current = await identities.findOneBy({ accountId: auth.account.id, kind });
-    if (current?.subject === address) throw AppError.badInput("address", "this address is already bound to your account");
+    if (current?.subject === address) throw AppError.badInput("address", "ALREADY_BOUND", "this address is already bound to your account");
     await this.stepUp.requireStepUp(auth);
     assertThat(
       !(await this.takenAnswers.isTaken(auth.account.id, meta, () => identities.existsBy({ kind, subject: address }))),
@@ -118,7 +118,7 @@ export class ContactService {
   /** Sends a code to the bound address; needs a recent step-up. */
   async startUnbinding(auth: Authenticated, kind: ContactKind, meta: RequestMeta): Promise<ChallengeEntity> {
     const identity = await this.dataSource.getRepository(IdentityEntity).findOneBy({ accountId: auth.account.id, kind });
-    if (!identity) throw AppError.badInput("kind", `no ${kind.toLowerCase()} is bound to this account`);
+    if (!identity) throw AppError.badInput("kind", "NOT_BOUND", `no ${kind.toLowerCase()} is bound to this account`);
     await this.stepUp.requireStepUp(auth);
     await this.assertKeepsSignInMethod(auth.account, kind);
     return this.challenges.issue(

@@ -4,19 +4,26 @@ export enum ContactKind {
   EMAIL = "EMAIL",
   PHONE = "PHONE",
 }
-registerEnumType(ContactKind, { name: "ContactKind" });
+registerEnumType(ContactKind, {
+  name: "ContactKind",
+  description: "A kind of address a code can be sent to.",
+  valuesConfig: {
+    EMAIL: { description: "An email address; codes come by email." },
+    PHONE: { description: "A mobile number; codes come by SMS." },
+  },
+});
 
 @ObjectType({
   description: "A bound email or phone. The full address is never returned, only a masked form (a***@example.com, +86 138****5678).",
 })
 export class Contact {
-  @Field(() => ContactKind)
+  @Field(() => ContactKind, { description: "EMAIL or PHONE." })
   kind: ContactKind;
 
-  @Field()
+  @Field({ description: "The address, masked: a***@example.com, +86 138****5678." })
   masked: string;
 
-  @Field()
+  @Field({ description: "When the address was proven with a code." })
   verifiedAt: Date;
 
   @Field(() => Date, {

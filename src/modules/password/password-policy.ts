@@ -1,21 +1,24 @@
-import { registerDecorator, type ValidationArguments, type ValidationOptions } from "class-validator";
+import type { FieldProblem } from "../../errors";
+import { fieldRule } from "../../graphql/validation";
 import { COMMON_PASSWORDS } from "./common-passwords";
 
 export const PASSWORD_MIN_LENGTH = 8;
 export const PASSWORD_MAX_LENGTH = 128;
 
 /** Why `password` is not acceptable, or null. Length counts characters (code points), not UTF-16 units. */
-export function passwordProblem(password: string, username?: string): string | null {
-  if (typeof password !== "string") return "password must be a string";
+export function passwordProblem(password: unknown, username?: string): FieldProblem | null {
+  if (typeof password !== "string") return { code: "WRONG_TYPE", params: { expected: "String" }, message: "password must be a string" };
   const length = [...password.normalize("NFC")].length;
-  if (length < PASSWORD_MIN_LENGTH || length > PASSWORD_MAX_LENGTH) {
-    return `password must be ${PASSWORD_MIN_LENGTH} to ${PASSWORD_MAX_LENGTH} characters long`;
-  }
+  const range = `password must be ${PASSWORD_MIN_LENGTH} to ${PASSWORD_MAX_LENGTH} characters long`;
+  if (length < PASSWORD_MIN_LENGTH) return { code: "TOO_SHORT", params: { min: PASSWORD_MIN_LENGTH }, message: range };
+  if (length > PASSWORD_MAX_LENGTH) return { code: "TOO_LONG", params: { max: PASSWORD_MAX_LENGTH }, message: range };
   const lower = password.toLowerCase();
   if (COMMON_PASSWORDS.has(lower) || /^(.)\1*$/u.test(password)) {
-    return "password is too common; choose one that is harder to guess";
+    return { code: "PASSWORD_TOO_COMMON", message: "password is too common; choose one that is harder to guess" };
   }
-  if (username && lower.includes(username.toLowerCase())) return "password must not contain the username";
+  if (username && lower.includes(username.toLowerCase())) {
+    return { code: "PASSWORD_CONTAINS_USERNAME", message: "password must not contain the username" };
+  }
   return null;
 }
 
@@ -23,23 +26,6 @@ export function passwordProblem(password: string, username?: string): string | n
  * class-validator rule for a new password. When the same input object has a `username`, the password
  * must not contain it.
  */
-export function IsAcceptablePassword(options?: ValidationOptions) {
-  return (object: object, propertyName: string) => {
-    registerDecorator({
-      name: "isAcceptablePassword",
-      target: object.constructor,
-      propertyName,
-      options,
-      validator: {
-        validate(value: unknown, args: ValidationArguments) {
-          const username = (args.object as { username?: unknown }).username;
-          return passwordProblem(value as string, typeof username === "string" ? username : undefined) === null;
-        },
-        defaultMessage(args: ValidationArguments) {
-          const username = (args.object as { username?: unknown }).username;
-          return passwordProblem(args.value as string, typeof username === "string" ? username : undefined) ?? "";
-        },
-      },
-    });
-  };
-}
+export const IsAcceptablePassword = fieldRule("isAcceptablePassword", (value, object) =>
+  passwordProblem(value, typeof object.username === "string" ? object.username : undefined),
+);

@@ -1,5 +1,5 @@
 import type { Clock } from "../../core/clock";
-import { AppError } from "../../errors";
+import { AppError, fieldError } from "../../errors";
 import type { TransactionRunner } from "../../db/transactions";
 import { AccountEntity, ApiKeyEntity } from "../../entities";
 import type { Authenticated, RequestMeta } from "../../graphql/context";
@@ -36,11 +36,11 @@ export class PasswordService {
     if (!(await this.verifier.verify(account, input.oldPassword))) {
       await this.transaction((manager) => this.audit.record(manager, account.id, AuditEventType.PASSWORD_CHANGE_FAILED, meta));
       throw new AppError("INVALID_CREDENTIALS", {
-        fieldErrors: [{ field: "oldPassword", messages: ["The current password is not correct."] }],
+        fieldErrors: [fieldError("oldPassword", { code: "INCORRECT", message: "The current password is not correct." })],
       });
     }
     if (input.newPassword === input.oldPassword) {
-      throw AppError.badInput("newPassword", "newPassword must differ from the current password");
+      throw AppError.badInput("newPassword", "SAME_AS_CURRENT", "newPassword must differ from the current password");
     }
     const passwordHash = await this.hasher.hash(input.newPassword);
     const sendNotice = await this.transaction(async (manager) => {

@@ -13,7 +13,9 @@ export class RealNameResolver {
   constructor(private readonly checks: RealNameService) {}
 
   @Extensions(FIELD_COST.reads(1))
-  @FieldResolver(() => RealNameVerification)
+  @FieldResolver(() => RealNameVerification, {
+    description: "The account's real-name verification: NOT_STARTED until startRealNameVerification.",
+  })
   realName(@Root() account: AccountEntity): Promise<RealNameVerification> {
     return this.checks.view(account.id);
   }

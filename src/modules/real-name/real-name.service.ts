@@ -86,7 +86,7 @@ export class RealNameService {
     const verifier = this.verifier;
     if (!verifier) throw new AppError("PROVIDER_UNAVAILABLE", {}, "Real-name verification is not offered on this deployment.");
     if (input.returnUrl && !isAllowedRedirect(input.returnUrl, this.config)) {
-      throw AppError.badInput("returnUrl", "returnUrl must be on this server's origin or one of REDIRECT_ORIGINS");
+      throw AppError.badInput("returnUrl", "REDIRECT_NOT_ALLOWED", "returnUrl must be on this server's origin or one of REDIRECT_ORIGINS");
     }
     assertThat(!(await this.hasPassed(accountId)), "ALREADY_VERIFIED");
     const idNumber = normalizeIdNumber(input.idNumber);

@@ -1,6 +1,7 @@
 import { Field, InputType, ObjectType, registerEnumType } from "type-graphql";
-import { IsOptional, IsUrl, Matches, MaxLength, ValidateBy, type ValidationOptions } from "class-validator";
+import { IsOptional, IsUrl, Matches, MaxLength } from "class-validator";
 import { systemClock } from "../../core/clock";
+import { fieldRule } from "../../graphql/validation";
 import { idNumberProblem, LEGAL_NAME_PATTERN } from "./id-number";
 
 export enum RealNameStatus {
@@ -9,7 +10,16 @@ export enum RealNameStatus {
   PASSED = "PASSED",
   FAILED = "FAILED",
 }
-registerEnumType(RealNameStatus, { name: "RealNameStatus" });
+registerEnumType(RealNameStatus, {
+  name: "RealNameStatus",
+  description: "Where the account's real-name verification stands.",
+  valuesConfig: {
+    NOT_STARTED: { description: "No verification was started." },
+    PENDING: { description: "Started; the person has to finish at the provider (verifyUrl), then refreshRealNameVerification." },
+    PASSED: { description: "The person is verified; this does not change again." },
+    FAILED: { description: "It did not pass (failureCode says why); it may be started again." },
+  },
+});
 
 export enum RealNameFailureCode {
   NOT_MATCHED = "NOT_MATCHED",
@@ -28,9 +38,11 @@ registerEnumType(RealNameFailureCode, {
   },
 });
 
-@ObjectType()
+@ObjectType({
+  description: "The account's real-name verification (one per account, so it belongs to Account.realName). Personal data only ever masked.",
+})
 export class RealNameVerification {
-  @Field(() => RealNameStatus)
+  @Field(() => RealNameStatus, { description: "Where it stands." })
   status: RealNameStatus;
 
   @Field(() => String, { nullable: true, description: "e.g. 张*" })
@@ -42,31 +54,22 @@ export class RealNameVerification {
   @Field(() => String, { nullable: true, description: "While PENDING: the provider's verification URL, to open or scan." })
   verifyUrl?: string | null;
 
-  @Field(() => Date, { nullable: true })
+  @Field(() => Date, { nullable: true, description: "When it passed; null unless PASSED." })
   verifiedAt?: Date | null;
 
   @Field(() => String, { nullable: true, description: "For FAILED: why, in English words; failureCode is the same for programs." })
   failureReason?: string | null;
 
-  @Field(() => RealNameFailureCode, { nullable: true })
+  @Field(() => RealNameFailureCode, { nullable: true, description: "For FAILED: why, for programs to word in their own language." })
   failureCode?: RealNameFailureCode | null;
 }
 
 /** GB 11643: 18 characters, a real birth date not in the future, and the right check character. */
-function IsResidentIdNumber(options?: ValidationOptions) {
-  return ValidateBy(
-    {
-      name: "isResidentIdNumber",
-      validator: {
-        // Validation has no request clock; a birth date "in the future" by the wall clock is what matters here.
-        validate: (value) => typeof value === "string" && idNumberProblem(value, systemClock) === null,
-        defaultMessage: (args) =>
-          (typeof args?.value === "string" ? idNumberProblem(args.value, systemClock) : null) ?? "idNumber must be a string",
-      },
-    },
-    options,
-  );
-}
+const IsResidentIdNumber = fieldRule("isResidentIdNumber", (value) => {
+  // Validation has no request clock; a birth date "in the future" by the wall clock is what matters here.
+  const message = typeof value === "string" ? idNumberProblem(value, systemClock) : "idNumber must be a string";
+  return message === null ? null : { code: "INVALID_ID_NUMBER", message };
+});
 
 @InputType()
 export class RealNameInput {

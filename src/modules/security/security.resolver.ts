@@ -18,7 +18,9 @@ export class SecurityResolver {
 
   // Three reads (readSecondFactors); the cost stays at the four it was given when it made four.
   @Extensions(FIELD_COST.reads(4))
-  @FieldResolver(() => SecuritySettings)
+  @FieldResolver(() => SecuritySettings, {
+    description: "Password, second factors and two-step verification: what the security settings page shows.",
+  })
   async security(@Root() account: AccountEntity): Promise<SecuritySettings> {
     const now = this.clock.now();
     const factors = await readSecondFactors(this.dataSource.manager, account.id);

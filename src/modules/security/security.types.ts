@@ -1,15 +1,17 @@
 import { Field, Int, ObjectType } from "type-graphql";
 import { VerificationMethod } from "../two-step/two-step.types";
 
-@ObjectType()
+@ObjectType({
+  description: "The account's password, second factors and two-step verification (one per account, so it belongs to Account.security).",
+})
 export class SecuritySettings {
-  @Field()
+  @Field({ description: "False for an account made through a provider that never set a password." })
   hasPassword: boolean;
 
-  @Field(() => Date, { nullable: true })
+  @Field(() => Date, { nullable: true, description: "When the password was last set; null without a password." })
   passwordChangedAt: Date | null;
 
-  @Field()
+  @Field({ description: "An authenticator app is set up." })
   totpEnabled: boolean;
 
   @Field(() => Date, {
@@ -18,7 +20,7 @@ export class SecuritySettings {
   })
   totpUsableFrom: Date | null;
 
-  @Field()
+  @Field({ description: "Signing in with a password also asks for a second factor." })
   twoStepEnabled: boolean;
 
   @Field(() => [VerificationMethod], {
@@ -32,6 +34,6 @@ export class SecuritySettings {
   })
   stepUpMethods: VerificationMethod[];
 
-  @Field(() => Int)
+  @Field(() => Int, { description: "Unused recovery codes left (each works once)." })
   recoveryCodesRemaining: number;
 }

@@ -23,7 +23,7 @@ export class SocialResolver {
   }
 
   @Extensions(FIELD_COST.reads(1))
-  @FieldResolver(() => [LinkedIdentity])
+  @FieldResolver(() => [LinkedIdentity], { description: "The WeChat, QQ and Alipay accounts bound for signing in, one per provider." })
   identities(@Root() account: AccountEntity): Promise<LinkedIdentity[]> {
     return this.social.identities(account.id);
   }

@@ -77,7 +77,7 @@ export class SocialService {
   /** The authorize URL (and, for Alipay, its QR code) with a fresh state bound to this account. */
   async startBinding(auth: Authenticated, kind: ProviderKind, redirectUri: string): Promise<ProviderAuthorization> {
     if (await this.hasIdentity(auth.account.id, kind)) {
-      throw AppError.badInput("provider", `a ${kind} account is already bound; unbind it first`);
+      throw AppError.badInput("provider", "ALREADY_BOUND", `a ${kind} account is already bound; unbind it first`);
     }
     await this.stepUp.requireStepUp(auth);
     return this.authorize("BIND", kind, redirectUri, auth.account.id, [this.limiters.bindingStartsByAccount, auth.account.id]);
@@ -112,7 +112,7 @@ export class SocialService {
   /** Needs a recent step-up and never removes the last way to sign in. */
   async unbind(auth: Authenticated, kind: ProviderKind, meta: RequestMeta): Promise<AccountEntity> {
     const accountId = auth.account.id;
-    if (!(await this.hasIdentity(accountId, kind))) throw AppError.badInput("provider", `no ${kind} account is bound`);
+    if (!(await this.hasIdentity(accountId, kind))) throw AppError.badInput("provider", "NOT_BOUND", `no ${kind} account is bound`);
     await this.stepUp.requireStepUp(auth);
     const sendNotice = await this.transaction(async (manager) => {
       const notice = await this.notices.wayInChanged(manager, accountId, "PROVIDER_UNBOUND");
@@ -189,7 +189,11 @@ export class SocialService {
   ): Promise<ProviderAuthorization> {
     const provider = this.enabled(kind);
     if (!isAllowedRedirect(redirectUri, this.config)) {
-      throw AppError.badInput("redirectUri", "redirectUri must be on this server's origin or one of REDIRECT_ORIGINS");
+      throw AppError.badInput(
+        "redirectUri",
+        "REDIRECT_NOT_ALLOWED",
+        "redirectUri must be on this server's origin or one of REDIRECT_ORIGINS",
+      );
     }
     await limiter.consume(key);
     const state = randomToken("st", 24);
@@ -246,7 +250,7 @@ export class SocialService {
 
   private enabled(kind: ProviderKind): OAuthProvider {
     const provider = this.oauth.byKind.get(kind);
-    if (!provider) throw AppError.badInput("provider", `${kind} is not enabled on this deployment`);
+    if (!provider) throw AppError.badInput("provider", "PROVIDER_NOT_ENABLED", `${kind} is not enabled on this deployment`);
     return provider;
   }
 

@@ -6,35 +6,47 @@ export enum ProviderKind {
   QQ = "QQ",
   ALIPAY = "ALIPAY",
 }
-registerEnumType(ProviderKind, { name: "ProviderKind" });
+registerEnumType(ProviderKind, {
+  name: "ProviderKind",
+  description: "A third-party account provider to sign in with or bind.",
+  valuesConfig: {
+    WECHAT: { description: "WeChat (website sign-in, by QR code)." },
+    QQ: { description: "QQ Connect." },
+    ALIPAY: { description: "Alipay; binding it lets the account withdraw (capabilities.canWithdraw)." },
+  },
+});
 
-@ObjectType()
+@ObjectType({ description: "A sign-in provider and whether this deployment has it configured." })
 export class ProviderInfo {
-  @Field(() => ProviderKind)
+  @Field(() => ProviderKind, { description: "The provider." })
   kind: ProviderKind;
 
-  @Field()
+  @Field({ description: "True when its credentials are configured (or a dev stand-in serves it): show its button." })
   enabled: boolean;
 }
 
-@ObjectType()
+@ObjectType({
+  description: "A provider account bound to this account for signing in. One per provider, so provider identifies it within the account.",
+})
 export class LinkedIdentity {
-  @Field(() => ProviderKind)
+  @Field(() => ProviderKind, { description: "Which provider." })
   provider: ProviderKind;
 
-  @Field(() => String, { nullable: true })
+  @Field(() => String, { nullable: true, description: "The nickname the provider gave when it was bound; null when it gave none." })
   displayName: string | null;
 
-  @Field(() => String, { nullable: true })
+  @Field(() => String, { nullable: true, description: "The picture the provider gave when it was bound; null when it gave none." })
   avatarUrl: string | null;
 
-  @Field()
+  @Field({ description: "When it was bound." })
   boundAt: Date;
 }
 
-@ObjectType()
+@ObjectType({
+  description: "Where to send the person to sign in at a provider (or to bind it), and the state to check when they come back.",
+})
 export class ProviderAuthorization {
-  @Field(() => ProviderKind)
+  @Field(() => ProviderKind, { description: "The provider." })
   provider: ProviderKind;
 
   @Field({ description: "Send the browser here (WeChat/QQ) or show it as a QR code to scan in the app (Alipay)." })
@@ -43,7 +55,7 @@ export class ProviderAuthorization {
   @Field({ description: "Keep it (e.g. in sessionStorage) and check the one that comes back with the code is the same." })
   state: string;
 
-  @Field()
+  @Field({ description: "The state is refused after this: start again." })
   expiresAt: Date;
 }
 

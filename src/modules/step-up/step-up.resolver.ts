@@ -56,7 +56,10 @@ export class StepUpResolver {
     @Meta() meta: RequestMeta,
   ): Promise<boolean> {
     const proof = code ?? password;
-    if (!proof || (code && password)) throw AppError.badInput("code", "give the code, or the password for a PASSWORD step-up");
+    if (!proof || (code && password))
+      throw AppError.badInput("code", "EXACTLY_ONE_OF", "give the code, or the password for a PASSWORD step-up", {
+        fields: ["code", "password"],
+      });
     await this.stepUp.complete(auth, challengeId, proof, meta);
     return true;
   }

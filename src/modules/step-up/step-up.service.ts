@@ -95,7 +95,7 @@ export class StepUpService {
     const session = requireSession(auth);
     const accountId = auth.account.id;
     if (!(await this.methods(auth.account)).includes(method)) {
-      throw AppError.badInput("method", `${method} is not a step-up method of this account now`);
+      throw AppError.badInput("method", "METHOD_NOT_AVAILABLE", `${method} is not a step-up method of this account now`);
     }
     const base = { purpose: "STEP_UP" as const, accountId, sessionId: session.id };
     if (method !== VerificationMethod.EMAIL && method !== VerificationMethod.SMS) {

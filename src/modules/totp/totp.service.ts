@@ -68,7 +68,7 @@ export class TotpService {
     const accountId = auth.account.id;
     const { newFactorUsableFrom } = await this.stepUp.requireStepUp(auth);
     const pending = await this.dataSource.getRepository(TotpCredentialEntity).findOneBy({ accountId, confirmedAt: IsNull() });
-    if (!pending) throw AppError.badInput("code", "start an enrolment first (startTotpEnrollment)");
+    if (!pending) throw AppError.badInput("code", "ENROLLMENT_NOT_STARTED", "start an enrolment first (startTotpEnrollment)");
     const step = await this.factors.matchPendingStep(pending, code);
     if (step === null) throw new AppError("CODE_INVALID");
     const { codes, sendNotice } = await this.transaction(async (manager) => {
@@ -95,7 +95,8 @@ export class TotpService {
   async disable(auth: Authenticated, code: string, meta: RequestMeta): Promise<AccountEntity> {
     const accountId = auth.account.id;
     await this.stepUp.requireStepUp(auth);
-    if (!(await this.factors.activeCredential(accountId))) throw AppError.badInput("code", "no authenticator app is set up");
+    if (!(await this.factors.activeCredential(accountId)))
+      throw AppError.badInput("code", "METHOD_NOT_AVAILABLE", "no authenticator app is set up");
     if (!(await this.factors.verifyTotp(accountId, code, { includeCooling: true }))) throw new AppError("CODE_INVALID");
     const sendNotice = await this.transaction(async (manager) => {
       const notice = await this.notices.wayInChanged(manager, accountId, "TOTP_DISABLED");

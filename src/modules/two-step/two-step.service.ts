@@ -24,7 +24,8 @@ const CHANNEL_OF_METHOD = {
 
 /** The channel a second step is checked with; the password is the first factor, never a second one. */
 function secondFactorChannel(method: VerificationMethod) {
-  if (method === VerificationMethod.PASSWORD) throw AppError.badInput("method", "the password is not a second factor");
+  if (method === VerificationMethod.PASSWORD)
+    throw AppError.badInput("method", "METHOD_NOT_AVAILABLE", "the password is not a second factor");
   return CHANNEL_OF_METHOD[method];
 }
 
@@ -50,7 +51,7 @@ export class TwoStepService {
     // The account as the database has it: another process's change may not have reached the cache.
     const { account } = await this.stepUp.requireStepUp(auth);
     if (enabled && !(await hasSecondFactor(this.dataSource.manager, accountId, this.clock.now()))) {
-      throw AppError.badInput("enabled", "bind an email, a phone or an authenticator app first");
+      throw AppError.badInput("enabled", "SECOND_FACTOR_REQUIRED", "bind an email, a phone or an authenticator app first");
     }
     if (account.twoStepEnabled !== enabled) {
       const sendNotice = await this.transaction(async (manager) => {
@@ -76,11 +77,16 @@ export class TwoStepService {
   async sendCode(challengeId: string, method: VerificationMethod, meta: RequestMeta): Promise<ChallengeEntity> {
     const challenge = await this.openChallenge(challengeId);
     if (method !== VerificationMethod.EMAIL && method !== VerificationMethod.SMS) {
-      throw AppError.badInput("method", "only EMAIL and SMS codes are sent; use the code from your app or a recovery code");
+      throw AppError.badInput(
+        "method",
+        "METHOD_NOT_AVAILABLE",
+        "only EMAIL and SMS codes are sent; use the code from your app or a recovery code",
+      );
     }
     const kind = method === VerificationMethod.EMAIL ? "EMAIL" : "PHONE";
     const identity = await this.dataSource.getRepository(IdentityEntity).findOneBy({ accountId: challenge.accountId!, kind });
-    if (!identity || !isUsable(identity, this.clock.now())) throw AppError.badInput("method", `${method} is not set up on this account`);
+    if (!identity || !isUsable(identity, this.clock.now()))
+      throw AppError.badInput("method", "METHOD_NOT_AVAILABLE", `${method} is not set up on this account`);
     return this.challenges.sendCodeFor(challenge, CHANNEL_OF_METHOD[method], identity.subject, meta);
   }
 

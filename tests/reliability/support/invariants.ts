@@ -1,26 +1,10 @@
-import fs from "node:fs";
-import path from "node:path";
 import type { DataSource } from "typeorm";
+import { publishedEnum } from "../../helpers/published-schema";
 import { stringsIn } from "./hostile";
 
-/**
- * The codes README.md's "Error codes" table lists, read from the README itself so the suite and the
- * documentation cannot drift apart.
- */
-export function readmeErrorCodes(): string[] {
-  const readme = fs.readFileSync(path.join(__dirname, "../../../README.md"), "utf8");
-  const section = readme.split(/^## Error codes$/m)[1]?.split(/^## /m)[0] ?? "";
-  const codes = [...section.matchAll(/^\| `([A-Z_]+)` \|/gm)].map((match) => match[1]);
-  if (codes.length < 15) throw new Error(`could not read the error-code table from README.md (found ${codes.join(", ")})`);
-  return codes;
-}
-
-/** What a client may see in `extensions.code`: README's table without INTERNAL_SERVER_ERROR, plus Apollo's two request codes. */
-export const ALLOWED_CODES: ReadonlySet<string> = new Set([
-  ...readmeErrorCodes().filter((code) => code !== "INTERNAL_SERVER_ERROR"),
-  "GRAPHQL_PARSE_FAILED",
-  "GRAPHQL_VALIDATION_FAILED",
-]);
+/** What a client may see in `extensions.code`: the schema's ErrorCode enum without INTERNAL_SERVER_ERROR. */
+export const ALLOWED_CODES: ReadonlySet<string> = new Set(publishedEnum("ErrorCode").filter((code) => code !== "INTERNAL_SERVER_ERROR"));
+const FIELD_ERROR_CODES: ReadonlySet<string> = new Set(publishedEnum("FieldErrorCode"));
 
 /**
  * Text that only the server's inside produces: stack frames, file paths, driver and ORM names,
@@ -114,7 +98,7 @@ function withoutEcho(text: string, sent: unknown): string {
   return rest;
 }
 
-/** Why this response breaks the contract of README's "Error codes" section, or [] when it keeps it. */
+/** Why this response breaks the contract of the schema's ErrorCode and FieldErrorCode enums, or [] when it keeps it. */
 export function contractViolations(response: FuzzResponse, sent: unknown): string[] {
   const problems: string[] = [];
   if (response.status !== 200 && response.status !== 400) problems.push(`HTTP ${response.status}`);
@@ -126,16 +110,24 @@ export function contractViolations(response: FuzzResponse, sent: unknown): strin
     const code = error.extensions?.code;
     if (code === "INTERNAL_SERVER_ERROR") problems.push("INTERNAL_SERVER_ERROR");
     else if (typeof code !== "string") problems.push(`an error without extensions.code: ${error.message}`);
-    else if (!ALLOWED_CODES.has(code)) problems.push(`code ${code} is not in README's table`);
+    else if (!ALLOWED_CODES.has(code)) problems.push(`code ${code} is not in the ErrorCode enum`);
     if (code === "BAD_USER_INPUT") {
-      const fieldErrors = error.extensions?.fieldErrors as { field?: unknown; messages?: unknown }[] | undefined;
+      const fieldErrors = error.extensions?.fieldErrors as
+        { field?: unknown; code?: unknown; params?: unknown; messages?: unknown }[] | undefined;
       const wellFormed =
         Array.isArray(fieldErrors) &&
         fieldErrors.length > 0 &&
         fieldErrors.every(
-          (f) => typeof f.field === "string" && Array.isArray(f.messages) && f.messages.every((m) => typeof m === "string"),
+          (f) =>
+            typeof f.field === "string" &&
+            typeof f.code === "string" &&
+            FIELD_ERROR_CODES.has(f.code) &&
+            typeof f.params === "object" &&
+            f.params !== null &&
+            Array.isArray(f.messages) &&
+            f.messages.every((m) => typeof m === "string"),
         );
-      if (!wellFormed) problems.push(`BAD_USER_INPUT without fieldErrors: ${JSON.stringify(error.extensions)}`);
+      if (!wellFormed) problems.push(`BAD_USER_INPUT without well-formed fieldErrors: ${JSON.stringify(error.extensions)}`);
     }
     if (code === "RATE_LIMITED" && typeof error.extensions?.retryAfterSeconds !== "number")
       problems.push("RATE_LIMITED without retryAfterSeconds");

@@ -1,11 +1,11 @@
+import type { ErrorCode, FieldErrorCode, FieldErrorParams } from "../gql/schema";
 import type { Lang } from "./lang";
 
 /**
- * What the person reads for every `extensions.code` the API can answer (README "Error codes", the
- * server's ERROR_CODES and Apollo's request codes), plus the client's own NETWORK_ERROR.
- * Plain data, no DOM: tests/unit/web-error-messages.test.ts checks it covers the server's table.
+ * What the person reads for every `extensions.code` the API can answer (the schema's ErrorCode enum,
+ * so a code without a sentence does not compile), plus the client's own NETWORK_ERROR. Plain data, no DOM.
  */
-export const ERROR_MESSAGES: Record<string, Record<Lang, string>> = {
+export const ERROR_MESSAGES: Record<ErrorCode | "NETWORK_ERROR", Record<Lang, string>> = {
   BAD_USER_INPUT: {
     "zh-CN": "部分内容填写有误，请按提示修改。",
     en: "Some of what you entered is not valid; see the notes below the fields.",
@@ -29,7 +29,6 @@ export const ERROR_MESSAGES: Record<string, Record<Lang, string>> = {
     en: "This is the last way to sign in; add another before removing it.",
   },
   STEP_UP_REQUIRED: { "zh-CN": "此操作需要先验证身份。", en: "Verify your identity before this change." },
-  TWO_STEP_REQUIRED: { "zh-CN": "需要完成二次验证才能登录。", en: "Two-step verification is required to finish signing in." },
   PROVIDER_UNAVAILABLE: { "zh-CN": "服务商暂时无法访问，请稍后再试。", en: "The provider could not be reached; try again later." },
   PROVIDER_ERROR: { "zh-CN": "服务商拒绝了请求，请重试。", en: "The provider refused the request; please try again." },
   REAL_NAME_REQUIRED: { "zh-CN": "请先完成实名认证。", en: "Real-name verification is required first." },
@@ -51,14 +50,89 @@ export const ERROR_MESSAGES: Record<string, Record<Lang, string>> = {
     "zh-CN": "请求已失效，请刷新页面后重试。",
     en: "The request is no longer known; reload the page and try again.",
   },
-  PERSISTED_QUERY_NOT_SUPPORTED: { "zh-CN": "服务不支持此类请求。", en: "The server does not support this kind of request." },
   OPERATION_RESOLUTION_FAILURE: { "zh-CN": "请求中的操作无法确定。", en: "The request names no operation the server can run." },
   NETWORK_ERROR: { "zh-CN": "无法连接到服务，请检查网络后重试。", en: "Cannot reach the server; check your connection and try again." },
 };
 
-/** The message for `code`, falling back to INTERNAL_SERVER_ERROR's for a code this table does not know. */
+/** The message for `code`, falling back to INTERNAL_SERVER_ERROR's for a code this table does not know (a newer server's). */
 export function errorMessage(code: string, lang: Lang, retryAfterSeconds?: number): string {
-  const message = (ERROR_MESSAGES[code] ?? ERROR_MESSAGES.INTERNAL_SERVER_ERROR)[lang];
+  const message = (ERROR_MESSAGES[code as ErrorCode] ?? ERROR_MESSAGES.INTERNAL_SERVER_ERROR)[lang];
   if (retryAfterSeconds === undefined) return message;
   return lang === "zh-CN" ? `${message}（${retryAfterSeconds} 秒后可重试）` : `${message} (You can try again in ${retryAfterSeconds} s.)`;
+}
+
+type Params = FieldErrorParams;
+type Say = (params: Params) => string;
+const list = (values: readonly string[] | null | undefined, lang: Lang) => (values ?? []).join(lang === "zh-CN" ? "、" : ", ");
+
+/**
+ * What the person reads under a field for every FieldErrorCode (again checked by the compiler against
+ * the schema), worded with the code's params, plus the page's own CONFIRMATION_MISMATCH.
+ */
+export const FIELD_ERROR_MESSAGES: Record<FieldErrorCode | "CONFIRMATION_MISMATCH", Record<Lang, Say>> = {
+  REQUIRED: { "zh-CN": () => "此项必填。", en: () => "This is required." },
+  WRONG_TYPE: { "zh-CN": () => "格式不正确。", en: () => "This has the wrong format." },
+  UNKNOWN_FIELD: { "zh-CN": () => "包含无法识别的内容。", en: () => "This holds something the server does not know." },
+  NOT_ONE_OF: {
+    "zh-CN": (p) => (p.allowed?.length ? `只能是以下之一：${list(p.allowed, "zh-CN")}。` : "不是允许的选项。"),
+    en: (p) => (p.allowed?.length ? `Must be one of: ${list(p.allowed, "en")}.` : "This is not one of the allowed choices."),
+  },
+  TOO_SHORT: { "zh-CN": (p) => `至少 ${p.min} 个字符。`, en: (p) => `Use at least ${p.min} characters.` },
+  TOO_LONG: { "zh-CN": (p) => `最多 ${p.max} 个字符。`, en: (p) => `Use at most ${p.max} characters.` },
+  TOO_SMALL: { "zh-CN": (p) => `不能小于 ${p.min}。`, en: (p) => `Must be at least ${p.min}.` },
+  TOO_LARGE: { "zh-CN": (p) => `不能大于 ${p.max}。`, en: (p) => `Must be at most ${p.max}.` },
+  TOO_MANY: { "zh-CN": (p) => `最多 ${p.max} 项。`, en: (p) => `Choose at most ${p.max}.` },
+  INVALID_FORMAT: { "zh-CN": () => "格式不正确。", en: () => "This is not in the right format." },
+  INVALID_URL: { "zh-CN": () => "请输入有效的网址（https://…）。", en: () => "Enter a valid URL (https://…)." },
+  INVALID_ID: { "zh-CN": () => "编号无效。", en: () => "This is not a valid id." },
+  INVALID_TEXT: { "zh-CN": () => "包含不允许的字符。", en: () => "This contains characters that are not allowed." },
+  INVALID_EMAIL: {
+    "zh-CN": () => "请输入有效的邮箱地址，例如 name@example.com。",
+    en: () => "Enter an email address, e.g. name@example.com.",
+  },
+  INVALID_PHONE: {
+    "zh-CN": () => "请输入有效的手机号，例如 13812345678。",
+    en: () => "Enter a mobile number, e.g. 13812345678 or +86 138 1234 5678.",
+  },
+  INVALID_USERNAME: {
+    "zh-CN": (p) =>
+      `用户名须为 ${p.min ?? 3}-${p.max ?? 32} 个字符：字母、数字、_、- 或汉字，且至少包含一个字母或汉字（不能使用全角或兼容字符）。`,
+    en: (p) =>
+      `A username is ${p.min ?? 3}-${p.max ?? 32} characters: letters, digits, _, - or Chinese characters, with at least one letter (no full-width or compatibility forms).`,
+  },
+  INVALID_ID_NUMBER: { "zh-CN": () => "身份证号无效，请检查是否输错。", en: () => "This is not a valid ID number; check it for a typo." },
+  PASSWORD_TOO_COMMON: {
+    "zh-CN": () => "密码太常见，请换一个更难猜的密码。",
+    en: () => "This password is too common; choose one that is harder to guess.",
+  },
+  PASSWORD_CONTAINS_USERNAME: { "zh-CN": () => "密码不能包含用户名。", en: () => "The password must not contain the username." },
+  SAME_AS_CURRENT: { "zh-CN": () => "不能与当前的相同。", en: () => "This must differ from the current one." },
+  INCORRECT: { "zh-CN": () => "不正确。", en: () => "This is not correct." },
+  NOT_IN_FUTURE: { "zh-CN": () => "须为将来的时间。", en: () => "Choose a time in the future." },
+  LIMIT_REACHED: {
+    "zh-CN": (p) => `最多只能有 ${p.max} 个，请先删除一个。`,
+    en: (p) => `You can have at most ${p.max}; remove one first.`,
+  },
+  REDIRECT_NOT_ALLOWED: { "zh-CN": () => "不允许跳转到该地址。", en: () => "Returning to this address is not allowed." },
+  ALREADY_BOUND: { "zh-CN": () => "已绑定到你的账号。", en: () => "This is already bound to your account." },
+  NOT_BOUND: { "zh-CN": () => "账号尚未绑定。", en: () => "Nothing of this kind is bound to your account." },
+  PROVIDER_NOT_ENABLED: { "zh-CN": () => "本站未启用该服务商。", en: () => "This provider is not enabled here." },
+  METHOD_NOT_AVAILABLE: { "zh-CN": () => "此验证方式当前不可用。", en: () => "This verification method cannot be used now." },
+  ENROLLMENT_NOT_STARTED: { "zh-CN": () => "请先开始设置。", en: () => "Start the set-up first." },
+  SECOND_FACTOR_REQUIRED: {
+    "zh-CN": () => "请先绑定邮箱、手机或身份验证器。",
+    en: () => "Bind an email, a phone or an authenticator app first.",
+  },
+  EXACTLY_ONE_OF: {
+    "zh-CN": (p) => `请只填写其中一项：${list(p.fields, "zh-CN")}。`,
+    en: (p) => `Give exactly one of: ${list(p.fields, "en")}.`,
+  },
+  TOO_DEEP: { "zh-CN": (p) => `嵌套不能超过 ${p.max} 层。`, en: (p) => `Must not nest deeper than ${p.max} levels.` },
+  CONFIRMATION_MISMATCH: { "zh-CN": () => "两次输入的密码不一致。", en: () => "The two passwords are not the same." },
+};
+
+/** A field error in `lang`; a code this table does not know (a newer server's) reads as a format problem. */
+export function fieldErrorMessage(code: string, params: Params | undefined, lang: Lang): string {
+  const say = FIELD_ERROR_MESSAGES[code as FieldErrorCode] ?? FIELD_ERROR_MESSAGES.INVALID_FORMAT;
+  return say[lang](params ?? {});
 }

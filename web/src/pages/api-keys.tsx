@@ -2,7 +2,7 @@ import { useCallback, useEffect, useState } from "react";
 import { onSubmit, useAction } from "../actions";
 import { request } from "../api";
 import { graphql } from "../gql";
-import type { ApiKeysQuery } from "../gql/graphql";
+import type { ApiKeyScope, ApiKeysQuery } from "../gql/graphql";
 import { useI18n } from "../i18n";
 import { Card, CopyButton, ErrorNote, Field, Notice, Table } from "../ui";
 
@@ -87,7 +87,7 @@ function CreateKey({ onCreated }: { onCreated: () => Promise<void> }) {
   const create = async () => {
     const input = {
       name: name.trim(),
-      scopes: write ? ["account:read", "account:write"] : ["account:read"],
+      scopes: (write ? ["ACCOUNT_READ", "ACCOUNT_WRITE"] : ["ACCOUNT_READ"]) satisfies ApiKeyScope[],
       expiresAt: days ? new Date(Date.now() + days * DAY_MS).toISOString() : null,
     };
     const result = await run(() => request(CREATE, { input }));
