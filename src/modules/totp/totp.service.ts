@@ -1,4 +1,4 @@
-import { randomBytes, randomUUID } from "node:crypto";
+import { randomUUID } from "node:crypto";
 import { IsNull, Not, type DataSource } from "typeorm";
 import type { DataCipher } from "../../core/cipher";
 import type { Clock } from "../../core/clock";
@@ -10,17 +10,10 @@ import { AuditEventType } from "../audit/audit-event-type";
 import type { AuditService } from "../audit/audit.service";
 import type { NoticeService } from "../notice/notice.service";
 import type { StepUpService } from "../step-up/step-up.service";
+import { newTotpSecret, totpUri } from "../factors/totp-code";
 import { turnOffTwoStepWithoutFactors } from "../two-step/second-factors";
 import { totpSealContext, type SecondFactorVerifier } from "./second-factor-verifier";
 import type { TotpEnrollment } from "./totp.types";
-
-/** RFC 4648 base32 without padding, as authenticator apps expect. */
-function base32(bytes: Buffer): string {
-  const alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZ234567";
-  let bits = "";
-  for (const byte of bytes) bits += byte.toString(2).padStart(8, "0");
-  return (bits.match(/.{1,5}/g) ?? []).map((chunk) => alphabet[parseInt(chunk.padEnd(5, "0"), 2)]).join("");
-}
 
 export class TotpService {
   constructor(
@@ -41,7 +34,7 @@ export class TotpService {
    */
   async startEnrollment(auth: Authenticated): Promise<TotpEnrollment> {
     await this.stepUp.requireStepUp(auth);
-    const secret = base32(randomBytes(20));
+    const secret = newTotpSecret();
     const id = randomUUID();
     await this.transaction(async (manager) => {
       await manager.delete(TotpCredentialEntity, { accountId: auth.account.id, confirmedAt: IsNull() });
@@ -55,9 +48,7 @@ export class TotpService {
         createdAt: this.clock.now(),
       });
     });
-    const label = `${encodeURIComponent(this.issuer)}:${encodeURIComponent(auth.account.username)}`;
-    const otpauthUri = `otpauth://totp/${label}?secret=${secret}&issuer=${encodeURIComponent(this.issuer)}&algorithm=SHA1&digits=6&period=30`;
-    return { secret, otpauthUri };
+    return { secret, otpauthUri: totpUri(this.issuer, auth.account.username, secret) };
   }
 
   /**
