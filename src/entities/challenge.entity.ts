@@ -1,11 +1,9 @@
 import { Column, Entity, Index, PrimaryColumn } from "typeorm";
+import type { VerificationMethod } from "../modules/factors/vocabulary";
 
 export type ChallengePurpose = "BIND_CONTACT" | "UNBIND_CONTACT" | "STEP_UP" | "PASSWORD_RESET" | "TWO_STEP";
-/**
- * How the code reaches the user: sent by EMAIL/SMS, read from the app (TOTP), or printed (RECOVERY_CODE).
- * PASSWORD: a step-up answered with the password. NONE: not chosen yet.
- */
-export type ChallengeChannel = "EMAIL" | "SMS" | "TOTP" | "RECOVERY_CODE" | "PASSWORD" | "NONE";
+/** The method the challenge is answered with (a code sent by EMAIL/SMS, TOTP, ...); NONE: not chosen yet. */
+export type ChallengeChannel = VerificationMethod | "NONE";
 
 /**
  * One "we sent you a code, type it back" step. The code is kept only as an HMAC; attempts and

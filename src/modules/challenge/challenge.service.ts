@@ -17,13 +17,14 @@ import { AuditEventType } from "../audit/audit-event-type";
 import type { AuditService } from "../audit/audit.service";
 import type { PasswordVerifier } from "../password/password-verifier";
 import type { SecondFactorVerifier } from "../totp/second-factor-verifier";
+import { VerificationMethod, type SentMethod } from "../factors/vocabulary";
 import { codeEmail } from "./code-messages";
 
 export interface ChallengeRequest {
   readonly purpose: ChallengePurpose;
   readonly accountId: string | null;
   readonly sessionId?: string | null;
-  readonly channel: SentChannel;
+  readonly channel: SentMethod;
   /** Normalised email or E.164 phone. */
   readonly target: string;
   readonly payload?: Record<string, unknown>;
@@ -44,11 +45,9 @@ export interface UnsentChallengeRequest {
   readonly purpose: ChallengePurpose;
   readonly accountId: string;
   readonly sessionId?: string | null;
-  readonly channel: "TOTP" | "RECOVERY_CODE" | "PASSWORD" | "NONE";
+  readonly channel: Exclude<ChallengeChannel, SentMethod>;
   readonly payload?: Record<string, unknown>;
 }
-
-type SentChannel = "EMAIL" | "SMS";
 
 /**
  * Purposes anyone may ask for, unauthenticated (password reset). Their codes count against
@@ -188,7 +187,7 @@ export class ChallengeService {
    * until the next send, and no cooldown is set. The cooldown is taken by a conditional update
    * before anything else, so of parallel sends one goes out.
    */
-  async sendCodeFor(challenge: ChallengeEntity, channel: SentChannel, target: string, meta: RequestMeta): Promise<ChallengeEntity> {
+  async sendCodeFor(challenge: ChallengeEntity, channel: SentMethod, target: string, meta: RequestMeta): Promise<ChallengeEntity> {
     const now = this.clock.now();
     if (challenge.consumedAt) throw new AppError("CODE_INVALID");
     if (challenge.expiresAt <= now) throw new AppError("CODE_EXPIRED");
@@ -304,7 +303,7 @@ export class ChallengeService {
   async retireSentTo(manager: EntityManager, accountId: string, target: string): Promise<void> {
     await manager.update(
       ChallengeEntity,
-      { accountId, target, channel: In(["EMAIL", "SMS"]), consumedAt: IsNull() },
+      { accountId, target, channel: In([VerificationMethod.EMAIL, VerificationMethod.SMS]), consumedAt: IsNull() },
       { consumedAt: this.clock.now() },
     );
   }
@@ -316,16 +315,16 @@ export class ChallengeService {
   /** Sent codes are compared with the stored HMAC; TOTP, recovery codes and passwords are checked against the account's factors. */
   private async codeMatches(challenge: ChallengeEntity, code: string, method: ChallengeChannel): Promise<boolean> {
     switch (method) {
-      case "EMAIL":
-      case "SMS":
+      case VerificationMethod.EMAIL:
+      case VerificationMethod.SMS:
         return (
           challenge.channel === method && challenge.codeHash !== "" && constantTimeEqual(this.hash(challenge.id, code), challenge.codeHash)
         );
-      case "TOTP":
+      case VerificationMethod.TOTP:
         return challenge.accountId !== null && this.factors.verifyTotp(challenge.accountId, code);
-      case "RECOVERY_CODE":
+      case VerificationMethod.RECOVERY_CODE:
         return challenge.accountId !== null && this.factors.verifyRecoveryCode(challenge.accountId, code);
-      case "PASSWORD": {
+      case VerificationMethod.PASSWORD: {
         // Only a step-up opens a PASSWORD challenge (two-step refuses the method before it gets here).
         const account = challenge.accountId
           ? await this.dataSource.getRepository(AccountEntity).findOneBy({ id: challenge.accountId })
@@ -362,7 +361,7 @@ export class ChallengeService {
 
   private async spendSendBudgets(request: ChallengeRequest, meta: RequestMeta, now: Date): Promise<void> {
     await consumeAll(this.sendBudgets(request, meta));
-    if (request.channel === "SMS") await this.spendSmsBudget(now);
+    if (request.channel === VerificationMethod.SMS) await this.spendSmsBudget(now);
   }
 
   private sendBudgets(request: ChallengeRequest, meta: RequestMeta): Spend[] {
@@ -404,7 +403,7 @@ export class ChallengeService {
 
   private async deliver(request: ChallengeRequest, code: string): Promise<void> {
     try {
-      if (request.channel === "EMAIL") {
+      if (request.channel === VerificationMethod.EMAIL) {
         await this.providers.email.send(request.target, codeEmail(request.purpose, code, Math.round(this.config.codes.ttlSeconds / 60)));
       } else {
         await this.providers.sms.send(request.target, { kind: "CODE", code });

@@ -11,6 +11,7 @@ import type { TakenAnswers } from "../account/taken-answers";
 import type { AuditService } from "../audit/audit.service";
 import type { ChallengeService } from "../challenge/challenge.service";
 import { coolingUntil } from "../factors/usable";
+import { sentMethodOf } from "../factors/vocabulary";
 import type { NoticeService, SendNotice } from "../notice/notice.service";
 import type { StepUpService } from "../step-up/step-up.service";
 import { turnOffTwoStepWithoutFactors } from "../two-step/second-factors";
@@ -24,8 +25,6 @@ interface BindPayload {
   /** The address this binding replaces, when one was bound at the start. */
   replaces: string | null;
 }
-
-const CHANNEL = { [ContactKind.EMAIL]: "EMAIL", [ContactKind.PHONE]: "SMS" } as const;
 
 /** What a client may see of a bound email or phone. */
 export function toContact(identity: IdentityEntity, now: Date): Contact {
@@ -65,7 +64,7 @@ export class ContactService {
     );
     const payload: BindPayload = { kind, address, replaces: current?.subject ?? null };
     return this.challenges.issue(
-      { purpose: "BIND_CONTACT", accountId: auth.account.id, channel: CHANNEL[kind], target: address, payload: { ...payload } },
+      { purpose: "BIND_CONTACT", accountId: auth.account.id, channel: sentMethodOf(kind), target: address, payload: { ...payload } },
       meta,
     );
   }
@@ -122,7 +121,7 @@ export class ContactService {
     await this.stepUp.requireStepUp(auth);
     await this.assertKeepsSignInMethod(auth.account, kind);
     return this.challenges.issue(
-      { purpose: "UNBIND_CONTACT", accountId: auth.account.id, channel: CHANNEL[kind], target: identity.subject, payload: { kind } },
+      { purpose: "UNBIND_CONTACT", accountId: auth.account.id, channel: sentMethodOf(kind), target: identity.subject, payload: { kind } },
       meta,
     );
   }

@@ -10,7 +10,7 @@ import { AuditEventType } from "../audit/audit-event-type";
 import type { AuditService } from "../audit/audit.service";
 import type { ChallengeService } from "../challenge/challenge.service";
 import { usableSecondFactors } from "../two-step/second-factors";
-import { VerificationMethod } from "../two-step/two-step.types";
+import { contactKindOf, isSentMethod, VerificationMethod } from "../factors/vocabulary";
 
 /** What an account can step up with: its usable second factors, or else its password. */
 export function stepUpMethods(secondFactors: VerificationMethod[], account: Pick<AccountEntity, "passwordHash">): VerificationMethod[] {
@@ -98,11 +98,8 @@ export class StepUpService {
       throw AppError.badInput("method", `${method} is not a step-up method of this account now`);
     }
     const base = { purpose: "STEP_UP" as const, accountId, sessionId: session.id };
-    if (method !== VerificationMethod.EMAIL && method !== VerificationMethod.SMS) {
-      return this.challenges.expect({ ...base, channel: method });
-    }
-    const kind = method === VerificationMethod.EMAIL ? "EMAIL" : "PHONE";
-    const identity = await this.dataSource.getRepository(IdentityEntity).findOneByOrFail({ accountId, kind });
+    if (!isSentMethod(method)) return this.challenges.expect({ ...base, channel: method });
+    const identity = await this.dataSource.getRepository(IdentityEntity).findOneByOrFail({ accountId, kind: contactKindOf(method) });
     return this.challenges.issue({ ...base, channel: method, target: identity.subject }, meta);
   }
 

@@ -4,7 +4,8 @@ import type { RequestMeta } from "../../graphql/context";
 import { AuditEventType } from "../audit/audit-event-type";
 import type { AuditService } from "../audit/audit.service";
 import { isUsable } from "../factors/usable";
-import { VerificationMethod } from "./two-step.types";
+import { sentMethodOf, VerificationMethod } from "../factors/vocabulary";
+import { ContactKind } from "../contact/contact.types";
 
 /** The account's second factors as stored, read once: its contacts, its authenticator, its unused recovery codes. */
 export interface SecondFactorRows {
@@ -15,7 +16,7 @@ export interface SecondFactorRows {
 
 export async function readSecondFactors(manager: EntityManager, accountId: string): Promise<SecondFactorRows> {
   const [contacts, totp, recoveryCodesRemaining] = await Promise.all([
-    manager.findBy(IdentityEntity, { accountId, kind: In(["EMAIL", "PHONE"]) }),
+    manager.findBy(IdentityEntity, { accountId, kind: In(Object.values(ContactKind)) }),
     manager.findOneBy(TotpCredentialEntity, { accountId, confirmedAt: Not(IsNull()) }),
     manager.countBy(RecoveryCodeEntity, { accountId, usedAt: IsNull() }),
   ]);
@@ -27,11 +28,11 @@ export async function readSecondFactors(manager: EntityManager, accountId: strin
  * factors are left out, and recovery codes go with the authenticator they were issued with.
  */
 export function usableMethods({ contacts, totp, recoveryCodesRemaining }: SecondFactorRows, now: Date): VerificationMethod[] {
-  const usable = contacts.filter((contact) => isUsable(contact, now));
+  const sent = new Set(contacts.filter((contact) => isUsable(contact, now)).map((contact) => sentMethodOf(contact.kind as ContactKind)));
   const totpUsable = totp !== null && isUsable(totp, now);
   return [
-    ...(usable.some((c) => c.kind === "EMAIL") ? [VerificationMethod.EMAIL] : []),
-    ...(usable.some((c) => c.kind === "PHONE") ? [VerificationMethod.SMS] : []),
+    ...(sent.has(VerificationMethod.EMAIL) ? [VerificationMethod.EMAIL] : []),
+    ...(sent.has(VerificationMethod.SMS) ? [VerificationMethod.SMS] : []),
     ...(totpUsable ? [VerificationMethod.TOTP] : []),
     ...(totpUsable && recoveryCodesRemaining > 0 ? [VerificationMethod.RECOVERY_CODE] : []),
   ];

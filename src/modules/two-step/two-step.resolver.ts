@@ -11,7 +11,7 @@ import { CODE_MESSAGE, CODE_PATTERN } from "../challenge/code-format";
 import { toChallenge } from "../challenge/to-challenge";
 import { SESSION_ONLY } from "../../graphql/auth-checker";
 import { TwoStepService } from "./two-step.service";
-import { VerificationMethod } from "./two-step.types";
+import { VerificationMethod } from "../factors/vocabulary";
 
 @ArgsType()
 class TwoStepMethodArgs {

@@ -13,19 +13,13 @@ import { isUsable } from "../factors/usable";
 import type { NoticeService } from "../notice/notice.service";
 import type { StepUpService } from "../step-up/step-up.service";
 import { hasSecondFactor, usableSecondFactors } from "./second-factors";
-import { VerificationMethod, type TwoStepChallenge } from "./two-step.types";
+import { contactKindOf, isSentMethod, VerificationMethod } from "../factors/vocabulary";
+import type { TwoStepChallenge } from "./two-step.types";
 
-const CHANNEL_OF_METHOD = {
-  [VerificationMethod.EMAIL]: "EMAIL",
-  [VerificationMethod.SMS]: "SMS",
-  [VerificationMethod.TOTP]: "TOTP",
-  [VerificationMethod.RECOVERY_CODE]: "RECOVERY_CODE",
-} as const;
-
-/** The channel a second step is checked with; the password is the first factor, never a second one. */
-function secondFactorChannel(method: VerificationMethod) {
+/** The password is the first factor, never a second one. */
+function secondFactor(method: VerificationMethod): VerificationMethod {
   if (method === VerificationMethod.PASSWORD) throw AppError.badInput("method", "the password is not a second factor");
-  return CHANNEL_OF_METHOD[method];
+  return method;
 }
 
 /**
@@ -75,13 +69,14 @@ export class TwoStepService {
   /** Sends a code for the challenge to the bound email or phone. */
   async sendCode(challengeId: string, method: VerificationMethod, meta: RequestMeta): Promise<ChallengeEntity> {
     const challenge = await this.openChallenge(challengeId);
-    if (method !== VerificationMethod.EMAIL && method !== VerificationMethod.SMS) {
+    if (!isSentMethod(method)) {
       throw AppError.badInput("method", "only EMAIL and SMS codes are sent; use the code from your app or a recovery code");
     }
-    const kind = method === VerificationMethod.EMAIL ? "EMAIL" : "PHONE";
-    const identity = await this.dataSource.getRepository(IdentityEntity).findOneBy({ accountId: challenge.accountId!, kind });
+    const identity = await this.dataSource
+      .getRepository(IdentityEntity)
+      .findOneBy({ accountId: challenge.accountId!, kind: contactKindOf(method) });
     if (!identity || !isUsable(identity, this.clock.now())) throw AppError.badInput("method", `${method} is not set up on this account`);
-    return this.challenges.sendCodeFor(challenge, CHANNEL_OF_METHOD[method], identity.subject, meta);
+    return this.challenges.sendCodeFor(challenge, method, identity.subject, meta);
   }
 
   /** Checks the second factor and signs in. Wrong codes of any method count against the same tries. */
@@ -89,7 +84,7 @@ export class TwoStepService {
     const challenge = await this.challenges.check(
       challengeId,
       code,
-      { purpose: "TWO_STEP", accountId: undefined, method: secondFactorChannel(method) },
+      { purpose: "TWO_STEP", accountId: undefined, method: secondFactor(method) },
       meta,
     );
     const accountId = challenge.accountId!;
