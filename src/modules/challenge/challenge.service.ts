@@ -8,16 +8,14 @@ import { ipBudgetKey } from "../../core/ip-key";
 import { consumeAll, type RateLimiter, type RateLimiterFactory, type Spend } from "../../core/rate-limiter";
 import { lockUntilCommit } from "../../db/locks";
 import type { TransactionRunner } from "../../db/transactions";
-import { AccountEntity, ChallengeEntity, type ChallengeChannel, type ChallengePurpose } from "../../entities";
+import { ChallengeEntity, type ChallengeChannel, type ChallengePurpose } from "../../entities";
 import { AppError } from "../../errors";
 import type { RequestMeta } from "../../graphql/context";
 import { failureLogLevel, ProviderError, providerErrorToAppError } from "../../providers/provider-error";
 import type { Providers } from "../../providers/registry";
 import { AuditEventType } from "../audit/audit-event-type";
 import type { AuditService } from "../audit/audit.service";
-import type { PasswordVerifier } from "../password/password-verifier";
-import type { SecondFactorVerifier } from "../totp/second-factor-verifier";
-import { VerificationMethod, type SentMethod } from "../factors/vocabulary";
+import { isSentMethod, VerificationMethod, type SentMethod } from "../factors/vocabulary";
 import { codeEmail } from "./code-messages";
 
 export interface ChallengeRequest {
@@ -36,8 +34,6 @@ export interface ChallengeExpectation {
   readonly accountId: string | undefined;
   /** For step-up: the session that asked. */
   readonly sessionId?: string;
-  /** How the code is to be checked, when the person chooses it at the end (two-step); else the challenge's channel. */
-  readonly method?: ChallengeChannel;
 }
 
 /** A challenge whose code is not sent by us: TOTP, recovery code, or (two-step) chosen later. */
@@ -88,8 +84,6 @@ export class ChallengeService {
     private readonly codeKey: Buffer,
     private readonly config: Pick<Config, "codes" | "smsDailyBudget" | "rateLimits">,
     rateLimiter: RateLimiterFactory,
-    private readonly factors: SecondFactorVerifier,
-    private readonly passwords: PasswordVerifier,
   ) {
     const limits = config.rateLimits;
     this.limits = {
@@ -249,10 +243,24 @@ export class ChallengeService {
   }
 
   /**
-   * Checks `code` against the challenge and counts the try. Does not use the code up: the caller
-   * does that with `consume`, inside the transaction that makes the change the code was for.
+   * Checks a sent `code` against the challenge and counts the try. Does not use the code up: the
+   * caller does that with `consume`, inside the transaction that makes the change the code was for.
    */
-  async check(challengeId: string, code: string, expected: ChallengeExpectation, meta: RequestMeta): Promise<ChallengeEntity> {
+  check(challengeId: string, code: string, expected: ChallengeExpectation, meta: RequestMeta): Promise<ChallengeEntity> {
+    return this.checkProof(challengeId, expected, meta, (challenge) =>
+      Promise.resolve(
+        challenge.channel !== "NONE" && isSentMethod(challenge.channel) && this.sentCodeMatches(challenge, challenge.channel, code),
+      ),
+    );
+  }
+
+  /** Like check, with the proof judged by `proves` (a factor's check: see factors/second-factors). */
+  async checkProof(
+    challengeId: string,
+    expected: ChallengeExpectation,
+    meta: RequestMeta,
+    proves: (challenge: ChallengeEntity) => Promise<boolean>,
+  ): Promise<ChallengeEntity> {
     const repository = this.dataSource.getRepository(ChallengeEntity);
     const challenge = await repository.findOneBy({ id: challengeId });
     const matches =
@@ -278,7 +286,7 @@ export class ChallengeService {
       throw new AppError(latest.consumedAt ? "CODE_INVALID" : "TOO_MANY_ATTEMPTS");
     }
 
-    if (!(await this.codeMatches(challenge, code, expected.method ?? challenge.channel))) {
+    if (!(await proves(challenge))) {
       if (challenge.accountId) {
         const accountId = challenge.accountId;
         await this.transaction((manager) =>
@@ -312,28 +320,11 @@ export class ChallengeService {
     return JSON.parse(challenge.payload ?? "{}") as T;
   }
 
-  /** Sent codes are compared with the stored HMAC; TOTP, recovery codes and passwords are checked against the account's factors. */
-  private async codeMatches(challenge: ChallengeEntity, code: string, method: ChallengeChannel): Promise<boolean> {
-    switch (method) {
-      case VerificationMethod.EMAIL:
-      case VerificationMethod.SMS:
-        return (
-          challenge.channel === method && challenge.codeHash !== "" && constantTimeEqual(this.hash(challenge.id, code), challenge.codeHash)
-        );
-      case VerificationMethod.TOTP:
-        return challenge.accountId !== null && this.factors.verifyTotp(challenge.accountId, code);
-      case VerificationMethod.RECOVERY_CODE:
-        return challenge.accountId !== null && this.factors.verifyRecoveryCode(challenge.accountId, code);
-      case VerificationMethod.PASSWORD: {
-        // Only a step-up opens a PASSWORD challenge (two-step refuses the method before it gets here).
-        const account = challenge.accountId
-          ? await this.dataSource.getRepository(AccountEntity).findOneBy({ id: challenge.accountId })
-          : null;
-        return account !== null && this.passwords.verify(account, code);
-      }
-      case "NONE":
-        return false;
-    }
+  /** A code this server sent by `method`: compared, in constant time, with the HMAC stored for this challenge. */
+  sentCodeMatches(challenge: ChallengeEntity, method: SentMethod, code: string): boolean {
+    return (
+      challenge.channel === method && challenge.codeHash !== "" && constantTimeEqual(this.hash(challenge.id, code), challenge.codeHash)
+    );
   }
 
   private hash(challengeId: string, code: string): string {

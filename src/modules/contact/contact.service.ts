@@ -14,7 +14,7 @@ import { coolingUntil } from "../factors/usable";
 import { sentMethodOf } from "../factors/vocabulary";
 import type { NoticeService, SendNotice } from "../notice/notice.service";
 import type { StepUpService } from "../step-up/step-up.service";
-import { turnOffTwoStepWithoutFactors } from "../two-step/second-factors";
+import { turnOffTwoStepWithoutFactors } from "../two-step/turn-off-without-factors";
 import { maskAddress, normalizeAddress } from "./contact-address";
 import { type Contact, ContactKind } from "./contact.types";
 import { keepsSignInMethod } from "./sign-in-methods";

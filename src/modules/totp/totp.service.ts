@@ -11,8 +11,8 @@ import type { AuditService } from "../audit/audit.service";
 import type { NoticeService } from "../notice/notice.service";
 import type { StepUpService } from "../step-up/step-up.service";
 import { newTotpSecret, totpUri } from "../factors/totp-code";
-import { turnOffTwoStepWithoutFactors } from "../two-step/second-factors";
-import { totpSealContext, type SecondFactorVerifier } from "./second-factor-verifier";
+import { turnOffTwoStepWithoutFactors } from "../two-step/turn-off-without-factors";
+import { totpSealContext, type SecondFactorVerifier } from "../factors/second-factor-verifier";
 import type { TotpEnrollment } from "./totp.types";
 
 export class TotpService {
@@ -23,7 +23,7 @@ export class TotpService {
     private readonly cipher: DataCipher,
     private readonly audit: AuditService,
     private readonly stepUp: StepUpService,
-    private readonly factors: SecondFactorVerifier,
+    private readonly localFactors: SecondFactorVerifier,
     private readonly notices: NoticeService,
     private readonly issuer: string,
   ) {}
@@ -60,7 +60,7 @@ export class TotpService {
     const { newFactorUsableFrom } = await this.stepUp.requireStepUp(auth);
     const pending = await this.dataSource.getRepository(TotpCredentialEntity).findOneBy({ accountId, confirmedAt: IsNull() });
     if (!pending) throw AppError.badInput("code", "start an enrolment first (startTotpEnrollment)");
-    const step = await this.factors.matchPendingStep(pending, code);
+    const step = await this.localFactors.matchPendingStep(pending, code);
     if (step === null) throw new AppError("CODE_INVALID");
     const { codes, sendNotice } = await this.transaction(async (manager) => {
       const notice = await this.notices.wayInChanged(manager, accountId, "TOTP_ENABLED");
@@ -71,7 +71,7 @@ export class TotpService {
         { confirmedAt: this.clock.now(), lastUsedStep: step, usableFrom: newFactorUsableFrom },
       );
       if (!activated.affected) throw new AppError("CODE_INVALID");
-      const fresh = await this.factors.replaceRecoveryCodes(manager, accountId);
+      const fresh = await this.localFactors.replaceRecoveryCodes(manager, accountId);
       await this.audit.record(manager, accountId, AuditEventType.TOTP_ENABLED, meta);
       return { codes: fresh, sendNotice: notice };
     });
@@ -86,8 +86,8 @@ export class TotpService {
   async disable(auth: Authenticated, code: string, meta: RequestMeta): Promise<AccountEntity> {
     const accountId = auth.account.id;
     await this.stepUp.requireStepUp(auth);
-    if (!(await this.factors.activeCredential(accountId))) throw AppError.badInput("code", "no authenticator app is set up");
-    if (!(await this.factors.verifyTotp(accountId, code, { includeCooling: true }))) throw new AppError("CODE_INVALID");
+    if (!(await this.localFactors.activeCredential(accountId))) throw AppError.badInput("code", "no authenticator app is set up");
+    if (!(await this.localFactors.verifyTotp(accountId, code, { includeCooling: true }))) throw new AppError("CODE_INVALID");
     const sendNotice = await this.transaction(async (manager) => {
       const notice = await this.notices.wayInChanged(manager, accountId, "TOTP_DISABLED");
       await manager.delete(TotpCredentialEntity, { accountId });
@@ -103,12 +103,12 @@ export class TotpService {
   /** New recovery codes (the old ones stop working), with a recent step-up. */
   async regenerateRecoveryCodes(auth: Authenticated, meta: RequestMeta): Promise<string[]> {
     await this.stepUp.requireStepUp(auth);
-    if (!(await this.factors.activeCredential(auth.account.id))) {
+    if (!(await this.localFactors.activeCredential(auth.account.id))) {
       throw new AppError("BAD_USER_INPUT", { fieldErrors: [] }, "Recovery codes come with an authenticator app; set one up first.");
     }
     const { codes, sendNotice } = await this.transaction(async (manager) => {
       const notice = await this.notices.wayInChanged(manager, auth.account.id, "RECOVERY_CODES_REGENERATED");
-      const fresh = await this.factors.replaceRecoveryCodes(manager, auth.account.id);
+      const fresh = await this.localFactors.replaceRecoveryCodes(manager, auth.account.id);
       await this.audit.record(manager, auth.account.id, AuditEventType.RECOVERY_CODES_REGENERATED, meta);
       return { codes: fresh, sendNotice: notice };
     });

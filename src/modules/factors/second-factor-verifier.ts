@@ -5,8 +5,8 @@ import type { Clock } from "../../core/clock";
 import type { RateLimiter } from "../../core/rate-limiter";
 import type { TransactionRunner } from "../../db/transactions";
 import { RecoveryCodeEntity, TotpCredentialEntity } from "../../entities";
-import { matchTotpStep } from "../factors/totp-code";
-import { isUsable } from "../factors/usable";
+import { matchTotpStep } from "./totp-code";
+import { isUsable } from "./usable";
 
 export const RECOVERY_CODE_COUNT = 10;
 const RECOVERY_ALPHABET = "abcdefghijkmnpqrstuvwxyz23456789"; // no 0/o, 1/l: easy to copy by hand
