@@ -8,7 +8,7 @@ import { ipBudgetKey } from "../../core/ip-key";
 import { consumeAll, type RateLimiter, type RateLimiterFactory, type Spend } from "../../core/rate-limiter";
 import { lockUntilCommit } from "../../db/locks";
 import type { TransactionRunner } from "../../db/transactions";
-import { ChallengeEntity, type ChallengeChannel, type ChallengePurpose } from "../../entities";
+import { ChallengeEntity, type ChallengePurpose } from "../../entities";
 import { AppError } from "../../errors";
 import type { RequestMeta } from "../../graphql/context";
 import { failureLogLevel, ProviderError, providerErrorToAppError } from "../../providers/provider-error";
@@ -16,16 +16,22 @@ import type { Providers } from "../../providers/registry";
 import { AuditEventType } from "../audit/audit-event-type";
 import type { AuditService } from "../audit/audit.service";
 import { isSentMethod, VerificationMethod, type SentMethod } from "../factors/vocabulary";
+import { encodeChallengeData, type ChallengeData } from "./challenge-data";
 import { codeEmail } from "./code-messages";
 
-export interface ChallengeRequest {
+/** A code to send: for what, on which account, by which method, to which address. */
+interface Sending {
   readonly purpose: ChallengePurpose;
   readonly accountId: string | null;
-  readonly sessionId?: string | null;
   readonly channel: SentMethod;
   /** Normalised email or E.164 phone. */
   readonly target: string;
-  readonly payload?: Record<string, unknown>;
+}
+
+export interface ChallengeRequest extends Omit<Sending, "purpose"> {
+  /** The purpose, and what its confirmation will act on. */
+  readonly data: ChallengeData;
+  readonly sessionId?: string | null;
 }
 
 export interface ChallengeExpectation {
@@ -38,11 +44,11 @@ export interface ChallengeExpectation {
 
 /** A challenge whose code is not sent by us: TOTP, recovery code, or (two-step) chosen later. */
 export interface UnsentChallengeRequest {
-  readonly purpose: ChallengePurpose;
+  readonly data: ChallengeData;
   readonly accountId: string;
   readonly sessionId?: string | null;
-  readonly channel: Exclude<ChallengeChannel, SentMethod>;
-  readonly payload?: Record<string, unknown>;
+  /** Null until the person picks a method (two-step). */
+  readonly channel: Exclude<VerificationMethod, SentMethod> | null;
 }
 
 /**
@@ -105,18 +111,24 @@ export class ChallengeService {
    * and the row are one step under a lock on the address, so parallel requests send one code.
    */
   async issue(request: ChallengeRequest, meta: RequestMeta): Promise<ChallengeEntity> {
+    const sending: Sending = {
+      purpose: request.data.purpose,
+      accountId: request.accountId,
+      channel: request.channel,
+      target: request.target,
+    };
     const now = this.clock.now();
     const id = randomUUID();
     const code = String(randomInt(0, 1_000_000)).padStart(6, "0");
     const challenge = this.dataSource.getRepository(ChallengeEntity).create({
       id,
-      purpose: request.purpose,
-      accountId: request.accountId,
+      purpose: sending.purpose,
+      accountId: sending.accountId,
       sessionId: request.sessionId ?? null,
-      channel: request.channel,
-      target: request.target,
+      channel: sending.channel,
+      target: sending.target,
       codeHash: this.hash(id, code),
-      payload: request.payload ? JSON.stringify(request.payload) : null,
+      payload: encodeChallengeData(request.data),
       attempts: 0,
       maxAttempts: this.config.codes.maxAttempts,
       expiresAt: addSeconds(now, this.config.codes.ttlSeconds),
@@ -125,13 +137,13 @@ export class ChallengeService {
       createdAt: now,
     });
     await this.transaction(async (manager) => {
-      await lockUntilCommit(manager, `challenge:${request.purpose}:${request.channel}:${request.target}:${request.accountId ?? ""}`);
-      await this.assertCooldownOver(manager, request, now);
-      await this.spendSendBudgets(request, meta, now);
+      await lockUntilCommit(manager, `challenge:${sending.purpose}:${sending.channel}:${sending.target}:${sending.accountId ?? ""}`);
+      await this.assertCooldownOver(manager, sending, now);
+      await this.spendSendBudgets(sending, meta, now);
       await manager.insert(ChallengeEntity, challenge);
     });
     try {
-      await this.deliver(request, code);
+      await this.deliver(sending, code);
     } catch (error) {
       await this.transaction((manager) => manager.delete(ChallengeEntity, { id }));
       throw error;
@@ -139,13 +151,13 @@ export class ChallengeService {
     await this.transaction(async (manager) => {
       await manager.update(
         ChallengeEntity,
-        { purpose: request.purpose, target: request.target, accountId: request.accountId ?? IsNull(), consumedAt: IsNull(), id: Not(id) },
+        { purpose: sending.purpose, target: sending.target, accountId: sending.accountId ?? IsNull(), consumedAt: IsNull(), id: Not(id) },
         { consumedAt: now },
       );
-      if (request.accountId) {
-        await this.audit.record(manager, request.accountId, AuditEventType.CODE_SENT, meta, {
-          purpose: request.purpose,
-          channel: request.channel,
+      if (sending.accountId) {
+        await this.audit.record(manager, sending.accountId, AuditEventType.CODE_SENT, meta, {
+          purpose: sending.purpose,
+          channel: sending.channel,
         });
       }
     });
@@ -157,13 +169,13 @@ export class ChallengeService {
     const now = this.clock.now();
     const challenge = this.dataSource.getRepository(ChallengeEntity).create({
       id: randomUUID(),
-      purpose: request.purpose,
+      purpose: request.data.purpose,
       accountId: request.accountId,
       sessionId: request.sessionId ?? null,
       channel: request.channel,
       target: request.accountId,
-      codeHash: "",
-      payload: request.payload ? JSON.stringify(request.payload) : null,
+      codeHash: null,
+      payload: encodeChallengeData(request.data),
       attempts: 0,
       maxAttempts: this.config.codes.maxAttempts,
       expiresAt: addSeconds(now, this.config.codes.ttlSeconds),
@@ -205,7 +217,7 @@ export class ChallengeService {
       this.transaction((manager) =>
         manager.update(ChallengeEntity, { id: challenge.id }, { ...change, resendAvailableAt: challenge.resendAvailableAt }),
       );
-    const request: ChallengeRequest = { purpose: challenge.purpose, accountId: challenge.accountId, channel, target };
+    const request: Sending = { purpose: challenge.purpose, accountId: challenge.accountId, channel, target };
     try {
       await this.spendSendBudgets(request, meta, now);
     } catch (error) {
@@ -219,7 +231,7 @@ export class ChallengeService {
     try {
       await this.deliver(request, code);
     } catch (error) {
-      await giveBack({ codeHash: "" });
+      await giveBack({ codeHash: null });
       throw error;
     }
     await this.transaction(async (manager) => {
@@ -249,7 +261,7 @@ export class ChallengeService {
   check(challengeId: string, code: string, expected: ChallengeExpectation, meta: RequestMeta): Promise<ChallengeEntity> {
     return this.checkProof(challengeId, expected, meta, (challenge) =>
       Promise.resolve(
-        challenge.channel !== "NONE" && isSentMethod(challenge.channel) && this.sentCodeMatches(challenge, challenge.channel, code),
+        challenge.channel !== null && isSentMethod(challenge.channel) && this.sentCodeMatches(challenge, challenge.channel, code),
       ),
     );
   }
@@ -316,14 +328,10 @@ export class ChallengeService {
     );
   }
 
-  payloadOf<T>(challenge: ChallengeEntity): T {
-    return JSON.parse(challenge.payload ?? "{}") as T;
-  }
-
   /** A code this server sent by `method`: compared, in constant time, with the HMAC stored for this challenge. */
   sentCodeMatches(challenge: ChallengeEntity, method: SentMethod, code: string): boolean {
     return (
-      challenge.channel === method && challenge.codeHash !== "" && constantTimeEqual(this.hash(challenge.id, code), challenge.codeHash)
+      challenge.channel === method && challenge.codeHash !== null && constantTimeEqual(this.hash(challenge.id, code), challenge.codeHash)
     );
   }
 
@@ -331,7 +339,7 @@ export class ChallengeService {
     return createHmac("sha256", this.codeKey).update(`${challengeId}:${code}`).digest("hex");
   }
 
-  private async assertCooldownOver(manager: EntityManager, request: ChallengeRequest, now: Date): Promise<void> {
+  private async assertCooldownOver(manager: EntityManager, request: Sending, now: Date): Promise<void> {
     const latest = await manager.findOne(ChallengeEntity, {
       where: { purpose: request.purpose, target: request.target, accountId: request.accountId ?? IsNull(), consumedAt: IsNull() },
       order: { createdAt: "DESC", id: "ASC" },
@@ -350,12 +358,12 @@ export class ChallengeService {
     await this.limits.perIp.consume(ipBudgetKey(meta.ip));
   }
 
-  private async spendSendBudgets(request: ChallengeRequest, meta: RequestMeta, now: Date): Promise<void> {
+  private async spendSendBudgets(request: Sending, meta: RequestMeta, now: Date): Promise<void> {
     await consumeAll(this.sendBudgets(request, meta));
     if (request.channel === VerificationMethod.SMS) await this.spendSmsBudget(now);
   }
 
-  private sendBudgets(request: ChallengeRequest, meta: RequestMeta): Spend[] {
+  private sendBudgets(request: Sending, meta: RequestMeta): Spend[] {
     const target = `${request.channel}:${request.target}`;
     if (UNAUTHENTICATED_PURPOSES.has(request.purpose)) {
       return [
@@ -392,7 +400,7 @@ export class ChallengeService {
     }
   }
 
-  private async deliver(request: ChallengeRequest, code: string): Promise<void> {
+  private async deliver(request: Sending, code: string): Promise<void> {
     try {
       if (request.channel === VerificationMethod.EMAIL) {
         await this.providers.email.send(request.target, codeEmail(request.purpose, code, Math.round(this.config.codes.ttlSeconds / 60)));

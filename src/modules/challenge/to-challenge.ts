@@ -7,7 +7,7 @@ import type { Challenge } from "./challenge.types";
 export function toChallenge(challenge: ChallengeEntity): Challenge {
   const { channel } = challenge;
   // A two-step challenge before any method is chosen is shown as a TwoStepChallenge, never here.
-  if (channel === "NONE") throw new Error("a challenge without a method has no Challenge form");
+  if (channel === null) throw new Error("a challenge without a method has no Challenge form");
   const sent = isSentMethod(channel);
   return {
     id: challenge.id,

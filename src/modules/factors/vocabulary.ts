@@ -1,5 +1,6 @@
 import { registerEnumType } from "type-graphql";
 import { ContactKind } from "../contact/contact.types";
+import { ProviderKind } from "../social/social.types";
 
 /**
  * The words for "email, phone, SMS" and the one place they map onto each other. An address has a
@@ -23,6 +24,17 @@ registerEnumType(VerificationMethod, {
     },
   },
 });
+
+/** What proved the account first at sign-in: its password, or a provider account bound to it. */
+export type FirstFactor = "PASSWORD" | ProviderKind;
+
+export function isFirstFactor(value: unknown): value is FirstFactor {
+  return value === "PASSWORD" || Object.values<unknown>(ProviderKind).includes(value);
+}
+
+export function isContactKind(value: unknown): value is ContactKind {
+  return Object.values<unknown>(ContactKind).includes(value);
+}
 
 /** A method whose code this server sends, to a bound address. */
 export type SentMethod = VerificationMethod.EMAIL | VerificationMethod.SMS;

@@ -42,7 +42,7 @@ export class PasswordResetService {
       if (!identity || !isUsable(identity, this.clock.now())) return;
       try {
         await this.challenges.issue(
-          { purpose: "PASSWORD_RESET", accountId: identity.accountId, channel: sentMethodOf(name.kind), target: name.subject },
+          { data: { purpose: "PASSWORD_RESET" }, accountId: identity.accountId, channel: sentMethodOf(name.kind), target: name.subject },
           meta,
         );
       } catch (error) {

@@ -6,12 +6,12 @@ import { AppError, assertThat } from "../../errors";
 import type { RequestMeta } from "../../graphql/context";
 import { AuditEventType } from "../audit/audit-event-type";
 import type { AuditService } from "../audit/audit.service";
+import { readChallengeData } from "../challenge/challenge-data";
 import type { ChallengeService } from "../challenge/challenge.service";
 import type { FactorsService } from "../factors/factors.service";
 import { usableSecondFactors } from "../factors/second-factors";
-import { isSentMethod, VerificationMethod } from "../factors/vocabulary";
+import { isSentMethod, VerificationMethod, type FirstFactor } from "../factors/vocabulary";
 import type { SessionService } from "../session/session.service";
-import type { ProviderKind } from "../social/social.types";
 import type { TwoStepChallenge } from "../two-step/two-step.types";
 
 export interface SignedIn {
@@ -19,9 +19,6 @@ export interface SignedIn {
   readonly expiresAt: Date;
   readonly account: AccountEntity;
 }
-
-/** What proved the account first: its password, or a provider account bound to it. */
-export type FirstFactor = "PASSWORD" | ProviderKind;
 
 /**
  * The one sign-in flow, whatever the first factor (password, provider): `completeSignIn` turns a
@@ -77,7 +74,7 @@ export class SignInService {
     if (method === VerificationMethod.PASSWORD) throw AppError.badInput("method", "the password is not a second factor");
     const challenge = await this.factors.prove(challengeId, code, { purpose: "TWO_STEP", accountId: undefined, method }, meta);
     const accountId = challenge.accountId!;
-    const { method: firstFactor } = this.challenges.payloadOf<{ method: FirstFactor }>(challenge);
+    const { firstFactor } = readChallengeData(challenge, "TWO_STEP");
     return this.transaction(async (manager) => {
       await this.challenges.consume(manager, challenge);
       const account = await manager.findOneBy(AccountEntity, { id: accountId });
@@ -89,7 +86,11 @@ export class SignInService {
   /** The challenge to finish signing in on, with the methods this account has. */
   private async beginTwoStep(account: AccountEntity, method: FirstFactor, meta: RequestMeta): Promise<TwoStepChallenge> {
     const methods = await usableSecondFactors(this.dataSource.manager, account.id, this.clock.now());
-    const challenge = await this.challenges.expect({ purpose: "TWO_STEP", accountId: account.id, channel: "NONE", payload: { method } });
+    const challenge = await this.challenges.expect({
+      data: { purpose: "TWO_STEP", firstFactor: method },
+      accountId: account.id,
+      channel: null,
+    });
     await this.transaction((manager) => this.audit.record(manager, account.id, AuditEventType.SIGN_IN_TWO_STEP_STARTED, meta, { method }));
     return { challengeId: challenge.id, methods, expiresAt: challenge.expiresAt };
   }

@@ -99,7 +99,7 @@ export class StepUpService {
     if (!(await this.methods(auth.account)).includes(method)) {
       throw AppError.badInput("method", `${method} is not a step-up method of this account now`);
     }
-    const base = { purpose: "STEP_UP" as const, accountId, sessionId: session.id };
+    const base = { data: { purpose: "STEP_UP" } as const, accountId, sessionId: session.id };
     if (!isSentMethod(method)) return this.challenges.expect({ ...base, channel: method });
     const address = await this.factors.addressFor(accountId, method);
     if (!address) throw AppError.badInput("method", `${method} is not a step-up method of this account now`);
