@@ -96,13 +96,12 @@ export class StepUpService {
   async request(auth: Authenticated, method: VerificationMethod, meta: RequestMeta): Promise<ChallengeEntity> {
     const session = requireSession(auth);
     const accountId = auth.account.id;
-    if (!(await this.methods(auth.account)).includes(method)) {
-      throw AppError.badInput("method", `${method} is not a step-up method of this account now`);
-    }
+    const notNow = () => AppError.badInput("method", `${method} is not a step-up method of this account now`);
+    if (!(await this.methods(auth.account)).includes(method)) throw notNow();
     const base = { data: { purpose: "STEP_UP" } as const, accountId, sessionId: session.id };
     if (!isSentMethod(method)) return this.challenges.expect({ ...base, channel: method });
     const address = await this.factors.addressFor(accountId, method);
-    if (!address) throw AppError.badInput("method", `${method} is not a step-up method of this account now`);
+    if (!address) throw notNow();
     return this.challenges.issue({ ...base, channel: method, target: address }, meta);
   }
 
