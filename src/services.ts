@@ -27,6 +27,8 @@ import { AuthService } from "./modules/auth/auth.service";
 import { ChallengeService } from "./modules/challenge/challenge.service";
 import { ContactResolver } from "./modules/contact/contact.resolver";
 import { ContactService } from "./modules/contact/contact.service";
+import { FactorsService } from "./modules/factors/factors.service";
+import { SecondFactorVerifier } from "./modules/factors/second-factor-verifier";
 import { NoticeService } from "./modules/notice/notice.service";
 import { PasswordResetResolver } from "./modules/password-reset/password-reset.resolver";
 import { PasswordResetService } from "./modules/password-reset/password-reset.service";
@@ -40,11 +42,11 @@ import { RealNameService } from "./modules/real-name/real-name.service";
 import { SecurityResolver } from "./modules/security/security.resolver";
 import { SessionResolver } from "./modules/session/session.resolver";
 import { SessionService } from "./modules/session/session.service";
+import { SignInService } from "./modules/sign-in/sign-in.service";
 import { SocialResolver } from "./modules/social/social.resolver";
 import { SocialService } from "./modules/social/social.service";
 import { StepUpResolver } from "./modules/step-up/step-up.resolver";
 import { StepUpService } from "./modules/step-up/step-up.service";
-import { SecondFactorVerifier } from "./modules/totp/second-factor-verifier";
 import { TotpResolver } from "./modules/totp/totp.resolver";
 import { TotpService } from "./modules/totp/totp.service";
 import { TwoStepResolver } from "./modules/two-step/two-step.resolver";
@@ -101,7 +103,7 @@ export function createServices(deps: ServiceDeps) {
   const hasher = new PasswordHasher(config.bcryptCost);
 
   const cipher = new DataCipher(dataKey, config.previousDataEncryptionKeys);
-  const factors = new SecondFactorVerifier(
+  const localFactors = new SecondFactorVerifier(
     dataSource,
     transaction,
     clock,
@@ -123,15 +125,15 @@ export function createServices(deps: ServiceDeps) {
     deriveKey(dataKey.key, "challenge-code"),
     config,
     rateLimiter,
-    factors,
-    passwordVerifier,
   );
+  const factors = new FactorsService(dataSource, clock, challenges, localFactors, passwordVerifier);
   const notices = new NoticeService(clock, logger, providers, background);
-  const stepUp = new StepUpService(dataSource, transaction, clock, audit, challenges, {
+  const stepUp = new StepUpService(dataSource, transaction, clock, audit, challenges, factors, {
     ttlSeconds: config.stepUpTtlSeconds,
     newFactorCooldownSeconds: config.newFactorCooldownSeconds,
   });
-  const twoStep = new TwoStepService(dataSource, transaction, clock, audit, challenges, sessions, stepUp, notices);
+  const twoStep = new TwoStepService(dataSource, transaction, clock, audit, stepUp, notices);
+  const signIn = new SignInService(dataSource, transaction, clock, audit, sessions, challenges, factors);
   const takenAnswers = new TakenAnswers(
     rateLimiter("taken-account", limits.takenAnswersPerAccount),
     rateLimiter("taken-ip", limits.takenAnswersPerIp),
@@ -142,22 +144,21 @@ export function createServices(deps: ServiceDeps) {
     transaction,
     clock,
     hasher,
-    sessions,
     audit,
     {
       loginByIdentifier: rateLimiter("login-identifier", limits.loginFailuresPerIdentifier),
       loginByIp: rateLimiter("login-ip", limits.loginFailuresPerIp),
       registerByIp: rateLimiter("register-ip", limits.registrationsPerIp),
     },
-    twoStep,
+    signIn,
   );
   const passwords = new PasswordService(transaction, clock, hasher, passwordVerifier, sessions, audit, stepUp, notices);
   const resets = new PasswordResetService(dataSource, transaction, clock, hasher, audit, challenges, notices, background);
   const contacts = new ContactService(dataSource, transaction, clock, audit, challenges, stepUp, notices, takenAnswers);
   const admin = new AdminService(dataSource, transaction, clock, audit, challenges, stepUp, notices);
-  const totp = new TotpService(dataSource, transaction, clock, cipher, audit, stepUp, factors, notices, config.totpIssuer);
+  const totp = new TotpService(dataSource, transaction, clock, cipher, audit, stepUp, localFactors, notices, config.totpIssuer);
   const apiKeys = new ApiKeyService(dataSource, transaction, clock, audit, stepUp, notices, cache);
-  const social = new SocialService(dataSource, transaction, clock, audit, oauth, sessions, stepUp, twoStep, notices, config, logger, {
+  const social = new SocialService(dataSource, transaction, clock, audit, oauth, signIn, stepUp, notices, config, logger, {
     bindingStartsByAccount: rateLimiter("oauth-start-account", limits.providerStartsPerAccount),
     loginStartsByIp: rateLimiter("oauth-start-ip", limits.providerStartsPerIp),
   });
@@ -191,7 +192,7 @@ export function createServices(deps: ServiceDeps) {
     [AdminResolver, new AdminResolver(admin)],
     [SecurityResolver, new SecurityResolver(dataSource, clock)],
     [TotpResolver, new TotpResolver(totp)],
-    [TwoStepResolver, new TwoStepResolver(twoStep)],
+    [TwoStepResolver, new TwoStepResolver(twoStep, signIn)],
     [SocialResolver, new SocialResolver(social)],
     [RealNameResolver, new RealNameResolver(realName)],
     [ApiKeyResolver, new ApiKeyResolver(apiKeys)],

@@ -3,7 +3,9 @@ import { loadConfig } from "../src/config";
 import { createDataSource } from "../src/db/data-source";
 import { MIGRATIONS } from "../src/db/migrations";
 import { UsernameNfkcKeys1764441600000 } from "../src/db/migrations/1764441600000-username-nfkc-keys";
-import { AccountEntity } from "../src/entities";
+import { ChallengeRecords1764443000000 } from "../src/db/migrations/1764443000000-challenge-records";
+import { AccountEntity, ChallengeEntity } from "../src/entities";
+import { readChallengeData } from "../src/modules/challenge/challenge-data";
 import { createTestDatabase } from "./helpers/databases";
 
 it("applies every migration, reverts them all, and applies them again", async () => {
@@ -88,6 +90,60 @@ describe("UsernameNfkcKeys: usernames are unique by NFKC and lower case", () => 
     } finally {
       warn.mockRestore();
       if (before.isInitialized) await before.destroy();
+      await database.drop();
+    }
+  });
+});
+
+describe("ChallengeRecords: challenges say 'nothing yet' with NULL", () => {
+  it("turns the NONE channel and the empty code hash into NULL and renames the two-step field, and back", async () => {
+    const database = await createTestDatabase();
+    const options = createDataSource(loadConfig({ NODE_ENV: "test", ...database.env }).database).options;
+    const mine = MIGRATIONS.indexOf(ChallengeRecords1764443000000);
+    const before = new DataSource({ ...options, migrations: MIGRATIONS.slice(0, mine) });
+    const after = createDataSource(loadConfig({ NODE_ENV: "test", ...database.env }).database);
+    await before.initialize();
+    try {
+      await before.runMigrations({ transaction: "all" });
+      const at = before.driver.preparePersistentValue(new Date("2026-01-01T00:00:00Z"), { type: "datetime" } as never);
+      const insert = async (id: string, purpose: string, channel: string, codeHash: string, payload: string | null) => {
+        const [sql, values] = before.driver.escapeQueryWithParameters(
+          `INSERT INTO challenges (id, purpose, account_id, session_id, channel, target, code_hash, payload, attempts, max_attempts,
+             expires_at, resend_available_at, consumed_at, created_at)
+           VALUES (:id, :purpose, NULL, NULL, :channel, 'someone', :codeHash, :payload, 0, 5, :at, :at, NULL, :at)`,
+          { id, purpose, channel, codeHash, payload, at },
+        );
+        await before.query(sql, values);
+      };
+      await insert("c1", "TWO_STEP", "NONE", "", JSON.stringify({ method: "WECHAT" }));
+      await insert("c2", "STEP_UP", "TOTP", "", null);
+      await insert("c3", "BIND_CONTACT", "EMAIL", "f".repeat(64), JSON.stringify({ kind: "EMAIL", address: "a@example.com" }));
+      await before.destroy();
+
+      await after.initialize();
+      await after.runMigrations({ transaction: "all" });
+      const rows = async () =>
+        Object.fromEntries(
+          (await after.getRepository(ChallengeEntity).find()).map((row) => [row.id, [row.channel, row.codeHash, row.payload]]),
+        );
+      expect(await rows()).toEqual({
+        c1: [null, null, JSON.stringify({ firstFactor: "WECHAT" })],
+        c2: ["TOTP", null, null],
+        c3: ["EMAIL", "f".repeat(64), JSON.stringify({ kind: "EMAIL", address: "a@example.com" })],
+      });
+      const twoStep = await after.getRepository(ChallengeEntity).findOneByOrFail({ id: "c1" });
+      expect(readChallengeData(twoStep, "TWO_STEP")).toEqual({ purpose: "TWO_STEP", firstFactor: "WECHAT" });
+
+      await after.undoLastMigration({ transaction: "all" });
+      const reverted = await after.query(`SELECT id, channel, code_hash AS "codeHash", payload FROM challenges ORDER BY id`);
+      expect(reverted).toEqual([
+        { id: "c1", channel: "NONE", codeHash: "", payload: JSON.stringify({ method: "WECHAT" }) },
+        { id: "c2", channel: "TOTP", codeHash: "", payload: null },
+        { id: "c3", channel: "EMAIL", codeHash: "f".repeat(64), payload: JSON.stringify({ kind: "EMAIL", address: "a@example.com" }) },
+      ]);
+    } finally {
+      if (before.isInitialized) await before.destroy();
+      if (after.isInitialized) await after.destroy();
       await database.drop();
     }
   });

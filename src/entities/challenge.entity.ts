@@ -1,11 +1,7 @@
 import { Column, Entity, Index, PrimaryColumn } from "typeorm";
+import type { VerificationMethod } from "../modules/factors/vocabulary";
 
 export type ChallengePurpose = "BIND_CONTACT" | "UNBIND_CONTACT" | "STEP_UP" | "PASSWORD_RESET" | "TWO_STEP";
-/**
- * How the code reaches the user: sent by EMAIL/SMS, read from the app (TOTP), or printed (RECOVERY_CODE).
- * PASSWORD: a step-up answered with the password. NONE: not chosen yet.
- */
-export type ChallengeChannel = "EMAIL" | "SMS" | "TOTP" | "RECOVERY_CODE" | "PASSWORD" | "NONE";
 
 /**
  * One "we sent you a code, type it back" step. The code is kept only as an HMAC; attempts and
@@ -28,18 +24,19 @@ export class ChallengeEntity {
   @Column({ name: "session_id", type: "varchar", length: 36, nullable: true })
   sessionId: string | null;
 
-  @Column({ type: "varchar", length: 16 })
-  channel: ChallengeChannel;
+  /** The method the challenge is answered with (a code sent by EMAIL/SMS, TOTP, ...); null until the person picks one (two-step). */
+  @Column({ type: "varchar", length: 16, nullable: true })
+  channel: VerificationMethod | null;
 
   /** The normalised address the code was sent to (the account id for TOTP and recovery codes). */
   @Column({ type: "varchar", length: 320 })
   target: string;
 
-  /** Empty when the code is not ours to send (TOTP, recovery code, or none chosen yet). */
-  @Column({ name: "code_hash", type: "varchar", length: 64 })
-  codeHash: string;
+  /** Null while no code of ours is out: TOTP, recovery code, password, or none chosen yet. */
+  @Column({ name: "code_hash", type: "varchar", length: 64, nullable: true })
+  codeHash: string | null;
 
-  /** Small JSON object with what the confirmation acts on (e.g. the address being bound). */
+  /** What the confirmation acts on, as its purpose's record has it (modules/challenge/challenge-data). */
   @Column({ type: "text", nullable: true })
   payload: string | null;
 

@@ -1,6 +1,9 @@
 import { Column, Entity, Index, PrimaryColumn, Unique } from "typeorm";
+import type { ContactKind } from "../modules/contact/contact.types";
+import type { ProviderKind } from "../modules/social/social.types";
 
-export type IdentityKind = "EMAIL" | "PHONE" | "WECHAT" | "QQ" | "ALIPAY";
+/** A bound address (email, phone) or a provider account. */
+export type IdentityKind = ContactKind | ProviderKind;
 
 /**
  * Something outside the platform that belongs to one account: an email, a phone, a provider account.

@@ -23,7 +23,7 @@ export {
 };
 export type { RealNameCheckStatus } from "./real-name-check.entity";
 export type { OAuthStatePurpose } from "./oauth-state.entity";
-export type { ChallengeChannel, ChallengePurpose } from "./challenge.entity";
+export type { ChallengePurpose } from "./challenge.entity";
 export type { IdentityKind } from "./identity.entity";
 export const ENTITIES = [
   AccountEntity,

@@ -1,4 +1,5 @@
 import { keepsSignInMethod } from "../../src/modules/contact/sign-in-methods";
+import { ProviderKind } from "../../src/modules/social/social.types";
 
 describe("keepsSignInMethod", () => {
   it("keeps an account with a password, whatever else it loses", () => {
@@ -6,7 +7,7 @@ describe("keepsSignInMethod", () => {
   });
 
   it("keeps an account without a password only while an identity remains", () => {
-    expect(keepsSignInMethod({ passwordHash: null }, [{ kind: "WECHAT" }])).toBe(true);
+    expect(keepsSignInMethod({ passwordHash: null }, [{ kind: ProviderKind.WECHAT }])).toBe(true);
     expect(keepsSignInMethod({ passwordHash: null }, [])).toBe(false);
   });
 });

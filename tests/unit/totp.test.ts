@@ -1,6 +1,5 @@
 import { base32Decode, hotp, totp } from "../helpers/totp";
-import { SecondFactorVerifier } from "../../src/modules/totp/second-factor-verifier";
-import type { Clock } from "../../src/core/clock";
+import { matchTotpStep, newTotpSecret, totpUri } from "../../src/modules/factors/totp-code";
 
 // The RFC's test secret: ASCII "12345678901234567890".
 const SECRET = "GEZDGNBVGY3TQOJQGEZDGNBVGY3TQOJQ";
@@ -23,37 +22,40 @@ describe("the test's own TOTP implementation", () => {
   });
 });
 
-describe("SecondFactorVerifier.matchStep (the server's TOTP window)", () => {
-  function verifierAt(seconds: number): SecondFactorVerifier {
-    const clock: Clock = { now: () => new Date(seconds * 1000) };
-    return new SecondFactorVerifier(
-      undefined as never,
-      undefined as never,
-      clock,
-      undefined as never,
-      Buffer.alloc(32),
-      undefined as never,
-    );
-  }
+const at = (seconds: number) => new Date(seconds * 1000);
 
+describe("matchTotpStep (the server's TOTP window)", () => {
   it("accepts the current step and one either side, and says which step matched", () => {
     const now = 1111111111; // step 37037037
     const step = Math.floor(now / 30);
-    const verifier = verifierAt(now);
     for (const delta of [-1, 0, 1]) {
-      expect(verifier.matchStep(SECRET, hotp(base32Decode(SECRET), step + delta))).toBe(step + delta);
+      expect(matchTotpStep(SECRET, hotp(base32Decode(SECRET), step + delta), at(now))).toBe(step + delta);
     }
   });
 
   it("refuses a code from two steps ago or two steps ahead", () => {
     const now = 1111111111;
     const step = Math.floor(now / 30);
-    const verifier = verifierAt(now);
-    expect(verifier.matchStep(SECRET, hotp(base32Decode(SECRET), step - 2))).toBeNull();
-    expect(verifier.matchStep(SECRET, hotp(base32Decode(SECRET), step + 2))).toBeNull();
+    expect(matchTotpStep(SECRET, hotp(base32Decode(SECRET), step - 2), at(now))).toBeNull();
+    expect(matchTotpStep(SECRET, hotp(base32Decode(SECRET), step + 2), at(now))).toBeNull();
   });
 
   it("accepts the RFC vector's 6-digit code at t=59 (the last 6 digits of 94287082)", () => {
-    expect(verifierAt(59).matchStep(SECRET, "287082")).toBe(1);
+    expect(matchTotpStep(SECRET, "287082", at(59))).toBe(1);
+  });
+});
+
+describe("newTotpSecret and totpUri (what an app scans)", () => {
+  it("makes a 160-bit base32 secret that the server's own check accepts codes of", () => {
+    const secret = newTotpSecret();
+    expect(secret).toMatch(/^[A-Z2-7]{32}$/);
+    expect(base32Decode(secret)).toHaveLength(20);
+    expect(matchTotpStep(secret, totp(secret, at(1111111111)), at(1111111111))).toBe(Math.floor(1111111111 / 30));
+  });
+
+  it("puts issuer, account and secret in the otpauth URI", () => {
+    expect(totpUri("Acme ID", "alice", SECRET)).toBe(
+      `otpauth://totp/Acme%20ID:alice?secret=${SECRET}&issuer=Acme%20ID&algorithm=SHA1&digits=6&period=30`,
+    );
   });
 });

@@ -1,11 +1,11 @@
 import type { DataSource } from "typeorm";
 import { AccountEntity, IdentityEntity } from "../../entities";
 import { normalizeEmail, normalizePhone } from "../contact/contact-address";
+import { ContactKind } from "../contact/contact.types";
 import { normalizeUsername } from "./username";
 
 /** What a person typed to sign in, read as the one thing it can be. */
-export type SignInName =
-  { readonly kind: "EMAIL" | "PHONE"; readonly subject: string } | { readonly kind: "USERNAME"; readonly subject: string };
+export type SignInName = { readonly kind: ContactKind; readonly subject: string } | { readonly kind: "USERNAME"; readonly subject: string };
 
 /**
  * `@` makes it an email; something a phone parser accepts is a phone (usernames always contain a
@@ -14,9 +14,9 @@ export type SignInName =
  */
 export function parseSignInName(identifier: string): SignInName {
   const trimmed = identifier.trim();
-  if (trimmed.includes("@")) return { kind: "EMAIL", subject: normalizeEmail(trimmed) ?? trimmed.toLowerCase() };
+  if (trimmed.includes("@")) return { kind: ContactKind.EMAIL, subject: normalizeEmail(trimmed) ?? trimmed.toLowerCase() };
   const phone = normalizePhone(trimmed);
-  if (phone) return { kind: "PHONE", subject: phone };
+  if (phone) return { kind: ContactKind.PHONE, subject: phone };
   return { kind: "USERNAME", subject: normalizeUsername(trimmed) };
 }
 

@@ -12,7 +12,7 @@ import type { AuditService } from "../audit/audit.service";
 import type { ChallengeService } from "../challenge/challenge.service";
 import { invalidAddress, normalizeAddress } from "../contact/contact-address";
 import { toContact } from "../contact/contact.service";
-import type { ContactKind } from "../contact/contact.types";
+import { ContactKind } from "../contact/contact.types";
 import type { NoticeService, SendNotice } from "../notice/notice.service";
 import type { StepUpService } from "../step-up/step-up.service";
 import type { SupportAccountView } from "./admin.types";
@@ -94,11 +94,11 @@ export class AdminService {
       this.dataSource.getRepository(IdentityEntity).findBy({ accountId }),
     ]);
     const now = this.clock.now();
-    const contactOf = (kind: string) => {
+    const contactOf = (kind: ContactKind) => {
       const identity = contacts.find((c) => c.kind === kind);
       return identity ? toContact(identity, now) : null;
     };
-    return { id: account.id, username: account.username, email: contactOf("EMAIL"), phone: contactOf("PHONE") };
+    return { id: account.id, username: account.username, email: contactOf(ContactKind.EMAIL), phone: contactOf(ContactKind.PHONE) };
   }
 }
 

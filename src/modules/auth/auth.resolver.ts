@@ -5,7 +5,8 @@ import { SESSION_ONLY } from "../../graphql/auth-checker";
 import { CurrentSession, Meta } from "../../graphql/current";
 import { AuditEventType } from "../audit/audit-event-type";
 import { SessionService } from "../session/session.service";
-import { AuthService, type SignedIn } from "./auth.service";
+import type { SignedIn } from "../sign-in/sign-in.service";
+import { AuthService } from "./auth.service";
 import type { TwoStepChallenge } from "../two-step/two-step.types";
 import { AuthPayload, LoginInput, LoginResult, RegisterInput } from "./auth.types";
 

@@ -13,16 +13,9 @@ import { normalizeUsername } from "../account/username";
 import { AuditEventType } from "../audit/audit-event-type";
 import type { AuditService } from "../audit/audit.service";
 import type { PasswordHasher } from "../password/password-hasher";
-import type { SessionService } from "../session/session.service";
-import type { TwoStepService } from "../two-step/two-step.service";
+import type { SignedIn, SignInService } from "../sign-in/sign-in.service";
 import type { TwoStepChallenge } from "../two-step/two-step.types";
 import type { LoginInput, RegisterInput } from "./auth.types";
-
-export interface SignedIn {
-  readonly token: string;
-  readonly expiresAt: Date;
-  readonly account: AccountEntity;
-}
 
 export interface AuthLimiters {
   readonly loginByIdentifier: RateLimiter;
@@ -36,10 +29,9 @@ export class AuthService {
     private readonly transaction: TransactionRunner,
     private readonly clock: Clock,
     private readonly hasher: PasswordHasher,
-    private readonly sessions: SessionService,
     private readonly audit: AuditService,
     private readonly limiters: AuthLimiters,
-    private readonly twoStep: TwoStepService,
+    private readonly signIn: SignInService,
   ) {}
 
   async register(input: RegisterInput, meta: RequestMeta): Promise<SignedIn> {
@@ -63,9 +55,7 @@ export class AuthService {
         });
         await manager.insert(AccountEntity, account);
         await this.audit.record(manager, account.id, AuditEventType.ACCOUNT_CREATED, meta);
-        const { token, session } = await this.sessions.issue(manager, account.id, meta);
-        await this.audit.record(manager, account.id, AuditEventType.SIGN_IN, meta, { sessionId: session.id, method: "PASSWORD" });
-        return { token, expiresAt: session.expiresAt, account };
+        return this.signIn.startSession(manager, account, meta, "PASSWORD");
       });
     } catch (error) {
       if (isUniqueViolation(error)) throw new AppError("USERNAME_TAKEN");
@@ -104,11 +94,6 @@ export class AuthService {
         manager.update(AccountEntity, { id: account.id, passwordHash: account.passwordHash! }, { passwordHash: rehash }),
       );
     }
-    if (account.twoStepEnabled) return this.twoStep.begin(account, meta);
-    return this.transaction(async (manager) => {
-      const { token, session } = await this.sessions.issue(manager, account.id, meta);
-      await this.audit.record(manager, account.id, AuditEventType.SIGN_IN, meta, { sessionId: session.id, method: "PASSWORD" });
-      return { token, expiresAt: session.expiresAt, account };
-    });
+    return this.signIn.completeSignIn(account, "PASSWORD", meta);
   }
 }

@@ -8,25 +8,30 @@ import { ipBudgetKey } from "../../core/ip-key";
 import { consumeAll, type RateLimiter, type RateLimiterFactory, type Spend } from "../../core/rate-limiter";
 import { lockUntilCommit } from "../../db/locks";
 import type { TransactionRunner } from "../../db/transactions";
-import { AccountEntity, ChallengeEntity, type ChallengeChannel, type ChallengePurpose } from "../../entities";
+import { ChallengeEntity, type ChallengePurpose } from "../../entities";
 import { AppError } from "../../errors";
 import type { RequestMeta } from "../../graphql/context";
 import { failureLogLevel, ProviderError, providerErrorToAppError } from "../../providers/provider-error";
 import type { Providers } from "../../providers/registry";
 import { AuditEventType } from "../audit/audit-event-type";
 import type { AuditService } from "../audit/audit.service";
-import type { PasswordVerifier } from "../password/password-verifier";
-import type { SecondFactorVerifier } from "../totp/second-factor-verifier";
+import { isSentMethod, VerificationMethod, type SentMethod } from "../factors/vocabulary";
+import { encodeChallengeData, type ChallengeData } from "./challenge-data";
 import { codeEmail } from "./code-messages";
 
-export interface ChallengeRequest {
+/** A code to send: for what, on which account, by which method, to which address. */
+interface Sending {
   readonly purpose: ChallengePurpose;
   readonly accountId: string | null;
-  readonly sessionId?: string | null;
-  readonly channel: SentChannel;
+  readonly channel: SentMethod;
   /** Normalised email or E.164 phone. */
   readonly target: string;
-  readonly payload?: Record<string, unknown>;
+}
+
+export interface ChallengeRequest extends Omit<Sending, "purpose"> {
+  /** The purpose, and what its confirmation will act on. */
+  readonly data: ChallengeData;
+  readonly sessionId?: string | null;
 }
 
 export interface ChallengeExpectation {
@@ -35,20 +40,16 @@ export interface ChallengeExpectation {
   readonly accountId: string | undefined;
   /** For step-up: the session that asked. */
   readonly sessionId?: string;
-  /** How the code is to be checked, when the person chooses it at the end (two-step); else the challenge's channel. */
-  readonly method?: ChallengeChannel;
 }
 
 /** A challenge whose code is not sent by us: TOTP, recovery code, or (two-step) chosen later. */
 export interface UnsentChallengeRequest {
-  readonly purpose: ChallengePurpose;
+  readonly data: ChallengeData;
   readonly accountId: string;
   readonly sessionId?: string | null;
-  readonly channel: "TOTP" | "RECOVERY_CODE" | "PASSWORD" | "NONE";
-  readonly payload?: Record<string, unknown>;
+  /** Null until the person picks a method (two-step). */
+  readonly channel: Exclude<VerificationMethod, SentMethod> | null;
 }
-
-type SentChannel = "EMAIL" | "SMS";
 
 /**
  * Purposes anyone may ask for, unauthenticated (password reset). Their codes count against
@@ -89,8 +90,6 @@ export class ChallengeService {
     private readonly codeKey: Buffer,
     private readonly config: Pick<Config, "codes" | "smsDailyBudget" | "rateLimits">,
     rateLimiter: RateLimiterFactory,
-    private readonly factors: SecondFactorVerifier,
-    private readonly passwords: PasswordVerifier,
   ) {
     const limits = config.rateLimits;
     this.limits = {
@@ -112,18 +111,24 @@ export class ChallengeService {
    * and the row are one step under a lock on the address, so parallel requests send one code.
    */
   async issue(request: ChallengeRequest, meta: RequestMeta): Promise<ChallengeEntity> {
+    const sending: Sending = {
+      purpose: request.data.purpose,
+      accountId: request.accountId,
+      channel: request.channel,
+      target: request.target,
+    };
     const now = this.clock.now();
     const id = randomUUID();
     const code = String(randomInt(0, 1_000_000)).padStart(6, "0");
     const challenge = this.dataSource.getRepository(ChallengeEntity).create({
       id,
-      purpose: request.purpose,
-      accountId: request.accountId,
+      purpose: sending.purpose,
+      accountId: sending.accountId,
       sessionId: request.sessionId ?? null,
-      channel: request.channel,
-      target: request.target,
+      channel: sending.channel,
+      target: sending.target,
       codeHash: this.hash(id, code),
-      payload: request.payload ? JSON.stringify(request.payload) : null,
+      payload: encodeChallengeData(request.data),
       attempts: 0,
       maxAttempts: this.config.codes.maxAttempts,
       expiresAt: addSeconds(now, this.config.codes.ttlSeconds),
@@ -132,13 +137,13 @@ export class ChallengeService {
       createdAt: now,
     });
     await this.transaction(async (manager) => {
-      await lockUntilCommit(manager, `challenge:${request.purpose}:${request.channel}:${request.target}:${request.accountId ?? ""}`);
-      await this.assertCooldownOver(manager, request, now);
-      await this.spendSendBudgets(request, meta, now);
+      await lockUntilCommit(manager, `challenge:${sending.purpose}:${sending.channel}:${sending.target}:${sending.accountId ?? ""}`);
+      await this.assertCooldownOver(manager, sending, now);
+      await this.spendSendBudgets(sending, meta, now);
       await manager.insert(ChallengeEntity, challenge);
     });
     try {
-      await this.deliver(request, code);
+      await this.deliver(sending, code);
     } catch (error) {
       await this.transaction((manager) => manager.delete(ChallengeEntity, { id }));
       throw error;
@@ -146,13 +151,13 @@ export class ChallengeService {
     await this.transaction(async (manager) => {
       await manager.update(
         ChallengeEntity,
-        { purpose: request.purpose, target: request.target, accountId: request.accountId ?? IsNull(), consumedAt: IsNull(), id: Not(id) },
+        { purpose: sending.purpose, target: sending.target, accountId: sending.accountId ?? IsNull(), consumedAt: IsNull(), id: Not(id) },
         { consumedAt: now },
       );
-      if (request.accountId) {
-        await this.audit.record(manager, request.accountId, AuditEventType.CODE_SENT, meta, {
-          purpose: request.purpose,
-          channel: request.channel,
+      if (sending.accountId) {
+        await this.audit.record(manager, sending.accountId, AuditEventType.CODE_SENT, meta, {
+          purpose: sending.purpose,
+          channel: sending.channel,
         });
       }
     });
@@ -164,13 +169,13 @@ export class ChallengeService {
     const now = this.clock.now();
     const challenge = this.dataSource.getRepository(ChallengeEntity).create({
       id: randomUUID(),
-      purpose: request.purpose,
+      purpose: request.data.purpose,
       accountId: request.accountId,
       sessionId: request.sessionId ?? null,
       channel: request.channel,
       target: request.accountId,
-      codeHash: "",
-      payload: request.payload ? JSON.stringify(request.payload) : null,
+      codeHash: null,
+      payload: encodeChallengeData(request.data),
       attempts: 0,
       maxAttempts: this.config.codes.maxAttempts,
       expiresAt: addSeconds(now, this.config.codes.ttlSeconds),
@@ -188,7 +193,7 @@ export class ChallengeService {
    * until the next send, and no cooldown is set. The cooldown is taken by a conditional update
    * before anything else, so of parallel sends one goes out.
    */
-  async sendCodeFor(challenge: ChallengeEntity, channel: SentChannel, target: string, meta: RequestMeta): Promise<ChallengeEntity> {
+  async sendCodeFor(challenge: ChallengeEntity, channel: SentMethod, target: string, meta: RequestMeta): Promise<ChallengeEntity> {
     const now = this.clock.now();
     if (challenge.consumedAt) throw new AppError("CODE_INVALID");
     if (challenge.expiresAt <= now) throw new AppError("CODE_EXPIRED");
@@ -212,7 +217,7 @@ export class ChallengeService {
       this.transaction((manager) =>
         manager.update(ChallengeEntity, { id: challenge.id }, { ...change, resendAvailableAt: challenge.resendAvailableAt }),
       );
-    const request: ChallengeRequest = { purpose: challenge.purpose, accountId: challenge.accountId, channel, target };
+    const request: Sending = { purpose: challenge.purpose, accountId: challenge.accountId, channel, target };
     try {
       await this.spendSendBudgets(request, meta, now);
     } catch (error) {
@@ -226,7 +231,7 @@ export class ChallengeService {
     try {
       await this.deliver(request, code);
     } catch (error) {
-      await giveBack({ codeHash: "" });
+      await giveBack({ codeHash: null });
       throw error;
     }
     await this.transaction(async (manager) => {
@@ -250,10 +255,24 @@ export class ChallengeService {
   }
 
   /**
-   * Checks `code` against the challenge and counts the try. Does not use the code up: the caller
-   * does that with `consume`, inside the transaction that makes the change the code was for.
+   * Checks a sent `code` against the challenge and counts the try. Does not use the code up: the
+   * caller does that with `consume`, inside the transaction that makes the change the code was for.
    */
-  async check(challengeId: string, code: string, expected: ChallengeExpectation, meta: RequestMeta): Promise<ChallengeEntity> {
+  check(challengeId: string, code: string, expected: ChallengeExpectation, meta: RequestMeta): Promise<ChallengeEntity> {
+    return this.checkProof(challengeId, expected, meta, (challenge) =>
+      Promise.resolve(
+        challenge.channel !== null && isSentMethod(challenge.channel) && this.sentCodeMatches(challenge, challenge.channel, code),
+      ),
+    );
+  }
+
+  /** Like check, with the proof judged by `proves` (a factor's check: see factors/second-factors). */
+  async checkProof(
+    challengeId: string,
+    expected: ChallengeExpectation,
+    meta: RequestMeta,
+    proves: (challenge: ChallengeEntity) => Promise<boolean>,
+  ): Promise<ChallengeEntity> {
     const repository = this.dataSource.getRepository(ChallengeEntity);
     const challenge = await repository.findOneBy({ id: challengeId });
     const matches =
@@ -279,7 +298,7 @@ export class ChallengeService {
       throw new AppError(latest.consumedAt ? "CODE_INVALID" : "TOO_MANY_ATTEMPTS");
     }
 
-    if (!(await this.codeMatches(challenge, code, expected.method ?? challenge.channel))) {
+    if (!(await proves(challenge))) {
       if (challenge.accountId) {
         const accountId = challenge.accountId;
         await this.transaction((manager) =>
@@ -304,44 +323,23 @@ export class ChallengeService {
   async retireSentTo(manager: EntityManager, accountId: string, target: string): Promise<void> {
     await manager.update(
       ChallengeEntity,
-      { accountId, target, channel: In(["EMAIL", "SMS"]), consumedAt: IsNull() },
+      { accountId, target, channel: In([VerificationMethod.EMAIL, VerificationMethod.SMS]), consumedAt: IsNull() },
       { consumedAt: this.clock.now() },
     );
   }
 
-  payloadOf<T>(challenge: ChallengeEntity): T {
-    return JSON.parse(challenge.payload ?? "{}") as T;
-  }
-
-  /** Sent codes are compared with the stored HMAC; TOTP, recovery codes and passwords are checked against the account's factors. */
-  private async codeMatches(challenge: ChallengeEntity, code: string, method: ChallengeChannel): Promise<boolean> {
-    switch (method) {
-      case "EMAIL":
-      case "SMS":
-        return (
-          challenge.channel === method && challenge.codeHash !== "" && constantTimeEqual(this.hash(challenge.id, code), challenge.codeHash)
-        );
-      case "TOTP":
-        return challenge.accountId !== null && this.factors.verifyTotp(challenge.accountId, code);
-      case "RECOVERY_CODE":
-        return challenge.accountId !== null && this.factors.verifyRecoveryCode(challenge.accountId, code);
-      case "PASSWORD": {
-        // Only a step-up opens a PASSWORD challenge (two-step refuses the method before it gets here).
-        const account = challenge.accountId
-          ? await this.dataSource.getRepository(AccountEntity).findOneBy({ id: challenge.accountId })
-          : null;
-        return account !== null && this.passwords.verify(account, code);
-      }
-      case "NONE":
-        return false;
-    }
+  /** A code this server sent by `method`: compared, in constant time, with the HMAC stored for this challenge. */
+  sentCodeMatches(challenge: ChallengeEntity, method: SentMethod, code: string): boolean {
+    return (
+      challenge.channel === method && challenge.codeHash !== null && constantTimeEqual(this.hash(challenge.id, code), challenge.codeHash)
+    );
   }
 
   private hash(challengeId: string, code: string): string {
     return createHmac("sha256", this.codeKey).update(`${challengeId}:${code}`).digest("hex");
   }
 
-  private async assertCooldownOver(manager: EntityManager, request: ChallengeRequest, now: Date): Promise<void> {
+  private async assertCooldownOver(manager: EntityManager, request: Sending, now: Date): Promise<void> {
     const latest = await manager.findOne(ChallengeEntity, {
       where: { purpose: request.purpose, target: request.target, accountId: request.accountId ?? IsNull(), consumedAt: IsNull() },
       order: { createdAt: "DESC", id: "ASC" },
@@ -360,12 +358,12 @@ export class ChallengeService {
     await this.limits.perIp.consume(ipBudgetKey(meta.ip));
   }
 
-  private async spendSendBudgets(request: ChallengeRequest, meta: RequestMeta, now: Date): Promise<void> {
+  private async spendSendBudgets(request: Sending, meta: RequestMeta, now: Date): Promise<void> {
     await consumeAll(this.sendBudgets(request, meta));
-    if (request.channel === "SMS") await this.spendSmsBudget(now);
+    if (request.channel === VerificationMethod.SMS) await this.spendSmsBudget(now);
   }
 
-  private sendBudgets(request: ChallengeRequest, meta: RequestMeta): Spend[] {
+  private sendBudgets(request: Sending, meta: RequestMeta): Spend[] {
     const target = `${request.channel}:${request.target}`;
     if (UNAUTHENTICATED_PURPOSES.has(request.purpose)) {
       return [
@@ -402,9 +400,9 @@ export class ChallengeService {
     }
   }
 
-  private async deliver(request: ChallengeRequest, code: string): Promise<void> {
+  private async deliver(request: Sending, code: string): Promise<void> {
     try {
-      if (request.channel === "EMAIL") {
+      if (request.channel === VerificationMethod.EMAIL) {
         await this.providers.email.send(request.target, codeEmail(request.purpose, code, Math.round(this.config.codes.ttlSeconds / 60)));
       } else {
         await this.providers.sms.send(request.target, { kind: "CODE", code });

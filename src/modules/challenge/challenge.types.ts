@@ -1,5 +1,5 @@
 import { Field, ID, ObjectType } from "type-graphql";
-import { VerificationMethod } from "../two-step/two-step.types";
+import { VerificationMethod } from "../factors/vocabulary";
 
 @ObjectType({ description: "A code was sent (EMAIL/SMS) or is expected (TOTP/RECOVERY_CODE), or the password is (PASSWORD step-up)." })
 export class Challenge {

@@ -48,8 +48,8 @@ export function maskPhone(e164: string): string {
   return phone ? `+${phone.countryCallingCode} ${shown}` : shown;
 }
 
-export function maskAddress(channelOrKind: "EMAIL" | "SMS" | "PHONE", address: string): string {
-  return channelOrKind === "EMAIL" ? maskEmail(address) : maskPhone(address);
+export function maskAddress(kind: ContactKind, address: string): string {
+  return kind === ContactKind.EMAIL ? maskEmail(address) : maskPhone(address);
 }
 
 /** Why an address of `kind` is refused: for the validation rule and the services' own checks alike. */

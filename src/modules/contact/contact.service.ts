@@ -9,23 +9,16 @@ import type { Authenticated, RequestMeta } from "../../graphql/context";
 import { AuditEventType } from "../audit/audit-event-type";
 import type { TakenAnswers } from "../account/taken-answers";
 import type { AuditService } from "../audit/audit.service";
+import { readChallengeData } from "../challenge/challenge-data";
 import type { ChallengeService } from "../challenge/challenge.service";
 import { coolingUntil } from "../factors/usable";
+import { sentMethodOf } from "../factors/vocabulary";
 import type { NoticeService, SendNotice } from "../notice/notice.service";
 import type { StepUpService } from "../step-up/step-up.service";
-import { turnOffTwoStepWithoutFactors } from "../two-step/second-factors";
+import { turnOffTwoStepWithoutFactors } from "../two-step/turn-off-without-factors";
 import { invalidAddress, maskAddress, normalizeAddress } from "./contact-address";
 import { type Contact, ContactKind } from "./contact.types";
 import { keepsSignInMethod } from "./sign-in-methods";
-
-interface BindPayload {
-  kind: ContactKind;
-  address: string;
-  /** The address this binding replaces, when one was bound at the start. */
-  replaces: string | null;
-}
-
-const CHANNEL = { [ContactKind.EMAIL]: "EMAIL", [ContactKind.PHONE]: "SMS" } as const;
 
 /** What a client may see of a bound email or phone. */
 export function toContact(identity: IdentityEntity, now: Date): Contact {
@@ -63,9 +56,8 @@ export class ContactService {
       !(await this.takenAnswers.isTaken(auth.account.id, meta, () => identities.existsBy({ kind, subject: address }))),
       "IDENTITY_TAKEN",
     );
-    const payload: BindPayload = { kind, address, replaces: current?.subject ?? null };
     return this.challenges.issue(
-      { purpose: "BIND_CONTACT", accountId: auth.account.id, channel: CHANNEL[kind], target: address, payload: { ...payload } },
+      { data: { purpose: "BIND_CONTACT", kind, address }, accountId: auth.account.id, channel: sentMethodOf(kind), target: address },
       meta,
     );
   }
@@ -74,7 +66,7 @@ export class ContactService {
     const accountId = auth.account.id;
     const { newFactorUsableFrom } = await this.stepUp.requireStepUp(auth);
     const challenge = await this.challenges.check(challengeId, code, { purpose: "BIND_CONTACT", accountId }, meta);
-    const { kind, address } = this.challenges.payloadOf<BindPayload>(challenge);
+    const { kind, address } = readChallengeData(challenge, "BIND_CONTACT");
     let sendNotice: SendNotice;
     try {
       sendNotice = await this.transaction(async (manager) => {
@@ -122,7 +114,7 @@ export class ContactService {
     await this.stepUp.requireStepUp(auth);
     await this.assertKeepsSignInMethod(auth.account, kind);
     return this.challenges.issue(
-      { purpose: "UNBIND_CONTACT", accountId: auth.account.id, channel: CHANNEL[kind], target: identity.subject, payload: { kind } },
+      { data: { purpose: "UNBIND_CONTACT", kind }, accountId: auth.account.id, channel: sentMethodOf(kind), target: identity.subject },
       meta,
     );
   }
@@ -131,7 +123,7 @@ export class ContactService {
     const accountId = auth.account.id;
     await this.stepUp.requireStepUp(auth);
     const challenge = await this.challenges.check(challengeId, code, { purpose: "UNBIND_CONTACT", accountId }, meta);
-    const { kind } = this.challenges.payloadOf<{ kind: ContactKind }>(challenge);
+    const { kind } = readChallengeData(challenge, "UNBIND_CONTACT");
     const sendNotice = await this.transaction(async (manager) => {
       await this.challenges.consume(manager, challenge);
       const notice = await this.notices.wayInChanged(manager, accountId, "CONTACT_UNBOUND");

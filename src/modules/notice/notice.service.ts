@@ -3,13 +3,14 @@ import type { BackgroundTasks } from "../../core/background";
 import type { Clock } from "../../core/clock";
 import type { Logger } from "../../core/logger";
 import { IdentityEntity } from "../../entities";
+import { ContactKind } from "../contact/contact.types";
 import { failureLogLevel, ProviderError } from "../../providers/provider-error";
 import type { Providers } from "../../providers/registry";
 import type { SecurityNoticeEvent } from "../../providers/types";
 import { noticeEmail } from "./notice-messages";
 
 export interface NoticeRecipient {
-  readonly kind: "EMAIL" | "PHONE";
+  readonly kind: ContactKind;
   readonly address: string;
 }
 
@@ -35,11 +36,8 @@ export class NoticeService {
    * delivered never undoes or delays the change.
    */
   async wayInChanged(manager: EntityManager, accountId: string, event: SecurityNoticeEvent, added?: NoticeRecipient): Promise<SendNotice> {
-    const bound = await manager.findBy(IdentityEntity, { accountId, kind: In(["EMAIL", "PHONE"]) });
-    const recipients: NoticeRecipient[] = bound.map((identity) => ({
-      kind: identity.kind as NoticeRecipient["kind"],
-      address: identity.subject,
-    }));
+    const bound = await manager.findBy(IdentityEntity, { accountId, kind: In(Object.values(ContactKind)) });
+    const recipients: NoticeRecipient[] = bound.map((identity) => ({ kind: identity.kind as ContactKind, address: identity.subject }));
     if (added && !recipients.some((r) => r.address === added.address)) recipients.push(added);
     const when = this.clock.now();
     return () => {
@@ -51,7 +49,7 @@ export class NoticeService {
 
   private async send(recipient: NoticeRecipient, event: SecurityNoticeEvent, when: Date): Promise<void> {
     try {
-      if (recipient.kind === "EMAIL") await this.providers.email.send(recipient.address, noticeEmail(event, when));
+      if (recipient.kind === ContactKind.EMAIL) await this.providers.email.send(recipient.address, noticeEmail(event, when));
       else await this.providers.sms.send(recipient.address, { kind: "NOTICE", event });
     } catch (error) {
       if (!(error instanceof ProviderError)) throw error;

@@ -10,6 +10,7 @@ import { AuditEventType } from "../audit/audit-event-type";
 import type { AuditService } from "../audit/audit.service";
 import type { ChallengeService } from "../challenge/challenge.service";
 import { isUsable } from "../factors/usable";
+import { sentMethodOf } from "../factors/vocabulary";
 import type { NoticeService } from "../notice/notice.service";
 import type { PasswordHasher } from "../password/password-hasher";
 import type { ResetPasswordInput } from "./password-reset.types";
@@ -39,9 +40,11 @@ export class PasswordResetService {
       // A cooling address (bound without a step-up) cannot recover the account yet.
       const identity = await this.dataSource.getRepository(IdentityEntity).findOneBy({ kind: name.kind, subject: name.subject });
       if (!identity || !isUsable(identity, this.clock.now())) return;
-      const channel = name.kind === "EMAIL" ? "EMAIL" : "SMS";
       try {
-        await this.challenges.issue({ purpose: "PASSWORD_RESET", accountId: identity.accountId, channel, target: name.subject }, meta);
+        await this.challenges.issue(
+          { data: { purpose: "PASSWORD_RESET" }, accountId: identity.accountId, channel: sentMethodOf(name.kind), target: name.subject },
+          meta,
+        );
       } catch (error) {
         // Budgets and provider failures cannot be reported without telling that the account exists.
         if (!(error instanceof AppError)) throw error;

@@ -6,7 +6,7 @@ import { FIELD_COST } from "../../graphql/query-limits";
 import { Account } from "../account/account.types";
 import { coolingUntil } from "../factors/usable";
 import { stepUpMethods } from "../step-up/step-up.service";
-import { readSecondFactors, usableMethods } from "../two-step/second-factors";
+import { readSecondFactors, usableMethods } from "../factors/second-factors";
 import { SecuritySettings } from "./security.types";
 
 @Resolver(() => Account)

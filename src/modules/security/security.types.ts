@@ -1,5 +1,5 @@
 import { Field, Int, ObjectType } from "type-graphql";
-import { VerificationMethod } from "../two-step/two-step.types";
+import { VerificationMethod } from "../factors/vocabulary";
 
 @ObjectType({
   description: "The account's password, second factors and two-step verification (one per account, so it belongs to Account.security).",

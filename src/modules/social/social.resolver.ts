@@ -5,7 +5,7 @@ import type { Authenticated, RequestMeta } from "../../graphql/context";
 import { CurrentAuth, Meta } from "../../graphql/current";
 import { FIELD_COST } from "../../graphql/query-limits";
 import { Account } from "../account/account.types";
-import type { SignedIn } from "../auth/auth.service";
+import type { SignedIn } from "../sign-in/sign-in.service";
 import { LoginResult } from "../auth/auth.types";
 import type { TwoStepChallenge } from "../two-step/two-step.types";
 import { SocialService } from "./social.service";

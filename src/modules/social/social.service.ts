@@ -17,12 +17,10 @@ import { ProviderError, providerErrorToAppError } from "../../providers/provider
 import type { OAuthProfile, OAuthProvider } from "../../providers/types";
 import { AuditEventType } from "../audit/audit-event-type";
 import type { AuditService } from "../audit/audit.service";
-import type { SignedIn } from "../auth/auth.service";
 import { keepsSignInMethod } from "../contact/sign-in-methods";
 import type { NoticeService, SendNotice } from "../notice/notice.service";
-import type { SessionService } from "../session/session.service";
+import type { SignedIn, SignInService } from "../sign-in/sign-in.service";
 import type { StepUpService } from "../step-up/step-up.service";
-import type { TwoStepService } from "../two-step/two-step.service";
 import type { TwoStepChallenge } from "../two-step/two-step.types";
 import { ProviderKind, type LinkedIdentity, type ProviderAuthorization, type ProviderInfo } from "./social.types";
 
@@ -41,9 +39,8 @@ export class SocialService {
     private readonly clock: Clock,
     private readonly audit: AuditService,
     private readonly oauth: OAuthProviders,
-    private readonly sessions: SessionService,
+    private readonly signIn: SignInService,
     private readonly stepUp: StepUpService,
-    private readonly twoStep: TwoStepService,
     private readonly notices: NoticeService,
     private readonly config: Pick<Config, "publicOrigin" | "redirectOrigins" | "signUpWithProviders">,
     private readonly logger: Logger,
@@ -141,12 +138,7 @@ export class SocialService {
     const account = identity
       ? await this.dataSource.getRepository(AccountEntity).findOneByOrFail({ id: identity.accountId })
       : await this.signUp(kind, profile, meta);
-    if (account.twoStepEnabled) return this.twoStep.begin(account, meta, kind);
-    return this.transaction(async (manager) => {
-      const { token, session } = await this.sessions.issue(manager, account.id, meta);
-      await this.audit.record(manager, account.id, AuditEventType.SIGN_IN, meta, { sessionId: session.id, method: kind });
-      return { token, expiresAt: session.expiresAt, account };
-    });
+    return this.signIn.completeSignIn(account, kind, meta);
   }
 
   private async signUp(kind: ProviderKind, profile: OAuthProfile, meta: RequestMeta): Promise<AccountEntity> {

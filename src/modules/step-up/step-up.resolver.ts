@@ -8,7 +8,7 @@ import { Challenge } from "../challenge/challenge.types";
 import { CODE_MESSAGE, CODE_PATTERN } from "../challenge/code-format";
 import { toChallenge } from "../challenge/to-challenge";
 import { PASSWORD_MAX_LENGTH } from "../password/password-policy";
-import { VerificationMethod } from "../two-step/two-step.types";
+import { VerificationMethod } from "../factors/vocabulary";
 import { StepUpService } from "./step-up.service";
 
 /** A code, or for a PASSWORD challenge the password: a password cannot pass the code's pattern. */

@@ -3,14 +3,15 @@ import type { Clock } from "../../core/clock";
 import { addSeconds } from "../../core/clock";
 import { createJoinedLookup, type JoinedLookup } from "../../db/joined-lookup";
 import type { TransactionRunner } from "../../db/transactions";
-import { AccountEntity, IdentityEntity, SessionEntity, type ChallengeEntity } from "../../entities";
+import { AccountEntity, SessionEntity, type ChallengeEntity } from "../../entities";
 import { AppError, assertThat } from "../../errors";
 import { requireSession, type Authenticated, type RequestMeta } from "../../graphql/context";
 import { AuditEventType } from "../audit/audit-event-type";
 import type { AuditService } from "../audit/audit.service";
 import type { ChallengeService } from "../challenge/challenge.service";
-import { usableSecondFactors } from "../two-step/second-factors";
-import { VerificationMethod } from "../two-step/two-step.types";
+import type { FactorsService } from "../factors/factors.service";
+import { usableSecondFactors } from "../factors/second-factors";
+import { isSentMethod, VerificationMethod } from "../factors/vocabulary";
 
 /** What an account can step up with: its usable second factors, or else its password. */
 export function stepUpMethods(secondFactors: VerificationMethod[], account: Pick<AccountEntity, "passwordHash">): VerificationMethod[] {
@@ -51,6 +52,7 @@ export class StepUpService {
     private readonly clock: Clock,
     private readonly audit: AuditService,
     private readonly challenges: ChallengeService,
+    private readonly factors: FactorsService,
     private readonly settings: { readonly ttlSeconds: number; readonly newFactorCooldownSeconds: number },
   ) {
     this.sessionById = createJoinedLookup(dataSource, {
@@ -94,22 +96,19 @@ export class StepUpService {
   async request(auth: Authenticated, method: VerificationMethod, meta: RequestMeta): Promise<ChallengeEntity> {
     const session = requireSession(auth);
     const accountId = auth.account.id;
-    if (!(await this.methods(auth.account)).includes(method)) {
-      throw AppError.badInput("method", "METHOD_NOT_AVAILABLE", `${method} is not a step-up method of this account now`);
-    }
-    const base = { purpose: "STEP_UP" as const, accountId, sessionId: session.id };
-    if (method !== VerificationMethod.EMAIL && method !== VerificationMethod.SMS) {
-      return this.challenges.expect({ ...base, channel: method });
-    }
-    const kind = method === VerificationMethod.EMAIL ? "EMAIL" : "PHONE";
-    const identity = await this.dataSource.getRepository(IdentityEntity).findOneByOrFail({ accountId, kind });
-    return this.challenges.issue({ ...base, channel: method, target: identity.subject }, meta);
+    const notNow = () => AppError.badInput("method", "METHOD_NOT_AVAILABLE", `${method} is not a step-up method of this account now`);
+    if (!(await this.methods(auth.account)).includes(method)) throw notNow();
+    const base = { data: { purpose: "STEP_UP" } as const, accountId, sessionId: session.id };
+    if (!isSentMethod(method)) return this.challenges.expect({ ...base, channel: method });
+    const address = await this.factors.addressFor(accountId, method);
+    if (!address) throw notNow();
+    return this.challenges.issue({ ...base, channel: method, target: address }, meta);
   }
 
   /** `proof` is the code, or the password for a PASSWORD challenge. */
   async complete(auth: Authenticated, challengeId: string, proof: string, meta: RequestMeta): Promise<void> {
     const session = requireSession(auth);
-    const challenge = await this.challenges.check(
+    const challenge = await this.factors.prove(
       challengeId,
       proof,
       { purpose: "STEP_UP", accountId: auth.account.id, sessionId: session.id },

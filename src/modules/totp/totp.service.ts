@@ -1,4 +1,4 @@
-import { randomBytes, randomUUID } from "node:crypto";
+import { randomUUID } from "node:crypto";
 import { IsNull, Not, type DataSource } from "typeorm";
 import type { DataCipher } from "../../core/cipher";
 import type { Clock } from "../../core/clock";
@@ -10,17 +10,10 @@ import { AuditEventType } from "../audit/audit-event-type";
 import type { AuditService } from "../audit/audit.service";
 import type { NoticeService } from "../notice/notice.service";
 import type { StepUpService } from "../step-up/step-up.service";
-import { turnOffTwoStepWithoutFactors } from "../two-step/second-factors";
-import { totpSealContext, type SecondFactorVerifier } from "./second-factor-verifier";
+import { newTotpSecret, totpUri } from "../factors/totp-code";
+import { turnOffTwoStepWithoutFactors } from "../two-step/turn-off-without-factors";
+import { totpSealContext, type SecondFactorVerifier } from "../factors/second-factor-verifier";
 import type { TotpEnrollment } from "./totp.types";
-
-/** RFC 4648 base32 without padding, as authenticator apps expect. */
-function base32(bytes: Buffer): string {
-  const alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZ234567";
-  let bits = "";
-  for (const byte of bytes) bits += byte.toString(2).padStart(8, "0");
-  return (bits.match(/.{1,5}/g) ?? []).map((chunk) => alphabet[parseInt(chunk.padEnd(5, "0"), 2)]).join("");
-}
 
 export class TotpService {
   constructor(
@@ -30,7 +23,7 @@ export class TotpService {
     private readonly cipher: DataCipher,
     private readonly audit: AuditService,
     private readonly stepUp: StepUpService,
-    private readonly factors: SecondFactorVerifier,
+    private readonly localFactors: SecondFactorVerifier,
     private readonly notices: NoticeService,
     private readonly issuer: string,
   ) {}
@@ -41,7 +34,7 @@ export class TotpService {
    */
   async startEnrollment(auth: Authenticated): Promise<TotpEnrollment> {
     await this.stepUp.requireStepUp(auth);
-    const secret = base32(randomBytes(20));
+    const secret = newTotpSecret();
     const id = randomUUID();
     await this.transaction(async (manager) => {
       await manager.delete(TotpCredentialEntity, { accountId: auth.account.id, confirmedAt: IsNull() });
@@ -55,9 +48,7 @@ export class TotpService {
         createdAt: this.clock.now(),
       });
     });
-    const label = `${encodeURIComponent(this.issuer)}:${encodeURIComponent(auth.account.username)}`;
-    const otpauthUri = `otpauth://totp/${label}?secret=${secret}&issuer=${encodeURIComponent(this.issuer)}&algorithm=SHA1&digits=6&period=30`;
-    return { secret, otpauthUri };
+    return { secret, otpauthUri: totpUri(this.issuer, auth.account.username, secret) };
   }
 
   /**
@@ -69,7 +60,7 @@ export class TotpService {
     const { newFactorUsableFrom } = await this.stepUp.requireStepUp(auth);
     const pending = await this.dataSource.getRepository(TotpCredentialEntity).findOneBy({ accountId, confirmedAt: IsNull() });
     if (!pending) throw AppError.badInput("code", "ENROLLMENT_NOT_STARTED", "start an enrolment first (startTotpEnrollment)");
-    const step = await this.factors.matchPendingStep(pending, code);
+    const step = await this.localFactors.matchPendingStep(pending, code);
     if (step === null) throw new AppError("CODE_INVALID");
     const { codes, sendNotice } = await this.transaction(async (manager) => {
       const notice = await this.notices.wayInChanged(manager, accountId, "TOTP_ENABLED");
@@ -80,7 +71,7 @@ export class TotpService {
         { confirmedAt: this.clock.now(), lastUsedStep: step, usableFrom: newFactorUsableFrom },
       );
       if (!activated.affected) throw new AppError("CODE_INVALID");
-      const fresh = await this.factors.replaceRecoveryCodes(manager, accountId);
+      const fresh = await this.localFactors.replaceRecoveryCodes(manager, accountId);
       await this.audit.record(manager, accountId, AuditEventType.TOTP_ENABLED, meta);
       return { codes: fresh, sendNotice: notice };
     });
@@ -95,9 +86,8 @@ export class TotpService {
   async disable(auth: Authenticated, code: string, meta: RequestMeta): Promise<AccountEntity> {
     const accountId = auth.account.id;
     await this.stepUp.requireStepUp(auth);
-    if (!(await this.factors.activeCredential(accountId)))
-      throw AppError.badInput("code", "METHOD_NOT_AVAILABLE", "no authenticator app is set up");
-    if (!(await this.factors.verifyTotp(accountId, code, { includeCooling: true }))) throw new AppError("CODE_INVALID");
+    if (!(await this.localFactors.activeCredential(accountId))) throw AppError.badInput("code", "METHOD_NOT_AVAILABLE", "no authenticator app is set up");
+    if (!(await this.localFactors.verifyTotp(accountId, code, { includeCooling: true }))) throw new AppError("CODE_INVALID");
     const sendNotice = await this.transaction(async (manager) => {
       const notice = await this.notices.wayInChanged(manager, accountId, "TOTP_DISABLED");
       await manager.delete(TotpCredentialEntity, { accountId });
@@ -113,12 +103,12 @@ export class TotpService {
   /** New recovery codes (the old ones stop working), with a recent step-up. */
   async regenerateRecoveryCodes(auth: Authenticated, meta: RequestMeta): Promise<string[]> {
     await this.stepUp.requireStepUp(auth);
-    if (!(await this.factors.activeCredential(auth.account.id))) {
+    if (!(await this.localFactors.activeCredential(auth.account.id))) {
       throw new AppError("BAD_USER_INPUT", { fieldErrors: [] }, "Recovery codes come with an authenticator app; set one up first.");
     }
     const { codes, sendNotice } = await this.transaction(async (manager) => {
       const notice = await this.notices.wayInChanged(manager, auth.account.id, "RECOVERY_CODES_REGENERATED");
-      const fresh = await this.factors.replaceRecoveryCodes(manager, auth.account.id);
+      const fresh = await this.localFactors.replaceRecoveryCodes(manager, auth.account.id);
       await this.audit.record(manager, auth.account.id, AuditEventType.RECOVERY_CODES_REGENERATED, meta);
       return { codes: fresh, sendNotice: notice };
     });

@@ -5,13 +5,13 @@ import type { Authenticated, RequestMeta } from "../../graphql/context";
 import { CurrentAuth, Meta } from "../../graphql/current";
 import { Account } from "../account/account.types";
 import { AuthPayload } from "../auth/auth.types";
-import type { SignedIn } from "../auth/auth.service";
+import { SignInService, type SignedIn } from "../sign-in/sign-in.service";
 import { Challenge } from "../challenge/challenge.types";
 import { CODE_MESSAGE, CODE_PATTERN } from "../challenge/code-format";
 import { toChallenge } from "../challenge/to-challenge";
 import { SESSION_ONLY } from "../../graphql/auth-checker";
 import { TwoStepService } from "./two-step.service";
-import { VerificationMethod } from "./two-step.types";
+import { VerificationMethod } from "../factors/vocabulary";
 
 @ArgsType()
 class TwoStepMethodArgs {
@@ -33,16 +33,19 @@ class CompleteTwoStepArgs extends TwoStepMethodArgs {
 
 @Resolver()
 export class TwoStepResolver {
-  constructor(private readonly twoStep: TwoStepService) {}
+  constructor(
+    private readonly twoStep: TwoStepService,
+    private readonly signIn: SignInService,
+  ) {}
 
   @Mutation(() => Challenge, { description: "Sends an EMAIL or SMS code for a two-step sign-in challenge." })
   async sendTwoStepCode(@Args() { challengeId, method }: TwoStepMethodArgs, @Meta() meta: RequestMeta): Promise<Challenge> {
-    return toChallenge(await this.twoStep.sendCode(challengeId, method, meta));
+    return toChallenge(await this.signIn.sendTwoStepCode(challengeId, method, meta));
   }
 
   @Mutation(() => AuthPayload, { description: "Finishes a two-step sign-in with a code of the chosen method." })
   completeTwoStep(@Args() { challengeId, method, code }: CompleteTwoStepArgs, @Meta() meta: RequestMeta): Promise<SignedIn> {
-    return this.twoStep.complete(challengeId, method, code, meta);
+    return this.signIn.completeTwoStep(challengeId, method, code, meta);
   }
 
   @Authorized(SESSION_ONLY)

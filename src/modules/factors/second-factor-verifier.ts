@@ -1,14 +1,13 @@
 import { createHmac, randomInt, randomUUID } from "node:crypto";
-import speakeasy from "speakeasy";
 import { IsNull, Not, type DataSource, type EntityManager } from "typeorm";
 import type { DataCipher } from "../../core/cipher";
 import type { Clock } from "../../core/clock";
 import type { RateLimiter } from "../../core/rate-limiter";
 import type { TransactionRunner } from "../../db/transactions";
 import { RecoveryCodeEntity, TotpCredentialEntity } from "../../entities";
-import { isUsable } from "../factors/usable";
+import { matchTotpStep } from "./totp-code";
+import { isUsable } from "./usable";
 
-export const TOTP_STEP_SECONDS = 30;
 export const RECOVERY_CODE_COUNT = 10;
 const RECOVERY_ALPHABET = "abcdefghijkmnpqrstuvwxyz23456789"; // no 0/o, 1/l: easy to copy by hand
 
@@ -34,20 +33,6 @@ export class SecondFactorVerifier {
     private readonly failures: RateLimiter,
   ) {}
 
-  /** The time step `code` belongs to for `secret` (now, or one step either side), or null. */
-  matchStep(secretBase32: string, code: string): number | null {
-    const time = Math.floor(this.clock.now().getTime() / 1000);
-    const match = speakeasy.totp.verifyDelta({
-      secret: secretBase32,
-      encoding: "base32",
-      token: code,
-      window: 1,
-      time,
-      step: TOTP_STEP_SECONDS,
-    });
-    return match ? Math.floor(time / TOTP_STEP_SECONDS) + match.delta : null;
-  }
-
   openSecret(credential: TotpCredentialEntity): string {
     return this.cipher.open(credential.secretSealed, totpSealContext(credential.id));
   }
@@ -69,7 +54,7 @@ export class SecondFactorVerifier {
   verifyTotp(accountId: string, code: string, { includeCooling = false } = {}): Promise<boolean> {
     return this.budgeted(accountId, async () => {
       const credential = includeCooling ? await this.activeCredential(accountId) : await this.usableCredential(accountId);
-      const step = credential && /^\d{6}$/.test(code) ? this.matchStep(this.openSecret(credential), code) : null;
+      const step = credential && /^\d{6}$/.test(code) ? matchTotpStep(this.openSecret(credential), code, this.clock.now()) : null;
       return credential !== null && step !== null && this.claimStep(credential.id, step);
     });
   }
@@ -78,8 +63,8 @@ export class SecondFactorVerifier {
   async matchPendingStep(credential: TotpCredentialEntity, code: string): Promise<number | null> {
     let step: number | null = null;
     await this.budgeted(credential.accountId, () => {
-      step = this.matchStep(this.openSecret(credential), code);
-      return step !== null;
+      step = matchTotpStep(this.openSecret(credential), code, this.clock.now());
+      return Promise.resolve(step !== null);
     });
     return step;
   }
