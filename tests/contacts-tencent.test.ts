@@ -34,7 +34,7 @@ it("binds a phone with a code sent through Tencent Cloud SMS, then signs in with
   expect(sms).toMatchObject({ signName: "账号中心", templateId: "200001", templateParams: [expect.stringMatching(/^\d{6}$/)] });
   await user.client.ok(CONFIRM_BINDING, { id: startContactBinding.id, code: sms.templateParams[0] });
   const login = await app.client.ok(LOGIN, { input: { identifier: phone, password: DEFAULT_PASSWORD } });
-  expect(login.login.account.id).toBe(user.id);
+  expect(login.login.result.account.id).toBe(user.id);
 });
 
 it.each([

@@ -52,8 +52,8 @@ describe("WeChat website login against its protocol", () => {
     // Signing in from another app of the same Open Platform account (another openid, same unionid) finds the account.
     const { startProviderLogin } = await app.client.ok(START_LOGIN, { p: "WECHAT", r: callbackUrl(app) });
     const again = wechat.issueCode({ ...person, openid: `o_${id()}` });
-    const { loginWithProvider } = await app.client.ok(LOGIN_WITH, { p: "WECHAT", c: again, s: startProviderLogin.state });
-    expect(loginWithProvider.account.id).toBe(user.id);
+    const { loginWithProvider } = await app.client.ok(LOGIN_WITH, { p: "WECHAT", c: again, s: startProviderLogin.authorization.state });
+    expect(loginWithProvider.result.account.id).toBe(user.id);
   });
 
   it("maps a used code to PROVIDER_ERROR and changes nothing", async () => {
@@ -107,9 +107,9 @@ describe("QQ Connect against its protocol", () => {
     const { loginWithProvider } = await app.client.ok(LOGIN_WITH, {
       p: "QQ",
       c: qq.issueCode(person, callbackUrl(app)),
-      s: startProviderLogin.state,
+      s: startProviderLogin.authorization.state,
     });
-    expect(loginWithProvider.account.id).toBe(user.id);
+    expect(loginWithProvider.result.account.id).toBe(user.id);
   });
 
   it("refuses a code issued for another redirect_uri", async () => {

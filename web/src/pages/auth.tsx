@@ -12,13 +12,15 @@ import { Card, CodeField, ErrorNote, Field } from "../ui";
 const LOGIN = graphql(`
   mutation Login($input: LoginInput!) {
     login(input: $input) {
-      __typename
-      ... on AuthPayload {
-        token
-      }
-      ... on TwoStepChallenge {
-        challengeId
-        methods
+      result {
+        __typename
+        ... on AuthPayload {
+          token
+        }
+        ... on TwoStepChallenge {
+          challengeId
+          methods
+        }
       }
     }
   }
@@ -32,15 +34,17 @@ const REGISTER = graphql(`
 `);
 const SEND_TWO_STEP_CODE = graphql(`
   mutation SendTwoStepCode($id: ID!, $method: VerificationMethod!) {
-    sendTwoStepCode(challengeId: $id, method: $method) {
-      id
-      maskedTarget
+    sendTwoStepCode(input: { challengeId: $id, method: $method }) {
+      challenge {
+        id
+        maskedTarget
+      }
     }
   }
 `);
 const COMPLETE_TWO_STEP = graphql(`
   mutation CompleteTwoStep($id: ID!, $method: VerificationMethod!, $code: String!) {
-    completeTwoStep(challengeId: $id, method: $method, code: $code) {
+    completeTwoStep(input: { challengeId: $id, method: $method, code: $code }) {
       token
     }
   }
@@ -55,9 +59,11 @@ export const PROVIDERS = graphql(`
 `);
 const START_PROVIDER_LOGIN = graphql(`
   mutation StartProviderLogin($provider: ProviderKind!, $redirectUri: String!) {
-    startProviderLogin(provider: $provider, redirectUri: $redirectUri) {
-      authorizeUrl
-      state
+    startProviderLogin(input: { provider: $provider, redirectUri: $redirectUri }) {
+      authorization {
+        authorizeUrl
+        state
+      }
     }
   }
 `);
@@ -97,7 +103,7 @@ export function SignIn() {
   if (challenge) return <TwoStepPrompt challenge={challenge} />;
   const submit = async () => {
     const result = await run(() => request(LOGIN, { input: { identifier, password } }));
-    if (result) await accept(result.login);
+    if (result) await accept(result.login.result);
   };
   return (
     <Card title={t("auth.signIn")}>
@@ -154,8 +160,9 @@ function ProviderSignIn() {
   const start = async (provider: ProviderKind) => {
     const result = await run(() => request(START_PROVIDER_LOGIN, { provider, redirectUri: callbackUri() }));
     if (!result) return;
-    rememberFlow({ intent: "login", provider, state: result.startProviderLogin.state, from: "/" });
-    location.assign(result.startProviderLogin.authorizeUrl);
+    const { authorization } = result.startProviderLogin;
+    rememberFlow({ intent: "login", provider, state: authorization.state, from: "/" });
+    location.assign(authorization.authorizeUrl);
   };
   return (
     <div className="providers">
@@ -185,7 +192,7 @@ export function TwoStepPrompt({ challenge }: { challenge: TwoStepChallenge }) {
     setSentTo(null);
     if (next !== "EMAIL" && next !== "SMS") return;
     const result = await run(() => request(SEND_TWO_STEP_CODE, { id: challenge.challengeId, method: next }));
-    if (result) setSentTo(result.sendTwoStepCode.maskedTarget ?? null);
+    if (result) setSentTo(result.sendTwoStepCode.challenge.maskedTarget ?? null);
   };
   const verify = async () => {
     if (!method) return;
