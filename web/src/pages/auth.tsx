@@ -2,25 +2,31 @@ import { useEffect, useState } from "react";
 import { MethodPicker, onSubmit, useAction } from "../actions";
 import { request } from "../api";
 import { graphql } from "../gql";
-import type { ProviderKind, VerificationMethod } from "../gql/graphql";
+import type { LoginOutcomeFragment, ProviderKind, VerificationMethod } from "../gql/graphql";
 import { useI18n } from "../i18n";
 import { callbackUri, rememberFlow } from "../oauth";
 import { Link, navigate, usePath } from "../router";
 import { useSession } from "../session";
 import { Card, CodeField, ErrorNote, Field } from "../ui";
 
+// What login and loginWithProvider answer, read by useLoginResult.
+graphql(`
+  fragment LoginOutcome on LoginResult {
+    __typename
+    ... on AuthPayload {
+      token
+    }
+    ... on TwoStepChallenge {
+      challengeId
+      methods
+    }
+  }
+`);
 const LOGIN = graphql(`
   mutation Login($input: LoginInput!) {
     login(input: $input) {
       result {
-        __typename
-        ... on AuthPayload {
-          token
-        }
-        ... on TwoStepChallenge {
-          challengeId
-          methods
-        }
+        ...LoginOutcome
       }
     }
   }
@@ -87,9 +93,9 @@ function useFinishSignIn() {
 export function useLoginResult() {
   const finish = useFinishSignIn();
   const [challenge, setChallenge] = useState<TwoStepChallenge | null>(null);
-  const accept = async (result: { __typename?: string; token?: string; challengeId?: string; methods?: readonly VerificationMethod[] }) => {
-    if (result.token) await finish(result.token);
-    else if (result.challengeId && result.methods) setChallenge({ challengeId: result.challengeId, methods: result.methods });
+  const accept = async (result: LoginOutcomeFragment) => {
+    if (result.__typename === "AuthPayload") await finish(result.token);
+    else setChallenge({ challengeId: result.challengeId, methods: result.methods });
   };
   return { challenge, accept };
 }

@@ -37,14 +37,7 @@ const LOGIN_WITH_PROVIDER = graphql(`
   mutation LoginWithProvider($provider: ProviderKind!, $code: String!, $state: String!) {
     loginWithProvider(input: { provider: $provider, code: $code, state: $state }) {
       result {
-        __typename
-        ... on AuthPayload {
-          token
-        }
-        ... on TwoStepChallenge {
-          challengeId
-          methods
-        }
+        ...LoginOutcome
       }
     }
   }
