@@ -217,7 +217,7 @@ function serverEnv(options: Options, database: DatabaseConfig, smtp: SmtpSink, d
 // Scenarios
 
 const LOGIN =
-  "mutation Login($i: String!, $p: String!) { login(input: { identifier: $i, password: $p }) { __typename ... on AuthPayload { token } } }";
+  "mutation Login($i: String!, $p: String!) { login(input: { identifier: $i, password: $p }) { result { __typename ... on AuthPayload { token } } } }";
 const START_BINDING = "mutation Start($a: String!) { startContactBinding(kind: EMAIL, address: $a) { id } }";
 const CONFIRM_BINDING = "mutation Confirm($id: ID!, $code: String!) { confirmContactBinding(challengeId: $id, code: $code) { id } }";
 

@@ -115,7 +115,7 @@ async function userWithEmail(): Promise<RegisteredUser & { email: string }> {
 
 async function loginCode(identifier: string, password = DEFAULT_PASSWORD): Promise<string> {
   const result = await app.client.request(LOGIN, { input: { identifier, password } });
-  return result.errors?.[0].extensions?.code ?? result.data!.login.__typename;
+  return result.errors?.[0].extensions?.code ?? result.data!.login.result.__typename;
 }
 
 function masked(email: string): string {
@@ -226,7 +226,7 @@ describe("a support user replaces a contact", () => {
     expect((await target.client.ok(CONTACTS)).me.email).toEqual({ kind: "EMAIL", masked: masked(target.email) });
     expect((await third.client.ok(CONTACTS)).me.email).toEqual({ kind: "EMAIL", masked: masked(third.email) });
     const signedIn = await app.client.ok(LOGIN, { input: { identifier: third.email, password: DEFAULT_PASSWORD } });
-    expect(signedIn.login.account.id).toBe(third.id);
+    expect(signedIn.login.result.account.id).toBe(third.id);
     expect(await loginCode(target.email)).toBe("AuthPayload");
     expect(await supportEvents(target.id)).toBe(0);
     expect(await supportEvents(third.id)).toBe(0);

@@ -73,7 +73,10 @@ const UPDATE_PROFILE = /* GraphQL */ `
 `;
 const CHANGE_PASSWORD = /* GraphQL */ `
   mutation Change($input: ChangePasswordInput!) {
-    changePassword(input: $input)
+    changePassword(input: $input) {
+      revokedSessionCount
+      revokedApiKeyCount
+    }
   }
 `;
 const SESSIONS = /* GraphQL */ `
@@ -307,7 +310,7 @@ describe("createApiKey", () => {
     await bindContact(app, user.client, "EMAIL", email);
     await stepUp(app, user.client, "EMAIL", email);
 
-    const other = app.client.as((await login(user.username)).data!.login.token);
+    const other = app.client.as((await login(user.username)).data!.login.result.token);
     expect((await other.fails(CREATE, { input: { name: "other session" } })).extensions?.code).toBe("STEP_UP_REQUIRED");
 
     app.clock.advanceSeconds(app.config.stepUpTtlSeconds + 1);
@@ -527,7 +530,7 @@ describe("an API key calling a step-up mutation", () => {
       .as(secret)
       .fails(CHANGE_PASSWORD, { input: { oldPassword: DEFAULT_PASSWORD, newPassword: "a-much-Better-passphrase-42" } });
     expect(error.extensions?.code).toBe("FORBIDDEN");
-    expect((await login(user.username)).data?.login.account.id).toBe(user.id);
+    expect((await login(user.username)).data?.login.result.account.id).toBe(user.id);
     expect((await login(user.username, "a-much-Better-passphrase-42")).errors?.[0].extensions?.code).toBe("INVALID_CREDENTIALS");
     const types = await auditTypes(user.client);
     expect(types).not.toContain("PASSWORD_CHANGED");
@@ -541,7 +544,7 @@ describe("an API key calling a step-up mutation", () => {
       .as(secret)
       .fails(CHANGE_PASSWORD, { input: { oldPassword: DEFAULT_PASSWORD, newPassword: "a-much-Better-passphrase-42" } });
     expect(error.extensions?.code).toBe("FORBIDDEN");
-    expect((await login(user.username)).data?.login.account.id).toBe(user.id);
+    expect((await login(user.username)).data?.login.result.account.id).toBe(user.id);
   });
 });
 
@@ -587,8 +590,12 @@ describe("security mutations with an API key", () => {
       `mutation($id: ID!) { confirmContactUnbinding(challengeId: $id, code: "123456") { id } }`,
       () => ({ id: randomUUID() }),
     ],
-    ["requestStepUp", `mutation { requestStepUp(method: EMAIL) { id } }`, () => ({})],
-    ["completeStepUp", `mutation($id: ID!) { completeStepUp(challengeId: $id, code: "123456") }`, () => ({ id: randomUUID() })],
+    ["requestStepUp", `mutation { requestStepUp(input: { method: EMAIL }) { challenge { id } } }`, () => ({})],
+    [
+      "completeStepUp",
+      `mutation($id: ID!) { completeStepUp(input: { challengeId: $id, code: "123456" }) { account { id } } }`,
+      () => ({ id: randomUUID() }),
+    ],
     ["startTotpEnrollment", `mutation { startTotpEnrollment { secret } }`, () => ({})],
     ["confirmTotpEnrollment", `mutation { confirmTotpEnrollment(code: "123456") }`, () => ({})],
     ["disableTotp", `mutation { disableTotp(code: "123456") { id } }`, () => ({})],
@@ -596,8 +603,8 @@ describe("security mutations with an API key", () => {
     ["setTwoStepVerification", `mutation { setTwoStepVerification(enabled: true) { id } }`, () => ({})],
     ["createApiKey", CREATE, () => ({ input: { name: "child" } })],
     ["revokeApiKey", REVOKE, () => ({ id: ownKey.apiKey.id })],
-    ["revokeSession", `mutation($id: ID!) { revokeSession(id: $id) }`, () => ({ id: sessionId })],
-    ["logout", `mutation { logout }`, () => ({})],
+    ["revokeSession", `mutation($id: ID!) { revokeSession(input: { id: $id }) { revokedSessionId } }`, () => ({ id: sessionId })],
+    ["logout", `mutation { logout { signedOutSessionId } }`, () => ({})],
     [
       "adminReplaceContact",
       `mutation($id: ID!, $a: String!) { adminReplaceContact(accountId: $id, kind: EMAIL, address: $a, reason: "ticket #1: checked") { id } }`,
@@ -621,7 +628,7 @@ describe("security mutations with an API key", () => {
     // Still the four keys created in beforeAll.
     expect((await listKeys(owner.client)).map((k) => k.name)).toEqual(["to revoke", "both", "write", "read"]);
     // Same password, contacts and settings.
-    expect((await login(owner.username)).data?.login.account.id).toBe(owner.id);
+    expect((await login(owner.username)).data?.login.result.account.id).toBe(owner.id);
     expect((await owner.client.ok(SECURITY)).me).toEqual({
       email: { masked: `${ownerEmail[0]}***@example.com` },
       security: { twoStepEnabled: false, totpEnabled: false },

@@ -17,7 +17,9 @@ import { eventually, sameDatabaseAs, startTestApp, type TestApp } from "./helper
  */
 const LOGOUT = /* GraphQL */ `
   mutation {
-    logout
+    logout {
+      signedOutSessionId
+    }
   }
 `;
 const REPLACE_EMAIL = /* GraphQL */ `
@@ -30,7 +32,10 @@ const REPLACE_EMAIL = /* GraphQL */ `
 
 const CHANGE_PASSWORD = /* GraphQL */ `
   mutation Change($input: ChangePasswordInput!) {
-    changePassword(input: $input)
+    changePassword(input: $input) {
+      revokedSessionCount
+      revokedApiKeyCount
+    }
   }
 `;
 const RENAME = /* GraphQL */ `
@@ -57,8 +62,8 @@ async function pair(env: Record<string, string>): Promise<[TestApp, TestApp]> {
 async function signedInOnBoth(first: TestApp, second: TestApp) {
   const user = await registerSteppedUp(first.client);
   const login = await first.client.ok(LOGIN, { input: { identifier: user.username, password: DEFAULT_PASSWORD } });
-  const onFirst = first.client.as(login.login.token);
-  const onSecond = second.client.as(login.login.token);
+  const onFirst = first.client.as(login.login.result.token);
+  const onSecond = second.client.as(login.login.result.token);
   // The second process has read (and cached) the session.
   expect((await onSecond.ok(ME)).me.username).toBe(user.username);
   return { user, onFirst, onSecond };
@@ -96,10 +101,10 @@ describe("with Redis: a sign-out in one process reaches the others at once", () 
     // the second process shows that the second has been told of everything before it.
     const other = await registerUser(first.client);
     const otherLogin = await first.client.ok(LOGIN, { input: { identifier: other.username, password: DEFAULT_PASSWORD } });
-    const otherOnSecond = second.client.as(otherLogin.login.token);
+    const otherOnSecond = second.client.as(otherLogin.login.result.token);
     await otherOnSecond.ok(ME);
     const otherName = uniqueUsername("other");
-    await first.client.as(otherLogin.login.token).ok(RENAME, { username: otherName });
+    await first.client.as(otherLogin.login.result.token).ok(RENAME, { username: otherName });
     await eventually(async () => ((await otherOnSecond.ok(ME)).me.username === otherName ? true : undefined));
 
     const misses = await Promise.all([cacheMisses(first), cacheMisses(second)]);
@@ -198,7 +203,10 @@ describe("without Redis", () => {
     await onFirst.ok(CHANGE_PASSWORD, { input: { oldPassword: DEFAULT_PASSWORD, newPassword: changed } });
     // The second process still has the old hash cached; the current password is the new one.
     const again = `${DEFAULT_PASSWORD}-again`;
-    expect((await onSecond.ok(CHANGE_PASSWORD, { input: { oldPassword: changed, newPassword: again } })).changePassword).toBe(true);
+    expect((await onSecond.ok(CHANGE_PASSWORD, { input: { oldPassword: changed, newPassword: again } })).changePassword).toEqual({
+      revokedSessionCount: 0, // the first change signed out every other session already
+      revokedApiKeyCount: 0,
+    });
 
     // A session signed out elsewhere may still read (the documented trade-off) but changes nothing.
     await onFirst.ok(LOGOUT);

@@ -6,10 +6,10 @@ import { bindContact, REQUEST_STEP_UP, sentCount, START_BINDING, uniqueEmail } f
 import type { GraphQLClient } from "./helpers/graphql-client";
 import { eventually, startTestApp, type TestApp } from "./helpers/test-server";
 
-const REQUEST_RESET = `mutation($identifier: String!) { requestPasswordReset(identifier: $identifier) }`;
+const REQUEST_RESET = `mutation($identifier: String!) { requestPasswordReset(input: { identifier: $identifier }) { identifier } }`;
 const SET_TWO_STEP = `mutation { setTwoStepVerification(enabled: true) { id } }`;
-const LOGIN = `mutation($input: LoginInput!) { login(input: $input) { ... on TwoStepChallenge { challengeId } } }`;
-const SEND_TWO_STEP = `mutation($id: ID!) { sendTwoStepCode(challengeId: $id, method: EMAIL) { id } }`;
+const LOGIN = `mutation($input: LoginInput!) { login(input: $input) { result { ... on TwoStepChallenge { challengeId } } } }`;
+const SEND_TWO_STEP = `mutation($id: ID!) { sendTwoStepCode(input: { challengeId: $id, method: EMAIL }) { challenge { id } } }`;
 
 let app: TestApp;
 beforeAll(async () => {
@@ -48,14 +48,15 @@ describe("password-reset requests", () => {
     await bindContact(app, user.client, "EMAIL", email);
     await user.client.ok(SET_TWO_STEP);
 
-    for (let i = 0; i < 6; i++) expect((await from(app.client).ok(REQUEST_RESET, { identifier: email })).requestPasswordReset).toBe(true);
+    for (let i = 0; i < 6; i++)
+      expect((await from(app.client).ok(REQUEST_RESET, { identifier: email })).requestPasswordReset).toEqual({ identifier: email });
     await resetChallengesSettle(email, 2);
 
     const seen = sentCount(app, "EMAIL", email);
     expect(codeOf(await user.client.request(REQUEST_STEP_UP, { method: "EMAIL" }))).toBe("OK");
     await app.smtp.codeFor(email, seen);
     const { login } = await from(app.client).ok(LOGIN, { input: { identifier: user.username, password: DEFAULT_PASSWORD } });
-    expect(codeOf(await from(app.client).request(SEND_TWO_STEP, { id: login.challengeId }))).toBe("OK");
+    expect(codeOf(await from(app.client).request(SEND_TWO_STEP, { id: login.result.challengeId }))).toBe("OK");
     await app.smtp.codeFor(email, seen + 1);
     expect(await resetChallengesTo(email)).toBe(2); // of six requests, the address's own reset budget
   });

@@ -51,8 +51,8 @@ describe("binding an email", () => {
     const user = await registerSteppedUp(app.client);
     const email = uniqueEmail("Bob");
     await bindContact(app, user.client, "EMAIL", email);
-    expect((await login(email.toUpperCase())).data?.login.account.id).toBe(user.id);
-    expect((await login(` ${email} `)).data?.login.account.id).toBe(user.id);
+    expect((await login(email.toUpperCase())).data?.login.result.account.id).toBe(user.id);
+    expect((await login(` ${email} `)).data?.login.result.account.id).toBe(user.id);
     expect((await login(email, "wrong-password")).errors?.[0].extensions?.code).toBe("INVALID_CREDENTIALS");
   });
 
@@ -122,7 +122,7 @@ describe("binding a phone", () => {
     const sms = app.smsTo(phone)[0];
     expect(sms).toMatchObject({ phoneNumbers: national, signName: "账号中心", templateCode: "SMS_100000001" });
     for (const spelling of [national, spaced, phone]) {
-      expect((await login(spelling)).data?.login.account.id).toBe(user.id);
+      expect((await login(spelling)).data?.login.result.account.id).toBe(user.id);
     }
   });
 
@@ -154,7 +154,7 @@ describe("replacing a bound address", () => {
     const mailsToOld = app.smtp.mailsTo(oldEmail).length;
     await bindContact(app, user.client, "EMAIL", newEmail);
 
-    expect((await login(newEmail)).data?.login.account.id).toBe(user.id);
+    expect((await login(newEmail)).data?.login.result.account.id).toBe(user.id);
     expect((await login(oldEmail)).errors?.[0].extensions?.code).toBe("INVALID_CREDENTIALS");
     const notice = await app.smtp.waitForMail(oldEmail, mailsToOld);
     expect(notice.subject).toContain("Security notice");

@@ -17,9 +17,9 @@ import { startTestApp, type TestApp } from "./helpers/test-server";
 
 const SECURITY = `{ me { email { masked usableFrom } security { totpEnabled totpUsableFrom twoStepMethods stepUpMethods } } }`;
 const SET_TWO_STEP = `mutation($on: Boolean!) { setTwoStepVerification(enabled: $on) { security { twoStepEnabled } } }`;
-const REQUEST_RESET = `mutation($identifier: String!) { requestPasswordReset(identifier: $identifier) }`;
-const RESET = `mutation($input: ResetPasswordInput!) { resetPassword(input: $input) }`;
-const CHANGE_PASSWORD = `mutation($input: ChangePasswordInput!) { changePassword(input: $input) }`;
+const REQUEST_RESET = `mutation($identifier: String!) { requestPasswordReset(input: { identifier: $identifier }) { identifier } }`;
+const RESET = `mutation($input: ResetPasswordInput!) { resetPassword(input: $input) { revokedSessionCount revokedApiKeyCount } }`;
+const CHANGE_PASSWORD = `mutation($input: ChangePasswordInput!) { changePassword(input: $input) { revokedSessionCount revokedApiKeyCount } }`;
 const COOLDOWN_SECONDS = 86400;
 const PASSWORD_BUDGET = 3;
 
@@ -32,8 +32,8 @@ afterAll(() => app.stop());
 /** A new account made by signing in with WeChat: no password, no second factor, nothing to step up with. */
 async function providerOnlyAccount(): Promise<GraphQLClient> {
   const { startProviderLogin } = await app.client.ok(START_LOGIN, { p: "WECHAT", r: callbackUrl(app) });
-  const { code, state } = await consent(startProviderLogin.authorizeUrl, `p${randomBytes(5).toString("hex")}`);
-  return app.client.as((await app.client.ok(LOGIN_WITH, { p: "WECHAT", c: code, s: state })).loginWithProvider.token);
+  const { code, state } = await consent(startProviderLogin.authorization.authorizeUrl, `p${randomBytes(5).toString("hex")}`);
+  return app.client.as((await app.client.ok(LOGIN_WITH, { p: "WECHAT", c: code, s: state })).loginWithProvider.result.token);
 }
 
 function pause(ms: number): Promise<void> {
@@ -50,10 +50,13 @@ describe("a first email on an account with an authenticator", () => {
     expect(app.smtp.mailsTo(email)).toHaveLength(0);
 
     const { requestStepUp } = await user.client.ok(REQUEST_STEP_UP, { method: "TOTP" });
-    await user.client.ok(`mutation($id: ID!, $code: String!) { completeStepUp(challengeId: $id, code: $code) }`, {
-      id: requestStepUp.id,
-      code: codeNow(app, secret),
-    });
+    await user.client.ok(
+      `mutation($id: ID!, $code: String!) { completeStepUp(input: { challengeId: $id, code: $code }) { account { id } } }`,
+      {
+        id: requestStepUp.challenge.id,
+        code: codeNow(app, secret),
+      },
+    );
     const { startContactBinding } = await user.client.ok(START_BINDING, { kind: "EMAIL", address: email });
     const code = await app.smtp.codeFor(email);
     await letStepUpLapse(app, user);
@@ -67,11 +70,12 @@ describe("the PASSWORD step-up", () => {
     const user = await registerUser(app.client);
     expect((await user.client.ok(SECURITY)).me.security.stepUpMethods).toEqual(["PASSWORD"]);
     const { requestStepUp } = await user.client.ok(REQUEST_PASSWORD_STEP_UP);
-    expect(requestStepUp).toEqual({ id: expect.any(String), method: "PASSWORD", maskedTarget: null });
+    expect(requestStepUp.challenge).toEqual({ id: expect.any(String), method: "PASSWORD", maskedTarget: null });
     expect(
-      (await user.client.fails(COMPLETE_PASSWORD_STEP_UP, { id: requestStepUp.id, password: "not-the-password" })).extensions?.code,
+      (await user.client.fails(COMPLETE_PASSWORD_STEP_UP, { id: requestStepUp.challenge.id, password: "not-the-password" })).extensions
+        ?.code,
     ).toBe("CODE_INVALID");
-    await user.client.ok(COMPLETE_PASSWORD_STEP_UP, { id: requestStepUp.id, password: DEFAULT_PASSWORD });
+    await user.client.ok(COMPLETE_PASSWORD_STEP_UP, { id: requestStepUp.challenge.id, password: DEFAULT_PASSWORD });
 
     const email = uniqueEmail("pw");
     await bindContact(app, user.client, "EMAIL", email);
@@ -86,13 +90,13 @@ describe("the PASSWORD step-up", () => {
     await bindContact(app, user.client, "EMAIL", email);
     await user.client.ok(SET_TWO_STEP, { on: true });
     const { login } = await app.client.ok(
-      `mutation($i: String!, $p: String!) { login(input: { identifier: $i, password: $p }) { ... on TwoStepChallenge { challengeId methods } } }`,
+      `mutation($i: String!, $p: String!) { login(input: { identifier: $i, password: $p }) { result { ... on TwoStepChallenge { challengeId methods } } } }`,
       { i: user.username, p: DEFAULT_PASSWORD },
     );
-    expect(login.methods).toEqual(["EMAIL"]);
+    expect(login.result.methods).toEqual(["EMAIL"]);
     const error = await app.client.fails(
-      `mutation($id: ID!, $code: String!) { completeTwoStep(challengeId: $id, method: PASSWORD, code: $code) { token } }`,
-      { id: login.challengeId, code: "123456" },
+      `mutation($id: ID!, $code: String!) { completeTwoStep(input: { challengeId: $id, method: PASSWORD, code: $code }) { token } }`,
+      { id: login.result.challengeId, code: "123456" },
     );
     expect(error.extensions).toMatchObject({ code: "BAD_USER_INPUT", fieldErrors: [{ field: "method" }] });
   });
@@ -101,13 +105,13 @@ describe("the PASSWORD step-up", () => {
     const user = await registerUser(app.client);
     for (let i = 0; i < PASSWORD_BUDGET; i++) {
       const { requestStepUp } = await user.client.ok(REQUEST_PASSWORD_STEP_UP);
-      expect((await user.client.fails(COMPLETE_PASSWORD_STEP_UP, { id: requestStepUp.id, password: `wrong-${i}` })).extensions?.code).toBe(
-        "CODE_INVALID",
-      );
+      expect(
+        (await user.client.fails(COMPLETE_PASSWORD_STEP_UP, { id: requestStepUp.challenge.id, password: `wrong-${i}` })).extensions?.code,
+      ).toBe("CODE_INVALID");
     }
     const { requestStepUp } = await user.client.ok(REQUEST_PASSWORD_STEP_UP);
     expect(
-      (await user.client.fails(COMPLETE_PASSWORD_STEP_UP, { id: requestStepUp.id, password: DEFAULT_PASSWORD })).extensions?.code,
+      (await user.client.fails(COMPLETE_PASSWORD_STEP_UP, { id: requestStepUp.challenge.id, password: DEFAULT_PASSWORD })).extensions?.code,
     ).toBe("RATE_LIMITED");
     const change = await user.client.fails(CHANGE_PASSWORD, {
       input: { oldPassword: DEFAULT_PASSWORD, newPassword: "An0ther-long-passphrase" },

@@ -7,12 +7,17 @@ import { eventually, startTestApp, type TestApp } from "./helpers/test-server";
 
 const REQUEST_RESET = /* GraphQL */ `
   mutation RequestReset($identifier: String!) {
-    requestPasswordReset(identifier: $identifier)
+    requestPasswordReset(input: { identifier: $identifier }) {
+      identifier
+    }
   }
 `;
 const RESET = /* GraphQL */ `
   mutation Reset($input: ResetPasswordInput!) {
-    resetPassword(input: $input)
+    resetPassword(input: $input) {
+      revokedSessionCount
+      revokedApiKeyCount
+    }
   }
 `;
 const START_BINDING = /* GraphQL */ `
@@ -134,7 +139,7 @@ function resetChallengesTo(target: string): Promise<number> {
 async function requestResetCode(identifier: string, kind: "EMAIL" | "PHONE", address: string): Promise<string> {
   const challengesBefore = await resetChallengesTo(address);
   const seen = kind === "EMAIL" ? app.smtp.mailsTo(address).length : app.smsTo(address).length;
-  expect((await app.client.ok(REQUEST_RESET, { identifier })).requestPasswordReset).toBe(true);
+  expect((await app.client.ok(REQUEST_RESET, { identifier })).requestPasswordReset).toEqual({ identifier });
   const code = kind === "EMAIL" ? await mailedCode(address, seen) : await smsCode(address, seen);
   await eventually(async () => ((await resetChallengesTo(address)) > challengesBefore ? true : undefined));
   return code;
@@ -151,12 +156,12 @@ async function reset(identifier: string, code: string, newPassword = NEW_PASSWOR
 /** "AuthPayload" or the error code of a sign-in. */
 async function loginCode(identifier: string, password: string): Promise<string> {
   const result = await app.client.request(LOGIN, { input: { identifier, password } });
-  return result.errors?.[0].extensions?.code ?? result.data!.login.__typename;
+  return result.errors?.[0].extensions?.code ?? result.data!.login.result.__typename;
 }
 
 async function signIn(identifier: string, password: string): Promise<GraphQLClient> {
   const data = await app.client.ok(LOGIN, { input: { identifier, password } });
-  return app.client.as(data.login.token);
+  return app.client.as(data.login.result.token);
 }
 
 function otherCode(code: string): string {
@@ -180,7 +185,7 @@ describe("reset by phone", () => {
     expect(app.smtp.messages.length).toBe(seen); // no email is bound: nothing goes by mail
 
     const noticesSeen = app.smsTo(phone).length;
-    expect((await reset(dashed, code)).data).toEqual({ resetPassword: true });
+    expect((await reset(dashed, code)).data).toEqual({ resetPassword: { revokedSessionCount: 1, revokedApiKeyCount: 0 } });
     expect((await user.client.ok(ME)).me).toBeNull();
     expect(await loginCode(national, NEW_PASSWORD)).toBe("AuthPayload");
     expect(await loginCode(phone, DEFAULT_PASSWORD)).toBe("INVALID_CREDENTIALS");
@@ -202,7 +207,7 @@ describe("reset by email", () => {
     expect(mail.text).toContain(code);
 
     const noticesSeen = app.smtp.mailsTo(user.email).length;
-    expect((await reset(user.email, code)).data).toEqual({ resetPassword: true });
+    expect((await reset(user.email, code)).data).toEqual({ resetPassword: { revokedSessionCount: 3, revokedApiKeyCount: 0 } });
 
     for (const client of [user.client, second, third]) expect((await client.ok(ME)).me).toBeNull();
     expect(await loginCode(user.email, DEFAULT_PASSWORD)).toBe("INVALID_CREDENTIALS");
@@ -224,7 +229,7 @@ describe("reset by email", () => {
     const user = await userWithEmail();
     const code = await requestEmailCode(user.email, user.email);
     const noticesSeen = app.smtp.mailsTo(user.email).length;
-    expect((await reset(user.email, code)).data).toEqual({ resetPassword: true });
+    expect((await reset(user.email, code)).data).toEqual({ resetPassword: { revokedSessionCount: 1, revokedApiKeyCount: 0 } });
     await noticeMail(user.email, noticesSeen, "reset with a verification code");
     expect((await reset(user.email, code, "second-Reset-passphrase-88")).errors?.[0].extensions).toEqual({ code: "CODE_INVALID" });
     expect(await loginCode(user.email, NEW_PASSWORD)).toBe("AuthPayload");
@@ -240,7 +245,7 @@ describe("a reset (issue 16)", () => {
     expect((await key.ok(`{ me { id } }`)).me).toEqual({ id: user.id });
     const code = await requestEmailCode(user.email, user.email);
     const noticesSeen = app.smtp.mailsTo(user.email).length;
-    expect((await reset(user.email, code)).data).toEqual({ resetPassword: true });
+    expect((await reset(user.email, code)).data).toEqual({ resetPassword: { revokedSessionCount: 1, revokedApiKeyCount: 1 } });
     expect((await key.ok(`{ me { id } }`)).me).toBeNull();
     const notice = await noticeMail(user.email, noticesSeen, "reset with a verification code");
     expect(notice.text).toContain("every API key revoked");
@@ -286,7 +291,7 @@ describe("requestPasswordReset tells nothing", () => {
     const watchedMails = watched.email ? app.smtp.mailsTo(watched.email).length : 0;
     const watchedSms = watched.phone ? app.smsTo(watched.phone).length : 0;
     const result = await app.client.request(REQUEST_RESET, { identifier });
-    expect(result).toEqual({ status: 200, data: { requestPasswordReset: true } });
+    expect(result).toEqual({ status: 200, data: { requestPasswordReset: { identifier } } });
     await pause(300);
     expect(app.smtp.messages.length).toBe(mails);
     expect(app.sms.messages.length).toBe(sms);
@@ -370,7 +375,7 @@ describe("resetPassword refuses", () => {
     expect(await auditTypes(user.client)).not.toContain("PASSWORD_RESET");
     // the code was not used up by the refused attempt
     const noticesSeen = app.smtp.mailsTo(user.email).length;
-    expect((await reset(user.email, code)).data).toEqual({ resetPassword: true });
+    expect((await reset(user.email, code)).data).toEqual({ resetPassword: { revokedSessionCount: 2, revokedApiKeyCount: 0 } });
     await noticeMail(user.email, noticesSeen, "reset with a verification code");
   });
 
@@ -382,12 +387,12 @@ describe("resetPassword refuses", () => {
 });
 
 describe("a second request", () => {
-  it("within the resend cooldown answers true but sends nothing; after it, supersedes the first code", async () => {
+  it("within the resend cooldown answers the same but sends nothing; after it, supersedes the first code", async () => {
     const user = await userWithEmail();
     const first = await requestEmailCode(user.email, user.email);
 
     const seen = app.smtp.mailsTo(user.email).length;
-    expect((await app.client.ok(REQUEST_RESET, { identifier: user.email })).requestPasswordReset).toBe(true);
+    expect((await app.client.ok(REQUEST_RESET, { identifier: user.email })).requestPasswordReset).toEqual({ identifier: user.email });
     await pause(300);
     expect(app.smtp.mailsTo(user.email)).toHaveLength(seen); // RATE_LIMITED in the background, not reported
     expect(await resetChallengesTo(user.email)).toBe(1);
@@ -400,7 +405,7 @@ describe("a second request", () => {
     expect((await reset(user.email, first)).errors?.[0].extensions).toEqual({ code: "CODE_INVALID" });
     expect(await loginCode(user.email, DEFAULT_PASSWORD)).toBe("AuthPayload");
     const noticesSeen = app.smtp.mailsTo(user.email).length;
-    expect((await reset(user.email, second)).data).toEqual({ resetPassword: true });
+    expect((await reset(user.email, second)).data).toEqual({ resetPassword: { revokedSessionCount: 2, revokedApiKeyCount: 0 } });
     expect(await loginCode(user.email, NEW_PASSWORD)).toBe("AuthPayload");
     await noticeMail(user.email, noticesSeen, "reset with a verification code");
   });

@@ -3,7 +3,22 @@ import { startTestApp, type TestApp } from "./helpers/test-server";
 
 const CHANGE_PASSWORD = /* GraphQL */ `
   mutation Change($input: ChangePasswordInput!) {
-    changePassword(input: $input)
+    changePassword(input: $input) {
+      revokedSessionCount
+      revokedApiKeyCount
+      account {
+        id
+        security {
+          passwordChangedAt
+        }
+        sessions {
+          current
+        }
+        apiKeys {
+          id
+        }
+      }
+    }
   }
 `;
 
@@ -20,15 +35,23 @@ async function login(identifier: string, password: string) {
 describe("changePassword", () => {
   it("sets the new password, keeps this session and signs out every other one", async () => {
     const user = await registerUser(app.client);
-    const other = (await login(user.username, DEFAULT_PASSWORD)).data!.login.token;
+    const other = (await login(user.username, DEFAULT_PASSWORD)).data!.login.result.token;
     const newPassword = "a-much-Better-passphrase-42";
 
-    expect((await user.client.ok(CHANGE_PASSWORD, { input: { oldPassword: DEFAULT_PASSWORD, newPassword } })).changePassword).toBe(true);
+    const before = app.clock.now().getTime();
+    const { changePassword } = await user.client.ok(CHANGE_PASSWORD, { input: { oldPassword: DEFAULT_PASSWORD, newPassword } });
+    // What a cache needs: the moved passwordChangedAt, and only this session left.
+    expect(changePassword).toEqual({
+      revokedSessionCount: 1,
+      revokedApiKeyCount: 0,
+      account: { id: user.id, security: { passwordChangedAt: expect.any(String) }, sessions: [{ current: true }], apiKeys: [] },
+    });
+    expect(new Date(changePassword.account.security.passwordChangedAt).getTime()).toBeGreaterThanOrEqual(before);
 
     expect((await user.client.ok(ME)).me.id).toBe(user.id);
     expect((await app.client.as(other).ok(ME)).me).toBeNull();
     expect((await login(user.username, DEFAULT_PASSWORD)).errors?.[0].extensions?.code).toBe("INVALID_CREDENTIALS");
-    expect((await login(user.username, newPassword)).data?.login.account.id).toBe(user.id);
+    expect((await login(user.username, newPassword)).data?.login.result.account.id).toBe(user.id);
     expect(await auditTypes(user.client)).toContain("PASSWORD_CHANGED");
     const me = await user.client.ok(ME);
     expect(new Date(me.me.security.passwordChangedAt).getTime()).toBeGreaterThan(new Date(me.me.createdAt).getTime() - 1);
@@ -42,22 +65,26 @@ describe("changePassword", () => {
     const { createApiKey } = await user.client.ok(`mutation { createApiKey(input: { name: "ci" }) { secret } }`);
     const key = app.client.as(createApiKey.secret);
     expect((await key.ok(`{ me { id } }`)).me.id).toBe(user.id);
-    await user.client.ok(CHANGE_PASSWORD, {
+    const { changePassword } = await user.client.ok(CHANGE_PASSWORD, {
       input: { oldPassword: DEFAULT_PASSWORD, newPassword: "a-much-Better-passphrase-42", ...option },
+    });
+    expect(changePassword).toMatchObject({
+      revokedApiKeyCount: kept ? 0 : 1,
+      account: { apiKeys: kept ? [{ id: expect.any(String) }] : [] },
     });
     expect((await key.ok(`{ me { id } }`)).me).toEqual(kept ? { id: user.id } : null);
   });
 
   it("refuses a wrong old password, logs the attempt and changes nothing", async () => {
     const user = await registerUser(app.client);
-    const other = (await login(user.username, DEFAULT_PASSWORD)).data!.login.token;
+    const other = (await login(user.username, DEFAULT_PASSWORD)).data!.login.result.token;
     const error = await user.client.fails(CHANGE_PASSWORD, {
       input: { oldPassword: "wrong-password", newPassword: "another-Good-one-77" },
     });
     expect(error.extensions?.code).toBe("INVALID_CREDENTIALS");
     expect(error.extensions?.fieldErrors?.[0]).toMatchObject({ field: "oldPassword", code: "INCORRECT" });
     expect((await app.client.as(other).ok(ME)).me.id).toBe(user.id);
-    expect((await login(user.username, DEFAULT_PASSWORD)).data?.login.account.id).toBe(user.id);
+    expect((await login(user.username, DEFAULT_PASSWORD)).data?.login.result.account.id).toBe(user.id);
     expect(await auditTypes(user.client)).toContain("PASSWORD_CHANGE_FAILED");
   });
 
@@ -75,7 +102,7 @@ describe("changePassword", () => {
     const error = await user.client.fails(CHANGE_PASSWORD, { input: { oldPassword: DEFAULT_PASSWORD, newPassword } });
     expect(error.extensions?.code).toBe("BAD_USER_INPUT");
     expect(error.extensions?.fieldErrors?.[0].field).toBe("newPassword");
-    expect((await login(user.username, DEFAULT_PASSWORD)).data?.login.account.id).toBe(user.id);
+    expect((await login(user.username, DEFAULT_PASSWORD)).data?.login.result.account.id).toBe(user.id);
     expect(await auditTypes(user.client)).not.toContain("PASSWORD_CHANGED");
   });
 
@@ -109,13 +136,13 @@ describe("password rules at sign-up", () => {
     const prefix = "Correct-Horse-Battery-Staple-".repeat(3); // 87 bytes
     const user = await registerUser(app.client, uniqueUsername(), `${prefix}A`);
     expect((await login(user.username, `${prefix}B`)).errors?.[0].extensions?.code).toBe("INVALID_CREDENTIALS");
-    expect((await login(user.username, `${prefix}A`)).data?.login.account.id).toBe(user.id);
+    expect((await login(user.username, `${prefix}A`)).data?.login.result.account.id).toBe(user.id);
   });
 
   it("matches a password typed in another Unicode normal form", async () => {
     const composed = "P\u00E4sswort-sicher-9";
     const decomposed = "Pa\u0308sswort-sicher-9";
     const user = await registerUser(app.client, uniqueUsername(), composed);
-    expect((await login(user.username, decomposed)).data?.login.account.id).toBe(user.id);
+    expect((await login(user.username, decomposed)).data?.login.result.account.id).toBe(user.id);
   });
 });

@@ -34,9 +34,9 @@ async function attempt(client: GraphQLClient, identifier: string, password: stri
   return client.request(LOGIN, { input: { identifier, password } });
 }
 
-const CHANGE_PASSWORD = `mutation($input: ChangePasswordInput!) { changePassword(input: $input) }`;
-const REQUEST_STEP_UP = `mutation($m: VerificationMethod!) { requestStepUp(method: $m) { id } }`;
-const COMPLETE_STEP_UP = `mutation($id: ID!, $code: String!) { completeStepUp(challengeId: $id, code: $code) }`;
+const CHANGE_PASSWORD = `mutation($input: ChangePasswordInput!) { changePassword(input: $input) { revokedSessionCount revokedApiKeyCount } }`;
+const REQUEST_STEP_UP = `mutation($m: VerificationMethod!) { requestStepUp(input: { method: $m }) { challenge { id } } }`;
+const COMPLETE_STEP_UP = `mutation($id: ID!, $code: String!) { completeStepUp(input: { challengeId: $id, code: $code }) { account { id } } }`;
 
 /**
  * 50 parallel tries check no more than the budget allows, on one process or spread over two
@@ -95,7 +95,7 @@ function burstsStayWithinBudgets(servers: () => [TestApp, TestApp]) {
     for (let i = 0; i < 10; i++) {
       const method = i % 2 ? "RECOVERY_CODE" : "TOTP";
       const client = on(i).client.as(user.token);
-      challenges.push({ method, id: (await client.ok(REQUEST_STEP_UP, { m: method })).requestStepUp.id });
+      challenges.push({ method, id: (await client.ok(REQUEST_STEP_UP, { m: method })).requestStepUp.challenge.id });
     }
     const guess = (i: number) => {
       const { id, method } = challenges[i % 10];
@@ -106,12 +106,12 @@ function burstsStayWithinBudgets(servers: () => [TestApp, TestApp]) {
     const { burst, last } = await burstThen(50, guess, 10, async () => {
       const client = on(1).client.as(user.token);
       const { requestStepUp } = await client.ok(REQUEST_STEP_UP, { m: "RECOVERY_CODE" });
-      return client.request(COMPLETE_STEP_UP, { id: requestStepUp.id, code: recoveryCodes[0] });
+      return client.request(COMPLETE_STEP_UP, { id: requestStepUp.challenge.id, code: recoveryCodes[0] });
     });
     expect(tally(burst)).toEqual({ CODE_INVALID: 10, RATE_LIMITED: 40 });
     expect(codeOf(last)).toBe("RATE_LIMITED");
     const { requestStepUp } = await user.client.ok(REQUEST_STEP_UP, { m: "TOTP" });
-    expect(codeOf(await user.client.request(COMPLETE_STEP_UP, { id: requestStepUp.id, code: codeNow(on(0), secret) }))).toBe(
+    expect(codeOf(await user.client.request(COMPLETE_STEP_UP, { id: requestStepUp.challenge.id, code: codeNow(on(0), secret) }))).toBe(
       "RATE_LIMITED",
     );
   });
@@ -154,10 +154,10 @@ describe("with the in-process store", () => {
     const client = from(app.client);
     await attempt(client, user.username, "wrong-1");
     await attempt(client, user.username, "wrong-2");
-    expect((await attempt(client, user.username, DEFAULT_PASSWORD)).data?.login.account.id).toBe(user.id);
+    expect((await attempt(client, user.username, DEFAULT_PASSWORD)).data?.login.result.account.id).toBe(user.id);
     await attempt(client, user.username, "wrong-3");
     await attempt(client, user.username, "wrong-4");
-    expect((await attempt(client, user.username, DEFAULT_PASSWORD)).data?.login.account.id).toBe(user.id);
+    expect((await attempt(client, user.username, DEFAULT_PASSWORD)).data?.login.result.account.id).toBe(user.id);
   });
 
   it("stops one address guessing many identifiers, and only that address", async () => {
@@ -165,7 +165,7 @@ describe("with the in-process store", () => {
     const sprayer = from(app.client);
     for (let i = 0; i < 5; i++) await attempt(sprayer, uniqueUsername("spray"), "Winter2026!");
     expect((await attempt(sprayer, user.username, DEFAULT_PASSWORD)).errors?.[0].extensions?.code).toBe("RATE_LIMITED");
-    expect((await attempt(from(app.client), user.username, DEFAULT_PASSWORD)).data?.login.account.id).toBe(user.id);
+    expect((await attempt(from(app.client), user.username, DEFAULT_PASSWORD)).data?.login.result.account.id).toBe(user.id);
   });
 
   it("limits sign-ups per address", async () => {
@@ -222,7 +222,7 @@ describe("with the in-process store", () => {
 
   it("limits wrong current passwords per account", async () => {
     const user = await registerSteppedUp(from(app.client));
-    const change = `mutation($input: ChangePasswordInput!) { changePassword(input: $input) }`;
+    const change = `mutation($input: ChangePasswordInput!) { changePassword(input: $input) { revokedSessionCount revokedApiKeyCount } }`;
     for (let i = 0; i < 2; i++) {
       const error = await user.client.fails(change, { input: { oldPassword: `wrong-${i}`, newPassword: "New-password-77" } });
       expect(error.extensions?.code).toBe("INVALID_CREDENTIALS");

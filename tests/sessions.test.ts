@@ -1,4 +1,4 @@
-import { DEFAULT_PASSWORD, LOGIN, ME, registerUser } from "./helpers/accounts";
+import { auditTypes, DEFAULT_PASSWORD, LOGIN, ME, registerUser } from "./helpers/accounts";
 import { startTestApp, type TestApp } from "./helpers/test-server";
 
 const SESSIONS = /* GraphQL */ `
@@ -17,7 +17,16 @@ const SESSIONS = /* GraphQL */ `
 `;
 const REVOKE = /* GraphQL */ `
   mutation Revoke($id: ID!) {
-    revokeSession(id: $id)
+    revokeSession(input: { id: $id }) {
+      revokedSessionId
+      account {
+        id
+        sessions {
+          id
+          current
+        }
+      }
+    }
   }
 `;
 
@@ -31,7 +40,7 @@ async function signIn(username: string, userAgent = "jest") {
   const data = await app.client
     .with({ "user-agent": userAgent })
     .ok(LOGIN, { input: { identifier: username, password: DEFAULT_PASSWORD } });
-  return app.client.as(data.login.token).with({ "user-agent": userAgent });
+  return app.client.as(data.login.result.token).with({ "user-agent": userAgent });
 }
 
 describe("Account.sessions", () => {
@@ -54,18 +63,29 @@ describe("revokeSession", () => {
     const phone = await signIn(user.username, "Phone/2.0");
     const { me } = await user.client.ok(SESSIONS);
     const phoneSession = me.sessions.find((s: { userAgent: string }) => s.userAgent === "Phone/2.0");
-    expect((await user.client.ok(REVOKE, { id: phoneSession.id })).revokeSession).toBe(true);
+    const thisSession = me.sessions.find((s: { current: boolean }) => s.current);
+    // The payload names the revoked session and lists what is left, so a cache drops it at once.
+    const remaining = { revokedSessionId: phoneSession.id, account: { id: user.id, sessions: [{ id: thisSession.id, current: true }] } };
+    expect((await user.client.ok(REVOKE, { id: phoneSession.id })).revokeSession).toEqual(remaining);
     expect((await phone.ok(ME)).me).toBeNull();
     expect((await user.client.ok(SESSIONS)).me.sessions).toHaveLength(1);
-    expect((await user.client.ok(REVOKE, { id: phoneSession.id })).revokeSession).toBe(false);
+    expect(await auditTypes(user.client)).toContain("SESSION_REVOKED");
+    // Again: nothing is signed in under that id any more; the answer is the same and nothing is logged twice.
+    expect((await user.client.ok(REVOKE, { id: phoneSession.id })).revokeSession).toEqual(remaining);
+    expect((await auditTypes(user.client)).filter((type) => type === "SESSION_REVOKED")).toHaveLength(1);
   });
 
   it("cannot touch another account's session", async () => {
     const victim = await registerUser(app.client);
     const attacker = await registerUser(app.client);
     const victimSession = (await victim.client.ok(SESSIONS)).me.sessions[0];
-    expect((await attacker.client.ok(REVOKE, { id: victimSession.id })).revokeSession).toBe(false);
+    const { revokeSession } = await attacker.client.ok(REVOKE, { id: victimSession.id });
+    expect(revokeSession).toEqual({
+      revokedSessionId: victimSession.id,
+      account: { id: attacker.id, sessions: [expect.objectContaining({ current: true })] },
+    });
     expect((await victim.client.ok(ME)).me.id).toBe(victim.id);
+    expect(await auditTypes(victim.client)).not.toContain("SESSION_REVOKED");
   });
 
   it.each([
@@ -96,7 +116,7 @@ describe("sliding expiry", () => {
     const user = await registerUser(app.client);
     app.clock.advanceSeconds(61 * 60);
     expect((await user.client.ok(ME)).me).toBeNull();
-    expect((await user.client.fails(`mutation { logout }`)).extensions?.code).toBe("UNAUTHENTICATED");
+    expect((await user.client.fails(`mutation { logout { signedOutSessionId } }`)).extensions?.code).toBe("UNAUTHENTICATED");
   });
 
   it("does not list expired sessions", async () => {

@@ -26,7 +26,7 @@ describe("register", () => {
     const error = await app.client.fails(REGISTER, { input: { username: user.username.toUpperCase(), password: DEFAULT_PASSWORD } });
     expect(error.extensions?.code).toBe("USERNAME_TAKEN");
     const login = await app.client.ok(LOGIN, { input: { identifier: user.username, password: DEFAULT_PASSWORD } });
-    expect(login.login.account.id).toBe(user.id);
+    expect(login.login.result.account.id).toBe(user.id);
   });
 
   it("accepts Chinese usernames", async () => {
@@ -60,20 +60,20 @@ describe("login", () => {
     const user = await registerUser(app.client, uniqueUsername("Wide"));
     const fullWidth = [...user.username].map((char) => String.fromCodePoint(char.codePointAt(0)! + 0xfee0)).join("");
     const wide = await app.client.ok(LOGIN, { input: { identifier: fullWidth, password: DEFAULT_PASSWORD } });
-    expect(wide.login.account.id).toBe(user.id);
+    expect(wide.login.result.account.id).toBe(user.id);
     const chinese = await registerUser(app.client, `人民_${Math.random().toString(36).slice(2, 8)}`);
-    expect((await app.client.ok(LOGIN, { input: { identifier: chinese.username, password: DEFAULT_PASSWORD } })).login.account.id).toBe(
-      chinese.id,
-    );
+    expect(
+      (await app.client.ok(LOGIN, { input: { identifier: chinese.username, password: DEFAULT_PASSWORD } })).login.result.account.id,
+    ).toBe(chinese.id);
   });
 
   it("signs in by username, ignoring letter case and surrounding spaces", async () => {
     const user = await registerUser(app.client, uniqueUsername("Mixed"));
     const data = await app.client.ok(LOGIN, { input: { identifier: `  ${user.username.toUpperCase()} `, password: DEFAULT_PASSWORD } });
-    expect(data.login.__typename).toBe("AuthPayload");
-    expect(data.login.account.id).toBe(user.id);
-    expect(data.login.token).not.toBe(user.token);
-    expect((await app.client.as(data.login.token).ok(ME)).me.id).toBe(user.id);
+    expect(data.login.result.__typename).toBe("AuthPayload");
+    expect(data.login.result.account.id).toBe(user.id);
+    expect(data.login.result.token).not.toBe(user.token);
+    expect((await app.client.as(data.login.result.token).ok(ME)).me.id).toBe(user.id);
   });
 
   it("answers an unknown username exactly like a wrong password", async () => {
@@ -89,7 +89,7 @@ describe("login", () => {
     const user = await registerUser(app.client);
     const browser = app.client.with({ "user-agent": "Mozilla/5.0 (TestBrowser)" });
     const data = await browser.ok(LOGIN, { input: { identifier: user.username, password: DEFAULT_PASSWORD } });
-    const events = await app.client.as(data.login.token).ok(`{ me { auditEvents(first: 1) { nodes { type userAgent ip } } } }`);
+    const events = await app.client.as(data.login.result.token).ok(`{ me { auditEvents(first: 1) { nodes { type userAgent ip } } } }`);
     expect(events.me.auditEvents.nodes[0]).toEqual({
       type: "SIGN_IN",
       userAgent: "Mozilla/5.0 (TestBrowser)",
@@ -106,17 +106,21 @@ describe("me and logout", () => {
   });
 
   it("needs a session for account mutations", async () => {
-    const error = await app.client.fails(`mutation { logout }`);
+    const error = await app.client.fails(`mutation { logout { signedOutSessionId } }`);
     expect(error.extensions).toEqual({ code: "UNAUTHENTICATED" });
   });
 
   it("ends the session: the token stops working and the sign-out is logged", async () => {
     const user = await registerUser(app.client);
     const second = await app.client.ok(LOGIN, { input: { identifier: user.username, password: DEFAULT_PASSWORD } });
-    expect((await user.client.ok(`mutation { logout }`)).logout).toBe(true);
+    const [current] = (await user.client.ok(`{ me { sessions { id current } } }`)).me.sessions.filter(
+      (s: { current: boolean }) => s.current,
+    );
+    // The payload names the session that ended, for a cache to drop.
+    expect((await user.client.ok(`mutation { logout { signedOutSessionId } }`)).logout).toEqual({ signedOutSessionId: current.id });
     expect((await user.client.ok(ME)).me).toBeNull();
-    expect((await user.client.fails(`mutation { logout }`)).extensions?.code).toBe("UNAUTHENTICATED");
-    const other = app.client.as(second.login.token);
+    expect((await user.client.fails(`mutation { logout { signedOutSessionId } }`)).extensions?.code).toBe("UNAUTHENTICATED");
+    const other = app.client.as(second.login.result.token);
     expect((await other.ok(ME)).me.id).toBe(user.id);
     const types = (await other.ok(AUDIT_TYPES)).me.auditEvents.nodes.map((n: { type: string }) => n.type);
     expect(types[0]).toBe("SIGN_OUT");

@@ -94,7 +94,7 @@ describe.each(vendors)("sending SMS codes through $name", (vendor) => {
     const code = await sms.codeSentTo(phone);
     await user.client.ok(CONFIRM_BINDING, { id: startContactBinding.id, code });
     const login = await sms.app.client.ok(LOGIN, { input: { identifier: phone, password: DEFAULT_PASSWORD } });
-    expect(login.login.account.id).toBe(user.id);
+    expect(login.login.result.account.id).toBe(user.id);
   });
 
   it.each(vendor.codes)("maps the vendor's %s to %s", async (vendorCode, code) => {

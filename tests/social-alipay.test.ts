@@ -49,9 +49,9 @@ it("binds the Alipay account through the RSA2-signed gateway, enables withdrawal
   const { loginWithProvider } = await app.client.ok(LOGIN_WITH, {
     p: "ALIPAY",
     c: alipay.issueAuthCode(person),
-    s: startProviderLogin.state,
+    s: startProviderLogin.authorization.state,
   });
-  expect(loginWithProvider.account.id).toBe(user.id);
+  expect(loginWithProvider.result.account.id).toBe(user.id);
 });
 
 it("refuses an answer whose signature does not verify, and binds nothing", async () => {

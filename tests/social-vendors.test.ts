@@ -91,8 +91,8 @@ describe.each(vendors)("$provider against its protocol", (vendor) => {
     // Another app of the same vendor account (another openid, same unionid) finds the account.
     const { startProviderLogin } = await app.client.ok(START_LOGIN, { p: provider, r: callbackUrl(app) });
     const again = vendor.issueCode({ ...person, openid: `o_${id()}` });
-    const { loginWithProvider } = await app.client.ok(LOGIN_WITH, { p: provider, c: again, s: startProviderLogin.state });
-    expect(loginWithProvider.account.id).toBe(user.id);
+    const { loginWithProvider } = await app.client.ok(LOGIN_WITH, { p: provider, c: again, s: startProviderLogin.authorization.state });
+    expect(loginWithProvider.result.account.id).toBe(user.id);
   });
 
   it("maps a code the vendor refuses to PROVIDER_ERROR and binds nothing", async () => {

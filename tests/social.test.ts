@@ -110,15 +110,15 @@ describe("signing in with a provider", () => {
     const who = person();
     await bindProvider(app, user.client, "WECHAT", who);
     const { startProviderLogin } = await app.client.ok(START_LOGIN, { p: "WECHAT", r: callbackUrl(app) });
-    const { code, state } = await consent(startProviderLogin.authorizeUrl, who);
+    const { code, state } = await consent(startProviderLogin.authorization.authorizeUrl, who);
     const { loginWithProvider } = await app.client.ok(LOGIN_WITH, { p: "WECHAT", c: code, s: state });
-    expect(loginWithProvider).toMatchObject({ __typename: "AuthPayload", account: { id: user.id } });
-    expect((await app.client.as(loginWithProvider.token).ok(ME)).me.id).toBe(user.id);
+    expect(loginWithProvider.result).toMatchObject({ __typename: "AuthPayload", account: { id: user.id } });
+    expect((await app.client.as(loginWithProvider.result.token).ok(ME)).me.id).toBe(user.id);
   });
 
   it("answers IDENTITY_NOT_BOUND for a provider account bound to nobody", async () => {
     const { startProviderLogin } = await app.client.ok(START_LOGIN, { p: "QQ", r: callbackUrl(app) });
-    const { code, state } = await consent(startProviderLogin.authorizeUrl, person());
+    const { code, state } = await consent(startProviderLogin.authorization.authorizeUrl, person());
     expect((await app.client.fails(LOGIN_WITH, { p: "QQ", c: code, s: state })).extensions?.code).toBe("IDENTITY_NOT_BOUND");
   });
 
@@ -129,9 +129,9 @@ describe("signing in with a provider", () => {
     await bindContact(app, user.client, "EMAIL", uniqueEmail());
     await user.client.ok(`mutation { setTwoStepVerification(enabled: true) { id } }`);
     const { startProviderLogin } = await app.client.ok(START_LOGIN, { p: "WECHAT", r: callbackUrl(app) });
-    const { code, state } = await consent(startProviderLogin.authorizeUrl, who);
+    const { code, state } = await consent(startProviderLogin.authorization.authorizeUrl, who);
     const { loginWithProvider } = await app.client.ok(LOGIN_WITH, { p: "WECHAT", c: code, s: state });
-    expect(loginWithProvider).toMatchObject({ __typename: "TwoStepChallenge", methods: ["EMAIL"] });
+    expect(loginWithProvider.result).toMatchObject({ __typename: "TwoStepChallenge", methods: ["EMAIL"] });
   });
 });
 
@@ -168,10 +168,10 @@ describe("with provider sign-up on", () => {
   it("creates an account for a new provider account, which then cannot remove its only way in", async () => {
     const who = person();
     const { startProviderLogin } = await open.client.ok(START_LOGIN, { p: "WECHAT", r: callbackUrl(open) });
-    const { code, state } = await consent(startProviderLogin.authorizeUrl, who);
+    const { code, state } = await consent(startProviderLogin.authorization.authorizeUrl, who);
     const { loginWithProvider } = await open.client.ok(LOGIN_WITH, { p: "WECHAT", c: code, s: state });
-    expect(loginWithProvider.account.username).toMatch(/^wechat_[0-9a-f]{12}$/);
-    const client = open.client.as(loginWithProvider.token);
+    expect(loginWithProvider.result.account.username).toMatch(/^wechat_[0-9a-f]{12}$/);
+    const client = open.client.as(loginWithProvider.result.token);
     expect((await client.ok(`{ me { security { hasPassword } identities { provider } } }`)).me).toEqual({
       security: { hasPassword: false },
       identities: [{ provider: "WECHAT" }],
@@ -180,9 +180,9 @@ describe("with provider sign-up on", () => {
 
     // Signing in again finds the same account.
     const again = await open.client.ok(START_LOGIN, { p: "WECHAT", r: callbackUrl(open) });
-    const grant = await consent(again.startProviderLogin.authorizeUrl, who);
-    expect((await open.client.ok(LOGIN_WITH, { p: "WECHAT", c: grant.code, s: grant.state })).loginWithProvider.account.id).toBe(
-      loginWithProvider.account.id,
+    const grant = await consent(again.startProviderLogin.authorization.authorizeUrl, who);
+    expect((await open.client.ok(LOGIN_WITH, { p: "WECHAT", c: grant.code, s: grant.state })).loginWithProvider.result.account.id).toBe(
+      loginWithProvider.result.account.id,
     );
   });
 });

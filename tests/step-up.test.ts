@@ -13,7 +13,10 @@ import { eventually, startTestApp, type TestApp } from "./helpers/test-server";
 
 const CHANGE_PASSWORD = /* GraphQL */ `
   mutation Change($input: ChangePasswordInput!) {
-    changePassword(input: $input)
+    changePassword(input: $input) {
+      revokedSessionCount
+      revokedApiKeyCount
+    }
   }
 `;
 const START_BINDING = /* GraphQL */ `
@@ -42,17 +45,23 @@ const CONFIRM_BINDING = /* GraphQL */ `
 `;
 const REQUEST_STEP_UP = /* GraphQL */ `
   mutation StepUp($method: VerificationMethod!) {
-    requestStepUp(method: $method) {
-      id
-      method
-      maskedTarget
-      expiresAt
+    requestStepUp(input: { method: $method }) {
+      challenge {
+        id
+        method
+        maskedTarget
+        expiresAt
+      }
     }
   }
 `;
 const COMPLETE_STEP_UP = /* GraphQL */ `
   mutation CompleteStepUp($id: ID!, $code: String!) {
-    completeStepUp(challengeId: $id, code: $code)
+    completeStepUp(input: { challengeId: $id, code: $code }) {
+      account {
+        id
+      }
+    }
   }
 `;
 const AUDIT_EVENTS = /* GraphQL */ `
@@ -151,19 +160,19 @@ async function userWithEmail(): Promise<RegisteredUser & { email: string }> {
 /** A second, independent session of the same account. */
 async function anotherSession(user: RegisteredUser): Promise<GraphQLClient> {
   const data = await app.client.ok(LOGIN, { input: { identifier: user.username, password: user.password } });
-  return app.client.as(data.login.token);
+  return app.client.as(data.login.result.token);
 }
 
 async function loginCode(identifier: string, password: string): Promise<string> {
   const result = await app.client.request(LOGIN, { input: { identifier, password } });
-  return result.errors?.[0].extensions?.code ?? result.data!.login.__typename;
+  return result.errors?.[0].extensions?.code ?? result.data!.login.result.__typename;
 }
 
 async function stepUpByEmail(client: GraphQLClient, email: string): Promise<void> {
   const seen = app.smtp.mailsTo(email).length;
   const { requestStepUp } = await client.ok(REQUEST_STEP_UP, { method: "EMAIL" });
   const code = await mailedCode(email, seen);
-  expect((await client.ok(COMPLETE_STEP_UP, { id: requestStepUp.id, code })).completeStepUp).toBe(true);
+  await client.ok(COMPLETE_STEP_UP, { id: requestStepUp.challenge.id, code });
 }
 
 function otherCode(code: string): string {
@@ -199,7 +208,7 @@ describe("changePassword needs a step-up once a contact is bound", () => {
     const user = await registerSteppedUp(app.client);
     expect(
       (await user.client.ok(CHANGE_PASSWORD, { input: { oldPassword: DEFAULT_PASSWORD, newPassword: NEW_PASSWORD } })).changePassword,
-    ).toBe(true);
+    ).toEqual({ revokedSessionCount: 0, revokedApiKeyCount: 0 });
     expect(await loginCode(user.username, NEW_PASSWORD)).toBe("AuthPayload");
     expect(await loginCode(user.username, DEFAULT_PASSWORD)).toBe("INVALID_CREDENTIALS");
   });
@@ -211,12 +220,14 @@ describe("requestStepUp and completeStepUp", () => {
     const seen = app.smtp.mailsTo(user.email).length;
 
     const { requestStepUp } = await user.client.ok(REQUEST_STEP_UP, { method: "EMAIL" });
-    expect(requestStepUp).toMatchObject({ method: "EMAIL", maskedTarget: `${user.email[0]}***@example.com` });
-    expect(new Date(requestStepUp.expiresAt).getTime() - app.clock.now().getTime()).toBeGreaterThan(9 * 60 * 1000);
+    expect(requestStepUp.challenge).toMatchObject({ method: "EMAIL", maskedTarget: `${user.email[0]}***@example.com` });
+    expect(new Date(requestStepUp.challenge.expiresAt).getTime() - app.clock.now().getTime()).toBeGreaterThan(9 * 60 * 1000);
     const code = await mailedCode(user.email, seen);
     expect(app.smtp.mailsTo(user.email)[seen].text).toContain("confirm it is you before a security change");
 
-    expect((await user.client.ok(COMPLETE_STEP_UP, { id: requestStepUp.id, code })).completeStepUp).toBe(true);
+    expect((await user.client.ok(COMPLETE_STEP_UP, { id: requestStepUp.challenge.id, code })).completeStepUp).toEqual({
+      account: { id: user.id },
+    });
     const types = await auditTypes(user.client);
     expect(types[0]).toBe("STEP_UP_COMPLETED");
     expect(types[1]).toBe("CODE_SENT");
@@ -228,7 +239,7 @@ describe("requestStepUp and completeStepUp", () => {
     const beforeChange = app.smtp.mailsTo(user.email).length;
     expect(
       (await user.client.ok(CHANGE_PASSWORD, { input: { oldPassword: DEFAULT_PASSWORD, newPassword: NEW_PASSWORD } })).changePassword,
-    ).toBe(true);
+    ).toEqual({ revokedSessionCount: 0, revokedApiKeyCount: 0 });
     expect(await loginCode(user.email, NEW_PASSWORD)).toBe("AuthPayload");
     expect(await loginCode(user.email, DEFAULT_PASSWORD)).toBe("INVALID_CREDENTIALS");
     expect(await auditTypes(user.client)).toContain("PASSWORD_CHANGED");
@@ -244,13 +255,15 @@ describe("requestStepUp and completeStepUp", () => {
     await bindPhone(user.client, phone);
     const seen = app.smsTo(phone).length;
     const { requestStepUp } = await user.client.ok(REQUEST_STEP_UP, { method: "SMS" });
-    expect(requestStepUp.method).toBe("SMS");
-    expect(requestStepUp.maskedTarget).toBe(`+86 139****${phone.slice(-4)}`);
+    expect(requestStepUp.challenge.method).toBe("SMS");
+    expect(requestStepUp.challenge.maskedTarget).toBe(`+86 139****${phone.slice(-4)}`);
     const code = await smsCode(phone, seen);
-    expect((await user.client.ok(COMPLETE_STEP_UP, { id: requestStepUp.id, code })).completeStepUp).toBe(true);
+    expect((await user.client.ok(COMPLETE_STEP_UP, { id: requestStepUp.challenge.id, code })).completeStepUp).toEqual({
+      account: { id: user.id },
+    });
     expect(
       (await user.client.ok(CHANGE_PASSWORD, { input: { oldPassword: DEFAULT_PASSWORD, newPassword: NEW_PASSWORD } })).changePassword,
-    ).toBe(true);
+    ).toEqual({ revokedSessionCount: 0, revokedApiKeyCount: 0 });
     expect(await loginCode(phone, NEW_PASSWORD)).toBe("AuthPayload");
   });
 
@@ -265,7 +278,7 @@ describe("requestStepUp and completeStepUp", () => {
 
     expect(
       (await user.client.ok(CHANGE_PASSWORD, { input: { oldPassword: DEFAULT_PASSWORD, newPassword: NEW_PASSWORD } })).changePassword,
-    ).toBe(true);
+    ).toEqual({ revokedSessionCount: 2, revokedApiKeyCount: 0 }); // other, and loginCode's
   });
 
   it("refuses SMS without a bound phone, with BAD_USER_INPUT on method, and sends nothing", async () => {
@@ -305,7 +318,7 @@ describe("requestStepUp and completeStepUp", () => {
     const seen = app.smtp.mailsTo(user.email).length;
     const { requestStepUp } = await user.client.ok(REQUEST_STEP_UP, { method: "EMAIL" });
     const code = await mailedCode(user.email, seen);
-    const error = await user.client.fails(COMPLETE_STEP_UP, { id: requestStepUp.id, code: otherCode(code) });
+    const error = await user.client.fails(COMPLETE_STEP_UP, { id: requestStepUp.challenge.id, code: otherCode(code) });
     expect(error.extensions).toEqual({ code: "CODE_INVALID" });
     const change = await user.client.fails(CHANGE_PASSWORD, { input: { oldPassword: DEFAULT_PASSWORD, newPassword: NEW_PASSWORD } });
     expect(change.extensions?.code).toBe("STEP_UP_REQUIRED");
@@ -319,13 +332,15 @@ describe("requestStepUp and completeStepUp", () => {
     const { requestStepUp } = await user.client.ok(REQUEST_STEP_UP, { method: "EMAIL" });
     const code = await mailedCode(user.email, seen);
 
-    const error = await other.fails(COMPLETE_STEP_UP, { id: requestStepUp.id, code });
+    const error = await other.fails(COMPLETE_STEP_UP, { id: requestStepUp.challenge.id, code });
     expect(error.extensions).toEqual({ code: "CODE_INVALID" });
     const change = await other.fails(CHANGE_PASSWORD, { input: { oldPassword: DEFAULT_PASSWORD, newPassword: NEW_PASSWORD } });
     expect(change.extensions?.code).toBe("STEP_UP_REQUIRED");
 
     // the owner of the challenge can still use it
-    expect((await user.client.ok(COMPLETE_STEP_UP, { id: requestStepUp.id, code })).completeStepUp).toBe(true);
+    expect((await user.client.ok(COMPLETE_STEP_UP, { id: requestStepUp.challenge.id, code })).completeStepUp).toEqual({
+      account: { id: user.id },
+    });
   });
 
   it("refuses another account's challenge with CODE_INVALID", async () => {
@@ -334,7 +349,9 @@ describe("requestStepUp and completeStepUp", () => {
     const seen = app.smtp.mailsTo(owner.email).length;
     const { requestStepUp } = await owner.client.ok(REQUEST_STEP_UP, { method: "EMAIL" });
     const code = await mailedCode(owner.email, seen);
-    expect((await stranger.client.fails(COMPLETE_STEP_UP, { id: requestStepUp.id, code })).extensions).toEqual({ code: "CODE_INVALID" });
+    expect((await stranger.client.fails(COMPLETE_STEP_UP, { id: requestStepUp.challenge.id, code })).extensions).toEqual({
+      code: "CODE_INVALID",
+    });
   });
 
   it("cannot use a step-up code twice", async () => {
@@ -342,10 +359,14 @@ describe("requestStepUp and completeStepUp", () => {
     const seen = app.smtp.mailsTo(user.email).length;
     const { requestStepUp } = await user.client.ok(REQUEST_STEP_UP, { method: "EMAIL" });
     const code = await mailedCode(user.email, seen);
-    expect((await user.client.ok(COMPLETE_STEP_UP, { id: requestStepUp.id, code })).completeStepUp).toBe(true);
+    expect((await user.client.ok(COMPLETE_STEP_UP, { id: requestStepUp.challenge.id, code })).completeStepUp).toEqual({
+      account: { id: user.id },
+    });
     const other = await anotherSession(user);
-    expect((await user.client.fails(COMPLETE_STEP_UP, { id: requestStepUp.id, code })).extensions).toEqual({ code: "CODE_INVALID" });
-    expect((await other.fails(COMPLETE_STEP_UP, { id: requestStepUp.id, code })).extensions).toEqual({ code: "CODE_INVALID" });
+    expect((await user.client.fails(COMPLETE_STEP_UP, { id: requestStepUp.challenge.id, code })).extensions).toEqual({
+      code: "CODE_INVALID",
+    });
+    expect((await other.fails(COMPLETE_STEP_UP, { id: requestStepUp.challenge.id, code })).extensions).toEqual({ code: "CODE_INVALID" });
   });
 
   // Last: it moves the clock forward by more than the step-up TTL.
@@ -358,7 +379,7 @@ describe("requestStepUp and completeStepUp", () => {
     app.clock.advanceSeconds(ttl - 10);
     expect(
       (await user.client.ok(CHANGE_PASSWORD, { input: { oldPassword: DEFAULT_PASSWORD, newPassword: NEW_PASSWORD } })).changePassword,
-    ).toBe(true);
+    ).toEqual({ revokedSessionCount: 0, revokedApiKeyCount: 0 });
 
     app.clock.advanceSeconds(11);
     const error = await user.client.fails(CHANGE_PASSWORD, {
@@ -372,6 +393,6 @@ describe("requestStepUp and completeStepUp", () => {
     expect(
       (await user.client.ok(CHANGE_PASSWORD, { input: { oldPassword: NEW_PASSWORD, newPassword: "yet-Another-passphrase-7" } }))
         .changePassword,
-    ).toBe(true);
+    ).toEqual({ revokedSessionCount: 1, revokedApiKeyCount: 0 }); // loginCode's
   });
 });

@@ -74,10 +74,10 @@ describe("enrolment", () => {
     await user.client.ok(CONFIRM_TOTP, { code: codeNow(app, fresh.secret) });
     app.clock.advanceSeconds(30);
     const { requestStepUp } = await user.client.ok(REQUEST_STEP_UP, { method: "TOTP" });
-    expect((await user.client.fails(COMPLETE_STEP_UP, { id: requestStepUp.id, code: codeNow(app, old.secret) })).extensions?.code).toBe(
-      "CODE_INVALID",
-    );
-    await user.client.ok(COMPLETE_STEP_UP, { id: requestStepUp.id, code: codeNow(app, fresh.secret) });
+    expect(
+      (await user.client.fails(COMPLETE_STEP_UP, { id: requestStepUp.challenge.id, code: codeNow(app, old.secret) })).extensions?.code,
+    ).toBe("CODE_INVALID");
+    await user.client.ok(COMPLETE_STEP_UP, { id: requestStepUp.challenge.id, code: codeNow(app, fresh.secret) });
   });
 });
 
@@ -91,29 +91,29 @@ describe("step-up with the authenticator", () => {
 
   it("shows the challenge without a target and accepts the current code once", async () => {
     const { requestStepUp } = await user.client.ok(REQUEST_STEP_UP, { method: "TOTP" });
-    expect(requestStepUp).toEqual({ id: expect.any(String), method: "TOTP", maskedTarget: null });
+    expect(requestStepUp.challenge).toEqual({ id: expect.any(String), method: "TOTP", maskedTarget: null });
     const code = codeNow(app, secret);
-    await user.client.ok(COMPLETE_STEP_UP, { id: requestStepUp.id, code });
+    await user.client.ok(COMPLETE_STEP_UP, { id: requestStepUp.challenge.id, code });
     // The same code again, on a new challenge, is a replay.
     const { requestStepUp: again } = await user.client.ok(REQUEST_STEP_UP, { method: "TOTP" });
-    expect((await user.client.fails(COMPLETE_STEP_UP, { id: again.id, code })).extensions?.code).toBe("CODE_INVALID");
+    expect((await user.client.fails(COMPLETE_STEP_UP, { id: again.challenge.id, code })).extensions?.code).toBe("CODE_INVALID");
   });
 
   it("refuses a code from two steps ago, and accepts one from the step before", async () => {
     app.clock.advanceSeconds(30); // so the step before is not the one the enrolment used
     const { requestStepUp } = await user.client.ok(REQUEST_STEP_UP, { method: "TOTP" });
     const key = base32Decode(secret);
-    expect((await user.client.fails(COMPLETE_STEP_UP, { id: requestStepUp.id, code: hotp(key, stepNow() - 2) })).extensions?.code).toBe(
-      "CODE_INVALID",
-    );
-    await user.client.ok(COMPLETE_STEP_UP, { id: requestStepUp.id, code: hotp(key, stepNow() - 1) });
+    expect(
+      (await user.client.fails(COMPLETE_STEP_UP, { id: requestStepUp.challenge.id, code: hotp(key, stepNow() - 2) })).extensions?.code,
+    ).toBe("CODE_INVALID");
+    await user.client.ok(COMPLETE_STEP_UP, { id: requestStepUp.challenge.id, code: hotp(key, stepNow() - 1) });
   });
 
   it("accepts one of parallel replays of one code", async () => {
     const code = codeNow(app, secret);
     const challenges = await Promise.all(Array.from({ length: 5 }, () => user.client.ok(REQUEST_STEP_UP, { method: "TOTP" })));
     const results = await Promise.all(
-      challenges.map(({ requestStepUp }) => user.client.request(COMPLETE_STEP_UP, { id: requestStepUp.id, code })),
+      challenges.map(({ requestStepUp }) => user.client.request(COMPLETE_STEP_UP, { id: requestStepUp.challenge.id, code })),
     );
     expect(results.map((r) => r.errors?.[0].extensions?.code ?? "OK").sort()).toEqual([
       "CODE_INVALID",
@@ -129,12 +129,13 @@ describe("step-up with the authenticator", () => {
     const key = base32Decode(secret);
     for (let i = 0; i < 5; i++) {
       expect(
-        (await user.client.fails(COMPLETE_STEP_UP, { id: requestStepUp.id, code: hotp(key, stepNow() + 10 + i) })).extensions?.code,
+        (await user.client.fails(COMPLETE_STEP_UP, { id: requestStepUp.challenge.id, code: hotp(key, stepNow() + 10 + i) })).extensions
+          ?.code,
       ).toBe("CODE_INVALID");
     }
-    expect((await user.client.fails(COMPLETE_STEP_UP, { id: requestStepUp.id, code: codeNow(app, secret) })).extensions?.code).toBe(
-      "TOO_MANY_ATTEMPTS",
-    );
+    expect(
+      (await user.client.fails(COMPLETE_STEP_UP, { id: requestStepUp.challenge.id, code: codeNow(app, secret) })).extensions?.code,
+    ).toBe("TOO_MANY_ATTEMPTS");
   });
 });
 
@@ -144,13 +145,14 @@ describe("recovery codes", () => {
     const { recoveryCodes } = await enrolTotp(app, user.client);
     await stepUpWith(user.client, "RECOVERY_CODE", recoveryCodes[0].toUpperCase().replace("-", " "));
     const { requestStepUp } = await user.client.ok(REQUEST_STEP_UP, { method: "RECOVERY_CODE" });
-    expect((await user.client.fails(COMPLETE_STEP_UP, { id: requestStepUp.id, code: recoveryCodes[0] })).extensions?.code).toBe(
+    expect((await user.client.fails(COMPLETE_STEP_UP, { id: requestStepUp.challenge.id, code: recoveryCodes[0] })).extensions?.code).toBe(
       "CODE_INVALID",
     );
     expect(
-      (await user.client.fails(COMPLETE_STEP_UP, { id: requestStepUp.id, code: recoveryCodes[0].replace("-", "") })).extensions?.code,
+      (await user.client.fails(COMPLETE_STEP_UP, { id: requestStepUp.challenge.id, code: recoveryCodes[0].replace("-", "") })).extensions
+        ?.code,
     ).toBe("CODE_INVALID");
-    await user.client.ok(COMPLETE_STEP_UP, { id: requestStepUp.id, code: recoveryCodes[1] });
+    await user.client.ok(COMPLETE_STEP_UP, { id: requestStepUp.challenge.id, code: recoveryCodes[1] });
     expect((await user.client.ok(SECURITY)).me.security.recoveryCodesRemaining).toBe(8);
   });
 
@@ -164,10 +166,10 @@ describe("recovery codes", () => {
     expect(fresh).toHaveLength(10);
     expect(fresh).not.toContain(recoveryCodes[1]);
     const { requestStepUp } = await user.client.ok(REQUEST_STEP_UP, { method: "RECOVERY_CODE" });
-    expect((await user.client.fails(COMPLETE_STEP_UP, { id: requestStepUp.id, code: recoveryCodes[1] })).extensions?.code).toBe(
+    expect((await user.client.fails(COMPLETE_STEP_UP, { id: requestStepUp.challenge.id, code: recoveryCodes[1] })).extensions?.code).toBe(
       "CODE_INVALID",
     );
-    await user.client.ok(COMPLETE_STEP_UP, { id: requestStepUp.id, code: fresh[1] });
+    await user.client.ok(COMPLETE_STEP_UP, { id: requestStepUp.challenge.id, code: fresh[1] });
     expect(await auditTypes(user.client)).toContain("RECOVERY_CODES_REGENERATED");
   });
 });

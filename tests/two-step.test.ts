@@ -7,23 +7,25 @@ const SET = `mutation($on: Boolean!) { setTwoStepVerification(enabled: $on) { se
 const LOGIN = /* GraphQL */ `
   mutation Login($input: LoginInput!) {
     login(input: $input) {
-      __typename
-      ... on AuthPayload {
-        token
-        account {
-          id
+      result {
+        __typename
+        ... on AuthPayload {
+          token
+          account {
+            id
+          }
         }
-      }
-      ... on TwoStepChallenge {
-        challengeId
-        methods
-        expiresAt
+        ... on TwoStepChallenge {
+          challengeId
+          methods
+          expiresAt
+        }
       }
     }
   }
 `;
-const SEND = `mutation($id: ID!, $m: VerificationMethod!) { sendTwoStepCode(challengeId: $id, method: $m) { id method maskedTarget expiresAt resendAvailableAt } }`;
-const COMPLETE = `mutation($id: ID!, $m: VerificationMethod!, $code: String!) { completeTwoStep(challengeId: $id, method: $m, code: $code) { token expiresAt account { id } } }`;
+const SEND = `mutation($id: ID!, $m: VerificationMethod!) { sendTwoStepCode(input: { challengeId: $id, method: $m }) { challenge { id method maskedTarget expiresAt resendAvailableAt } } }`;
+const COMPLETE = `mutation($id: ID!, $m: VerificationMethod!, $code: String!) { completeTwoStep(input: { challengeId: $id, method: $m, code: $code }) { token expiresAt account { id } } }`;
 
 let app: TestApp;
 beforeAll(async () => {
@@ -37,8 +39,8 @@ async function signIn(user: RegisteredUser, password = DEFAULT_PASSWORD) {
 
 async function twoStepChallenge(user: RegisteredUser) {
   const result = await signIn(user);
-  expect(result.data?.login.__typename).toBe("TwoStepChallenge");
-  return result.data!.login as { challengeId: string; methods: string[]; expiresAt: string };
+  expect(result.data?.login.result.__typename).toBe("TwoStepChallenge");
+  return result.data!.login.result as { challengeId: string; methods: string[]; expiresAt: string };
 }
 
 describe("turning two-step verification on and off", () => {
@@ -62,7 +64,7 @@ describe("turning two-step verification on and off", () => {
     await stepUp(app, user.client, "EMAIL", email);
     expect((await user.client.ok(SET, { on: false })).setTwoStepVerification.security.twoStepEnabled).toBe(false);
     expect(await auditTypes(user.client)).toEqual(expect.arrayContaining(["TWO_STEP_ENABLED", "TWO_STEP_DISABLED"]));
-    expect((await signIn(user)).data?.login.__typename).toBe("AuthPayload");
+    expect((await signIn(user)).data?.login.result.__typename).toBe("AuthPayload");
   });
 
   it("turns itself off when the account's only second factor, its email, is unbound", async () => {
@@ -77,7 +79,7 @@ describe("turning two-step verification on and off", () => {
     expect((await user.client.ok(SECURITY)).me.security).toMatchObject({ twoStepEnabled: false, twoStepMethods: [] });
     expect(await auditTypes(user.client)).toEqual(expect.arrayContaining(["CONTACT_UNBOUND", "TWO_STEP_DISABLED"]));
     // Not a sign-in that asks for a factor the account no longer has.
-    expect((await signIn(user)).data?.login.__typename).toBe("AuthPayload");
+    expect((await signIn(user)).data?.login.result.__typename).toBe("AuthPayload");
   });
 });
 
@@ -92,7 +94,7 @@ describe("signing in with two-step verification on", () => {
     expect(challenge.methods).toEqual(["EMAIL"]);
     const seen = app.smtp.mailsTo(email).length;
     const { sendTwoStepCode } = await app.client.ok(SEND, { id: challenge.challengeId, m: "EMAIL" });
-    expect(sendTwoStepCode).toMatchObject({
+    expect(sendTwoStepCode.challenge).toMatchObject({
       id: challenge.challengeId,
       method: "EMAIL",
       maskedTarget: "t***@example.com",
@@ -189,16 +191,19 @@ describe("signing in with two-step verification on", () => {
 
     it("turns itself off when the last second factor is removed", async () => {
       await (async () => {
-        const { requestStepUp } = await user.client.ok(`mutation { requestStepUp(method: TOTP) { id } }`);
-        await user.client.ok(`mutation($id: ID!, $c: String!) { completeStepUp(challengeId: $id, code: $c) }`, {
-          id: requestStepUp.id,
-          c: codeNow(app, secret),
-        });
+        const { requestStepUp } = await user.client.ok(`mutation { requestStepUp(input: { method: TOTP }) { challenge { id } } }`);
+        await user.client.ok(
+          `mutation($id: ID!, $c: String!) { completeStepUp(input: { challengeId: $id, code: $c }) { account { id } } }`,
+          {
+            id: requestStepUp.challenge.id,
+            c: codeNow(app, secret),
+          },
+        );
       })();
       app.clock.advanceSeconds(30);
       await user.client.ok(`mutation($c: String!) { disableTotp(code: $c) { id } }`, { c: codeNow(app, secret) });
       expect((await user.client.ok(SECURITY)).me.security).toMatchObject({ totpEnabled: false, twoStepEnabled: false, twoStepMethods: [] });
-      expect((await signIn(user)).data?.login.__typename).toBe("AuthPayload");
+      expect((await signIn(user)).data?.login.result.__typename).toBe("AuthPayload");
     });
   });
 
@@ -231,12 +236,16 @@ describe("guessing authenticator codes across many challenges", () => {
     const login = () => limited.client.ok(LOGIN, { input: { identifier: user.username, password: DEFAULT_PASSWORD } });
 
     for (const wrong of ["000001", "000002", "000003"]) {
-      const { login: challenge } = await login();
+      const {
+        login: { result: challenge },
+      } = await login();
       expect((await limited.client.fails(COMPLETE, { id: challenge.challengeId, m: "TOTP", code: wrong })).extensions?.code).toBe(
         "CODE_INVALID",
       );
     }
-    const { login: challenge } = await login();
+    const {
+      login: { result: challenge },
+    } = await login();
     const error = await limited.client.fails(COMPLETE, { id: challenge.challengeId, m: "TOTP", code: codeNow(limited, secret) });
     expect(error.extensions?.code).toBe("RATE_LIMITED");
     expect(error.extensions?.retryAfterSeconds).toBeGreaterThan(0);

@@ -39,7 +39,7 @@ const DISABLE_TOTP = `mutation($code: String!) { disableTotp(code: $code) { id }
 const REGENERATE = `mutation { regenerateRecoveryCodes }`;
 const CREATE_KEY = `mutation($input: CreateApiKeyInput!) { createApiKey(input: $input) { apiKey { id } } }`;
 const REVOKE_KEY = `mutation($id: ID!) { revokeApiKey(id: $id) }`;
-const CHANGE_PASSWORD = `mutation($input: ChangePasswordInput!) { changePassword(input: $input) }`;
+const CHANGE_PASSWORD = `mutation($input: ChangePasswordInput!) { changePassword(input: $input) { revokedSessionCount revokedApiKeyCount } }`;
 
 let app: TestApp;
 beforeAll(async () => {

@@ -69,7 +69,7 @@ describe("resetting a forgotten password in the browser", () => {
     await page.getByText("验证码不正确，或已被使用。").waitFor();
     await screenshot(page, "password-reset-wrong-code");
     const login = await browser.app.client.ok(LOGIN, { input: { identifier: user.username, password: DEFAULT_PASSWORD } });
-    expect(login.login.token).toMatch(/^ses_/);
+    expect(login.login.result.token).toMatch(/^ses_/);
   });
 
   it("answers an address no account has bound the same way, and the password form with the confirmation that differs", async () => {

@@ -19,13 +19,15 @@ export const REGISTER = /* GraphQL */ `
 export const LOGIN = /* GraphQL */ `
   mutation Login($input: LoginInput!) {
     login(input: $input) {
-      __typename
-      ... on AuthPayload {
-        token
-        expiresAt
-        account {
-          id
-          username
+      result {
+        __typename
+        ... on AuthPayload {
+          token
+          expiresAt
+          account {
+            id
+            username
+          }
         }
       }
     }
@@ -90,23 +92,29 @@ export async function auditTypes(client: GraphQLClient): Promise<string[]> {
 
 export const REQUEST_PASSWORD_STEP_UP = /* GraphQL */ `
   mutation {
-    requestStepUp(method: PASSWORD) {
-      id
-      method
-      maskedTarget
+    requestStepUp(input: { method: PASSWORD }) {
+      challenge {
+        id
+        method
+        maskedTarget
+      }
     }
   }
 `;
 export const COMPLETE_PASSWORD_STEP_UP = /* GraphQL */ `
   mutation CompletePasswordStepUp($id: ID!, $password: String!) {
-    completeStepUp(challengeId: $id, password: $password)
+    completeStepUp(input: { challengeId: $id, password: $password }) {
+      account {
+        id
+      }
+    }
   }
 `;
 
 /** Steps up this session by re-entering the password (only offered while the account has no usable second factor). */
 export async function stepUpWithPassword(client: GraphQLClient, password = DEFAULT_PASSWORD): Promise<void> {
   const { requestStepUp } = await client.ok(REQUEST_PASSWORD_STEP_UP);
-  await client.ok(COMPLETE_PASSWORD_STEP_UP, { id: requestStepUp.id, password });
+  await client.ok(COMPLETE_PASSWORD_STEP_UP, { id: requestStepUp.challenge.id, password });
 }
 
 /**

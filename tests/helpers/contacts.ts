@@ -54,16 +54,22 @@ export const CONFIRM_UNBINDING = /* GraphQL */ `
 `;
 export const REQUEST_STEP_UP = /* GraphQL */ `
   mutation StepUp($method: VerificationMethod!) {
-    requestStepUp(method: $method) {
-      id
-      method
-      maskedTarget
+    requestStepUp(input: { method: $method }) {
+      challenge {
+        id
+        method
+        maskedTarget
+      }
     }
   }
 `;
 export const COMPLETE_STEP_UP = /* GraphQL */ `
   mutation CompleteStepUp($id: ID!, $code: String!) {
-    completeStepUp(challengeId: $id, code: $code)
+    completeStepUp(input: { challengeId: $id, code: $code }) {
+      account {
+        id
+      }
+    }
   }
 `;
 
@@ -103,5 +109,5 @@ export async function stepUp(app: TestApp, client: GraphQLClient, method: "EMAIL
   const seen = sentCount(app, kind, address);
   const { requestStepUp } = await client.ok(REQUEST_STEP_UP, { method });
   const code = await codeSentTo(app, kind, address, seen);
-  await client.ok(COMPLETE_STEP_UP, { id: requestStepUp.id, code });
+  await client.ok(COMPLETE_STEP_UP, { id: requestStepUp.challenge.id, code });
 }

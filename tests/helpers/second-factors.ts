@@ -24,6 +24,14 @@ export async function enrolTotp(app: TestApp, client: GraphQLClient): Promise<{ 
 
 /** Steps up this session with the authenticator (a fresh step's code) or a recovery code. */
 export async function stepUpWith(client: GraphQLClient, method: "TOTP" | "RECOVERY_CODE", code: string): Promise<void> {
-  const { requestStepUp } = await client.ok(`mutation($m: VerificationMethod!) { requestStepUp(method: $m) { id } }`, { m: method });
-  await client.ok(`mutation($id: ID!, $code: String!) { completeStepUp(challengeId: $id, code: $code) }`, { id: requestStepUp.id, code });
+  const { requestStepUp } = await client.ok(
+    `mutation($m: VerificationMethod!) { requestStepUp(input: { method: $m }) { challenge { id } } }`,
+    {
+      m: method,
+    },
+  );
+  await client.ok(`mutation($id: ID!, $code: String!) { completeStepUp(input: { challengeId: $id, code: $code }) { account { id } } }`, {
+    id: requestStepUp.challenge.id,
+    code,
+  });
 }

@@ -4,21 +4,23 @@ import type { TestApp } from "./test-server";
 export const START_BINDING = `mutation($p: ProviderKind!, $r: String!) { startProviderBinding(provider: $p, redirectUri: $r) { provider authorizeUrl qrCodeDataUrl state expiresAt } }`;
 export const COMPLETE_BINDING = `mutation($p: ProviderKind!, $c: String!, $s: String!) { completeProviderBinding(provider: $p, code: $c, state: $s) { id identities { provider displayName avatarUrl boundAt } capabilities { canWithdraw } } }`;
 export const UNBIND = `mutation($p: ProviderKind!) { unbindProvider(provider: $p) { identities { provider } } }`;
-export const START_LOGIN = `mutation($p: ProviderKind!, $r: String!) { startProviderLogin(provider: $p, redirectUri: $r) { authorizeUrl state } }`;
+export const START_LOGIN = `mutation($p: ProviderKind!, $r: String!) { startProviderLogin(input: { provider: $p, redirectUri: $r }) { authorization { authorizeUrl state } } }`;
 export const LOGIN_WITH = /* GraphQL */ `
   mutation ($p: ProviderKind!, $c: String!, $s: String!) {
-    loginWithProvider(provider: $p, code: $c, state: $s) {
-      __typename
-      ... on AuthPayload {
-        token
-        account {
-          id
-          username
+    loginWithProvider(input: { provider: $p, code: $c, state: $s }) {
+      result {
+        __typename
+        ... on AuthPayload {
+          token
+          account {
+            id
+            username
+          }
         }
-      }
-      ... on TwoStepChallenge {
-        challengeId
-        methods
+        ... on TwoStepChallenge {
+          challengeId
+          methods
+        }
       }
     }
   }

@@ -55,9 +55,9 @@ interface Load {
 }
 
 const REGISTER = `mutation($input: RegisterInput!) { register(input: $input) { token account { id } } }`;
-const LOGIN = `mutation($input: LoginInput!) { login(input: $input) { __typename ... on AuthPayload { token account { id } } } }`;
+const LOGIN = `mutation($input: LoginInput!) { login(input: $input) { result { __typename ... on AuthPayload { token account { id } } } } }`;
 const UPDATE = `mutation($input: UpdateProfileInput!) { updateProfile(input: $input) { id username } }`;
-const CHANGE = `mutation($input: ChangePasswordInput!) { changePassword(input: $input) }`;
+const CHANGE = `mutation($input: ChangePasswordInput!) { changePassword(input: $input) { revokedSessionCount revokedApiKeyCount } }`;
 
 /** One request; throws `lost` when no HTTP answer came (the process died), a GraphQL error otherwise. */
 class Lost extends Error {}
@@ -141,7 +141,7 @@ function startLoad(url: string, records: AccountRecord[]): Load {
         ok(LOGIN, { input: { identifier: record.username0, password: record.password0 } }),
       );
       if (!second) return;
-      record.secondToken = second.login.token;
+      record.secondToken = second.login.result.token;
       const avatarUrl = `https://cdn.example.com/avatars/${record.username1}.png`;
       if (!(await step(record, "profile", () => ok(UPDATE, { input: { username: record.username1, avatarUrl } }, record.token)))) return;
       if (
@@ -183,7 +183,7 @@ async function signInProblems(url: string, record: AccountRecord): Promise<strin
   for (const identifier of names) {
     for (const password of passwords) {
       const body = await call(url, LOGIN, { input: { identifier, password } });
-      if (body.data?.login?.account?.id === record.id) signedIn = true;
+      if (body.data?.login?.result?.account?.id === record.id) signedIn = true;
     }
   }
   if (!signedIn)

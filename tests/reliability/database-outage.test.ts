@@ -174,10 +174,10 @@ if (TEST_DATABASE !== "postgres") {
           u: renamed,
         });
         expect(updated.updateProfile.username).toBe(renamed);
-        const login = await app.client.ok(`mutation($i: LoginInput!) { login(input: $i) { __typename } }`, {
+        const login = await app.client.ok(`mutation($i: LoginInput!) { login(input: $i) { result { __typename } } }`, {
           i: { identifier: renamed, password: user.password },
         });
-        expect(login.login.__typename).toBe("AuthPayload");
+        expect(login.login.result.__typename).toBe("AuthPayload");
       },
       120_000,
     );

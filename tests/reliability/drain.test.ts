@@ -164,7 +164,7 @@ describe("graceful drain", () => {
     const credentials = { username: `drain_${Date.now()}`, password: "correct horse battery staple" };
     expect((await call("mutation($input: RegisterInput!) { register(input: $input) { token } }", { input: credentials })).status).toBe(200);
 
-    const login = call("mutation($input: LoginInput!) { login(input: $input) { __typename ... on AuthPayload { token } } }", {
+    const login = call("mutation($input: LoginInput!) { login(input: $input) { result { __typename ... on AuthPayload { token } } } }", {
       input: { identifier: credentials.username, password: credentials.password },
     });
     await sleep(300);
@@ -176,8 +176,8 @@ describe("graceful drain", () => {
     expect(answer.status).toBe(200);
     // Its connection ends with the answer: nothing kept alive holds the drain open until the grace.
     expect(answer.headers.get("connection")).toBe("close");
-    const body = (await answer.json()) as { data?: { login: { __typename: string; token?: string } } };
-    expect(body.data?.login.token).toMatch(/^ses_/);
+    const body = (await answer.json()) as { data?: { login: { result: { __typename: string; token?: string } } } };
+    expect(body.data?.login.result.token).toMatch(/^ses_/);
     expect(await exited).toBe("0");
     expect(Date.now() - answeredAt).toBeLessThan(5000);
   });

@@ -183,7 +183,7 @@ const SPECS: Record<string, Spec> = {
       fuzzVars({ input: inputObject({ username: arg(fc.oneof(P.username, fc.constant(fx.plain.username))), password: arg(P.password) }) }),
   },
   login: {
-    query: `mutation($input: LoginInput!) { login(input: $input) { __typename ... on AuthPayload { token } ... on TwoStepChallenge { challengeId } } }`,
+    query: `mutation($input: LoginInput!) { login(input: $input) { result { __typename ... on AuthPayload { token } ... on TwoStepChallenge { challengeId } } } }`,
     actor: "plain",
     public: true,
     vars: (fx) =>
@@ -201,7 +201,7 @@ const SPECS: Record<string, Spec> = {
         }),
       }),
   },
-  logout: { query: `mutation { logout }`, actor: "plain", vars: () => extraVariables },
+  logout: { query: `mutation { logout { signedOutSessionId } }`, actor: "plain", vars: () => extraVariables },
   updateProfile: {
     query: `mutation($input: UpdateProfileInput!) { updateProfile(input: $input) { id username avatarUrl } }`,
     actor: "plain",
@@ -219,7 +219,7 @@ const SPECS: Record<string, Spec> = {
       }),
   },
   changePassword: {
-    query: `mutation($input: ChangePasswordInput!) { changePassword(input: $input) }`,
+    query: `mutation($input: ChangePasswordInput!) { changePassword(input: $input) { revokedSessionCount revokedApiKeyCount } }`,
     actor: "plain",
     vars: (fx) =>
       fuzzVars({
@@ -227,15 +227,19 @@ const SPECS: Record<string, Spec> = {
       }),
   },
   requestPasswordReset: {
-    query: `mutation($identifier: String!) { requestPasswordReset(identifier: $identifier) }`,
+    query: `mutation($input: RequestPasswordResetInput!) { requestPasswordReset(input: $input) { identifier } }`,
     actor: "plain",
     public: true,
     background: true,
     vars: (fx) =>
-      fuzzVars({ identifier: arg(fc.oneof(P.email, P.phone, fc.constantFrom(fx.securedEmail, fx.securedPhone, fx.plain.username))) }),
+      fuzzVars({
+        input: inputObject({
+          identifier: arg(fc.oneof(P.email, P.phone, fc.constantFrom(fx.securedEmail, fx.securedPhone, fx.plain.username))),
+        }),
+      }),
   },
   resetPassword: {
-    query: `mutation($input: ResetPasswordInput!) { resetPassword(input: $input) }`,
+    query: `mutation($input: ResetPasswordInput!) { resetPassword(input: $input) { revokedSessionCount revokedApiKeyCount } }`,
     actor: "plain",
     public: true,
     vars: (fx) =>
@@ -248,14 +252,15 @@ const SPECS: Record<string, Spec> = {
       }),
   },
   requestStepUp: {
-    query: `mutation($method: VerificationMethod!) { requestStepUp(method: $method) { id method maskedTarget } }`,
+    query: `mutation($input: RequestStepUpInput!) { requestStepUp(input: $input) { challenge { id method maskedTarget } } }`,
     actor: "secured",
-    vars: () => fuzzVars({ method: method }),
+    vars: () => fuzzVars({ input: inputObject({ method }) }),
   },
   completeStepUp: {
-    query: `mutation($id: ID!, $code: String!) { completeStepUp(challengeId: $id, code: $code) }`,
+    query: `mutation($input: CompleteStepUpInput!) { completeStepUp(input: $input) { account { id } } }`,
     actor: "secured",
-    vars: (fx) => fuzzVars({ id: challengeIdOf(fx.stepUpChallengeId, fx.unbindChallengeId), code: arg(P.code) }),
+    vars: (fx) =>
+      fuzzVars({ input: inputObject({ challengeId: challengeIdOf(fx.stepUpChallengeId, fx.unbindChallengeId), code: arg(P.code) }) }),
   },
   startContactBinding: {
     query: `mutation($kind: ContactKind!, $address: String!) { startContactBinding(kind: $kind, address: $address) { id maskedTarget } }`,
@@ -295,16 +300,16 @@ const SPECS: Record<string, Spec> = {
     vars: () => fuzzVars({ enabled: arg(fc.boolean(), false) }),
   },
   sendTwoStepCode: {
-    query: `mutation($id: ID!, $method: VerificationMethod!) { sendTwoStepCode(challengeId: $id, method: $method) { id maskedTarget } }`,
+    query: `mutation($input: SendTwoStepCodeInput!) { sendTwoStepCode(input: $input) { challenge { id maskedTarget } } }`,
     actor: "plain",
     public: true,
-    vars: (fx) => fuzzVars({ id: challengeIdOf(fx.twoStepChallengeId, fx.stepUpChallengeId), method: method }),
+    vars: (fx) => fuzzVars({ input: inputObject({ challengeId: challengeIdOf(fx.twoStepChallengeId, fx.stepUpChallengeId), method }) }),
   },
   completeTwoStep: {
-    query: `mutation($id: ID!, $code: String!, $method: VerificationMethod!) { completeTwoStep(challengeId: $id, code: $code, method: $method) { token } }`,
+    query: `mutation($input: CompleteTwoStepInput!) { completeTwoStep(input: $input) { token } }`,
     actor: "plain",
     public: true,
-    vars: (fx) => fuzzVars({ id: challengeIdOf(fx.twoStepChallengeId), code: arg(P.code), method: method }),
+    vars: (fx) => fuzzVars({ input: inputObject({ challengeId: challengeIdOf(fx.twoStepChallengeId), code: arg(P.code), method }) }),
   },
   createApiKey: {
     query: `mutation($input: CreateApiKeyInput!) { createApiKey(input: $input) { apiKey { id prefix } } }`,
@@ -351,26 +356,28 @@ const SPECS: Record<string, Spec> = {
     vars: () => fuzzVars({ p: provider }),
   },
   startProviderLogin: {
-    query: `mutation($p: ProviderKind!, $r: String!) { startProviderLogin(provider: $p, redirectUri: $r) { state authorizeUrl } }`,
+    query: `mutation($input: StartProviderLoginInput!) { startProviderLogin(input: $input) { authorization { state authorizeUrl } } }`,
     actor: "plain",
     public: true,
-    vars: (fx) => fuzzVars({ p: provider, r: redirect(fx) }),
+    vars: (fx) => fuzzVars({ input: inputObject({ provider, redirectUri: redirect(fx) }) }),
   },
   loginWithProvider: {
-    query: `mutation($p: ProviderKind!, $c: String!, $s: String!) { loginWithProvider(provider: $p, code: $c, state: $s) { __typename } }`,
+    query: `mutation($input: LoginWithProviderInput!) { loginWithProvider(input: $input) { result { __typename } } }`,
     actor: "plain",
     public: true,
     vars: (fx) =>
       fuzzVars({
-        p: provider,
-        c: arg(fc.oneof(fc.string(), fc.constant(fx.loginCode))),
-        s: arg(fc.oneof(fc.string(), fc.constant(fx.loginState))),
+        input: inputObject({
+          provider,
+          code: arg(fc.oneof(fc.string(), fc.constant(fx.loginCode))),
+          state: arg(fc.oneof(fc.string(), fc.constant(fx.loginState))),
+        }),
       }),
   },
   revokeSession: {
-    query: `mutation($id: ID!) { revokeSession(id: $id) }`,
+    query: `mutation($input: RevokeSessionInput!) { revokeSession(input: $input) { revokedSessionId } }`,
     actor: "plain",
-    vars: (fx) => fuzzVars({ id: challengeIdOf(...fx.plainSessionIds, fx.apiKeyId) }),
+    vars: (fx) => fuzzVars({ input: inputObject({ id: challengeIdOf(...fx.plainSessionIds, fx.apiKeyId) }) }),
   },
   startRealNameVerification: {
     query: `mutation($input: RealNameInput!) { startRealNameVerification(input: $input) { status maskedName maskedIdNumber } }`,
@@ -424,8 +431,8 @@ let fx: Fixture;
 
 async function signIn(app: TestApp, username: string, password: string): Promise<string> {
   const data = await app.client.ok(LOGIN, { input: { identifier: username, password } });
-  if (data.login.__typename !== "AuthPayload") throw new Error(`could not sign in ${username}: ${JSON.stringify(data)}`);
-  return data.login.token;
+  if (data.login.result.__typename !== "AuthPayload") throw new Error(`could not sign in ${username}: ${JSON.stringify(data)}`);
+  return data.login.result.token;
 }
 
 async function buildFixture(): Promise<Fixture> {
@@ -446,10 +453,10 @@ async function buildFixture(): Promise<Fixture> {
   );
   const bind = await consent(startProviderBinding.authorizeUrl, "fuzz-bind");
   const { startProviderLogin } = await client.ok(
-    `mutation($r: String!) { startProviderLogin(provider: QQ, redirectUri: $r) { state authorizeUrl } }`,
+    `mutation($r: String!) { startProviderLogin(input: { provider: QQ, redirectUri: $r }) { authorization { state authorizeUrl } } }`,
     { r: callback },
   );
-  const providerLogin = await consent(startProviderLogin.authorizeUrl, "fuzz-login");
+  const providerLogin = await consent(startProviderLogin.authorization.authorizeUrl, "fuzz-login");
   const audit = await alice.client.ok(`{ me { auditEvents(first: 1) { endCursor } } }`);
   // secured
   const bob = await registerSteppedUp(client, uniqueUsername("bob"));
@@ -461,8 +468,8 @@ async function buildFixture(): Promise<Fixture> {
   await enrolTotp(app, bob.client);
   await bob.client.ok(`mutation { setTwoStepVerification(enabled: true) { id } }`);
   const twoStep = await client.ok(LOGIN, { input: { identifier: bob.username, password: bob.password } });
-  if (twoStep.login.__typename !== "TwoStepChallenge") throw new Error("two-step sign-in did not start");
-  const { requestStepUp } = await bob.client.ok(`mutation { requestStepUp(method: SMS) { id } }`);
+  if (twoStep.login.result.__typename !== "TwoStepChallenge") throw new Error("two-step sign-in did not start");
+  const { requestStepUp } = await bob.client.ok(`mutation { requestStepUp(input: { method: SMS }) { challenge { id } } }`);
   const { startContactUnbinding } = await bob.client.ok(`mutation { startContactUnbinding(kind: EMAIL) { id } }`);
   // support
   const carol = await registerSteppedUp(client, uniqueUsername("carol"));
@@ -482,9 +489,9 @@ async function buildFixture(): Promise<Fixture> {
     securedEmail,
     securedPhone,
     contactChallengeId: startContactBinding.id,
-    stepUpChallengeId: requestStepUp.id,
+    stepUpChallengeId: requestStepUp.challenge.id,
     unbindChallengeId: startContactUnbinding.id,
-    twoStepChallengeId: twoStep.login.challengeId,
+    twoStepChallengeId: twoStep.login.result.challengeId,
     plainSessionIds: sessions.me.sessions.map((s: { id: string }) => s.id),
     apiKeyId: createApiKey.apiKey.id,
     bindState: bind.state,
@@ -617,7 +624,7 @@ const DOCUMENT_PIECES: readonly string[] = [
   "{ providers { kind enabled } }",
   "query { __typename }",
   "query Q($a: Int) { __typename }",
-  "mutation { logout }",
+  "mutation { logout { signedOutSessionId } }",
   "",
   "{",
   "}",
@@ -790,25 +797,25 @@ describe("requests that once reached an internal error (found by the fuzzers abo
     const cases: [string, string, Record<string, unknown>, typeof user][] = [
       [
         "login identifier",
-        `mutation($i: LoginInput!) { login(input: $i) { __typename } }`,
+        `mutation($i: LoginInput!) { login(input: $i) { result { __typename } } }`,
         { i: { identifier: `nobody${nul}x`, password: "wrong password" } },
         fx.app.client,
       ],
       [
         "login identifier (email)",
-        `mutation($i: LoginInput!) { login(input: $i) { __typename } }`,
+        `mutation($i: LoginInput!) { login(input: $i) { result { __typename } } }`,
         { i: { identifier: `a${nul}@example.com`, password: "wrong password" } },
         fx.app.client,
       ],
       [
         "resetPassword identifier",
-        `mutation($i: ResetPasswordInput!) { resetPassword(input: $i) }`,
+        `mutation($i: ResetPasswordInput!) { resetPassword(input: $i) { revokedSessionCount } }`,
         { i: { identifier: `a${nul}@example.com`, code: "123456", newPassword: "Tr0ub4dor&3-horse" } },
         fx.app.client,
       ],
       [
         "startProviderLogin redirectUri",
-        `mutation($r: String!) { startProviderLogin(provider: WECHAT, redirectUri: $r) { state } }`,
+        `mutation($r: String!) { startProviderLogin(input: { provider: WECHAT, redirectUri: $r }) { authorization { state } } }`,
         { r: `${callback}${nul}` },
         fx.app.client,
       ],
@@ -836,8 +843,11 @@ describe("requests that once reached an internal error (found by the fuzzers abo
   it("answers text holding a lone UTF-16 surrogate with BAD_USER_INPUT, not INTERNAL_SERVER_ERROR (validator's isEmail threw URIError on it)", async () => {
     for (const lone of ["\udbff", "\udc00"]) {
       const identifier = `x${lone}fuzz@example.com`;
-      const reset = await fx.app.client.request(`mutation($i: String!) { requestPasswordReset(identifier: $i) }`, { i: identifier });
-      const login = await fx.app.client.request(`mutation($i: LoginInput!) { login(input: $i) { __typename } }`, {
+      const reset = await fx.app.client.request(
+        `mutation($i: String!) { requestPasswordReset(input: { identifier: $i }) { identifier } }`,
+        { i: identifier },
+      );
+      const login = await fx.app.client.request(`mutation($i: LoginInput!) { login(input: $i) { result { __typename } } }`, {
         i: { identifier, password: "wrong password" },
       });
       for (const response of [reset, login]) expect(response.errors?.map((e) => e.extensions?.code)).toEqual(["BAD_USER_INPUT"]);

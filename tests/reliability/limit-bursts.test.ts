@@ -21,11 +21,11 @@ const BUDGET = 10;
 const BURST = 50;
 const CALLBACK_PATH = "/oauth/callback";
 
-const CHANGE_PASSWORD = `mutation($input: ChangePasswordInput!) { changePassword(input: $input) }`;
-const REQUEST_STEP_UP = `mutation($m: VerificationMethod!) { requestStepUp(method: $m) { id } }`;
-const COMPLETE_STEP_UP = `mutation($id: ID!, $code: String!) { completeStepUp(challengeId: $id, code: $code) }`;
-const REQUEST_RESET = `mutation($identifier: String!) { requestPasswordReset(identifier: $identifier) }`;
-const START_PROVIDER_LOGIN = `mutation($r: String!) { startProviderLogin(provider: QQ, redirectUri: $r) { state } }`;
+const CHANGE_PASSWORD = `mutation($input: ChangePasswordInput!) { changePassword(input: $input) { revokedSessionCount revokedApiKeyCount } }`;
+const REQUEST_STEP_UP = `mutation($m: VerificationMethod!) { requestStepUp(input: { method: $m }) { challenge { id } } }`;
+const COMPLETE_STEP_UP = `mutation($id: ID!, $code: String!) { completeStepUp(input: { challengeId: $id, code: $code }) { account { id } } }`;
+const REQUEST_RESET = `mutation($identifier: String!) { requestPasswordReset(input: { identifier: $identifier }) { identifier } }`;
+const START_PROVIDER_LOGIN = `mutation($r: String!) { startProviderLogin(input: { provider: QQ, redirectUri: $r }) { authorization { state } } }`;
 
 function randomIp(): string {
   return `10.${[...randomBytes(3)].join(".")}`;
@@ -124,7 +124,7 @@ describe(`bursts against two real server processes sharing Redis (${TEST_DATABAS
     for (let i = 0; i < BURST / 5; i++) {
       const m = i % 2 ? "RECOVERY_CODE" : "TOTP";
       challenges.push({
-        id: (await signedIn(i).ok(REQUEST_STEP_UP, { m })).requestStepUp.id,
+        id: (await signedIn(i).ok(REQUEST_STEP_UP, { m })).requestStepUp.challenge.id,
         code: m === "TOTP" ? "000000" : "aaaaa-aaaaa",
       });
     }
@@ -133,7 +133,7 @@ describe(`bursts against two real server processes sharing Redis (${TEST_DATABAS
       "CODE_INVALID",
       async () => {
         const { requestStepUp } = await signedIn(1).ok(REQUEST_STEP_UP, { m: "RECOVERY_CODE" });
-        return signedIn(1).request(COMPLETE_STEP_UP, { id: requestStepUp.id, code: recoveryCodes[0] });
+        return signedIn(1).request(COMPLETE_STEP_UP, { id: requestStepUp.challenge.id, code: recoveryCodes[0] });
       },
     );
   });

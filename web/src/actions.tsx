@@ -8,16 +8,22 @@ import { CodeField, Dialog, ErrorNote, Field } from "./ui";
 
 const REQUEST_STEP_UP = graphql(`
   mutation RequestStepUp($method: VerificationMethod!) {
-    requestStepUp(method: $method) {
-      id
-      method
-      maskedTarget
+    requestStepUp(input: { method: $method }) {
+      challenge {
+        id
+        method
+        maskedTarget
+      }
     }
   }
 `);
 const COMPLETE_STEP_UP = graphql(`
   mutation CompleteStepUp($id: ID!, $code: String, $password: String) {
-    completeStepUp(challengeId: $id, code: $code, password: $password)
+    completeStepUp(input: { challengeId: $id, code: $code, password: $password }) {
+      account {
+        id
+      }
+    }
   }
 `);
 
@@ -132,7 +138,7 @@ function StepUpDialog({ onDone, onCancel }: { onDone: () => void; onCancel: () =
   const [password, setPassword] = useState("");
   const start = async (method: VerificationMethod) => {
     const result = await run(() => request(REQUEST_STEP_UP, { method }));
-    if (result) setChallenge(result.requestStepUp);
+    if (result) setChallenge(result.requestStepUp.challenge);
   };
   const byPassword = challenge?.method === "PASSWORD";
   const verify = async () => {

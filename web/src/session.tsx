@@ -56,7 +56,9 @@ const ME = graphql(`
 
 const LOGOUT = graphql(`
   mutation Logout {
-    logout
+    logout {
+      signedOutSessionId
+    }
   }
 `);
 

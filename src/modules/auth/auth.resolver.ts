@@ -8,7 +8,7 @@ import { SessionService } from "../session/session.service";
 import type { SignedIn } from "../sign-in/sign-in.service";
 import { AuthService } from "./auth.service";
 import type { TwoStepChallenge } from "../two-step/two-step.types";
-import { AuthPayload, LoginInput, LoginResult, RegisterInput } from "./auth.types";
+import { LoginInput, LoginPayload, LogoutPayload, RegisterInput, RegisterPayload } from "./auth.types";
 
 @Resolver()
 export class AuthResolver {
@@ -17,21 +17,27 @@ export class AuthResolver {
     private readonly sessions: SessionService,
   ) {}
 
-  @Mutation(() => AuthPayload, { description: "Creates an account and signs it in." })
+  @Mutation(() => RegisterPayload, {
+    description: "Creates an account and signs it in. Raises USERNAME_TAKEN, RATE_LIMITED (sign-ups per IP) and BAD_USER_INPUT.",
+  })
   register(@Arg("input") input: RegisterInput, @Meta() meta: RequestMeta): Promise<SignedIn> {
     return this.auth.register(input, meta);
   }
 
-  @Mutation(() => LoginResult, {
-    description: "Signs in with a password. Returns a TwoStepChallenge instead of a session when two-step verification is on.",
+  @Mutation(() => LoginPayload, {
+    description:
+      "Signs in with a password. The result is a TwoStepChallenge instead of a session when two-step verification is on. Raises INVALID_CREDENTIALS (the same for an unknown identifier), RATE_LIMITED and BAD_USER_INPUT.",
   })
-  login(@Arg("input") input: LoginInput, @Meta() meta: RequestMeta): Promise<SignedIn | TwoStepChallenge> {
-    return this.auth.login(input, meta);
+  async login(@Arg("input") input: LoginInput, @Meta() meta: RequestMeta): Promise<{ result: SignedIn | TwoStepChallenge }> {
+    return { result: await this.auth.login(input, meta) };
   }
 
   @Authorized(SESSION_ONLY)
-  @Mutation(() => Boolean, { description: "Signs out the session this request was made with." })
-  logout(@CurrentSession() session: SessionEntity, @Meta() meta: RequestMeta): Promise<boolean> {
-    return this.sessions.revoke(session.accountId, session.id, meta, AuditEventType.SIGN_OUT);
+  @Mutation(() => LogoutPayload, {
+    description: "Signs out the session this request was made with. Sessions only (UNAUTHENTICATED without one, FORBIDDEN for an API key).",
+  })
+  async logout(@CurrentSession() session: SessionEntity, @Meta() meta: RequestMeta): Promise<LogoutPayload> {
+    await this.sessions.revoke(session.accountId, session.id, meta, AuditEventType.SIGN_OUT);
+    return { signedOutSessionId: session.id };
   }
 }

@@ -1,4 +1,4 @@
-import { createUnionType, Field, InputType, ObjectType } from "type-graphql";
+import { createUnionType, Field, ID, InputType, ObjectType } from "type-graphql";
 import { MaxLength, MinLength } from "class-validator";
 import { Account } from "../account/account.types";
 import { IsUsername } from "../account/username";
@@ -31,18 +31,33 @@ export class LoginInput {
 
 @ObjectType({ description: "A signed-in session. Send the token as `Authorization: Bearer <token>`." })
 export class AuthPayload {
-  @Field()
+  @Field({ description: "The session's bearer token, shown only here (the server keeps only its hash)." })
   token: string;
 
-  @Field()
+  @Field({ description: "When the session ends unless used before; use slides it on, up to an absolute limit." })
   expiresAt: Date;
 
-  @Field(() => Account)
+  @Field(() => Account, { description: "The account the session is signed in to." })
   account: Account;
 }
+
+@ObjectType({ description: "What register returns: the new account, signed in." })
+export class RegisterPayload extends AuthPayload {}
 
 export const LoginResult = createUnionType({
   name: "LoginResult",
   types: () => [AuthPayload, TwoStepChallenge] as const,
   resolveType: (value) => ("token" in value ? AuthPayload : TwoStepChallenge),
 });
+
+@ObjectType({ description: "What login returns." })
+export class LoginPayload {
+  @Field(() => LoginResult, { description: "The session, or, with two-step verification on, the challenge to finish signing in with." })
+  result: typeof LoginResult;
+}
+
+@ObjectType({ description: "What logout returns." })
+export class LogoutPayload {
+  @Field(() => ID, { description: "The session that was signed out: the one the request was made with." })
+  signedOutSessionId: string;
+}

@@ -13,6 +13,7 @@ import { isUsable } from "../factors/usable";
 import { sentMethodOf } from "../factors/vocabulary";
 import type { NoticeService } from "../notice/notice.service";
 import type { PasswordHasher } from "../password/password-hasher";
+import type { PasswordReplaced } from "../password/password.service";
 import type { ResetPasswordInput } from "./password-reset.types";
 
 export class PasswordResetService {
@@ -56,7 +57,7 @@ export class PasswordResetService {
    * Sets the new password with the code sent to the identifier, signs out every session and revokes
    * every API key. The code counts only while its address is still bound, and usable, on that account.
    */
-  async reset(input: ResetPasswordInput, meta: RequestMeta): Promise<void> {
+  async reset(input: ResetPasswordInput, meta: RequestMeta): Promise<PasswordReplaced> {
     const name = parseSignInName(input.identifier);
     if (name.kind === "USERNAME") throw new AppError("CODE_INVALID");
     const challenge = await this.challenges.findLatest("PASSWORD_RESET", name.subject);
@@ -64,18 +65,22 @@ export class PasswordResetService {
     const accountId = challenge.accountId;
     await this.challenges.check(challenge.id, input.code, { purpose: "PASSWORD_RESET", accountId }, meta);
     const passwordHash = await this.hasher.hash(input.newPassword);
-    const sendNotice = await this.transaction(async (manager) => {
+    const { sendNotice, replaced } = await this.transaction(async (manager) => {
       await this.challenges.consume(manager, challenge);
       const now = this.clock.now();
       const address = await manager.findOneBy(IdentityEntity, { accountId, kind: name.kind, subject: name.subject });
       assertThat(address && isUsable(address, now), "CODE_INVALID");
-      const notice = await this.notices.wayInChanged(manager, accountId, "PASSWORD_RESET");
+      const sendNotice = await this.notices.wayInChanged(manager, accountId, "PASSWORD_RESET");
       await manager.update(AccountEntity, { id: accountId }, { passwordHash, passwordChangedAt: now, updatedAt: now });
-      const revokedSessions = (await manager.delete(SessionEntity, { accountId })).affected ?? 0;
-      const revokedApiKeys = (await manager.delete(ApiKeyEntity, { accountId })).affected ?? 0;
-      await this.audit.record(manager, accountId, AuditEventType.PASSWORD_RESET, meta, { revokedSessions, revokedApiKeys });
-      return notice;
+      const revokedSessionCount = (await manager.delete(SessionEntity, { accountId })).affected ?? 0;
+      const revokedApiKeyCount = (await manager.delete(ApiKeyEntity, { accountId })).affected ?? 0;
+      await this.audit.record(manager, accountId, AuditEventType.PASSWORD_RESET, meta, {
+        revokedSessions: revokedSessionCount,
+        revokedApiKeys: revokedApiKeyCount,
+      });
+      return { sendNotice, replaced: { revokedSessionCount, revokedApiKeyCount } };
     });
     sendNotice();
+    return replaced;
   }
 }

@@ -2,24 +2,24 @@ import { Arg, Authorized, Mutation, Resolver } from "type-graphql";
 import type { Authenticated, RequestMeta } from "../../graphql/context";
 import { SESSION_ONLY } from "../../graphql/auth-checker";
 import { CurrentAuth, Meta } from "../../graphql/current";
-import { PasswordService } from "./password.service";
-import { ChangePasswordInput } from "./password.types";
+import type { AccountEntity } from "../../entities";
+import { PasswordService, type PasswordReplaced } from "./password.service";
+import { ChangePasswordInput, ChangePasswordPayload } from "./password.types";
 
 @Resolver()
 export class PasswordResolver {
   constructor(private readonly passwords: PasswordService) {}
 
   @Authorized(SESSION_ONLY)
-  @Mutation(() => Boolean, {
+  @Mutation(() => ChangePasswordPayload, {
     description:
-      "Changes the password, signs out every other session and (unless revokeApiKeys is false) revokes every API key. Needs a recent step-up (STEP_UP_REQUIRED) when the account has a usable second factor; without one, the old password is the step-up.",
+      "Changes the password, signs out every other session and (unless revokeApiKeys is false) revokes every API key. Needs a recent step-up (STEP_UP_REQUIRED) when the account has a usable second factor; without one, the old password is the step-up. A wrong oldPassword is INVALID_CREDENTIALS; RATE_LIMITED past the account's password budget.",
   })
-  async changePassword(
+  changePassword(
     @Arg("input") input: ChangePasswordInput,
     @CurrentAuth() auth: Authenticated,
     @Meta() meta: RequestMeta,
-  ): Promise<boolean> {
-    await this.passwords.changePassword(auth, input, meta);
-    return true;
+  ): Promise<PasswordReplaced & { account: AccountEntity }> {
+    return this.passwords.changePassword(auth, input, meta);
   }
 }

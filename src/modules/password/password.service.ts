@@ -12,6 +12,12 @@ import type { PasswordHasher } from "./password-hasher";
 import type { PasswordVerifier } from "./password-verifier";
 import type { ChangePasswordInput } from "./password.types";
 
+/** What a new password (changed or reset) ended besides the old one. */
+export interface PasswordReplaced {
+  readonly revokedSessionCount: number;
+  readonly revokedApiKeyCount: number;
+}
+
 export class PasswordService {
   constructor(
     private readonly transaction: TransactionRunner,
@@ -30,7 +36,11 @@ export class PasswordService {
    * the owner changes the password. With a second factor bound, a stolen session plus a guessed
    * password is not enough: a recent step-up is needed too; without one, the old password is the step-up.
    */
-  async changePassword(auth: Authenticated, input: ChangePasswordInput, meta: RequestMeta): Promise<void> {
+  async changePassword(
+    auth: Authenticated,
+    input: ChangePasswordInput,
+    meta: RequestMeta,
+  ): Promise<PasswordReplaced & { account: AccountEntity }> {
     // The stored hash, not a cached one: the password may have changed in another process.
     const { account, session } = await this.stepUp.requireStepUp(auth, { passwordReentered: true });
     if (!(await this.verifier.verify(account, input.oldPassword))) {
@@ -43,8 +53,8 @@ export class PasswordService {
       throw AppError.badInput("newPassword", "SAME_AS_CURRENT", "newPassword must differ from the current password");
     }
     const passwordHash = await this.hasher.hash(input.newPassword);
-    const sendNotice = await this.transaction(async (manager) => {
-      const notice = await this.notices.wayInChanged(manager, account.id, "PASSWORD_CHANGED");
+    const { sendNotice, changed } = await this.transaction(async (manager) => {
+      const sendNotice = await this.notices.wayInChanged(manager, account.id, "PASSWORD_CHANGED");
       const now = this.clock.now();
       // Guarded by the old hash: of two concurrent changes, only the first one applies.
       const result = await manager.update(
@@ -53,11 +63,21 @@ export class PasswordService {
         { passwordHash, passwordChangedAt: now, updatedAt: now },
       );
       if (!result.affected) throw new AppError("INVALID_CREDENTIALS");
-      const revokedSessions = await this.sessions.revokeAllExcept(manager, account.id, session.id);
-      const revokedApiKeys = input.revokeApiKeys ? ((await manager.delete(ApiKeyEntity, { accountId: account.id })).affected ?? 0) : 0;
-      await this.audit.record(manager, account.id, AuditEventType.PASSWORD_CHANGED, meta, { revokedSessions, revokedApiKeys });
-      return notice;
+      const revokedSessionCount = await this.sessions.revokeAllExcept(manager, account.id, session.id);
+      const revokedApiKeyCount = input.revokeApiKeys ? ((await manager.delete(ApiKeyEntity, { accountId: account.id })).affected ?? 0) : 0;
+      await this.audit.record(manager, account.id, AuditEventType.PASSWORD_CHANGED, meta, {
+        revokedSessions: revokedSessionCount,
+        revokedApiKeys: revokedApiKeyCount,
+      });
+      // The account as the guarded update left it.
+      const changed = {
+        account: { ...account, passwordHash, passwordChangedAt: now, updatedAt: now },
+        revokedSessionCount,
+        revokedApiKeyCount,
+      };
+      return { sendNotice, changed };
     });
     sendNotice();
+    return changed;
   }
 }

@@ -1,4 +1,5 @@
-import { Field, InputType } from "type-graphql";
+import { Field, InputType, Int, ObjectType } from "type-graphql";
+import { Account } from "../account/account.types";
 import { MaxLength, MinLength } from "class-validator";
 import { IsAcceptablePassword, PASSWORD_MAX_LENGTH } from "./password-policy";
 
@@ -18,4 +19,18 @@ export class ChangePasswordInput {
     description: "Also revoke every API key of the account (default): a leaked password may have leaked keys too.",
   })
   revokeApiKeys: boolean;
+}
+
+@ObjectType({ description: "What changePassword returns." })
+export class ChangePasswordPayload {
+  @Field(() => Account, {
+    description: "The account: security.passwordChangedAt moved on, and sessions (and apiKeys, unless kept) list only what is left.",
+  })
+  account: Account;
+
+  @Field(() => Int, { description: "How many other sessions were signed out." })
+  revokedSessionCount: number;
+
+  @Field(() => Int, { description: "How many API keys were revoked (0 with revokeApiKeys: false)." })
+  revokedApiKeyCount: number;
 }

@@ -1,14 +1,13 @@
-import { Args, Authorized, Ctx, Extensions, FieldResolver, Mutation, Resolver, Root } from "type-graphql";
+import { Arg, Authorized, Ctx, Extensions, FieldResolver, Mutation, Resolver, Root } from "type-graphql";
 import type { AccountEntity } from "../../entities";
 import type { RequestContext, RequestMeta } from "../../graphql/context";
 import { SESSION_ONLY } from "../../graphql/auth-checker";
 import { CurrentAccount, Meta } from "../../graphql/current";
-import { IdArgs } from "../../graphql/id-args";
 import { FIELD_COST } from "../../graphql/query-limits";
 import { Account } from "../account/account.types";
 import { AuditEventType } from "../audit/audit-event-type";
 import { SessionService } from "./session.service";
-import { Session } from "./session.types";
+import { RevokeSessionInput, RevokeSessionPayload, Session } from "./session.types";
 
 @Resolver(() => Account)
 export class SessionResolver {
@@ -22,8 +21,16 @@ export class SessionResolver {
   }
 
   @Authorized(SESSION_ONLY)
-  @Mutation(() => Boolean, { description: "Signs out one of your sessions. False when no such session is signed in." })
-  async revokeSession(@Args() { id }: IdArgs, @CurrentAccount() account: AccountEntity, @Meta() meta: RequestMeta): Promise<boolean> {
-    return this.sessionService.revoke(account.id, id, meta, AuditEventType.SESSION_REVOKED);
+  @Mutation(() => RevokeSessionPayload, {
+    description:
+      "Signs out one of your sessions (the current one too). Sessions only: UNAUTHENTICATED without one, FORBIDDEN for an API key; BAD_USER_INPUT for an id that is not a UUID.",
+  })
+  async revokeSession(
+    @Arg("input") { id }: RevokeSessionInput,
+    @CurrentAccount() account: AccountEntity,
+    @Meta() meta: RequestMeta,
+  ): Promise<RevokeSessionPayload> {
+    await this.sessionService.revoke(account.id, id, meta, AuditEventType.SESSION_REVOKED);
+    return { revokedSessionId: id, account };
   }
 }

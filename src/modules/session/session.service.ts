@@ -82,13 +82,11 @@ export class SessionService {
     });
   }
 
-  /** Signs out one session of this account (the current one included). False when there is none. */
-  async revoke(accountId: string, sessionId: string, meta: RequestMeta, type: AuditEventType): Promise<boolean> {
-    return this.transaction(async (manager) => {
+  /** Signs out one session of this account (the current one included), logged when there was one. */
+  async revoke(accountId: string, sessionId: string, meta: RequestMeta, type: AuditEventType): Promise<void> {
+    await this.transaction(async (manager) => {
       const result = await manager.delete(SessionEntity, { id: sessionId, accountId });
-      if (!result.affected) return false;
-      await this.audit.record(manager, accountId, type, meta, { sessionId });
-      return true;
+      if (result.affected) await this.audit.record(manager, accountId, type, meta, { sessionId });
     });
   }
 

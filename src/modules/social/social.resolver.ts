@@ -1,4 +1,4 @@
-import { Args, Authorized, Extensions, FieldResolver, Mutation, Query, Resolver, Root } from "type-graphql";
+import { Arg, Args, Authorized, Extensions, FieldResolver, Mutation, Query, Resolver, Root } from "type-graphql";
 import type { AccountEntity } from "../../entities";
 import { SESSION_ONLY } from "../../graphql/auth-checker";
 import type { Authenticated, RequestMeta } from "../../graphql/context";
@@ -6,10 +6,20 @@ import { CurrentAuth, Meta } from "../../graphql/current";
 import { FIELD_COST } from "../../graphql/query-limits";
 import { Account } from "../account/account.types";
 import type { SignedIn } from "../sign-in/sign-in.service";
-import { LoginResult } from "../auth/auth.types";
 import type { TwoStepChallenge } from "../two-step/two-step.types";
 import { SocialService } from "./social.service";
-import { CompleteProviderArgs, LinkedIdentity, ProviderArgs, ProviderAuthorization, ProviderInfo, StartProviderArgs } from "./social.types";
+import {
+  CompleteProviderArgs,
+  LinkedIdentity,
+  LoginWithProviderInput,
+  LoginWithProviderPayload,
+  ProviderArgs,
+  ProviderAuthorization,
+  ProviderInfo,
+  StartProviderArgs,
+  StartProviderLoginInput,
+  StartProviderLoginPayload,
+} from "./social.types";
 
 @Resolver(() => Account)
 export class SocialResolver {
@@ -62,16 +72,25 @@ export class SocialResolver {
     return this.social.unbind(auth, provider, meta);
   }
 
-  @Mutation(() => ProviderAuthorization, { description: "Starts signing in with a bound provider account." })
-  startProviderLogin(@Args() { provider, redirectUri }: StartProviderArgs, @Meta() meta: RequestMeta): Promise<ProviderAuthorization> {
-    return this.social.startLogin(provider, redirectUri, meta);
+  @Mutation(() => StartProviderLoginPayload, {
+    description:
+      "Starts signing in with a bound provider account; no session needed. Raises BAD_USER_INPUT (a provider not enabled, a redirectUri not allowed) and RATE_LIMITED.",
+  })
+  async startProviderLogin(
+    @Arg("input") { provider, redirectUri }: StartProviderLoginInput,
+    @Meta() meta: RequestMeta,
+  ): Promise<StartProviderLoginPayload> {
+    return { authorization: await this.social.startLogin(provider, redirectUri, meta) };
   }
 
-  @Mutation(() => LoginResult, { description: "Signs in with the code and state the provider sent back; two-step verification applies." })
-  loginWithProvider(
-    @Args() { provider, code, state }: CompleteProviderArgs,
+  @Mutation(() => LoginWithProviderPayload, {
+    description:
+      "Signs in with the code and state the provider sent back; two-step verification applies. Raises IDENTITY_NOT_BOUND, CODE_INVALID (an unknown or used state), CODE_EXPIRED, PROVIDER_ERROR and PROVIDER_UNAVAILABLE.",
+  })
+  async loginWithProvider(
+    @Arg("input") { provider, code, state }: LoginWithProviderInput,
     @Meta() meta: RequestMeta,
-  ): Promise<SignedIn | TwoStepChallenge> {
-    return this.social.login(provider, code, state, meta);
+  ): Promise<{ result: SignedIn | TwoStepChallenge }> {
+    return { result: await this.social.login(provider, code, state, meta) };
   }
 }

@@ -1,5 +1,6 @@
-import { ArgsType, Field, ObjectType, registerEnumType } from "type-graphql";
+import { ArgsType, Field, InputType, ObjectType, registerEnumType } from "type-graphql";
 import { IsEnum, IsUrl, MaxLength, MinLength } from "class-validator";
+import { LoginResult } from "../auth/auth.types";
 
 export enum ProviderKind {
   WECHAT = "WECHAT",
@@ -59,14 +60,17 @@ export class ProviderAuthorization {
   expiresAt: Date;
 }
 
+// Both argument and (unlisted) input types, so each mutation's own input extends them.
 @ArgsType()
+@InputType()
 export class ProviderArgs {
-  @Field(() => ProviderKind)
+  @Field(() => ProviderKind, { description: "The provider; it must be enabled on this deployment (Query.providers)." })
   @IsEnum(ProviderKind)
   provider: ProviderKind;
 }
 
 @ArgsType()
+@InputType()
 export class StartProviderArgs extends ProviderArgs {
   @Field({ description: "Where the provider sends the browser back: this server's origin or one of REDIRECT_ORIGINS." })
   @MaxLength(2048, { message: "redirectUri must be at most 2048 characters" })
@@ -78,6 +82,7 @@ export class StartProviderArgs extends ProviderArgs {
 }
 
 @ArgsType()
+@InputType()
 export class CompleteProviderArgs extends ProviderArgs {
   @Field({ description: "The code the provider added to the redirect (Alipay: auth_code)." })
   @MinLength(1, { message: "code must not be empty" })
@@ -88,4 +93,24 @@ export class CompleteProviderArgs extends ProviderArgs {
   @MinLength(1, { message: "state must not be empty" })
   @MaxLength(128, { message: "state is too long" })
   state: string;
+}
+
+@InputType({ description: "Which provider to sign in with, and where it sends the browser back." })
+export class StartProviderLoginInput extends StartProviderArgs {}
+
+@ObjectType({ description: "What startProviderLogin returns." })
+export class StartProviderLoginPayload {
+  @Field(() => ProviderAuthorization, {
+    description: "Where to send the browser (or the QR code to show), and the state to check on return.",
+  })
+  authorization: ProviderAuthorization;
+}
+
+@InputType({ description: "What the provider sent back to the redirectUri after startProviderLogin." })
+export class LoginWithProviderInput extends CompleteProviderArgs {}
+
+@ObjectType({ description: "What loginWithProvider returns." })
+export class LoginWithProviderPayload {
+  @Field(() => LoginResult, { description: "The session, or, with two-step verification on, the challenge to finish signing in with." })
+  result: typeof LoginResult;
 }

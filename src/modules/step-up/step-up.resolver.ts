@@ -1,66 +1,45 @@
-import { Arg, Args, ArgsType, Authorized, Field, ID, Mutation, Resolver } from "type-graphql";
-import { IsOptional, IsUUID, Matches, MaxLength } from "class-validator";
+import { Arg, Authorized, Mutation, Resolver } from "type-graphql";
 import type { Authenticated, RequestMeta } from "../../graphql/context";
 import { SESSION_ONLY } from "../../graphql/auth-checker";
 import { CurrentAuth, Meta } from "../../graphql/current";
 import { AppError } from "../../errors";
-import { Challenge } from "../challenge/challenge.types";
-import { CODE_MESSAGE, CODE_PATTERN } from "../challenge/code-format";
 import { toChallenge } from "../challenge/to-challenge";
-import { PASSWORD_MAX_LENGTH } from "../password/password-policy";
-import { VerificationMethod } from "../factors/vocabulary";
 import { StepUpService } from "./step-up.service";
-
-/** A code, or for a PASSWORD challenge the password: a password cannot pass the code's pattern. */
-@ArgsType()
-class CompleteStepUpArgs {
-  @Field(() => ID)
-  @IsUUID("all", { message: "challengeId must be the id that requestStepUp returned" })
-  challengeId: string;
-
-  @Field(() => String, { nullable: true, description: "The code, for every method but PASSWORD." })
-  @IsOptional()
-  @Matches(CODE_PATTERN, { message: CODE_MESSAGE })
-  code?: string | null;
-
-  @Field(() => String, { nullable: true, description: "The account's password, for a PASSWORD challenge." })
-  @IsOptional()
-  @MaxLength(PASSWORD_MAX_LENGTH * 2, { message: "password is too long" })
-  password?: string | null;
-}
+import { CompleteStepUpInput, CompleteStepUpPayload, RequestStepUpInput, RequestStepUpPayload } from "./step-up.types";
 
 @Resolver()
 export class StepUpResolver {
   constructor(private readonly stepUp: StepUpService) {}
 
   @Authorized(SESSION_ONLY)
-  @Mutation(() => Challenge, {
+  @Mutation(() => RequestStepUpPayload, {
     description:
-      "Step-up: prove a factor on this session before changing a way in. PASSWORD only while the account has no usable second factor (security.stepUpMethods).",
+      "Step-up: prove a factor on this session before changing a way in. PASSWORD only while the account has no usable second factor (security.stepUpMethods). Sessions only (FORBIDDEN for an API key); RATE_LIMITED for codes sent too often.",
   })
   async requestStepUp(
-    @Arg("method", () => VerificationMethod) method: VerificationMethod,
+    @Arg("input") { method }: RequestStepUpInput,
     @CurrentAuth() auth: Authenticated,
     @Meta() meta: RequestMeta,
-  ): Promise<Challenge> {
-    return toChallenge(await this.stepUp.request(auth, method, meta));
+  ): Promise<RequestStepUpPayload> {
+    return { challenge: toChallenge(await this.stepUp.request(auth, method, meta)) };
   }
 
   @Authorized(SESSION_ONLY)
-  @Mutation(() => Boolean, {
-    description: "Marks this session as verified for a few minutes (STEP_UP_TTL_SECONDS). Give code, or password for a PASSWORD challenge.",
+  @Mutation(() => CompleteStepUpPayload, {
+    description:
+      "Marks this session as verified for a few minutes (STEP_UP_TTL_SECONDS). Give code, or password for a PASSWORD challenge. Raises CODE_INVALID (a wrong code or password, or another session's challenge), CODE_EXPIRED, TOO_MANY_ATTEMPTS and RATE_LIMITED (the account's password budget).",
   })
   async completeStepUp(
-    @Args() { challengeId, code, password }: CompleteStepUpArgs,
+    @Arg("input") { challengeId, code, password }: CompleteStepUpInput,
     @CurrentAuth() auth: Authenticated,
     @Meta() meta: RequestMeta,
-  ): Promise<boolean> {
+  ): Promise<CompleteStepUpPayload> {
     const proof = code ?? password;
     if (!proof || (code && password))
       throw AppError.badInput("code", "EXACTLY_ONE_OF", "give the code, or the password for a PASSWORD step-up", {
         fields: ["code", "password"],
       });
     await this.stepUp.complete(auth, challengeId, proof, meta);
-    return true;
+    return { account: auth.account };
   }
 }

@@ -1,35 +1,13 @@
-import { Arg, Args, ArgsType, Authorized, Field, ID, Mutation, Resolver } from "type-graphql";
-import { IsEnum, IsUUID, Matches } from "class-validator";
+import { Arg, Authorized, Mutation, Resolver } from "type-graphql";
 import type { AccountEntity } from "../../entities";
 import type { Authenticated, RequestMeta } from "../../graphql/context";
 import { CurrentAuth, Meta } from "../../graphql/current";
 import { Account } from "../account/account.types";
-import { AuthPayload } from "../auth/auth.types";
 import { SignInService, type SignedIn } from "../sign-in/sign-in.service";
-import { Challenge } from "../challenge/challenge.types";
-import { CODE_MESSAGE, CODE_PATTERN } from "../challenge/code-format";
 import { toChallenge } from "../challenge/to-challenge";
 import { SESSION_ONLY } from "../../graphql/auth-checker";
 import { TwoStepService } from "./two-step.service";
-import { VerificationMethod } from "../factors/vocabulary";
-
-@ArgsType()
-class TwoStepMethodArgs {
-  @Field(() => ID)
-  @IsUUID("all", { message: "challengeId must be the challengeId that login returned" })
-  challengeId: string;
-
-  @Field(() => VerificationMethod)
-  @IsEnum(VerificationMethod)
-  method: VerificationMethod;
-}
-
-@ArgsType()
-class CompleteTwoStepArgs extends TwoStepMethodArgs {
-  @Field()
-  @Matches(CODE_PATTERN, { message: CODE_MESSAGE })
-  code: string;
-}
+import { CompleteTwoStepInput, CompleteTwoStepPayload, SendTwoStepCodeInput, SendTwoStepCodePayload } from "./two-step-sign-in.types";
 
 @Resolver()
 export class TwoStepResolver {
@@ -38,13 +16,22 @@ export class TwoStepResolver {
     private readonly signIn: SignInService,
   ) {}
 
-  @Mutation(() => Challenge, { description: "Sends an EMAIL or SMS code for a two-step sign-in challenge." })
-  async sendTwoStepCode(@Args() { challengeId, method }: TwoStepMethodArgs, @Meta() meta: RequestMeta): Promise<Challenge> {
-    return toChallenge(await this.signIn.sendTwoStepCode(challengeId, method, meta));
+  @Mutation(() => SendTwoStepCodePayload, {
+    description:
+      "Sends an EMAIL or SMS code for a two-step sign-in challenge; no session needed. Raises CODE_INVALID (no such open challenge), CODE_EXPIRED, RATE_LIMITED and BAD_USER_INPUT (a method the challenge does not offer).",
+  })
+  async sendTwoStepCode(
+    @Arg("input") { challengeId, method }: SendTwoStepCodeInput,
+    @Meta() meta: RequestMeta,
+  ): Promise<SendTwoStepCodePayload> {
+    return { challenge: toChallenge(await this.signIn.sendTwoStepCode(challengeId, method, meta)) };
   }
 
-  @Mutation(() => AuthPayload, { description: "Finishes a two-step sign-in with a code of the chosen method." })
-  completeTwoStep(@Args() { challengeId, method, code }: CompleteTwoStepArgs, @Meta() meta: RequestMeta): Promise<SignedIn> {
+  @Mutation(() => CompleteTwoStepPayload, {
+    description:
+      "Finishes a two-step sign-in with a code of the chosen method; no session needed. Raises CODE_INVALID, CODE_EXPIRED, TOO_MANY_ATTEMPTS, RATE_LIMITED and BAD_USER_INPUT (PASSWORD is no second factor).",
+  })
+  completeTwoStep(@Arg("input") { challengeId, method, code }: CompleteTwoStepInput, @Meta() meta: RequestMeta): Promise<SignedIn> {
     return this.signIn.completeTwoStep(challengeId, method, code, meta);
   }
 

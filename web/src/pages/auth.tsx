@@ -2,23 +2,31 @@ import { useEffect, useState } from "react";
 import { MethodPicker, onSubmit, useAction } from "../actions";
 import { request } from "../api";
 import { graphql } from "../gql";
-import type { ProviderKind, VerificationMethod } from "../gql/graphql";
+import type { LoginOutcomeFragment, ProviderKind, VerificationMethod } from "../gql/graphql";
 import { useI18n } from "../i18n";
 import { callbackUri, rememberFlow } from "../oauth";
 import { Link, navigate, usePath } from "../router";
 import { useSession } from "../session";
 import { Card, CodeField, ErrorNote, Field } from "../ui";
 
+// What login and loginWithProvider answer, read by useLoginResult.
+graphql(`
+  fragment LoginOutcome on LoginResult {
+    __typename
+    ... on AuthPayload {
+      token
+    }
+    ... on TwoStepChallenge {
+      challengeId
+      methods
+    }
+  }
+`);
 const LOGIN = graphql(`
   mutation Login($input: LoginInput!) {
     login(input: $input) {
-      __typename
-      ... on AuthPayload {
-        token
-      }
-      ... on TwoStepChallenge {
-        challengeId
-        methods
+      result {
+        ...LoginOutcome
       }
     }
   }
@@ -32,15 +40,17 @@ const REGISTER = graphql(`
 `);
 const SEND_TWO_STEP_CODE = graphql(`
   mutation SendTwoStepCode($id: ID!, $method: VerificationMethod!) {
-    sendTwoStepCode(challengeId: $id, method: $method) {
-      id
-      maskedTarget
+    sendTwoStepCode(input: { challengeId: $id, method: $method }) {
+      challenge {
+        id
+        maskedTarget
+      }
     }
   }
 `);
 const COMPLETE_TWO_STEP = graphql(`
   mutation CompleteTwoStep($id: ID!, $method: VerificationMethod!, $code: String!) {
-    completeTwoStep(challengeId: $id, method: $method, code: $code) {
+    completeTwoStep(input: { challengeId: $id, method: $method, code: $code }) {
       token
     }
   }
@@ -55,9 +65,11 @@ export const PROVIDERS = graphql(`
 `);
 const START_PROVIDER_LOGIN = graphql(`
   mutation StartProviderLogin($provider: ProviderKind!, $redirectUri: String!) {
-    startProviderLogin(provider: $provider, redirectUri: $redirectUri) {
-      authorizeUrl
-      state
+    startProviderLogin(input: { provider: $provider, redirectUri: $redirectUri }) {
+      authorization {
+        authorizeUrl
+        state
+      }
     }
   }
 `);
@@ -81,9 +93,9 @@ function useFinishSignIn() {
 export function useLoginResult() {
   const finish = useFinishSignIn();
   const [challenge, setChallenge] = useState<TwoStepChallenge | null>(null);
-  const accept = async (result: { __typename?: string; token?: string; challengeId?: string; methods?: readonly VerificationMethod[] }) => {
-    if (result.token) await finish(result.token);
-    else if (result.challengeId && result.methods) setChallenge({ challengeId: result.challengeId, methods: result.methods });
+  const accept = async (result: LoginOutcomeFragment) => {
+    if (result.__typename === "AuthPayload") await finish(result.token);
+    else setChallenge({ challengeId: result.challengeId, methods: result.methods });
   };
   return { challenge, accept };
 }
@@ -97,7 +109,7 @@ export function SignIn() {
   if (challenge) return <TwoStepPrompt challenge={challenge} />;
   const submit = async () => {
     const result = await run(() => request(LOGIN, { input: { identifier, password } }));
-    if (result) await accept(result.login);
+    if (result) await accept(result.login.result);
   };
   return (
     <Card title={t("auth.signIn")}>
@@ -154,8 +166,9 @@ function ProviderSignIn() {
   const start = async (provider: ProviderKind) => {
     const result = await run(() => request(START_PROVIDER_LOGIN, { provider, redirectUri: callbackUri() }));
     if (!result) return;
-    rememberFlow({ intent: "login", provider, state: result.startProviderLogin.state, from: "/" });
-    location.assign(result.startProviderLogin.authorizeUrl);
+    const { authorization } = result.startProviderLogin;
+    rememberFlow({ intent: "login", provider, state: authorization.state, from: "/" });
+    location.assign(authorization.authorizeUrl);
   };
   return (
     <div className="providers">
@@ -185,7 +198,7 @@ export function TwoStepPrompt({ challenge }: { challenge: TwoStepChallenge }) {
     setSentTo(null);
     if (next !== "EMAIL" && next !== "SMS") return;
     const result = await run(() => request(SEND_TWO_STEP_CODE, { id: challenge.challengeId, method: next }));
-    if (result) setSentTo(result.sendTwoStepCode.maskedTarget ?? null);
+    if (result) setSentTo(result.sendTwoStepCode.challenge.maskedTarget ?? null);
   };
   const verify = async () => {
     if (!method) return;

@@ -8,12 +8,16 @@ import { Card, CodeField, ErrorNote, Field, Notice } from "../ui";
 
 const REQUEST_PASSWORD_RESET = graphql(`
   mutation RequestPasswordReset($identifier: String!) {
-    requestPasswordReset(identifier: $identifier)
+    requestPasswordReset(input: { identifier: $identifier }) {
+      identifier
+    }
   }
 `);
 const RESET_PASSWORD = graphql(`
   mutation ResetPassword($input: ResetPasswordInput!) {
-    resetPassword(input: $input)
+    resetPassword(input: $input) {
+      revokedSessionCount
+    }
   }
 `);
 

@@ -8,7 +8,9 @@ import { Card, ErrorNote, Field, Notice } from "../ui";
 
 const CHANGE_PASSWORD = graphql(`
   mutation ChangePassword($input: ChangePasswordInput!) {
-    changePassword(input: $input)
+    changePassword(input: $input) {
+      revokedSessionCount
+    }
   }
 `);
 

@@ -35,14 +35,9 @@ const UNBIND = graphql(`
 `);
 const LOGIN_WITH_PROVIDER = graphql(`
   mutation LoginWithProvider($provider: ProviderKind!, $code: String!, $state: String!) {
-    loginWithProvider(provider: $provider, code: $code, state: $state) {
-      __typename
-      ... on AuthPayload {
-        token
-      }
-      ... on TwoStepChallenge {
-        challengeId
-        methods
+    loginWithProvider(input: { provider: $provider, code: $code, state: $state }) {
+      result {
+        ...LoginOutcome
       }
     }
   }
@@ -172,7 +167,7 @@ export function OAuthCallback() {
     void (async () => {
       if (flow.intent === "login") {
         const result = await run(() => request(LOGIN_WITH_PROVIDER, variables));
-        if (result) await accept(result.loginWithProvider);
+        if (result) await accept(result.loginWithProvider.result);
         return;
       }
       if (await run(() => request(COMPLETE_BINDING, variables))) {

@@ -6,23 +6,35 @@ import type { SessionsQuery } from "../gql/graphql";
 import { useI18n } from "../i18n";
 import { Card, ErrorNote, Notice, Table } from "../ui";
 
+graphql(`
+  fragment SessionRow on Session {
+    id
+    current
+    ip
+    userAgent
+    createdAt
+    lastSeenAt
+  }
+`);
 const SESSIONS = graphql(`
   query Sessions {
     me {
       sessions {
-        id
-        current
-        ip
-        userAgent
-        createdAt
-        lastSeenAt
+        ...SessionRow
       }
     }
   }
 `);
+// The payload's account lists the sessions left, so the table needs no second query.
 const REVOKE = graphql(`
   mutation RevokeSession($id: ID!) {
-    revokeSession(id: $id)
+    revokeSession(input: { id: $id }) {
+      account {
+        sessions {
+          ...SessionRow
+        }
+      }
+    }
   }
 `);
 
@@ -42,8 +54,9 @@ export function Sessions() {
     void load();
   }, [load]);
   const revoke = async (id: string) => {
-    if (!(await run(() => request(REVOKE, { id })))) return;
-    await load();
+    const result = await run(() => request(REVOKE, { id }));
+    if (!result) return;
+    setSessions(result.revokeSession.account.sessions);
     setRevoked(true);
   };
   return (
