@@ -1,8 +1,11 @@
-import { Field, Int, ObjectType } from "type-graphql";
+import { Field, ID, Int, ObjectType } from "type-graphql";
 import { VerificationMethod } from "../two-step/two-step.types";
 
 @ObjectType()
 export class SecuritySettings {
+  @Field(() => ID, { description: "`<account id>:security`: one per account, the same in every query." })
+  id: string;
+
   @Field()
   hasPassword: boolean;
 

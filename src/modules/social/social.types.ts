@@ -1,4 +1,5 @@
-import { ArgsType, Field, ObjectType, registerEnumType } from "type-graphql";
+import { ArgsType, Field, ID, InputType, ObjectType, registerEnumType } from "type-graphql";
+import { Account } from "../account/account.types";
 import { IsEnum, IsUrl, MaxLength, MinLength } from "class-validator";
 
 export enum ProviderKind {
@@ -10,6 +11,9 @@ registerEnumType(ProviderKind, { name: "ProviderKind" });
 
 @ObjectType()
 export class ProviderInfo {
+  @Field(() => ID, { description: "The provider's name, e.g. WECHAT: one per deployment, and no other object's id." })
+  id: string;
+
   @Field(() => ProviderKind)
   kind: ProviderKind;
 
@@ -19,6 +23,11 @@ export class ProviderInfo {
 
 @ObjectType()
 export class LinkedIdentity {
+  @Field(() => ID, {
+    description: "`<account id>:wechat`, `:qq` or `:alipay`: the same in every query while bound, and again after binding anew.",
+  })
+  id: string;
+
   @Field(() => ProviderKind)
   provider: ProviderKind;
 
@@ -47,7 +56,9 @@ export class ProviderAuthorization {
   expiresAt: Date;
 }
 
+/** `provider`, as arguments (signing in) or in an input (binding). */
 @ArgsType()
+@InputType()
 export class ProviderArgs {
   @Field(() => ProviderKind)
   @IsEnum(ProviderKind)
@@ -55,6 +66,7 @@ export class ProviderArgs {
 }
 
 @ArgsType()
+@InputType()
 export class StartProviderArgs extends ProviderArgs {
   @Field({ description: "Where the provider sends the browser back: this server's origin or one of REDIRECT_ORIGINS." })
   @MaxLength(2048, { message: "redirectUri must be at most 2048 characters" })
@@ -66,6 +78,7 @@ export class StartProviderArgs extends ProviderArgs {
 }
 
 @ArgsType()
+@InputType()
 export class CompleteProviderArgs extends ProviderArgs {
   @Field({ description: "The code the provider added to the redirect (Alipay: auth_code)." })
   @MinLength(1, { message: "code must not be empty" })
@@ -76,4 +89,37 @@ export class CompleteProviderArgs extends ProviderArgs {
   @MinLength(1, { message: "state must not be empty" })
   @MaxLength(128, { message: "state is too long" })
   state: string;
+}
+
+@InputType({ description: "Which provider startProviderBinding binds, and where it sends the browser back." })
+export class StartProviderBindingInput extends StartProviderArgs {}
+
+@ObjectType({ description: "What startProviderBinding started." })
+export class StartProviderBindingPayload {
+  @Field(() => ProviderAuthorization, { description: "Where to send the browser; finish with completeProviderBinding." })
+  authorization: ProviderAuthorization;
+}
+
+@InputType({ description: "The provider, and the code and state it sent back to the redirect URI." })
+export class CompleteProviderBindingInput extends CompleteProviderArgs {}
+
+@ObjectType({ description: "What completeProviderBinding changed." })
+export class CompleteProviderBindingPayload {
+  @Field(() => LinkedIdentity, { description: "The provider account now bound." })
+  identity: LinkedIdentity;
+
+  @Field(() => Account, { description: "The account, whose identities (and capabilities, for Alipay) show the binding." })
+  account: Account;
+}
+
+@InputType({ description: "Which provider unbindProvider unbinds." })
+export class UnbindProviderInput extends ProviderArgs {}
+
+@ObjectType({ description: "What unbindProvider changed." })
+export class UnbindProviderPayload {
+  @Field(() => ID, { description: "The id of the LinkedIdentity that was removed." })
+  unboundIdentityId: string;
+
+  @Field(() => Account, { description: "The account without the provider in its identities." })
+  account: Account;
 }

@@ -1,9 +1,7 @@
 import { Arg, Args, ArgsType, Authorized, Field, ID, Mutation, Resolver } from "type-graphql";
 import { IsEnum, IsUUID, Matches } from "class-validator";
-import type { AccountEntity } from "../../entities";
 import type { Authenticated, RequestMeta } from "../../graphql/context";
 import { CurrentAuth, Meta } from "../../graphql/current";
-import { Account } from "../account/account.types";
 import { AuthPayload } from "../auth/auth.types";
 import type { SignedIn } from "../auth/auth.service";
 import { Challenge } from "../challenge/challenge.types";
@@ -11,7 +9,7 @@ import { CODE_MESSAGE, CODE_PATTERN } from "../challenge/code-format";
 import { toChallenge } from "../challenge/to-challenge";
 import { SESSION_ONLY } from "../../graphql/auth-checker";
 import { TwoStepService } from "./two-step.service";
-import { VerificationMethod } from "./two-step.types";
+import { SetTwoStepVerificationInput, SetTwoStepVerificationPayload, VerificationMethod } from "./two-step.types";
 
 @ArgsType()
 class TwoStepMethodArgs {
@@ -46,14 +44,15 @@ export class TwoStepResolver {
   }
 
   @Authorized(SESSION_ONLY)
-  @Mutation(() => Account, {
-    description: "Either way needs a recent step-up; turning it on also needs a usable email, phone or authenticator app.",
+  @Mutation(() => SetTwoStepVerificationPayload, {
+    description:
+      "Turns two-step sign-in on or off. Either way needs a signed-in session with a recent step-up (STEP_UP_REQUIRED); turning it on also needs a usable email, phone or authenticator app (BAD_USER_INPUT).",
   })
-  setTwoStepVerification(
-    @Arg("enabled") enabled: boolean,
+  async setTwoStepVerification(
+    @Arg("input", { description: "On or off." }) { enabled }: SetTwoStepVerificationInput,
     @CurrentAuth() auth: Authenticated,
     @Meta() meta: RequestMeta,
-  ): Promise<AccountEntity> {
-    return this.twoStep.set(auth, enabled, meta);
+  ): Promise<SetTwoStepVerificationPayload> {
+    return { account: await this.twoStep.set(auth, enabled, meta) };
   }
 }

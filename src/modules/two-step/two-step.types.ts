@@ -1,4 +1,5 @@
-import { Field, ID, ObjectType, registerEnumType } from "type-graphql";
+import { Field, ID, InputType, ObjectType, registerEnumType } from "type-graphql";
+import { Account } from "../account/account.types";
 
 export enum VerificationMethod {
   EMAIL = "EMAIL",
@@ -27,4 +28,16 @@ export class TwoStepChallenge {
 
   @Field()
   expiresAt: Date;
+}
+
+@InputType({ description: "Whether sign-in asks for a second factor after the password." })
+export class SetTwoStepVerificationInput {
+  @Field({ description: "true turns two-step sign-in on, false off." })
+  enabled: boolean;
+}
+
+@ObjectType({ description: "What setTwoStepVerification changed." })
+export class SetTwoStepVerificationPayload {
+  @Field(() => Account, { description: "The account, whose security.twoStepEnabled is the new setting." })
+  account: Account;
 }
