@@ -32,7 +32,7 @@ it("binds a phone with a code sent through Tencent Cloud SMS, then signs in with
   const { startContactBinding } = await user.client.ok(START_BINDING, { kind: "PHONE", address: phone.slice(3) });
   const sms = await eventually(() => tencent.messages.find((m) => m.phoneNumber === phone));
   expect(sms).toMatchObject({ signName: "账号中心", templateId: "200001", templateParams: [expect.stringMatching(/^\d{6}$/)] });
-  await user.client.ok(CONFIRM_BINDING, { id: startContactBinding.id, code: sms.templateParams[0] });
+  await user.client.ok(CONFIRM_BINDING, { id: startContactBinding.challenge.id, code: sms.templateParams[0] });
   const login = await app.client.ok(LOGIN, { input: { identifier: phone, password: DEFAULT_PASSWORD } });
   expect(login.login.account.id).toBe(user.id);
 });

@@ -37,15 +37,19 @@ describe("WeChat website login against its protocol", () => {
   it("points the browser at qrconnect, binds the unionid, and signs in with it", async () => {
     const user = await registerSteppedUp(app.client);
     const { startProviderBinding } = await user.client.ok(START_BINDING, { p: "WECHAT", r: callbackUrl(app) });
-    const url = new URL(startProviderBinding.authorizeUrl.replace(/#wechat_redirect$/, ""));
+    const url = new URL(startProviderBinding.authorization.authorizeUrl.replace(/#wechat_redirect$/, ""));
     expect(`${url.origin}${url.pathname}`).toBe(`${wechat.url}/connect/qrconnect`);
     expect(url.searchParams.get("appid")).toBe(WECHAT.appId);
-    expect(url.searchParams.get("state")).toBe(startProviderBinding.state);
-    expect(startProviderBinding.authorizeUrl.endsWith("#wechat_redirect")).toBe(true);
+    expect(url.searchParams.get("state")).toBe(startProviderBinding.authorization.state);
+    expect(startProviderBinding.authorization.authorizeUrl.endsWith("#wechat_redirect")).toBe(true);
 
     const person = { openid: `o_${id()}`, unionid: `u_${id()}`, nickname: "微信用户", headimgurl: "https://thirdwx.qlogo.cn/a.png" };
-    const bound = await user.client.ok(COMPLETE_BINDING, { p: "WECHAT", c: wechat.issueCode(person), s: startProviderBinding.state });
-    expect(bound.completeProviderBinding.identities).toEqual([
+    const bound = await user.client.ok(COMPLETE_BINDING, {
+      p: "WECHAT",
+      c: wechat.issueCode(person),
+      s: startProviderBinding.authorization.state,
+    });
+    expect(bound.completeProviderBinding.account.identities).toEqual([
       { provider: "WECHAT", displayName: "微信用户", avatarUrl: "https://thirdwx.qlogo.cn/a.png", boundAt: expect.any(String) },
     ]);
 
@@ -60,11 +64,12 @@ describe("WeChat website login against its protocol", () => {
     const user = await registerSteppedUp(app.client);
     const code = wechat.issueCode({ openid: `o_${id()}`, nickname: "n" });
     const first = await user.client.ok(START_BINDING, { p: "WECHAT", r: callbackUrl(app) });
-    await user.client.ok(COMPLETE_BINDING, { p: "WECHAT", c: code, s: first.startProviderBinding.state });
+    await user.client.ok(COMPLETE_BINDING, { p: "WECHAT", c: code, s: first.startProviderBinding.authorization.state });
     const other = await registerSteppedUp(app.client);
     const second = await other.client.ok(START_BINDING, { p: "WECHAT", r: callbackUrl(app) });
     expect(
-      (await other.client.fails(COMPLETE_BINDING, { p: "WECHAT", c: code, s: second.startProviderBinding.state })).extensions?.code,
+      (await other.client.fails(COMPLETE_BINDING, { p: "WECHAT", c: code, s: second.startProviderBinding.authorization.state })).extensions
+        ?.code,
     ).toBe("PROVIDER_ERROR");
     expect((await other.client.ok(`{ me { identities { provider } } }`)).me.identities).toEqual([]);
   });
@@ -74,9 +79,9 @@ describe("WeChat website login against its protocol", () => {
     const { startProviderBinding } = await user.client.ok(START_BINDING, { p: "WECHAT", r: callbackUrl(app) });
     const code = wechat.issueCode({ openid: `o_${id()}`, nickname: "n" });
     wechat.hangNext();
-    expect((await user.client.fails(COMPLETE_BINDING, { p: "WECHAT", c: code, s: startProviderBinding.state })).extensions?.code).toBe(
-      "PROVIDER_UNAVAILABLE",
-    );
+    expect(
+      (await user.client.fails(COMPLETE_BINDING, { p: "WECHAT", c: code, s: startProviderBinding.authorization.state })).extensions?.code,
+    ).toBe("PROVIDER_UNAVAILABLE");
     expect((await user.client.ok(`{ me { identities { provider } } }`)).me.identities).toEqual([]);
   });
 
@@ -85,9 +90,9 @@ describe("WeChat website login against its protocol", () => {
     const { startProviderBinding } = await user.client.ok(START_BINDING, { p: "WECHAT", r: callbackUrl(app) });
     wechat.failNext("-1");
     const code = wechat.issueCode({ openid: `o_${id()}`, nickname: "n" });
-    expect((await user.client.fails(COMPLETE_BINDING, { p: "WECHAT", c: code, s: startProviderBinding.state })).extensions?.code).toBe(
-      "PROVIDER_UNAVAILABLE",
-    );
+    expect(
+      (await user.client.fails(COMPLETE_BINDING, { p: "WECHAT", c: code, s: startProviderBinding.authorization.state })).extensions?.code,
+    ).toBe("PROVIDER_UNAVAILABLE");
   });
 });
 
@@ -95,13 +100,13 @@ describe("QQ Connect against its protocol", () => {
   it("binds the unionid from /me (answered as JSONP)", async () => {
     const user = await registerSteppedUp(app.client);
     const { startProviderBinding } = await user.client.ok(START_BINDING, { p: "QQ", r: callbackUrl(app) });
-    expect(startProviderBinding.authorizeUrl.startsWith(`${qq.url}/oauth2.0/authorize?response_type=code&client_id=${QQ.appId}`)).toBe(
-      true,
-    );
+    expect(
+      startProviderBinding.authorization.authorizeUrl.startsWith(`${qq.url}/oauth2.0/authorize?response_type=code&client_id=${QQ.appId}`),
+    ).toBe(true);
     const person = { openid: `O${id()}`, unionid: `UID_${id()}`, nickname: "QQ用户" };
     const code = qq.issueCode(person, callbackUrl(app));
-    const bound = await user.client.ok(COMPLETE_BINDING, { p: "QQ", c: code, s: startProviderBinding.state });
-    expect(bound.completeProviderBinding.identities[0]).toMatchObject({ provider: "QQ", displayName: "QQ用户" });
+    const bound = await user.client.ok(COMPLETE_BINDING, { p: "QQ", c: code, s: startProviderBinding.authorization.state });
+    expect(bound.completeProviderBinding.account.identities[0]).toMatchObject({ provider: "QQ", displayName: "QQ用户" });
 
     const { startProviderLogin } = await app.client.ok(START_LOGIN, { p: "QQ", r: callbackUrl(app) });
     const { loginWithProvider } = await app.client.ok(LOGIN_WITH, {
@@ -116,9 +121,9 @@ describe("QQ Connect against its protocol", () => {
     const user = await registerSteppedUp(app.client);
     const { startProviderBinding } = await user.client.ok(START_BINDING, { p: "QQ", r: callbackUrl(app) });
     const code = qq.issueCode({ openid: `O${id()}`, nickname: "n" }, "https://elsewhere.example.com/cb");
-    expect((await user.client.fails(COMPLETE_BINDING, { p: "QQ", c: code, s: startProviderBinding.state })).extensions?.code).toBe(
-      "PROVIDER_ERROR",
-    );
+    expect(
+      (await user.client.fails(COMPLETE_BINDING, { p: "QQ", c: code, s: startProviderBinding.authorization.state })).extensions?.code,
+    ).toBe("PROVIDER_ERROR");
   });
 });
 

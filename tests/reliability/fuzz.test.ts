@@ -203,7 +203,7 @@ const SPECS: Record<string, Spec> = {
   },
   logout: { query: `mutation { logout }`, actor: "plain", vars: () => extraVariables },
   updateProfile: {
-    query: `mutation($input: UpdateProfileInput!) { updateProfile(input: $input) { id username avatarUrl } }`,
+    query: `mutation($input: UpdateProfileInput!) { updateProfile(input: $input) { account { id username avatarUrl } } }`,
     actor: "plain",
     vars: () =>
       fuzzVars({
@@ -258,39 +258,47 @@ const SPECS: Record<string, Spec> = {
     vars: (fx) => fuzzVars({ id: challengeIdOf(fx.stepUpChallengeId, fx.unbindChallengeId), code: arg(P.code) }),
   },
   startContactBinding: {
-    query: `mutation($kind: ContactKind!, $address: String!) { startContactBinding(kind: $kind, address: $address) { id maskedTarget } }`,
+    query: `mutation($kind: ContactKind!, $address: String!) { startContactBinding(input: { kind: $kind, address: $address }) { challenge { id maskedTarget } } }`,
     actor: "plain",
     vars: (fx) => fuzzVars({ kind: kind, address: address(fx) }),
   },
   confirmContactBinding: {
-    query: `mutation($id: ID!, $code: String!) { confirmContactBinding(challengeId: $id, code: $code) { id } }`,
+    query: `mutation($id: ID!, $code: String!) { confirmContactBinding(input: { challengeId: $id, code: $code }) { account { id } } }`,
     actor: "plain",
     vars: (fx) => fuzzVars({ id: challengeIdOf(fx.contactChallengeId, fx.stepUpChallengeId), code: arg(P.code) }),
   },
   startContactUnbinding: {
-    query: `mutation($kind: ContactKind!) { startContactUnbinding(kind: $kind) { id maskedTarget } }`,
+    query: `mutation($kind: ContactKind!) { startContactUnbinding(input: { kind: $kind }) { challenge { id maskedTarget } } }`,
     actor: "secured",
     vars: () => fuzzVars({ kind: kind }),
   },
   confirmContactUnbinding: {
-    query: `mutation($id: ID!, $code: String!) { confirmContactUnbinding(challengeId: $id, code: $code) { id } }`,
+    query: `mutation($id: ID!, $code: String!) { confirmContactUnbinding(input: { challengeId: $id, code: $code }) { account { id } } }`,
     actor: "secured",
     vars: (fx) => fuzzVars({ id: challengeIdOf(fx.unbindChallengeId, fx.stepUpChallengeId, fx.contactChallengeId), code: arg(P.code) }),
   },
-  startTotpEnrollment: { query: `mutation { startTotpEnrollment { secret otpauthUri } }`, actor: "plain", vars: () => extraVariables },
+  startTotpEnrollment: {
+    query: `mutation { startTotpEnrollment { enrollment { secret otpauthUri } } }`,
+    actor: "plain",
+    vars: () => extraVariables,
+  },
   confirmTotpEnrollment: {
-    query: `mutation($code: String!) { confirmTotpEnrollment(code: $code) }`,
+    query: `mutation($code: String!) { confirmTotpEnrollment(input: { code: $code }) { recoveryCodes } }`,
     actor: "plain",
     vars: () => fuzzVars({ code: arg(P.code) }),
   },
   disableTotp: {
-    query: `mutation($code: String!) { disableTotp(code: $code) { id } }`,
+    query: `mutation($code: String!) { disableTotp(input: { code: $code }) { account { id } } }`,
     actor: "secured",
     vars: () => fuzzVars({ code: arg(P.code) }),
   },
-  regenerateRecoveryCodes: { query: `mutation { regenerateRecoveryCodes }`, actor: "secured", vars: () => extraVariables },
+  regenerateRecoveryCodes: {
+    query: `mutation { regenerateRecoveryCodes { recoveryCodes } }`,
+    actor: "secured",
+    vars: () => extraVariables,
+  },
   setTwoStepVerification: {
-    query: `mutation($enabled: Boolean!) { setTwoStepVerification(enabled: $enabled) { id } }`,
+    query: `mutation($enabled: Boolean!) { setTwoStepVerification(input: { enabled: $enabled }) { account { id } } }`,
     actor: "plain",
     vars: () => fuzzVars({ enabled: arg(fc.boolean(), false) }),
   },
@@ -326,17 +334,17 @@ const SPECS: Record<string, Spec> = {
       }),
   },
   revokeApiKey: {
-    query: `mutation($id: ID!) { revokeApiKey(id: $id) }`,
+    query: `mutation($id: ID!) { revokeApiKey(input: { id: $id }) { revokedApiKeyId } }`,
     actor: "plain",
     vars: (fx) => fuzzVars({ id: challengeIdOf(fx.apiKeyId, fx.plainSessionIds[0]) }),
   },
   startProviderBinding: {
-    query: `mutation($p: ProviderKind!, $r: String!) { startProviderBinding(provider: $p, redirectUri: $r) { state authorizeUrl } }`,
+    query: `mutation($p: ProviderKind!, $r: String!) { startProviderBinding(input: { provider: $p, redirectUri: $r }) { authorization { state authorizeUrl } } }`,
     actor: "plain",
     vars: (fx) => fuzzVars({ p: provider, r: redirect(fx) }),
   },
   completeProviderBinding: {
-    query: `mutation($p: ProviderKind!, $c: String!, $s: String!) { completeProviderBinding(provider: $p, code: $c, state: $s) { id } }`,
+    query: `mutation($p: ProviderKind!, $c: String!, $s: String!) { completeProviderBinding(input: { provider: $p, code: $c, state: $s }) { account { id } } }`,
     actor: "plain",
     vars: (fx) =>
       fuzzVars({
@@ -346,7 +354,7 @@ const SPECS: Record<string, Spec> = {
       }),
   },
   unbindProvider: {
-    query: `mutation($p: ProviderKind!) { unbindProvider(provider: $p) { id } }`,
+    query: `mutation($p: ProviderKind!) { unbindProvider(input: { provider: $p }) { account { id } } }`,
     actor: "secured",
     vars: () => fuzzVars({ p: provider }),
   },
@@ -373,7 +381,7 @@ const SPECS: Record<string, Spec> = {
     vars: (fx) => fuzzVars({ id: challengeIdOf(...fx.plainSessionIds, fx.apiKeyId) }),
   },
   startRealNameVerification: {
-    query: `mutation($input: RealNameInput!) { startRealNameVerification(input: $input) { status maskedName maskedIdNumber } }`,
+    query: `mutation($input: StartRealNameVerificationInput!) { startRealNameVerification(input: $input) { realName { status maskedName maskedIdNumber } } }`,
     actor: "plain",
     vars: (fx) =>
       fuzzVars({
@@ -386,9 +394,13 @@ const SPECS: Record<string, Spec> = {
         }),
       }),
   },
-  refreshRealNameVerification: { query: `mutation { refreshRealNameVerification { status } }`, actor: "plain", vars: () => extraVariables },
+  refreshRealNameVerification: {
+    query: `mutation { refreshRealNameVerification { realName { status } } }`,
+    actor: "plain",
+    vars: () => extraVariables,
+  },
   adminReplaceContact: {
-    query: `mutation($a: ID!, $k: ContactKind!, $addr: String!, $r: String!) { adminReplaceContact(accountId: $a, kind: $k, address: $addr, reason: $r) { id } }`,
+    query: `mutation($a: ID!, $k: ContactKind!, $addr: String!, $r: String!) { adminReplaceContact(input: { accountId: $a, kind: $k, address: $addr, reason: $r }) { account { id } } }`,
     actor: "support",
     vars: (fx) =>
       fuzzVars({
@@ -435,16 +447,19 @@ async function buildFixture(): Promise<Fixture> {
   const alice = await registerSteppedUp(client, uniqueUsername("alice"));
   await signIn(app, alice.username, alice.password);
   const sessions = await alice.client.ok(`{ me { sessions { id } } }`);
-  const { startContactBinding } = await alice.client.ok(`mutation($a: String!) { startContactBinding(kind: EMAIL, address: $a) { id } }`, {
-    a: uniqueEmail("alice"),
-  });
+  const { startContactBinding } = await alice.client.ok(
+    `mutation($a: String!) { startContactBinding(input: { kind: EMAIL, address: $a }) { challenge { id } } }`,
+    {
+      a: uniqueEmail("alice"),
+    },
+  );
   const { createApiKey } = await alice.client.ok(`mutation { createApiKey(input: { name: "fixture" }) { apiKey { id } } }`);
   const callback = callbackUrl(app);
   const { startProviderBinding } = await alice.client.ok(
-    `mutation($r: String!) { startProviderBinding(provider: WECHAT, redirectUri: $r) { state authorizeUrl } }`,
+    `mutation($r: String!) { startProviderBinding(input: { provider: WECHAT, redirectUri: $r }) { authorization { state authorizeUrl } } }`,
     { r: callback },
   );
-  const bind = await consent(startProviderBinding.authorizeUrl, "fuzz-bind");
+  const bind = await consent(startProviderBinding.authorization.authorizeUrl, "fuzz-bind");
   const { startProviderLogin } = await client.ok(
     `mutation($r: String!) { startProviderLogin(provider: QQ, redirectUri: $r) { state authorizeUrl } }`,
     { r: callback },
@@ -459,11 +474,11 @@ async function buildFixture(): Promise<Fixture> {
   await bindContact(app, bob.client, "PHONE", securedPhone);
   await stepUp(app, bob.client, "EMAIL", securedEmail);
   await enrolTotp(app, bob.client);
-  await bob.client.ok(`mutation { setTwoStepVerification(enabled: true) { id } }`);
+  await bob.client.ok(`mutation { setTwoStepVerification(input: { enabled: true }) { account { id } } }`);
   const twoStep = await client.ok(LOGIN, { input: { identifier: bob.username, password: bob.password } });
   if (twoStep.login.__typename !== "TwoStepChallenge") throw new Error("two-step sign-in did not start");
   const { requestStepUp } = await bob.client.ok(`mutation { requestStepUp(method: SMS) { id } }`);
-  const { startContactUnbinding } = await bob.client.ok(`mutation { startContactUnbinding(kind: EMAIL) { id } }`);
+  const { startContactUnbinding } = await bob.client.ok(`mutation { startContactUnbinding(input: { kind: EMAIL }) { challenge { id } } }`);
   // support
   const carol = await registerSteppedUp(client, uniqueUsername("carol"));
   await grantRole(app.dataSource, carol.username, "SUPPORT");
@@ -481,9 +496,9 @@ async function buildFixture(): Promise<Fixture> {
     support: actor(carol),
     securedEmail,
     securedPhone,
-    contactChallengeId: startContactBinding.id,
+    contactChallengeId: startContactBinding.challenge.id,
     stepUpChallengeId: requestStepUp.id,
-    unbindChallengeId: startContactUnbinding.id,
+    unbindChallengeId: startContactUnbinding.challenge.id,
     twoStepChallengeId: twoStep.login.challengeId,
     plainSessionIds: sessions.me.sessions.map((s: { id: string }) => s.id),
     apiKeyId: createApiKey.apiKey.id,
@@ -742,7 +757,7 @@ describe("requests that once reached an internal error (found by the fuzzers abo
     const nested = `${'{"a":['.repeat(10_000)}"x"${"]}".repeat(10_000)}`;
     const response = await postGraphQL(
       fx.app.url,
-      `{"query": "mutation($input: UpdateProfileInput!) { updateProfile(input: $input) { id } }", "variables": {"input": {"avatarUrl": ${nested}}}}`,
+      `{"query": "mutation($input: UpdateProfileInput!) { updateProfile(input: $input) { account { id } } }", "variables": {"input": {"avatarUrl": ${nested}}}}`,
       { authorization: `Bearer ${fx.plain.token}` },
     );
     expect(response.status).toBe(400);
@@ -814,13 +829,13 @@ describe("requests that once reached an internal error (found by the fuzzers abo
       ],
       [
         "startProviderBinding redirectUri",
-        `mutation($r: String!) { startProviderBinding(provider: QQ, redirectUri: $r) { state } }`,
+        `mutation($r: String!) { startProviderBinding(input: { provider: QQ, redirectUri: $r }) { authorization { state } } }`,
         { r: `${callback}${nul}` },
         user,
       ],
       [
         "updateProfile avatarUrl",
-        `mutation($a: String) { updateProfile(input: { avatarUrl: $a }) { id } }`,
+        `mutation($a: String) { updateProfile(input: { avatarUrl: $a }) { account { id } } }`,
         { a: `https://cdn.example.com/a${nul}.png` },
         user,
       ],
