@@ -196,7 +196,7 @@ describe("unbinding", () => {
     await stepUp(app, user.client, "SMS", phone);
     const seen = sentCount(app, "PHONE", phone);
     const { startContactUnbinding } = await user.client.ok(START_UNBINDING, { kind: "PHONE" });
-    expect(startContactUnbinding).toMatchObject({ method: "SMS", maskedTarget: expect.stringMatching(/^\+86 139\*{4}\d{4}$/) });
+    expect(startContactUnbinding.challenge).toMatchObject({ method: "SMS", maskedTarget: expect.stringMatching(/^\+86 139\*{4}\d{4}$/) });
     const code = await codeSentTo(app, "PHONE", phone, seen);
     const { confirmContactUnbinding } = await user.client.ok(CONFIRM_UNBINDING, { id: startContactUnbinding.challenge.id, code });
     expect(confirmContactUnbinding.account.phone).toBeNull();

@@ -1,4 +1,5 @@
 import { Field, ID, InputType, ObjectType, registerEnumType } from "type-graphql";
+import { IsBoolean } from "class-validator";
 import { Account } from "../account/account.types";
 
 export enum VerificationMethod {
@@ -33,6 +34,7 @@ export class TwoStepChallenge {
 @InputType({ description: "Whether sign-in asks for a second factor after the password." })
 export class SetTwoStepVerificationInput {
   @Field({ description: "true turns two-step sign-in on, false off." })
+  @IsBoolean()
   enabled: boolean;
 }
 
