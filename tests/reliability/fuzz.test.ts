@@ -258,24 +258,31 @@ const SPECS: Record<string, Spec> = {
     vars: (fx) => fuzzVars({ id: challengeIdOf(fx.stepUpChallengeId, fx.unbindChallengeId), code: arg(P.code) }),
   },
   startContactBinding: {
-    query: `mutation($kind: ContactKind!, $address: String!) { startContactBinding(input: { kind: $kind, address: $address }) { challenge { id maskedTarget } } }`,
+    query: `mutation($input: StartContactBindingInput!) { startContactBinding(input: $input) { challenge { id maskedTarget } } }`,
     actor: "plain",
-    vars: (fx) => fuzzVars({ kind: kind, address: address(fx) }),
+    vars: (fx) => fuzzVars({ input: inputObject({ kind: kind, address: address(fx) }) }),
   },
   confirmContactBinding: {
-    query: `mutation($id: ID!, $code: String!) { confirmContactBinding(input: { challengeId: $id, code: $code }) { account { id } } }`,
+    query: `mutation($input: ConfirmContactBindingInput!) { confirmContactBinding(input: $input) { contact { id } account { id } } }`,
     actor: "plain",
-    vars: (fx) => fuzzVars({ id: challengeIdOf(fx.contactChallengeId, fx.stepUpChallengeId), code: arg(P.code) }),
+    vars: (fx) =>
+      fuzzVars({ input: inputObject({ challengeId: challengeIdOf(fx.contactChallengeId, fx.stepUpChallengeId), code: arg(P.code) }) }),
   },
   startContactUnbinding: {
-    query: `mutation($kind: ContactKind!) { startContactUnbinding(input: { kind: $kind }) { challenge { id maskedTarget } } }`,
+    query: `mutation($input: StartContactUnbindingInput!) { startContactUnbinding(input: $input) { challenge { id maskedTarget } } }`,
     actor: "secured",
-    vars: () => fuzzVars({ kind: kind }),
+    vars: () => fuzzVars({ input: inputObject({ kind: kind }) }),
   },
   confirmContactUnbinding: {
-    query: `mutation($id: ID!, $code: String!) { confirmContactUnbinding(input: { challengeId: $id, code: $code }) { account { id } } }`,
+    query: `mutation($input: ConfirmContactUnbindingInput!) { confirmContactUnbinding(input: $input) { unboundContactId account { id } } }`,
     actor: "secured",
-    vars: (fx) => fuzzVars({ id: challengeIdOf(fx.unbindChallengeId, fx.stepUpChallengeId, fx.contactChallengeId), code: arg(P.code) }),
+    vars: (fx) =>
+      fuzzVars({
+        input: inputObject({
+          challengeId: challengeIdOf(fx.unbindChallengeId, fx.stepUpChallengeId, fx.contactChallengeId),
+          code: arg(P.code),
+        }),
+      }),
   },
   startTotpEnrollment: {
     query: `mutation { startTotpEnrollment { enrollment { secret otpauthUri } } }`,
@@ -283,14 +290,14 @@ const SPECS: Record<string, Spec> = {
     vars: () => extraVariables,
   },
   confirmTotpEnrollment: {
-    query: `mutation($code: String!) { confirmTotpEnrollment(input: { code: $code }) { recoveryCodes } }`,
+    query: `mutation($input: ConfirmTotpEnrollmentInput!) { confirmTotpEnrollment(input: $input) { recoveryCodes } }`,
     actor: "plain",
-    vars: () => fuzzVars({ code: arg(P.code) }),
+    vars: () => fuzzVars({ input: inputObject({ code: arg(P.code) }) }),
   },
   disableTotp: {
-    query: `mutation($code: String!) { disableTotp(input: { code: $code }) { account { id } } }`,
+    query: `mutation($input: DisableTotpInput!) { disableTotp(input: $input) { account { id } } }`,
     actor: "secured",
-    vars: () => fuzzVars({ code: arg(P.code) }),
+    vars: () => fuzzVars({ input: inputObject({ code: arg(P.code) }) }),
   },
   regenerateRecoveryCodes: {
     query: `mutation { regenerateRecoveryCodes { recoveryCodes } }`,
@@ -298,9 +305,9 @@ const SPECS: Record<string, Spec> = {
     vars: () => extraVariables,
   },
   setTwoStepVerification: {
-    query: `mutation($enabled: Boolean!) { setTwoStepVerification(input: { enabled: $enabled }) { account { id } } }`,
+    query: `mutation($input: SetTwoStepVerificationInput!) { setTwoStepVerification(input: $input) { account { id } } }`,
     actor: "plain",
-    vars: () => fuzzVars({ enabled: arg(fc.boolean(), false) }),
+    vars: () => fuzzVars({ input: inputObject({ enabled: arg(fc.boolean(), false) }) }),
   },
   sendTwoStepCode: {
     query: `mutation($id: ID!, $method: VerificationMethod!) { sendTwoStepCode(challengeId: $id, method: $method) { id maskedTarget } }`,
@@ -334,29 +341,31 @@ const SPECS: Record<string, Spec> = {
       }),
   },
   revokeApiKey: {
-    query: `mutation($id: ID!) { revokeApiKey(input: { id: $id }) { revokedApiKeyId } }`,
+    query: `mutation($input: RevokeApiKeyInput!) { revokeApiKey(input: $input) { revokedApiKeyId account { id } } }`,
     actor: "plain",
-    vars: (fx) => fuzzVars({ id: challengeIdOf(fx.apiKeyId, fx.plainSessionIds[0]) }),
+    vars: (fx) => fuzzVars({ input: inputObject({ id: challengeIdOf(fx.apiKeyId, fx.plainSessionIds[0]) }) }),
   },
   startProviderBinding: {
-    query: `mutation($p: ProviderKind!, $r: String!) { startProviderBinding(input: { provider: $p, redirectUri: $r }) { authorization { state authorizeUrl } } }`,
+    query: `mutation($input: StartProviderBindingInput!) { startProviderBinding(input: $input) { authorization { state authorizeUrl } } }`,
     actor: "plain",
-    vars: (fx) => fuzzVars({ p: provider, r: redirect(fx) }),
+    vars: (fx) => fuzzVars({ input: inputObject({ provider: provider, redirectUri: redirect(fx) }) }),
   },
   completeProviderBinding: {
-    query: `mutation($p: ProviderKind!, $c: String!, $s: String!) { completeProviderBinding(input: { provider: $p, code: $c, state: $s }) { account { id } } }`,
+    query: `mutation($input: CompleteProviderBindingInput!) { completeProviderBinding(input: $input) { identity { id } account { id } } }`,
     actor: "plain",
     vars: (fx) =>
       fuzzVars({
-        p: provider,
-        c: arg(fc.oneof(fc.string(), fc.constant(fx.bindCode))),
-        s: arg(fc.oneof(fc.string(), fc.constant(fx.bindState))),
+        input: inputObject({
+          provider: provider,
+          code: arg(fc.oneof(fc.string(), fc.constant(fx.bindCode))),
+          state: arg(fc.oneof(fc.string(), fc.constant(fx.bindState))),
+        }),
       }),
   },
   unbindProvider: {
-    query: `mutation($p: ProviderKind!) { unbindProvider(input: { provider: $p }) { account { id } } }`,
+    query: `mutation($input: UnbindProviderInput!) { unbindProvider(input: $input) { unboundIdentityId account { id } } }`,
     actor: "secured",
-    vars: () => fuzzVars({ p: provider }),
+    vars: () => fuzzVars({ input: inputObject({ provider: provider }) }),
   },
   startProviderLogin: {
     query: `mutation($p: ProviderKind!, $r: String!) { startProviderLogin(provider: $p, redirectUri: $r) { state authorizeUrl } }`,
@@ -400,14 +409,16 @@ const SPECS: Record<string, Spec> = {
     vars: () => extraVariables,
   },
   adminReplaceContact: {
-    query: `mutation($a: ID!, $k: ContactKind!, $addr: String!, $r: String!) { adminReplaceContact(input: { accountId: $a, kind: $k, address: $addr, reason: $r }) { account { id } } }`,
+    query: `mutation($input: AdminReplaceContactInput!) { adminReplaceContact(input: $input) { contact { id } account { id } } }`,
     actor: "support",
     vars: (fx) =>
       fuzzVars({
-        a: arg(fc.oneof(P.uuid, fc.constantFrom(fx.plain.id, fx.secured.id, fx.support.id))),
-        k: kind,
-        addr: address(fx),
-        r: arg(P.reason),
+        input: inputObject({
+          accountId: arg(fc.oneof(P.uuid, fc.constantFrom(fx.plain.id, fx.secured.id, fx.support.id))),
+          kind: kind,
+          address: address(fx),
+          reason: arg(P.reason),
+        }),
       }),
   },
   // queries
