@@ -90,7 +90,7 @@ export function ApiKeys() {
   );
 }
 
-function CreateKey({ onCreated }: { onCreated(keys: ApiKey[]): void }) {
+function CreateKey({ onCreated }: { onCreated: (keys: ApiKey[]) => void }) {
   const { t } = useI18n();
   const { run, busy, error } = useAction();
   const [name, setName] = useState("");
@@ -172,7 +172,7 @@ function CreateKey({ onCreated }: { onCreated(keys: ApiKey[]): void }) {
   );
 }
 
-function KeyTable({ keys, onRevoked }: { keys: ApiKey[]; onRevoked(key: ApiKey, left: ApiKey[]): void }) {
+function KeyTable({ keys, onRevoked }: { keys: ApiKey[]; onRevoked: (key: ApiKey, left: ApiKey[]) => void }) {
   const { t, dateTime } = useI18n();
   const { run, busy, error } = useAction();
   const [confirming, setConfirming] = useState<string | null>(null);
