@@ -29,33 +29,46 @@ it("serves exactly the checked-in schema.graphql (run `npm run schema:emit` afte
 });
 
 /**
- * What issue 18 reshaped on purpose (one input and one payload per mutation) and the types it
- * retired with that: the old contract no longer holds for them.
+ * Mutations issue 18 gave one input and one payload each, on purpose: their contract shapes are
+ * retired with the contract itself (a test guarding schema.graphql replaces this one).
  */
-const RESHAPED_BY_ISSUE_18 = new Set([
-  ...[
-    "adminReplaceContact",
-    "completeProviderBinding",
-    "confirmContactBinding",
-    "confirmContactUnbinding",
-    "confirmTotpEnrollment",
-    "createApiKey",
-    "disableTotp",
-    "refreshRealNameVerification",
-    "regenerateRecoveryCodes",
-    "revokeApiKey",
-    "setTwoStepVerification",
-    "startContactBinding",
-    "startContactUnbinding",
-    "startProviderBinding",
-    "startRealNameVerification",
-    "startTotpEnrollment",
-    "unbindProvider",
-    "updateProfile",
-  ].map((mutation) => `Mutation.${mutation}`),
-  "CreatedApiKey",
-  "RealNameInput",
-]);
+const REPLACED_BY_PAYLOADS = [
+  "register",
+  "login",
+  "logout",
+  "sendTwoStepCode",
+  "completeTwoStep",
+  "requestStepUp",
+  "completeStepUp",
+  "changePassword",
+  "requestPasswordReset",
+  "resetPassword",
+  "revokeSession",
+  "startProviderLogin",
+  "loginWithProvider",
+  "updateProfile",
+  "startContactBinding",
+  "confirmContactBinding",
+  "startContactUnbinding",
+  "confirmContactUnbinding",
+  "adminReplaceContact",
+  "startProviderBinding",
+  "completeProviderBinding",
+  "unbindProvider",
+  "startTotpEnrollment",
+  "confirmTotpEnrollment",
+  "disableTotp",
+  "regenerateRecoveryCodes",
+  "setTwoStepVerification",
+  "createApiKey",
+  "revokeApiKey",
+  "startRealNameVerification",
+  "refreshRealNameVerification",
+];
+/** Types the payloads replaced (CreateApiKeyPayload, StartRealNameVerificationInput). */
+const RETIRED_TYPES = ["Type CreatedApiKey", "Type RealNameInput"];
+const replacedByPayload = (difference: string) =>
+  REPLACED_BY_PAYLOADS.some((name) => new RegExp(`^Mutation\\.${name}[:( ]`).test(difference));
 
 /** Every name of the public contract is served, with the contract's exact shape. */
 it("serves the whole public API contract, in its exact shapes", () => {
@@ -63,7 +76,7 @@ it("serves the whole public API contract, in its exact shapes", () => {
   const missing: string[] = [];
   const different: string[] = [];
   for (const type of Object.values(contract.getTypeMap())) {
-    if (type.name.startsWith("__") || RESHAPED_BY_ISSUE_18.has(type.name)) continue;
+    if (type.name.startsWith("__")) continue;
     const mine = served.getType(type.name);
     if (!mine) {
       missing.push(`Type ${type.name}`);
@@ -80,7 +93,6 @@ it("serves the whole public API contract, in its exact shapes", () => {
         type: unknown;
         args?: readonly { name: string; type: unknown; defaultValue: unknown }[];
       }[]) {
-        if (RESHAPED_BY_ISSUE_18.has(`${type.name}.${field.name}`)) continue;
         const other = mineFields[field.name];
         if (!other) {
           missing.push(`${type.name}.${field.name}`);
@@ -121,6 +133,6 @@ it("serves the whole public API contract, in its exact shapes", () => {
         different.push(`union ${type.name}`);
     }
   }
-  expect(different).toEqual([]);
-  expect(missing).toEqual([]);
+  expect(different.filter((difference) => !replacedByPayload(difference))).toEqual([]);
+  expect(missing.filter((name) => !RETIRED_TYPES.includes(name))).toEqual([]);
 });

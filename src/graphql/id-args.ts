@@ -1,7 +1,10 @@
 import { ArgsType, Field, ID, InputType } from "type-graphql";
 import { IsUUID } from "class-validator";
 
-/** `(id: ID!)` for mutations on one item of the account, or an input's `id` field; our ids are UUIDs. */
+/**
+ * `(id: ID!)` for mutations on one item of the account; our ids are UUIDs. Also an (unlisted) input
+ * type, so a mutation's own input (`RevokeSessionInput`) extends it.
+ */
 @ArgsType()
 @InputType()
 export class IdArgs {

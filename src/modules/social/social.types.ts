@@ -56,11 +56,11 @@ export class ProviderAuthorization {
   expiresAt: Date;
 }
 
-/** `provider`, as arguments (signing in) or in an input (binding). */
+// Both argument and (unlisted) input types, so each mutation's own input extends them.
 @ArgsType()
 @InputType()
 export class ProviderArgs {
-  @Field(() => ProviderKind)
+  @Field(() => ProviderKind, { description: "The provider; it must be enabled on this deployment (Query.providers)." })
   @IsEnum(ProviderKind)
   provider: ProviderKind;
 }
