@@ -29,6 +29,7 @@ import { ProviderKind, type LinkedIdentity, type ProviderAuthorization, type Pro
 
 const STATE_TTL_SECONDS = 600;
 
+/** What a client may see of a bound provider account. */
 function toLinkedIdentity(row: IdentityEntity): LinkedIdentity {
   const kind = row.kind as ProviderKind;
   const profile = JSON.parse(row.profile ?? "{}") as { displayName?: string | null; avatarUrl?: string | null };
