@@ -218,8 +218,9 @@ function serverEnv(options: Options, database: DatabaseConfig, smtp: SmtpSink, d
 
 const LOGIN =
   "mutation Login($i: String!, $p: String!) { login(input: { identifier: $i, password: $p }) { result { __typename ... on AuthPayload { token } } } }";
-const START_BINDING = "mutation Start($a: String!) { startContactBinding(kind: EMAIL, address: $a) { id } }";
-const CONFIRM_BINDING = "mutation Confirm($id: ID!, $code: String!) { confirmContactBinding(challengeId: $id, code: $code) { id } }";
+const START_BINDING = "mutation Start($a: String!) { startContactBinding(input: { kind: EMAIL, address: $a }) { challenge { id } } }";
+const CONFIRM_BINDING =
+  "mutation Confirm($id: ID!, $code: String!) { confirmContactBinding(input: { challengeId: $id, code: $code }) { account { id } } }";
 
 /**
  * `me` and the bare baseline get 8 slices each of a tenth of --duration in meAlternatingWithBare:
@@ -301,7 +302,7 @@ interface WriteContext {
 }
 
 /**
- * startContactBinding (the code goes out over SMTP to the sink) then confirmContactBinding with the
+ * startContactBinding(input: { the code goes out over SMTP to the sink }) then confirmContactBinding with the
  * code read from the sink. Each flow binds an email to a different account (a second binding would
  * need a step-up), taking accounts from the last one down.
  */

@@ -17,28 +17,34 @@ import { eventually, startTestApp, type TestApp } from "./helpers/test-server";
 
 const REPLACE = /* GraphQL */ `
   mutation Replace($accountId: ID!, $kind: ContactKind!, $address: String!, $reason: String!) {
-    adminReplaceContact(accountId: $accountId, kind: $kind, address: $address, reason: $reason) {
-      id
-      email {
-        masked
-      }
-      phone {
-        masked
+    adminReplaceContact(input: { accountId: $accountId, kind: $kind, address: $address, reason: $reason }) {
+      account {
+        id
+        email {
+          masked
+        }
+        phone {
+          masked
+        }
       }
     }
   }
 `;
 const START_BINDING = /* GraphQL */ `
   mutation Start($kind: ContactKind!, $address: String!) {
-    startContactBinding(kind: $kind, address: $address) {
-      id
+    startContactBinding(input: { kind: $kind, address: $address }) {
+      challenge {
+        id
+      }
     }
   }
 `;
 const CONFIRM_BINDING = /* GraphQL */ `
   mutation Confirm($id: ID!, $code: String!) {
-    confirmContactBinding(challengeId: $id, code: $code) {
-      id
+    confirmContactBinding(input: { challengeId: $id, code: $code }) {
+      account {
+        id
+      }
     }
   }
 `;
@@ -102,7 +108,7 @@ async function bindEmail(client: GraphQLClient, email: string): Promise<void> {
       .slice(seen)
       .find((m) => CODE_IN_MAIL.test(m.text)),
   );
-  await client.ok(CONFIRM_BINDING, { id: startContactBinding.id, code: CODE_IN_MAIL.exec(mail.text)![1] });
+  await client.ok(CONFIRM_BINDING, { id: startContactBinding.challenge.id, code: CODE_IN_MAIL.exec(mail.text)![1] });
   await noticeMail(email, seen, "was bound to your account");
 }
 
@@ -160,7 +166,7 @@ describe("adminReplaceContact access", () => {
     ).toBe("FORBIDDEN");
     await grantRole(app.dataSource, helper.username, "SUPPORT");
     const data = await helper.client.ok(REPLACE, { accountId: target.id, kind: "EMAIL", address: email, reason: REASON });
-    expect(data.adminReplaceContact.email).toEqual({ masked: masked(email) });
+    expect(data.adminReplaceContact.account.email).toEqual({ masked: masked(email) });
   });
 });
 
@@ -176,7 +182,7 @@ describe("a support user replaces a contact", () => {
       address: `  ${newEmail.toUpperCase()} `,
       reason: REASON,
     });
-    expect(data.adminReplaceContact).toEqual({ id: target.id, email: { masked: masked(newEmail) }, phone: null });
+    expect(data.adminReplaceContact.account).toEqual({ id: target.id, email: { masked: masked(newEmail) }, phone: null });
 
     expect((await target.client.ok(CONTACTS)).me).toEqual({
       id: target.id,
@@ -210,8 +216,8 @@ describe("a support user replaces a contact", () => {
     const national = phone.slice(3);
     const spelled = `${national.slice(0, 3)} ${national.slice(3, 7)} ${national.slice(7)}`;
     const data = await support.client.ok(REPLACE, { accountId: target.id, kind: "PHONE", address: spelled, reason: REASON });
-    expect(data.adminReplaceContact.phone).toEqual({ masked: `+86 139****${phone.slice(-4)}` });
-    expect(data.adminReplaceContact.email).toEqual({ masked: masked(target.email) });
+    expect(data.adminReplaceContact.account.phone).toEqual({ masked: `+86 139****${phone.slice(-4)}` });
+    expect(data.adminReplaceContact.account.email).toEqual({ masked: masked(target.email) });
     expect(await loginCode(phone)).toBe("AuthPayload");
     expect(await loginCode(target.email)).toBe("AuthPayload");
     await noticeMail(target.email, 0, "was replaced");
@@ -253,7 +259,8 @@ describe("adminReplaceContact guards (issue 16)", () => {
     expect(await supportEvents(target.id)).toBe(0);
     await stepUpWithPassword(agent.client);
     expect(
-      (await agent.client.ok(REPLACE, { accountId: target.id, kind: "EMAIL", address: email, reason: REASON })).adminReplaceContact.email,
+      (await agent.client.ok(REPLACE, { accountId: target.id, kind: "EMAIL", address: email, reason: REASON })).adminReplaceContact.account
+        .email,
     ).toEqual({ masked: masked(email) });
   });
 
@@ -271,16 +278,16 @@ describe("adminReplaceContact guards (issue 16)", () => {
   it("answers only what support needs: no sessions, keys or security log", async () => {
     const target = await userWithEmail();
     const result = await support.client.request(
-      `mutation($a: ID!, $address: String!, $r: String!) { adminReplaceContact(accountId: $a, kind: EMAIL, address: $address, reason: $r) { id sessions { id } apiKeys { id } } }`,
+      `mutation($a: ID!, $address: String!, $r: String!) { adminReplaceContact(input: { accountId: $a, kind: EMAIL, address: $address, reason: $r }) { account { id sessions { id } apiKeys { id } } } }`,
       { a: target.id, address: uniqueEmail(), r: REASON },
     );
     expect(result.errors?.[0].extensions?.code).toBe("GRAPHQL_VALIDATION_FAILED");
     expect(await supportEvents(target.id)).toBe(0);
     const data = await support.client.ok(
-      `mutation($a: ID!, $address: String!, $r: String!) { adminReplaceContact(accountId: $a, kind: EMAIL, address: $address, reason: $r) { id username email { masked usableFrom } phone { masked } } }`,
+      `mutation($a: ID!, $address: String!, $r: String!) { adminReplaceContact(input: { accountId: $a, kind: EMAIL, address: $address, reason: $r }) { account { id username email { masked usableFrom } phone { masked } } } }`,
       { a: target.id, address: uniqueEmail("only"), r: REASON },
     );
-    expect(data.adminReplaceContact).toEqual({
+    expect(data.adminReplaceContact.account).toEqual({
       id: target.id,
       username: target.username,
       email: { masked: expect.stringMatching(/^o\*\*\*@example\.com$/), usableFrom: null },

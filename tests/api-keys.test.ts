@@ -28,12 +28,26 @@ const CREATE = /* GraphQL */ `
         expiresAt
       }
       secret
+      account {
+        id
+        apiKeys {
+          id
+        }
+      }
     }
   }
 `;
 const REVOKE = /* GraphQL */ `
   mutation Revoke($id: ID!) {
-    revokeApiKey(id: $id)
+    revokeApiKey(input: { id: $id }) {
+      revokedApiKeyId
+      account {
+        id
+        apiKeys {
+          id
+        }
+      }
+    }
   }
 `;
 const KEYS = /* GraphQL */ `
@@ -66,8 +80,10 @@ const ME_WITH_KEYS = /* GraphQL */ `
 const UPDATE_PROFILE = /* GraphQL */ `
   mutation Update($input: UpdateProfileInput!) {
     updateProfile(input: $input) {
-      id
-      username
+      account {
+        id
+        username
+      }
     }
   }
 `;
@@ -123,6 +139,7 @@ interface CreatedKey {
     expiresAt: string | null;
   };
   secret: string;
+  account: { id: string; apiKeys: { id: string }[] };
 }
 
 async function createKey(client: GraphQLClient, input: Record<string, unknown> = {}): Promise<CreatedKey> {
@@ -164,6 +181,15 @@ describe("createApiKey", () => {
     const createdAt = new Date(apiKey.createdAt).getTime();
     expect(createdAt).toBeGreaterThanOrEqual(before);
     expect(createdAt).toBeLessThanOrEqual(after);
+  });
+
+  it("returns the account, whose apiKeys list the new key first", async () => {
+    const user = await registerSteppedUp(app.client);
+    const first = await createKey(user.client, { name: "first" });
+    expect(first.account).toEqual({ id: user.id, apiKeys: [{ id: first.apiKey.id }] });
+    app.clock.advanceSeconds(1);
+    const second = await createKey(user.client, { name: "second" });
+    expect(second.account).toEqual({ id: user.id, apiKeys: [{ id: second.apiKey.id }, { id: first.apiKey.id }] });
   });
 
   it("gives every key a different secret", async () => {
@@ -254,7 +280,7 @@ describe("createApiKey", () => {
     expect(error.extensions?.fieldErrors?.[0].field).toBe("name");
     expect(await listKeys(user.client)).toHaveLength(20);
 
-    expect((await user.client.ok(REVOKE, { id: keys[7].apiKey.id })).revokeApiKey).toBe(true);
+    expect((await user.client.ok(REVOKE, { id: keys[7].apiKey.id })).revokeApiKey.account.apiKeys).toHaveLength(19);
     expect((await createKey(user.client, { name: "replacement" })).apiKey.name).toBe("replacement");
     expect(await listKeys(user.client)).toHaveLength(20);
   });
@@ -432,7 +458,7 @@ describe("authenticating with a key", () => {
     const { secret } = await createKey(user.client, { scopes: ["ACCOUNT_WRITE"] });
     const username = uniqueUsername("rw");
     const data = await app.client.as(secret).ok(UPDATE_PROFILE, { input: { username } });
-    expect(data.updateProfile).toEqual({ id: user.id, username });
+    expect(data.updateProfile.account).toEqual({ id: user.id, username });
     expect((await user.client.ok(ME)).me.username).toBe(username);
     expect(await auditTypes(user.client)).toContain("PROFILE_UPDATED");
   });
@@ -578,16 +604,20 @@ describe("security mutations with an API key", () => {
   const newAddress = uniqueEmail("never");
   const mutations: [string, string, () => Record<string, unknown>][] = [
     ["changePassword", CHANGE_PASSWORD, () => ({ input: { oldPassword: DEFAULT_PASSWORD, newPassword: "a-much-Better-passphrase-42" } })],
-    ["startContactBinding", `mutation($a: String!) { startContactBinding(kind: EMAIL, address: $a) { id } }`, () => ({ a: newAddress })],
+    [
+      "startContactBinding",
+      `mutation($a: String!) { startContactBinding(input: { kind: EMAIL, address: $a }) { challenge { id } } }`,
+      () => ({ a: newAddress }),
+    ],
     [
       "confirmContactBinding",
-      `mutation($id: ID!) { confirmContactBinding(challengeId: $id, code: "123456") { id } }`,
+      `mutation($id: ID!) { confirmContactBinding(input: { challengeId: $id, code: "123456" }) { account { id } } }`,
       () => ({ id: randomUUID() }),
     ],
-    ["startContactUnbinding", `mutation { startContactUnbinding(kind: EMAIL) { id } }`, () => ({})],
+    ["startContactUnbinding", `mutation { startContactUnbinding(input: { kind: EMAIL }) { challenge { id } } }`, () => ({})],
     [
       "confirmContactUnbinding",
-      `mutation($id: ID!) { confirmContactUnbinding(challengeId: $id, code: "123456") { id } }`,
+      `mutation($id: ID!) { confirmContactUnbinding(input: { challengeId: $id, code: "123456" }) { account { id } } }`,
       () => ({ id: randomUUID() }),
     ],
     ["requestStepUp", `mutation { requestStepUp(input: { method: EMAIL }) { challenge { id } } }`, () => ({})],
@@ -596,18 +626,18 @@ describe("security mutations with an API key", () => {
       `mutation($id: ID!) { completeStepUp(input: { challengeId: $id, code: "123456" }) { account { id } } }`,
       () => ({ id: randomUUID() }),
     ],
-    ["startTotpEnrollment", `mutation { startTotpEnrollment { secret } }`, () => ({})],
-    ["confirmTotpEnrollment", `mutation { confirmTotpEnrollment(code: "123456") }`, () => ({})],
-    ["disableTotp", `mutation { disableTotp(code: "123456") { id } }`, () => ({})],
-    ["regenerateRecoveryCodes", `mutation { regenerateRecoveryCodes }`, () => ({})],
-    ["setTwoStepVerification", `mutation { setTwoStepVerification(enabled: true) { id } }`, () => ({})],
+    ["startTotpEnrollment", `mutation { startTotpEnrollment { enrollment { secret } } }`, () => ({})],
+    ["confirmTotpEnrollment", `mutation { confirmTotpEnrollment(input: { code: "123456" }) { recoveryCodes } }`, () => ({})],
+    ["disableTotp", `mutation { disableTotp(input: { code: "123456" }) { account { id } } }`, () => ({})],
+    ["regenerateRecoveryCodes", `mutation { regenerateRecoveryCodes { recoveryCodes } }`, () => ({})],
+    ["setTwoStepVerification", `mutation { setTwoStepVerification(input: { enabled: true }) { account { id } } }`, () => ({})],
     ["createApiKey", CREATE, () => ({ input: { name: "child" } })],
     ["revokeApiKey", REVOKE, () => ({ id: ownKey.apiKey.id })],
     ["revokeSession", `mutation($id: ID!) { revokeSession(input: { id: $id }) { revokedSessionId } }`, () => ({ id: sessionId })],
     ["logout", `mutation { logout { signedOutSessionId } }`, () => ({})],
     [
       "adminReplaceContact",
-      `mutation($id: ID!, $a: String!) { adminReplaceContact(accountId: $id, kind: EMAIL, address: $a, reason: "ticket #1: checked") { id } }`,
+      `mutation($id: ID!, $a: String!) { adminReplaceContact(input: { accountId: $id, kind: EMAIL, address: $a, reason: "ticket #1: checked" }) { account { id } } }`,
       () => ({ id: target.id, a: newAddress }),
     ],
   ];
@@ -653,21 +683,27 @@ describe("revokeApiKey", () => {
     const keyClient = app.client.as(secret);
     expect((await keyClient.ok(ME)).me.id).toBe(user.id);
 
-    expect((await user.client.ok(REVOKE, { id: apiKey.id })).revokeApiKey).toBe(true);
+    expect((await user.client.ok(REVOKE, { id: apiKey.id })).revokeApiKey).toEqual({
+      revokedApiKeyId: apiKey.id,
+      account: { id: user.id, apiKeys: [] },
+    });
 
     expect((await keyClient.ok(ME)).me).toBeNull();
     const error = await keyClient.fails(UPDATE_PROFILE, { input: { username: uniqueUsername("gone") } });
     expect(error.extensions?.code).toBe("UNAUTHENTICATED");
     expect(await listKeys(user.client)).toEqual([]);
     expect(await app.dataSource.getRepository(ApiKeyEntity).findOneBy({ id: apiKey.id })).toBeNull();
-    expect((await user.client.ok(REVOKE, { id: apiKey.id })).revokeApiKey).toBe(false);
+    // Again: nothing to revoke, no error, and the same id for a cache to drop.
+    expect((await user.client.ok(REVOKE, { id: apiKey.id })).revokeApiKey.revokedApiKeyId).toBe(apiKey.id);
+    expect((await auditTypes(user.client)).filter((type) => type === "API_KEY_REVOKED")).toHaveLength(1);
   });
 
   it("revokes only the key named", async () => {
     const user = await registerSteppedUp(app.client);
     const keep = await createKey(user.client, { name: "keep" });
     const drop = await createKey(user.client, { name: "drop" });
-    expect((await user.client.ok(REVOKE, { id: drop.apiKey.id })).revokeApiKey).toBe(true);
+    const { revokeApiKey } = await user.client.ok(REVOKE, { id: drop.apiKey.id });
+    expect(revokeApiKey).toEqual({ revokedApiKeyId: drop.apiKey.id, account: { id: user.id, apiKeys: [{ id: keep.apiKey.id }] } });
     expect((await listKeys(user.client)).map((k) => k.id)).toEqual([keep.apiKey.id]);
     expect((await app.client.as(keep.secret).ok(ME)).me.id).toBe(user.id);
   });
@@ -680,10 +716,14 @@ describe("revokeApiKey", () => {
     expect(types.slice(0, 2)).toEqual(["API_KEY_REVOKED", "API_KEY_CREATED"]);
   });
 
-  it("answers false for an unknown id and logs nothing", async () => {
+  it("does nothing for an unknown id and logs nothing", async () => {
     const user = await registerSteppedUp(app.client);
-    await createKey(user.client);
-    expect((await user.client.ok(REVOKE, { id: randomUUID() })).revokeApiKey).toBe(false);
+    const { apiKey } = await createKey(user.client);
+    const unknown = randomUUID();
+    expect((await user.client.ok(REVOKE, { id: unknown })).revokeApiKey).toEqual({
+      revokedApiKeyId: unknown,
+      account: { id: user.id, apiKeys: [{ id: apiKey.id }] },
+    });
     expect(await listKeys(user.client)).toHaveLength(1);
     expect(await auditTypes(user.client)).not.toContain("API_KEY_REVOKED");
   });
@@ -692,7 +732,7 @@ describe("revokeApiKey", () => {
     const victim = await registerSteppedUp(app.client);
     const attacker = await registerSteppedUp(app.client);
     const { apiKey, secret } = await createKey(victim.client);
-    expect((await attacker.client.ok(REVOKE, { id: apiKey.id })).revokeApiKey).toBe(false);
+    expect((await attacker.client.ok(REVOKE, { id: apiKey.id })).revokeApiKey.account).toEqual({ id: attacker.id, apiKeys: [] });
     expect((await app.client.as(secret).ok(ME)).me.id).toBe(victim.id);
     expect((await listKeys(victim.client)).map((k) => k.id)).toEqual([apiKey.id]);
     expect(await auditTypes(attacker.client)).not.toContain("API_KEY_REVOKED");

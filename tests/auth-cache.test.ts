@@ -24,8 +24,10 @@ const LOGOUT = /* GraphQL */ `
 `;
 const REPLACE_EMAIL = /* GraphQL */ `
   mutation Replace($accountId: ID!, $address: String!) {
-    adminReplaceContact(accountId: $accountId, kind: EMAIL, address: $address, reason: "ticket #1: checked by video call") {
-      id
+    adminReplaceContact(input: { accountId: $accountId, kind: EMAIL, address: $address, reason: "ticket #1: checked by video call" }) {
+      account {
+        id
+      }
     }
   }
 `;
@@ -41,7 +43,9 @@ const CHANGE_PASSWORD = /* GraphQL */ `
 const RENAME = /* GraphQL */ `
   mutation Rename($username: String!) {
     updateProfile(input: { username: $username }) {
-      username
+      account {
+        username
+      }
     }
   }
 `;
@@ -89,7 +93,7 @@ describe("with Redis: a sign-out in one process reaches the others at once", () 
 
   it("shows a username changed in another process", async () => {
     const { onFirst, onSecond } = await signedInOnBoth(first, second);
-    await onFirst.ok(`mutation { updateProfile(input: { username: "renamed_${Date.now()}" }) { username } }`);
+    await onFirst.ok(`mutation { updateProfile(input: { username: "renamed_${Date.now()}" }) { account { username } } }`);
     const renamed = (await onFirst.ok(ME)).me.username;
     await eventually(async () => ((await onSecond.ok(ME)).me.username === renamed ? true : undefined));
   });
@@ -222,9 +226,9 @@ describe("without Redis", () => {
     const { recoveryCodes } = await enrolTotp(first, onFirst);
     await stepUpWith(onSecond, "RECOVERY_CODE", recoveryCodes[0]);
     await onSecond.ok(ME);
-    await onFirst.ok(`mutation { setTwoStepVerification(enabled: true) { id } }`);
+    await onFirst.ok(`mutation { setTwoStepVerification(input: { enabled: true }) { account { id } } }`);
     // The second process's cached account still says off.
-    await onSecond.ok(`mutation { setTwoStepVerification(enabled: false) { id } }`);
+    await onSecond.ok(`mutation { setTwoStepVerification(input: { enabled: false }) { account { id } } }`);
     expect((await onFirst.ok(SECURITY)).me.security.twoStepEnabled).toBe(false);
   });
 

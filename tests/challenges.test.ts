@@ -25,7 +25,7 @@ describe("the challenge mechanism", () => {
   async function started(user: RegisteredUser, email = uniqueEmail()) {
     const seen = app.smtp.mailsTo(email).length;
     const { startContactBinding } = await user.client.ok(START_BINDING, { kind: "EMAIL", address: email });
-    return { id: startContactBinding.id as string, email, code: await app.smtp.codeFor(email, seen) };
+    return { id: startContactBinding.challenge.id as string, email, code: await app.smtp.codeFor(email, seen) };
   }
 
   it("stores the code only as a keyed hash", async () => {
@@ -82,7 +82,7 @@ describe("the challenge mechanism", () => {
     const other = await registerSteppedUp(app.client);
     expect((await other.client.fails(CONFIRM_BINDING, { id, code })).extensions?.code).toBe("CODE_INVALID");
     // Neither misuse spent the code.
-    expect((await user.client.ok(CONFIRM_BINDING, { id, code })).confirmContactBinding.email).not.toBeNull();
+    expect((await user.client.ok(CONFIRM_BINDING, { id, code })).confirmContactBinding.account.email).not.toBeNull();
   });
 
   it("refuses an unknown challenge like a wrong code", async () => {
@@ -102,7 +102,9 @@ describe("the challenge mechanism", () => {
     app.clock.advanceSeconds(61);
     const second = await started(user, first.email);
     expect((await user.client.fails(CONFIRM_BINDING, { id: first.id, code: first.code })).extensions?.code).toBe("CODE_INVALID");
-    expect((await user.client.ok(CONFIRM_BINDING, { id: second.id, code: second.code })).confirmContactBinding.email).not.toBeNull();
+    expect(
+      (await user.client.ok(CONFIRM_BINDING, { id: second.id, code: second.code })).confirmContactBinding.account.email,
+    ).not.toBeNull();
   });
 });
 
@@ -166,12 +168,14 @@ describe("when the provider fails", () => {
   it("keeps the previous code valid and sets no cooldown when a resend fails", async () => {
     const user = await registerSteppedUp(app.client);
     const phone = uniquePhone();
-    const { startContactBinding: first } = await user.client.ok(START_BINDING, { kind: "PHONE", address: phone });
+    const {
+      startContactBinding: { challenge: first },
+    } = await user.client.ok(START_BINDING, { kind: "PHONE", address: phone });
     const code = await app.smsCodeFor(phone);
     app.clock.advanceSeconds(61);
     app.sms.failNextWithStatus(503);
     expect((await user.client.fails(START_BINDING, { kind: "PHONE", address: phone })).extensions?.code).toBe("PROVIDER_UNAVAILABLE");
-    expect((await user.client.ok(CONFIRM_BINDING, { id: first.id, code })).confirmContactBinding.phone).not.toBeNull();
+    expect((await user.client.ok(CONFIRM_BINDING, { id: first.id, code })).confirmContactBinding.account.phone).not.toBeNull();
   });
 
   it.each([

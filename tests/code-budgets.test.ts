@@ -7,7 +7,7 @@ import type { GraphQLClient } from "./helpers/graphql-client";
 import { eventually, startTestApp, type TestApp } from "./helpers/test-server";
 
 const REQUEST_RESET = `mutation($identifier: String!) { requestPasswordReset(input: { identifier: $identifier }) { identifier } }`;
-const SET_TWO_STEP = `mutation { setTwoStepVerification(enabled: true) { id } }`;
+const SET_TWO_STEP = `mutation { setTwoStepVerification(input: { enabled: true }) { account { id } } }`;
 const LOGIN = `mutation($input: LoginInput!) { login(input: $input) { result { ... on TwoStepChallenge { challengeId } } } }`;
 const SEND_TWO_STEP = `mutation($id: ID!) { sendTwoStepCode(input: { challengeId: $id, method: EMAIL }) { challenge { id } } }`;
 

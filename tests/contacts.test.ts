@@ -29,7 +29,9 @@ describe("binding an email", () => {
   it("sends a code to the address, binds it on confirm, and shows it only masked", async () => {
     const user = await registerSteppedUp(app.client);
     const email = uniqueEmail("Alice");
-    const { startContactBinding: challenge } = await user.client.ok(START_BINDING, { kind: "EMAIL", address: `  ${email.toUpperCase()} ` });
+    const {
+      startContactBinding: { challenge: challenge },
+    } = await user.client.ok(START_BINDING, { kind: "EMAIL", address: `  ${email.toUpperCase()} ` });
     expect(challenge).toMatchObject({ method: "EMAIL", maskedTarget: "a***@example.com" });
     expect(new Date(challenge.expiresAt).getTime() - Date.now()).toBeGreaterThan(9 * 60_000);
     expect(new Date(challenge.resendAvailableAt).getTime()).toBeGreaterThan(Date.now());
@@ -41,7 +43,7 @@ describe("binding an email", () => {
     const code = /验证码是 (\d{6})/.exec(mail.text)![1];
 
     const { confirmContactBinding } = await user.client.ok(CONFIRM_BINDING, { id: challenge.id, code });
-    expect(confirmContactBinding.email).toMatchObject({ kind: "EMAIL", masked: "a***@example.com" });
+    expect(confirmContactBinding.account.email).toMatchObject({ kind: "EMAIL", masked: "a***@example.com" });
     expect((await user.client.ok(CONTACTS)).me.email.masked).toBe("a***@example.com");
     expect(JSON.stringify(await user.client.ok(CONTACTS))).not.toContain(email.slice(1, 10));
     expect(await auditTypes(user.client)).toEqual(expect.arrayContaining(["CODE_SENT", "CONTACT_BOUND"]));
@@ -77,7 +79,9 @@ describe("binding an email", () => {
     const email = uniqueEmail();
     const slow = await registerSteppedUp(app.client);
     const fast = await registerSteppedUp(app.client);
-    const { startContactBinding: slowChallenge } = await slow.client.ok(START_BINDING, { kind: "EMAIL", address: email });
+    const {
+      startContactBinding: { challenge: slowChallenge },
+    } = await slow.client.ok(START_BINDING, { kind: "EMAIL", address: email });
     const slowCode = await app.smtp.codeFor(email, 0);
     await bindContact(app, fast.client, "EMAIL", email);
     const error = await slow.client.fails(CONFIRM_BINDING, { id: slowChallenge.id, code: slowCode });
@@ -88,9 +92,13 @@ describe("binding an email", () => {
   it("binds one address to exactly one of two accounts confirming at the same time", async () => {
     const email = uniqueEmail();
     const [a, b] = await Promise.all([registerSteppedUp(app.client), registerSteppedUp(app.client)]);
-    const { startContactBinding: first } = await a.client.ok(START_BINDING, { kind: "EMAIL", address: email });
+    const {
+      startContactBinding: { challenge: first },
+    } = await a.client.ok(START_BINDING, { kind: "EMAIL", address: email });
     const firstCode = await app.smtp.codeFor(email, 0);
-    const { startContactBinding: second } = await b.client.ok(START_BINDING, { kind: "EMAIL", address: email });
+    const {
+      startContactBinding: { challenge: second },
+    } = await b.client.ok(START_BINDING, { kind: "EMAIL", address: email });
     const secondCode = await app.smtp.codeFor(email, 1);
     const results = await Promise.all([
       a.client.request(CONFIRM_BINDING, { id: first.id, code: firstCode }),
@@ -171,7 +179,7 @@ describe("replacing a bound address", () => {
     const { startContactBinding } = await user.client.ok(START_BINDING, { kind: "EMAIL", address: newEmail });
     const code = await app.smtp.codeFor(newEmail);
     app.clock.advanceSeconds(60); // the code is 1 min old and valid; the step-up is 10.5 min old
-    const error = await user.client.fails(CONFIRM_BINDING, { id: startContactBinding.id, code });
+    const error = await user.client.fails(CONFIRM_BINDING, { id: startContactBinding.challenge.id, code });
     expect(error.extensions?.code).toBe("STEP_UP_REQUIRED");
     expect((await user.client.ok(CONTACTS)).me.email.masked).toBe("o***@example.com");
   });
@@ -188,10 +196,10 @@ describe("unbinding", () => {
     await stepUp(app, user.client, "SMS", phone);
     const seen = sentCount(app, "PHONE", phone);
     const { startContactUnbinding } = await user.client.ok(START_UNBINDING, { kind: "PHONE" });
-    expect(startContactUnbinding).toMatchObject({ method: "SMS", maskedTarget: expect.stringMatching(/^\+86 139\*{4}\d{4}$/) });
+    expect(startContactUnbinding.challenge).toMatchObject({ method: "SMS", maskedTarget: expect.stringMatching(/^\+86 139\*{4}\d{4}$/) });
     const code = await codeSentTo(app, "PHONE", phone, seen);
-    const { confirmContactUnbinding } = await user.client.ok(CONFIRM_UNBINDING, { id: startContactUnbinding.id, code });
-    expect(confirmContactUnbinding.phone).toBeNull();
+    const { confirmContactUnbinding } = await user.client.ok(CONFIRM_UNBINDING, { id: startContactUnbinding.challenge.id, code });
+    expect(confirmContactUnbinding.account.phone).toBeNull();
     expect((await login(phone)).errors?.[0].extensions?.code).toBe("INVALID_CREDENTIALS");
     expect(await auditTypes(user.client)).toContain("CONTACT_UNBOUND");
     // The removed number is told, through the vendor's notice template.

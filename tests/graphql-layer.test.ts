@@ -128,7 +128,7 @@ describe("malformed requests", () => {
     const nested = (depth: number) => `${'{"a":['.repeat(depth / 2)}"x"${"]}".repeat(depth / 2)}`;
     const post = (body: string) =>
       fetch(app.url, { method: "POST", headers: { "content-type": "application/json", authorization: `Bearer ${user.token}` }, body });
-    const query = JSON.stringify(`mutation($input: UpdateProfileInput!) { updateProfile(input: $input) { id } }`);
+    const query = JSON.stringify(`mutation($input: UpdateProfileInput!) { updateProfile(input: $input) { account { id } } }`);
     for (const body of [
       `{"query": ${query}, "variables": {"input": {"avatarUrl": ${nested(20_000)}}}}`,
       `{"query": ${query}, "variables": {"input": {"avatarUrl": ${nested(40)}}}}`,

@@ -16,7 +16,7 @@ import { startTestApp, type TestApp } from "./helpers/test-server";
 /** Issue 16 item 1: what a session may add without a step-up, and when a new factor starts to count. */
 
 const SECURITY = `{ me { email { masked usableFrom } security { totpEnabled totpUsableFrom twoStepMethods stepUpMethods } } }`;
-const SET_TWO_STEP = `mutation($on: Boolean!) { setTwoStepVerification(enabled: $on) { security { twoStepEnabled } } }`;
+const SET_TWO_STEP = `mutation($on: Boolean!) { setTwoStepVerification(input: { enabled: $on }) { account { security { twoStepEnabled } } } }`;
 const REQUEST_RESET = `mutation($identifier: String!) { requestPasswordReset(input: { identifier: $identifier }) { identifier } }`;
 const RESET = `mutation($input: ResetPasswordInput!) { resetPassword(input: $input) { revokedSessionCount revokedApiKeyCount } }`;
 const CHANGE_PASSWORD = `mutation($input: ChangePasswordInput!) { changePassword(input: $input) { revokedSessionCount revokedApiKeyCount } }`;
@@ -60,7 +60,9 @@ describe("a first email on an account with an authenticator", () => {
     const { startContactBinding } = await user.client.ok(START_BINDING, { kind: "EMAIL", address: email });
     const code = await app.smtp.codeFor(email);
     await letStepUpLapse(app, user);
-    expect((await user.client.fails(CONFIRM_BINDING, { id: startContactBinding.id, code })).extensions?.code).toBe("STEP_UP_REQUIRED");
+    expect((await user.client.fails(CONFIRM_BINDING, { id: startContactBinding.challenge.id, code })).extensions?.code).toBe(
+      "STEP_UP_REQUIRED",
+    );
     expect((await user.client.ok(SECURITY)).me.email).toBeNull();
   });
 });
@@ -147,7 +149,7 @@ describe("a provider-only account", () => {
     expect(usable.email.usableFrom).toBeNull();
     expect(usable.security).toMatchObject({ twoStepMethods: ["EMAIL"], stepUpMethods: ["EMAIL"] });
     await stepUp(app, client, "EMAIL", email);
-    expect((await client.ok(SET_TWO_STEP, { on: true })).setTwoStepVerification.security.twoStepEnabled).toBe(true);
+    expect((await client.ok(SET_TWO_STEP, { on: true })).setTwoStepVerification.account.security.twoStepEnabled).toBe(true);
     const seen = app.smtp.mailsTo(email).length;
     await client.ok(REQUEST_RESET, { identifier: email });
     const code = await app.smtp.codeFor(email, seen);
@@ -157,7 +159,9 @@ describe("a provider-only account", () => {
   it("enrols an authenticator whose codes and recovery codes wait for the cool-down too", async () => {
     const client = await providerOnlyAccount();
     const { startTotpEnrollment } = await client.ok(START_TOTP);
-    const { confirmTotpEnrollment: recoveryCodes } = await client.ok(CONFIRM_TOTP, { code: codeNow(app, startTotpEnrollment.secret) });
+    const {
+      confirmTotpEnrollment: { recoveryCodes },
+    } = await client.ok(CONFIRM_TOTP, { code: codeNow(app, startTotpEnrollment.enrollment.secret) });
     const { security } = (await client.ok(SECURITY)).me;
     expect(security).toMatchObject({ totpEnabled: true, totpUsableFrom: expect.any(String), twoStepMethods: [], stepUpMethods: [] });
     expect((await client.fails(REQUEST_STEP_UP, { method: "TOTP" })).extensions?.code).toBe("BAD_USER_INPUT");

@@ -22,20 +22,24 @@ const RESET = /* GraphQL */ `
 `;
 const START_BINDING = /* GraphQL */ `
   mutation Start($kind: ContactKind!, $address: String!) {
-    startContactBinding(kind: $kind, address: $address) {
-      id
+    startContactBinding(input: { kind: $kind, address: $address }) {
+      challenge {
+        id
+      }
     }
   }
 `;
 const CONFIRM_BINDING = /* GraphQL */ `
   mutation Confirm($id: ID!, $code: String!) {
-    confirmContactBinding(challengeId: $id, code: $code) {
-      id
-      email {
-        masked
-      }
-      phone {
-        masked
+    confirmContactBinding(input: { challengeId: $id, code: $code }) {
+      account {
+        id
+        email {
+          masked
+        }
+        phone {
+          masked
+        }
       }
     }
   }
@@ -110,12 +114,12 @@ async function bind(client: GraphQLClient, kind: "EMAIL" | "PHONE", address: str
   if (kind === "EMAIL") {
     const seen = app.smtp.mailsTo(address).length;
     const { startContactBinding } = await client.ok(START_BINDING, { kind, address });
-    await client.ok(CONFIRM_BINDING, { id: startContactBinding.id, code: await mailedCode(address, seen) });
+    await client.ok(CONFIRM_BINDING, { id: startContactBinding.challenge.id, code: await mailedCode(address, seen) });
     await noticeMail(address, seen, "was bound to your account");
   } else {
     const seen = app.smsTo(address).length;
     const { startContactBinding } = await client.ok(START_BINDING, { kind, address });
-    await client.ok(CONFIRM_BINDING, { id: startContactBinding.id, code: await smsCode(address, seen) });
+    await client.ok(CONFIRM_BINDING, { id: startContactBinding.challenge.id, code: await smsCode(address, seen) });
     await noticeSms(address, seen);
   }
 }
@@ -257,11 +261,16 @@ describe("a reset code dies with its address (issue 16)", () => {
     const user = await userWithEmail();
     const code = await requestEmailCode(user.email, user.email);
     const seen = app.smtp.mailsTo(user.email).length;
-    const { startContactUnbinding } = await user.client.ok(`mutation { startContactUnbinding(kind: EMAIL) { id } }`);
-    await user.client.ok(`mutation($id: ID!, $code: String!) { confirmContactUnbinding(challengeId: $id, code: $code) { id } }`, {
-      id: startContactUnbinding.id,
-      code: await mailedCode(user.email, seen),
-    });
+    const { startContactUnbinding } = await user.client.ok(
+      `mutation { startContactUnbinding(input: { kind: EMAIL }) { challenge { id } } }`,
+    );
+    await user.client.ok(
+      `mutation($id: ID!, $code: String!) { confirmContactUnbinding(input: { challengeId: $id, code: $code }) { account { id } } }`,
+      {
+        id: startContactUnbinding.challenge.id,
+        code: await mailedCode(user.email, seen),
+      },
+    );
     expect((await reset(user.email, code)).errors?.[0].extensions).toEqual({ code: "CODE_INVALID" });
     expect(await loginCode(user.username, DEFAULT_PASSWORD)).toBe("AuthPayload");
   });

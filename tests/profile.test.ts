@@ -4,9 +4,11 @@ import { startTestApp, type TestApp } from "./helpers/test-server";
 const UPDATE_PROFILE = /* GraphQL */ `
   mutation Update($input: UpdateProfileInput!) {
     updateProfile(input: $input) {
-      id
-      username
-      avatarUrl
+      account {
+        id
+        username
+        avatarUrl
+      }
     }
   }
 `;
@@ -23,7 +25,7 @@ describe("updateProfile", () => {
     const username = uniqueUsername("Renamed");
     const avatarUrl = "https://cdn.example.com/avatars/u1.png?size=128";
     const data = await user.client.ok(UPDATE_PROFILE, { input: { username, avatarUrl } });
-    expect(data.updateProfile).toEqual({ id: user.id, username, avatarUrl });
+    expect(data.updateProfile.account).toEqual({ id: user.id, username, avatarUrl });
     expect((await user.client.ok(ME)).me).toMatchObject({ username, avatarUrl });
     expect((await auditTypes(user.client))[0]).toBe("PROFILE_UPDATED");
   });
@@ -32,7 +34,7 @@ describe("updateProfile", () => {
     const user = await registerUser(app.client);
     await user.client.ok(UPDATE_PROFILE, { input: { avatarUrl: "https://example.com/a.png" } });
     const cleared = await user.client.ok(UPDATE_PROFILE, { input: { avatarUrl: null } });
-    expect(cleared.updateProfile).toEqual({ id: user.id, username: user.username, avatarUrl: null });
+    expect(cleared.updateProfile.account).toEqual({ id: user.id, username: user.username, avatarUrl: null });
     const before = await auditTypes(user.client);
     await user.client.ok(UPDATE_PROFILE, { input: {} });
     await user.client.ok(UPDATE_PROFILE, { input: { username: user.username } });
@@ -42,7 +44,7 @@ describe("updateProfile", () => {
   it("lets the owner change only the letter case of their own username", async () => {
     const user = await registerUser(app.client, uniqueUsername("lower"));
     const data = await user.client.ok(UPDATE_PROFILE, { input: { username: user.username.toUpperCase() } });
-    expect(data.updateProfile.username).toBe(user.username.toUpperCase());
+    expect(data.updateProfile.account.username).toBe(user.username.toUpperCase());
   });
 
   it("refuses a username another account has in any letter case", async () => {
@@ -143,6 +145,6 @@ describe("updateProfile with bad input changes nothing", () => {
     const avatarUrl = `https://example.com/${"a".repeat(2028)}`;
     expect(avatarUrl).toHaveLength(2048);
     const other = await registerUser(app.client);
-    expect((await other.client.ok(UPDATE_PROFILE, { input: { avatarUrl } })).updateProfile.avatarUrl).toBe(avatarUrl);
+    expect((await other.client.ok(UPDATE_PROFILE, { input: { avatarUrl } })).updateProfile.account.avatarUrl).toBe(avatarUrl);
   });
 });

@@ -27,7 +27,7 @@ beforeAll(async () => {
 });
 afterAll(() => app.stop());
 
-const START_REAL_NAME = `mutation($input: RealNameInput!) { startRealNameVerification(input: $input) { status } }`;
+const START_REAL_NAME = `mutation($input: StartRealNameVerificationInput!) { startRealNameVerification(input: $input) { realName { status } } }`;
 const CREATE_KEY = `mutation { createApiKey(input: { name: "reader" }) { secret } }`;
 
 /** `count` aliases of `field` inside `me`: one operation, many resolver calls. */
@@ -114,7 +114,7 @@ describe("an alias bomb of expensive fields (issue 16 item 10)", () => {
     }
     // Reads of the database cost more than plain fields, and so do mutations, QR code or not.
     expect((await user.client.fails(aliasBomb(60, "email { masked }"))).extensions?.code).toBe("QUERY_TOO_COMPLEX");
-    const enrolments = `mutation { ${Array.from({ length: 20 }, (_, i) => `a${i}: startTotpEnrollment { secret }`).join(" ")} }`;
+    const enrolments = `mutation { ${Array.from({ length: 20 }, (_, i) => `a${i}: startTotpEnrollment { enrollment { secret } }`).join(" ")} }`;
     expect((await user.client.fails(enrolments)).extensions?.code).toBe("QUERY_TOO_COMPLEX");
   });
 

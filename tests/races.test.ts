@@ -27,7 +27,7 @@ it("gives a username raced by 8 renames to exactly one account", async () => {
   const users = await Promise.all(Array.from({ length: 8 }, () => registerSteppedUp(app.client)));
   const results = await Promise.all(
     users.map((user) =>
-      user.client.request(`mutation($u: String) { updateProfile(input: { username: $u }) { username } }`, { u: username }),
+      user.client.request(`mutation($u: String) { updateProfile(input: { username: $u }) { account { username } } }`, { u: username }),
     ),
   );
   expect(codes(results)).toEqual(["OK", ...Array(7).fill("USERNAME_TAKEN")]);
@@ -64,7 +64,7 @@ it("sends one two-step code for 10 parallel sends within the resend cooldown", a
   const user = await registerSteppedUp(app.client);
   const email = uniqueEmail();
   await bindContact(app, user.client, "EMAIL", email);
-  await user.client.ok(`mutation { setTwoStepVerification(enabled: true) { id } }`);
+  await user.client.ok(`mutation { setTwoStepVerification(input: { enabled: true }) { account { id } } }`);
   const { login } = await app.client.ok(
     `mutation($input: LoginInput!) { login(input: $input) { result { ... on TwoStepChallenge { challengeId } } } }`,
     {

@@ -183,7 +183,7 @@ describe("with the in-process store", () => {
     const prober = (await registerSteppedUp(from(app.client))).client.with({ "x-forwarded-for": ip });
     const bind = async (client: GraphQLClient, address: string) => codeOf(await client.request(START_BINDING, { kind: "EMAIL", address }));
     const rename = async (client: GraphQLClient, username: string) =>
-      codeOf(await client.request(`mutation($u: String) { updateProfile(input: { username: $u }) { id } }`, { u: username }));
+      codeOf(await client.request(`mutation($u: String) { updateProfile(input: { username: $u }) { account { id } } }`, { u: username }));
 
     // A free answer costs nothing; two taken ones spend the account's budget, then even a free address is refused.
     expect([await bind(prober, uniqueEmail()), await bind(prober, email), await bind(prober, email)]).toEqual([

@@ -4,8 +4,8 @@ import { generateAlipayTestKeys, startFakeAlipay, type FakeAlipay } from "./fake
 
 const APP_ID = "2021000000000002";
 const keys = generateAlipayTestKeys();
-const START = `mutation($input: RealNameInput!) { startRealNameVerification(input: $input) { status verifyUrl qrCodeDataUrl maskedName } }`;
-const REFRESH = `mutation { refreshRealNameVerification { status failureReason failureCode verifiedAt } }`;
+const START = `mutation($input: StartRealNameVerificationInput!) { startRealNameVerification(input: $input) { realName { status verifyUrl qrCodeDataUrl maskedName } } }`;
+const REFRESH = `mutation { refreshRealNameVerification { realName { status failureReason failureCode verifiedAt } } }`;
 
 let app: TestApp;
 let alipay: FakeAlipay;
@@ -37,7 +37,9 @@ function certificationOf(verifyUrl: string): string {
 
 it("walks a check from initialize to passed through the RSA2-signed gateway", async () => {
   const user = await registerSteppedUp(app.client);
-  const { startRealNameVerification: started } = await user.client.ok(START, {
+  const {
+    startRealNameVerification: { realName: started },
+  } = await user.client.ok(START, {
     input: { legalName: "张三", idNumber: "11010519491231002X", returnUrl: `${new URL(app.url).origin}/real-name/done` },
   });
   expect(started).toMatchObject({ status: "PENDING", maskedName: "张*", qrCodeDataUrl: expect.stringMatching(/^data:image\/png;base64,/) });
@@ -51,23 +53,27 @@ it("walks a check from initialize to passed through the RSA2-signed gateway", as
 
   // The person scans the QR code: the phone opens the signed page, then finishes the face check.
   expect((await fetch(started.verifyUrl)).status).toBe(200);
-  expect((await user.client.ok(REFRESH)).refreshRealNameVerification.status).toBe("PENDING");
+  expect((await user.client.ok(REFRESH)).refreshRealNameVerification.realName.status).toBe("PENDING");
   alipay.completeCertification(certifyId, true);
-  const { refreshRealNameVerification: passed } = await user.client.ok(REFRESH);
+  const {
+    refreshRealNameVerification: { realName: passed },
+  } = await user.client.ok(REFRESH);
   expect(passed.status).toBe("PASSED");
   expect((await user.client.ok(`{ me { capabilities { canPurchase } } }`)).me.capabilities.canPurchase).toBe(true);
 });
 
 it("keeps an unfinished or failed Alipay check PENDING until the timeout, as Alipay cannot tell them apart", async () => {
   const user = await registerSteppedUp(app.client);
-  const { startRealNameVerification: started } = await user.client.ok(START, {
+  const {
+    startRealNameVerification: { realName: started },
+  } = await user.client.ok(START, {
     input: { legalName: "李四", idNumber: "360426199101010071" },
   });
   await fetch(started.verifyUrl);
   alipay.completeCertification(certificationOf(started.verifyUrl), false);
-  expect((await user.client.ok(REFRESH)).refreshRealNameVerification.status).toBe("PENDING");
+  expect((await user.client.ok(REFRESH)).refreshRealNameVerification.realName.status).toBe("PENDING");
   app.clock.advanceSeconds(61);
-  expect((await user.client.ok(REFRESH)).refreshRealNameVerification).toMatchObject({
+  expect((await user.client.ok(REFRESH)).refreshRealNameVerification.realName).toMatchObject({
     status: "FAILED",
     failureCode: "TIMED_OUT",
     failureReason: expect.stringContaining("not completed in time"),

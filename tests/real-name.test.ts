@@ -6,19 +6,21 @@ import { startTestApp, type TestApp } from "./helpers/test-server";
 import { checkCharacter } from "../src/modules/real-name/id-number";
 
 const START = /* GraphQL */ `
-  mutation Start($input: RealNameInput!) {
+  mutation Start($input: StartRealNameVerificationInput!) {
     startRealNameVerification(input: $input) {
-      status
-      maskedName
-      maskedIdNumber
-      verifyUrl
-      qrCodeDataUrl
-      verifiedAt
-      failureReason
+      realName {
+        status
+        maskedName
+        maskedIdNumber
+        verifyUrl
+        qrCodeDataUrl
+        verifiedAt
+        failureReason
+      }
     }
   }
 `;
-const REFRESH = `mutation { refreshRealNameVerification { status maskedName maskedIdNumber verifyUrl verifiedAt failureReason failureCode } }`;
+const REFRESH = `mutation { refreshRealNameVerification { realName { status maskedName maskedIdNumber verifyUrl verifiedAt failureReason failureCode } } }`;
 const STATUS = `{ me { realName { status maskedName maskedIdNumber verifyUrl verifiedAt failureReason failureCode } capabilities { canPurchase } } }`;
 
 let app: TestApp;
@@ -42,19 +44,23 @@ describe("a verification through the dev stand-in", () => {
   it("sends the person back to the returnUrl after the check, as Alipay does", async () => {
     const user = await registerSteppedUp(app.client);
     const returnUrl = new URL("/real-name?from=check", app.url).toString();
-    const { startRealNameVerification: started } = await user.client.ok(START, {
+    const {
+      startRealNameVerification: { realName: started },
+    } = await user.client.ok(START, {
       input: { legalName: "张三", idNumber: idNumber(), returnUrl },
     });
     const page = await fetch(started.verifyUrl, { redirect: "manual" });
     expect(page.status).toBe(302);
     expect(page.headers.get("location")).toBe(returnUrl);
-    expect((await user.client.ok(REFRESH)).refreshRealNameVerification.status).toBe("PASSED");
+    expect((await user.client.ok(REFRESH)).refreshRealNameVerification.realName.status).toBe("PASSED");
   });
 
   it("starts PENDING with the page to open as URL and QR code, then passes on refresh", async () => {
     const user = await registerSteppedUp(app.client);
     const number = idNumber();
-    const { startRealNameVerification: started } = await user.client.ok(START, { input: { legalName: "张三", idNumber: number } });
+    const {
+      startRealNameVerification: { realName: started },
+    } = await user.client.ok(START, { input: { legalName: "张三", idNumber: number } });
     expect(started).toMatchObject({
       status: "PENDING",
       maskedName: "张*",
@@ -63,9 +69,11 @@ describe("a verification through the dev stand-in", () => {
       qrCodeDataUrl: expect.stringMatching(/^data:image\/png;base64,/),
       verifiedAt: null,
     });
-    expect((await user.client.ok(REFRESH)).refreshRealNameVerification.status).toBe("PENDING");
+    expect((await user.client.ok(REFRESH)).refreshRealNameVerification.realName.status).toBe("PENDING");
     expect(await open(started.verifyUrl)).toBe(200);
-    const { refreshRealNameVerification: passed } = await user.client.ok(REFRESH);
+    const {
+      refreshRealNameVerification: { realName: passed },
+    } = await user.client.ok(REFRESH);
     expect(passed).toMatchObject({ status: "PASSED", maskedName: "张*", verifyUrl: null, failureReason: null, failureCode: null });
     expect(passed.verifiedAt).not.toBeNull();
     expect((await user.client.ok(STATUS)).me.capabilities.canPurchase).toBe(true);
@@ -85,31 +93,41 @@ describe("a verification through the dev stand-in", () => {
 
   it("records a failed check with a reason the person can act on, and lets them start again", async () => {
     const user = await registerSteppedUp(app.client);
-    const { startRealNameVerification: started } = await user.client.ok(START, { input: { legalName: "王五", idNumber: idNumber() } });
+    const {
+      startRealNameVerification: { realName: started },
+    } = await user.client.ok(START, { input: { legalName: "王五", idNumber: idNumber() } });
     await open(started.verifyUrl, "fail");
-    const { refreshRealNameVerification: failed } = await user.client.ok(REFRESH);
+    const {
+      refreshRealNameVerification: { realName: failed },
+    } = await user.client.ok(REFRESH);
     expect(failed).toMatchObject({ status: "FAILED", failureCode: "NOT_MATCHED", failureReason: expect.stringContaining("face check") });
     expect((await user.client.ok(STATUS)).me.capabilities.canPurchase).toBe(false);
     expect(await auditTypes(user.client)).toContain("REAL_NAME_FAILED");
-    expect((await user.client.ok(START, { input: { legalName: "王五", idNumber: idNumber() } })).startRealNameVerification.status).toBe(
-      "PENDING",
-    );
+    expect(
+      (await user.client.ok(START, { input: { legalName: "王五", idNumber: idNumber() } })).startRealNameVerification.realName.status,
+    ).toBe("PENDING");
   });
 
   it("abandons a pending check when a new one starts", async () => {
     const user = await registerSteppedUp(app.client);
-    const { startRealNameVerification: first } = await user.client.ok(START, { input: { legalName: "赵六", idNumber: idNumber() } });
-    const { startRealNameVerification: second } = await user.client.ok(START, { input: { legalName: "赵六", idNumber: idNumber() } });
+    const {
+      startRealNameVerification: { realName: first },
+    } = await user.client.ok(START, { input: { legalName: "赵六", idNumber: idNumber() } });
+    const {
+      startRealNameVerification: { realName: second },
+    } = await user.client.ok(START, { input: { legalName: "赵六", idNumber: idNumber() } });
     expect(second.verifyUrl).not.toBe(first.verifyUrl);
     await open(first.verifyUrl);
-    expect((await user.client.ok(REFRESH)).refreshRealNameVerification.status).toBe("PENDING");
+    expect((await user.client.ok(REFRESH)).refreshRealNameVerification.realName.status).toBe("PENDING");
     await open(second.verifyUrl);
-    expect((await user.client.ok(REFRESH)).refreshRealNameVerification.status).toBe("PASSED");
+    expect((await user.client.ok(REFRESH)).refreshRealNameVerification.realName.status).toBe("PASSED");
   });
 
   it("refuses to start again once passed", async () => {
     const user = await registerSteppedUp(app.client);
-    const { startRealNameVerification: started } = await user.client.ok(START, { input: { legalName: "孙七", idNumber: idNumber() } });
+    const {
+      startRealNameVerification: { realName: started },
+    } = await user.client.ok(START, { input: { legalName: "孙七", idNumber: idNumber() } });
     await open(started.verifyUrl);
     await user.client.ok(REFRESH);
     expect((await user.client.fails(START, { input: { legalName: "孙七", idNumber: idNumber() } })).extensions?.code).toBe(
@@ -122,22 +140,28 @@ describe("a verification through the dev stand-in", () => {
     const first = await registerSteppedUp(app.client);
     const second = await registerSteppedUp(app.client);
     // Both start before either passes; the first to pass takes the number.
-    const { startRealNameVerification: a } = await first.client.ok(START, { input: { legalName: "周八", idNumber: number } });
-    const { startRealNameVerification: b } = await second.client.ok(START, { input: { legalName: "周八", idNumber: number } });
+    const {
+      startRealNameVerification: { realName: a },
+    } = await first.client.ok(START, { input: { legalName: "周八", idNumber: number } });
+    const {
+      startRealNameVerification: { realName: b },
+    } = await second.client.ok(START, { input: { legalName: "周八", idNumber: number } });
     await open(a.verifyUrl);
     await first.client.ok(REFRESH);
     await open(b.verifyUrl);
-    expect((await second.client.ok(REFRESH)).refreshRealNameVerification).toMatchObject({
+    expect((await second.client.ok(REFRESH)).refreshRealNameVerification.realName).toMatchObject({
       status: "FAILED",
       failureCode: "ID_NUMBER_TAKEN",
       failureReason: expect.stringContaining("another account"),
     });
     // Told at start, "taken" let anyone test ID numbers: a start looks like any other until the provider's check.
     const third = await registerSteppedUp(app.client);
-    const { startRealNameVerification: c } = await third.client.ok(START, { input: { legalName: "周八", idNumber: number } });
+    const {
+      startRealNameVerification: { realName: c },
+    } = await third.client.ok(START, { input: { legalName: "周八", idNumber: number } });
     expect(c.status).toBe("PENDING");
     await open(c.verifyUrl);
-    expect((await third.client.ok(REFRESH)).refreshRealNameVerification).toMatchObject({
+    expect((await third.client.ok(REFRESH)).refreshRealNameVerification.realName).toMatchObject({
       status: "FAILED",
       failureCode: "ID_NUMBER_TAKEN",
     });
@@ -147,10 +171,12 @@ describe("a verification through the dev stand-in", () => {
     const number = idNumber();
     const users = await Promise.all(Array.from({ length: 6 }, () => registerSteppedUp(app.client)));
     for (const user of users) {
-      const { startRealNameVerification: started } = await user.client.ok(START, { input: { legalName: "冯一", idNumber: number } });
+      const {
+        startRealNameVerification: { realName: started },
+      } = await user.client.ok(START, { input: { legalName: "冯一", idNumber: number } });
       await open(started.verifyUrl);
     }
-    const outcomes = await Promise.all(users.map(async (user) => (await user.client.ok(REFRESH)).refreshRealNameVerification));
+    const outcomes = await Promise.all(users.map(async (user) => (await user.client.ok(REFRESH)).refreshRealNameVerification.realName));
     expect(outcomes.map((outcome) => outcome.failureCode ?? outcome.status).sort()).toEqual([
       "ID_NUMBER_TAKEN",
       "ID_NUMBER_TAKEN",
@@ -178,7 +204,7 @@ describe("a verification through the dev stand-in", () => {
       },
       capabilities: { canPurchase: false },
     });
-    expect((await user.client.ok(REFRESH)).refreshRealNameVerification.status).toBe("NOT_STARTED");
+    expect((await user.client.ok(REFRESH)).refreshRealNameVerification.realName.status).toBe("NOT_STARTED");
   });
 
   it("needs a step-up once the account has a second factor", async () => {
@@ -190,16 +216,16 @@ describe("a verification through the dev stand-in", () => {
       "STEP_UP_REQUIRED",
     );
     await stepUp(app, user.client, "EMAIL", email);
-    expect((await user.client.ok(START, { input: { legalName: "吴九", idNumber: idNumber() } })).startRealNameVerification.status).toBe(
-      "PENDING",
-    );
+    expect(
+      (await user.client.ok(START, { input: { legalName: "吴九", idNumber: idNumber() } })).startRealNameVerification.realName.status,
+    ).toBe("PENDING");
   });
 
   it("counts a check still not passed after the pending timeout as failed", async () => {
     const user = await registerSteppedUp(app.client);
     await user.client.ok(START, { input: { legalName: "郑十", idNumber: idNumber() } });
     app.clock.advanceSeconds(1801);
-    expect((await user.client.ok(REFRESH)).refreshRealNameVerification).toMatchObject({
+    expect((await user.client.ok(REFRESH)).refreshRealNameVerification.realName).toMatchObject({
       status: "FAILED",
       failureCode: "TIMED_OUT",
       failureReason: "The verification was not completed in time; start it again.",

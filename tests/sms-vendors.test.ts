@@ -92,7 +92,7 @@ describe.each(vendors)("sending SMS codes through $name", (vendor) => {
     const phone = uniquePhone();
     const { startContactBinding } = await user.client.ok(START_BINDING, { kind: "PHONE", address: phone.slice(3) });
     const code = await sms.codeSentTo(phone);
-    await user.client.ok(CONFIRM_BINDING, { id: startContactBinding.id, code });
+    await user.client.ok(CONFIRM_BINDING, { id: startContactBinding.challenge.id, code });
     const login = await sms.app.client.ok(LOGIN, { input: { identifier: phone, password: DEFAULT_PASSWORD } });
     expect(login.login.result.account.id).toBe(user.id);
   });

@@ -32,14 +32,18 @@ const userId = () => `2088${randomBytes(6).readUIntBE(0, 6).toString().padStart(
 it("binds the Alipay account through the RSA2-signed gateway, enables withdrawals, and signs in with it", async () => {
   const user = await registerSteppedUp(app.client);
   const { startProviderBinding } = await user.client.ok(START_BINDING, { p: "ALIPAY", r: callbackUrl(app) });
-  expect(startProviderBinding.authorizeUrl.startsWith(`${alipay.authorizeUrlBase}?app_id=${APP_ID}&scope=auth_user&redirect_uri=`)).toBe(
-    true,
-  );
-  expect(startProviderBinding.qrCodeDataUrl).toMatch(/^data:image\/png;base64,/);
+  expect(
+    startProviderBinding.authorization.authorizeUrl.startsWith(`${alipay.authorizeUrlBase}?app_id=${APP_ID}&scope=auth_user&redirect_uri=`),
+  ).toBe(true);
+  expect(startProviderBinding.authorization.qrCodeDataUrl).toMatch(/^data:image\/png;base64,/);
 
   const person = { userId: userId(), nickName: "支付宝用户", avatar: "https://tfs.alipayobjects.com/a.png" };
-  const bound = await user.client.ok(COMPLETE_BINDING, { p: "ALIPAY", c: alipay.issueAuthCode(person), s: startProviderBinding.state });
-  expect(bound.completeProviderBinding).toMatchObject({
+  const bound = await user.client.ok(COMPLETE_BINDING, {
+    p: "ALIPAY",
+    c: alipay.issueAuthCode(person),
+    s: startProviderBinding.authorization.state,
+  });
+  expect(bound.completeProviderBinding.account).toMatchObject({
     identities: [{ provider: "ALIPAY", displayName: "支付宝用户", avatarUrl: "https://tfs.alipayobjects.com/a.png" }],
     capabilities: { canWithdraw: true },
   });
@@ -59,9 +63,9 @@ it("refuses an answer whose signature does not verify, and binds nothing", async
   const { startProviderBinding } = await user.client.ok(START_BINDING, { p: "ALIPAY", r: callbackUrl(app) });
   const code = alipay.issueAuthCode({ userId: userId() });
   alipay.corruptNextSignature();
-  expect((await user.client.fails(COMPLETE_BINDING, { p: "ALIPAY", c: code, s: startProviderBinding.state })).extensions?.code).toBe(
-    "PROVIDER_ERROR",
-  );
+  expect(
+    (await user.client.fails(COMPLETE_BINDING, { p: "ALIPAY", c: code, s: startProviderBinding.authorization.state })).extensions?.code,
+  ).toBe("PROVIDER_ERROR");
   expect((await user.client.ok(`{ me { capabilities { canWithdraw } } }`)).me.capabilities.canWithdraw).toBe(false);
 });
 
@@ -69,11 +73,12 @@ it("maps a used auth_code to PROVIDER_ERROR and the gateway's 20000 to PROVIDER_
   const user = await registerSteppedUp(app.client);
   const code = alipay.issueAuthCode({ userId: userId() });
   const first = await user.client.ok(START_BINDING, { p: "ALIPAY", r: callbackUrl(app) });
-  await user.client.ok(COMPLETE_BINDING, { p: "ALIPAY", c: code, s: first.startProviderBinding.state });
+  await user.client.ok(COMPLETE_BINDING, { p: "ALIPAY", c: code, s: first.startProviderBinding.authorization.state });
   const other = await registerSteppedUp(app.client);
   const second = await other.client.ok(START_BINDING, { p: "ALIPAY", r: callbackUrl(app) });
   expect(
-    (await other.client.fails(COMPLETE_BINDING, { p: "ALIPAY", c: code, s: second.startProviderBinding.state })).extensions?.code,
+    (await other.client.fails(COMPLETE_BINDING, { p: "ALIPAY", c: code, s: second.startProviderBinding.authorization.state })).extensions
+      ?.code,
   ).toBe("PROVIDER_ERROR");
 
   const third = await other.client.ok(START_BINDING, { p: "ALIPAY", r: callbackUrl(app) });
@@ -81,7 +86,7 @@ it("maps a used auth_code to PROVIDER_ERROR and the gateway's 20000 to PROVIDER_
   const busy = await other.client.fails(COMPLETE_BINDING, {
     p: "ALIPAY",
     c: alipay.issueAuthCode({ userId: userId() }),
-    s: third.startProviderBinding.state,
+    s: third.startProviderBinding.authorization.state,
   });
   expect(busy.extensions?.code).toBe("PROVIDER_UNAVAILABLE");
 });

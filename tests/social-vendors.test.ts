@@ -80,11 +80,15 @@ describe.each(vendors)("$provider against its protocol", (vendor) => {
   it("points the browser at the vendor, binds the unionid, and signs in with it from another app of the same vendor account", async () => {
     const user = await registerSteppedUp(app.client);
     const { startProviderBinding } = await user.client.ok(START_BINDING, { p: provider, r: callbackUrl(app) });
-    vendor.checkAuthorizeUrl(startProviderBinding.authorizeUrl, startProviderBinding.state);
+    vendor.checkAuthorizeUrl(startProviderBinding.authorization.authorizeUrl, startProviderBinding.authorization.state);
 
     const person = vendor.person();
-    const bound = await user.client.ok(COMPLETE_BINDING, { p: provider, c: vendor.issueCode(person), s: startProviderBinding.state });
-    expect(bound.completeProviderBinding.identities).toEqual([
+    const bound = await user.client.ok(COMPLETE_BINDING, {
+      p: provider,
+      c: vendor.issueCode(person),
+      s: startProviderBinding.authorization.state,
+    });
+    expect(bound.completeProviderBinding.account.identities).toEqual([
       { provider, displayName: person.nickname, avatarUrl: vendor.avatarUrl(person), boundAt: expect.any(String) },
     ]);
 
@@ -98,7 +102,11 @@ describe.each(vendors)("$provider against its protocol", (vendor) => {
   it("maps a code the vendor refuses to PROVIDER_ERROR and binds nothing", async () => {
     const user = await registerSteppedUp(app.client);
     const { startProviderBinding } = await user.client.ok(START_BINDING, { p: provider, r: callbackUrl(app) });
-    const refused = await user.client.fails(COMPLETE_BINDING, { p: provider, c: "0123456789ABCDEF", s: startProviderBinding.state });
+    const refused = await user.client.fails(COMPLETE_BINDING, {
+      p: provider,
+      c: "0123456789ABCDEF",
+      s: startProviderBinding.authorization.state,
+    });
     expect(refused.extensions?.code).toBe("PROVIDER_ERROR");
     expect((await user.client.ok(ME_IDENTITIES)).me.identities).toEqual([]);
   });
@@ -108,9 +116,9 @@ describe.each(vendors)("$provider against its protocol", (vendor) => {
     const { startProviderBinding } = await user.client.ok(START_BINDING, { p: provider, r: callbackUrl(app) });
     const code = vendor.issueCode({ openid: `o_${id()}`, nickname: "n" });
     vendor.fake().hangNext();
-    expect((await user.client.fails(COMPLETE_BINDING, { p: provider, c: code, s: startProviderBinding.state })).extensions?.code).toBe(
-      "PROVIDER_UNAVAILABLE",
-    );
+    expect(
+      (await user.client.fails(COMPLETE_BINDING, { p: provider, c: code, s: startProviderBinding.authorization.state })).extensions?.code,
+    ).toBe("PROVIDER_UNAVAILABLE");
     expect((await user.client.ok(ME_IDENTITIES)).me.identities).toEqual([]);
   });
 
@@ -120,9 +128,9 @@ describe.each(vendors)("$provider against its protocol", (vendor) => {
     const { startProviderBinding } = await user.client.ok(START_BINDING, { p: provider, r: callbackUrl(app) });
     vendor.fake().failNext(vendorCode);
     const issued = vendor.issueCode({ openid: `o_${id()}`, nickname: "n" });
-    expect((await user.client.fails(COMPLETE_BINDING, { p: provider, c: issued, s: startProviderBinding.state })).extensions?.code).toBe(
-      code,
-    );
+    expect(
+      (await user.client.fails(COMPLETE_BINDING, { p: provider, c: issued, s: startProviderBinding.authorization.state })).extensions?.code,
+    ).toBe(code);
   });
 });
 
@@ -131,11 +139,12 @@ describe("what only one vendor does", () => {
     const user = await registerSteppedUp(app.client);
     const code = wechat.issueCode({ openid: `o_${id()}`, nickname: "n" });
     const first = await user.client.ok(START_BINDING, { p: "WECHAT", r: callbackUrl(app) });
-    await user.client.ok(COMPLETE_BINDING, { p: "WECHAT", c: code, s: first.startProviderBinding.state });
+    await user.client.ok(COMPLETE_BINDING, { p: "WECHAT", c: code, s: first.startProviderBinding.authorization.state });
     const other = await registerSteppedUp(app.client);
     const second = await other.client.ok(START_BINDING, { p: "WECHAT", r: callbackUrl(app) });
     expect(
-      (await other.client.fails(COMPLETE_BINDING, { p: "WECHAT", c: code, s: second.startProviderBinding.state })).extensions?.code,
+      (await other.client.fails(COMPLETE_BINDING, { p: "WECHAT", c: code, s: second.startProviderBinding.authorization.state })).extensions
+        ?.code,
     ).toBe("PROVIDER_ERROR");
     expect((await other.client.ok(ME_IDENTITIES)).me.identities).toEqual([]);
   });
@@ -144,9 +153,9 @@ describe("what only one vendor does", () => {
     const user = await registerSteppedUp(app.client);
     const { startProviderBinding } = await user.client.ok(START_BINDING, { p: "QQ", r: callbackUrl(app) });
     const code = qq.issueCode({ openid: `O${id()}`, nickname: "n" }, "https://elsewhere.example.com/cb");
-    expect((await user.client.fails(COMPLETE_BINDING, { p: "QQ", c: code, s: startProviderBinding.state })).extensions?.code).toBe(
-      "PROVIDER_ERROR",
-    );
+    expect(
+      (await user.client.fails(COMPLETE_BINDING, { p: "QQ", c: code, s: startProviderBinding.authorization.state })).extensions?.code,
+    ).toBe("PROVIDER_ERROR");
   });
 });
 

@@ -17,13 +17,15 @@ function person(): string {
 describe("binding through the dev stand-in", () => {
   it("gives an authorize URL and a single-use state, and binds the consenting account", async () => {
     const user = await registerSteppedUp(app.client);
-    const { startProviderBinding: start } = await user.client.ok(START_BINDING, { p: "WECHAT", r: callbackUrl(app) });
+    const {
+      startProviderBinding: { authorization: start },
+    } = await user.client.ok(START_BINDING, { p: "WECHAT", r: callbackUrl(app) });
     expect(start).toMatchObject({ provider: "WECHAT", qrCodeDataUrl: null, state: expect.stringMatching(/^st_[\w-]{32}$/) });
     expect(start.authorizeUrl).toContain("/dev/oauth/wechat/authorize?");
     const who = person();
     const { code, state } = await consent(start.authorizeUrl, who);
     expect(state).toBe(start.state);
-    const bound = (await user.client.ok(COMPLETE_BINDING, { p: "WECHAT", c: code, s: state })).completeProviderBinding;
+    const bound = (await user.client.ok(COMPLETE_BINDING, { p: "WECHAT", c: code, s: state })).completeProviderBinding.account;
     expect(bound.identities).toEqual([
       { provider: "WECHAT", displayName: `${who} (dev WECHAT)`, avatarUrl: null, boundAt: expect.any(String) },
     ]);
@@ -34,11 +36,13 @@ describe("binding through the dev stand-in", () => {
 
   it("shows Alipay's authorize URL as a QR code and lets the account withdraw once bound", async () => {
     const user = await registerSteppedUp(app.client);
-    const { startProviderBinding: start } = await user.client.ok(START_BINDING, { p: "ALIPAY", r: callbackUrl(app) });
+    const {
+      startProviderBinding: { authorization: start },
+    } = await user.client.ok(START_BINDING, { p: "ALIPAY", r: callbackUrl(app) });
     expect(start.qrCodeDataUrl).toMatch(/^data:image\/png;base64,/);
     expect((await user.client.ok(`{ me { capabilities { canWithdraw } } }`)).me.capabilities.canWithdraw).toBe(false);
     const { code, state } = await consent(start.authorizeUrl, person());
-    const bound = (await user.client.ok(COMPLETE_BINDING, { p: "ALIPAY", c: code, s: state })).completeProviderBinding;
+    const bound = (await user.client.ok(COMPLETE_BINDING, { p: "ALIPAY", c: code, s: state })).completeProviderBinding.account;
     expect(bound.capabilities.canWithdraw).toBe(true);
   });
 
@@ -46,7 +50,9 @@ describe("binding through the dev stand-in", () => {
     const who = person();
     await bindProvider(app, (await registerSteppedUp(app.client)).client, "QQ", who);
     const other = await registerSteppedUp(app.client);
-    const { startProviderBinding: start } = await other.client.ok(START_BINDING, { p: "QQ", r: callbackUrl(app) });
+    const {
+      startProviderBinding: { authorization: start },
+    } = await other.client.ok(START_BINDING, { p: "QQ", r: callbackUrl(app) });
     const { code, state } = await consent(start.authorizeUrl, who);
     expect((await other.client.fails(COMPLETE_BINDING, { p: "QQ", c: code, s: state })).extensions?.code).toBe("IDENTITY_TAKEN");
     expect((await other.client.ok(`{ me { identities { provider } } }`)).me.identities).toEqual([]);
@@ -55,13 +61,17 @@ describe("binding through the dev stand-in", () => {
   it("refuses a state of another account, another provider, or an expired one", async () => {
     const user = await registerSteppedUp(app.client);
     const thief = await registerSteppedUp(app.client);
-    const { startProviderBinding: start } = await user.client.ok(START_BINDING, { p: "WECHAT", r: callbackUrl(app) });
+    const {
+      startProviderBinding: { authorization: start },
+    } = await user.client.ok(START_BINDING, { p: "WECHAT", r: callbackUrl(app) });
     const { code, state } = await consent(start.authorizeUrl, person());
     expect((await thief.client.fails(COMPLETE_BINDING, { p: "WECHAT", c: code, s: state })).extensions?.code).toBe("CODE_INVALID");
     expect((await user.client.fails(COMPLETE_BINDING, { p: "QQ", c: code, s: state })).extensions?.code).toBe("CODE_INVALID");
     expect((await user.client.fails(COMPLETE_BINDING, { p: "WECHAT", c: code, s: "st_made-up" })).extensions?.code).toBe("CODE_INVALID");
 
-    const { startProviderBinding: late } = await user.client.ok(START_BINDING, { p: "WECHAT", r: callbackUrl(app) });
+    const {
+      startProviderBinding: { authorization: late },
+    } = await user.client.ok(START_BINDING, { p: "WECHAT", r: callbackUrl(app) });
     const lateGrant = await consent(late.authorizeUrl, person());
     app.clock.advanceSeconds(601);
     await stepUpWithPassword(user.client); // completing needs a step-up too, and the first one lapsed with the state
@@ -72,7 +82,9 @@ describe("binding through the dev stand-in", () => {
 
   it("maps a code the provider refuses to PROVIDER_ERROR", async () => {
     const user = await registerSteppedUp(app.client);
-    const { startProviderBinding: start } = await user.client.ok(START_BINDING, { p: "WECHAT", r: callbackUrl(app) });
+    const {
+      startProviderBinding: { authorization: start },
+    } = await user.client.ok(START_BINDING, { p: "WECHAT", r: callbackUrl(app) });
     expect((await user.client.fails(COMPLETE_BINDING, { p: "WECHAT", c: "dev_forged", s: start.state })).extensions?.code).toBe(
       "PROVIDER_ERROR",
     );
@@ -93,7 +105,7 @@ describe("binding through the dev stand-in", () => {
   it("accepts a redirectUri on one of REDIRECT_ORIGINS", async () => {
     const user = await registerSteppedUp(app.client);
     const { startProviderBinding } = await user.client.ok(START_BINDING, { p: "QQ", r: "https://console.example.com/settings/bind?x=1" });
-    expect(startProviderBinding.authorizeUrl).toContain(encodeURIComponent("https://console.example.com/settings/bind?x=1"));
+    expect(startProviderBinding.authorization.authorizeUrl).toContain(encodeURIComponent("https://console.example.com/settings/bind?x=1"));
   });
 
   it("refuses to bind a second account of the same provider", async () => {
@@ -127,7 +139,7 @@ describe("signing in with a provider", () => {
     const who = person();
     await bindProvider(app, user.client, "WECHAT", who);
     await bindContact(app, user.client, "EMAIL", uniqueEmail());
-    await user.client.ok(`mutation { setTwoStepVerification(enabled: true) { id } }`);
+    await user.client.ok(`mutation { setTwoStepVerification(input: { enabled: true }) { account { id } } }`);
     const { startProviderLogin } = await app.client.ok(START_LOGIN, { p: "WECHAT", r: callbackUrl(app) });
     const { code, state } = await consent(startProviderLogin.authorization.authorizeUrl, who);
     const { loginWithProvider } = await app.client.ok(LOGIN_WITH, { p: "WECHAT", c: code, s: state });
@@ -144,7 +156,7 @@ describe("unbinding", () => {
     await letStepUpLapse(app, user);
     expect((await user.client.fails(UNBIND, { p: "ALIPAY" })).extensions?.code).toBe("STEP_UP_REQUIRED");
     await stepUp(app, user.client, "EMAIL", email);
-    expect((await user.client.ok(UNBIND, { p: "ALIPAY" })).unbindProvider.identities).toEqual([]);
+    expect((await user.client.ok(UNBIND, { p: "ALIPAY" })).unbindProvider.account.identities).toEqual([]);
     expect((await user.client.ok(`{ me { capabilities { canWithdraw } } }`)).me.capabilities.canWithdraw).toBe(false);
     expect(await auditTypes(user.client)).toContain("PROVIDER_UNBOUND");
   });

@@ -21,24 +21,28 @@ const CHANGE_PASSWORD = /* GraphQL */ `
 `;
 const START_BINDING = /* GraphQL */ `
   mutation Start($kind: ContactKind!, $address: String!) {
-    startContactBinding(kind: $kind, address: $address) {
-      id
-      method
-      maskedTarget
-      expiresAt
-      resendAvailableAt
+    startContactBinding(input: { kind: $kind, address: $address }) {
+      challenge {
+        id
+        method
+        maskedTarget
+        expiresAt
+        resendAvailableAt
+      }
     }
   }
 `;
 const CONFIRM_BINDING = /* GraphQL */ `
   mutation Confirm($id: ID!, $code: String!) {
-    confirmContactBinding(challengeId: $id, code: $code) {
-      id
-      email {
-        masked
-      }
-      phone {
-        masked
+    confirmContactBinding(input: { challengeId: $id, code: $code }) {
+      account {
+        id
+        email {
+          masked
+        }
+        phone {
+          masked
+        }
       }
     }
   }
@@ -131,7 +135,7 @@ async function bindEmail(client: GraphQLClient, email: string): Promise<void> {
   const seen = app.smtp.mailsTo(email).length;
   const { startContactBinding } = await client.ok(START_BINDING, { kind: "EMAIL", address: email });
   const code = await mailedCode(email, seen);
-  await client.ok(CONFIRM_BINDING, { id: startContactBinding.id, code });
+  await client.ok(CONFIRM_BINDING, { id: startContactBinding.challenge.id, code });
   await noticeMail(email, seen, "was bound to your account");
 }
 
@@ -140,7 +144,7 @@ async function bindPhone(client: GraphQLClient, phone: string): Promise<void> {
   const seen = app.smsTo(phone).length;
   const { startContactBinding } = await client.ok(START_BINDING, { kind: "PHONE", address: phone });
   const code = await smsCode(phone, seen);
-  await client.ok(CONFIRM_BINDING, { id: startContactBinding.id, code });
+  await client.ok(CONFIRM_BINDING, { id: startContactBinding.challenge.id, code });
   await eventually(() =>
     app
       .smsTo(phone)

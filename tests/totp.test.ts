@@ -5,8 +5,8 @@ import { codeNow, CONFIRM_TOTP, enrolTotp, SECURITY, START_TOTP, stepUpWith } fr
 import { startTestApp, type TestApp } from "./helpers/test-server";
 import { hotp, base32Decode } from "./helpers/totp";
 
-const DISABLE = `mutation($code: String!) { disableTotp(code: $code) { security { totpEnabled recoveryCodesRemaining } } }`;
-const REGENERATE = `mutation { regenerateRecoveryCodes }`;
+const DISABLE = `mutation($code: String!) { disableTotp(input: { code: $code }) { account { security { totpEnabled recoveryCodesRemaining } } } }`;
+const REGENERATE = `mutation { regenerateRecoveryCodes { recoveryCodes } }`;
 
 let app: TestApp;
 beforeAll(async () => {
@@ -22,14 +22,14 @@ describe("enrolment", () => {
   it("gives a 160-bit base32 secret, its otpauth URI and a QR code, and keeps the secret sealed", async () => {
     const user = await registerSteppedUp(app.client);
     const { startTotpEnrollment } = await user.client.ok(START_TOTP);
-    expect(startTotpEnrollment.secret).toMatch(/^[A-Z2-7]{32}$/);
-    expect(base32Decode(startTotpEnrollment.secret)).toHaveLength(20);
-    expect(startTotpEnrollment.otpauthUri).toBe(
-      `otpauth://totp/Account%20Platform:${user.username}?secret=${startTotpEnrollment.secret}&issuer=Account%20Platform&algorithm=SHA1&digits=6&period=30`,
+    expect(startTotpEnrollment.enrollment.secret).toMatch(/^[A-Z2-7]{32}$/);
+    expect(base32Decode(startTotpEnrollment.enrollment.secret)).toHaveLength(20);
+    expect(startTotpEnrollment.enrollment.otpauthUri).toBe(
+      `otpauth://totp/Account%20Platform:${user.username}?secret=${startTotpEnrollment.enrollment.secret}&issuer=Account%20Platform&algorithm=SHA1&digits=6&period=30`,
     );
-    expect(startTotpEnrollment.qrCodeDataUrl).toMatch(/^data:image\/png;base64,[A-Za-z0-9+/]+=*$/);
+    expect(startTotpEnrollment.enrollment.qrCodeDataUrl).toMatch(/^data:image\/png;base64,[A-Za-z0-9+/]+=*$/);
     const row = await app.dataSource.getRepository(TotpCredentialEntity).findOneByOrFail({ accountId: user.id });
-    expect(row.secretSealed).not.toContain(startTotpEnrollment.secret);
+    expect(row.secretSealed).not.toContain(startTotpEnrollment.enrollment.secret);
     expect(row.secretSealed).toMatch(/^v1\.[\w-]+\./);
     expect((await user.client.ok(SECURITY)).me.security.totpEnabled).toBe(false);
   });
@@ -54,7 +54,7 @@ describe("enrolment", () => {
     const user = await registerSteppedUp(app.client);
     expect((await user.client.fails(CONFIRM_TOTP, { code: "123456" })).extensions?.code).toBe("BAD_USER_INPUT");
     const { startTotpEnrollment } = await user.client.ok(START_TOTP);
-    const wrong = hotp(base32Decode(startTotpEnrollment.secret), stepNow() + 5);
+    const wrong = hotp(base32Decode(startTotpEnrollment.enrollment.secret), stepNow() + 5);
     expect((await user.client.fails(CONFIRM_TOTP, { code: wrong })).extensions?.code).toBe("CODE_INVALID");
     expect((await user.client.ok(SECURITY)).me.security.totpEnabled).toBe(false);
   });
@@ -65,7 +65,9 @@ describe("enrolment", () => {
     await letStepUpLapse(app, user);
     expect((await user.client.fails(START_TOTP)).extensions?.code).toBe("STEP_UP_REQUIRED");
     await stepUpWith(user.client, "TOTP", codeNow(app, old.secret));
-    const { startTotpEnrollment: fresh } = await user.client.ok(START_TOTP);
+    const {
+      startTotpEnrollment: { enrollment: fresh },
+    } = await user.client.ok(START_TOTP);
 
     // Half-way through the re-enrolment the old app still proves the account.
     app.clock.advanceSeconds(30);
@@ -162,7 +164,9 @@ describe("recovery codes", () => {
     await letStepUpLapse(app, user);
     expect((await user.client.fails(REGENERATE)).extensions?.code).toBe("STEP_UP_REQUIRED");
     await stepUpWith(user.client, "TOTP", codeNow(app, secret));
-    const { regenerateRecoveryCodes: fresh } = await user.client.ok(REGENERATE);
+    const {
+      regenerateRecoveryCodes: { recoveryCodes: fresh },
+    } = await user.client.ok(REGENERATE);
     expect(fresh).toHaveLength(10);
     expect(fresh).not.toContain(recoveryCodes[1]);
     const { requestStepUp } = await user.client.ok(REQUEST_STEP_UP, { method: "RECOVERY_CODE" });
@@ -185,7 +189,7 @@ describe("disabling", () => {
     const wrong = hotp(base32Decode(secret), stepNow() + 7);
     expect((await user.client.fails(DISABLE, { code: wrong })).extensions?.code).toBe("CODE_INVALID");
     const { disableTotp } = await user.client.ok(DISABLE, { code: codeNow(app, secret) });
-    expect(disableTotp.security).toEqual({ totpEnabled: false, recoveryCodesRemaining: 0 });
+    expect(disableTotp.account.security).toEqual({ totpEnabled: false, recoveryCodesRemaining: 0 });
     expect(await auditTypes(user.client)).toContain("TOTP_DISABLED");
   });
 

@@ -3,7 +3,7 @@ import { bindContact, CONFIRM_UNBINDING, START_UNBINDING, stepUp, uniqueEmail, u
 import { codeNow, enrolTotp, SECURITY } from "./helpers/second-factors";
 import { startTestApp, type TestApp } from "./helpers/test-server";
 
-const SET = `mutation($on: Boolean!) { setTwoStepVerification(enabled: $on) { security { twoStepEnabled twoStepMethods } } }`;
+const SET = `mutation($on: Boolean!) { setTwoStepVerification(input: { enabled: $on }) { account { security { twoStepEnabled twoStepMethods } } } }`;
 const LOGIN = /* GraphQL */ `
   mutation Login($input: LoginInput!) {
     login(input: $input) {
@@ -55,14 +55,14 @@ describe("turning two-step verification on and off", () => {
     const user = await registerSteppedUp(app.client);
     const email = uniqueEmail();
     await bindContact(app, user.client, "EMAIL", email);
-    expect((await user.client.ok(SET, { on: true })).setTwoStepVerification.security).toEqual({
+    expect((await user.client.ok(SET, { on: true })).setTwoStepVerification.account.security).toEqual({
       twoStepEnabled: true,
       twoStepMethods: ["EMAIL"],
     });
     await letStepUpLapse(app, user);
     expect((await user.client.fails(SET, { on: false })).extensions?.code).toBe("STEP_UP_REQUIRED");
     await stepUp(app, user.client, "EMAIL", email);
-    expect((await user.client.ok(SET, { on: false })).setTwoStepVerification.security.twoStepEnabled).toBe(false);
+    expect((await user.client.ok(SET, { on: false })).setTwoStepVerification.account.security.twoStepEnabled).toBe(false);
     expect(await auditTypes(user.client)).toEqual(expect.arrayContaining(["TWO_STEP_ENABLED", "TWO_STEP_DISABLED"]));
     expect((await signIn(user)).data?.login.result.__typename).toBe("AuthPayload");
   });
@@ -75,7 +75,7 @@ describe("turning two-step verification on and off", () => {
     await stepUp(app, user.client, "EMAIL", email);
     const seen = app.smtp.mailsTo(email).length;
     const { startContactUnbinding } = await user.client.ok(START_UNBINDING, { kind: "EMAIL" });
-    await user.client.ok(CONFIRM_UNBINDING, { id: startContactUnbinding.id, code: await app.smtp.codeFor(email, seen) });
+    await user.client.ok(CONFIRM_UNBINDING, { id: startContactUnbinding.challenge.id, code: await app.smtp.codeFor(email, seen) });
     expect((await user.client.ok(SECURITY)).me.security).toMatchObject({ twoStepEnabled: false, twoStepMethods: [] });
     expect(await auditTypes(user.client)).toEqual(expect.arrayContaining(["CONTACT_UNBOUND", "TWO_STEP_DISABLED"]));
     // Not a sign-in that asks for a factor the account no longer has.
@@ -201,7 +201,7 @@ describe("signing in with two-step verification on", () => {
         );
       })();
       app.clock.advanceSeconds(30);
-      await user.client.ok(`mutation($c: String!) { disableTotp(code: $c) { id } }`, { c: codeNow(app, secret) });
+      await user.client.ok(`mutation($c: String!) { disableTotp(input: { code: $c }) { account { id } } }`, { c: codeNow(app, secret) });
       expect((await user.client.ok(SECURITY)).me.security).toMatchObject({ totpEnabled: false, twoStepEnabled: false, twoStepMethods: [] });
       expect((await signIn(user)).data?.login.result.__typename).toBe("AuthPayload");
     });

@@ -34,11 +34,11 @@ import type { SecurityNoticeEvent } from "../src/providers/types";
  * and two-step on), and once done, must tell every address bound before, and the one it adds.
  */
 
-const SET_TWO_STEP = `mutation($on: Boolean!) { setTwoStepVerification(enabled: $on) { id } }`;
-const DISABLE_TOTP = `mutation($code: String!) { disableTotp(code: $code) { id } }`;
-const REGENERATE = `mutation { regenerateRecoveryCodes }`;
+const SET_TWO_STEP = `mutation($on: Boolean!) { setTwoStepVerification(input: { enabled: $on }) { account { id } } }`;
+const DISABLE_TOTP = `mutation($code: String!) { disableTotp(input: { code: $code }) { account { id } } }`;
+const REGENERATE = `mutation { regenerateRecoveryCodes { recoveryCodes } }`;
 const CREATE_KEY = `mutation($input: CreateApiKeyInput!) { createApiKey(input: $input) { apiKey { id } } }`;
-const REVOKE_KEY = `mutation($id: ID!) { revokeApiKey(id: $id) }`;
+const REVOKE_KEY = `mutation($id: ID!) { revokeApiKey(input: { id: $id }) { revokedApiKeyId } }`;
 const CHANGE_PASSWORD = `mutation($input: ChangePasswordInput!) { changePassword(input: $input) { revokedSessionCount revokedApiKeyCount } }`;
 
 let app: TestApp;
@@ -173,7 +173,7 @@ const WAYS_IN: readonly WayIn[] = [
         mutation: "startProviderBinding",
         run: (v) => v.client.request(START_PROVIDER, { p: "WECHAT", r: callbackUrl(app) }),
         keep: async (data, c) => {
-          Object.assign(c, await consent(data.startProviderBinding.authorizeUrl, `wayin${Date.now()}`));
+          Object.assign(c, await consent(data.startProviderBinding.authorization.authorizeUrl, `wayin${Date.now()}`));
         },
       },
       { mutation: "completeProviderBinding", run: (v, c) => v.client.request(COMPLETE_PROVIDER, { p: "WECHAT", c: c.code, s: c.state }) },
@@ -195,7 +195,7 @@ const WAYS_IN: readonly WayIn[] = [
         mutation: "startTotpEnrollment",
         run: (v) => v.client.request(START_TOTP),
         keep: (data, c) => {
-          c.secret = data.startTotpEnrollment.secret;
+          c.secret = data.startTotpEnrollment.enrollment.secret;
         },
       },
       { mutation: "confirmTotpEnrollment", run: (v, c) => v.client.request(CONFIRM_TOTP, { code: codeNow(app, c.secret) }) },
@@ -303,7 +303,7 @@ async function victim({ email, phone }: { email: boolean; phone: boolean }): Pro
   if (v.email) await bindContact(app, v.client, "EMAIL", v.email);
   if (v.phone) await bindContact(app, v.client, "PHONE", v.phone);
   const { startTotpEnrollment } = await v.client.ok(START_TOTP);
-  v.totpSecret = startTotpEnrollment.secret;
+  v.totpSecret = startTotpEnrollment.enrollment.secret;
   await v.client.ok(CONFIRM_TOTP, { code: codeNow(app, v.totpSecret) });
   await v.client.ok(SET_TWO_STEP, { on: true });
   await letStepUpLapse(app, v);

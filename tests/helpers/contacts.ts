@@ -4,50 +4,58 @@ import type { TestApp } from "./test-server";
 
 export const START_BINDING = /* GraphQL */ `
   mutation Start($kind: ContactKind!, $address: String!) {
-    startContactBinding(kind: $kind, address: $address) {
-      id
-      method
-      maskedTarget
-      expiresAt
-      resendAvailableAt
+    startContactBinding(input: { kind: $kind, address: $address }) {
+      challenge {
+        id
+        method
+        maskedTarget
+        expiresAt
+        resendAvailableAt
+      }
     }
   }
 `;
 export const CONFIRM_BINDING = /* GraphQL */ `
   mutation Confirm($id: ID!, $code: String!) {
-    confirmContactBinding(challengeId: $id, code: $code) {
-      id
-      email {
-        kind
-        masked
-        verifiedAt
-      }
-      phone {
-        kind
-        masked
-        verifiedAt
+    confirmContactBinding(input: { challengeId: $id, code: $code }) {
+      account {
+        id
+        email {
+          kind
+          masked
+          verifiedAt
+        }
+        phone {
+          kind
+          masked
+          verifiedAt
+        }
       }
     }
   }
 `;
 export const START_UNBINDING = /* GraphQL */ `
   mutation StartUnbind($kind: ContactKind!) {
-    startContactUnbinding(kind: $kind) {
-      id
-      method
-      maskedTarget
+    startContactUnbinding(input: { kind: $kind }) {
+      challenge {
+        id
+        method
+        maskedTarget
+      }
     }
   }
 `;
 export const CONFIRM_UNBINDING = /* GraphQL */ `
   mutation ConfirmUnbind($id: ID!, $code: String!) {
-    confirmContactUnbinding(challengeId: $id, code: $code) {
-      id
-      email {
-        masked
-      }
-      phone {
-        masked
+    confirmContactUnbinding(input: { challengeId: $id, code: $code }) {
+      account {
+        id
+        email {
+          masked
+        }
+        phone {
+          masked
+        }
       }
     }
   }
@@ -100,7 +108,7 @@ export async function bindContact(app: TestApp, client: GraphQLClient, kind: "EM
   const seen = sentCount(app, kind, deliveredTo);
   const { startContactBinding } = await client.ok(START_BINDING, { kind, address });
   const code = await codeSentTo(app, kind, deliveredTo, seen);
-  return (await client.ok(CONFIRM_BINDING, { id: startContactBinding.id, code })).confirmContactBinding;
+  return (await client.ok(CONFIRM_BINDING, { id: startContactBinding.challenge.id, code })).confirmContactBinding.account;
 }
 
 /** Proves the bound email (or phone) on this session. */

@@ -2,8 +2,8 @@ import type { GraphQLClient } from "./graphql-client";
 import type { TestApp } from "./test-server";
 import { totp } from "./totp";
 
-export const START_TOTP = `mutation { startTotpEnrollment { secret otpauthUri qrCodeDataUrl } }`;
-export const CONFIRM_TOTP = `mutation($code: String!) { confirmTotpEnrollment(code: $code) }`;
+export const START_TOTP = `mutation { startTotpEnrollment { enrollment { secret otpauthUri qrCodeDataUrl } } }`;
+export const CONFIRM_TOTP = `mutation($code: String!) { confirmTotpEnrollment(input: { code: $code }) { recoveryCodes } }`;
 export const SECURITY = `{ me { security { hasPassword totpEnabled twoStepEnabled twoStepMethods recoveryCodesRemaining } } }`;
 
 /** The authenticator app's code now (by the server's clock). */
@@ -17,9 +17,9 @@ export function codeNow(app: TestApp, secret: string): string {
  */
 export async function enrolTotp(app: TestApp, client: GraphQLClient): Promise<{ secret: string; recoveryCodes: string[] }> {
   const { startTotpEnrollment } = await client.ok(START_TOTP);
-  const { confirmTotpEnrollment } = await client.ok(CONFIRM_TOTP, { code: codeNow(app, startTotpEnrollment.secret) });
+  const { confirmTotpEnrollment } = await client.ok(CONFIRM_TOTP, { code: codeNow(app, startTotpEnrollment.enrollment.secret) });
   app.clock.advanceSeconds(30);
-  return { secret: startTotpEnrollment.secret, recoveryCodes: confirmTotpEnrollment };
+  return { secret: startTotpEnrollment.enrollment.secret, recoveryCodes: confirmTotpEnrollment.recoveryCodes };
 }
 
 /** Steps up this session with the authenticator (a fresh step's code) or a recovery code. */

@@ -1,9 +1,9 @@
 import type { GraphQLClient } from "./graphql-client";
 import type { TestApp } from "./test-server";
 
-export const START_BINDING = `mutation($p: ProviderKind!, $r: String!) { startProviderBinding(provider: $p, redirectUri: $r) { provider authorizeUrl qrCodeDataUrl state expiresAt } }`;
-export const COMPLETE_BINDING = `mutation($p: ProviderKind!, $c: String!, $s: String!) { completeProviderBinding(provider: $p, code: $c, state: $s) { id identities { provider displayName avatarUrl boundAt } capabilities { canWithdraw } } }`;
-export const UNBIND = `mutation($p: ProviderKind!) { unbindProvider(provider: $p) { identities { provider } } }`;
+export const START_BINDING = `mutation($p: ProviderKind!, $r: String!) { startProviderBinding(input: { provider: $p, redirectUri: $r }) { authorization { provider authorizeUrl qrCodeDataUrl state expiresAt } } }`;
+export const COMPLETE_BINDING = `mutation($p: ProviderKind!, $c: String!, $s: String!) { completeProviderBinding(input: { provider: $p, code: $c, state: $s }) { account { id identities { provider displayName avatarUrl boundAt } capabilities { canWithdraw } } } }`;
+export const UNBIND = `mutation($p: ProviderKind!) { unbindProvider(input: { provider: $p }) { account { identities { provider } } } }`;
 export const START_LOGIN = `mutation($p: ProviderKind!, $r: String!) { startProviderLogin(input: { provider: $p, redirectUri: $r }) { authorization { authorizeUrl state } } }`;
 export const LOGIN_WITH = /* GraphQL */ `
   mutation ($p: ProviderKind!, $c: String!, $s: String!) {
@@ -47,6 +47,6 @@ export async function consent(authorizeUrl: string, user?: string): Promise<{ co
 /** Binds a provider account of the dev stand-in (`user` picks the fake person) to the client's account. */
 export async function bindProvider(app: TestApp, client: GraphQLClient, provider: string, user: string) {
   const { startProviderBinding } = await client.ok(START_BINDING, { p: provider, r: callbackUrl(app) });
-  const { code, state } = await consent(startProviderBinding.authorizeUrl, user);
-  return (await client.ok(COMPLETE_BINDING, { p: provider, c: code, s: state })).completeProviderBinding;
+  const { code, state } = await consent(startProviderBinding.authorization.authorizeUrl, user);
+  return (await client.ok(COMPLETE_BINDING, { p: provider, c: code, s: state })).completeProviderBinding.account;
 }

@@ -56,7 +56,7 @@ interface Load {
 
 const REGISTER = `mutation($input: RegisterInput!) { register(input: $input) { token account { id } } }`;
 const LOGIN = `mutation($input: LoginInput!) { login(input: $input) { result { __typename ... on AuthPayload { token account { id } } } } }`;
-const UPDATE = `mutation($input: UpdateProfileInput!) { updateProfile(input: $input) { id username } }`;
+const UPDATE = `mutation($input: UpdateProfileInput!) { updateProfile(input: $input) { account { id username } } }`;
 const CHANGE = `mutation($input: ChangePasswordInput!) { changePassword(input: $input) { revokedSessionCount revokedApiKeyCount } }`;
 
 /** One request; throws `lost` when no HTTP answer came (the process died), a GraphQL error otherwise. */

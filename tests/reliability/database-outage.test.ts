@@ -170,10 +170,10 @@ if (TEST_DATABASE !== "postgres") {
         expect(afterward.filter((s) => !s.ok).slice(0, 5)).toEqual([]);
         // Writes work again too.
         const renamed = `back_${Date.now().toString(36)}`;
-        const updated = await user.client.ok(`mutation($u: String) { updateProfile(input: { username: $u }) { username } }`, {
+        const updated = await user.client.ok(`mutation($u: String) { updateProfile(input: { username: $u }) { account { username } } }`, {
           u: renamed,
         });
-        expect(updated.updateProfile.username).toBe(renamed);
+        expect(updated.updateProfile.account.username).toBe(renamed);
         const login = await app.client.ok(`mutation($i: LoginInput!) { login(input: $i) { result { __typename } } }`, {
           i: { identifier: renamed, password: user.password },
         });

@@ -104,9 +104,12 @@ beforeAll(async () => {
   const client = new GraphQLClient(server.url);
   user = await registerSteppedUp(client);
   const first17 = "11010519900307456";
-  await user.client.ok(`mutation($input: RealNameInput!) { startRealNameVerification(input: $input) { status } }`, {
-    input: { legalName: "张三", idNumber: first17 + checkCharacter(first17) },
-  });
+  await user.client.ok(
+    `mutation($input: StartRealNameVerificationInput!) { startRealNameVerification(input: $input) { realName { status } } }`,
+    {
+      input: { legalName: "张三", idNumber: first17 + checkCharacter(first17) },
+    },
+  );
   readOnlyKey = (await user.client.ok(`mutation { createApiKey(input: { name: "reader" }) { secret } }`)).createApiKey.secret;
 }, 180_000);
 

@@ -203,7 +203,7 @@ const SPECS: Record<string, Spec> = {
   },
   logout: { query: `mutation { logout { signedOutSessionId } }`, actor: "plain", vars: () => extraVariables },
   updateProfile: {
-    query: `mutation($input: UpdateProfileInput!) { updateProfile(input: $input) { id username avatarUrl } }`,
+    query: `mutation($input: UpdateProfileInput!) { updateProfile(input: $input) { account { id username avatarUrl } } }`,
     actor: "plain",
     vars: () =>
       fuzzVars({
@@ -263,41 +263,56 @@ const SPECS: Record<string, Spec> = {
       fuzzVars({ input: inputObject({ challengeId: challengeIdOf(fx.stepUpChallengeId, fx.unbindChallengeId), code: arg(P.code) }) }),
   },
   startContactBinding: {
-    query: `mutation($kind: ContactKind!, $address: String!) { startContactBinding(kind: $kind, address: $address) { id maskedTarget } }`,
+    query: `mutation($input: StartContactBindingInput!) { startContactBinding(input: $input) { challenge { id maskedTarget } } }`,
     actor: "plain",
-    vars: (fx) => fuzzVars({ kind: kind, address: address(fx) }),
+    vars: (fx) => fuzzVars({ input: inputObject({ kind: kind, address: address(fx) }) }),
   },
   confirmContactBinding: {
-    query: `mutation($id: ID!, $code: String!) { confirmContactBinding(challengeId: $id, code: $code) { id } }`,
+    query: `mutation($input: ConfirmContactBindingInput!) { confirmContactBinding(input: $input) { contact { id } account { id } } }`,
     actor: "plain",
-    vars: (fx) => fuzzVars({ id: challengeIdOf(fx.contactChallengeId, fx.stepUpChallengeId), code: arg(P.code) }),
+    vars: (fx) =>
+      fuzzVars({ input: inputObject({ challengeId: challengeIdOf(fx.contactChallengeId, fx.stepUpChallengeId), code: arg(P.code) }) }),
   },
   startContactUnbinding: {
-    query: `mutation($kind: ContactKind!) { startContactUnbinding(kind: $kind) { id maskedTarget } }`,
+    query: `mutation($input: StartContactUnbindingInput!) { startContactUnbinding(input: $input) { challenge { id maskedTarget } } }`,
     actor: "secured",
-    vars: () => fuzzVars({ kind: kind }),
+    vars: () => fuzzVars({ input: inputObject({ kind: kind }) }),
   },
   confirmContactUnbinding: {
-    query: `mutation($id: ID!, $code: String!) { confirmContactUnbinding(challengeId: $id, code: $code) { id } }`,
+    query: `mutation($input: ConfirmContactUnbindingInput!) { confirmContactUnbinding(input: $input) { unboundContactId account { id } } }`,
     actor: "secured",
-    vars: (fx) => fuzzVars({ id: challengeIdOf(fx.unbindChallengeId, fx.stepUpChallengeId, fx.contactChallengeId), code: arg(P.code) }),
+    vars: (fx) =>
+      fuzzVars({
+        input: inputObject({
+          challengeId: challengeIdOf(fx.unbindChallengeId, fx.stepUpChallengeId, fx.contactChallengeId),
+          code: arg(P.code),
+        }),
+      }),
   },
-  startTotpEnrollment: { query: `mutation { startTotpEnrollment { secret otpauthUri } }`, actor: "plain", vars: () => extraVariables },
-  confirmTotpEnrollment: {
-    query: `mutation($code: String!) { confirmTotpEnrollment(code: $code) }`,
+  startTotpEnrollment: {
+    query: `mutation { startTotpEnrollment { enrollment { secret otpauthUri } } }`,
     actor: "plain",
-    vars: () => fuzzVars({ code: arg(P.code) }),
+    vars: () => extraVariables,
+  },
+  confirmTotpEnrollment: {
+    query: `mutation($input: ConfirmTotpEnrollmentInput!) { confirmTotpEnrollment(input: $input) { recoveryCodes } }`,
+    actor: "plain",
+    vars: () => fuzzVars({ input: inputObject({ code: arg(P.code) }) }),
   },
   disableTotp: {
-    query: `mutation($code: String!) { disableTotp(code: $code) { id } }`,
+    query: `mutation($input: DisableTotpInput!) { disableTotp(input: $input) { account { id } } }`,
     actor: "secured",
-    vars: () => fuzzVars({ code: arg(P.code) }),
+    vars: () => fuzzVars({ input: inputObject({ code: arg(P.code) }) }),
   },
-  regenerateRecoveryCodes: { query: `mutation { regenerateRecoveryCodes }`, actor: "secured", vars: () => extraVariables },
+  regenerateRecoveryCodes: {
+    query: `mutation { regenerateRecoveryCodes { recoveryCodes } }`,
+    actor: "secured",
+    vars: () => extraVariables,
+  },
   setTwoStepVerification: {
-    query: `mutation($enabled: Boolean!) { setTwoStepVerification(enabled: $enabled) { id } }`,
+    query: `mutation($input: SetTwoStepVerificationInput!) { setTwoStepVerification(input: $input) { account { id } } }`,
     actor: "plain",
-    vars: () => fuzzVars({ enabled: arg(fc.boolean(), false) }),
+    vars: () => fuzzVars({ input: inputObject({ enabled: arg(fc.boolean(), false) }) }),
   },
   sendTwoStepCode: {
     query: `mutation($input: SendTwoStepCodeInput!) { sendTwoStepCode(input: $input) { challenge { id maskedTarget } } }`,
@@ -331,29 +346,31 @@ const SPECS: Record<string, Spec> = {
       }),
   },
   revokeApiKey: {
-    query: `mutation($id: ID!) { revokeApiKey(id: $id) }`,
+    query: `mutation($input: RevokeApiKeyInput!) { revokeApiKey(input: $input) { revokedApiKeyId account { id } } }`,
     actor: "plain",
-    vars: (fx) => fuzzVars({ id: challengeIdOf(fx.apiKeyId, fx.plainSessionIds[0]) }),
+    vars: (fx) => fuzzVars({ input: inputObject({ id: challengeIdOf(fx.apiKeyId, fx.plainSessionIds[0]) }) }),
   },
   startProviderBinding: {
-    query: `mutation($p: ProviderKind!, $r: String!) { startProviderBinding(provider: $p, redirectUri: $r) { state authorizeUrl } }`,
+    query: `mutation($input: StartProviderBindingInput!) { startProviderBinding(input: $input) { authorization { state authorizeUrl } } }`,
     actor: "plain",
-    vars: (fx) => fuzzVars({ p: provider, r: redirect(fx) }),
+    vars: (fx) => fuzzVars({ input: inputObject({ provider: provider, redirectUri: redirect(fx) }) }),
   },
   completeProviderBinding: {
-    query: `mutation($p: ProviderKind!, $c: String!, $s: String!) { completeProviderBinding(provider: $p, code: $c, state: $s) { id } }`,
+    query: `mutation($input: CompleteProviderBindingInput!) { completeProviderBinding(input: $input) { identity { id } account { id } } }`,
     actor: "plain",
     vars: (fx) =>
       fuzzVars({
-        p: provider,
-        c: arg(fc.oneof(fc.string(), fc.constant(fx.bindCode))),
-        s: arg(fc.oneof(fc.string(), fc.constant(fx.bindState))),
+        input: inputObject({
+          provider: provider,
+          code: arg(fc.oneof(fc.string(), fc.constant(fx.bindCode))),
+          state: arg(fc.oneof(fc.string(), fc.constant(fx.bindState))),
+        }),
       }),
   },
   unbindProvider: {
-    query: `mutation($p: ProviderKind!) { unbindProvider(provider: $p) { id } }`,
+    query: `mutation($input: UnbindProviderInput!) { unbindProvider(input: $input) { unboundIdentityId account { id } } }`,
     actor: "secured",
-    vars: () => fuzzVars({ p: provider }),
+    vars: () => fuzzVars({ input: inputObject({ provider: provider }) }),
   },
   startProviderLogin: {
     query: `mutation($input: StartProviderLoginInput!) { startProviderLogin(input: $input) { authorization { state authorizeUrl } } }`,
@@ -380,7 +397,7 @@ const SPECS: Record<string, Spec> = {
     vars: (fx) => fuzzVars({ input: inputObject({ id: challengeIdOf(...fx.plainSessionIds, fx.apiKeyId) }) }),
   },
   startRealNameVerification: {
-    query: `mutation($input: RealNameInput!) { startRealNameVerification(input: $input) { status maskedName maskedIdNumber } }`,
+    query: `mutation($input: StartRealNameVerificationInput!) { startRealNameVerification(input: $input) { realName { status maskedName maskedIdNumber } } }`,
     actor: "plain",
     vars: (fx) =>
       fuzzVars({
@@ -393,16 +410,22 @@ const SPECS: Record<string, Spec> = {
         }),
       }),
   },
-  refreshRealNameVerification: { query: `mutation { refreshRealNameVerification { status } }`, actor: "plain", vars: () => extraVariables },
+  refreshRealNameVerification: {
+    query: `mutation { refreshRealNameVerification { realName { status } } }`,
+    actor: "plain",
+    vars: () => extraVariables,
+  },
   adminReplaceContact: {
-    query: `mutation($a: ID!, $k: ContactKind!, $addr: String!, $r: String!) { adminReplaceContact(accountId: $a, kind: $k, address: $addr, reason: $r) { id } }`,
+    query: `mutation($input: AdminReplaceContactInput!) { adminReplaceContact(input: $input) { contact { id } account { id } } }`,
     actor: "support",
     vars: (fx) =>
       fuzzVars({
-        a: arg(fc.oneof(P.uuid, fc.constantFrom(fx.plain.id, fx.secured.id, fx.support.id))),
-        k: kind,
-        addr: address(fx),
-        r: arg(P.reason),
+        input: inputObject({
+          accountId: arg(fc.oneof(P.uuid, fc.constantFrom(fx.plain.id, fx.secured.id, fx.support.id))),
+          kind: kind,
+          address: address(fx),
+          reason: arg(P.reason),
+        }),
       }),
   },
   // queries
@@ -442,16 +465,19 @@ async function buildFixture(): Promise<Fixture> {
   const alice = await registerSteppedUp(client, uniqueUsername("alice"));
   await signIn(app, alice.username, alice.password);
   const sessions = await alice.client.ok(`{ me { sessions { id } } }`);
-  const { startContactBinding } = await alice.client.ok(`mutation($a: String!) { startContactBinding(kind: EMAIL, address: $a) { id } }`, {
-    a: uniqueEmail("alice"),
-  });
+  const { startContactBinding } = await alice.client.ok(
+    `mutation($a: String!) { startContactBinding(input: { kind: EMAIL, address: $a }) { challenge { id } } }`,
+    {
+      a: uniqueEmail("alice"),
+    },
+  );
   const { createApiKey } = await alice.client.ok(`mutation { createApiKey(input: { name: "fixture" }) { apiKey { id } } }`);
   const callback = callbackUrl(app);
   const { startProviderBinding } = await alice.client.ok(
-    `mutation($r: String!) { startProviderBinding(provider: WECHAT, redirectUri: $r) { state authorizeUrl } }`,
+    `mutation($r: String!) { startProviderBinding(input: { provider: WECHAT, redirectUri: $r }) { authorization { state authorizeUrl } } }`,
     { r: callback },
   );
-  const bind = await consent(startProviderBinding.authorizeUrl, "fuzz-bind");
+  const bind = await consent(startProviderBinding.authorization.authorizeUrl, "fuzz-bind");
   const { startProviderLogin } = await client.ok(
     `mutation($r: String!) { startProviderLogin(input: { provider: QQ, redirectUri: $r }) { authorization { state authorizeUrl } } }`,
     { r: callback },
@@ -466,11 +492,11 @@ async function buildFixture(): Promise<Fixture> {
   await bindContact(app, bob.client, "PHONE", securedPhone);
   await stepUp(app, bob.client, "EMAIL", securedEmail);
   await enrolTotp(app, bob.client);
-  await bob.client.ok(`mutation { setTwoStepVerification(enabled: true) { id } }`);
+  await bob.client.ok(`mutation { setTwoStepVerification(input: { enabled: true }) { account { id } } }`);
   const twoStep = await client.ok(LOGIN, { input: { identifier: bob.username, password: bob.password } });
   if (twoStep.login.result.__typename !== "TwoStepChallenge") throw new Error("two-step sign-in did not start");
   const { requestStepUp } = await bob.client.ok(`mutation { requestStepUp(input: { method: SMS }) { challenge { id } } }`);
-  const { startContactUnbinding } = await bob.client.ok(`mutation { startContactUnbinding(kind: EMAIL) { id } }`);
+  const { startContactUnbinding } = await bob.client.ok(`mutation { startContactUnbinding(input: { kind: EMAIL }) { challenge { id } } }`);
   // support
   const carol = await registerSteppedUp(client, uniqueUsername("carol"));
   await grantRole(app.dataSource, carol.username, "SUPPORT");
@@ -488,9 +514,9 @@ async function buildFixture(): Promise<Fixture> {
     support: actor(carol),
     securedEmail,
     securedPhone,
-    contactChallengeId: startContactBinding.id,
+    contactChallengeId: startContactBinding.challenge.id,
     stepUpChallengeId: requestStepUp.challenge.id,
-    unbindChallengeId: startContactUnbinding.id,
+    unbindChallengeId: startContactUnbinding.challenge.id,
     twoStepChallengeId: twoStep.login.result.challengeId,
     plainSessionIds: sessions.me.sessions.map((s: { id: string }) => s.id),
     apiKeyId: createApiKey.apiKey.id,
@@ -749,7 +775,7 @@ describe("requests that once reached an internal error (found by the fuzzers abo
     const nested = `${'{"a":['.repeat(10_000)}"x"${"]}".repeat(10_000)}`;
     const response = await postGraphQL(
       fx.app.url,
-      `{"query": "mutation($input: UpdateProfileInput!) { updateProfile(input: $input) { id } }", "variables": {"input": {"avatarUrl": ${nested}}}}`,
+      `{"query": "mutation($input: UpdateProfileInput!) { updateProfile(input: $input) { account { id } } }", "variables": {"input": {"avatarUrl": ${nested}}}}`,
       { authorization: `Bearer ${fx.plain.token}` },
     );
     expect(response.status).toBe(400);
@@ -821,13 +847,13 @@ describe("requests that once reached an internal error (found by the fuzzers abo
       ],
       [
         "startProviderBinding redirectUri",
-        `mutation($r: String!) { startProviderBinding(provider: QQ, redirectUri: $r) { state } }`,
+        `mutation($r: String!) { startProviderBinding(input: { provider: QQ, redirectUri: $r }) { authorization { state } } }`,
         { r: `${callback}${nul}` },
         user,
       ],
       [
         "updateProfile avatarUrl",
-        `mutation($a: String) { updateProfile(input: { avatarUrl: $a }) { id } }`,
+        `mutation($a: String) { updateProfile(input: { avatarUrl: $a }) { account { id } } }`,
         { a: `https://cdn.example.com/a${nul}.png` },
         user,
       ],

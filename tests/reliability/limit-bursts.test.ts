@@ -116,8 +116,10 @@ describe(`bursts against two real server processes sharing Redis (${TEST_DATABAS
     const user = await newUser();
     const signedIn = (i: number) => client(i).as(user.token);
     const { startTotpEnrollment } = await signedIn(0).ok(START_TOTP);
-    const { confirmTotpEnrollment: recoveryCodes } = await signedIn(0).ok(CONFIRM_TOTP, {
-      code: totp(startTotpEnrollment.secret, new Date()),
+    const {
+      confirmTotpEnrollment: { recoveryCodes },
+    } = await signedIn(0).ok(CONFIRM_TOTP, {
+      code: totp(startTotpEnrollment.enrollment.secret, new Date()),
     });
     // Five tries per challenge (CODE_MAX_ATTEMPTS), and opening one costs nothing: ten give the burst its 50.
     const challenges: { id: string; code: string }[] = [];

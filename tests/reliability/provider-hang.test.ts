@@ -112,7 +112,7 @@ describe("a hanging SMS vendor (Aliyun fake, hangNext)", () => {
       "PROVIDER_UNAVAILABLE",
     );
     const { startContactBinding } = await user.client.ok(START_BINDING, { kind: "PHONE", address: phone });
-    expect(startContactBinding.id).toBeTruthy();
+    expect(startContactBinding.challenge.id).toBeTruthy();
     expect(await app.smsCodeFor(phone)).toMatch(/^\d{6}$/);
   });
 

@@ -50,7 +50,7 @@ describe("the request deadline", () => {
     expect((await hung).errors?.[0]?.extensions?.code).toBe("SERVICE_UNAVAILABLE");
     const phone = uniquePhone();
     const { startContactBinding } = await user.client.ok(START_BINDING, { kind: "PHONE", address: phone });
-    expect(startContactBinding.id).toBeTruthy();
+    expect(startContactBinding.challenge.id).toBeTruthy();
     expect(await app.smsCodeFor(phone)).toMatch(/^\d{6}$/);
   });
 });

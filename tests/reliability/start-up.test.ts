@@ -110,8 +110,8 @@ if (TEST_DATABASE !== "postgres") {
       const user = await registerSteppedUp(new GraphQLClient(first.url));
       const { startTotpEnrollment } = await user.client.ok(START_TOTP);
       const onSecond = new GraphQLClient(second.url).as(user.token);
-      const { confirmTotpEnrollment } = await onSecond.ok(CONFIRM_TOTP, { code: totp(startTotpEnrollment.secret, new Date()) });
-      expect(confirmTotpEnrollment).toHaveLength(10);
+      const { confirmTotpEnrollment } = await onSecond.ok(CONFIRM_TOTP, { code: totp(startTotpEnrollment.enrollment.secret, new Date()) });
+      expect(confirmTotpEnrollment.recoveryCodes).toHaveLength(10);
     });
 
     it("reads .env from its working folder, and a variable set in the environment wins over the file", async () => {

@@ -1,13 +1,14 @@
 import { Arg, Authorized, Ctx, Extensions, FieldResolver, Mutation, Query, Resolver, Root } from "type-graphql";
 import type { AccountEntity } from "../../entities";
 import type { RequestContext, RequestMeta } from "../../graphql/context";
+import { accountPartId } from "../../graphql/account-part-id";
 import { CurrentAccount, Meta } from "../../graphql/current";
 import { FIELD_COST } from "../../graphql/query-limits";
 import { RealNameService } from "../real-name/real-name.service";
 import { SocialService } from "../social/social.service";
 import { ProviderKind } from "../social/social.types";
 import { AccountService } from "./account.service";
-import { Account, Capabilities, UpdateProfileInput } from "./account.types";
+import { Account, Capabilities, UpdateProfileInput, UpdateProfilePayload } from "./account.types";
 
 @Resolver(() => Account)
 export class AccountResolver {
@@ -26,13 +27,16 @@ export class AccountResolver {
   }
 
   @Authorized()
-  @Mutation(() => Account, { description: "Changes username and/or avatar." })
-  updateProfile(
-    @Arg("input") input: UpdateProfileInput,
+  @Mutation(() => UpdateProfilePayload, {
+    description:
+      "Changes username and/or avatar. Any signed-in session or API key with account:write; no step-up. BAD_USER_INPUT for an invalid value, USERNAME_TAKEN when another account has the name.",
+  })
+  async updateProfile(
+    @Arg("input", { description: "The new username and/or avatar." }) input: UpdateProfileInput,
     @CurrentAccount() account: AccountEntity,
     @Meta() meta: RequestMeta,
-  ): Promise<AccountEntity> {
-    return this.accounts.updateProfile(account.id, input, meta);
+  ): Promise<UpdateProfilePayload> {
+    return { account: await this.accounts.updateProfile(account.id, input, meta) };
   }
 
   @Extensions(FIELD_COST.reads(2))
@@ -42,6 +46,6 @@ export class AccountResolver {
       this.realName.hasPassed(account.id),
       this.social.hasIdentity(account.id, ProviderKind.ALIPAY),
     ]);
-    return { canPurchase, canWithdraw };
+    return { id: accountPartId(account.id, "capabilities"), canPurchase, canWithdraw };
   }
 }

@@ -29,6 +29,9 @@ export class Account {
 
 @ObjectType({ description: "What the account may do, given its verifications and bindings." })
 export class Capabilities {
+  @Field(() => ID, { description: "`<account id>:capabilities`: one per account, the same in every query." })
+  id: string;
+
   @Field({ description: "Real-name verification passed." })
   canPurchase: boolean;
 
@@ -51,4 +54,10 @@ export class UpdateProfileInput {
     { message: "avatarUrl must be an absolute https URL" },
   )
   avatarUrl?: string | null;
+}
+
+@ObjectType({ description: "What updateProfile changed." })
+export class UpdateProfilePayload {
+  @Field(() => Account, { description: "The account with its new username and/or avatar." })
+  account: Account;
 }

@@ -1,38 +1,24 @@
-import { Args, ArgsType, Authorized, Field, ID, Mutation, Resolver } from "type-graphql";
-import { IsUUID, MaxLength, MinLength } from "class-validator";
+import { Arg, Authorized, Mutation, Resolver } from "type-graphql";
 import type { Authenticated, RequestMeta } from "../../graphql/context";
 import { SESSION_ONLY } from "../../graphql/auth-checker";
 import { CurrentAuth, Meta } from "../../graphql/current";
-import { ContactAddressArgs } from "../contact/contact.args";
 import { AdminService, SUPPORT_ROLE } from "./admin.service";
-import { SupportAccountView } from "./admin.types";
-
-@ArgsType()
-class AdminReplaceContactArgs extends ContactAddressArgs {
-  @Field(() => ID)
-  @IsUUID("all", { message: "accountId must be a user ID" })
-  accountId: string;
-
-  @Field({ description: "Why, for the user's security log: e.g. the ticket number and how identity was checked." })
-  @MinLength(3, { message: "reason must say why, in at least 3 characters" })
-  @MaxLength(500, { message: "reason must be at most 500 characters" })
-  reason: string;
-}
+import { AdminReplaceContactInput, AdminReplaceContactPayload } from "./admin.types";
 
 @Resolver()
 export class AdminResolver {
   constructor(private readonly admin: AdminService) {}
 
   @Authorized(SESSION_ONLY, SUPPORT_ROLE)
-  @Mutation(() => SupportAccountView, {
+  @Mutation(() => AdminReplaceContactPayload, {
     description:
-      "Support staff only, after their own step-up: replace a bound email/phone for a user who lost access. Not on staff accounts. Audited; the user's addresses are told.",
+      "Support staff only (FORBIDDEN otherwise, and on staff accounts or their own), in a signed-in session after their own recent step-up (STEP_UP_REQUIRED, even on an account with nothing to step up with): replace a bound email/phone for a user who lost access. NOT_FOUND when there is no such account, IDENTITY_TAKEN when another account has the address. Audited; the user's addresses are told.",
   })
-  adminReplaceContact(
-    @Args() { accountId, kind, address, reason }: AdminReplaceContactArgs,
+  async adminReplaceContact(
+    @Arg("input", { description: "Whose address, the new one, and why." }) { accountId, kind, address, reason }: AdminReplaceContactInput,
     @CurrentAuth() auth: Authenticated,
     @Meta() meta: RequestMeta,
-  ): Promise<SupportAccountView> {
+  ): Promise<AdminReplaceContactPayload> {
     return this.admin.replaceContact(auth, accountId, kind, address, reason, meta);
   }
 }

@@ -12,10 +12,16 @@ import type { AuditService } from "../audit/audit.service";
 import type { ChallengeService } from "../challenge/challenge.service";
 import { invalidAddress, normalizeAddress } from "../contact/contact-address";
 import { toContact } from "../contact/contact.service";
-import { ContactKind } from "../contact/contact.types";
+import { type Contact, ContactKind } from "../contact/contact.types";
 import type { NoticeService, SendNotice } from "../notice/notice.service";
 import type { StepUpService } from "../step-up/step-up.service";
 import type { SupportAccountView } from "./admin.types";
+
+/** The account as support sees it after the replacement, and the address it now has. */
+export interface ContactReplaced {
+  readonly account: SupportAccountView;
+  readonly contact: Contact;
+}
 
 export const SUPPORT_ROLE = "SUPPORT";
 /** Roles whose accounts support may not change: staff do not take over each other. */
@@ -44,14 +50,15 @@ export class AdminService {
     rawAddress: string,
     reason: string,
     meta: RequestMeta,
-  ): Promise<SupportAccountView> {
+  ): Promise<ContactReplaced> {
     const address = normalizeAddress(kind, rawAddress);
     if (!address) throw new AppError("BAD_USER_INPUT", { fieldErrors: [fieldError("address", invalidAddress(kind))] });
     await this.stepUp.requireStepUp(support, { strict: true });
     assertThat(accountId !== support.account.id, "FORBIDDEN");
     let sendNotice: SendNotice;
+    let bound: IdentityEntity;
     try {
-      sendNotice = await this.transaction(async (manager) => {
+      ({ sendNotice, bound } = await this.transaction(async (manager) => {
         const account = await manager.findOneBy(AccountEntity, { id: accountId });
         assertThat(account, "NOT_FOUND");
         assertThat(!account.roles.split(" ").some((role) => STAFF_ROLES.includes(role)), "FORBIDDEN");
@@ -63,7 +70,7 @@ export class AdminService {
           await this.challenges.retireSentTo(manager, accountId, previous.subject);
         }
         const now = this.clock.now();
-        await manager.insert(IdentityEntity, {
+        const row = manager.create(IdentityEntity, {
           id: randomUUID(),
           accountId,
           kind,
@@ -73,19 +80,20 @@ export class AdminService {
           usableFrom: null,
           createdAt: now,
         });
+        await manager.insert(IdentityEntity, row);
         await this.audit.record(manager, accountId, AuditEventType.CONTACT_REPLACED_BY_SUPPORT, meta, {
           kind,
           reason,
           supportAccountId: support.account.id,
         });
-        return notice;
-      });
+        return { sendNotice: notice, bound: row };
+      }));
     } catch (error) {
       if (isUniqueViolation(error)) throw new AppError("IDENTITY_TAKEN");
       throw error;
     }
     sendNotice();
-    return this.view(accountId);
+    return { account: await this.view(accountId), contact: toContact(bound, this.clock.now()) };
   }
 
   private async view(accountId: string): Promise<SupportAccountView> {

@@ -1,13 +1,12 @@
-import { Arg, Args, Authorized, Extensions, FieldResolver, Mutation, Resolver, Root } from "type-graphql";
+import { Arg, Authorized, Extensions, FieldResolver, Mutation, Resolver, Root } from "type-graphql";
 import type { AccountEntity, ApiKeyEntity } from "../../entities";
 import { SESSION_ONLY } from "../../graphql/auth-checker";
 import type { Authenticated, RequestMeta } from "../../graphql/context";
 import { CurrentAuth, Meta } from "../../graphql/current";
-import { IdArgs } from "../../graphql/id-args";
 import { FIELD_COST } from "../../graphql/query-limits";
 import { Account } from "../account/account.types";
 import { ApiKeyScope, ApiKeyService, scopesOf } from "./api-key.service";
-import { ApiKey, CreateApiKeyInput, CreatedApiKey } from "./api-key.types";
+import { ApiKey, CreateApiKeyInput, CreateApiKeyPayload, RevokeApiKeyInput, RevokeApiKeyPayload } from "./api-key.types";
 
 function toApiKey(key: ApiKeyEntity): ApiKey {
   return { ...key, scopes: scopesOf(key) };
@@ -24,20 +23,31 @@ export class ApiKeyResolver {
   }
 
   @Authorized(SESSION_ONLY)
-  @Mutation(() => CreatedApiKey, { description: "Needs a signed-in session with a recent step-up; API keys cannot create keys." })
+  @Mutation(() => CreateApiKeyPayload, {
+    description:
+      "Needs a signed-in session (API keys cannot create keys: FORBIDDEN) with a recent step-up (STEP_UP_REQUIRED). BAD_USER_INPUT for a past expiresAt or past 20 keys.",
+  })
   async createApiKey(
-    @Arg("input") input: CreateApiKeyInput,
+    @Arg("input", { description: "The new key's name, scopes and expiry." }) input: CreateApiKeyInput,
     @CurrentAuth() auth: Authenticated,
     @Meta() meta: RequestMeta,
-  ): Promise<CreatedApiKey> {
+  ): Promise<CreateApiKeyPayload> {
     const scopes = input.scopes?.length ? input.scopes : [ApiKeyScope.ACCOUNT_READ];
     const { apiKey, secret } = await this.keys.create(auth, input.name, scopes, input.expiresAt ?? null, meta);
-    return { apiKey: toApiKey(apiKey), secret };
+    return { apiKey: toApiKey(apiKey), secret, account: auth.account };
   }
 
   @Authorized(SESSION_ONLY)
-  @Mutation(() => Boolean, { description: "The key stops working at once. Needs a recent step-up. False when there is no such key." })
-  revokeApiKey(@Args() { id }: IdArgs, @CurrentAuth() auth: Authenticated, @Meta() meta: RequestMeta): Promise<boolean> {
-    return this.keys.revoke(auth, id, meta);
+  @Mutation(() => RevokeApiKeyPayload, {
+    description:
+      "The key stops working at once. Needs a signed-in session (FORBIDDEN for API keys) with a recent step-up (STEP_UP_REQUIRED). No error when the account has no such key.",
+  })
+  async revokeApiKey(
+    @Arg("input", { description: "Which key to revoke." }) { id }: RevokeApiKeyInput,
+    @CurrentAuth() auth: Authenticated,
+    @Meta() meta: RequestMeta,
+  ): Promise<RevokeApiKeyPayload> {
+    await this.keys.revoke(auth, id, meta);
+    return { revokedApiKeyId: id, account: auth.account };
   }
 }

@@ -92,10 +92,11 @@ export class ApiKeyService {
   }
 
   /**
-   * Revoked keys are deleted: the next request with one is UNAUTHENTICATED. False when there is no
-   * such key. Needs a recent step-up: a thief must not remove the owner's keys and be the only one left.
+   * Revoked keys are deleted: the next request with one is UNAUTHENTICATED. Nothing happens when the
+   * account has no such key. Needs a recent step-up: a thief must not remove the owner's keys and be
+   * the only one left.
    */
-  async revoke(auth: Authenticated, id: string, meta: RequestMeta): Promise<boolean> {
+  async revoke(auth: Authenticated, id: string, meta: RequestMeta): Promise<void> {
     await this.stepUp.requireStepUp(auth);
     const sendNotice = await this.transaction(async (manager) => {
       const notice = await this.notices.wayInChanged(manager, auth.account.id, "API_KEY_REVOKED");
@@ -105,7 +106,6 @@ export class ApiKeyService {
       return notice;
     });
     sendNotice?.();
-    return sendNotice !== null;
   }
 
   /** One indexed lookup (key hash, joined with the account); expired and revoked keys authenticate nobody. */

@@ -1,5 +1,7 @@
 import { Field, ID, InputType, ObjectType, registerEnumType } from "type-graphql";
 import { ArrayMaxSize, IsDate, IsOptional, Matches, MaxLength, MinLength } from "class-validator";
+import { IdArgs } from "../../graphql/id-args";
+import { Account } from "../account/account.types";
 import { API_KEY_SCOPES, ApiKeyScope } from "./api-key.service";
 
 registerEnumType(ApiKeyScope, {
@@ -40,14 +42,32 @@ export class ApiKey {
   expiresAt: Date | null;
 }
 
-@ObjectType({ description: "The secret is returned once, here, and never again." })
-export class CreatedApiKey {
-  @Field(() => ApiKey)
+@ObjectType({ description: "What createApiKey made. The secret is returned once, here, and never again." })
+export class CreateApiKeyPayload {
+  @Field(() => ApiKey, { description: "The new key." })
   apiKey: ApiKey;
 
   @Field({ description: "Send as `Authorization: Bearer <secret>`." })
   secret: string;
+
+  @Field(() => Account, { description: "The account, whose apiKeys now list the new key." })
+  account: Account;
 }
+
+@ObjectType({ description: "What revokeApiKey changed." })
+export class RevokeApiKeyPayload {
+  @Field(() => ID, {
+    description:
+      "The id that was given: no key of the account has it now (also when there was none, e.g. revoked before or another account's), so a cache may drop it.",
+  })
+  revokedApiKeyId: string;
+
+  @Field(() => Account, { description: "The account, whose apiKeys no longer list the key." })
+  account: Account;
+}
+
+@InputType({ description: "Which key revokeApiKey revokes." })
+export class RevokeApiKeyInput extends IdArgs {}
 
 @InputType()
 export class CreateApiKeyInput {

@@ -1,16 +1,27 @@
-import { Args, Authorized, Extensions, FieldResolver, Mutation, Resolver, Root } from "type-graphql";
+import { Arg, Authorized, Extensions, FieldResolver, Mutation, Resolver, Root } from "type-graphql";
 import type { AccountEntity } from "../../entities";
 import type { Authenticated, RequestMeta } from "../../graphql/context";
+import { accountPartId } from "../../graphql/account-part-id";
 import { SESSION_ONLY } from "../../graphql/auth-checker";
 import { CurrentAuth, Meta } from "../../graphql/current";
 import { FIELD_COST } from "../../graphql/query-limits";
 import { Account } from "../account/account.types";
-import { ConfirmChallengeArgs } from "../challenge/challenge.args";
-import { Challenge } from "../challenge/challenge.types";
 import { toChallenge } from "../challenge/to-challenge";
-import { ContactAddressArgs, ContactKindArgs } from "./contact.args";
+import {
+  ConfirmContactBindingInput,
+  ConfirmContactUnbindingInput,
+  StartContactBindingInput,
+  StartContactUnbindingInput,
+} from "./contact.inputs";
 import { ContactService } from "./contact.service";
-import { Contact, ContactKind } from "./contact.types";
+import {
+  ConfirmContactBindingPayload,
+  ConfirmContactUnbindingPayload,
+  Contact,
+  ContactKind,
+  StartContactBindingPayload,
+  StartContactUnbindingPayload,
+} from "./contact.types";
 
 @Resolver(() => Account)
 export class ContactResolver {
@@ -29,44 +40,55 @@ export class ContactResolver {
   }
 
   @Authorized(SESSION_ONLY)
-  @Mutation(() => Challenge, {
-    description: "Sends a code to the new address. Needs a recent step-up (a first address too), as does the confirmation.",
+  @Mutation(() => StartContactBindingPayload, {
+    description:
+      "Sends a code to the new address. Needs a signed-in session with a recent step-up (STEP_UP_REQUIRED; a first address too), as does the confirmation. IDENTITY_TAKEN when another account has the address; RATE_LIMITED for codes sent too often.",
   })
   async startContactBinding(
-    @Args() { kind, address }: ContactAddressArgs,
+    @Arg("input", { description: "The address to bind." }) { kind, address }: StartContactBindingInput,
     @CurrentAuth() auth: Authenticated,
     @Meta() meta: RequestMeta,
-  ): Promise<Challenge> {
-    return toChallenge(await this.contacts.startBinding(auth, kind, address, meta));
+  ): Promise<StartContactBindingPayload> {
+    return { challenge: toChallenge(await this.contacts.startBinding(auth, kind, address, meta)) };
   }
 
   @Authorized(SESSION_ONLY)
-  @Mutation(() => Account)
-  confirmContactBinding(
-    @Args() { challengeId, code }: ConfirmChallengeArgs,
+  @Mutation(() => ConfirmContactBindingPayload, {
+    description:
+      "Binds the address with the code sent to it, replacing the one of its kind. Needs a recent step-up (STEP_UP_REQUIRED); CODE_INVALID or CODE_EXPIRED for a wrong or old code, IDENTITY_TAKEN when another account bound the address meanwhile.",
+  })
+  async confirmContactBinding(
+    @Arg("input", { description: "The challenge and the code." }) { challengeId, code }: ConfirmContactBindingInput,
     @CurrentAuth() auth: Authenticated,
     @Meta() meta: RequestMeta,
-  ): Promise<AccountEntity> {
+  ): Promise<ConfirmContactBindingPayload> {
     return this.contacts.confirmBinding(auth, challengeId, code, meta);
   }
 
   @Authorized(SESSION_ONLY)
-  @Mutation(() => Challenge, { description: "Sends a code to the bound address. Needs a recent step-up, as does the confirmation." })
+  @Mutation(() => StartContactUnbindingPayload, {
+    description:
+      "Sends a code to the bound address before removing it. Needs a signed-in session with a recent step-up (STEP_UP_REQUIRED), as does the confirmation. LAST_SIGN_IN_METHOD when the address is the only way to sign in.",
+  })
   async startContactUnbinding(
-    @Args() { kind }: ContactKindArgs,
+    @Arg("input", { description: "Which address to remove." }) { kind }: StartContactUnbindingInput,
     @CurrentAuth() auth: Authenticated,
     @Meta() meta: RequestMeta,
-  ): Promise<Challenge> {
-    return toChallenge(await this.contacts.startUnbinding(auth, kind, meta));
+  ): Promise<StartContactUnbindingPayload> {
+    return { challenge: toChallenge(await this.contacts.startUnbinding(auth, kind, meta)) };
   }
 
   @Authorized(SESSION_ONLY)
-  @Mutation(() => Account)
-  confirmContactUnbinding(
-    @Args() { challengeId, code }: ConfirmChallengeArgs,
+  @Mutation(() => ConfirmContactUnbindingPayload, {
+    description:
+      "Removes the address with the code sent to it; two-step verification goes off when nothing else is left to verify with. Needs a recent step-up (STEP_UP_REQUIRED); CODE_INVALID or CODE_EXPIRED for a wrong or old code, LAST_SIGN_IN_METHOD when the address became the only way to sign in.",
+  })
+  async confirmContactUnbinding(
+    @Arg("input", { description: "The challenge and the code." }) { challengeId, code }: ConfirmContactUnbindingInput,
     @CurrentAuth() auth: Authenticated,
     @Meta() meta: RequestMeta,
-  ): Promise<AccountEntity> {
-    return this.contacts.confirmUnbinding(auth, challengeId, code, meta);
+  ): Promise<ConfirmContactUnbindingPayload> {
+    const { account, kind } = await this.contacts.confirmUnbinding(auth, challengeId, code, meta);
+    return { unboundContactId: accountPartId(account.id, kind), account };
   }
 }

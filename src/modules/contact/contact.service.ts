@@ -5,6 +5,7 @@ import { isUniqueViolation } from "../../db/data-source";
 import type { TransactionRunner } from "../../db/transactions";
 import { AccountEntity, IdentityEntity, type ChallengeEntity } from "../../entities";
 import { AppError, assertThat, fieldError } from "../../errors";
+import { accountPartId } from "../../graphql/account-part-id";
 import type { Authenticated, RequestMeta } from "../../graphql/context";
 import { AuditEventType } from "../audit/audit-event-type";
 import type { TakenAnswers } from "../account/taken-answers";
@@ -23,7 +24,25 @@ import { keepsSignInMethod } from "./sign-in-methods";
 /** What a client may see of a bound email or phone. */
 export function toContact(identity: IdentityEntity, now: Date): Contact {
   const kind = identity.kind as ContactKind;
-  return { kind, masked: maskAddress(kind, identity.subject), verifiedAt: identity.verifiedAt, usableFrom: coolingUntil(identity, now) };
+  return {
+    id: accountPartId(identity.accountId, kind),
+    kind,
+    masked: maskAddress(kind, identity.subject),
+    verifiedAt: identity.verifiedAt,
+    usableFrom: coolingUntil(identity, now),
+  };
+}
+
+/** The account after a binding, with the address it bound. */
+export interface ContactBound {
+  readonly account: AccountEntity;
+  readonly contact: Contact;
+}
+
+/** The account after an unbinding, with the kind of address it removed. */
+export interface ContactUnbound {
+  readonly account: AccountEntity;
+  readonly kind: ContactKind;
 }
 
 export class ContactService {
@@ -62,14 +81,15 @@ export class ContactService {
     );
   }
 
-  async confirmBinding(auth: Authenticated, challengeId: string, code: string, meta: RequestMeta): Promise<AccountEntity> {
+  async confirmBinding(auth: Authenticated, challengeId: string, code: string, meta: RequestMeta): Promise<ContactBound> {
     const accountId = auth.account.id;
     const { newFactorUsableFrom } = await this.stepUp.requireStepUp(auth);
     const challenge = await this.challenges.check(challengeId, code, { purpose: "BIND_CONTACT", accountId }, meta);
     const { kind, address } = readChallengeData(challenge, "BIND_CONTACT");
     let sendNotice: SendNotice;
+    let bound: IdentityEntity;
     try {
-      sendNotice = await this.transaction(async (manager) => {
+      ({ sendNotice, bound } = await this.transaction(async (manager) => {
         await this.challenges.consume(manager, challenge);
         // The world may have changed since the code was sent: re-check the owner of the address.
         assertThat(!(await manager.existsBy(IdentityEntity, { kind, subject: address, accountId: Not(accountId) })), "IDENTITY_TAKEN");
@@ -83,7 +103,7 @@ export class ContactService {
           await this.challenges.retireSentTo(manager, accountId, replaced.subject);
         }
         const now = this.clock.now();
-        await manager.insert(IdentityEntity, {
+        const row = manager.create(IdentityEntity, {
           id: randomUUID(),
           accountId,
           kind,
@@ -93,18 +113,20 @@ export class ContactService {
           usableFrom: newFactorUsableFrom,
           createdAt: now,
         });
+        await manager.insert(IdentityEntity, row);
         await this.audit.record(manager, accountId, replaced ? AuditEventType.CONTACT_REPLACED : AuditEventType.CONTACT_BOUND, meta, {
           kind,
           ...(newFactorUsableFrom ? { usableFrom: newFactorUsableFrom.toISOString() } : {}),
         });
-        return notice;
-      });
+        return { sendNotice: notice, bound: row };
+      }));
     } catch (error) {
       if (isUniqueViolation(error)) throw new AppError("IDENTITY_TAKEN");
       throw error;
     }
     sendNotice();
-    return this.dataSource.getRepository(AccountEntity).findOneByOrFail({ id: accountId });
+    const account = await this.dataSource.getRepository(AccountEntity).findOneByOrFail({ id: accountId });
+    return { account, contact: toContact(bound, this.clock.now()) };
   }
 
   /** Sends a code to the bound address; needs a recent step-up. */
@@ -119,7 +141,7 @@ export class ContactService {
     );
   }
 
-  async confirmUnbinding(auth: Authenticated, challengeId: string, code: string, meta: RequestMeta): Promise<AccountEntity> {
+  async confirmUnbinding(auth: Authenticated, challengeId: string, code: string, meta: RequestMeta): Promise<ContactUnbound> {
     const accountId = auth.account.id;
     await this.stepUp.requireStepUp(auth);
     const challenge = await this.challenges.check(challengeId, code, { purpose: "UNBIND_CONTACT", accountId }, meta);
@@ -138,7 +160,7 @@ export class ContactService {
       return notice;
     });
     sendNotice();
-    return this.dataSource.getRepository(AccountEntity).findOneByOrFail({ id: accountId });
+    return { account: await this.dataSource.getRepository(AccountEntity).findOneByOrFail({ id: accountId }), kind };
   }
 
   private async assertKeepsSignInMethod(account: AccountEntity, removing: ContactKind): Promise<void> {

@@ -1,4 +1,6 @@
-import { Field, ObjectType, registerEnumType } from "type-graphql";
+import { Field, ID, ObjectType, registerEnumType } from "type-graphql";
+import { Account } from "../account/account.types";
+import { Challenge } from "../challenge/challenge.types";
 
 export enum ContactKind {
   EMAIL = "EMAIL",
@@ -17,6 +19,11 @@ registerEnumType(ContactKind, {
   description: "A bound email or phone. The full address is never returned, only a masked form (a***@example.com, +86 138****5678).",
 })
 export class Contact {
+  @Field(() => ID, {
+    description: "`<account id>:email` or `<account id>:phone`: the account's email (phone) keeps its id when the address is replaced.",
+  })
+  id: string;
+
   @Field(() => ContactKind, { description: "EMAIL or PHONE." })
   kind: ContactKind;
 
@@ -32,4 +39,36 @@ export class Contact {
       "Set while the address is cooling (bound without a step-up): until then it serves for no step-up, two-step sign-in or password reset.",
   })
   usableFrom: Date | null;
+}
+
+@ObjectType({ description: "What startContactBinding started." })
+export class StartContactBindingPayload {
+  @Field(() => Challenge, { description: "The code sent to the new address: confirm it with confirmContactBinding." })
+  challenge: Challenge;
+}
+
+@ObjectType({ description: "What confirmContactBinding changed." })
+export class ConfirmContactBindingPayload {
+  @Field(() => Contact, { description: "The newly bound email or phone (it replaced the one of its kind, if any)." })
+  contact: Contact;
+
+  @Field(() => Account, { description: "The account, with the new address and the security settings it changed." })
+  account: Account;
+}
+
+@ObjectType({ description: "What startContactUnbinding started." })
+export class StartContactUnbindingPayload {
+  @Field(() => Challenge, { description: "The code sent to the bound address: confirm it with confirmContactUnbinding." })
+  challenge: Challenge;
+}
+
+@ObjectType({ description: "What confirmContactUnbinding changed." })
+export class ConfirmContactUnbindingPayload {
+  @Field(() => ID, { description: "The id of the Contact that was removed." })
+  unboundContactId: string;
+
+  @Field(() => Account, {
+    description: "The account without the address (and with two-step verification off when nothing else was left to verify with).",
+  })
+  account: Account;
 }

@@ -6,7 +6,12 @@ import { CurrentAuth, Meta } from "../../graphql/current";
 import { FIELD_COST } from "../../graphql/query-limits";
 import { Account } from "../account/account.types";
 import { RealNameService } from "./real-name.service";
-import { RealNameInput, RealNameVerification } from "./real-name.types";
+import {
+  RealNameVerification,
+  RefreshRealNameVerificationPayload,
+  StartRealNameVerificationInput,
+  StartRealNameVerificationPayload,
+} from "./real-name.types";
 
 @Resolver(() => Account)
 export class RealNameResolver {
@@ -21,20 +26,27 @@ export class RealNameResolver {
   }
 
   @Authorized(SESSION_ONLY)
-  @Mutation(() => RealNameVerification, {
-    description: "Starts a check with the identity provider; needs a recent step-up once a second factor is bound.",
+  @Mutation(() => StartRealNameVerificationPayload, {
+    description:
+      "Starts a check with the identity provider, abandoning a PENDING one. Needs a signed-in session, with a recent step-up once a second factor is bound (STEP_UP_REQUIRED). ALREADY_VERIFIED after a pass, PROVIDER_UNAVAILABLE when the deployment offers none or the provider is away, RATE_LIMITED for too many starts.",
   })
-  startRealNameVerification(
-    @Arg("input") input: RealNameInput,
+  async startRealNameVerification(
+    @Arg("input", { description: "The legal name, ID number and return URL." }) input: StartRealNameVerificationInput,
     @CurrentAuth() auth: Authenticated,
     @Meta() meta: RequestMeta,
-  ): Promise<RealNameVerification> {
-    return this.checks.start(auth, input, meta);
+  ): Promise<StartRealNameVerificationPayload> {
+    return { realName: await this.checks.start(auth, input, meta), account: auth.account };
   }
 
   @Authorized(SESSION_ONLY)
-  @Mutation(() => RealNameVerification, { description: "Asks the provider for the current status of a PENDING verification." })
-  refreshRealNameVerification(@CurrentAuth() auth: Authenticated, @Meta() meta: RequestMeta): Promise<RealNameVerification> {
-    return this.checks.refresh(auth, meta);
+  @Mutation(() => RefreshRealNameVerificationPayload, {
+    description:
+      "Asks the provider for the current status of a PENDING verification (any other is returned as it is). Needs a signed-in session; PROVIDER_UNAVAILABLE when the provider is away.",
+  })
+  async refreshRealNameVerification(
+    @CurrentAuth() auth: Authenticated,
+    @Meta() meta: RequestMeta,
+  ): Promise<RefreshRealNameVerificationPayload> {
+    return { realName: await this.checks.refresh(auth, meta), account: auth.account };
   }
 }

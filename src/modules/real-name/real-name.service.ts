@@ -11,6 +11,7 @@ import { lockUntilCommit } from "../../db/locks";
 import type { TransactionRunner } from "../../db/transactions";
 import { RealNameCheckEntity, type RealNameCheckStatus } from "../../entities";
 import { AppError, assertThat } from "../../errors";
+import { accountPartId } from "../../graphql/account-part-id";
 import type { Authenticated, RequestMeta } from "../../graphql/context";
 import { ProviderError, providerErrorToAppError } from "../../providers/provider-error";
 import type { IdentityVerifier } from "../../providers/types";
@@ -18,7 +19,7 @@ import { AuditEventType } from "../audit/audit-event-type";
 import type { AuditService } from "../audit/audit.service";
 import type { StepUpService } from "../step-up/step-up.service";
 import { maskIdNumber, maskName, normalizeIdNumber } from "./id-number";
-import { RealNameFailureCode, RealNameStatus, type RealNameInput, type RealNameVerification } from "./real-name.types";
+import { RealNameFailureCode, RealNameStatus, type RealNameVerification, type StartRealNameVerificationInput } from "./real-name.types";
 
 const TIMED_OUT = "The verification was not completed in time; start it again.";
 const TAKEN = "This ID number is already verified on another account.";
@@ -56,10 +57,12 @@ export class RealNameService {
 
   /** The account's current verification as the console shows it: status and masked values only. */
   async view(accountId: string): Promise<RealNameVerification> {
+    const id = accountPartId(accountId, "real-name");
     const check = await this.latest(accountId);
-    if (!check) return { status: RealNameStatus.NOT_STARTED };
+    if (!check) return { id, status: RealNameStatus.NOT_STARTED };
     const pending = check.status === "PENDING";
     return {
+      id,
       status: RealNameStatus[check.status as keyof typeof RealNameStatus],
       maskedName: maskName(this.cipher.open(check.legalNameSealed, sealContext(check.id, "legal-name"))),
       maskedIdNumber: maskIdNumber(this.cipher.open(check.idNumberSealed, sealContext(check.id, "id-number"))),
@@ -80,7 +83,7 @@ export class RealNameService {
    * is already taken is told only when the check settles (ID_NUMBER_TAKEN), after the provider
    * checked that it is the person's: answered at start, it let anyone test numbers.
    */
-  async start(auth: Authenticated, input: RealNameInput, meta: RequestMeta): Promise<RealNameVerification> {
+  async start(auth: Authenticated, input: StartRealNameVerificationInput, meta: RequestMeta): Promise<RealNameVerification> {
     const accountId = auth.account.id;
     await this.stepUp.requireStepUp(auth);
     const verifier = this.verifier;

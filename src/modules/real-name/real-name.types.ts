@@ -1,7 +1,8 @@
-import { Field, InputType, ObjectType, registerEnumType } from "type-graphql";
+import { Field, ID, InputType, ObjectType, registerEnumType } from "type-graphql";
 import { IsOptional, IsUrl, Matches, MaxLength } from "class-validator";
 import { systemClock } from "../../core/clock";
 import { fieldRule } from "../../graphql/validation";
+import { Account } from "../account/account.types";
 import { idNumberProblem, LEGAL_NAME_PATTERN } from "./id-number";
 
 export enum RealNameStatus {
@@ -42,6 +43,11 @@ registerEnumType(RealNameFailureCode, {
   description: "The account's real-name verification (one per account, so it belongs to Account.realName). Personal data only ever masked.",
 })
 export class RealNameVerification {
+  @Field(() => ID, {
+    description: "`<account id>:real-name`: the account's verification, whichever attempt it shows, has one id in every query.",
+  })
+  id: string;
+
   @Field(() => RealNameStatus, { description: "Where it stands." })
   status: RealNameStatus;
 
@@ -71,8 +77,8 @@ const IsResidentIdNumber = fieldRule("isResidentIdNumber", (value) => {
   return message === null ? null : { code: "INVALID_ID_NUMBER", message };
 });
 
-@InputType()
-export class RealNameInput {
+@InputType({ description: "Whose identity startRealNameVerification checks, and where the provider sends the person back." })
+export class StartRealNameVerificationInput {
   @Field({ description: "As on the ID card: 2-30 characters, Chinese or letters, with · between the parts of a transliterated name." })
   @Matches(LEGAL_NAME_PATTERN, { message: "legalName must be 2-30 characters of Chinese or letters, parts joined by · or a space" })
   legalName: string;
@@ -92,4 +98,22 @@ export class RealNameInput {
     { message: "returnUrl must be an absolute http(s) URL" },
   )
   returnUrl?: string | null;
+}
+
+@ObjectType({ description: "What startRealNameVerification started." })
+export class StartRealNameVerificationPayload {
+  @Field(() => RealNameVerification, { description: "The new verification, PENDING: open or scan its verifyUrl." })
+  realName: RealNameVerification;
+
+  @Field(() => Account, { description: "The account, whose realName is the new verification." })
+  account: Account;
+}
+
+@ObjectType({ description: "What refreshRealNameVerification found." })
+export class RefreshRealNameVerificationPayload {
+  @Field(() => RealNameVerification, { description: "The verification as it stands now: still PENDING, PASSED or FAILED." })
+  realName: RealNameVerification;
+
+  @Field(() => Account, { description: "The account, whose realName and capabilities show the outcome." })
+  account: Account;
 }

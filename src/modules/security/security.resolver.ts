@@ -2,6 +2,7 @@ import { Extensions, FieldResolver, Resolver, Root } from "type-graphql";
 import type { DataSource } from "typeorm";
 import type { Clock } from "../../core/clock";
 import type { AccountEntity } from "../../entities";
+import { accountPartId } from "../../graphql/account-part-id";
 import { FIELD_COST } from "../../graphql/query-limits";
 import { Account } from "../account/account.types";
 import { coolingUntil } from "../factors/usable";
@@ -27,6 +28,7 @@ export class SecurityResolver {
     const { totp, recoveryCodesRemaining } = factors;
     const methods = usableMethods(factors, now);
     return {
+      id: accountPartId(account.id, "security"),
       hasPassword: account.passwordHash !== null,
       passwordChangedAt: account.passwordChangedAt,
       totpEnabled: totp !== null,

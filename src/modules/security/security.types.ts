@@ -1,10 +1,13 @@
-import { Field, Int, ObjectType } from "type-graphql";
+import { Field, ID, Int, ObjectType } from "type-graphql";
 import { VerificationMethod } from "../factors/vocabulary";
 
 @ObjectType({
   description: "The account's password, second factors and two-step verification (one per account, so it belongs to Account.security).",
 })
 export class SecuritySettings {
+  @Field(() => ID, { description: "`<account id>:security`: one per account, the same in every query." })
+  id: string;
+
   @Field({ description: "False for an account made through a provider that never set a password." })
   hasPassword: boolean;
 

@@ -1,5 +1,6 @@
-import { Arg, Args, Authorized, Extensions, FieldResolver, Mutation, Query, Resolver, Root } from "type-graphql";
+import { Arg, Authorized, Extensions, FieldResolver, Mutation, Query, Resolver, Root } from "type-graphql";
 import type { AccountEntity } from "../../entities";
+import { accountPartId } from "../../graphql/account-part-id";
 import { SESSION_ONLY } from "../../graphql/auth-checker";
 import type { Authenticated, RequestMeta } from "../../graphql/context";
 import { CurrentAuth, Meta } from "../../graphql/current";
@@ -9,16 +10,18 @@ import type { SignedIn } from "../sign-in/sign-in.service";
 import type { TwoStepChallenge } from "../two-step/two-step.types";
 import { SocialService } from "./social.service";
 import {
-  CompleteProviderArgs,
+  CompleteProviderBindingInput,
+  CompleteProviderBindingPayload,
   LinkedIdentity,
   LoginWithProviderInput,
   LoginWithProviderPayload,
-  ProviderArgs,
-  ProviderAuthorization,
   ProviderInfo,
-  StartProviderArgs,
+  StartProviderBindingInput,
+  StartProviderBindingPayload,
   StartProviderLoginInput,
   StartProviderLoginPayload,
+  UnbindProviderInput,
+  UnbindProviderPayload,
 } from "./social.types";
 
 @Resolver(() => Account)
@@ -39,37 +42,43 @@ export class SocialResolver {
   }
 
   @Authorized(SESSION_ONLY)
-  @Mutation(() => ProviderAuthorization, {
-    description: "Starts binding: send the browser to authorizeUrl (or show qrCodeDataUrl). Needs a recent step-up.",
+  @Mutation(() => StartProviderBindingPayload, {
+    description:
+      "Starts binding: send the browser to authorizeUrl (or show qrCodeDataUrl). Needs a signed-in session with a recent step-up (STEP_UP_REQUIRED). PROVIDER_UNAVAILABLE when the provider is not configured, BAD_USER_INPUT when one is bound already or the redirectUri is not allowed, RATE_LIMITED for too many starts.",
   })
-  startProviderBinding(
-    @Args() { provider, redirectUri }: StartProviderArgs,
+  async startProviderBinding(
+    @Arg("input", { description: "The provider and where it sends the browser back." })
+    { provider, redirectUri }: StartProviderBindingInput,
     @CurrentAuth() auth: Authenticated,
-  ): Promise<ProviderAuthorization> {
-    return this.social.startBinding(auth, provider, redirectUri);
+  ): Promise<StartProviderBindingPayload> {
+    return { authorization: await this.social.startBinding(auth, provider, redirectUri) };
   }
 
   @Authorized(SESSION_ONLY)
-  @Mutation(() => Account, {
+  @Mutation(() => CompleteProviderBindingPayload, {
     description:
-      "Finishes binding with the code and state the provider sent back. Needs a recent step-up (checked before the state is used).",
+      "Finishes binding with the code and state the provider sent back. Needs a recent step-up (STEP_UP_REQUIRED, checked before the state is used). IDENTITY_TAKEN when another account has the provider account; PROVIDER_ERROR or PROVIDER_UNAVAILABLE when the provider refuses or is away.",
   })
   completeProviderBinding(
-    @Args() { provider, code, state }: CompleteProviderArgs,
+    @Arg("input", { description: "The provider, code and state." }) { provider, code, state }: CompleteProviderBindingInput,
     @CurrentAuth() auth: Authenticated,
     @Meta() meta: RequestMeta,
-  ): Promise<AccountEntity> {
+  ): Promise<CompleteProviderBindingPayload> {
     return this.social.completeBinding(auth, provider, code, state, meta);
   }
 
   @Authorized(SESSION_ONLY)
-  @Mutation(() => Account, { description: "Needs a recent step-up; refuses to remove the last way to sign in." })
-  unbindProvider(
-    @Args() { provider }: ProviderArgs,
+  @Mutation(() => UnbindProviderPayload, {
+    description:
+      "Needs a signed-in session with a recent step-up (STEP_UP_REQUIRED); refuses to remove the last way to sign in (LAST_SIGN_IN_METHOD). BAD_USER_INPUT when the provider is not bound.",
+  })
+  async unbindProvider(
+    @Arg("input", { description: "Which provider to unbind." }) { provider }: UnbindProviderInput,
     @CurrentAuth() auth: Authenticated,
     @Meta() meta: RequestMeta,
-  ): Promise<AccountEntity> {
-    return this.social.unbind(auth, provider, meta);
+  ): Promise<UnbindProviderPayload> {
+    const account = await this.social.unbind(auth, provider, meta);
+    return { unboundIdentityId: accountPartId(account.id, provider), account };
   }
 
   @Mutation(() => StartProviderLoginPayload, {

@@ -11,6 +11,7 @@ import { isUniqueViolation } from "../../db/data-source";
 import type { TransactionRunner } from "../../db/transactions";
 import { AccountEntity, IdentityEntity, OAuthStateEntity, type OAuthStatePurpose } from "../../entities";
 import { AppError, assertThat } from "../../errors";
+import { accountPartId } from "../../graphql/account-part-id";
 import type { Authenticated, RequestMeta } from "../../graphql/context";
 import type { OAuthProviders } from "../../providers/oauth/registry";
 import { ProviderError, providerErrorToAppError } from "../../providers/provider-error";
@@ -25,6 +26,25 @@ import type { TwoStepChallenge } from "../two-step/two-step.types";
 import { ProviderKind, type LinkedIdentity, type ProviderAuthorization, type ProviderInfo } from "./social.types";
 
 const STATE_TTL_SECONDS = 600;
+
+/** What a client may see of a bound provider account. */
+function toLinkedIdentity(row: IdentityEntity): LinkedIdentity {
+  const kind = row.kind as ProviderKind;
+  const profile = JSON.parse(row.profile ?? "{}") as { displayName?: string | null; avatarUrl?: string | null };
+  return {
+    id: accountPartId(row.accountId, kind),
+    provider: kind,
+    displayName: profile.displayName ?? null,
+    avatarUrl: profile.avatarUrl ?? null,
+    boundAt: row.verifiedAt,
+  };
+}
+
+/** The account after a binding, with the provider account it bound. */
+export interface ProviderBound {
+  readonly account: AccountEntity;
+  readonly identity: LinkedIdentity;
+}
 
 /** Each start writes a state row: per account for binding, per IP for the unauthenticated sign-in. */
 export interface SocialLimiters {
@@ -48,7 +68,7 @@ export class SocialService {
   ) {}
 
   providers(): ProviderInfo[] {
-    return Object.values(ProviderKind).map((kind) => ({ kind, enabled: this.oauth.byKind.has(kind) }));
+    return Object.values(ProviderKind).map((kind) => ({ id: kind, kind, enabled: this.oauth.byKind.has(kind) }));
   }
 
   async identities(accountId: string): Promise<LinkedIdentity[]> {
@@ -56,15 +76,7 @@ export class SocialService {
       where: { accountId, kind: In(Object.values(ProviderKind)) },
       order: { createdAt: "ASC" },
     });
-    return rows.map((row) => {
-      const profile = JSON.parse(row.profile ?? "{}") as { displayName?: string | null; avatarUrl?: string | null };
-      return {
-        provider: row.kind as ProviderKind,
-        displayName: profile.displayName ?? null,
-        avatarUrl: profile.avatarUrl ?? null,
-        boundAt: row.verifiedAt,
-      };
-    });
+    return rows.map(toLinkedIdentity);
   }
 
   async hasIdentity(accountId: string, kind: ProviderKind): Promise<boolean> {
@@ -84,17 +96,18 @@ export class SocialService {
    * Exchanges the code and binds the provider account, unless another account has it. Checked
    * before the state is used up, so a client asked to step up can retry with the same state.
    */
-  async completeBinding(auth: Authenticated, kind: ProviderKind, code: string, state: string, meta: RequestMeta): Promise<AccountEntity> {
+  async completeBinding(auth: Authenticated, kind: ProviderKind, code: string, state: string, meta: RequestMeta): Promise<ProviderBound> {
     const { newFactorUsableFrom } = await this.stepUp.requireStepUp(auth);
     const grant = await this.consumeState("BIND", kind, state, auth.account.id);
     const profile = await this.exchange(kind, code, grant.redirectUri);
+    const row = { ...this.identityRow(auth.account.id, kind, profile), usableFrom: newFactorUsableFrom };
     let sendNotice: SendNotice;
     try {
       sendNotice = await this.transaction(async (manager) => {
         assertThat(!(await manager.existsBy(IdentityEntity, { kind, subject: profile.subject })), "IDENTITY_TAKEN");
         assertThat(!(await manager.existsBy(IdentityEntity, { kind, accountId: auth.account.id })), "IDENTITY_TAKEN");
         const notice = await this.notices.wayInChanged(manager, auth.account.id, "PROVIDER_BOUND");
-        await manager.insert(IdentityEntity, { ...this.identityRow(auth.account.id, kind, profile), usableFrom: newFactorUsableFrom });
+        await manager.insert(IdentityEntity, row);
         await this.audit.record(manager, auth.account.id, AuditEventType.PROVIDER_BOUND, meta, { provider: kind });
         return notice;
       });
@@ -103,7 +116,8 @@ export class SocialService {
       throw error;
     }
     sendNotice();
-    return this.dataSource.getRepository(AccountEntity).findOneByOrFail({ id: auth.account.id });
+    const account = await this.dataSource.getRepository(AccountEntity).findOneByOrFail({ id: auth.account.id });
+    return { account, identity: toLinkedIdentity(row) };
   }
 
   /** Needs a recent step-up and never removes the last way to sign in. */

@@ -1,4 +1,5 @@
-import { ArgsType, Field, InputType, ObjectType, registerEnumType } from "type-graphql";
+import { ArgsType, Field, ID, InputType, ObjectType, registerEnumType } from "type-graphql";
+import { Account } from "../account/account.types";
 import { IsEnum, IsUrl, MaxLength, MinLength } from "class-validator";
 import { LoginResult } from "../auth/auth.types";
 
@@ -19,6 +20,9 @@ registerEnumType(ProviderKind, {
 
 @ObjectType({ description: "A sign-in provider and whether this deployment has it configured." })
 export class ProviderInfo {
+  @Field(() => ID, { description: "The provider's name, e.g. WECHAT: one per deployment, and no other object's id." })
+  id: string;
+
   @Field(() => ProviderKind, { description: "The provider." })
   kind: ProviderKind;
 
@@ -30,6 +34,11 @@ export class ProviderInfo {
   description: "A provider account bound to this account for signing in. One per provider, so provider identifies it within the account.",
 })
 export class LinkedIdentity {
+  @Field(() => ID, {
+    description: "`<account id>:wechat`, `:qq` or `:alipay`: the same in every query while bound, and again after binding anew.",
+  })
+  id: string;
+
   @Field(() => ProviderKind, { description: "Which provider." })
   provider: ProviderKind;
 
@@ -113,4 +122,37 @@ export class LoginWithProviderInput extends CompleteProviderArgs {}
 export class LoginWithProviderPayload {
   @Field(() => LoginResult, { description: "The session, or, with two-step verification on, the challenge to finish signing in with." })
   result: typeof LoginResult;
+}
+
+@InputType({ description: "Which provider startProviderBinding binds, and where it sends the browser back." })
+export class StartProviderBindingInput extends StartProviderArgs {}
+
+@ObjectType({ description: "What startProviderBinding started." })
+export class StartProviderBindingPayload {
+  @Field(() => ProviderAuthorization, { description: "Where to send the browser; finish with completeProviderBinding." })
+  authorization: ProviderAuthorization;
+}
+
+@InputType({ description: "The provider, and the code and state it sent back to the redirect URI." })
+export class CompleteProviderBindingInput extends CompleteProviderArgs {}
+
+@ObjectType({ description: "What completeProviderBinding changed." })
+export class CompleteProviderBindingPayload {
+  @Field(() => LinkedIdentity, { description: "The provider account now bound." })
+  identity: LinkedIdentity;
+
+  @Field(() => Account, { description: "The account, whose identities (and capabilities, for Alipay) show the binding." })
+  account: Account;
+}
+
+@InputType({ description: "Which provider unbindProvider unbinds." })
+export class UnbindProviderInput extends ProviderArgs {}
+
+@ObjectType({ description: "What unbindProvider changed." })
+export class UnbindProviderPayload {
+  @Field(() => ID, { description: "The id of the LinkedIdentity that was removed." })
+  unboundIdentityId: string;
+
+  @Field(() => Account, { description: "The account without the provider in its identities." })
+  account: Account;
 }

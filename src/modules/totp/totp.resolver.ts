@@ -1,48 +1,62 @@
-import { Args, ArgsType, Authorized, Field, Mutation, Resolver } from "type-graphql";
-import { Matches } from "class-validator";
-import type { AccountEntity } from "../../entities";
+import { Arg, Authorized, Mutation, Resolver } from "type-graphql";
 import { SESSION_ONLY } from "../../graphql/auth-checker";
 import type { Authenticated, RequestMeta } from "../../graphql/context";
 import { CurrentAuth, Meta } from "../../graphql/current";
-import { Account } from "../account/account.types";
 import { TotpService } from "./totp.service";
-import { TotpEnrollment } from "./totp.types";
-
-@ArgsType()
-class TotpCodeArgs {
-  @Field({ description: "The 6 digits the authenticator app shows now." })
-  @Matches(/^\d{6}$/, { message: "code must be the 6 digits your authenticator app shows" })
-  code: string;
-}
+import {
+  ConfirmTotpEnrollmentInput,
+  ConfirmTotpEnrollmentPayload,
+  DisableTotpInput,
+  DisableTotpPayload,
+  RegenerateRecoveryCodesPayload,
+  StartTotpEnrollmentPayload,
+} from "./totp.types";
 
 @Resolver()
 export class TotpResolver {
   constructor(private readonly totp: TotpService) {}
 
   @Authorized(SESSION_ONLY)
-  @Mutation(() => TotpEnrollment, {
+  @Mutation(() => StartTotpEnrollmentPayload, {
     description:
-      "A new secret to scan; an active authenticator keeps working until the new one is confirmed. Needs a recent step-up, as does the confirmation.",
+      "A new secret to scan; an active authenticator keeps working until the new one is confirmed. Needs a signed-in session with a recent step-up (STEP_UP_REQUIRED), as does the confirmation.",
   })
-  startTotpEnrollment(@CurrentAuth() auth: Authenticated): Promise<TotpEnrollment> {
-    return this.totp.startEnrollment(auth);
+  async startTotpEnrollment(@CurrentAuth() auth: Authenticated): Promise<StartTotpEnrollmentPayload> {
+    return { enrollment: await this.totp.startEnrollment(auth) };
   }
 
   @Authorized(SESSION_ONLY)
-  @Mutation(() => [String], { description: "Returns the recovery codes, shown once." })
-  confirmTotpEnrollment(@Args() { code }: TotpCodeArgs, @CurrentAuth() auth: Authenticated, @Meta() meta: RequestMeta): Promise<string[]> {
-    return this.totp.confirmEnrollment(auth, code, meta);
+  @Mutation(() => ConfirmTotpEnrollmentPayload, {
+    description:
+      "Activates the secret startTotpEnrollment gave, replacing any earlier app, and returns new recovery codes, shown once. Needs a recent step-up (STEP_UP_REQUIRED); CODE_INVALID for a wrong code, BAD_USER_INPUT when no enrolment was started.",
+  })
+  async confirmTotpEnrollment(
+    @Arg("input", { description: "A code from the app." }) { code }: ConfirmTotpEnrollmentInput,
+    @CurrentAuth() auth: Authenticated,
+    @Meta() meta: RequestMeta,
+  ): Promise<ConfirmTotpEnrollmentPayload> {
+    return { recoveryCodes: await this.totp.confirmEnrollment(auth, code, meta), account: auth.account };
   }
 
   @Authorized(SESSION_ONLY)
-  @Mutation(() => Account, { description: "Needs a current code from the app and a recent step-up." })
-  disableTotp(@Args() { code }: TotpCodeArgs, @CurrentAuth() auth: Authenticated, @Meta() meta: RequestMeta): Promise<AccountEntity> {
-    return this.totp.disable(auth, code, meta);
+  @Mutation(() => DisableTotpPayload, {
+    description:
+      "Removes the authenticator app and its recovery codes. Needs a current code from the app (CODE_INVALID) and a recent step-up (STEP_UP_REQUIRED); BAD_USER_INPUT when no app is set up.",
+  })
+  async disableTotp(
+    @Arg("input", { description: "A current code from the app." }) { code }: DisableTotpInput,
+    @CurrentAuth() auth: Authenticated,
+    @Meta() meta: RequestMeta,
+  ): Promise<DisableTotpPayload> {
+    return { account: await this.totp.disable(auth, code, meta) };
   }
 
   @Authorized(SESSION_ONLY)
-  @Mutation(() => [String], { description: "New recovery codes (the old ones stop working); needs a recent step-up." })
-  regenerateRecoveryCodes(@CurrentAuth() auth: Authenticated, @Meta() meta: RequestMeta): Promise<string[]> {
-    return this.totp.regenerateRecoveryCodes(auth, meta);
+  @Mutation(() => RegenerateRecoveryCodesPayload, {
+    description:
+      "New recovery codes (the old ones stop working). Needs a signed-in session with a recent step-up (STEP_UP_REQUIRED); BAD_USER_INPUT when no authenticator app is set up.",
+  })
+  async regenerateRecoveryCodes(@CurrentAuth() auth: Authenticated, @Meta() meta: RequestMeta): Promise<RegenerateRecoveryCodesPayload> {
+    return { recoveryCodes: await this.totp.regenerateRecoveryCodes(auth, meta), account: auth.account };
   }
 }

@@ -1,13 +1,12 @@
 import { Arg, Authorized, Mutation, Resolver } from "type-graphql";
-import type { AccountEntity } from "../../entities";
 import type { Authenticated, RequestMeta } from "../../graphql/context";
 import { CurrentAuth, Meta } from "../../graphql/current";
-import { Account } from "../account/account.types";
 import { SignInService, type SignedIn } from "../sign-in/sign-in.service";
 import { toChallenge } from "../challenge/to-challenge";
 import { SESSION_ONLY } from "../../graphql/auth-checker";
 import { TwoStepService } from "./two-step.service";
 import { CompleteTwoStepInput, CompleteTwoStepPayload, SendTwoStepCodeInput, SendTwoStepCodePayload } from "./two-step-sign-in.types";
+import { SetTwoStepVerificationInput, SetTwoStepVerificationPayload } from "./two-step.types";
 
 @Resolver()
 export class TwoStepResolver {
@@ -36,14 +35,15 @@ export class TwoStepResolver {
   }
 
   @Authorized(SESSION_ONLY)
-  @Mutation(() => Account, {
-    description: "Either way needs a recent step-up; turning it on also needs a usable email, phone or authenticator app.",
+  @Mutation(() => SetTwoStepVerificationPayload, {
+    description:
+      "Turns two-step sign-in on or off. Either way needs a signed-in session with a recent step-up (STEP_UP_REQUIRED); turning it on also needs a usable email, phone or authenticator app (BAD_USER_INPUT).",
   })
-  setTwoStepVerification(
-    @Arg("enabled") enabled: boolean,
+  async setTwoStepVerification(
+    @Arg("input", { description: "On or off." }) { enabled }: SetTwoStepVerificationInput,
     @CurrentAuth() auth: Authenticated,
     @Meta() meta: RequestMeta,
-  ): Promise<AccountEntity> {
-    return this.twoStep.set(auth, enabled, meta);
+  ): Promise<SetTwoStepVerificationPayload> {
+    return { account: await this.twoStep.set(auth, enabled, meta) };
   }
 }

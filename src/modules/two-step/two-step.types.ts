@@ -1,4 +1,6 @@
-import { Field, ID, ObjectType } from "type-graphql";
+import { Field, ID, InputType, ObjectType } from "type-graphql";
+import { IsBoolean } from "class-validator";
+import { Account } from "../account/account.types";
 import { VerificationMethod } from "../factors/vocabulary";
 
 @ObjectType({ description: "Two-step verification is on: finish sign-in with completeTwoStep." })
@@ -11,4 +13,17 @@ export class TwoStepChallenge {
 
   @Field({ description: "After this the sign-in has to start again with login." })
   expiresAt: Date;
+}
+
+@InputType({ description: "Whether sign-in asks for a second factor after the password." })
+export class SetTwoStepVerificationInput {
+  @Field({ description: "true turns two-step sign-in on, false off." })
+  @IsBoolean()
+  enabled: boolean;
+}
+
+@ObjectType({ description: "What setTwoStepVerification changed." })
+export class SetTwoStepVerificationPayload {
+  @Field(() => Account, { description: "The account, whose security.twoStepEnabled is the new setting." })
+  account: Account;
 }

@@ -1,44 +1,61 @@
-import { useCallback, useEffect, useState } from "react";
+import { useEffect, useState } from "react";
 import { onSubmit, useAction } from "../actions";
 import { request } from "../api";
 import { graphql } from "../gql";
-import type { ApiKeyScope, ApiKeysQuery } from "../gql/graphql";
+import type { ApiKeyRowFragment, ApiKeyScope } from "../gql/graphql";
 import { useI18n } from "../i18n";
 import { Card, CopyButton, ErrorNote, Field, Notice, Table } from "../ui";
 
+graphql(`
+  fragment ApiKeyRow on ApiKey {
+    id
+    name
+    prefix
+    scopes
+    createdAt
+    lastUsedAt
+    expiresAt
+  }
+`);
 const API_KEYS = graphql(`
   query ApiKeys {
     me {
+      id
       apiKeys {
-        id
-        name
-        prefix
-        scopes
-        createdAt
-        lastUsedAt
-        expiresAt
+        ...ApiKeyRow
       }
     }
   }
 `);
+// Both mutations return the account's keys as they are now: the list is shown from them, not read again.
 const CREATE = graphql(`
   mutation CreateApiKey($input: CreateApiKeyInput!) {
     createApiKey(input: $input) {
       secret
-      apiKey {
+      account {
         id
-        name
+        apiKeys {
+          ...ApiKeyRow
+        }
       }
     }
   }
 `);
 const REVOKE = graphql(`
-  mutation RevokeApiKey($id: ID!) {
-    revokeApiKey(id: $id)
+  mutation RevokeApiKey($input: RevokeApiKeyInput!) {
+    revokeApiKey(input: $input) {
+      revokedApiKeyId
+      account {
+        id
+        apiKeys {
+          ...ApiKeyRow
+        }
+      }
+    }
   }
 `);
 
-type ApiKey = NonNullable<ApiKeysQuery["me"]>["apiKeys"][number];
+type ApiKey = ApiKeyRowFragment;
 const LIFETIMES_DAYS = [30, 90, 365];
 const DAY_MS = 86_400_000;
 
@@ -48,16 +65,12 @@ export function ApiKeys() {
   const [keys, setKeys] = useState<ApiKey[]>([]);
   const [revoked, setRevoked] = useState<string | null>(null);
   const { run, error } = useAction();
-  const load = useCallback(async () => {
-    const result = await run(() => request(API_KEYS));
-    if (result) setKeys(result.me?.apiKeys ?? []);
-  }, [run]);
   useEffect(() => {
-    void load();
-  }, [load]);
+    void run(() => request(API_KEYS)).then((result) => result && setKeys(result.me?.apiKeys ?? []));
+  }, [run]);
   return (
     <>
-      <CreateKey onCreated={load} />
+      <CreateKey onCreated={setKeys} />
       <Card title={t("apiKeys.title")}>
         {revoked && <Notice>{t("apiKeys.revoked", { name: revoked })}</Notice>}
         <ErrorNote error={error} />
@@ -66,9 +79,9 @@ export function ApiKeys() {
         ) : (
           <KeyTable
             keys={keys}
-            onRevoked={async (key) => {
+            onRevoked={(key, left) => {
               setRevoked(key.name);
-              await load();
+              setKeys(left);
             }}
           />
         )}
@@ -77,7 +90,7 @@ export function ApiKeys() {
   );
 }
 
-function CreateKey({ onCreated }: { onCreated: () => Promise<void> }) {
+function CreateKey({ onCreated }: { onCreated: (keys: ApiKey[]) => void }) {
   const { t } = useI18n();
   const { run, busy, error } = useAction();
   const [name, setName] = useState("");
@@ -94,7 +107,7 @@ function CreateKey({ onCreated }: { onCreated: () => Promise<void> }) {
     if (!result) return;
     setSecret(result.createApiKey.secret);
     setName("");
-    await onCreated();
+    onCreated(result.createApiKey.account.apiKeys);
   };
   return (
     <Card title={t("apiKeys.create")}>
@@ -159,12 +172,13 @@ function CreateKey({ onCreated }: { onCreated: () => Promise<void> }) {
   );
 }
 
-function KeyTable({ keys, onRevoked }: { keys: ApiKey[]; onRevoked: (key: ApiKey) => Promise<void> }) {
+function KeyTable({ keys, onRevoked }: { keys: ApiKey[]; onRevoked: (key: ApiKey, left: ApiKey[]) => void }) {
   const { t, dateTime } = useI18n();
   const { run, busy, error } = useAction();
   const [confirming, setConfirming] = useState<string | null>(null);
   const revoke = async (key: ApiKey) => {
-    if (await run(() => request(REVOKE, { id: key.id }))) await onRevoked(key);
+    const result = await run(() => request(REVOKE, { input: { id: key.id } }));
+    if (result) onRevoked(key, result.revokeApiKey.account.apiKeys);
     setConfirming(null);
   };
   return (

@@ -8,34 +8,43 @@ import { useMe, useSession } from "../session";
 import { Card, CodeField, ErrorNote, Field, Notice } from "../ui";
 
 const START_BINDING = graphql(`
-  mutation StartContactBinding($kind: ContactKind!, $address: String!) {
-    startContactBinding(kind: $kind, address: $address) {
-      id
-      maskedTarget
+  mutation StartContactBinding($input: StartContactBindingInput!) {
+    startContactBinding(input: $input) {
+      challenge {
+        id
+        maskedTarget
+      }
     }
   }
 `);
 const CONFIRM_BINDING = graphql(`
-  mutation ConfirmContactBinding($id: ID!, $code: String!) {
-    confirmContactBinding(challengeId: $id, code: $code) {
-      id
+  mutation ConfirmContactBinding($input: ConfirmContactBindingInput!) {
+    confirmContactBinding(input: $input) {
+      contact {
+        id
+      }
     }
   }
 `);
 const START_UNBINDING = graphql(`
-  mutation StartContactUnbinding($kind: ContactKind!) {
-    startContactUnbinding(kind: $kind) {
-      id
-      maskedTarget
+  mutation StartContactUnbinding($input: StartContactUnbindingInput!) {
+    startContactUnbinding(input: $input) {
+      challenge {
+        id
+        maskedTarget
+      }
     }
   }
 `);
 const CONFIRM_UNBINDING = graphql(`
-  mutation ConfirmContactUnbinding($id: ID!, $code: String!) {
-    confirmContactUnbinding(challengeId: $id, code: $code) {
-      id
-      security {
-        twoStepEnabled
+  mutation ConfirmContactUnbinding($input: ConfirmContactUnbindingInput!) {
+    confirmContactUnbinding(input: $input) {
+      account {
+        id
+        security {
+          id
+          twoStepEnabled
+        }
       }
     }
   }
@@ -68,27 +77,27 @@ function ContactCard({ kind }: { kind: ContactKind }) {
 
   const startBinding = async () => {
     setDone(null);
-    const result = await run(() => request(START_BINDING, { kind, address }));
+    const result = await run(() => request(START_BINDING, { input: { kind, address } }));
     if (result)
       setStep({
         does: "bind",
-        challengeId: result.startContactBinding.id,
-        maskedTarget: result.startContactBinding.maskedTarget ?? address,
+        challengeId: result.startContactBinding.challenge.id,
+        maskedTarget: result.startContactBinding.challenge.maskedTarget ?? address,
       });
   };
   const startUnbinding = async () => {
     setDone(null);
-    const result = await run(() => request(START_UNBINDING, { kind }));
+    const result = await run(() => request(START_UNBINDING, { input: { kind } }));
     if (result)
       setStep({
         does: "unbind",
-        challengeId: result.startContactUnbinding.id,
-        maskedTarget: result.startContactUnbinding.maskedTarget ?? "",
+        challengeId: result.startContactUnbinding.challenge.id,
+        maskedTarget: result.startContactUnbinding.challenge.maskedTarget ?? "",
       });
   };
   const confirm = async () => {
     if (!step) return;
-    const variables = { id: step.challengeId, code };
+    const variables = { input: { challengeId: step.challengeId, code } };
     if (step.does === "bind") {
       if (!(await run(() => request(CONFIRM_BINDING, variables)))) return;
       setDone(t("contacts.boundDone", { kind: kindName }));
@@ -96,7 +105,7 @@ function ContactCard({ kind }: { kind: ContactKind }) {
       const result = await run(() => request(CONFIRM_UNBINDING, variables));
       if (!result) return;
       // The server turns two-step off with the last second factor; say so rather than leave it to be found.
-      const twoStepOff = me.security.twoStepEnabled && !result.confirmContactUnbinding.security.twoStepEnabled;
+      const twoStepOff = me.security.twoStepEnabled && !result.confirmContactUnbinding.account.security.twoStepEnabled;
       setDone(t(twoStepOff ? "contacts.unboundWithTwoStep" : "contacts.unboundDone", { kind: kindName }));
     }
     setStep(null);

@@ -9,7 +9,9 @@ import { Avatar, Card, ErrorNote, Field, Notice } from "../ui";
 const UPDATE_PROFILE = graphql(`
   mutation UpdateProfile($input: UpdateProfileInput!) {
     updateProfile(input: $input) {
-      id
+      account {
+        id
+      }
     }
   }
 `);

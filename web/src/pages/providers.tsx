@@ -11,25 +11,29 @@ import { Avatar, Card, ErrorNote, Notice, QrCode } from "../ui";
 import { PROVIDERS, TwoStepPrompt, useLoginResult } from "./auth";
 
 const START_BINDING = graphql(`
-  mutation StartProviderBinding($provider: ProviderKind!, $redirectUri: String!) {
-    startProviderBinding(provider: $provider, redirectUri: $redirectUri) {
-      authorizeUrl
-      qrCodeDataUrl
-      state
+  mutation StartProviderBinding($input: StartProviderBindingInput!) {
+    startProviderBinding(input: $input) {
+      authorization {
+        authorizeUrl
+        qrCodeDataUrl
+        state
+      }
     }
   }
 `);
 const COMPLETE_BINDING = graphql(`
-  mutation CompleteProviderBinding($provider: ProviderKind!, $code: String!, $state: String!) {
-    completeProviderBinding(provider: $provider, code: $code, state: $state) {
-      id
+  mutation CompleteProviderBinding($input: CompleteProviderBindingInput!) {
+    completeProviderBinding(input: $input) {
+      identity {
+        id
+      }
     }
   }
 `);
 const UNBIND = graphql(`
-  mutation UnbindProvider($provider: ProviderKind!) {
-    unbindProvider(provider: $provider) {
-      id
+  mutation UnbindProvider($input: UnbindProviderInput!) {
+    unbindProvider(input: $input) {
+      unboundIdentityId
     }
   }
 `);
@@ -87,15 +91,15 @@ function ProviderCard({ kind, enabled }: { kind: ProviderKind; enabled: boolean 
   const identity = me.identities.find((i) => i.provider === kind);
 
   const bind = async () => {
-    const result = await run(() => request(START_BINDING, { provider: kind, redirectUri: callbackUri() }));
+    const result = await run(() => request(START_BINDING, { input: { provider: kind, redirectUri: callbackUri() } }));
     if (!result) return;
-    const { authorizeUrl, qrCodeDataUrl, state } = result.startProviderBinding;
+    const { authorizeUrl, qrCodeDataUrl, state } = result.startProviderBinding.authorization;
     rememberFlow({ intent: "bind", provider: kind, state, from: path });
     if (kind === "ALIPAY") setQr({ authorizeUrl, qrCodeDataUrl });
     else location.assign(authorizeUrl);
   };
   const unbind = async () => {
-    if (await run(() => request(UNBIND, { provider: kind }))) await reload();
+    if (await run(() => request(UNBIND, { input: { provider: kind } }))) await reload();
   };
 
   return (
@@ -170,7 +174,7 @@ export function OAuthCallback() {
         if (result) await accept(result.loginWithProvider.result);
         return;
       }
-      if (await run(() => request(COMPLETE_BINDING, variables))) {
+      if (await run(() => request(COMPLETE_BINDING, { input: variables }))) {
         await reload();
         setOutcome({ bound: flow.provider, from: flow.from });
       } else {

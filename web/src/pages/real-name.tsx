@@ -8,16 +8,22 @@ import { useMe, useSession } from "../session";
 import { Card, ErrorNote, Field, QrCode } from "../ui";
 
 const START = graphql(`
-  mutation StartRealNameVerification($input: RealNameInput!) {
+  mutation StartRealNameVerification($input: StartRealNameVerificationInput!) {
     startRealNameVerification(input: $input) {
-      status
+      realName {
+        id
+        status
+      }
     }
   }
 `);
 const REFRESH = graphql(`
   mutation RefreshRealNameVerification {
     refreshRealNameVerification {
-      status
+      realName {
+        id
+        status
+      }
     }
   }
 `);

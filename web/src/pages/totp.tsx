@@ -9,28 +9,37 @@ import { Card, CodeField, CopyButton, ErrorNote, Notice, QrCode } from "../ui";
 const START = graphql(`
   mutation StartTotpEnrollment {
     startTotpEnrollment {
-      secret
-      otpauthUri
-      qrCodeDataUrl
+      enrollment {
+        secret
+        otpauthUri
+        qrCodeDataUrl
+      }
     }
   }
 `);
 const CONFIRM = graphql(`
-  mutation ConfirmTotpEnrollment($code: String!) {
-    confirmTotpEnrollment(code: $code)
+  mutation ConfirmTotpEnrollment($input: ConfirmTotpEnrollmentInput!) {
+    confirmTotpEnrollment(input: $input) {
+      recoveryCodes
+    }
   }
 `);
 const REGENERATE = graphql(`
   mutation RegenerateRecoveryCodes {
-    regenerateRecoveryCodes
+    regenerateRecoveryCodes {
+      recoveryCodes
+    }
   }
 `);
 const DISABLE = graphql(`
-  mutation DisableTotp($code: String!) {
-    disableTotp(code: $code) {
-      id
-      security {
-        twoStepEnabled
+  mutation DisableTotp($input: DisableTotpInput!) {
+    disableTotp(input: $input) {
+      account {
+        id
+        security {
+          id
+          twoStepEnabled
+        }
       }
     }
   }
@@ -51,20 +60,20 @@ export function Totp() {
   const start = async () => {
     setTurnedOff(null);
     const result = await run(() => request(START));
-    if (result) setEnrollment(result.startTotpEnrollment);
+    if (result) setEnrollment(result.startTotpEnrollment.enrollment);
   };
   const confirm = async () => {
-    const result = await run(() => request(CONFIRM, { code }));
+    const result = await run(() => request(CONFIRM, { input: { code } }));
     if (!result) return;
     setEnrollment(null);
     setCode("");
-    setRecoveryCodes(result.confirmTotpEnrollment);
+    setRecoveryCodes(result.confirmTotpEnrollment.recoveryCodes);
     await reload();
   };
   const regenerate = async () => {
     const result = await run(() => request(REGENERATE));
     if (!result) return;
-    setRecoveryCodes(result.regenerateRecoveryCodes);
+    setRecoveryCodes(result.regenerateRecoveryCodes.recoveryCodes);
     await reload();
   };
 
@@ -143,10 +152,10 @@ function DisableTotp({ onDisabled }: { onDisabled: (twoStepOff: boolean) => void
   const { run, busy, error } = useAction();
   const [code, setCode] = useState("");
   const disable = async () => {
-    const result = await run(() => request(DISABLE, { code }));
+    const result = await run(() => request(DISABLE, { input: { code } }));
     if (!result) return;
     // The server turns two-step off with the last second factor; say so rather than leave it to be found.
-    onDisabled(security.twoStepEnabled && !result.disableTotp.security.twoStepEnabled);
+    onDisabled(security.twoStepEnabled && !result.disableTotp.account.security.twoStepEnabled);
     await reload();
   };
   return (

@@ -6,9 +6,11 @@ import { useMe, useSession } from "../session";
 import { Card, ErrorNote } from "../ui";
 
 const SET_TWO_STEP = graphql(`
-  mutation SetTwoStepVerification($enabled: Boolean!) {
-    setTwoStepVerification(enabled: $enabled) {
-      id
+  mutation SetTwoStepVerification($input: SetTwoStepVerificationInput!) {
+    setTwoStepVerification(input: $input) {
+      account {
+        id
+      }
     }
   }
 `);
@@ -20,7 +22,7 @@ export function TwoStep() {
   const { reload } = useSession();
   const { run, busy, error } = useAction();
   const toggle = async (enabled: boolean) => {
-    if (await run(() => request(SET_TWO_STEP, { enabled }))) await reload();
+    if (await run(() => request(SET_TWO_STEP, { input: { enabled } }))) await reload();
   };
   const methods = security.twoStepMethods.map((m) => t(`method.${m}`)).join(lang === "en" ? ", " : "、");
   return (
