@@ -6,7 +6,7 @@ import { DateTimeScalar } from "./graphql/scalars";
 import { AccountResolver } from "./modules/account/account.resolver";
 import { AdminResolver } from "./modules/admin/admin.resolver";
 import { ApiKeyResolver } from "./modules/api-key/api-key.resolver";
-import { AuditResolver } from "./modules/audit/audit.resolver";
+import { AuditEventConnectionResolver, AuditResolver } from "./modules/audit/audit.resolver";
 import { AuthResolver } from "./modules/auth/auth.resolver";
 import { ContactResolver } from "./modules/contact/contact.resolver";
 import { PasswordResetResolver } from "./modules/password-reset/password-reset.resolver";
@@ -26,6 +26,7 @@ export const RESOLVERS = [
   PasswordResetResolver,
   SessionResolver,
   AuditResolver,
+  AuditEventConnectionResolver,
   StepUpResolver,
   TotpResolver,
   TwoStepResolver,

@@ -20,7 +20,7 @@ import { AdminResolver } from "./modules/admin/admin.resolver";
 import { AdminService } from "./modules/admin/admin.service";
 import { ApiKeyResolver } from "./modules/api-key/api-key.resolver";
 import { ApiKeyService } from "./modules/api-key/api-key.service";
-import { AuditResolver } from "./modules/audit/audit.resolver";
+import { AuditEventConnectionResolver, AuditResolver } from "./modules/audit/audit.resolver";
 import { AuditService } from "./modules/audit/audit.service";
 import { AuthResolver } from "./modules/auth/auth.resolver";
 import { AuthService } from "./modules/auth/auth.service";
@@ -186,6 +186,7 @@ export function createServices(deps: ServiceDeps) {
     [PasswordResetResolver, new PasswordResetResolver(resets)],
     [SessionResolver, new SessionResolver(sessions)],
     [AuditResolver, new AuditResolver(audit)],
+    [AuditEventConnectionResolver, new AuditEventConnectionResolver(audit)],
     [StepUpResolver, new StepUpResolver(stepUp)],
     [ContactResolver, new ContactResolver(contacts)],
     [AdminResolver, new AdminResolver(admin)],

@@ -7,6 +7,7 @@ import { RealNameFailureCode1764350000000 } from "./1764350000000-real-name-fail
 import { DevDataKey1764440000000 } from "./1764440000000-dev-data-key";
 import { UsernameNfkcKeys1764441600000 } from "./1764441600000-username-nfkc-keys";
 import { FactorUsableFrom1764442000000 } from "./1764442000000-factor-usable-from";
+import { AuditEventsByTime1764530000000 } from "./1764530000000-audit-events-by-time";
 
 /** In order. Each later schema change adds a migration here; none is ever edited after it lands. */
 export const MIGRATIONS = [
@@ -19,4 +20,5 @@ export const MIGRATIONS = [
   DevDataKey1764440000000,
   UsernameNfkcKeys1764441600000,
   FactorUsableFrom1764442000000,
+  AuditEventsByTime1764530000000,
 ];
