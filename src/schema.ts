@@ -13,6 +13,7 @@ import { PasswordResetResolver } from "./modules/password-reset/password-reset.r
 import { PasswordResolver } from "./modules/password/password.resolver";
 import { RealNameResolver } from "./modules/real-name/real-name.resolver";
 import { SecurityResolver } from "./modules/security/security.resolver";
+import { DEVICE_FIELDS } from "./modules/session/device-fields";
 import { SessionResolver } from "./modules/session/session.resolver";
 import { SocialResolver } from "./modules/social/social.resolver";
 import { StepUpResolver } from "./modules/step-up/step-up.resolver";
@@ -37,6 +38,7 @@ export const RESOLVERS = [
   ApiKeyResolver,
   AdminResolver,
   ...QR_CODE_FIELDS,
+  ...DEVICE_FIELDS,
 ] as const;
 
 /** The schema from the resolvers; `container` supplies resolver instances wired to services. */

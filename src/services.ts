@@ -38,6 +38,7 @@ import { RealNameGuard } from "./modules/real-name/real-name.guard";
 import { RealNameResolver } from "./modules/real-name/real-name.resolver";
 import { RealNameService } from "./modules/real-name/real-name.service";
 import { SecurityResolver } from "./modules/security/security.resolver";
+import { DEVICE_FIELDS } from "./modules/session/device-fields";
 import { SessionResolver } from "./modules/session/session.resolver";
 import { SessionService } from "./modules/session/session.service";
 import { SocialResolver } from "./modules/social/social.resolver";
@@ -111,7 +112,8 @@ export function createServices(deps: ServiceDeps) {
   );
   const audit = new AuditService(dataSource, clock);
   const { cache, dispose: disposeCache } = createAuthCache(deps);
-  const sessions = new SessionService(dataSource, transaction, clock, audit, config.session, cache);
+  const notices = new NoticeService(clock, logger, providers, background);
+  const sessions = new SessionService(dataSource, transaction, clock, audit, config.session, cache, notices);
   const passwordVerifier = new PasswordVerifier(hasher, rateLimiter("password-account", limits.passwordFailuresPerAccount));
   const challenges = new ChallengeService(
     dataSource,
@@ -126,7 +128,6 @@ export function createServices(deps: ServiceDeps) {
     factors,
     passwordVerifier,
   );
-  const notices = new NoticeService(clock, logger, providers, background);
   const stepUp = new StepUpService(dataSource, transaction, clock, audit, challenges, {
     ttlSeconds: config.stepUpTtlSeconds,
     newFactorCooldownSeconds: config.newFactorCooldownSeconds,
@@ -196,7 +197,7 @@ export function createServices(deps: ServiceDeps) {
     [SocialResolver, new SocialResolver(social)],
     [RealNameResolver, new RealNameResolver(realName)],
     [ApiKeyResolver, new ApiKeyResolver(apiKeys)],
-    ...QR_CODE_FIELDS.map((field) => [field, new field()] as const),
+    ...[...QR_CODE_FIELDS, ...DEVICE_FIELDS].map((field) => [field, new field()] as const),
   ]);
   const container: ContainerType = {
     get: (resolverClass: Function) => {

@@ -202,6 +202,11 @@ const SPECS: Record<string, Spec> = {
       }),
   },
   logout: { query: `mutation { logout }`, actor: "plain", vars: () => extraVariables },
+  signOutOtherSessions: {
+    query: `mutation { signOutOtherSessions { revokedSessionIds account { id } } }`,
+    actor: "plain",
+    vars: () => extraVariables,
+  },
   updateProfile: {
     query: `mutation($input: UpdateProfileInput!) { updateProfile(input: $input) { id username avatarUrl } }`,
     actor: "plain",
