@@ -16,7 +16,7 @@ import { SecurityResolver } from "./modules/security/security.resolver";
 import { DEVICE_FIELDS } from "./modules/session/device-fields";
 import { SessionResolver } from "./modules/session/session.resolver";
 import { SocialResolver } from "./modules/social/social.resolver";
-import { StepUpResolver } from "./modules/step-up/step-up.resolver";
+import { StepUpHintsResolver, StepUpResolver } from "./modules/step-up/step-up.resolver";
 import { TotpResolver } from "./modules/totp/totp.resolver";
 import { TwoStepResolver } from "./modules/two-step/two-step.resolver";
 
@@ -29,6 +29,7 @@ export const RESOLVERS = [
   AuditResolver,
   AuditEventConnectionResolver,
   StepUpResolver,
+  StepUpHintsResolver,
   TotpResolver,
   TwoStepResolver,
   SecurityResolver,

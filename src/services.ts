@@ -43,7 +43,7 @@ import { SessionResolver } from "./modules/session/session.resolver";
 import { SessionService } from "./modules/session/session.service";
 import { SocialResolver } from "./modules/social/social.resolver";
 import { SocialService } from "./modules/social/social.service";
-import { StepUpResolver } from "./modules/step-up/step-up.resolver";
+import { StepUpHintsResolver, StepUpResolver } from "./modules/step-up/step-up.resolver";
 import { StepUpService } from "./modules/step-up/step-up.service";
 import { SecondFactorVerifier } from "./modules/totp/second-factor-verifier";
 import { TotpResolver } from "./modules/totp/totp.resolver";
@@ -189,6 +189,7 @@ export function createServices(deps: ServiceDeps) {
     [AuditResolver, new AuditResolver(audit)],
     [AuditEventConnectionResolver, new AuditEventConnectionResolver(audit)],
     [StepUpResolver, new StepUpResolver(stepUp)],
+    [StepUpHintsResolver, new StepUpHintsResolver(stepUp)],
     [ContactResolver, new ContactResolver(contacts)],
     [AdminResolver, new AdminResolver(admin)],
     [SecurityResolver, new SecurityResolver(dataSource, clock)],

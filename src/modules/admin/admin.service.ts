@@ -14,6 +14,7 @@ import { normalizeAddress } from "../contact/contact-address";
 import { toContact } from "../contact/contact.service";
 import type { ContactKind } from "../contact/contact.types";
 import type { NoticeService, SendNotice } from "../notice/notice.service";
+import { SensitiveAction } from "../step-up/sensitive-action";
 import type { StepUpService } from "../step-up/step-up.service";
 import type { SupportAccountView } from "./admin.types";
 
@@ -47,7 +48,7 @@ export class AdminService {
   ): Promise<SupportAccountView> {
     const address = normalizeAddress(kind, rawAddress);
     if (!address) throw AppError.badInput("address", `address is not a valid ${kind.toLowerCase()}`);
-    await this.stepUp.requireStepUp(support, { strict: true });
+    await this.stepUp.requireStepUp(support, SensitiveAction.REPLACE_CONTACT_AS_SUPPORT);
     assertThat(accountId !== support.account.id, "FORBIDDEN");
     let sendNotice: SendNotice;
     try {

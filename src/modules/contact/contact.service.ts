@@ -12,6 +12,7 @@ import type { AuditService } from "../audit/audit.service";
 import type { ChallengeService } from "../challenge/challenge.service";
 import { coolingUntil } from "../factors/usable";
 import type { NoticeService, SendNotice } from "../notice/notice.service";
+import { SensitiveAction } from "../step-up/sensitive-action";
 import type { StepUpService } from "../step-up/step-up.service";
 import { turnOffTwoStepWithoutFactors } from "../two-step/second-factors";
 import { maskAddress, normalizeAddress } from "./contact-address";
@@ -58,7 +59,7 @@ export class ContactService {
     const identities = this.dataSource.getRepository(IdentityEntity);
     const current = await identities.findOneBy({ accountId: auth.account.id, kind });
     if (current?.subject === address) throw AppError.badInput("address", "this address is already bound to your account");
-    await this.stepUp.requireStepUp(auth);
+    await this.stepUp.requireStepUp(auth, SensitiveAction.BIND_CONTACT);
     assertThat(
       !(await this.takenAnswers.isTaken(auth.account.id, meta, () => identities.existsBy({ kind, subject: address }))),
       "IDENTITY_TAKEN",
@@ -72,7 +73,7 @@ export class ContactService {
 
   async confirmBinding(auth: Authenticated, challengeId: string, code: string, meta: RequestMeta): Promise<AccountEntity> {
     const accountId = auth.account.id;
-    const { newFactorUsableFrom } = await this.stepUp.requireStepUp(auth);
+    const { newFactorUsableFrom } = await this.stepUp.requireStepUp(auth, SensitiveAction.BIND_CONTACT);
     const challenge = await this.challenges.check(challengeId, code, { purpose: "BIND_CONTACT", accountId }, meta);
     const { kind, address } = this.challenges.payloadOf<BindPayload>(challenge);
     let sendNotice: SendNotice;
@@ -119,7 +120,7 @@ export class ContactService {
   async startUnbinding(auth: Authenticated, kind: ContactKind, meta: RequestMeta): Promise<ChallengeEntity> {
     const identity = await this.dataSource.getRepository(IdentityEntity).findOneBy({ accountId: auth.account.id, kind });
     if (!identity) throw AppError.badInput("kind", `no ${kind.toLowerCase()} is bound to this account`);
-    await this.stepUp.requireStepUp(auth);
+    await this.stepUp.requireStepUp(auth, SensitiveAction.UNBIND_CONTACT);
     await this.assertKeepsSignInMethod(auth.account, kind);
     return this.challenges.issue(
       { purpose: "UNBIND_CONTACT", accountId: auth.account.id, channel: CHANNEL[kind], target: identity.subject, payload: { kind } },
@@ -129,7 +130,7 @@ export class ContactService {
 
   async confirmUnbinding(auth: Authenticated, challengeId: string, code: string, meta: RequestMeta): Promise<AccountEntity> {
     const accountId = auth.account.id;
-    await this.stepUp.requireStepUp(auth);
+    await this.stepUp.requireStepUp(auth, SensitiveAction.UNBIND_CONTACT);
     const challenge = await this.challenges.check(challengeId, code, { purpose: "UNBIND_CONTACT", accountId }, meta);
     const { kind } = this.challenges.payloadOf<{ kind: ContactKind }>(challenge);
     const sendNotice = await this.transaction(async (manager) => {

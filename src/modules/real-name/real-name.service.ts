@@ -16,6 +16,7 @@ import { ProviderError, providerErrorToAppError } from "../../providers/provider
 import type { IdentityVerifier } from "../../providers/types";
 import { AuditEventType } from "../audit/audit-event-type";
 import type { AuditService } from "../audit/audit.service";
+import { SensitiveAction } from "../step-up/sensitive-action";
 import type { StepUpService } from "../step-up/step-up.service";
 import { maskIdNumber, maskName, normalizeIdNumber } from "./id-number";
 import { RealNameFailureCode, RealNameStatus, type RealNameInput, type RealNameVerification } from "./real-name.types";
@@ -82,7 +83,7 @@ export class RealNameService {
    */
   async start(auth: Authenticated, input: RealNameInput, meta: RequestMeta): Promise<RealNameVerification> {
     const accountId = auth.account.id;
-    await this.stepUp.requireStepUp(auth);
+    await this.stepUp.requireStepUp(auth, SensitiveAction.START_REAL_NAME);
     const verifier = this.verifier;
     if (!verifier) throw new AppError("PROVIDER_UNAVAILABLE", {}, "Real-name verification is not offered on this deployment.");
     if (input.returnUrl && !isAllowedRedirect(input.returnUrl, this.config)) {

@@ -9,6 +9,7 @@ import type { Authenticated, RequestMeta } from "../../graphql/context";
 import { AuditEventType } from "../audit/audit-event-type";
 import type { AuditService } from "../audit/audit.service";
 import type { NoticeService } from "../notice/notice.service";
+import { SensitiveAction } from "../step-up/sensitive-action";
 import type { StepUpService } from "../step-up/step-up.service";
 import { turnOffTwoStepWithoutFactors } from "../two-step/second-factors";
 import { totpSealContext, type SecondFactorVerifier } from "./second-factor-verifier";
@@ -40,7 +41,7 @@ export class TotpService {
    * working until the new one is confirmed. Needs a recent step-up, as does the confirmation.
    */
   async startEnrollment(auth: Authenticated): Promise<TotpEnrollment> {
-    await this.stepUp.requireStepUp(auth);
+    await this.stepUp.requireStepUp(auth, SensitiveAction.ENROLL_TOTP);
     const secret = base32(randomBytes(20));
     const id = randomUUID();
     await this.transaction(async (manager) => {
@@ -66,7 +67,7 @@ export class TotpService {
    */
   async confirmEnrollment(auth: Authenticated, code: string, meta: RequestMeta): Promise<string[]> {
     const accountId = auth.account.id;
-    const { newFactorUsableFrom } = await this.stepUp.requireStepUp(auth);
+    const { newFactorUsableFrom } = await this.stepUp.requireStepUp(auth, SensitiveAction.ENROLL_TOTP);
     const pending = await this.dataSource.getRepository(TotpCredentialEntity).findOneBy({ accountId, confirmedAt: IsNull() });
     if (!pending) throw AppError.badInput("code", "start an enrolment first (startTotpEnrollment)");
     const step = await this.factors.matchPendingStep(pending, code);
@@ -94,7 +95,7 @@ export class TotpService {
    */
   async disable(auth: Authenticated, code: string, meta: RequestMeta): Promise<AccountEntity> {
     const accountId = auth.account.id;
-    await this.stepUp.requireStepUp(auth);
+    await this.stepUp.requireStepUp(auth, SensitiveAction.DISABLE_TOTP);
     if (!(await this.factors.activeCredential(accountId))) throw AppError.badInput("code", "no authenticator app is set up");
     if (!(await this.factors.verifyTotp(accountId, code, { includeCooling: true }))) throw new AppError("CODE_INVALID");
     const sendNotice = await this.transaction(async (manager) => {
@@ -111,7 +112,7 @@ export class TotpService {
 
   /** New recovery codes (the old ones stop working), with a recent step-up. */
   async regenerateRecoveryCodes(auth: Authenticated, meta: RequestMeta): Promise<string[]> {
-    await this.stepUp.requireStepUp(auth);
+    await this.stepUp.requireStepUp(auth, SensitiveAction.REGENERATE_RECOVERY_CODES);
     if (!(await this.factors.activeCredential(auth.account.id))) {
       throw new AppError("BAD_USER_INPUT", { fieldErrors: [] }, "Recovery codes come with an authenticator app; set one up first.");
     }

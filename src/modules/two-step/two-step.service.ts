@@ -11,6 +11,7 @@ import type { ChallengeService } from "../challenge/challenge.service";
 import type { SessionService } from "../session/session.service";
 import { isUsable } from "../factors/usable";
 import type { NoticeService } from "../notice/notice.service";
+import { SensitiveAction } from "../step-up/sensitive-action";
 import type { StepUpService } from "../step-up/step-up.service";
 import { hasSecondFactor, usableSecondFactors } from "./second-factors";
 import { VerificationMethod, type TwoStepChallenge } from "./two-step.types";
@@ -48,7 +49,7 @@ export class TwoStepService {
   async set(auth: Authenticated, enabled: boolean, meta: RequestMeta): Promise<AccountEntity> {
     const accountId = auth.account.id;
     // The account as the database has it: another process's change may not have reached the cache.
-    const { account } = await this.stepUp.requireStepUp(auth);
+    const { account } = await this.stepUp.requireStepUp(auth, SensitiveAction.SET_TWO_STEP);
     if (enabled && !(await hasSecondFactor(this.dataSource.manager, accountId, this.clock.now()))) {
       throw AppError.badInput("enabled", "bind an email, a phone or an authenticator app first");
     }
