@@ -178,6 +178,8 @@ export interface Config {
     readonly maxAccountsPerIdNumber: number;
     /** A check still not passed after this long counts as failed (Alipay answers "not passed" until it is done). */
     readonly pendingTimeoutSeconds: number;
+    /** Reading a PENDING check (Account.realName) asks the provider about it at most this often. */
+    readonly pollIntervalSeconds: number;
   };
   /** How often expired and used OAuth states and challenges are deleted. */
   readonly sweepIntervalSeconds: number;
@@ -549,6 +551,7 @@ export function loadConfig(env: Env = process.env): Config {
       provider: read.oneOf("IDENTITY_PROVIDER", defaultIdentityProvider, ["dev", "alipay", "none"] as const),
       maxAccountsPerIdNumber: read.int("REAL_NAME_MAX_ACCOUNTS_PER_ID", 1, 1, 100),
       pendingTimeoutSeconds: read.int("REAL_NAME_PENDING_TIMEOUT_SECONDS", 1800, 60, 23 * 3600),
+      pollIntervalSeconds: read.int("REAL_NAME_POLL_INTERVAL_SECONDS", 10, 1, 3600),
     },
     sweepIntervalSeconds: read.int("SWEEP_INTERVAL_SECONDS", 600, 1, 86400),
     authCacheSeconds: read.int("AUTH_CACHE_SECONDS", 30, 0, 300),
