@@ -1,41 +1,23 @@
 import { registerSteppedUp } from "./helpers/accounts";
+import { certificationOf, startAlipayIdentityApp } from "./helpers/alipay-identity";
 import { startRealName } from "./helpers/real-name";
-import { startTestApp, type TestApp } from "./helpers/test-server";
-import { generateAlipayTestKeys, startFakeAlipay, type FakeAlipay } from "./fakes/alipay-gateway.fake";
+import type { TestApp } from "./helpers/test-server";
+import type { FakeAlipay } from "./fakes/alipay-gateway.fake";
 
 /** Account.realName polled while PENDING: the provider is asked at most once per REAL_NAME_POLL_INTERVAL_SECONDS per check. */
 
-const APP_ID = "2021000000000002";
 const INTERVAL = 30;
-const keys = generateAlipayTestKeys();
 const REAL_NAME = `{ me { realName { status verifiedAt } } }`;
 
 let app: TestApp;
 let alipay: FakeAlipay;
 beforeAll(async () => {
-  alipay = await startFakeAlipay(
-    { appId: APP_ID, appPublicKey: keys.app.publicKeyPem, alipayPrivateKey: keys.alipay.privateKeyPem },
-    { identityVerification: true },
-  );
-  app = await startTestApp({
-    ALIPAY_APP_ID: APP_ID,
-    ALIPAY_PRIVATE_KEY: keys.app.privateKeyPem,
-    ALIPAY_PUBLIC_KEY: keys.alipay.publicKeyPem,
-    ALIPAY_GATEWAY: `${alipay.url}/gateway.do`,
-    ALIPAY_AUTHORIZE_URL: alipay.authorizeUrlBase,
-    PROVIDER_TIMEOUT_MS: "300",
-    REAL_NAME_POLL_INTERVAL_SECONDS: String(INTERVAL),
-    LOG_LEVEL: "silent",
-  });
+  ({ app, alipay } = await startAlipayIdentityApp({ REAL_NAME_POLL_INTERVAL_SECONDS: String(INTERVAL) }));
 });
 afterAll(async () => {
   await app.stop();
   await alipay.stop();
 });
-
-function certificationOf(verifyUrl: string): string {
-  return JSON.parse(new URL(verifyUrl).searchParams.get("biz_content")!).certify_id;
-}
 
 /** How many times the gateway was asked how a check went. */
 const queries = () => alipay.requests.filter((r) => r.method === "alipay.user.certify.open.query").length;
@@ -62,7 +44,9 @@ it("turns PASSED on a read, asking the provider at most once per interval", asyn
   app.clock.advanceSeconds(INTERVAL);
   expect(await status(user.client)).toBe("PASSED"); // settled: never asked again
   expect(queries()).toBe(before + 2);
-  expect((await user.client.ok(`{ me { auditEvents(first: 1) { nodes { type } } } }`)).me.auditEvents.nodes[0].type).toBe("REAL_NAME_PASSED");
+  expect((await user.client.ok(`{ me { auditEvents(first: 1) { nodes { type } } } }`)).me.auditEvents.nodes[0].type).toBe(
+    "REAL_NAME_PASSED",
+  );
 });
 
 it("lets one of many reads at once ask", async () => {

@@ -35,7 +35,8 @@ export class ConnectionArgs {
 
   @Field(() => String, {
     nullable: true,
-    description: "Forward paging: the items after this cursor (an edge's cursor or pageInfo.endCursor). A cursor this API did not give is BAD_USER_INPUT.",
+    description:
+      "Forward paging: the items after this cursor (an edge's cursor or pageInfo.endCursor). A cursor this API did not give is BAD_USER_INPUT.",
   })
   @IsOptional()
   @MaxLength(200)
@@ -52,7 +53,8 @@ export class ConnectionArgs {
 
   @Field(() => String, {
     nullable: true,
-    description: "Backward paging: the items before this cursor (an edge's cursor or pageInfo.startCursor). A cursor this API did not give is BAD_USER_INPUT.",
+    description:
+      "Backward paging: the items before this cursor (an edge's cursor or pageInfo.startCursor). A cursor this API did not give is BAD_USER_INPUT.",
   })
   @IsOptional()
   @MaxLength(200)

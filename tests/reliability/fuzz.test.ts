@@ -417,8 +417,19 @@ const SPECS: Record<string, Spec> = {
         last: arg(fc.oneof(fc.integer({ min: -5, max: 120 }), fc.constant(null)), false),
         before: arg(fc.oneof(fc.string(), fc.constant(fx.auditCursor), fc.constant(null))),
         types: arg(fc.oneof(fc.array(fc.oneof(fc.string(), fc.constant("SIGN_IN"))), fc.constant(null))),
-        since: arg(fc.oneof(fc.date({ noInvalidDate: true }).map((d) => d.toISOString()), fc.string(), fc.constant(null))),
-        until: arg(fc.oneof(fc.date({ noInvalidDate: true }).map((d) => d.toISOString()), fc.constant(null))),
+        since: arg(
+          fc.oneof(
+            fc.date({ noInvalidDate: true }).map((d) => d.toISOString()),
+            fc.string(),
+            fc.constant(null),
+          ),
+        ),
+        until: arg(
+          fc.oneof(
+            fc.date({ noInvalidDate: true }).map((d) => d.toISOString()),
+            fc.constant(null),
+          ),
+        ),
       }),
   },
 };

@@ -6,7 +6,10 @@ export class RealNamePolledAt1764530000001 implements MigrationInterface {
   name = "RealNamePolledAt1764530000001";
 
   async up(queryRunner: QueryRunner): Promise<void> {
-    await queryRunner.addColumn("real_name_checks", new TableColumn({ name: "polled_at", type: timestampType(queryRunner), isNullable: true }));
+    await queryRunner.addColumn(
+      "real_name_checks",
+      new TableColumn({ name: "polled_at", type: timestampType(queryRunner), isNullable: true }),
+    );
   }
 
   async down(queryRunner: QueryRunner): Promise<void> {

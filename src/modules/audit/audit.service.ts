@@ -67,7 +67,11 @@ export class AuditService {
     if (!forward) events.reverse();
     // Beyond the cursor we paged from: anything there (the cursor's own event included) is the other side's page.
     const from = forward ? window.after : window.before;
-    const beyond = from !== null && (await this.matching(accountId, filter, {}).andWhere(...keyset(forward ? ">=" : "<=", from, "from")).getExists());
+    const beyond =
+      from !== null &&
+      (await this.matching(accountId, filter, {})
+        .andWhere(...keyset(forward ? ">=" : "<=", from, "from"))
+        .getExists());
     return forward ? { events, hasNextPage: more, hasPreviousPage: beyond } : { events, hasNextPage: beyond, hasPreviousPage: more };
   }
 

@@ -164,7 +164,14 @@ export class RealNameService {
     const due = addSeconds(now, -this.config.realName.pollIntervalSeconds);
     const pending = { id: check.id, status: "PENDING" as const };
     const claimed = await this.transaction((manager) =>
-      manager.update(RealNameCheckEntity, [{ ...pending, polledAt: IsNull() }, { ...pending, polledAt: LessThanOrEqual(due) }], { polledAt: now }),
+      manager.update(
+        RealNameCheckEntity,
+        [
+          { ...pending, polledAt: IsNull() },
+          { ...pending, polledAt: LessThanOrEqual(due) },
+        ],
+        { polledAt: now },
+      ),
     );
     return claimed.affected === 1;
   }

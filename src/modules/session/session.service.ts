@@ -103,7 +103,10 @@ export class SessionService {
     const current = requireSession(auth);
     const accountId = auth.account.id;
     const { ids, sendNotice } = await this.transaction(async (manager) => {
-      const others = await manager.find(SessionEntity, { select: { id: true }, where: { accountId, id: Not(current.id), expiresAt: MoreThan(this.clock.now()) } });
+      const others = await manager.find(SessionEntity, {
+        select: { id: true },
+        where: { accountId, id: Not(current.id), expiresAt: MoreThan(this.clock.now()) },
+      });
       const ids = others.map((session) => session.id);
       if (ids.length === 0) return { ids, sendNotice: () => undefined };
       await manager.delete(SessionEntity, { id: In(ids), accountId });

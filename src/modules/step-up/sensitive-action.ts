@@ -39,7 +39,8 @@ registerEnumType(SensitiveAction, {
     REVOKE_API_KEY: { description: "revokeApiKey." },
     START_REAL_NAME: { description: "startRealNameVerification." },
     REPLACE_CONTACT_AS_SUPPORT: {
-      description: "adminReplaceContact (SUPPORT role): always needs a recent step-up of the agent's own session, even without second factors.",
+      description:
+        "adminReplaceContact (SUPPORT role): always needs a recent step-up of the agent's own session, even without second factors.",
     },
   },
 });

@@ -117,7 +117,7 @@ export class StepUpService {
     const validUntil = found ? this.validUntil(found.main) : null;
     const requiredFor: SensitiveAction[] = [];
     for (const action of Object.values(SensitiveAction)) {
-      if (!found || (await verdict(validUntil !== null, action, async () => methods)) === "REQUIRED") requiredFor.push(action);
+      if (!found || (await verdict(validUntil !== null, action, () => Promise.resolve(methods))) === "REQUIRED") requiredFor.push(action);
     }
     return { validUntil, requiredFor };
   }
