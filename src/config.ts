@@ -96,6 +96,7 @@ const configSchema = z.object(settingGroups).transform((groups, ctx) => {
       /** How many accounts one ID number may pass real-name verification on. */
       maxAccountsPerIdNumber: realName.maxAccountsPerIdNumber,
       pendingTimeoutSeconds: realName.pendingTimeoutSeconds,
+      pollIntervalSeconds: realName.pollIntervalSeconds,
     },
   };
 

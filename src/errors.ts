@@ -175,6 +175,9 @@ export const FIELD_ERROR_CODES = {
   SECOND_FACTOR_REQUIRED: "Needs a usable email, phone or authenticator app first.",
   EXACTLY_ONE_OF: "Give exactly one of params.fields.",
   TOO_DEEP: "Nested deeper than params.max levels.",
+  INVALID_CURSOR: "Not a cursor this connection gave (cursors are opaque: pass back one from pageInfo or an edge).",
+  CONFLICTS_WITH: "Cannot be given together with the field params.fields names.",
+  NOT_AFTER: "Must be later than the field params.fields names.",
 } as const;
 
 export type FieldErrorCode = keyof typeof FIELD_ERROR_CODES;

@@ -8,16 +8,17 @@ import { DateTimeScalar } from "./graphql/scalars";
 import { AccountResolver } from "./modules/account/account.resolver";
 import { AdminResolver } from "./modules/admin/admin.resolver";
 import { ApiKeyResolver } from "./modules/api-key/api-key.resolver";
-import { AuditResolver } from "./modules/audit/audit.resolver";
+import { AuditEventConnectionResolver, AuditResolver } from "./modules/audit/audit.resolver";
 import { AuthResolver } from "./modules/auth/auth.resolver";
 import { ContactResolver } from "./modules/contact/contact.resolver";
 import { PasswordResetResolver } from "./modules/password-reset/password-reset.resolver";
 import { PasswordResolver } from "./modules/password/password.resolver";
 import { RealNameResolver } from "./modules/real-name/real-name.resolver";
 import { SecurityResolver } from "./modules/security/security.resolver";
+import { DEVICE_FIELDS } from "./modules/session/device-fields";
 import { SessionResolver } from "./modules/session/session.resolver";
 import { SocialResolver } from "./modules/social/social.resolver";
-import { StepUpResolver } from "./modules/step-up/step-up.resolver";
+import { StepUpHintsResolver, StepUpResolver } from "./modules/step-up/step-up.resolver";
 import { TotpResolver } from "./modules/totp/totp.resolver";
 import { TwoStepResolver } from "./modules/two-step/two-step.resolver";
 
@@ -28,7 +29,9 @@ export const RESOLVERS = [
   PasswordResetResolver,
   SessionResolver,
   AuditResolver,
+  AuditEventConnectionResolver,
   StepUpResolver,
+  StepUpHintsResolver,
   TotpResolver,
   TwoStepResolver,
   SecurityResolver,
@@ -38,6 +41,7 @@ export const RESOLVERS = [
   ApiKeyResolver,
   AdminResolver,
   ...QR_CODE_FIELDS,
+  ...DEVICE_FIELDS,
 ] as const;
 
 /** The schema from the resolvers; `container` supplies resolver instances wired to services. */

@@ -20,7 +20,7 @@ import { AdminResolver } from "./modules/admin/admin.resolver";
 import { AdminService } from "./modules/admin/admin.service";
 import { ApiKeyResolver } from "./modules/api-key/api-key.resolver";
 import { ApiKeyService } from "./modules/api-key/api-key.service";
-import { AuditResolver } from "./modules/audit/audit.resolver";
+import { AuditEventConnectionResolver, AuditResolver } from "./modules/audit/audit.resolver";
 import { AuditService } from "./modules/audit/audit.service";
 import { AuthResolver } from "./modules/auth/auth.resolver";
 import { AuthService } from "./modules/auth/auth.service";
@@ -40,12 +40,13 @@ import { RealNameGuard } from "./modules/real-name/real-name.guard";
 import { RealNameResolver } from "./modules/real-name/real-name.resolver";
 import { RealNameService } from "./modules/real-name/real-name.service";
 import { SecurityResolver } from "./modules/security/security.resolver";
+import { DEVICE_FIELDS } from "./modules/session/device-fields";
 import { SessionResolver } from "./modules/session/session.resolver";
 import { SessionService } from "./modules/session/session.service";
 import { SignInService } from "./modules/sign-in/sign-in.service";
 import { SocialResolver } from "./modules/social/social.resolver";
 import { SocialService } from "./modules/social/social.service";
-import { StepUpResolver } from "./modules/step-up/step-up.resolver";
+import { StepUpHintsResolver, StepUpResolver } from "./modules/step-up/step-up.resolver";
 import { StepUpService } from "./modules/step-up/step-up.service";
 import { TotpResolver } from "./modules/totp/totp.resolver";
 import { TotpService } from "./modules/totp/totp.service";
@@ -113,7 +114,8 @@ export function createServices(deps: ServiceDeps) {
   );
   const audit = new AuditService(dataSource, clock);
   const { cache, dispose: disposeCache } = createAuthCache(deps);
-  const sessions = new SessionService(dataSource, transaction, clock, audit, config.session, cache);
+  const notices = new NoticeService(clock, logger, providers, background);
+  const sessions = new SessionService(dataSource, transaction, clock, audit, config.session, cache, notices);
   const passwordVerifier = new PasswordVerifier(hasher, rateLimiter("password-account", limits.passwordFailuresPerAccount));
   const challenges = new ChallengeService(
     dataSource,
@@ -127,7 +129,6 @@ export function createServices(deps: ServiceDeps) {
     rateLimiter,
   );
   const factors = new FactorsService(dataSource, clock, challenges, localFactors, passwordVerifier);
-  const notices = new NoticeService(clock, logger, providers, background);
   const stepUp = new StepUpService(dataSource, transaction, clock, audit, challenges, factors, {
     ttlSeconds: config.stepUpTtlSeconds,
     newFactorCooldownSeconds: config.newFactorCooldownSeconds,
@@ -187,7 +188,9 @@ export function createServices(deps: ServiceDeps) {
     [PasswordResetResolver, new PasswordResetResolver(resets)],
     [SessionResolver, new SessionResolver(sessions)],
     [AuditResolver, new AuditResolver(audit)],
+    [AuditEventConnectionResolver, new AuditEventConnectionResolver(audit)],
     [StepUpResolver, new StepUpResolver(stepUp)],
+    [StepUpHintsResolver, new StepUpHintsResolver(stepUp)],
     [ContactResolver, new ContactResolver(contacts)],
     [AdminResolver, new AdminResolver(admin)],
     [SecurityResolver, new SecurityResolver(dataSource, clock)],
@@ -196,7 +199,7 @@ export function createServices(deps: ServiceDeps) {
     [SocialResolver, new SocialResolver(social)],
     [RealNameResolver, new RealNameResolver(realName)],
     [ApiKeyResolver, new ApiKeyResolver(apiKeys)],
-    ...QR_CODE_FIELDS.map((field) => [field, new field()] as const),
+    ...[...QR_CODE_FIELDS, ...DEVICE_FIELDS].map((field) => [field, new field()] as const),
   ]);
   const container: ContainerType = {
     get: (resolverClass: ClassType) => {

@@ -68,7 +68,7 @@ function sampleValue(type: GraphQLInputType): unknown {
         .map((field) => [field.name, sampleValue(field.type)]),
     );
   }
-  return { Int: 1, Float: 1, Boolean: true }[getNamedType(type).name] ?? "x";
+  return { Int: 1, Float: 1, Boolean: true, DateTime: "2026-01-01T00:00:00.000Z" }[getNamedType(type).name] ?? "x";
 }
 
 describe("what an operation costs", () => {

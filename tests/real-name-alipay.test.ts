@@ -1,39 +1,21 @@
 import { registerSteppedUp } from "./helpers/accounts";
-import { startTestApp, type TestApp } from "./helpers/test-server";
-import { generateAlipayTestKeys, startFakeAlipay, type FakeAlipay } from "./fakes/alipay-gateway.fake";
+import { certificationOf, startAlipayIdentityApp } from "./helpers/alipay-identity";
+import type { TestApp } from "./helpers/test-server";
+import type { FakeAlipay } from "./fakes/alipay-gateway.fake";
 
-const APP_ID = "2021000000000002";
-const keys = generateAlipayTestKeys();
 const START = `mutation($input: StartRealNameVerificationInput!) { startRealNameVerification(input: $input) { realName { status verifyUrl qrCodeDataUrl maskedName } } }`;
 const REFRESH = `mutation { refreshRealNameVerification { realName { status failureReason failureCode verifiedAt } } }`;
 
 let app: TestApp;
 let alipay: FakeAlipay;
 beforeAll(async () => {
-  alipay = await startFakeAlipay(
-    { appId: APP_ID, appPublicKey: keys.app.publicKeyPem, alipayPrivateKey: keys.alipay.privateKeyPem },
-    { identityVerification: true },
-  );
-  app = await startTestApp({
-    ALIPAY_APP_ID: APP_ID,
-    ALIPAY_PRIVATE_KEY: keys.app.privateKeyPem,
-    ALIPAY_PUBLIC_KEY: keys.alipay.publicKeyPem,
-    ALIPAY_GATEWAY: `${alipay.url}/gateway.do`,
-    ALIPAY_AUTHORIZE_URL: alipay.authorizeUrlBase,
-    PROVIDER_TIMEOUT_MS: "300",
-    // Short, so moving the server's clock past it keeps its signed timestamps within the gateway's window.
-    REAL_NAME_PENDING_TIMEOUT_SECONDS: "60",
-    LOG_LEVEL: "silent",
-  });
+  // A short timeout, so moving the server's clock past it keeps its signed timestamps within the gateway's window.
+  ({ app, alipay } = await startAlipayIdentityApp({ REAL_NAME_PENDING_TIMEOUT_SECONDS: "60" }));
 });
 afterAll(async () => {
   await app.stop();
   await alipay.stop();
 });
-
-function certificationOf(verifyUrl: string): string {
-  return JSON.parse(new URL(verifyUrl).searchParams.get("biz_content")!).certify_id;
-}
 
 it("walks a check from initialize to passed through the RSA2-signed gateway", async () => {
   const user = await registerSteppedUp(app.client);

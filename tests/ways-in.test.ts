@@ -269,6 +269,7 @@ const NOT_WAYS_IN: Record<string, string> = {
   requestPasswordReset: "recovery by a bound address, without a session",
   resetPassword: "recovery by a bound address, without a session (tests/password-reset.test.ts)",
   revokeSession: "only takes a session away",
+  signOutOtherSessions: "only takes sessions away (and tells the bound addresses)",
   updateProfile: "username and avatar",
   startRealNameVerification: "a legal identity, not a way in (it does need a step-up)",
   refreshRealNameVerification: "reads the provider's verdict",

@@ -1,8 +1,8 @@
 import { Column, Entity, Index, PrimaryGeneratedColumn } from "typeorm";
 
-/** Append-only security log. The increasing id orders events and serves as the page cursor. */
+/** Append-only security log, paged newest first by (createdAt, id). */
 @Entity({ name: "audit_events" })
-@Index("idx_audit_events_account", ["accountId", "id"])
+@Index("idx_audit_events_account_time", ["accountId", "createdAt", "id"])
 export class AuditEventEntity {
   @PrimaryGeneratedColumn({ type: "integer" })
   id: number;

@@ -52,4 +52,8 @@ export class RealNameCheckEntity {
 
   @Column({ name: "verified_at", type: Date, nullable: true })
   verifiedAt: Date | null;
+
+  /** When reading the check last asked the provider about it (REAL_NAME_POLL_INTERVAL_SECONDS apart at most). */
+  @Column({ name: "polled_at", type: Date, nullable: true })
+  polledAt: Date | null;
 }

@@ -34,7 +34,8 @@ export type SecurityNoticeEvent =
   | "TWO_STEP_ENABLED"
   | "TWO_STEP_DISABLED"
   | "API_KEY_CREATED"
-  | "API_KEY_REVOKED";
+  | "API_KEY_REVOKED"
+  | "OTHER_SESSIONS_SIGNED_OUT";
 
 /**
  * What an SMS carries. Vendors only send pre-approved templates: a verification-code template

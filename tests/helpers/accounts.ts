@@ -138,3 +138,15 @@ export async function registerSteppedUp(
 export async function letStepUpLapse(app: { dataSource: DataSource }, user: { id: string }): Promise<void> {
   await app.dataSource.getRepository(SessionEntity).update({ accountId: user.id }, { stepUpAt: null });
 }
+
+/** Signs in again as a registered user from a client with this User-Agent; a client with the new session's token. */
+export async function signInAgain(
+  client: GraphQLClient,
+  username: string,
+  userAgent = "jest",
+  password = DEFAULT_PASSWORD,
+): Promise<GraphQLClient> {
+  const browser = client.with({ "user-agent": userAgent });
+  const data = await browser.ok(LOGIN, { input: { identifier: username, password } });
+  return browser.as(data.login.token);
+}

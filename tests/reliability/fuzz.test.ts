@@ -202,6 +202,11 @@ const SPECS: Record<string, Spec> = {
       }),
   },
   logout: { query: `mutation { logout { signedOutSessionId } }`, actor: "plain", vars: () => extraVariables },
+  signOutOtherSessions: {
+    query: `mutation { signOutOtherSessions { revokedSessionIds account { id } } }`,
+    actor: "plain",
+    vars: () => extraVariables,
+  },
   updateProfile: {
     query: `mutation($input: UpdateProfileInput!) { updateProfile(input: $input) { account { id username avatarUrl } } }`,
     actor: "plain",
@@ -431,12 +436,30 @@ const SPECS: Record<string, Spec> = {
   // queries
   me: { query: `query { me { id username } }`, actor: "plain", public: true, vars: () => extraVariables },
   auditEvents: {
-    query: `query($first: Int, $after: String) { me { auditEvents(first: $first, after: $after) { endCursor hasNextPage nodes { type } } } }`,
+    query: `query($first: Int, $after: String, $last: Int, $before: String, $types: [String!], $since: DateTime, $until: DateTime) {
+      me { auditEvents(first: $first, after: $after, last: $last, before: $before, types: $types, since: $since, until: $until) {
+        pageInfo { endCursor hasNextPage } edges { cursor node { type } } totalCount } } }`,
     actor: "plain",
     vars: (fx) =>
       fuzzVars({
         first: arg(fc.oneof(fc.integer({ min: -5, max: 120 }), fc.constant(null)), false),
         after: arg(fc.oneof(fc.string(), fc.constant(fx.auditCursor), fc.constant(null))),
+        last: arg(fc.oneof(fc.integer({ min: -5, max: 120 }), fc.constant(null)), false),
+        before: arg(fc.oneof(fc.string(), fc.constant(fx.auditCursor), fc.constant(null))),
+        types: arg(fc.oneof(fc.array(fc.oneof(fc.string(), fc.constant("SIGN_IN"))), fc.constant(null))),
+        since: arg(
+          fc.oneof(
+            fc.date({ noInvalidDate: true }).map((d) => d.toISOString()),
+            fc.string(),
+            fc.constant(null),
+          ),
+        ),
+        until: arg(
+          fc.oneof(
+            fc.date({ noInvalidDate: true }).map((d) => d.toISOString()),
+            fc.constant(null),
+          ),
+        ),
       }),
   },
 };
@@ -483,7 +506,7 @@ async function buildFixture(): Promise<Fixture> {
     { r: callback },
   );
   const providerLogin = await consent(startProviderLogin.authorization.authorizeUrl, "fuzz-login");
-  const audit = await alice.client.ok(`{ me { auditEvents(first: 1) { endCursor } } }`);
+  const audit = await alice.client.ok(`{ me { auditEvents(first: 1) { pageInfo { endCursor } } } }`);
   // secured
   const bob = await registerSteppedUp(client, uniqueUsername("bob"));
   const securedEmail = uniqueEmail("bob");
@@ -524,7 +547,7 @@ async function buildFixture(): Promise<Fixture> {
     bindCode: bind.code,
     loginState: providerLogin.state,
     loginCode: providerLogin.code,
-    auditCursor: audit.me.auditEvents.endCursor,
+    auditCursor: audit.me.auditEvents.pageInfo.endCursor,
   };
 }
 
@@ -667,9 +690,9 @@ const DOCUMENT_PIECES: readonly string[] = [
   `{ me { ${"id ".repeat(3000)}} }`,
   `{ me { id ${"@skip(if: false) ".repeat(500)}} }`,
   `{ ${"a".repeat(20000)} }`,
-  "{ me { auditEvents(first: [[[[1]]]]) { endCursor } } }",
-  "{ me { auditEvents(first: 99999999999999999999) { endCursor } } }",
-  '{ me { auditEvents(first: "20", after: 5) { endCursor } } }',
+  "{ me { auditEvents(first: [[[[1]]]]) { pageInfo { endCursor } } } }",
+  "{ me { auditEvents(first: 99999999999999999999) { pageInfo { endCursor } } } }",
+  '{ me { auditEvents(first: "20", after: 5) { pageInfo { endCursor } } } }',
   'query($x: Int = "a") { __typename }',
   "subscription { me { id } }",
   '{ me(id: "1") { id } }',

@@ -1,7 +1,7 @@
 import { createContext, useCallback, useContext, useState, type FormEvent, type ReactNode } from "react";
 import { ApiError, request } from "./api";
 import { graphql } from "./gql";
-import type { VerificationMethod } from "./gql/graphql";
+import type { SensitiveAction, VerificationMethod } from "./gql/graphql";
 import { useI18n } from "./i18n";
 import { useSession } from "./session";
 import { CodeField, Dialog, ErrorNote, Field } from "./ui";
@@ -35,6 +35,7 @@ const StepUpContext = createContext<Guard | null>(null);
  * verified, runs the action again. Cancelling the dialog fails the action with STEP_UP_REQUIRED.
  */
 export function StepUpProvider({ children }: { children: ReactNode }) {
+  const { reload } = useSession();
   const [pending, setPending] = useState<{ done(): void; cancel(): void } | null>(null);
   const guard = useCallback<Guard>(async (action) => {
     try {
@@ -48,6 +49,8 @@ export function StepUpProvider({ children }: { children: ReactNode }) {
   const close = (how: "done" | "cancel") => {
     pending?.[how]();
     setPending(null);
+    // The step-up hints and stepUpValidUntil change with it.
+    if (how === "done") void reload();
   };
   return (
     <StepUpContext.Provider value={guard}>
@@ -196,4 +199,15 @@ function StepUpDialog({ onDone, onCancel }: { onDone: () => void; onCancel: () =
       )}
     </Dialog>
   );
+}
+
+/**
+ * Says before the click that one of these actions will first ask the person to verify it's them:
+ * the server's own answer (security.stepUpRequiredFor), gone while a step-up is in force.
+ */
+export function StepUpHint({ actions }: { actions: readonly SensitiveAction[] }) {
+  const { t } = useI18n();
+  const { me } = useSession();
+  if (!actions.some((action) => me?.security.stepUpRequiredFor.includes(action))) return null;
+  return <p className="hint step-up-hint">{t("stepUp.willAsk")}</p>;
 }

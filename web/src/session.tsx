@@ -34,6 +34,8 @@ const ME = graphql(`
         twoStepEnabled
         twoStepMethods
         stepUpMethods
+        stepUpValidUntil
+        stepUpRequiredFor
         recoveryCodesRemaining
       }
       realName {
@@ -100,6 +102,14 @@ export function SessionProvider({ children }: { children: ReactNode }) {
   useEffect(() => {
     void reload();
   }, [reload]);
+
+  // When this session's step-up lapses, read the account again, so the pages' step-up hints come back.
+  const stepUpValidUntil = me?.security.stepUpValidUntil;
+  useEffect(() => {
+    if (!stepUpValidUntil) return;
+    const timer = setTimeout(() => void reload(), Math.max(0, Date.parse(stepUpValidUntil) - Date.now()) + 1000);
+    return () => clearTimeout(timer);
+  }, [stepUpValidUntil, reload]);
 
   const value = useMemo<Session>(
     () => ({

@@ -142,18 +142,23 @@ export function Avatar({ url, name, size = 64 }: { url?: string | null; name: st
   );
 }
 
-/** A list as a table: `headers` name the columns ("" for a column of buttons), `children` are its rows. */
+/**
+ * A list as a table: `headers` name the columns ("" for a column of buttons), `children` are its rows.
+ * On a phone a wide table scrolls sideways inside its card instead of widening the page.
+ */
 export function Table({ headers, children }: { headers: string[]; children: ReactNode }) {
   return (
-    <table>
-      <thead>
-        <tr>
-          {headers.map((header, index) => (
-            <th key={index}>{header}</th>
-          ))}
-        </tr>
-      </thead>
-      <tbody>{children}</tbody>
-    </table>
+    <div className="table-scroll">
+      <table>
+        <thead>
+          <tr>
+            {headers.map((header, index) => (
+              <th key={index}>{header}</th>
+            ))}
+          </tr>
+        </thead>
+        <tbody>{children}</tbody>
+      </table>
+    </div>
   );
 }

@@ -8,6 +8,8 @@ import { DevDataKey1764440000000 } from "./1764440000000-dev-data-key";
 import { UsernameNfkcKeys1764441600000 } from "./1764441600000-username-nfkc-keys";
 import { FactorUsableFrom1764442000000 } from "./1764442000000-factor-usable-from";
 import { ChallengeRecords1764443000000 } from "./1764443000000-challenge-records";
+import { AuditEventsByTime1764530000000 } from "./1764530000000-audit-events-by-time";
+import { RealNamePolledAt1764530000001 } from "./1764530000001-real-name-polled-at";
 
 /** In order. Each later schema change adds a migration here; none is ever edited after it lands. */
 export const MIGRATIONS = [
@@ -21,4 +23,6 @@ export const MIGRATIONS = [
   UsernameNfkcKeys1764441600000,
   FactorUsableFrom1764442000000,
   ChallengeRecords1764443000000,
+  AuditEventsByTime1764530000000,
+  RealNamePolledAt1764530000001,
 ];

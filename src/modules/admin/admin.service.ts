@@ -14,6 +14,7 @@ import { invalidAddress, normalizeAddress } from "../contact/contact-address";
 import { toContact } from "../contact/contact.service";
 import { type Contact, ContactKind } from "../contact/contact.types";
 import type { NoticeService, SendNotice } from "../notice/notice.service";
+import { SensitiveAction } from "../step-up/sensitive-action";
 import type { StepUpService } from "../step-up/step-up.service";
 import type { SupportAccountView } from "./admin.types";
 
@@ -53,7 +54,7 @@ export class AdminService {
   ): Promise<ContactReplaced> {
     const address = normalizeAddress(kind, rawAddress);
     if (!address) throw new AppError("BAD_USER_INPUT", { fieldErrors: [fieldError("address", invalidAddress(kind))] });
-    await this.stepUp.requireStepUp(support, { strict: true });
+    await this.stepUp.requireStepUp(support, SensitiveAction.REPLACE_CONTACT_AS_SUPPORT);
     assertThat(accountId !== support.account.id, "FORBIDDEN");
     let sendNotice: SendNotice;
     let bound: IdentityEntity;

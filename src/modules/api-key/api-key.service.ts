@@ -11,6 +11,7 @@ import type { Authenticated, RequestMeta } from "../../graphql/context";
 import { AuditEventType } from "../audit/audit-event-type";
 import type { AuditService } from "../audit/audit.service";
 import type { NoticeService } from "../notice/notice.service";
+import { SensitiveAction } from "../step-up/sensitive-action";
 import type { StepUpService } from "../step-up/step-up.service";
 
 export const API_KEY_PREFIX = "ak";
@@ -53,7 +54,7 @@ export class ApiKeyService {
 
   /** Only a person in a recently verified session creates keys; the secret is returned once and kept as a hash. */
   async create(auth: Authenticated, name: string, scopes: ApiKeyScope[], expiresAt: Date | null, meta: RequestMeta): Promise<CreatedKey> {
-    await this.stepUp.requireStepUp(auth);
+    await this.stepUp.requireStepUp(auth, SensitiveAction.CREATE_API_KEY);
     if (expiresAt && expiresAt <= this.clock.now())
       throw AppError.badInput("expiresAt", "NOT_IN_FUTURE", "expiresAt must be in the future");
     const secret = randomToken(API_KEY_PREFIX);
@@ -97,7 +98,7 @@ export class ApiKeyService {
    * the only one left.
    */
   async revoke(auth: Authenticated, id: string, meta: RequestMeta): Promise<void> {
-    await this.stepUp.requireStepUp(auth);
+    await this.stepUp.requireStepUp(auth, SensitiveAction.REVOKE_API_KEY);
     const sendNotice = await this.transaction(async (manager) => {
       const notice = await this.notices.wayInChanged(manager, auth.account.id, "API_KEY_REVOKED");
       const result = await manager.delete(ApiKeyEntity, { id, accountId: auth.account.id });

@@ -1,6 +1,8 @@
-import { ArgsType, Field, ID, Int, ObjectType } from "type-graphql";
-import { IsOptional, Matches, Max, Min } from "class-validator";
+import { ArgsType, Field, ID, ObjectType } from "type-graphql";
+import { ArrayMaxSize, ArrayMinSize, IsOptional } from "class-validator";
+import { ConnectionArgs, PageInfo } from "../../graphql/connection";
 import { AuditEventType } from "./audit-event-type";
+import type { AuditFilter } from "./audit.service";
 
 @ObjectType({ description: "One entry of the account's security log." })
 export class AuditEvent {
@@ -26,28 +28,50 @@ export class AuditEvent {
   userAgent: string | null;
 }
 
-@ObjectType({ description: "One page of the security log, newest first." })
+@ObjectType({ description: "An event of the security log with the cursor of its place in it." })
+export class AuditEventEdge {
+  @Field({ description: "Opaque: pass it as `after` (or `before`) to page from this event. Stays valid while the event exists." })
+  cursor: string;
+
+  @Field(() => AuditEvent)
+  node: AuditEvent;
+}
+
+@ObjectType({
+  description:
+    "A page of the security log, newest first (a Relay connection: Apollo's relayStylePagination() and graphcache's relayPagination() page it unaided).",
+})
 export class AuditEventConnection {
-  @Field(() => [AuditEvent], { description: "The entries of this page." })
+  @Field(() => [AuditEventEdge])
+  edges: AuditEventEdge[];
+
+  @Field(() => [AuditEvent], { description: "The edges' nodes, for clients that need no cursors." })
   nodes: AuditEvent[];
 
-  @Field(() => String, { nullable: true, description: "Pass as `after` to get the next page." })
-  endCursor: string | null;
+  @Field(() => PageInfo)
+  pageInfo: PageInfo;
 
-  @Field({ description: "True when older entries follow: pass endCursor as `after`." })
-  hasNextPage: boolean;
+  /** Whose events and which, for totalCount (counted only when asked for). */
+  accountId: string;
+  filter: AuditFilter;
 }
 
 @ArgsType()
-export class AuditEventsArgs {
-  @Field(() => Int, { nullable: true, defaultValue: 20, description: "Page size, 1 to 100." })
+export class AuditEventsArgs extends ConnectionArgs {
+  @Field(() => [AuditEventType], {
+    nullable: true,
+    description: "Only events of these types (1-50 of them). All types when absent.",
+  })
   @IsOptional()
-  @Min(1)
-  @Max(100)
-  first?: number | null;
+  @ArrayMinSize(1)
+  @ArrayMaxSize(50)
+  types?: AuditEventType[] | null;
 
-  @Field(() => String, { nullable: true, description: "The endCursor of the previous page." })
+  @Field(() => Date, { nullable: true, description: "Only events at or after this instant." })
   @IsOptional()
-  @Matches(/^\d{1,15}$/, { message: "after must be an endCursor from a previous page" })
-  after?: string | null;
+  since?: Date | null;
+
+  @Field(() => Date, { nullable: true, description: "Only events before this instant (later than since, else BAD_USER_INPUT)." })
+  @IsOptional()
+  until?: Date | null;
 }

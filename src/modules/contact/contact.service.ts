@@ -15,6 +15,7 @@ import type { ChallengeService } from "../challenge/challenge.service";
 import { coolingUntil } from "../factors/usable";
 import { sentMethodOf } from "../factors/vocabulary";
 import type { NoticeService, SendNotice } from "../notice/notice.service";
+import { SensitiveAction } from "../step-up/sensitive-action";
 import type { StepUpService } from "../step-up/step-up.service";
 import { turnOffTwoStepWithoutFactors } from "../two-step/turn-off-without-factors";
 import { invalidAddress, maskAddress, normalizeAddress } from "./contact-address";
@@ -70,7 +71,7 @@ export class ContactService {
     const identities = this.dataSource.getRepository(IdentityEntity);
     const current = await identities.findOneBy({ accountId: auth.account.id, kind });
     if (current?.subject === address) throw AppError.badInput("address", "ALREADY_BOUND", "this address is already bound to your account");
-    await this.stepUp.requireStepUp(auth);
+    await this.stepUp.requireStepUp(auth, SensitiveAction.BIND_CONTACT);
     assertThat(
       !(await this.takenAnswers.isTaken(auth.account.id, meta, () => identities.existsBy({ kind, subject: address }))),
       "IDENTITY_TAKEN",
@@ -83,7 +84,7 @@ export class ContactService {
 
   async confirmBinding(auth: Authenticated, challengeId: string, code: string, meta: RequestMeta): Promise<ContactBound> {
     const accountId = auth.account.id;
-    const { newFactorUsableFrom } = await this.stepUp.requireStepUp(auth);
+    const { newFactorUsableFrom } = await this.stepUp.requireStepUp(auth, SensitiveAction.BIND_CONTACT);
     const challenge = await this.challenges.check(challengeId, code, { purpose: "BIND_CONTACT", accountId }, meta);
     const { kind, address } = readChallengeData(challenge, "BIND_CONTACT");
     let sendNotice: SendNotice;
@@ -133,7 +134,7 @@ export class ContactService {
   async startUnbinding(auth: Authenticated, kind: ContactKind, meta: RequestMeta): Promise<ChallengeEntity> {
     const identity = await this.dataSource.getRepository(IdentityEntity).findOneBy({ accountId: auth.account.id, kind });
     if (!identity) throw AppError.badInput("kind", "NOT_BOUND", `no ${kind.toLowerCase()} is bound to this account`);
-    await this.stepUp.requireStepUp(auth);
+    await this.stepUp.requireStepUp(auth, SensitiveAction.UNBIND_CONTACT);
     await this.assertKeepsSignInMethod(auth.account, kind);
     return this.challenges.issue(
       { data: { purpose: "UNBIND_CONTACT", kind }, accountId: auth.account.id, channel: sentMethodOf(kind), target: identity.subject },
@@ -143,7 +144,7 @@ export class ContactService {
 
   async confirmUnbinding(auth: Authenticated, challengeId: string, code: string, meta: RequestMeta): Promise<ContactUnbound> {
     const accountId = auth.account.id;
-    await this.stepUp.requireStepUp(auth);
+    await this.stepUp.requireStepUp(auth, SensitiveAction.UNBIND_CONTACT);
     const challenge = await this.challenges.check(challengeId, code, { purpose: "UNBIND_CONTACT", accountId }, meta);
     const { kind } = readChallengeData(challenge, "UNBIND_CONTACT");
     const sendNotice = await this.transaction(async (manager) => {

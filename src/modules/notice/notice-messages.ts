@@ -25,6 +25,10 @@ export const NOTICE_TEXT: Record<SecurityNoticeEvent, { zh: string; en: string }
   TWO_STEP_DISABLED: { zh: "您的账号关闭了两步验证。", en: "Two-step verification was turned off for your account." },
   API_KEY_CREATED: { zh: "您的账号创建了新的 API 密钥。", en: "A new API key was created on your account." },
   API_KEY_REVOKED: { zh: "您的账号撤销了一个 API 密钥。", en: "An API key of your account was revoked." },
+  OTHER_SESSIONS_SIGNED_OUT: {
+    zh: "您的账号在其他设备上的登录已全部退出。",
+    en: "Your account was signed out on every other device.",
+  },
 };
 
 /** A short security notice in Chinese and English, so a hijack does not go unnoticed. */

@@ -7,6 +7,7 @@ import { AuditEventType } from "../audit/audit-event-type";
 import type { AuditService } from "../audit/audit.service";
 import type { NoticeService } from "../notice/notice.service";
 import type { SessionService } from "../session/session.service";
+import { SensitiveAction } from "../step-up/sensitive-action";
 import type { StepUpService } from "../step-up/step-up.service";
 import type { PasswordHasher } from "./password-hasher";
 import type { PasswordVerifier } from "./password-verifier";
@@ -42,7 +43,7 @@ export class PasswordService {
     meta: RequestMeta,
   ): Promise<PasswordReplaced & { account: AccountEntity }> {
     // The stored hash, not a cached one: the password may have changed in another process.
-    const { account, session } = await this.stepUp.requireStepUp(auth, { passwordReentered: true });
+    const { account, session } = await this.stepUp.requireStepUp(auth, SensitiveAction.CHANGE_PASSWORD);
     if (!(await this.verifier.verify(account, input.oldPassword))) {
       await this.transaction((manager) => this.audit.record(manager, account.id, AuditEventType.PASSWORD_CHANGE_FAILED, meta));
       throw new AppError("INVALID_CREDENTIALS", {

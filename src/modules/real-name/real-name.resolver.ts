@@ -17,12 +17,14 @@ import {
 export class RealNameResolver {
   constructor(private readonly checks: RealNameService) {}
 
-  @Extensions(FIELD_COST.reads(1))
+  // The check, and while it is PENDING a claim on it; the provider's answer and its record come at most once per interval.
+  @Extensions(FIELD_COST.reads(2))
   @FieldResolver(() => RealNameVerification, {
-    description: "The account's real-name verification: NOT_STARTED until startRealNameVerification.",
+    description:
+      "The account's real-name verification. Poll it while PENDING (every few seconds is fine): a read asks the identity provider about the check when no read did in the last REAL_NAME_POLL_INTERVAL_SECONDS (across every process), and records PASSED or FAILED as refreshRealNameVerification would; other reads, and reads while the provider is unreachable, answer from the stored status.",
   })
-  realName(@Root() account: AccountEntity): Promise<RealNameVerification> {
-    return this.checks.view(account.id);
+  realName(@Root() account: AccountEntity, @Meta() meta: RequestMeta): Promise<RealNameVerification> {
+    return this.checks.poll(account.id, meta);
   }
 
   @Authorized(SESSION_ONLY)

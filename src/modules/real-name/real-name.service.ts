@@ -1,5 +1,5 @@
 import { createHmac, randomUUID } from "node:crypto";
-import { In, Not, type DataSource, type EntityManager } from "typeorm";
+import { In, IsNull, LessThanOrEqual, Not, type DataSource, type EntityManager } from "typeorm";
 import type { Config } from "../../config";
 import type { DataCipher } from "../../core/cipher";
 import { addSeconds, type Clock } from "../../core/clock";
@@ -17,6 +17,7 @@ import { ProviderError, providerErrorToAppError } from "../../providers/provider
 import type { IdentityVerifier } from "../../providers/types";
 import { AuditEventType } from "../audit/audit-event-type";
 import type { AuditService } from "../audit/audit.service";
+import { SensitiveAction } from "../step-up/sensitive-action";
 import type { StepUpService } from "../step-up/step-up.service";
 import { maskIdNumber, maskName, normalizeIdNumber } from "./id-number";
 import { RealNameFailureCode, RealNameStatus, type RealNameVerification, type StartRealNameVerificationInput } from "./real-name.types";
@@ -57,8 +58,29 @@ export class RealNameService {
 
   /** The account's current verification as the console shows it: status and masked values only. */
   async view(accountId: string): Promise<RealNameVerification> {
-    const id = accountPartId(accountId, "real-name");
+    return this.toView(accountId, await this.latest(accountId));
+  }
+
+  /**
+   * Account.realName, which a page polls while a check is PENDING: the provider is asked about the
+   * check (as refresh does) when nobody asked in the last REAL_NAME_POLL_INTERVAL_SECONDS, whichever
+   * process serves the read; else, and when the provider fails, the stored status answers.
+   */
+  async poll(accountId: string, meta: RequestMeta): Promise<RealNameVerification> {
     const check = await this.latest(accountId);
+    if (check?.status !== "PENDING" || !(await this.claimPoll(check))) return this.toView(accountId, check);
+    try {
+      await this.consult(check, meta);
+    } catch (error) {
+      // A read does not fail for the provider: `call` logged it, and the next poll asks again.
+      if (!(error instanceof AppError)) throw error;
+      return this.toView(accountId, check);
+    }
+    return this.view(accountId);
+  }
+
+  private toView(accountId: string, check: RealNameCheckEntity | null): RealNameVerification {
+    const id = accountPartId(accountId, "real-name");
     if (!check) return { id, status: RealNameStatus.NOT_STARTED };
     const pending = check.status === "PENDING";
     return {
@@ -85,7 +107,7 @@ export class RealNameService {
    */
   async start(auth: Authenticated, input: StartRealNameVerificationInput, meta: RequestMeta): Promise<RealNameVerification> {
     const accountId = auth.account.id;
-    await this.stepUp.requireStepUp(auth);
+    await this.stepUp.requireStepUp(auth, SensitiveAction.START_REAL_NAME);
     const verifier = this.verifier;
     if (!verifier) throw new AppError("PROVIDER_UNAVAILABLE", {}, "Real-name verification is not offered on this deployment.");
     if (input.returnUrl && !isAllowedRedirect(input.returnUrl, this.config)) {
@@ -118,6 +140,7 @@ export class RealNameService {
         failureReason: null,
         startedAt: this.clock.now(),
         verifiedAt: null,
+        polledAt: null,
       });
       await this.audit.record(manager, accountId, AuditEventType.REAL_NAME_STARTED, meta, { provider: verifier.id });
     });
@@ -131,7 +154,33 @@ export class RealNameService {
   async refresh(auth: Authenticated, meta: RequestMeta): Promise<RealNameVerification> {
     const accountId = auth.account.id;
     const check = await this.latest(accountId);
-    if (check?.status !== "PENDING") return this.view(accountId);
+    if (check?.status === "PENDING") await this.consult(check, meta);
+    return this.view(accountId);
+  }
+
+  /**
+   * Takes this interval's one provider question about a pending check: a compare-and-set on
+   * polledAt, so of all the reads of all processes in an interval exactly one asks.
+   */
+  private async claimPoll(check: RealNameCheckEntity): Promise<boolean> {
+    const now = this.clock.now();
+    const due = addSeconds(now, -this.config.realName.pollIntervalSeconds);
+    const pending = { id: check.id, status: "PENDING" as const };
+    const claimed = await this.transaction((manager) =>
+      manager.update(
+        RealNameCheckEntity,
+        [
+          { ...pending, polledAt: IsNull() },
+          { ...pending, polledAt: LessThanOrEqual(due) },
+        ],
+        { polledAt: now },
+      ),
+    );
+    return claimed.affected === 1;
+  }
+
+  /** Asks the provider about a pending check and records how it ended, if it did. */
+  private async consult(check: RealNameCheckEntity, meta: RequestMeta): Promise<void> {
     const verifier = this.verifier;
     if (!verifier || verifier.id !== check.provider) throw new AppError("PROVIDER_UNAVAILABLE");
 
@@ -141,7 +190,6 @@ export class RealNameService {
     const timedOut = addSeconds(check.startedAt, this.config.realName.pendingTimeoutSeconds) <= this.clock.now();
     if (!result && timedOut) result = { status: "FAILED", code: RealNameFailureCode.TIMED_OUT, reason: TIMED_OUT };
     if (result) await this.settle(check, result, meta);
-    return this.view(accountId);
   }
 
   /**

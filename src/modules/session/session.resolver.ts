@@ -1,13 +1,13 @@
 import { Arg, Authorized, Ctx, Extensions, FieldResolver, Mutation, Resolver, Root } from "type-graphql";
 import type { AccountEntity } from "../../entities";
-import type { RequestContext, RequestMeta } from "../../graphql/context";
+import type { Authenticated, RequestContext, RequestMeta } from "../../graphql/context";
 import { SESSION_ONLY } from "../../graphql/auth-checker";
-import { CurrentAccount, Meta } from "../../graphql/current";
+import { CurrentAccount, CurrentAuth, Meta } from "../../graphql/current";
 import { FIELD_COST } from "../../graphql/query-limits";
 import { Account } from "../account/account.types";
 import { AuditEventType } from "../audit/audit-event-type";
 import { SessionService } from "./session.service";
-import { RevokeSessionInput, RevokeSessionPayload, Session } from "./session.types";
+import { RevokeSessionInput, RevokeSessionPayload, Session, SignOutOtherSessionsPayload } from "./session.types";
 
 @Resolver(() => Account)
 export class SessionResolver {
@@ -18,6 +18,16 @@ export class SessionResolver {
   async sessions(@Root() account: AccountEntity, @Ctx() { auth }: RequestContext): Promise<Session[]> {
     const sessions = await this.sessionService.listActive(account.id);
     return sessions.map((session) => ({ ...session, current: session.id === auth?.session?.id }));
+  }
+
+  @Authorized(SESSION_ONLY)
+  @Mutation(() => SignOutOtherSessionsPayload, {
+    description:
+      "Signs out every session of the account but this one, records OTHER_SESSIONS_SIGNED_OUT in the security log and tells the bound email and phone. Sessions only (an API key gets FORBIDDEN). Needs no step-up: it adds no way in and removes none (revokeSession ends one session without a step-up too), and the owner who finds a stranger's session must be able to end it at once, even without the factor a step-up would ask for; a thief holding a stolen session can only make the owner sign in again, and the notice tells the owner.",
+  })
+  async signOutOtherSessions(@CurrentAuth() auth: Authenticated, @Meta() meta: RequestMeta): Promise<SignOutOtherSessionsPayload> {
+    const revokedSessionIds = await this.sessionService.signOutOthers(auth, meta);
+    return { account: auth.account, revokedSessionIds };
   }
 
   @Authorized(SESSION_ONLY)

@@ -1,5 +1,5 @@
 import { randomUUID } from "node:crypto";
-import { MoreThan, Not, type DataSource, type EntityManager } from "typeorm";
+import { In, MoreThan, Not, type DataSource, type EntityManager } from "typeorm";
 import type { Config } from "../../config";
 import { addSeconds, type Clock } from "../../core/clock";
 import { randomToken, sha256Hex } from "../../core/crypto";
@@ -7,9 +7,10 @@ import { createJoinedLookup } from "../../db/joined-lookup";
 import type { CachedLookup, LookupCache } from "../../db/lookup-cache";
 import type { TransactionRunner } from "../../db/transactions";
 import { AccountEntity, SessionEntity } from "../../entities";
-import type { Authenticated, RequestMeta } from "../../graphql/context";
+import { requireSession, type Authenticated, type RequestMeta } from "../../graphql/context";
 import { AuditEventType } from "../audit/audit-event-type";
 import type { AuditService } from "../audit/audit.service";
+import type { NoticeService } from "../notice/notice.service";
 
 export const SESSION_TOKEN_PREFIX = "ses";
 
@@ -32,6 +33,7 @@ export class SessionService {
     private readonly audit: AuditService,
     private readonly timeouts: Config["session"],
     cache: LookupCache,
+    private readonly notices: NoticeService,
   ) {
     this.byTokenHash = cache.wrap(
       createJoinedLookup(dataSource, {
@@ -88,6 +90,29 @@ export class SessionService {
       const result = await manager.delete(SessionEntity, { id: sessionId, accountId });
       if (result.affected) await this.audit.record(manager, accountId, type, meta, { sessionId });
     });
+  }
+
+  /**
+   * signOutOtherSessions: ends every session of the account but the caller's, and tells the bound
+   * addresses, so an owner signed out by a thief holding a stolen session learns of it. The ids of
+   * the sessions it ended; none ended, nothing is recorded.
+   */
+  async signOutOthers(auth: Authenticated, meta: RequestMeta): Promise<string[]> {
+    const current = requireSession(auth);
+    const accountId = auth.account.id;
+    const { ids, sendNotice } = await this.transaction(async (manager) => {
+      const others = await manager.find(SessionEntity, {
+        select: { id: true },
+        where: { accountId, id: Not(current.id), expiresAt: MoreThan(this.clock.now()) },
+      });
+      const ids = others.map((session) => session.id);
+      if (ids.length === 0) return { ids, sendNotice: () => undefined };
+      await manager.delete(SessionEntity, { id: In(ids), accountId });
+      await this.audit.record(manager, accountId, AuditEventType.OTHER_SESSIONS_SIGNED_OUT, meta, { revokedSessions: ids.length });
+      return { ids, sendNotice: await this.notices.wayInChanged(manager, accountId, "OTHER_SESSIONS_SIGNED_OUT") };
+    });
+    sendNotice();
+    return ids;
   }
 
   /** Used when a password changes: every other device must sign in again. */

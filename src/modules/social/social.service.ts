@@ -21,6 +21,7 @@ import type { AuditService } from "../audit/audit.service";
 import { keepsSignInMethod } from "../contact/sign-in-methods";
 import type { NoticeService, SendNotice } from "../notice/notice.service";
 import type { SignedIn, SignInService } from "../sign-in/sign-in.service";
+import { SensitiveAction } from "../step-up/sensitive-action";
 import type { StepUpService } from "../step-up/step-up.service";
 import type { TwoStepChallenge } from "../two-step/two-step.types";
 import { ProviderKind, type LinkedIdentity, type ProviderAuthorization, type ProviderInfo } from "./social.types";
@@ -88,7 +89,7 @@ export class SocialService {
     if (await this.hasIdentity(auth.account.id, kind)) {
       throw AppError.badInput("provider", "ALREADY_BOUND", `a ${kind} account is already bound; unbind it first`);
     }
-    await this.stepUp.requireStepUp(auth);
+    await this.stepUp.requireStepUp(auth, SensitiveAction.BIND_PROVIDER);
     return this.authorize("BIND", kind, redirectUri, auth.account.id, [this.limiters.bindingStartsByAccount, auth.account.id]);
   }
 
@@ -97,7 +98,7 @@ export class SocialService {
    * before the state is used up, so a client asked to step up can retry with the same state.
    */
   async completeBinding(auth: Authenticated, kind: ProviderKind, code: string, state: string, meta: RequestMeta): Promise<ProviderBound> {
-    const { newFactorUsableFrom } = await this.stepUp.requireStepUp(auth);
+    const { newFactorUsableFrom } = await this.stepUp.requireStepUp(auth, SensitiveAction.BIND_PROVIDER);
     const grant = await this.consumeState("BIND", kind, state, auth.account.id);
     const profile = await this.exchange(kind, code, grant.redirectUri);
     const row = { ...this.identityRow(auth.account.id, kind, profile), usableFrom: newFactorUsableFrom };
@@ -124,7 +125,7 @@ export class SocialService {
   async unbind(auth: Authenticated, kind: ProviderKind, meta: RequestMeta): Promise<AccountEntity> {
     const accountId = auth.account.id;
     if (!(await this.hasIdentity(accountId, kind))) throw AppError.badInput("provider", "NOT_BOUND", `no ${kind} account is bound`);
-    await this.stepUp.requireStepUp(auth);
+    await this.stepUp.requireStepUp(auth, SensitiveAction.UNBIND_PROVIDER);
     const sendNotice = await this.transaction(async (manager) => {
       const notice = await this.notices.wayInChanged(manager, accountId, "PROVIDER_UNBOUND");
       await manager.delete(IdentityEntity, { accountId, kind });

@@ -1,10 +1,13 @@
-import { Arg, Authorized, Mutation, Resolver } from "type-graphql";
+import { Arg, Authorized, Extensions, FieldResolver, Mutation, Resolver, Root } from "type-graphql";
 import type { Authenticated, RequestMeta } from "../../graphql/context";
 import { SESSION_ONLY } from "../../graphql/auth-checker";
 import { CurrentAuth, Meta } from "../../graphql/current";
 import { AppError } from "../../errors";
 import { toChallenge } from "../challenge/to-challenge";
-import { StepUpService } from "./step-up.service";
+import { FIELD_COST } from "../../graphql/query-limits";
+import { SecuritySettings } from "../security/security.types";
+import { SensitiveAction } from "./sensitive-action";
+import { StepUpService, type StepUpHints } from "./step-up.service";
 import { CompleteStepUpInput, CompleteStepUpPayload, RequestStepUpInput, RequestStepUpPayload } from "./step-up.types";
 
 @Resolver()
@@ -41,5 +44,41 @@ export class StepUpResolver {
       });
     await this.stepUp.complete(auth, challengeId, proof, meta);
     return { account: auth.account };
+  }
+}
+
+/** The step-up hints on security: one read of the session serves both fields of one `security` answer. */
+@Resolver(() => SecuritySettings)
+export class StepUpHintsResolver {
+  private readonly read = new WeakMap<SecuritySettings, Promise<StepUpHints>>();
+
+  constructor(private readonly stepUp: StepUpService) {}
+
+  @Extensions(FIELD_COST.reads(1))
+  @FieldResolver(() => Date, {
+    nullable: true,
+    description:
+      "Until when this session may make the changes that ask for a step-up without asking again (STEP_UP_TTL_SECONDS after completeStepUp); null when no step-up is in force, and for an API key. stepUpRequiredFor changes then: read it again at this time.",
+  })
+  stepUpValidUntil(@Root() security: SecuritySettings, @CurrentAuth() auth: Authenticated): Promise<Date | null> {
+    return this.hints(security, auth).then((hints) => hints.validUntil);
+  }
+
+  @Extensions(FIELD_COST.reads(1))
+  @FieldResolver(() => [SensitiveAction], {
+    description:
+      "The actions that would answer STEP_UP_REQUIRED for this session now, by the server's own rule: show it before the click and step up first. Empty while a step-up is in force (see stepUpValidUntil) or when the account has nothing to step up with (what it adds then cools, see NEW_FACTOR_COOLDOWN_SECONDS); CHANGE_PASSWORD is left out while the password is the only step-up method (the current password it takes is the proof). Every action for an API key.",
+  })
+  stepUpRequiredFor(@Root() security: SecuritySettings, @CurrentAuth() auth: Authenticated): Promise<SensitiveAction[]> {
+    return this.hints(security, auth).then((hints) => hints.requiredFor);
+  }
+
+  private hints(security: SecuritySettings, auth: Authenticated): Promise<StepUpHints> {
+    let hints = this.read.get(security);
+    if (!hints) {
+      hints = this.stepUp.hints(auth, security.stepUpMethods);
+      this.read.set(security, hints);
+    }
+    return hints;
   }
 }

@@ -12,6 +12,7 @@ import type { ChallengeService } from "../challenge/challenge.service";
 import type { FactorsService } from "../factors/factors.service";
 import { usableSecondFactors } from "../factors/second-factors";
 import { isSentMethod, VerificationMethod } from "../factors/vocabulary";
+import { SensitiveAction } from "./sensitive-action";
 
 /** What an account can step up with: its usable second factors, or else its password. */
 export function stepUpMethods(secondFactors: VerificationMethod[], account: Pick<AccountEntity, "passwordHash">): VerificationMethod[] {
@@ -30,11 +31,35 @@ export interface StepUpProof {
   readonly newFactorUsableFrom: Date | null;
 }
 
-export interface StepUpPolicy {
+interface StepUpPolicy {
   /** changePassword: the old password it checks is the proof on an account whose only proof is its password. */
   readonly passwordReentered?: boolean;
   /** Acting on someone else's account (support): only a real recent step-up will do. */
   readonly strict?: boolean;
+}
+
+const POLICIES: Partial<Record<SensitiveAction, StepUpPolicy>> = {
+  [SensitiveAction.CHANGE_PASSWORD]: { passwordReentered: true },
+  [SensitiveAction.REPLACE_CONTACT_AS_SUPPORT]: { strict: true },
+};
+
+/** How a session may go ahead with an action, or that it must step up first. */
+type Verdict = "STEPPED_UP" | "PASSWORD_REENTERED" | "NOTHING_TO_PROVE" | "REQUIRED";
+
+/** The one rule of requireStepUp and of the hints the account center shows before a click. */
+async function verdict(recent: boolean, action: SensitiveAction, methods: () => Promise<VerificationMethod[]>): Promise<Verdict> {
+  if (recent) return "STEPPED_UP";
+  const policy = POLICIES[action] ?? {};
+  if (policy.strict) return "REQUIRED";
+  const available = await methods();
+  if (available.length === 0) return "NOTHING_TO_PROVE";
+  return policy.passwordReentered && available[0] === VerificationMethod.PASSWORD ? "PASSWORD_REENTERED" : "REQUIRED";
+}
+
+/** What security.stepUpValidUntil and stepUpRequiredFor say to the session asking. */
+export interface StepUpHints {
+  readonly validUntil: Date | null;
+  readonly requiredFor: SensitiveAction[];
 }
 
 /**
@@ -70,21 +95,46 @@ export class StepUpService {
    * account as the database has them, not as the authentication cache may (a session signed out in
    * another process is UNAUTHENTICATED here, a password changed there is the one checked).
    */
-  async requireStepUp(auth: Authenticated, policy: StepUpPolicy = {}): Promise<StepUpProof> {
-    const found = await this.sessionById(requireSession(auth).id);
-    if (!found || found.joined.id !== auth.account.id || found.main.expiresAt <= this.clock.now()) throw new AppError("UNAUTHENTICATED");
+  async requireStepUp(auth: Authenticated, action: SensitiveAction): Promise<StepUpProof> {
+    const found = await this.liveSession(requireSession(auth).id, auth);
+    if (!found) throw new AppError("UNAUTHENTICATED");
     const { main: session, joined: account } = found;
-    if (this.isRecent(session)) return { session, account, newFactorUsableFrom: null };
-    if (policy.strict) throw new AppError("STEP_UP_REQUIRED");
-    const methods = await this.methods(account);
-    if (methods.length === 0)
-      return { session, account, newFactorUsableFrom: addSeconds(this.clock.now(), this.settings.newFactorCooldownSeconds) };
-    if (policy.passwordReentered && methods[0] === VerificationMethod.PASSWORD) return { session, account, newFactorUsableFrom: null };
-    throw new AppError("STEP_UP_REQUIRED");
+    switch (await verdict(this.validUntil(session) !== null, action, () => this.methods(account))) {
+      case "REQUIRED":
+        throw new AppError("STEP_UP_REQUIRED");
+      case "NOTHING_TO_PROVE":
+        return { session, account, newFactorUsableFrom: addSeconds(this.clock.now(), this.settings.newFactorCooldownSeconds) };
+      default:
+        return { session, account, newFactorUsableFrom: null };
+    }
   }
 
-  isRecent(session: SessionEntity): boolean {
-    return session.stepUpAt !== null && addSeconds(session.stepUpAt, this.settings.ttlSeconds) > this.clock.now();
+  /**
+   * Until when this request's session may make the changes requireStepUp guards, and which of them
+   * would ask for a step-up now, by requireStepUp's own rule. `methods` are the account's step-up
+   * methods as the caller just read them. An API key can never step up: every action would ask.
+   */
+  async hints(auth: Authenticated, methods: VerificationMethod[]): Promise<StepUpHints> {
+    const found = auth.session ? await this.liveSession(auth.session.id, auth) : null;
+    const validUntil = found ? this.validUntil(found.main) : null;
+    const requiredFor: SensitiveAction[] = [];
+    for (const action of Object.values(SensitiveAction)) {
+      if (!found || (await verdict(validUntil !== null, action, () => Promise.resolve(methods))) === "REQUIRED") requiredFor.push(action);
+    }
+    return { validUntil, requiredFor };
+  }
+
+  /** When the session's step-up lapses; null when it has none in force. */
+  private validUntil(session: SessionEntity): Date | null {
+    if (session.stepUpAt === null) return null;
+    const until = addSeconds(session.stepUpAt, this.settings.ttlSeconds);
+    return until > this.clock.now() ? until : null;
+  }
+
+  /** The session with its account as the database has them, while it is the caller's and has not ended. */
+  private async liveSession(sessionId: string, auth: Authenticated) {
+    const found = await this.sessionById(sessionId);
+    return found && found.joined.id === auth.account.id && found.main.expiresAt > this.clock.now() ? found : null;
   }
 
   /** What this account can step up with now. */

@@ -9,6 +9,7 @@ import type { Authenticated, RequestMeta } from "../../graphql/context";
 import { AuditEventType } from "../audit/audit-event-type";
 import type { AuditService } from "../audit/audit.service";
 import type { NoticeService } from "../notice/notice.service";
+import { SensitiveAction } from "../step-up/sensitive-action";
 import type { StepUpService } from "../step-up/step-up.service";
 import { newTotpSecret, totpUri } from "../factors/totp-code";
 import { turnOffTwoStepWithoutFactors } from "../two-step/turn-off-without-factors";
@@ -33,7 +34,7 @@ export class TotpService {
    * working until the new one is confirmed. Needs a recent step-up, as does the confirmation.
    */
   async startEnrollment(auth: Authenticated): Promise<TotpEnrollment> {
-    await this.stepUp.requireStepUp(auth);
+    await this.stepUp.requireStepUp(auth, SensitiveAction.ENROLL_TOTP);
     const secret = newTotpSecret();
     const id = randomUUID();
     await this.transaction(async (manager) => {
@@ -57,7 +58,7 @@ export class TotpService {
    */
   async confirmEnrollment(auth: Authenticated, code: string, meta: RequestMeta): Promise<string[]> {
     const accountId = auth.account.id;
-    const { newFactorUsableFrom } = await this.stepUp.requireStepUp(auth);
+    const { newFactorUsableFrom } = await this.stepUp.requireStepUp(auth, SensitiveAction.ENROLL_TOTP);
     const pending = await this.dataSource.getRepository(TotpCredentialEntity).findOneBy({ accountId, confirmedAt: IsNull() });
     if (!pending) throw AppError.badInput("code", "ENROLLMENT_NOT_STARTED", "start an enrolment first (startTotpEnrollment)");
     const step = await this.localFactors.matchPendingStep(pending, code);
@@ -85,7 +86,7 @@ export class TotpService {
    */
   async disable(auth: Authenticated, code: string, meta: RequestMeta): Promise<AccountEntity> {
     const accountId = auth.account.id;
-    await this.stepUp.requireStepUp(auth);
+    await this.stepUp.requireStepUp(auth, SensitiveAction.DISABLE_TOTP);
     if (!(await this.localFactors.activeCredential(accountId))) throw AppError.badInput("code", "METHOD_NOT_AVAILABLE", "no authenticator app is set up");
     if (!(await this.localFactors.verifyTotp(accountId, code, { includeCooling: true }))) throw new AppError("CODE_INVALID");
     const sendNotice = await this.transaction(async (manager) => {
@@ -102,7 +103,7 @@ export class TotpService {
 
   /** New recovery codes (the old ones stop working), with a recent step-up. */
   async regenerateRecoveryCodes(auth: Authenticated, meta: RequestMeta): Promise<string[]> {
-    await this.stepUp.requireStepUp(auth);
+    await this.stepUp.requireStepUp(auth, SensitiveAction.REGENERATE_RECOVERY_CODES);
     if (!(await this.localFactors.activeCredential(auth.account.id))) {
       throw new AppError("BAD_USER_INPUT", { fieldErrors: [] }, "Recovery codes come with an authenticator app; set one up first.");
     }

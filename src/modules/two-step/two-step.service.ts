@@ -8,6 +8,7 @@ import { AuditEventType } from "../audit/audit-event-type";
 import type { AuditService } from "../audit/audit.service";
 import { hasSecondFactor } from "../factors/second-factors";
 import type { NoticeService } from "../notice/notice.service";
+import { SensitiveAction } from "../step-up/sensitive-action";
 import type { StepUpService } from "../step-up/step-up.service";
 
 /**
@@ -28,7 +29,7 @@ export class TwoStepService {
   async set(auth: Authenticated, enabled: boolean, meta: RequestMeta): Promise<AccountEntity> {
     const accountId = auth.account.id;
     // The account as the database has it: another process's change may not have reached the cache.
-    const { account } = await this.stepUp.requireStepUp(auth);
+    const { account } = await this.stepUp.requireStepUp(auth, SensitiveAction.SET_TWO_STEP);
     if (enabled && !(await hasSecondFactor(this.dataSource.manager, accountId, this.clock.now()))) {
       throw AppError.badInput("enabled", "SECOND_FACTOR_REQUIRED", "bind an email, a phone or an authenticator app first");
     }

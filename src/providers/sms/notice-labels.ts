@@ -16,4 +16,5 @@ export const NOTICE_LABELS: Record<SecurityNoticeEvent, string> = {
   TWO_STEP_DISABLED: "关闭了两步验证",
   API_KEY_CREATED: "创建了 API 密钥",
   API_KEY_REVOKED: "撤销了 API 密钥",
+  OTHER_SESSIONS_SIGNED_OUT: "其他设备已退出登录",
 };

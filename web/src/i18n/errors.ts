@@ -128,6 +128,15 @@ export const FIELD_ERROR_MESSAGES: Record<FieldErrorCode | "CONFIRMATION_MISMATC
     en: (p) => `Give exactly one of: ${list(p.fields, "en")}.`,
   },
   TOO_DEEP: { "zh-CN": (p) => `嵌套不能超过 ${p.max} 层。`, en: (p) => `Must not nest deeper than ${p.max} levels.` },
+  INVALID_CURSOR: {
+    "zh-CN": () => "分页位置无效，请从第一页重新加载。",
+    en: () => "This page position is not valid; load the first page again.",
+  },
+  CONFLICTS_WITH: {
+    "zh-CN": (p) => `不能与 ${list(p.fields, "zh-CN")} 同时填写。`,
+    en: (p) => `Cannot be given together with ${list(p.fields, "en")}.`,
+  },
+  NOT_AFTER: { "zh-CN": (p) => `必须晚于 ${list(p.fields, "zh-CN")}。`, en: (p) => `Must be later than ${list(p.fields, "en")}.` },
   CONFIRMATION_MISMATCH: { "zh-CN": () => "两次输入的密码不一致。", en: () => "The two passwords are not the same." },
 };
 

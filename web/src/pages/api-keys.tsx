@@ -1,5 +1,5 @@
 import { useEffect, useState } from "react";
-import { onSubmit, useAction } from "../actions";
+import { onSubmit, StepUpHint, useAction } from "../actions";
 import { request } from "../api";
 import { graphql } from "../gql";
 import type { ApiKeyRowFragment, ApiKeyScope } from "../gql/graphql";
@@ -112,6 +112,7 @@ function CreateKey({ onCreated }: { onCreated: (keys: ApiKey[]) => void }) {
   return (
     <Card title={t("apiKeys.create")}>
       <p className="hint">{t("apiKeys.intro")}</p>
+      <StepUpHint actions={["CREATE_API_KEY"]} />
       {secret ? (
         <div>
           <p>{t("apiKeys.secretOnce")}</p>

@@ -1,5 +1,5 @@
 import { useState } from "react";
-import { onSubmit, useAction } from "../actions";
+import { onSubmit, StepUpHint, useAction } from "../actions";
 import { request } from "../api";
 import { graphql } from "../gql";
 import type { ContactKind } from "../gql/graphql";
@@ -133,6 +133,7 @@ function ContactCard({ kind }: { kind: ContactKind }) {
           </button>
         )}
       </div>
+      <StepUpHint actions={[bound ? "UNBIND_CONTACT" : "BIND_CONTACT"]} />
       {bound?.usableFrom && <p className="hint">{t("contacts.coolingHint", { kind: kindName, date: dateTime(bound.usableFrom) })}</p>}
       {step ? (
         <form onSubmit={onSubmit(confirm)}>

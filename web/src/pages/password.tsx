@@ -1,5 +1,5 @@
 import { useState } from "react";
-import { onSubmit, useAction } from "../actions";
+import { onSubmit, StepUpHint, useAction } from "../actions";
 import { request } from "../api";
 import { graphql } from "../gql";
 import { useI18n } from "../i18n";
@@ -38,6 +38,7 @@ export function Password() {
   return (
     <Card title={t("password.title")}>
       <p className="hint">{t("password.hint")}</p>
+      <StepUpHint actions={["CHANGE_PASSWORD"]} />
       {me.security.passwordChangedAt && (
         <p className="hint">{t("password.lastChanged", { date: dateTime(me.security.passwordChangedAt) })}</p>
       )}

@@ -1,5 +1,5 @@
 import { useEffect, useRef, useState } from "react";
-import { useAction } from "../actions";
+import { StepUpHint, useAction } from "../actions";
 import { request } from "../api";
 import { graphql } from "../gql";
 import type { ProviderKind } from "../gql/graphql";
@@ -105,6 +105,7 @@ function ProviderCard({ kind, enabled }: { kind: ProviderKind; enabled: boolean 
   return (
     <Card title={name}>
       {!enabled && <p className="hint">{t("social.notEnabled", { provider: name })}</p>}
+      {enabled && <StepUpHint actions={[identity ? "UNBIND_PROVIDER" : "BIND_PROVIDER"]} />}
       {identity ? (
         <div className="row">
           <Avatar url={identity.avatarUrl} name={identity.displayName ?? name} size={40} />

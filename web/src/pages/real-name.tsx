@@ -1,5 +1,5 @@
-import { useEffect, useRef, useState } from "react";
-import { onSubmit, useAction } from "../actions";
+import { useEffect, useState } from "react";
+import { onSubmit, StepUpHint, useAction } from "../actions";
 import { request } from "../api";
 import { graphql } from "../gql";
 import type { RealNameStatus } from "../gql/graphql";
@@ -28,11 +28,26 @@ const REFRESH = graphql(`
   }
 `);
 
+const REAL_NAME_STATUS = graphql(`
+  query RealNameStatus {
+    me {
+      id
+      realName {
+        status
+      }
+    }
+  }
+`);
+
+/** How often the page reads the status while PENDING; the server asks the provider at most every REAL_NAME_POLL_INTERVAL_SECONDS. */
+const POLL_MS = 5000;
+
 const STATUS_TAG: Record<RealNameStatus, string> = { NOT_STARTED: "tag muted", PENDING: "tag muted", PASSED: "tag", FAILED: "tag bad" };
 
 /**
  * 实名认证: the form, then the provider's page as a QR code (or a link) while PENDING, then the result.
- * Coming back to this page while PENDING (the provider's returnUrl) asks the provider once.
+ * While PENDING the page reads the status every few seconds (a read asks the provider, throttled by
+ * the server), and shows the result as soon as the check ends.
  */
 export function RealName() {
   const { t, dateTime } = useI18n();
@@ -41,17 +56,23 @@ export function RealName() {
   const { run, busy, error } = useAction();
   const [legalName, setLegalName] = useState("");
   const [idNumber, setIdNumber] = useState("");
-  const refreshed = useRef(false);
 
   const refresh = async () => {
     if (await run(() => request(REFRESH))) await reload();
   };
+  const pending = realName.status === "PENDING";
   useEffect(() => {
-    if (realName.status !== "PENDING" || refreshed.current) return;
-    refreshed.current = true;
-    void refresh();
-    // Only on arrival: later refreshes are the person's.
-  }, []);
+    if (!pending) return;
+    const timer = setInterval(() => {
+      void request(REAL_NAME_STATUS)
+        .then(async (result) => {
+          if (result.me?.realName.status !== "PENDING") await reload();
+        })
+        // Offline for a moment: the next tick tries again.
+        .catch(() => undefined);
+    }, POLL_MS);
+    return () => clearInterval(timer);
+  }, [pending, reload]);
   const start = async () => {
     const input = { legalName: legalName.trim(), idNumber: idNumber.trim(), returnUrl: `${location.origin}/real-name` };
     if (!(await run(() => request(START, { input })))) return;
@@ -112,6 +133,7 @@ export function RealName() {
       {realName.status !== "PASSED" && (
         <Card>
           <p className="hint">{t("realName.intro")}</p>
+          <StepUpHint actions={["START_REAL_NAME"]} />
           <form onSubmit={onSubmit(start)}>
             <Field
               label={t("realName.legalName")}

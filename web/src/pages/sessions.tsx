@@ -5,6 +5,7 @@ import { graphql } from "../gql";
 import type { SessionsQuery } from "../gql/graphql";
 import { useI18n } from "../i18n";
 import { Card, ErrorNote, Notice, Table } from "../ui";
+import { DeviceName } from "./device";
 
 graphql(`
   fragment SessionRow on Session {
@@ -12,6 +13,9 @@ graphql(`
     current
     ip
     userAgent
+    device {
+      ...DeviceFields
+    }
     createdAt
     lastSeenAt
   }
@@ -37,15 +41,22 @@ const REVOKE = graphql(`
     }
   }
 `);
+const SIGN_OUT_OTHERS = graphql(`
+  mutation SignOutOtherSessions {
+    signOutOtherSessions {
+      revokedSessionIds
+    }
+  }
+`);
 
 type Session = NonNullable<SessionsQuery["me"]>["sessions"][number];
 
-/** 登录设备: the signed-in sessions, this one marked; any other can be signed out. */
+/** 登录设备: the signed-in sessions, this one marked; any other can be signed out, or all of them at once. */
 export function Sessions() {
   const { t, dateTime } = useI18n();
   const { run, busy, error } = useAction();
   const [sessions, setSessions] = useState<Session[]>([]);
-  const [revoked, setRevoked] = useState(false);
+  const [notice, setNotice] = useState<string | null>(null);
   const load = useCallback(async () => {
     const result = await run(() => request(SESSIONS));
     if (result) setSessions(result.me?.sessions ?? []);
@@ -57,17 +68,23 @@ export function Sessions() {
     const result = await run(() => request(REVOKE, { id }));
     if (!result) return;
     setSessions(result.revokeSession.account.sessions);
-    setRevoked(true);
+    setNotice(t("sessions.revoked"));
+  };
+  const signOutOthers = async () => {
+    const result = await run(() => request(SIGN_OUT_OTHERS));
+    if (!result) return;
+    await load();
+    setNotice(t("sessions.signedOutOthers", { count: result.signOutOtherSessions.revokedSessionIds.length }));
   };
   return (
     <Card title={t("sessions.title")}>
-      {revoked && <Notice>{t("sessions.revoked")}</Notice>}
+      {notice && <Notice>{notice}</Notice>}
       <ErrorNote error={error} />
       <Table headers={[t("sessions.device"), t("sessions.ip"), t("sessions.createdAt"), t("sessions.lastSeenAt"), ""]}>
         {sessions.map((s) => (
           <tr key={s.id}>
-            <td className="ua">
-              {s.current && <span className="tag">{t("sessions.current")}</span>} {s.userAgent ?? t("common.none")}
+            <td className="ua" title={s.userAgent ?? undefined}>
+              {s.current && <span className="tag">{t("sessions.current")}</span>} <DeviceName device={s.device} />
             </td>
             <td className="mono">{s.ip ?? t("common.none")}</td>
             <td className="when">{dateTime(s.createdAt)}</td>
@@ -82,6 +99,13 @@ export function Sessions() {
           </tr>
         ))}
       </Table>
+      {sessions.some((s) => !s.current) && (
+        <div className="actions">
+          <button type="button" className="danger" disabled={busy} onClick={() => void signOutOthers()}>
+            {t("sessions.signOutOthers")}
+          </button>
+        </div>
+      )}
     </Card>
   );
 }

@@ -1,5 +1,5 @@
 import { useState } from "react";
-import { onSubmit, useAction } from "../actions";
+import { onSubmit, StepUpHint, useAction } from "../actions";
 import { request } from "../api";
 import { graphql } from "../gql";
 import { useI18n } from "../i18n";
@@ -99,6 +99,7 @@ export function Totp() {
     <>
       <Card title={t("totp.title")}>
         <p className="hint">{t("totp.intro")}</p>
+        <StepUpHint actions={security.totpEnabled ? ["REGENERATE_RECOVERY_CODES", "DISABLE_TOTP"] : ["ENROLL_TOTP"]} />
         <p>{security.totpEnabled ? t("totp.enabled", { count: security.recoveryCodesRemaining }) : t("totp.disabled")}</p>
         {security.totpUsableFrom && <p className="hint">{t("totp.coolingHint", { date: dateTime(security.totpUsableFrom) })}</p>}
         {turnedOff && <Notice>{t(turnedOff.twoStepOff ? "totp.disabledWithTwoStep" : "totp.disabledDone")}</Notice>}

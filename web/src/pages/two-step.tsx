@@ -1,4 +1,4 @@
-import { useAction } from "../actions";
+import { StepUpHint, useAction } from "../actions";
 import { request } from "../api";
 import { graphql } from "../gql";
 import { useI18n } from "../i18n";
@@ -28,6 +28,7 @@ export function TwoStep() {
   return (
     <Card title={t("twoStep.title")}>
       <p className="hint">{t("twoStep.intro")}</p>
+      <StepUpHint actions={["SET_TWO_STEP"]} />
       <label className="switch-toggle">
         <input
           type="checkbox"
