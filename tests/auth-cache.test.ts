@@ -155,14 +155,14 @@ describe("invalidations shared through Redis", () => {
     try {
       const channel = `${prefix}:lookup-cache:clear`;
       await eventually(async () => ((await redis.pubsub("NUMSUB", channel))[1] === 2 ? true : undefined));
-      processes[0].shared.publish({ table: "session", ids: ["s1"] });
-      processes[1].shared.publish({ table: "account", ids: null });
+      processes[0].shared.publish({ table: "session", accountIds: ["a1"], ids: ["s1"] });
+      processes[1].shared.publish({ table: "account", accountIds: null, ids: null });
       await eventually(() => (processes.every((each) => each.received.length > 0) ? true : undefined));
       // Each process's own message came back to it too, as quickly as the other's.
       await new Promise((resolve) => setTimeout(resolve, 200));
       expect(processes.map((each) => each.received)).toEqual([
-        [expect.objectContaining({ table: "account", ids: null })],
-        [expect.objectContaining({ table: "session", ids: ["s1"] })],
+        [expect.objectContaining({ table: "account", accountIds: null, ids: null })],
+        [expect.objectContaining({ table: "session", accountIds: ["a1"], ids: ["s1"] })],
       ]);
     } finally {
       processes.forEach((each) => each.shared.stop());

@@ -84,13 +84,15 @@ describe("LookupCache", () => {
       return [...calls];
     };
     await readAll();
-    cache.invalidate({ table: "session", ids: ["s-a-1"] });
+    cache.invalidate({ table: "session", accountIds: ["a"], ids: ["s-a-1"] });
     expect(await readAll()).toEqual(["t-a-1"]);
-    cache.invalidate({ table: "account", ids: ["a"] });
+    cache.invalidate({ table: "account", accountIds: ["a"], ids: ["a"] });
     expect(await readAll()).toEqual(["t-a-1", "t-a-2"]);
-    cache.invalidate({ table: "api_key", ids: null }); // another lookup's table
+    cache.invalidate({ table: "session", accountIds: ["b"], ids: null }); // every session of one account
+    expect(await readAll()).toEqual(["t-b-1"]);
+    cache.invalidate({ table: "api_key", accountIds: null, ids: null }); // another lookup's table
     expect(await readAll()).toEqual([]);
-    cache.invalidate({ table: "session", ids: null }); // a write that did not say which row
+    cache.invalidate({ table: "session", accountIds: null, ids: null }); // a write that did not say which row
     expect(await readAll()).toEqual(tokens);
   });
 
@@ -99,7 +101,7 @@ describe("LookupCache", () => {
     const control = controlledLookup();
     const cached = cache.wrap(control.lookup);
     const racing = cached.find("k");
-    cache.invalidate({ table: "account", ids: ["someone"] }); // which rows the lookup reads is not known yet
+    cache.invalidate({ table: "account", accountIds: ["someone"], ids: ["someone"] }); // which rows the lookup reads is not known yet
     await settle(racing, control);
     await settle(cached.find("k"), control);
     expect(control.calls()).toBe(2);

@@ -3,9 +3,8 @@ import type { AccountEntity } from "../../entities";
 import type { RequestContext, RequestMeta } from "../../graphql/context";
 import { CurrentAccount, Meta } from "../../graphql/current";
 import { FIELD_COST } from "../../graphql/query-limits";
-import { RealNameService } from "../real-name/real-name.service";
-import { SocialService } from "../social/social.service";
-import { ProviderKind } from "../social/social.types";
+import { passed } from "../real-name/real-name.service";
+import { AccountRowsCache } from "./account-rows";
 import { AccountService } from "./account.service";
 import { Account, Capabilities, UpdateProfileInput } from "./account.types";
 
@@ -13,8 +12,7 @@ import { Account, Capabilities, UpdateProfileInput } from "./account.types";
 export class AccountResolver {
   constructor(
     private readonly accounts: AccountService,
-    private readonly social: SocialService,
-    private readonly realName: RealNameService,
+    private readonly rows: AccountRowsCache,
   ) {}
 
   @Query(() => Account, {
@@ -38,10 +36,7 @@ export class AccountResolver {
   @Extensions(FIELD_COST.reads(2))
   @FieldResolver(() => Capabilities)
   async capabilities(@Root() account: AccountEntity): Promise<Capabilities> {
-    const [canPurchase, canWithdraw] = await Promise.all([
-      this.realName.hasPassed(account.id),
-      this.social.hasIdentity(account.id, ProviderKind.ALIPAY),
-    ]);
-    return { canPurchase, canWithdraw };
+    const { realName, identities } = await this.rows.of(account);
+    return { canPurchase: passed(realName), canWithdraw: identities.some((identity) => identity.kind === "ALIPAY") };
   }
 }

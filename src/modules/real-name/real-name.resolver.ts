@@ -4,18 +4,22 @@ import { SESSION_ONLY } from "../../graphql/auth-checker";
 import type { Authenticated, RequestMeta } from "../../graphql/context";
 import { CurrentAuth, Meta } from "../../graphql/current";
 import { FIELD_COST } from "../../graphql/query-limits";
+import { AccountRowsCache } from "../account/account-rows";
 import { Account } from "../account/account.types";
 import { RealNameService } from "./real-name.service";
 import { RealNameInput, RealNameVerification } from "./real-name.types";
 
 @Resolver(() => Account)
 export class RealNameResolver {
-  constructor(private readonly checks: RealNameService) {}
+  constructor(
+    private readonly checks: RealNameService,
+    private readonly rows: AccountRowsCache,
+  ) {}
 
   @Extensions(FIELD_COST.reads(1))
   @FieldResolver(() => RealNameVerification)
-  realName(@Root() account: AccountEntity): Promise<RealNameVerification> {
-    return this.checks.view(account.id);
+  async realName(@Root() account: AccountEntity): Promise<RealNameVerification> {
+    return this.checks.viewOf((await this.rows.of(account)).realName);
   }
 
   @Authorized(SESSION_ONLY)

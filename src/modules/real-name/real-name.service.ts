@@ -30,13 +30,26 @@ interface Settled {
   readonly reason: string | null;
 }
 
-function sealContext(checkId: string, field: string): string {
+export function sealContext(checkId: string, field: string): string {
   return `real-name:${checkId}:${field}`;
 }
 
 export interface RealNameLimiters {
   readonly startsByAccount: RateLimiter;
   readonly startsByIp: RateLimiter;
+}
+
+/** Whether the account's latest check (see latestCheck) passed. */
+export function passed(latest: RealNameCheckEntity | null): boolean {
+  return latest?.status === "PASSED";
+}
+
+/** The account's latest check that was not abandoned, or null. */
+export function latestCheck(manager: EntityManager, accountId: string): Promise<RealNameCheckEntity | null> {
+  return manager.findOne(RealNameCheckEntity, {
+    where: { accountId, status: In(["PENDING", "PASSED", "FAILED"]) },
+    order: { startedAt: "DESC", id: "ASC" },
+  });
 }
 
 export class RealNameService {
@@ -56,7 +69,11 @@ export class RealNameService {
 
   /** The account's current verification as the console shows it: status and masked values only. */
   async view(accountId: string): Promise<RealNameVerification> {
-    const check = await this.latest(accountId);
+    return this.viewOf(await this.latest(accountId));
+  }
+
+  /** `view` of a check already read (the account's latest). */
+  viewOf(check: RealNameCheckEntity | null): RealNameVerification {
     if (!check) return { status: RealNameStatus.NOT_STARTED };
     const pending = check.status === "PENDING";
     return {
@@ -71,7 +88,7 @@ export class RealNameService {
   }
 
   async hasPassed(accountId: string): Promise<boolean> {
-    return (await this.latest(accountId))?.status === "PASSED";
+    return passed(await this.latest(accountId));
   }
 
   /**
@@ -171,10 +188,7 @@ export class RealNameService {
   }
 
   private latest(accountId: string): Promise<RealNameCheckEntity | null> {
-    return this.dataSource.getRepository(RealNameCheckEntity).findOne({
-      where: { accountId, status: In(["PENDING", "PASSED", "FAILED"]) },
-      order: { startedAt: "DESC", id: "ASC" },
-    });
+    return latestCheck(this.dataSource.manager, accountId);
   }
 
   /**
