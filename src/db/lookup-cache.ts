@@ -44,7 +44,7 @@ export interface Invalidatable {
   clear(): void;
 }
 
-/** One wrapped lookup: the tables its rows come from, and a count of the writes to them (see `find`). */
+/** One wrapped lookup: the tables its rows come from, and a count of the writes to them that named no account (see `find`). */
 interface Lookup {
   readonly tables: { readonly main: string; readonly joined: string };
   generation: number;
@@ -64,15 +64,20 @@ interface Entry {
 /**
  * Rows behind authentication (session or API key joined with its account), kept for `ttlSeconds`
  * so the requests an SPA page makes do not each ask the database. A write drops the rows it touched
- * (see `invalidate`), and a generation number per lookup keeps a lookup that raced with a write to
- * its tables from storing what it read before it. Callers get entities unpacked from the stored
- * rows, so nothing a request does to its entities reaches another request.
+ * (see `invalidate`), and a lookup that raced with a write to its account's rows (or to any row, for
+ * a write that did not say whose) stores nothing, so what it read before the write is not kept.
+ * Callers get entities unpacked from the stored rows, so nothing a request does to its entities
+ * reaches another request.
  */
 export class LookupCache implements Invalidatable {
   private readonly lookups: Lookup[] = [];
   /** Keyed by the looked-up value itself (a token's or key's hash: the lookups never share one). */
   private readonly entries: LRUCache<string, Entry>;
   private readonly enabled: boolean;
+  /** Invalidations that named their accounts so far, and the last of them that named each account, while lookups run. */
+  private named = 0;
+  private readonly namedLast = new Map<string, number>();
+  private lookupsRunning = 0;
 
   constructor(
     clock: Clock,
@@ -109,8 +114,17 @@ export class LookupCache implements Invalidatable {
         }
         this.observe(false);
         const generation = state.generation;
-        const result = await lookup(value);
-        if (result && generation === state.generation) {
+        const since = this.named;
+        this.lookupsRunning++;
+        let result: JoinedRow<Main, Joined> | null;
+        let raced: boolean;
+        try {
+          result = await lookup(value);
+          raced = generation !== state.generation || (result !== null && (this.namedLast.get(result.joined.id) ?? 0) > since);
+        } finally {
+          if (--this.lookupsRunning === 0) this.namedLast.clear();
+        }
+        if (result && !raced) {
           packers ??= { main: compileEntityPacker(result.main), joined: compileEntityPacker(result.joined) };
           const row: unknown[] = new Array(packers.main.width + packers.joined.width);
           packers.main.pack(result.main, row, 0);
@@ -129,14 +143,23 @@ export class LookupCache implements Invalidatable {
 
   /**
    * Drops the rows a write touched: a session's or key's own row (or all of an account's), or every
-   * row joined with an account. Lookups running meanwhile store nothing (one table written, both
-   * lookups affected when it is the accounts). Walks every entry (10 000 at most, well under a
-   * millisecond) rather than keeping indexes that evictions would have to maintain.
+   * row joined with an account. Lookups running meanwhile store nothing of those accounts (of any,
+   * when the write did not say whose; one table written, both lookups affected when it is the
+   * accounts). Walks every entry (10 000 at most, well under a millisecond) rather than keeping
+   * indexes that evictions would have to maintain.
    */
   invalidate({ table, accountIds, ids }: Touched): void {
     const affected = this.lookups.filter((lookup) => lookup.tables.main === table || lookup.tables.joined === table);
     if (affected.length === 0) return;
-    for (const lookup of affected) lookup.generation++;
+    if (!accountIds || this.namedLast.size >= MAX_ENTRIES) {
+      // Under a steady load lookups may never all finish at once: past a bound, the accounts named go too.
+      for (const lookup of accountIds ? this.lookups : affected) lookup.generation++;
+      this.namedLast.clear();
+    }
+    if (accountIds && this.lookupsRunning > 0) {
+      this.named++;
+      for (const accountId of accountIds) this.namedLast.set(accountId, this.named);
+    }
     const accounts = accountIds && new Set(accountIds);
     const rows = ids && new Set(ids);
     const dropped: string[] = [];
