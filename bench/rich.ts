@@ -1,5 +1,6 @@
 import { createHash, randomUUID } from "node:crypto";
-import type { DataSource } from "typeorm";
+import type { DataSource, EntityTarget, ObjectLiteral } from "typeorm";
+import type { QueryDeepPartialEntity } from "typeorm/query-builder/QueryPartialEntity";
 import type { DataCipher } from "../src/core/cipher";
 import { sha256Hex } from "../src/core/crypto";
 import {
@@ -146,16 +147,15 @@ export async function seedRichAccounts(dataSource: DataSource, accountIds: strin
     );
   });
   await dataSource.transaction(async (manager) => {
-    for (const [entity, rows] of [
-      [IdentityEntity, identities],
-      [TotpCredentialEntity, authenticators],
-      [RecoveryCodeEntity, codes],
-      [RealNameCheckEntity, checks],
-      [SessionEntity, sessions],
-      [ApiKeyEntity, keys],
-      [AuditEventEntity, events],
-    ] as const) {
+    const insert = async <T extends ObjectLiteral>(entity: EntityTarget<T>, rows: QueryDeepPartialEntity<T>[]) => {
       for (let start = 0; start < rows.length; start += CHUNK) await manager.insert(entity, rows.slice(start, start + CHUNK));
-    }
+    };
+    await insert(IdentityEntity, identities);
+    await insert(TotpCredentialEntity, authenticators);
+    await insert(RecoveryCodeEntity, codes);
+    await insert(RealNameCheckEntity, checks);
+    await insert(SessionEntity, sessions);
+    await insert(ApiKeyEntity, keys);
+    await insert(AuditEventEntity, events);
   });
 }
