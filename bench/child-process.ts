@@ -37,7 +37,7 @@ export function startScriptNodeFlags(packageJson: string): string[] {
 
 /**
  * Starts `node [nodeArgs] script` with `env` (on top of PATH/HOME only, so the caller's settings do
- * not leak in), sends its output to `logFile`, and resolves once GET /healthz answers.
+ * not leak in), sends its output to `logFile`, and resolves once it answers (`ready`).
  */
 export async function startServerProcess(options: {
   script: string;
@@ -46,8 +46,11 @@ export async function startServerProcess(options: {
   nodeArgs?: string[];
   port: number;
   timeoutMs?: number;
+  /** Whether it answers yet: by default, GET /healthz answers 2xx. */
+  ready?: (origin: string) => Promise<boolean>;
 }): Promise<ServerProcess> {
   const { script, env, logFile, nodeArgs = [], port, timeoutMs = 60_000 } = options;
+  const ready = options.ready ?? (async (at: string) => (await fetch(`${at}/healthz`)).ok);
   const log = fs.openSync(logFile, "a");
   const child: ChildProcess = spawn(process.execPath, [...nodeArgs, script], {
     env: { PATH: process.env.PATH ?? "/usr/bin:/bin", HOME: process.env.HOME ?? "/tmp", ...env, PORT: String(port), HOST: "127.0.0.1" },
@@ -70,8 +73,7 @@ export async function startServerProcess(options: {
       );
     }
     try {
-      const response = await fetch(`${origin}/healthz`);
-      if (response.ok) break;
+      if (await ready(origin)) break;
     } catch {
       // not listening yet
     }

@@ -17,6 +17,12 @@ interface Snapshot {
   readonly perPid: Map<number, { comm: string; ticks: number }>;
 }
 
+/** CPU seconds (user and system) a process has used so far. */
+export function processCpuSeconds(pid: number): number {
+  const fields = fs.readFileSync(`/proc/${pid}/stat`, "utf8").split(") ")[1].split(" ");
+  return (Number(fields[11]) + Number(fields[12])) / TICKS_PER_SECOND;
+}
+
 function readMachine(): { busy: number; idle: number } {
   const line = fs.readFileSync("/proc/stat", "utf8").split("\n")[0];
   const [user, nice, system, idle, iowait, irq, softirq, steal] = line.trim().split(/\s+/).slice(1).map(Number);

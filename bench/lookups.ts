@@ -87,6 +87,7 @@ async function main(): Promise<void> {
       meTokens: 10_000,
       apiKeys: 0,
       keepAllTokens: false,
+      richAccounts: 0,
       log: () => undefined,
     });
     const hashes = seeded.meTokens.map(sha256Hex);

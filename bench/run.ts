@@ -14,13 +14,15 @@ import os from "node:os";
 import path from "node:path";
 import type autocannon from "autocannon";
 import { Client } from "pg";
-import type { DataSource } from "typeorm";
+import { In, type DataSource } from "typeorm";
 import { loadConfig, type DatabaseConfig } from "../src/config";
+import { DataCipher } from "../src/core/cipher";
 import { createDataSource } from "../src/db/data-source";
+import { AccountEntity } from "../src/entities";
 import { PasswordHasher } from "../src/modules/password/password-hasher";
 import { freePort } from "../tests/helpers/free-port";
 import { startScriptNodeFlags, startServerProcess, type ServerProcess } from "./child-process";
-import { CpuMeter, foreignCpu } from "./cpu";
+import { CpuMeter, foreignCpu, processCpuSeconds } from "./cpu";
 import {
   cannonSliceable,
   gql,
@@ -36,7 +38,10 @@ import {
 } from "./load";
 import { formatProfile, summarizeProfile, type ProfileSummary } from "./profile-summary";
 import { BENCH_PASSWORD, freshen, seed, username, type Dialect, type SeedResult } from "./seed";
+import { seedRichAccounts } from "./rich";
 import { startSmtpSink, type SmtpSink } from "./smtp-sink";
+import { spaDocument } from "./spa-documents";
+import { steadyWrites, type MixedAccount, type SteadyWriteCounts } from "./steady-writes";
 
 // ---------------------------------------------------------------------------------------------
 // Options
@@ -60,6 +65,9 @@ interface Options {
   /** Node flags for the server under test and the bare baseline: npm start's, then --node-options. */
   readonly nodeOptions: string[];
   readonly authCacheSeconds: string;
+  readonly redisUrl: string;
+  readonly richAccounts: number;
+  readonly mixedRate: number;
 }
 
 /** flag (argv `--name` / `--name=value`), environment variable, default, description. */
@@ -96,6 +104,17 @@ const OPTIONS = {
     "",
     "the server's AUTH_CACHE_SECONDS (empty: its default); 0 measures every `me` reading the database",
   ],
+  "redis-url": [
+    "BENCH_REDIS_URL",
+    "redis://127.0.0.1:6379",
+    "Redis for the servers (a fresh REDIS_PREFIX per run): the mixed scenario shares invalidations through it",
+  ],
+  "rich-accounts": [
+    "BENCH_RICH_ACCOUNTS",
+    1_000,
+    "accounts given everything the account center shows (contacts, identities, TOTP, real name, sessions, keys, log)",
+  ],
+  "mixed-rate": ["BENCH_MIXED_RATE", 10, "sign-ins, and other writes, per second on the second process of the mixed scenario"],
   keep: ["BENCH_KEEP", false, "keep the temp dir (SQLite files, server logs) and the PostgreSQL schemas"],
 } as const;
 
@@ -154,6 +173,9 @@ function parseOptions(argv: string[], env: NodeJS.ProcessEnv): Options {
       ...read("node-options").split(/\s+/).filter(Boolean),
     ],
     authCacheSeconds: read("auth-cache-seconds"),
+    redisUrl: read("redis-url"),
+    richAccounts: Math.floor(read("rich-accounts")),
+    mixedRate: read("mixed-rate"),
   };
 }
 
@@ -190,8 +212,17 @@ const RATE_LIMIT_SETTINGS = [
  * production refuses the console stand-ins, every rate limit far above what a run can reach (every
  * request comes from 127.0.0.1), LOG_LEVEL=warn.
  */
-function serverEnv(options: Options, database: DatabaseConfig, smtp: SmtpSink, dataKey: string): Record<string, string> {
+function serverEnv(
+  options: Options,
+  database: DatabaseConfig,
+  smtp: SmtpSink,
+  dataKey: string,
+  redisPrefix: string,
+): Record<string, string> {
   return {
+    REDIS_URL: options.redisUrl,
+    REDIS_PREFIX: redisPrefix,
+    METRICS_TOKEN: METRICS_TOKEN,
     NODE_ENV: "production",
     LOG_LEVEL: "warn",
     BCRYPT_COST: String(options.bcryptCost),
@@ -213,6 +244,8 @@ function serverEnv(options: Options, database: DatabaseConfig, smtp: SmtpSink, d
   };
 }
 
+const METRICS_TOKEN = randomBytes(24).toString("hex");
+
 // ---------------------------------------------------------------------------------------------
 // Scenarios
 
@@ -223,13 +256,64 @@ const CONFIRM_BINDING =
   "mutation Confirm($id: ID!, $code: String!) { confirmContactBinding(input: { challengeId: $id, code: $code }) { account { id } } }";
 
 /**
- * `me` and the bare baseline get 8 slices each of a tenth of --duration in meAlternatingWithBare:
+ * Scenarios measured side by side get 8 slices each of a tenth of --duration (meAlternatingWithCeiling):
  * with the pass over the tokens (~6 s) and ~0.15 s between slices, the last `me` slice ends ~26 s
  * after its warm-up began at the default --duration, within the authentication cache's 30 s.
  */
 const ALTERNATING_SLICES = 8;
 
 const isMe = (body: string) => body.startsWith('{"data":{"me":{"id":');
+
+/** An account center page: the signed-in account's data, without errors. */
+const isPage = (body: string) => body.startsWith('{"data":{"me":{') && !body.includes('"errors":');
+
+/** The account center's own documents, read from web/src: the bench sends what the SPA sends. */
+const PAGES = {
+  page: { name: "account center page (query Me)", body: gql(spaDocument("session.tsx", "Me")) },
+  sessions: { name: "sessions page (query Sessions)", body: gql(spaDocument("pages/sessions.tsx", "Sessions")) },
+  apiKeys: { name: "API-key page (query ApiKeys)", body: gql(spaDocument("pages/api-keys.tsx", "ApiKeys")) },
+  securityLog: {
+    name: "security log, first page (query AuditEvents)",
+    body: gql(spaDocument("pages/security-log.tsx", "AuditEvents"), { after: null }),
+  },
+} as const;
+
+/** One of PAGES with the tokens of the rich accounts, one per request. */
+function pageSpec(
+  page: { name: string; body: string },
+  url: string,
+  options: Options,
+  tokens: string[],
+  hooks: MeasureHooks,
+  nameSuffix = "",
+): CannonSpec {
+  return {
+    hooks,
+    name: `${page.name}${nameSuffix}`,
+    url,
+    connections: options.connections,
+    durationSeconds: options.duration,
+    warmupRequests: tokens.length,
+    warmupSeconds: options.warmup,
+    requests: [rotatingBearer(tokens, page.body)],
+    verifyBody: isPage,
+    notes: () => ({ distinctTokens: tokens.length }),
+  };
+}
+
+/** `{ hello }` on Apollo's standalone server (bench/standalone-apollo.ts): the ceiling. */
+function helloSpec(name: string, origin: string, options: Options, hooks: MeasureHooks): CannonSpec {
+  return {
+    hooks,
+    name,
+    url: `${origin}/`,
+    connections: options.connections,
+    durationSeconds: options.duration,
+    warmupSeconds: options.warmup,
+    requests: [{ method: "POST", path: "/", body: gql("{ hello }") }],
+    verifyBody: (body) => body.startsWith('{"data":{"hello":"world"}'),
+  };
+}
 
 function meSpec(
   name: string,
@@ -398,15 +482,42 @@ interface DatabaseRun {
   readonly accounts: number;
   /** The server's memory after start-up and after each scenario (VmHWM is the peak so far). */
   readonly memoryTimeline: Array<{ after: string; peakRssMb: number | null; rssMb: number | null }>;
-  readonly seed: Omit<SeedResult, "meTokens" | "meSessionIds" | "allTokens" | "apiKeySecrets" | "apiKeyIds">;
+  readonly seed: Omit<SeedResult, "meTokens" | "meSessionIds" | "allTokens" | "apiKeySecrets" | "apiKeyIds" | "rich">;
   readonly scenarios: ScenarioResult[];
   readonly server: ServerReport;
+  /** From spawning the built server on a fresh database to its first answer, one per try. */
+  readonly startupOnFreshDatabase?: StartupTry[];
 }
 
 const log = (message: string) => console.log(`» ${message}`);
 
+/** The mixed scenario's writer signs in at this bcrypt cost, to these many accounts (see Bench.mixed). */
+const MIXED_BCRYPT_COST = 4;
+const MIXED_ACCOUNTS = 2_000;
+const STARTUP_TRIES = 3;
+
+interface StartupTry {
+  readonly seconds: number;
+  /** The server's own CPU time until then. */
+  readonly cpuSeconds: number;
+}
+
+interface CacheLookups {
+  hit: number;
+  miss: number;
+}
+
+/** The server's authentication-cache lookups so far, from its /metrics. */
+async function cacheLookups(origin: string): Promise<CacheLookups> {
+  const response = await fetch(`${origin}/metrics`, { headers: { authorization: `Bearer ${METRICS_TOKEN}` } });
+  const text = await response.text();
+  const count = (result: string) =>
+    Number(new RegExp(`^auth_cache_lookups_total\\{result="${result}"\\} (\\d+)`, "m").exec(text)?.[1] ?? Number.NaN);
+  return { hit: count("hit"), miss: count("miss") };
+}
+
 class Bench {
-  private bare?: { server: ServerProcess; tokens: string[] };
+  private ceiling?: ServerProcess;
   private readonly children = new Set<ServerProcess>();
   private readonly schemas: string[] = [];
   readonly dataKey = randomBytes(32).toString("base64");
@@ -423,9 +534,11 @@ class Bench {
     script: string,
     env: Record<string, string>,
     nodeArgs: string[] = [],
+    ready?: (origin: string) => Promise<boolean>,
   ): Promise<{ server: ServerProcess; startupSeconds: number }> {
+    const port = await freePort();
     const t0 = performance.now();
-    const server = await startServerProcess({ script, env, nodeArgs, port: await freePort(), logFile: path.join(this.tmp, `${name}.log`) });
+    const server = await startServerProcess({ script, env, nodeArgs, port, logFile: path.join(this.tmp, `${name}.log`), ready });
     this.children.add(server);
     return { server, startupSeconds: Math.round((performance.now() - t0) / 100) / 10 };
   }
@@ -488,10 +601,7 @@ class Bench {
     this.children.clear();
   }
 
-  /**
-   * Starts the bare baseline and measures it once. It keeps running (idle) so that each database
-   * run can measure it again, alternating with its `me` (see meAlternatingWithBare).
-   */
+  /** Starts the bare baseline (our HTTP stack without our schema) and measures it once. */
   async bareApollo(tokens: string[]): Promise<{ result: ScenarioResult; server: ServerReport }> {
     log("baseline: bare Apollo server (constant `me`)");
     const { server, startupSeconds } = await this.start(
@@ -500,43 +610,156 @@ class Bench {
       { NODE_ENV: "production" },
       this.options.nodeOptions,
     );
-    this.bare = { server, tokens };
     const [result] = await this.undisturbed(() =>
       meScenario("bare Apollo (constant me)", `${server.origin}/graphql`, this.options, tokens, this.hooks(server.pid)),
+    );
+    const report = { startupSeconds, ...server.memory(), logLines: server.logLines(), logFile: server.logFile };
+    await this.stop(server);
+    return { result, server: report };
+  }
+
+  /**
+   * Starts Apollo's standalone server (the ceiling) and measures it once. It keeps running (idle) so
+   * that each database run can measure it again, alternating with its `me`.
+   */
+  async standaloneCeiling(): Promise<{ result: ScenarioResult; server: ServerReport }> {
+    log("ceiling: Apollo's standalone server answering { hello }");
+    const { server, startupSeconds } = await this.start(
+      "standalone-apollo",
+      path.join(__dirname, "standalone-apollo.js"),
+      { NODE_ENV: "production" },
+      this.options.nodeOptions,
+      async (origin) =>
+        (await fetch(`${origin}/`, { method: "POST", headers: { "content-type": "application/json" }, body: gql("{ hello }") })).ok,
+    );
+    this.ceiling = server;
+    const [result] = await this.undisturbed(() =>
+      runCannon(helloSpec("Apollo standalone { hello } (ceiling)", server.origin, this.options, this.hooks(server.pid))),
     );
     return { result, server: { startupSeconds, ...server.memory(), logLines: server.logLines(), logFile: server.logFile } };
   }
 
   /**
-   * `me` and the bare baseline measured in alternating slices of one stretch of time: this machine's
-   * speed swings by up to 2× from one second to the next and drifts over minutes (the bare server read
-   * 2 257 and 3 106 req/s measured right before and right after one `me`), which would decide a ratio
-   * of two measurements taken one after the other.
+   * `me` and the ceiling measured in alternating slices of one stretch of time: this machine's speed
+   * swings by up to 2× from one second to the next and drifts over minutes (one baseline read 2 257
+   * and 3 106 req/s measured right before and right after one `me`), which would decide a ratio of
+   * two measurements taken one after the other.
    */
-  async meAlternatingWithBare(server: ServerProcess, tokens: string[], authCacheSeconds: number): Promise<ScenarioResult[]> {
-    const bare = this.bare!;
-    await this.quiet([server.pid, bare.server.pid]);
+  async meAlternatingWithCeiling(server: ServerProcess, tokens: string[], authCacheSeconds: number): Promise<ScenarioResult[]> {
+    const ceiling = this.ceiling!;
+    await this.quiet([server.pid, ceiling.pid]);
     // Short warm-ups and 8 slices (see ALTERNATING_SLICES): every `me` slice must end within the
     // authentication cache's 30 s after the pass that sends each token once, as in the continuous `me`,
     // or it would count the wave of misses when the entries expire (notes.secondsFromWarmUp says).
     const sliced = { ...this.options, warmup: 1, duration: (ALTERNATING_SLICES * this.options.duration) / 10 };
     const me = meSpec(
-      "me (session token), alternating with bare",
+      "me (session token), alternating with the ceiling",
       `${server.origin}/graphql`,
       sliced,
       tokens,
       this.hooks(server.pid, false),
     );
-    const baseline = meSpec(
-      "bare Apollo (constant me), alternating with me",
-      `${bare.server.origin}/graphql`,
+    const hello = helloSpec(
+      "Apollo standalone { hello } (ceiling), alternating with me",
+      ceiling.origin,
       sliced,
-      bare.tokens,
-      this.hooks(bare.server.pid, false),
-      0,
+      this.hooks(ceiling.pid, false),
     );
-    const [meResult, bareResult] = await runAlternating(cannonSliceable(me), cannonSliceable(baseline), ALTERNATING_SLICES);
-    return [{ ...meResult, notes: { ...meResult.notes, authCacheSeconds } }, bareResult];
+    const [meResult, helloResult] = await runAlternating(cannonSliceable(me), cannonSliceable(hello), ALTERNATING_SLICES);
+    return [{ ...meResult, notes: { ...meResult.notes, authCacheSeconds } }, helloResult];
+  }
+
+  /** The account center's page query on the rich accounts and `me`, in alternating slices on one server. */
+  async pageAlternatingWithMe(
+    server: ServerProcess,
+    meTokens: string[],
+    richTokens: string[],
+    authCacheSeconds: number,
+  ): Promise<ScenarioResult[]> {
+    await this.quiet([server.pid]);
+    const sliced = { ...this.options, warmup: 1, duration: (ALTERNATING_SLICES * this.options.duration) / 10 };
+    const url = `${server.origin}/graphql`;
+    const me = meSpec("me (session token), alternating with the page", url, sliced, meTokens, this.hooks(server.pid, false));
+    const page = pageSpec(PAGES.page, url, sliced, richTokens, this.hooks(server.pid, false), ", alternating with me");
+    const [meResult, pageResult] = await runAlternating(cannonSliceable(me), cannonSliceable(page), ALTERNATING_SLICES);
+    return [{ ...meResult, notes: { ...meResult.notes, authCacheSeconds } }, pageResult];
+  }
+
+  /**
+   * `me` at every active token on `server` while a second server process on the same database and
+   * Redis (BCRYPT_COST 4: cost 12 cannot sign in 10 a second on two cores beside the measurement;
+   * the accounts it signs in to were given cost-4 hashes, so nothing is rehashed) signs in and writes
+   * at a steady rate; reports the authentication cache's hits on `server` over the measured seconds.
+   */
+  async mixed(server: ServerProcess, env: Record<string, string>, tokens: string[], accounts: MixedAccount[]): Promise<ScenarioResult> {
+    const writer = (
+      await this.start(
+        "writer",
+        path.resolve(__dirname, "../src/main.js"),
+        { ...env, BCRYPT_COST: String(MIXED_BCRYPT_COST) },
+        this.options.nodeOptions,
+      )
+    ).server;
+    try {
+      const base = this.hooks(server.pid);
+      let before: CacheLookups | undefined;
+      let writes: ReturnType<typeof steadyWrites> | undefined;
+      let counts: SteadyWriteCounts | undefined;
+      const hooks: MeasureHooks = {
+        before: async () => {
+          await base.before();
+          before = await cacheLookups(server.origin);
+          writes = steadyWrites(writer.origin, accounts, BENCH_PASSWORD, this.options.mixedRate);
+        },
+        after: () => {
+          counts = writes?.stop();
+          return base.after();
+        },
+      };
+      const result = await runCannon(
+        meSpec(`me (session token) while another process writes`, `${server.origin}/graphql`, this.options, tokens, hooks),
+      );
+      const after = await cacheLookups(server.origin);
+      await writes?.settle();
+      const hits = after.hit - before!.hit;
+      const misses = after.miss - before!.miss;
+      return {
+        ...result,
+        notes: {
+          ...result.notes,
+          cacheHits: hits,
+          cacheMisses: misses,
+          cacheHitRatio: ratio(hits, hits + misses),
+          writes: counts,
+          writerRate: this.options.mixedRate,
+        },
+      };
+    } finally {
+      await this.stop(writer);
+    }
+  }
+
+  /**
+   * The built server spawned on a fresh database (no tables yet), timed from the spawn to its first
+   * answer (GET /healthz, polled every 10 ms), `times` times, each on a new database.
+   */
+  async startupOnFreshDatabase(dialect: Dialect, label: string, times: number): Promise<StartupTry[]> {
+    const tries: StartupTry[] = [];
+    for (let k = 0; k < times; k++) {
+      const { config } = await this.freshDatabase(dialect, `${label}_startup${k}`, false);
+      await this.quiet([]);
+      const { server, startupSeconds } = await this.start(
+        `startup-${label}-${k}`,
+        path.resolve(__dirname, "../src/main.js"),
+        serverEnv(this.options, config, this.smtp, this.dataKey, `bench-startup-${randomBytes(4).toString("hex")}`),
+        this.options.nodeOptions,
+        async (origin) => (await fetch(`${origin}/healthz`)).ok,
+      );
+      // Its CPU time so far says what start-up costs on a machine too busy for the wall clock to.
+      tries.push({ seconds: startupSeconds, cpuSeconds: processCpuSeconds(server.pid) });
+      await this.stop(server);
+    }
+    return tries;
   }
 
   /** Login and raw bcrypt the same way, in slices of half the duration, twice the duration each. */
@@ -562,7 +785,7 @@ class Bench {
   }
 
   /** A fresh database of this dialect with migrations run, and the DatabaseConfig to give the server. */
-  async freshDatabase(dialect: Dialect, label: string): Promise<{ config: DatabaseConfig; dataSource: DataSource }> {
+  async freshDatabase(dialect: Dialect, label: string, migrate = true): Promise<{ config: DatabaseConfig; dataSource: DataSource }> {
     let config: DatabaseConfig;
     if (dialect === "sqlite") {
       config = { kind: "sqlite", file: path.join(this.tmp, `${label}.sqlite`) };
@@ -581,6 +804,7 @@ class Bench {
       config = loadConfig({ DATABASE_URL: this.options.postgresUrl, DATABASE_SCHEMA: schema }).database;
     }
     const dataSource = createDataSource(config);
+    if (!migrate) return { config, dataSource };
     await dataSource.initialize();
     await dataSource.runMigrations({ transaction: "all" });
     return { config, dataSource };
@@ -609,17 +833,38 @@ class Bench {
       meTokens: 10_000,
       apiKeys: 1_000,
       keepAllTokens: withWritePool,
+      richAccounts: withWritePool ? this.options.richAccounts : 0,
       log,
     });
     log(`${dialect}: seeded in ${seeded.seconds} s (${seeded.accountsPerSecond.toLocaleString("en-US")} accounts/s)`);
-    return { config, dataSource, seeded };
+    let mixedAccounts: MixedAccount[] = [];
+    if (withWritePool) {
+      const serverConfig = loadConfig(serverEnv(this.options, config, this.smtp, this.dataKey, "bench"));
+      const cipher = new DataCipher(
+        { id: serverConfig.dataEncryptionKeyId, key: serverConfig.dataEncryptionKey! },
+        serverConfig.previousDataEncryptionKeys,
+      );
+      await seedRichAccounts(dataSource, seeded.rich.accountIds, cipher);
+      log(
+        `${dialect}: gave ${seeded.rich.accountIds.length} accounts contacts, identities, TOTP, a real-name check, sessions, keys and a security log`,
+      );
+      // The mixed scenario's accounts: after the rich ones, far below those the write path binds.
+      const first = seeded.rich.accountIds.length;
+      const indexes = Array.from({ length: Math.min(MIXED_ACCOUNTS, accounts - first) }, (_unused, k) => first + k);
+      mixedAccounts = indexes.map((index) => ({ username: username(index), token: seeded.allTokens[index] }));
+      const lowCostHash = await new PasswordHasher(MIXED_BCRYPT_COST).hash(BENCH_PASSWORD);
+      await dataSource
+        .getRepository(AccountEntity)
+        .update({ username: In(mixedAccounts.map((account) => account.username)) }, { passwordHash: lowCostHash });
+    }
+    return { config, dataSource, seeded, mixedAccounts };
   }
 
   /** Seeds, starts the real server, runs `scenarios`, reads its peak RSS, stops it. */
   async databaseRun(dialect: Dialect, label: string, accounts: number, full: boolean): Promise<DatabaseRun> {
-    const { config, dataSource, seeded } = await this.seedDatabase(dialect, label, accounts, full);
+    const { config, dataSource, seeded, mixedAccounts } = await this.seedDatabase(dialect, label, accounts, full);
     try {
-      const env = serverEnv(this.options, config, this.smtp, this.dataKey);
+      const env = serverEnv(this.options, config, this.smtp, this.dataKey, `bench-${label}-${randomBytes(4).toString("hex")}`);
       const { server, startupSeconds } = await this.start(
         `server-${label}`,
         path.resolve(__dirname, "../src/main.js"),
@@ -636,20 +881,21 @@ class Bench {
         memoryTimeline.push({ after: results.map((result) => result.name).join(" and "), ...server.memory() });
       };
       const { authCacheSeconds } = loadConfig(env);
+      const sessionIds = [...seeded.meSessionIds, ...seeded.rich.sessionIds];
       // freshen writes behind the server's back: rows it cached for these tokens before (in a step or
       // an attempt before) still say when they were last seen then, and once that is a minute ago each
       // request would touch its session or key. So tokens used before wait until those rows expired.
       const used = new Set<string[]>();
       const freshenFor = async (tokens: string[]) => {
-        await freshen(dataSource, dialect, seeded.meSessionIds, seeded.apiKeyIds);
+        await freshen(dataSource, dialect, sessionIds, seeded.apiKeyIds);
         if (used.has(tokens)) await new Promise((resolve) => setTimeout(resolve, authCacheSeconds * 1000));
         used.add(tokens);
       };
       try {
         if (full) {
-          await step("me and bare Apollo, alternating", async () => {
+          await step("me and the ceiling, alternating", async () => {
             await freshenFor(seeded.meTokens);
-            return this.meAlternatingWithBare(server, seeded.meTokens, authCacheSeconds);
+            return this.meAlternatingWithCeiling(server, seeded.meTokens, authCacheSeconds);
           });
         }
         await step("me with session tokens", async () => {
@@ -657,6 +903,16 @@ class Bench {
           return meScenario("me (session token)", url, this.options, seeded.meTokens, this.hooks(server.pid));
         });
         if (full) {
+          await step("the account center's page and me, alternating", async () => {
+            await freshenFor(seeded.meTokens);
+            return this.pageAlternatingWithMe(server, seeded.meTokens, seeded.rich.tokens, authCacheSeconds);
+          });
+          for (const page of [PAGES.sessions, PAGES.apiKeys, PAGES.securityLog]) {
+            await step(page.name, async () => {
+              await freshenFor(seeded.rich.tokens);
+              return runCannon(pageSpec(page, url, this.options, seeded.rich.tokens, this.hooks(server.pid)));
+            });
+          }
           await step("me with API keys", async () => {
             await freshenFor(seeded.apiKeySecrets);
             return meScenario("me (API key)", url, this.options, seeded.apiKeySecrets, this.hooks(server.pid));
@@ -678,10 +934,21 @@ class Bench {
               this.hooks(server.pid),
             ),
           );
+          await step("me while another process signs in and writes", async () => {
+            await freshenFor(seeded.meTokens);
+            return this.mixed(server, env, seeded.meTokens, mixedAccounts);
+          });
         }
         const report: ServerReport = { startupSeconds, ...server.memory(), logLines: server.logLines(), logFile: server.logFile };
-        const { meTokens: _t, meSessionIds: _s, allTokens: _a, apiKeySecrets: _k, apiKeyIds: _i, ...seedReport } = seeded;
-        return { database: dialect, accounts, memoryTimeline, seed: seedReport, scenarios, server: report };
+        const { accounts: seededAccounts, sessions, apiKeys, seconds, accountsPerSecond } = seeded;
+        const seedReport = { accounts: seededAccounts, sessions, apiKeys, seconds, accountsPerSecond };
+        await this.stop(server);
+        let startupOnFreshDatabase: StartupTry[] | undefined;
+        if (full) {
+          log(`${dialect}: start-up on a fresh database, ${STARTUP_TRIES} times`);
+          startupOnFreshDatabase = await this.startupOnFreshDatabase(dialect, label, STARTUP_TRIES);
+        }
+        return { database: dialect, accounts, memoryTimeline, seed: seedReport, scenarios, server: report, startupOnFreshDatabase };
       } finally {
         await this.stop(server);
       }
@@ -743,7 +1010,7 @@ class Bench {
       return await this.profiled(
         dialect,
         path.resolve(__dirname, "../src/main.js"),
-        serverEnv(this.options, config, this.smtp, this.dataKey),
+        serverEnv(this.options, config, this.smtp, this.dataKey, `bench-profile-${randomBytes(4).toString("hex")}`),
         this.options.nodeOptions,
         async (server, hooks) => {
           log(`${dialect}: profile of me with session tokens`);
@@ -785,14 +1052,13 @@ interface Target {
 
 const ratio = (a: number, b: number) => (b > 0 ? Math.round((a / b) * 1000) / 1000 : 0);
 
-function targetsFor(runs: DatabaseRun[], bare: ScenarioResult, bcrypt: ScenarioResult, scale: DatabaseRun[]): Target[] {
+function targetsFor(runs: DatabaseRun[], bcrypt: ScenarioResult, scale: DatabaseRun[]): Target[] {
   const targets: Target[] = [];
   const find = (run: DatabaseRun, name: string) => run.scenarios.find((s) => s.name === name);
   /** The scenario measured on its own (not in alternating slices) whose name starts so. */
   const continuous = (run: DatabaseRun, prefix: string) =>
     run.scenarios.find((s) => s.name.startsWith(prefix) && !s.name.includes("alternating"));
   for (const run of runs) {
-    const me = continuous(run, "me (session token)");
     const login = continuous(run, "login");
     const alternated = (a: string, b: string) => {
       const pair = [find(run, a), find(run, b)];
@@ -801,29 +1067,57 @@ function targetsFor(runs: DatabaseRun[], bare: ScenarioResult, bcrypt: ScenarioR
     const slicesDetail = ([a, b]: [ScenarioResult, ScenarioResult]) =>
       `${a.rps} / ${b.rps} per s, measured in alternating slices (${JSON.stringify(a.notes?.sliceRps)} and ${JSON.stringify(b.notes?.sliceRps)}; ` +
       `the first's last slice ended ${String(a.notes?.secondsFromWarmUp)} s after its warm-up began)`;
-    const meAndBare = alternated("me (session token), alternating with bare", "bare Apollo (constant me), alternating with me");
-    if (meAndBare) {
-      const value = ratio(meAndBare[0].rps, meAndBare[1].rps);
-      const { secondsFromWarmUp, authCacheSeconds } = meAndBare[0].notes as { secondsFromWarmUp: number; authCacheSeconds: number };
+    const meAndCeiling = alternated(
+      "me (session token), alternating with the ceiling",
+      "Apollo standalone { hello } (ceiling), alternating with me",
+    );
+    if (meAndCeiling) {
+      const value = ratio(meAndCeiling[0].rps, meAndCeiling[1].rps);
+      const { secondsFromWarmUp, authCacheSeconds } = meAndCeiling[0].notes as { secondsFromWarmUp: number; authCacheSeconds: number };
       // Slices past the cache's TTL counted the misses of the entries expiring: no verdict then.
       const judged = authCacheSeconds === 0 || secondsFromWarmUp <= authCacheSeconds;
       targets.push({
-        name: `${run.database}: me / bare Apollo (req/s)`,
+        name: `${run.database}: me / Apollo standalone ceiling (req/s)`,
         value,
         unit: "",
-        target: ">= 0.85",
-        met: judged ? value >= 0.85 : null,
-        detail: `${judged ? "" : `not judged, the last me slice ended after the cache's ${authCacheSeconds} s (a slower machine: lower --duration); `}${slicesDetail(meAndBare)}`,
+        target: ">= 0.50",
+        met: judged ? value >= 0.5 : null,
+        detail: `${judged ? "" : `not judged, the last me slice ended after the cache's ${authCacheSeconds} s (a slower machine: lower --duration); `}${slicesDetail(meAndCeiling)}`,
       });
-    } else if (me) {
-      const value = ratio(me.rps, bare.rps);
+    }
+    const pageAndMe = alternated(`${PAGES.page.name}, alternating with me`, "me (session token), alternating with the page");
+    if (pageAndMe) {
+      const value = ratio(pageAndMe[0].rps, pageAndMe[1].rps);
       targets.push({
-        name: `${run.database}: me / bare Apollo (req/s)`,
+        name: `${run.database}: account center page / me (req/s)`,
         value,
         unit: "",
-        target: ">= 0.85",
-        met: value >= 0.85,
-        detail: `${me.rps} / ${bare.rps} req/s; bare: the first baseline, measured minutes apart`,
+        target: ">= 0.70",
+        met: value >= 0.7,
+        detail: slicesDetail(pageAndMe),
+      });
+    }
+    const mixed = continuous(run, "me (session token) while another process writes");
+    if (mixed) {
+      const notes = mixed.notes as { cacheHitRatio: number; cacheHits: number; cacheMisses: number; writes?: SteadyWriteCounts };
+      targets.push({
+        name: `${run.database}: auth-cache hits for me while another process signs in and writes`,
+        value: notes.cacheHitRatio,
+        unit: "",
+        target: ">= 0.95",
+        met: notes.cacheHitRatio >= 0.95,
+        detail: `${notes.cacheHits} hits, ${notes.cacheMisses} misses at ${mixed.rps} req/s; the writer did ${JSON.stringify(notes.writes?.done)} in ${notes.writes?.seconds} s (failed ${JSON.stringify(notes.writes?.failed)})`,
+      });
+    }
+    if (run.startupOnFreshDatabase?.length) {
+      const worst = Math.max(...run.startupOnFreshDatabase.map((each) => each.seconds));
+      targets.push({
+        name: `${run.database}: first answer after spawning the built server on a fresh database`,
+        value: worst,
+        unit: "s",
+        target: "<= 1.5 s",
+        met: worst <= 1.5,
+        detail: `slowest of ${run.startupOnFreshDatabase.map((each) => `${each.seconds} s (${each.cpuSeconds} s of its CPU)`).join(", ")}`,
       });
     }
     const loginAndBcrypt = alternated(`${login?.name}, alternating with raw bcrypt`, `${bcrypt.name}, alternating with login`);
@@ -965,6 +1259,7 @@ async function measure(
   // rewritten after every stage, so a late failure loses nothing measured before it.
   // Synthetic tokens of the real format: the bare server only checks that one is there.
   const fakeTokens = Array.from({ length: 10_000 }, () => `ses_${randomBytes(32).toString("base64url")}`);
+  const ceiling = await bench.standaloneCeiling();
   const bare = await bench.bareApollo(fakeTokens);
   log(`baseline: raw bcrypt.compare, cost ${options.bcryptCost}, ${options.loginConnections} in parallel`);
   const [bcrypt] = await bench.undisturbed(() =>
@@ -983,10 +1278,14 @@ async function measure(
       finishedAt: new Date().toISOString(),
       machine: info,
       options,
-      baselines: { bareApollo: { ...bare.result, server: bare.server }, rawBcrypt: bcrypt },
+      baselines: {
+        standaloneCeiling: { ...ceiling.result, server: ceiling.server },
+        bareApollo: { ...bare.result, server: bare.server },
+        rawBcrypt: bcrypt,
+      },
       runs,
       scale,
-      targets: targetsFor(runs, bare.result, bcrypt, scale),
+      targets: targetsFor(runs, bcrypt, scale),
       profiles,
       failures,
     };
@@ -1026,11 +1325,11 @@ async function measure(
   }
   save();
 
-  const targets = targetsFor(runs, bare.result, bcrypt, scale);
+  const targets = targetsFor(runs, bcrypt, scale);
   const rows: string[][] = [
     ["database", "scenario", "conns", "req/s", "p50 ms", "p99 ms", "errors", "srv CPU ms/req", "CPU srv/cli/pg/other"],
   ];
-  rows.push(...resultRows("-", [bare.result, bcrypt]));
+  rows.push(...resultRows("-", [ceiling.result, bare.result, bcrypt]));
   for (const run of runs) rows.push(...resultRows(`${run.database} ${run.accounts / 1000}k`, run.scenarios));
   for (const run of scale)
     rows.push(
@@ -1045,6 +1344,10 @@ async function measure(
         (write ? `; write path ${String(write.notes?.flowsPerSecond)} flows/s` : ""),
     );
     console.log(`  server peak RSS (VmHWM) after ${run.memoryTimeline.map((m) => `${m.after}: ${m.peakRssMb} MB`).join(", ")}`);
+    if (run.startupOnFreshDatabase)
+      console.log(
+        `  first answer on a fresh database after ${run.startupOnFreshDatabase.map((each) => `${each.seconds} s (${each.cpuSeconds} s CPU)`).join(", ")}`,
+      );
   }
   console.log("\ntargets:");
   for (const target of targets) {
@@ -1054,7 +1357,7 @@ async function measure(
     );
   }
   for (const failure of failures) console.log(`  FAILED   ${failure.stage}: ${failure.error.split("\n")[0]}`);
-  const disturbed = [bare.result, bcrypt, ...runs.flatMap((run) => run.scenarios), ...scale.flatMap((run) => run.scenarios)]
+  const disturbed = [ceiling.result, bare.result, bcrypt, ...runs.flatMap((run) => run.scenarios), ...scale.flatMap((run) => run.scenarios)]
     .filter((result) => (result.cpu?.other ?? 0) > 0.2)
     .map((result) => `${result.name} (${result.cpu?.other})`);
   if (disturbed.length) {

@@ -25,6 +25,8 @@ export interface SeedOptions {
   readonly apiKeys: number;
   /** Keep every account's session token (for the write path, which uses each account once). */
   readonly keepAllTokens: boolean;
+  /** The first this many accounts (the write path takes accounts from the last one down) are returned as `rich`. */
+  readonly richAccounts: number;
   readonly log: (message: string) => void;
 }
 
@@ -41,6 +43,8 @@ export interface SeedResult {
   readonly allTokens: string[];
   readonly apiKeySecrets: string[];
   readonly apiKeyIds: string[];
+  /** The first `richAccounts` accounts: their ids, session tokens and session ids. */
+  readonly rich: { readonly accountIds: string[]; readonly tokens: string[]; readonly sessionIds: string[] };
 }
 
 export const BENCH_PASSWORD = "correct horse battery staple";
@@ -153,6 +157,7 @@ export async function seed(dataSource: DataSource, options: SeedOptions): Promis
     allTokens: [] as string[],
     apiKeySecrets: [] as string[],
     apiKeyIds: [] as string[],
+    rich: { accountIds: [] as string[], tokens: [] as string[], sessionIds: [] as string[] },
   };
 
   const tokens = new TokenSource();
@@ -207,6 +212,11 @@ export async function seed(dataSource: DataSource, options: SeedOptions): Promis
           result.meSessionIds.push(sessionId);
         }
         if (options.keepAllTokens) result.allTokens.push(token);
+        if (i < options.richAccounts) {
+          result.rich.accountIds.push(id);
+          result.rich.tokens.push(token);
+          result.rich.sessionIds.push(sessionId);
+        }
         if (keyIndexes.has(i)) {
           const secret = tokens.next(API_KEY_PREFIX);
           const keyId = randomUUID();

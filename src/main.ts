@@ -13,9 +13,9 @@ async function main(): Promise<void> {
   const config = loadConfig();
   const logger = createLogger(config.logLevel, { pretty: process.stdout.isTTY === true && config.nodeEnv !== "production" });
 
-  const applied = await migrate(config.database);
   const dataSource = createDataSource(config.database);
   await dataSource.initialize();
+  const applied = await migrate(config.database, dataSource);
   logger.info({ database: config.database.kind, migrationsApplied: applied }, "database ready");
 
   const server = await startServer({ config, logger, clock: systemClock, dataSource });

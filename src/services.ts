@@ -9,10 +9,11 @@ import { deriveKey, type DataKey } from "./core/data-key";
 import type { Logger } from "./core/logger";
 import type { Metrics } from "./core/metrics";
 import { createRateLimiterFactory } from "./core/rate-limiter";
-import { LookupCache, shareInvalidationsThroughRedis, watchWrites } from "./db/lookup-cache";
+import { LookupCache, shareInvalidationsThroughRedis, watchWrites, type Invalidatable } from "./db/lookup-cache";
 import { startSweeper } from "./db/sweeper";
 import { createTransactionRunner } from "./db/transactions";
 import { AccountEntity, ApiKeyEntity, SessionEntity } from "./entities";
+import { ACCOUNT_ROW_ENTITIES, AccountRowsCache } from "./modules/account/account-rows";
 import { AccountResolver } from "./modules/account/account.resolver";
 import { AccountService } from "./modules/account/account.service";
 import { TakenAnswers } from "./modules/account/taken-answers";
@@ -75,19 +76,32 @@ export interface ServiceDeps {
 }
 
 /**
- * The cache in front of the authentication lookups, which drops what a write touches: in this
- * process through TypeORM's events, in the others through Redis when there is one.
+ * The caches in front of the authentication lookups and of the account center's page, which drop
+ * what a write touches: in this process through TypeORM's events, in the others through Redis when
+ * there is one (one channel for both).
  */
-function createAuthCache({ config, clock, logger, dataSource, redis, metrics }: ServiceDeps): { cache: LookupCache; dispose: () => void } {
-  const cache = new LookupCache(clock, config.authCacheSeconds, (hit) => metrics.observeAuthCache(hit));
-  if (config.authCacheSeconds === 0) return { cache, dispose: () => undefined };
-  const shared = redis ? shareInvalidationsThroughRedis(redis, config.redisPrefix, cache, logger) : undefined;
-  const unwatch = watchWrites(dataSource, [AccountEntity, SessionEntity, ApiKeyEntity], (touched) => {
-    cache.invalidate(touched);
+function createCaches({ config, clock, logger, dataSource, redis, metrics }: ServiceDeps) {
+  const auth = new LookupCache(clock, config.authCacheSeconds, (hit) => metrics.observeAuthCache(hit));
+  const rows = new AccountRowsCache(dataSource.manager, clock, config.authCacheSeconds);
+  if (config.authCacheSeconds === 0) return { auth, rows, dispose: () => undefined };
+  const both: Invalidatable = {
+    invalidate: (touched) => {
+      auth.invalidate(touched);
+      rows.invalidate(touched);
+    },
+    clear: () => {
+      auth.clear();
+      rows.clear();
+    },
+  };
+  const shared = redis ? shareInvalidationsThroughRedis(redis, config.redisPrefix, both, logger) : undefined;
+  const unwatch = watchWrites(dataSource, [AccountEntity, SessionEntity, ApiKeyEntity, ...ACCOUNT_ROW_ENTITIES], (touched) => {
+    both.invalidate(touched);
     shared?.publish(touched);
   });
   return {
-    cache,
+    auth,
+    rows,
     dispose: () => {
       unwatch();
       shared?.stop();
@@ -113,7 +127,7 @@ export function createServices(deps: ServiceDeps) {
     rateLimiter("second-factor-account", limits.secondFactorFailuresPerAccount),
   );
   const audit = new AuditService(dataSource, clock);
-  const { cache, dispose: disposeCache } = createAuthCache(deps);
+  const { auth: cache, rows, dispose: disposeCache } = createCaches(deps);
   const notices = new NoticeService(clock, logger, providers, background);
   const sessions = new SessionService(dataSource, transaction, clock, audit, config.session, cache, notices);
   const passwordVerifier = new PasswordVerifier(hasher, rateLimiter("password-account", limits.passwordFailuresPerAccount));
@@ -181,7 +195,7 @@ export function createServices(deps: ServiceDeps) {
   );
 
   const resolvers = new Map<ClassType, object>([
-    [AccountResolver, new AccountResolver(accounts, social, realName)],
+    [AccountResolver, new AccountResolver(accounts, rows)],
     [RealNameGuard, new RealNameGuard(realName)],
     [AuthResolver, new AuthResolver(auth, sessions)],
     [PasswordResolver, new PasswordResolver(passwords)],
@@ -191,13 +205,13 @@ export function createServices(deps: ServiceDeps) {
     [AuditEventConnectionResolver, new AuditEventConnectionResolver(audit)],
     [StepUpResolver, new StepUpResolver(stepUp)],
     [StepUpHintsResolver, new StepUpHintsResolver(stepUp)],
-    [ContactResolver, new ContactResolver(contacts)],
+    [ContactResolver, new ContactResolver(contacts, rows, clock)],
     [AdminResolver, new AdminResolver(admin)],
-    [SecurityResolver, new SecurityResolver(dataSource, clock)],
+    [SecurityResolver, new SecurityResolver(rows, clock)],
     [TotpResolver, new TotpResolver(totp)],
     [TwoStepResolver, new TwoStepResolver(twoStep, signIn)],
-    [SocialResolver, new SocialResolver(social)],
-    [RealNameResolver, new RealNameResolver(realName)],
+    [SocialResolver, new SocialResolver(social, rows)],
+    [RealNameResolver, new RealNameResolver(realName, rows)],
     [ApiKeyResolver, new ApiKeyResolver(apiKeys)],
     ...[...QR_CODE_FIELDS, ...DEVICE_FIELDS].map((field) => [field, new field()] as const),
   ]);

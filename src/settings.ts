@@ -60,11 +60,12 @@ export const serverSettings = settingsGroup("Server", {
   }),
   AUTH_CACHE_SECONDS: int(0, 300, 30, {
     description:
-      "how long a process may answer from memory who a token belongs to (the session or key and its account), instead of " +
-      "one query per request. A write drops the rows it touches (a session's or key's own row, every row of an account " +
-      "written to; a write whose rows TypeORM cannot name, by criteria, drops every row of its table) in this process, and " +
-      "with `REDIS_URL` in every other process; several processes without Redis serve a token signed out elsewhere for up " +
-      "to this long. `0` turns it off",
+      "how long a process may answer from memory who a token belongs to (the session or key and its account), and the " +
+      "rows the account center's page shows of an account (contacts, identities, authenticator, recovery codes left, " +
+      "real-name check), instead of queries per request. A write drops the rows it touches (a session's or key's own row, " +
+      "every row of an account written to; a write by criteria that does not name its rows drops every row of its table) " +
+      "in this process, and with `REDIS_URL` in every other process; several processes without Redis serve a token signed " +
+      "out elsewhere, or a page as it was, for up to this long. Checks before a change always read the database. `0` turns it off",
   }),
 }).transform((values) => ({
   nodeEnv: values.NODE_ENV,

@@ -6,6 +6,7 @@ import { SUPPORT_ROLE } from "../src/modules/admin/admin.service";
 import { grantRoleOnServers } from "../src/scripts/grant-role";
 import { DEFAULT_PASSWORD, LOGIN, ME, uniqueUsername, registerSteppedUp, registerUser, stepUpWithPassword } from "./helpers/accounts";
 import { REDIS_URL, uniqueRedisPrefix } from "./helpers/databases";
+import type { GraphQLClient } from "./helpers/graphql-client";
 import { enrolTotp, SECURITY, stepUpWith } from "./helpers/second-factors";
 import { TestClock } from "./helpers/test-clock";
 import { eventually, sameDatabaseAs, startTestApp, type TestApp } from "./helpers/test-server";
@@ -49,6 +50,36 @@ const RENAME = /* GraphQL */ `
     }
   }
 `;
+const SESSIONS = /* GraphQL */ `
+  query {
+    me {
+      sessions {
+        id
+        current
+      }
+    }
+  }
+`;
+const REVOKE_SESSION = /* GraphQL */ `
+  mutation Revoke($id: ID!) {
+    revokeSession(id: $id)
+  }
+`;
+const CREATE_KEY = /* GraphQL */ `
+  mutation Create($input: CreateApiKeyInput!) {
+    createApiKey(input: $input) {
+      secret
+      apiKey {
+        id
+      }
+    }
+  }
+`;
+const REVOKE_KEY = /* GraphQL */ `
+  mutation Revoke($id: ID!) {
+    revokeApiKey(id: $id)
+  }
+`;
 const METRICS_TOKEN = "metrics-token-0123456789abcdef";
 
 /** Authentication lookups a server's cache could not answer so far (its /metrics). */
@@ -56,6 +87,15 @@ async function cacheMisses(app: TestApp): Promise<number> {
   const response = await fetch(new URL("/metrics", app.url), { headers: { authorization: `Bearer ${METRICS_TOKEN}` } });
   const line = (await response.text()).split("\n").find((each) => each.startsWith('auth_cache_lookups_total{result="miss"}'));
   return Number(line?.split(" ")[1] ?? 0);
+}
+
+/** Until `client`'s `me` is answered from `app`'s cache. */
+async function cached(app: TestApp, client: GraphQLClient): Promise<void> {
+  await eventually(async () => {
+    const misses = await cacheMisses(app);
+    await client.ok(ME);
+    return (await cacheMisses(app)) === misses ? true : undefined;
+  });
 }
 
 async function pair(env: Record<string, string>): Promise<[TestApp, TestApp]> {
@@ -89,6 +129,48 @@ describe("with Redis: a sign-out in one process reaches the others at once", () 
     const { onFirst, onSecond } = await signedInOnBoth(first, second);
     await onFirst.ok(LOGOUT);
     await eventually(async () => ((await onSecond.ok(ME)).me === null ? true : undefined));
+  });
+
+  it("refuses a session revoked from another device, and a revoked API key, at once in this process and the other", async () => {
+    const { user, onFirst, onSecond } = await signedInOnBoth(first, second);
+    const current = (await onFirst.ok(SESSIONS)).me.sessions.find((session: { current: boolean }) => session.current);
+    // The sign-up's session (stepped up) signs the other device out.
+    expect((await user.client.ok(REVOKE_SESSION, { id: current.id })).revokeSession).toBe(true);
+    expect((await onFirst.ok(ME)).me).toBeNull();
+    await eventually(async () => ((await onSecond.ok(ME)).me === null ? true : undefined));
+
+    const { createApiKey } = await user.client.ok(CREATE_KEY, { input: { name: "ci" } });
+    const keyOnFirst = first.client.as(createApiKey.secret);
+    const keyOnSecond = second.client.as(createApiKey.secret);
+    expect((await keyOnFirst.ok(ME)).me.username).toBe(user.username);
+    expect((await keyOnSecond.ok(ME)).me.username).toBe(user.username);
+    expect((await user.client.ok(REVOKE_KEY, { id: createApiKey.apiKey.id })).revokeApiKey).toBe(true);
+    expect((await keyOnFirst.ok(ME)).me).toBeNull();
+    await eventually(async () => ((await keyOnSecond.ok(ME)).me === null ? true : undefined));
+  });
+
+  it("drops only the rows a sign-out, a step-up and a key revocation touch, in both processes", async () => {
+    const bystander = await signedInOnBoth(first, second);
+    const { user, onFirst, onSecond } = await signedInOnBoth(first, second);
+    const { createApiKey } = await user.client.ok(CREATE_KEY, { input: { name: "ci" } });
+    const keyOnSecond = second.client.as(createApiKey.secret);
+    await keyOnSecond.ok(ME);
+    // A lookup that races with news of a write to its account keeps nothing: wait until both hold the bystander's row.
+    await cached(first, bystander.onFirst);
+    await cached(second, bystander.onSecond);
+
+    await stepUpWithPassword(onFirst);
+    await user.client.ok(REVOKE_KEY, { id: createApiKey.apiKey.id });
+    await onFirst.ok(LOGOUT);
+    // The second process has been told of all three (they arrive in order).
+    await eventually(async () => ((await onSecond.ok(ME)).me === null ? true : undefined));
+    expect((await keyOnSecond.ok(ME)).me).toBeNull();
+
+    // The bystander's rows, cached before, are still there in both processes.
+    const misses = await Promise.all([cacheMisses(first), cacheMisses(second)]);
+    expect((await bystander.onFirst.ok(ME)).me.username).toBe(bystander.user.username);
+    expect((await bystander.onSecond.ok(ME)).me.username).toBe(bystander.user.username);
+    expect(await Promise.all([cacheMisses(first), cacheMisses(second)])).toEqual(misses);
   });
 
   it("shows a username changed in another process", async () => {
@@ -164,14 +246,14 @@ describe("invalidations shared through Redis", () => {
     try {
       const channel = `${prefix}:lookup-cache:clear`;
       await eventually(async () => ((await redis.pubsub("NUMSUB", channel))[1] === 2 ? true : undefined));
-      processes[0].shared.publish({ table: "session", ids: ["s1"] });
-      processes[1].shared.publish({ table: "account", ids: null });
+      processes[0].shared.publish({ table: "session", accountIds: ["a1"], ids: ["s1"] });
+      processes[1].shared.publish({ table: "account", accountIds: null, ids: null });
       await eventually(() => (processes.every((each) => each.received.length > 0) ? true : undefined));
       // Each process's own message came back to it too, as quickly as the other's.
       await new Promise((resolve) => setTimeout(resolve, 200));
       expect(processes.map((each) => each.received)).toEqual([
-        [expect.objectContaining({ table: "account", ids: null })],
-        [expect.objectContaining({ table: "session", ids: ["s1"] })],
+        [expect.objectContaining({ table: "account", accountIds: null, ids: null })],
+        [expect.objectContaining({ table: "session", accountIds: ["a1"], ids: ["s1"] })],
       ]);
     } finally {
       processes.forEach((each) => each.shared.stop());

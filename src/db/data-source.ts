@@ -8,7 +8,8 @@ import { MIGRATIONS } from "./migrations";
 /**
  * The DataSource for either dialect. The schema comes from migrations only; synchronize stays off.
  * `forMigrations`: one PostgreSQL connection without the statement deadlines, for migrate.ts (a
- * migration may rightly run for minutes, and waits for another process's migrations).
+ * migration may rightly run for minutes, and waits for another process's migrations), and no
+ * entities (migrations write SQL: building the entities' metadata would only slow start-up).
  */
 export function createDataSource(database: DatabaseConfig, { forMigrations = false } = {}): DataSource {
   if (database.kind === "sqlite") {
@@ -19,7 +20,7 @@ export function createDataSource(database: DatabaseConfig, { forMigrations = fal
       enableWAL: true,
       // Waits for a lock held by another process (the CLI, a second server) instead of failing at once.
       timeout: 5000,
-      entities: ENTITIES,
+      entities: forMigrations ? [] : ENTITIES,
       migrations: MIGRATIONS,
       synchronize: false,
     });
@@ -28,7 +29,7 @@ export function createDataSource(database: DatabaseConfig, { forMigrations = fal
   return new DataSource({
     type: "postgres",
     url: database.url,
-    entities: ENTITIES,
+    entities: forMigrations ? [] : ENTITIES,
     migrations: MIGRATIONS,
     synchronize: false,
     poolSize: forMigrations ? 1 : limits.poolSize,

@@ -8,6 +8,9 @@
  * objects, Dates included, so nothing a request does to them reaches another (a property holding
  * any other object would be shared).
  *
+ * Hand-written because lru-cache (which holds the entries) keeps a value as it is given: holding the
+ * entities would take twice the memory and still need a copy for every hit.
+ *
  * Both functions are written out property by property (keys quoted with JSON.stringify, so no key
  * can inject code): V8 runs such code in well under a microsecond, and an unpacked entity is built
  * by a constructor, so it keeps its properties in the object itself.

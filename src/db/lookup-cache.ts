@@ -3,7 +3,9 @@ import type Redis from "ioredis";
 import { LRUCache } from "lru-cache";
 import type {
   DataSource,
+  EntityManager,
   EntitySubscriberInterface,
+  InsertEvent,
   EntityTarget,
   ObjectLiteral,
   RemoveEvent,
@@ -25,13 +27,24 @@ export interface CachedLookup<Main, Joined> {
   patchMain(value: string, fields: Partial<Main>): void;
 }
 
-/** What a write touched: rows of `table` by id, or, when the write did not say which (`ids: null`), any of them. */
+/**
+ * What a write touched in `table`: rows of the accounts `accountIds` (an account's own row, or rows
+ * that belong to it), those with the ids `ids` when it says, any of theirs when `ids` is null; any
+ * row at all when the write did not say whose (`accountIds: null`).
+ */
 export interface Touched {
   readonly table: string;
+  readonly accountIds: readonly string[] | null;
   readonly ids: readonly string[] | null;
 }
 
-/** One wrapped lookup: the tables its rows come from, and a count of the writes to them (see `find`). */
+/** A cache that drops what writes touch: see `watchWrites` and `shareInvalidationsThroughRedis`. */
+export interface Invalidatable {
+  invalidate(touched: Touched): void;
+  clear(): void;
+}
+
+/** One wrapped lookup: the tables its rows come from, and a count of the writes to them that named no account (see `find`). */
 interface Lookup {
   readonly tables: { readonly main: string; readonly joined: string };
   generation: number;
@@ -51,15 +64,20 @@ interface Entry {
 /**
  * Rows behind authentication (session or API key joined with its account), kept for `ttlSeconds`
  * so the requests an SPA page makes do not each ask the database. A write drops the rows it touched
- * (see `invalidate`), and a generation number per lookup keeps a lookup that raced with a write to
- * its tables from storing what it read before it. Callers get entities unpacked from the stored
- * rows, so nothing a request does to its entities reaches another request.
+ * (see `invalidate`), and a lookup that raced with a write to its account's rows (or to any row, for
+ * a write that did not say whose) stores nothing, so what it read before the write is not kept.
+ * Callers get entities unpacked from the stored rows, so nothing a request does to its entities
+ * reaches another request.
  */
-export class LookupCache {
+export class LookupCache implements Invalidatable {
   private readonly lookups: Lookup[] = [];
   /** Keyed by the looked-up value itself (a token's or key's hash: the lookups never share one). */
   private readonly entries: LRUCache<string, Entry>;
   private readonly enabled: boolean;
+  /** Invalidations that named their accounts so far, and the last of them that named each account, while lookups run. */
+  private named = 0;
+  private readonly namedLast = new Map<string, number>();
+  private lookupsRunning = 0;
 
   constructor(
     clock: Clock,
@@ -96,8 +114,17 @@ export class LookupCache {
         }
         this.observe(false);
         const generation = state.generation;
-        const result = await lookup(value);
-        if (result && generation === state.generation) {
+        const since = this.named;
+        this.lookupsRunning++;
+        let result: JoinedRow<Main, Joined> | null;
+        let raced: boolean;
+        try {
+          result = await lookup(value);
+          raced = generation !== state.generation || (result !== null && (this.namedLast.get(result.joined.id) ?? 0) > since);
+        } finally {
+          if (--this.lookupsRunning === 0) this.namedLast.clear();
+        }
+        if (result && !raced) {
           packers ??= { main: compileEntityPacker(result.main), joined: compileEntityPacker(result.joined) };
           const row: unknown[] = new Array(packers.main.width + packers.joined.width);
           packers.main.pack(result.main, row, 0);
@@ -115,21 +142,32 @@ export class LookupCache {
   }
 
   /**
-   * Drops the rows a write touched: a session's or key's own row, or every row joined with an
-   * account. Lookups running meanwhile store nothing (one table written, both lookups affected when
-   * it is the accounts). Walks every entry (10 000 at most, well under a millisecond) rather than
-   * keeping indexes that evictions would have to maintain.
+   * Drops the rows a write touched: a session's or key's own row (or all of an account's), or every
+   * row joined with an account. Lookups running meanwhile store nothing of those accounts (of any,
+   * when the write did not say whose; one table written, both lookups affected when it is the
+   * accounts). Walks every entry (10 000 at most, well under a millisecond) rather than keeping
+   * indexes that evictions would have to maintain.
    */
-  invalidate({ table, ids }: Touched): void {
+  invalidate({ table, accountIds, ids }: Touched): void {
     const affected = this.lookups.filter((lookup) => lookup.tables.main === table || lookup.tables.joined === table);
     if (affected.length === 0) return;
-    for (const lookup of affected) lookup.generation++;
-    const wanted = ids && new Set(ids);
+    if (!accountIds || this.namedLast.size >= MAX_ENTRIES) {
+      // Under a steady load lookups may never all finish at once: past a bound, the accounts named go too.
+      for (const lookup of accountIds ? this.lookups : affected) lookup.generation++;
+      this.namedLast.clear();
+    }
+    if (accountIds && this.lookupsRunning > 0) {
+      this.named++;
+      for (const accountId of accountIds) this.namedLast.set(accountId, this.named);
+    }
+    const accounts = accountIds && new Set(accountIds);
+    const rows = ids && new Set(ids);
     const dropped: string[] = [];
     for (const [key, entry] of this.entries.entries()) {
       const { main, joined } = entry.lookup.tables;
-      const touched =
-        (main === table && (!wanted || wanted.has(entry.mainId))) || (joined === table && (!wanted || wanted.has(entry.joinedId)));
+      if (main !== table && joined !== table) continue;
+      // The joined row is the account the main row belongs to.
+      const touched = !accounts || (accounts.has(entry.joinedId) && (joined === table || !rows || rows.has(entry.mainId)));
       if (touched) dropped.push(key);
     }
     for (const key of dropped) this.entries.delete(key);
@@ -157,25 +195,62 @@ function shareEqualStrings(row: unknown[], key: string): void {
 }
 
 const TOUCHED = Symbol("lookup-cache-touched");
+const NAMED = Symbol("lookup-cache-named");
 
-/**
- * What an update or removal touched. TypeORM names the row only for `save` and `remove` of an entity
- * (they load it first); for the query builder, and so for `update(criteria)` and `delete(criteria)`,
- * it does not, and the whole table counts as touched. Those paths today: session sign-out and
- * revocations, `revokeAllExcept`, step-up, API-key revocation, and every account update but the
- * profile's `save` (password change and reset, rehash on login, two-step on and off, roles).
- */
-function touchedBy(event: UpdateEvent<ObjectLiteral> | RemoveEvent<ObjectLiteral>): Touched {
-  const id: unknown = event.databaseEntity?.id;
-  return { table: event.metadata.tableName, ids: typeof id === "string" ? [id] : null };
+/** A row a write names: its id and the account it belongs to (an account's own id for an account). */
+export interface NamedRow {
+  readonly id: string;
+  readonly accountId: string;
 }
 
 /**
- * Calls `onWrite` after every update or delete of the given entities made through TypeORM
+ * Runs `write`, an update or delete by criteria in `manager`'s transaction, telling the caches that it
+ * touches only `rows` (or, with `{ accountId }` alone, only rows of that account): TypeORM names no
+ * row for such a write (see touchedBy), and the caches would drop the whole table.
+ */
+export async function namingRows<T>(
+  manager: EntityManager,
+  rows: readonly (NamedRow | { readonly accountId: string })[],
+  write: () => Promise<T>,
+): Promise<T> {
+  const runner = manager.queryRunner;
+  if (!runner?.isTransactionActive) throw new Error("namingRows: the write must run in a transaction");
+  const data = runner.data as Record<symbol, unknown>;
+  data[NAMED] = rows;
+  try {
+    return await write();
+  } finally {
+    delete data[NAMED];
+  }
+}
+
+/**
+ * What an insert, update or removal touched. TypeORM names the row for `insert`, `save` and `remove`
+ * of an entity; for the query builder, and so for `update(criteria)` and `delete(criteria)`, it does
+ * not, and the whole table counts as touched unless the write ran in `namingRows`. Unnamed today:
+ * password change and reset, two-step on and off, roles, and every write by criteria to contacts,
+ * identities, authenticators, recovery codes and real-name checks (rare writes, each a cache refill).
+ */
+function touchedBy(event: InsertEvent<ObjectLiteral> | UpdateEvent<ObjectLiteral> | RemoveEvent<ObjectLiteral>): Touched {
+  const table = event.metadata.tableName;
+  const named = (event.queryRunner.data as Record<symbol, readonly Partial<NamedRow>[] | undefined>)[NAMED];
+  if (named) {
+    const ids = named.map((row) => row.id);
+    return { table, accountIds: named.map((row) => row.accountId!), ids: ids.every(Boolean) ? (ids as string[]) : null };
+  }
+  const row = ("databaseEntity" in event ? event.databaseEntity : undefined) ?? event.entity;
+  const id: unknown = row?.id;
+  const accountId: unknown = row && "accountId" in row ? row.accountId : id;
+  return typeof id === "string" && typeof accountId === "string"
+    ? { table, accountIds: [accountId], ids: [id] }
+    : { table, accountIds: null, ids: null };
+}
+
+/**
+ * Calls `onWrite` after every insert, update or delete of the given entities made through TypeORM
  * (listeners on), and again for each when a transaction that made one ends: a lookup between the
  * write and the commit may have read the row as it was, and on SQLite (one connection) a rolled-back
- * row as it never was. Inserts touch no cached row: a lookup that found nothing stored nothing.
- * Returns a function that stops watching.
+ * row as it never was. Returns a function that stops watching.
  */
 export function watchWrites(
   dataSource: DataSource,
@@ -183,7 +258,7 @@ export function watchWrites(
   onWrite: (touched: Touched) => void,
 ): () => void {
   const watched = new Set(entities.map((entity) => dataSource.getMetadata(entity).target));
-  const written = (event: UpdateEvent<ObjectLiteral> | RemoveEvent<ObjectLiteral>) => {
+  const written = (event: InsertEvent<ObjectLiteral> | UpdateEvent<ObjectLiteral> | RemoveEvent<ObjectLiteral>) => {
     if (!event.metadata || !watched.has(event.metadata.target)) return;
     const touched = touchedBy(event);
     if (event.queryRunner.isTransactionActive) {
@@ -200,6 +275,7 @@ export function watchWrites(
     touched.forEach(onWrite);
   };
   const subscriber: EntitySubscriberInterface = {
+    afterInsert: written,
     afterUpdate: written,
     afterRemove: written,
     afterTransactionCommit: ended,
@@ -226,7 +302,7 @@ interface Invalidation extends Touched {
  * the rows `touched` names; `sender` names the publisher, so that a process can skip its own.
  */
 export async function publishInvalidation(redis: Redis, redisPrefix: string, sender: string, touched: Touched): Promise<void> {
-  const message: Invalidation = { from: sender, table: touched.table, ids: touched.ids };
+  const message: Invalidation = { from: sender, table: touched.table, accountIds: touched.accountIds, ids: touched.ids };
   await redis.publish(invalidationChannel(redisPrefix), JSON.stringify(message));
 }
 
@@ -234,10 +310,8 @@ export async function publishInvalidation(redis: Redis, redisPrefix: string, sen
 function parseInvalidation(message: string): Invalidation | null {
   try {
     const parsed = JSON.parse(message) as Partial<Invalidation> | null;
-    const valid =
-      typeof parsed?.from === "string" &&
-      typeof parsed.table === "string" &&
-      (parsed.ids === null || (Array.isArray(parsed.ids) && parsed.ids.every((id) => typeof id === "string")));
+    const strings = (value: unknown) => value === null || (Array.isArray(value) && value.every((each) => typeof each === "string"));
+    const valid = typeof parsed?.from === "string" && typeof parsed.table === "string" && strings(parsed.accountIds) && strings(parsed.ids);
     return valid ? (parsed as Invalidation) : null;
   } catch {
     return null;
@@ -254,7 +328,7 @@ function parseInvalidation(message: string): Invalidation | null {
 export function shareInvalidationsThroughRedis(
   redis: Redis,
   redisPrefix: string,
-  cache: LookupCache,
+  cache: Invalidatable,
   logger: Logger,
 ): { publish(touched: Touched): void; stop(): void } {
   // Its own connection (a subscribed one can do nothing else), waiting for Redis however long it

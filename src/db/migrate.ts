@@ -1,4 +1,4 @@
-import { MigrationExecutor, QueryFailedError, type QueryRunner } from "typeorm";
+import { MigrationExecutor, QueryFailedError, type DataSource, type QueryRunner } from "typeorm";
 import type { DatabaseConfig } from "../config";
 import { createDataSource } from "./data-source";
 
@@ -8,10 +8,15 @@ import { createDataSource } from "./data-source";
  * the others wait, then find nothing pending; SQLite is one process by definition and its file
  * lock serializes writers anyway. Creates DATABASE_SCHEMA when it is missing. Every start path
  * (main.ts, the test server, `npm run migration:run`) goes through here. Returns the names applied.
+ *
+ * `serverDataSource`, the caller's own (initialized): SQLite migrates on it, which saves a start-up
+ * the time to open a second one; PostgreSQL always opens a connection of its own, for the lock and
+ * without the statement deadlines.
  */
-export async function migrate(database: DatabaseConfig): Promise<string[]> {
-  const dataSource = createDataSource(database, { forMigrations: true });
-  await dataSource.initialize();
+export async function migrate(database: DatabaseConfig, serverDataSource?: DataSource): Promise<string[]> {
+  const own = database.kind === "postgres" || !serverDataSource;
+  const dataSource = own ? createDataSource(database, { forMigrations: true }) : serverDataSource;
+  if (own) await dataSource.initialize();
   const queryRunner = dataSource.createQueryRunner();
   try {
     if (database.kind === "postgres") {
@@ -26,7 +31,7 @@ export async function migrate(database: DatabaseConfig): Promise<string[]> {
   } finally {
     // Ending the session releases the advisory lock, even after a failed migration.
     await queryRunner.release();
-    await dataSource.destroy();
+    if (own) await dataSource.destroy();
   }
 }
 

@@ -28,6 +28,7 @@ export async function grantRoleOnServers(
     // grantRole updates by criteria, so which account is not at hand: every account's rows go.
     await publishInvalidation(redis, redisPrefix, "account:grant-role", {
       table: dataSource.getMetadata(AccountEntity).tableName,
+      accountIds: null,
       ids: null,
     });
     return "servers told";

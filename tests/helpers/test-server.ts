@@ -75,9 +75,9 @@ export async function startTestApp(env: Record<string, string> = {}): Promise<Te
   const port = String(await freePort());
   const config = loadConfig({ ...TEST_ENV, PORT: port, ...providerEnv(smtp, sms), ...database.env, ...env });
   const clock = new TestClock();
-  await migrate(config.database);
   const dataSource = createDataSource(config.database);
   await dataSource.initialize();
+  await migrate(config.database, dataSource);
   let server: RunningServer;
   try {
     server = await startServer({ config, logger: createLogger(config.logLevel), clock, dataSource });

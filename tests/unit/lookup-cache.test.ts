@@ -84,25 +84,35 @@ describe("LookupCache", () => {
       return [...calls];
     };
     await readAll();
-    cache.invalidate({ table: "session", ids: ["s-a-1"] });
+    cache.invalidate({ table: "session", accountIds: ["a"], ids: ["s-a-1"] });
     expect(await readAll()).toEqual(["t-a-1"]);
-    cache.invalidate({ table: "account", ids: ["a"] });
+    cache.invalidate({ table: "account", accountIds: ["a"], ids: ["a"] });
     expect(await readAll()).toEqual(["t-a-1", "t-a-2"]);
-    cache.invalidate({ table: "api_key", ids: null }); // another lookup's table
+    cache.invalidate({ table: "session", accountIds: ["b"], ids: null }); // every session of one account
+    expect(await readAll()).toEqual(["t-b-1"]);
+    cache.invalidate({ table: "api_key", accountIds: null, ids: null }); // another lookup's table
     expect(await readAll()).toEqual([]);
-    cache.invalidate({ table: "session", ids: null }); // a write that did not say which row
+    cache.invalidate({ table: "session", accountIds: null, ids: null }); // a write that did not say which row
     expect(await readAll()).toEqual(tokens);
   });
 
-  it("does not keep what a lookup read while a write to its tables happened", async () => {
+  it("does not keep what a lookup read while a write touched its account's rows, or rows it did not name", async () => {
     const cache = new LookupCache(new TestClock(), 30);
     const control = controlledLookup();
     const cached = cache.wrap(control.lookup);
-    const racing = cached.find("k");
-    cache.invalidate({ table: "account", ids: ["someone"] }); // which rows the lookup reads is not known yet
-    await settle(racing, control);
-    await settle(cached.find("k"), control);
-    expect(control.calls()).toBe(2);
+    const reads = async (key: string, write: () => void) => {
+      const before = control.calls();
+      const racing = cached.find(key);
+      write();
+      await settle(racing, control);
+      await settle(cached.find(key), control);
+      return control.calls() - before;
+    };
+    // Another account's rows: what the lookup read is kept.
+    expect(await reads("a", () => cache.invalidate({ table: "account", accountIds: ["someone"], ids: ["someone"] }))).toBe(1);
+    // Its own account's (known only once the lookup answers), or any row: it is not.
+    expect(await reads("b", () => cache.invalidate({ table: "session", accountIds: ["account"], ids: ["another session"] }))).toBe(2);
+    expect(await reads("c", () => cache.invalidate({ table: "account", accountIds: null, ids: null }))).toBe(2);
   });
 
   it("patches a cached row in place, and does nothing at TTL 0", async () => {

@@ -4,9 +4,8 @@ import type { RequestContext, RequestMeta } from "../../graphql/context";
 import { accountPartId } from "../../graphql/account-part-id";
 import { CurrentAccount, Meta } from "../../graphql/current";
 import { FIELD_COST } from "../../graphql/query-limits";
-import { RealNameService } from "../real-name/real-name.service";
-import { SocialService } from "../social/social.service";
-import { ProviderKind } from "../social/social.types";
+import { passed } from "../real-name/real-name.service";
+import { AccountRowsCache } from "./account-rows";
 import { AccountService } from "./account.service";
 import { Account, Capabilities, UpdateProfileInput, UpdateProfilePayload } from "./account.types";
 
@@ -14,8 +13,7 @@ import { Account, Capabilities, UpdateProfileInput, UpdateProfilePayload } from 
 export class AccountResolver {
   constructor(
     private readonly accounts: AccountService,
-    private readonly social: SocialService,
-    private readonly realName: RealNameService,
+    private readonly rows: AccountRowsCache,
   ) {}
 
   @Query(() => Account, {
@@ -42,10 +40,11 @@ export class AccountResolver {
   @Extensions(FIELD_COST.reads(2))
   @FieldResolver(() => Capabilities, { description: "What the account may do, given its verifications and bindings." })
   async capabilities(@Root() account: AccountEntity): Promise<Capabilities> {
-    const [canPurchase, canWithdraw] = await Promise.all([
-      this.realName.hasPassed(account.id),
-      this.social.hasIdentity(account.id, ProviderKind.ALIPAY),
-    ]);
-    return { id: accountPartId(account.id, "capabilities"), canPurchase, canWithdraw };
+    const { realName, identities } = await this.rows.of(account);
+    return {
+      id: accountPartId(account.id, "capabilities"),
+      canPurchase: passed(realName),
+      canWithdraw: identities.some((identity) => identity.kind === "ALIPAY"),
+    };
   }
 }

@@ -3,7 +3,7 @@ import type { DataSource } from "typeorm";
 import type { Clock } from "../../core/clock";
 import { randomToken, sha256Hex } from "../../core/crypto";
 import { createJoinedLookup } from "../../db/joined-lookup";
-import type { CachedLookup, LookupCache } from "../../db/lookup-cache";
+import { namingRows, type CachedLookup, type LookupCache } from "../../db/lookup-cache";
 import type { TransactionRunner } from "../../db/transactions";
 import { AccountEntity, ApiKeyEntity } from "../../entities";
 import { AppError } from "../../errors";
@@ -101,7 +101,8 @@ export class ApiKeyService {
     await this.stepUp.requireStepUp(auth, SensitiveAction.REVOKE_API_KEY);
     const sendNotice = await this.transaction(async (manager) => {
       const notice = await this.notices.wayInChanged(manager, auth.account.id, "API_KEY_REVOKED");
-      const result = await manager.delete(ApiKeyEntity, { id, accountId: auth.account.id });
+      const accountId = auth.account.id;
+      const result = await namingRows(manager, [{ id, accountId }], () => manager.delete(ApiKeyEntity, { id, accountId }));
       if (!result.affected) return null;
       await this.audit.record(manager, auth.account.id, AuditEventType.API_KEY_REVOKED, meta, { apiKeyId: id });
       return notice;

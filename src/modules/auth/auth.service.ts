@@ -5,6 +5,7 @@ import { ipBudgetKey } from "../../core/ip-key";
 import { consumeAll, type RateLimiter } from "../../core/rate-limiter";
 import { AppError } from "../../errors";
 import { isUniqueViolation } from "../../db/data-source";
+import { namingRows } from "../../db/lookup-cache";
 import type { TransactionRunner } from "../../db/transactions";
 import { AccountEntity } from "../../entities";
 import type { RequestMeta } from "../../graphql/context";
@@ -91,7 +92,9 @@ export class AuthService {
     if (account.passwordHash && this.hasher.needsRehash(account.passwordHash)) {
       const rehash = await this.hasher.hash(input.password);
       await this.transaction((manager) =>
-        manager.update(AccountEntity, { id: account.id, passwordHash: account.passwordHash! }, { passwordHash: rehash }),
+        namingRows(manager, [{ id: account.id, accountId: account.id }], () =>
+          manager.update(AccountEntity, { id: account.id, passwordHash: account.passwordHash! }, { passwordHash: rehash }),
+        ),
       );
     }
     return this.signIn.completeSignIn(account, "PASSWORD", meta);

@@ -1,10 +1,12 @@
 import { Arg, Authorized, Extensions, FieldResolver, Mutation, Resolver, Root } from "type-graphql";
-import type { AccountEntity } from "../../entities";
+import type { Clock } from "../../core/clock";
+import type { AccountEntity, IdentityKind } from "../../entities";
 import type { Authenticated, RequestMeta } from "../../graphql/context";
 import { accountPartId } from "../../graphql/account-part-id";
 import { SESSION_ONLY } from "../../graphql/auth-checker";
 import { CurrentAuth, Meta } from "../../graphql/current";
 import { FIELD_COST } from "../../graphql/query-limits";
+import { AccountRowsCache } from "../account/account-rows";
 import { Account } from "../account/account.types";
 import { toChallenge } from "../challenge/to-challenge";
 import {
@@ -13,7 +15,7 @@ import {
   StartContactBindingInput,
   StartContactUnbindingInput,
 } from "./contact.inputs";
-import { ContactService } from "./contact.service";
+import { ContactService, toContact } from "./contact.service";
 import {
   ConfirmContactBindingPayload,
   ConfirmContactUnbindingPayload,
@@ -25,18 +27,28 @@ import {
 
 @Resolver(() => Account)
 export class ContactResolver {
-  constructor(private readonly contacts: ContactService) {}
+  constructor(
+    private readonly contacts: ContactService,
+    private readonly rows: AccountRowsCache,
+    private readonly clock: Clock,
+  ) {}
 
   @Extensions(FIELD_COST.reads(1))
   @FieldResolver(() => Contact, { nullable: true, description: "The bound email address, masked; null when none is bound." })
   email(@Root() account: AccountEntity): Promise<Contact | null> {
-    return this.contacts.contactOf(account.id, ContactKind.EMAIL);
+    return this.contactOf(account, ContactKind.EMAIL);
   }
 
   @Extensions(FIELD_COST.reads(1))
   @FieldResolver(() => Contact, { nullable: true, description: "The bound mobile number, masked; null when none is bound." })
   phone(@Root() account: AccountEntity): Promise<Contact | null> {
-    return this.contacts.contactOf(account.id, ContactKind.PHONE);
+    return this.contactOf(account, ContactKind.PHONE);
+  }
+
+  /** The bound email or phone, masked, or null. */
+  private async contactOf(account: AccountEntity, kind: IdentityKind): Promise<Contact | null> {
+    const identity = (await this.rows.of(account)).identities.find((each) => each.kind === kind);
+    return identity ? toContact(identity, this.clock.now()) : null;
   }
 
   @Authorized(SESSION_ONLY)

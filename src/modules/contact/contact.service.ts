@@ -58,12 +58,6 @@ export class ContactService {
     private readonly takenAnswers: TakenAnswers,
   ) {}
 
-  /** The bound email or phone, masked, or null. */
-  async contactOf(accountId: string, kind: ContactKind): Promise<Contact | null> {
-    const identity = await this.dataSource.getRepository(IdentityEntity).findOneBy({ accountId, kind });
-    return identity ? toContact(identity, this.clock.now()) : null;
-  }
-
   /** Sends a code to the new address; binding (a first address too) or replacing needs a recent step-up. */
   async startBinding(auth: Authenticated, kind: ContactKind, rawAddress: string, meta: RequestMeta): Promise<ChallengeEntity> {
     const address = normalizeAddress(kind, rawAddress);

@@ -14,12 +14,20 @@ export interface SecondFactorRows {
 }
 
 export async function readSecondFactors(manager: EntityManager, accountId: string): Promise<SecondFactorRows> {
-  const [contacts, totp, recoveryCodesRemaining] = await Promise.all([
+  const [contacts, authenticator] = await Promise.all([
     manager.findBy(IdentityEntity, { accountId, kind: In(Object.values(ContactKind)) }),
+    readAuthenticator(manager, accountId),
+  ]);
+  return { contacts, ...authenticator };
+}
+
+/** The second factors besides the contacts: for a reader that has the account's identities already. */
+export async function readAuthenticator(manager: EntityManager, accountId: string): Promise<Omit<SecondFactorRows, "contacts">> {
+  const [totp, recoveryCodesRemaining] = await Promise.all([
     manager.findOneBy(TotpCredentialEntity, { accountId, confirmedAt: Not(IsNull()) }),
     manager.countBy(RecoveryCodeEntity, { accountId, usedAt: IsNull() }),
   ]);
-  return { contacts, totp, recoveryCodesRemaining };
+  return { totp, recoveryCodesRemaining };
 }
 
 /** What a factor's check may use. */

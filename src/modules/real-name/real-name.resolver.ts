@@ -4,6 +4,7 @@ import { SESSION_ONLY } from "../../graphql/auth-checker";
 import type { Authenticated, RequestMeta } from "../../graphql/context";
 import { CurrentAuth, Meta } from "../../graphql/current";
 import { FIELD_COST } from "../../graphql/query-limits";
+import { AccountRowsCache } from "../account/account-rows";
 import { Account } from "../account/account.types";
 import { RealNameService } from "./real-name.service";
 import {
@@ -15,7 +16,10 @@ import {
 
 @Resolver(() => Account)
 export class RealNameResolver {
-  constructor(private readonly checks: RealNameService) {}
+  constructor(
+    private readonly checks: RealNameService,
+    private readonly rows: AccountRowsCache,
+  ) {}
 
   // The check, and while it is PENDING a claim on it; the provider's answer and its record come at most once per interval.
   @Extensions(FIELD_COST.reads(2))
@@ -23,8 +27,10 @@ export class RealNameResolver {
     description:
       "The account's real-name verification. Poll it while PENDING (every few seconds is fine): a read asks the identity provider about the check when no read did in the last REAL_NAME_POLL_INTERVAL_SECONDS (across every process), and records PASSED or FAILED as refreshRealNameVerification would; other reads, and reads while the provider is unreachable, answer from the stored status.",
   })
-  realName(@Root() account: AccountEntity, @Meta() meta: RequestMeta): Promise<RealNameVerification> {
-    return this.checks.poll(account.id, meta);
+  async realName(@Root() account: AccountEntity, @Meta() meta: RequestMeta): Promise<RealNameVerification> {
+    // Only a PENDING check goes to the database (and perhaps the provider); the rest answer from the page's rows.
+    const check = (await this.rows.of(account)).realName;
+    return check?.status === "PENDING" ? this.checks.poll(account.id, meta) : this.checks.viewOf(account.id, check);
   }
 
   @Authorized(SESSION_ONLY)

@@ -32,13 +32,26 @@ interface Settled {
   readonly reason: string | null;
 }
 
-function sealContext(checkId: string, field: string): string {
+export function sealContext(checkId: string, field: string): string {
   return `real-name:${checkId}:${field}`;
 }
 
 export interface RealNameLimiters {
   readonly startsByAccount: RateLimiter;
   readonly startsByIp: RateLimiter;
+}
+
+/** Whether the account's latest check (see latestCheck) passed. */
+export function passed(latest: RealNameCheckEntity | null): boolean {
+  return latest?.status === "PASSED";
+}
+
+/** The account's latest check that was not abandoned, or null. */
+export function latestCheck(manager: EntityManager, accountId: string): Promise<RealNameCheckEntity | null> {
+  return manager.findOne(RealNameCheckEntity, {
+    where: { accountId, status: In(["PENDING", "PASSED", "FAILED"]) },
+    order: { startedAt: "DESC", id: "ASC" },
+  });
 }
 
 export class RealNameService {
@@ -58,7 +71,7 @@ export class RealNameService {
 
   /** The account's current verification as the console shows it: status and masked values only. */
   async view(accountId: string): Promise<RealNameVerification> {
-    return this.toView(accountId, await this.latest(accountId));
+    return this.viewOf(accountId, await this.latest(accountId));
   }
 
   /**
@@ -68,18 +81,19 @@ export class RealNameService {
    */
   async poll(accountId: string, meta: RequestMeta): Promise<RealNameVerification> {
     const check = await this.latest(accountId);
-    if (check?.status !== "PENDING" || !(await this.claimPoll(check))) return this.toView(accountId, check);
+    if (check?.status !== "PENDING" || !(await this.claimPoll(check))) return this.viewOf(accountId, check);
     try {
       await this.consult(check, meta);
     } catch (error) {
       // A read does not fail for the provider: `call` logged it, and the next poll asks again.
       if (!(error instanceof AppError)) throw error;
-      return this.toView(accountId, check);
+      return this.viewOf(accountId, check);
     }
     return this.view(accountId);
   }
 
-  private toView(accountId: string, check: RealNameCheckEntity | null): RealNameVerification {
+  /** `view` of a check already read (the account's latest). */
+  viewOf(accountId: string, check: RealNameCheckEntity | null): RealNameVerification {
     const id = accountPartId(accountId, "real-name");
     if (!check) return { id, status: RealNameStatus.NOT_STARTED };
     const pending = check.status === "PENDING";
@@ -96,7 +110,7 @@ export class RealNameService {
   }
 
   async hasPassed(accountId: string): Promise<boolean> {
-    return (await this.latest(accountId))?.status === "PASSED";
+    return passed(await this.latest(accountId));
   }
 
   /**
@@ -222,10 +236,7 @@ export class RealNameService {
   }
 
   private latest(accountId: string): Promise<RealNameCheckEntity | null> {
-    return this.dataSource.getRepository(RealNameCheckEntity).findOne({
-      where: { accountId, status: In(["PENDING", "PASSED", "FAILED"]) },
-      order: { startedAt: "DESC", id: "ASC" },
-    });
+    return latestCheck(this.dataSource.manager, accountId);
   }
 
   /**

@@ -1,30 +1,30 @@
 import { Extensions, FieldResolver, Resolver, Root } from "type-graphql";
-import type { DataSource } from "typeorm";
 import type { Clock } from "../../core/clock";
 import type { AccountEntity } from "../../entities";
 import { accountPartId } from "../../graphql/account-part-id";
 import { FIELD_COST } from "../../graphql/query-limits";
+import type { AccountRowsCache } from "../account/account-rows";
 import { Account } from "../account/account.types";
 import { coolingUntil } from "../factors/usable";
 import { stepUpMethods } from "../step-up/step-up.service";
-import { readSecondFactors, usableMethods } from "../factors/second-factors";
+import { usableMethods } from "../factors/second-factors";
 import { SecuritySettings } from "./security.types";
 
 @Resolver(() => Account)
 export class SecurityResolver {
   constructor(
-    private readonly dataSource: DataSource,
+    private readonly rows: AccountRowsCache,
     private readonly clock: Clock,
   ) {}
 
-  // Three reads (readSecondFactors); the cost stays at the four it was given when it made four.
+  // Reads shared with the page's other fields (AccountRowsCache); the cost stays at the four it was given when it made four.
   @Extensions(FIELD_COST.reads(4))
   @FieldResolver(() => SecuritySettings, {
     description: "Password, second factors and two-step verification: what the security settings page shows.",
   })
   async security(@Root() account: AccountEntity): Promise<SecuritySettings> {
     const now = this.clock.now();
-    const factors = await readSecondFactors(this.dataSource.manager, account.id);
+    const { factors } = await this.rows.of(account);
     const { totp, recoveryCodesRemaining } = factors;
     const methods = usableMethods(factors, now);
     return {

@@ -4,7 +4,7 @@ import type { Config } from "../../config";
 import { addSeconds, type Clock } from "../../core/clock";
 import { randomToken, sha256Hex } from "../../core/crypto";
 import { createJoinedLookup } from "../../db/joined-lookup";
-import type { CachedLookup, LookupCache } from "../../db/lookup-cache";
+import { namingRows, type CachedLookup, type LookupCache } from "../../db/lookup-cache";
 import type { TransactionRunner } from "../../db/transactions";
 import { AccountEntity, SessionEntity } from "../../entities";
 import { requireSession, type Authenticated, type RequestMeta } from "../../graphql/context";
@@ -87,7 +87,8 @@ export class SessionService {
   /** Signs out one session of this account (the current one included), logged when there was one. */
   async revoke(accountId: string, sessionId: string, meta: RequestMeta, type: AuditEventType): Promise<void> {
     await this.transaction(async (manager) => {
-      const result = await manager.delete(SessionEntity, { id: sessionId, accountId });
+      const row = { id: sessionId, accountId };
+      const result = await namingRows(manager, [row], () => manager.delete(SessionEntity, row));
       if (result.affected) await this.audit.record(manager, accountId, type, meta, { sessionId });
     });
   }
@@ -117,7 +118,7 @@ export class SessionService {
 
   /** Used when a password changes: every other device must sign in again. */
   async revokeAllExcept(manager: EntityManager, accountId: string, keepSessionId: string): Promise<number> {
-    const result = await manager.delete(SessionEntity, { accountId, id: Not(keepSessionId) });
+    const result = await namingRows(manager, [{ accountId }], () => manager.delete(SessionEntity, { accountId, id: Not(keepSessionId) }));
     return result.affected ?? 0;
   }
 

@@ -5,10 +5,11 @@ import { SESSION_ONLY } from "../../graphql/auth-checker";
 import type { Authenticated, RequestMeta } from "../../graphql/context";
 import { CurrentAuth, Meta } from "../../graphql/current";
 import { FIELD_COST } from "../../graphql/query-limits";
+import { AccountRowsCache } from "../account/account-rows";
 import { Account } from "../account/account.types";
 import type { SignedIn } from "../sign-in/sign-in.service";
 import type { TwoStepChallenge } from "../two-step/two-step.types";
-import { SocialService } from "./social.service";
+import { linkedIdentities, SocialService } from "./social.service";
 import {
   CompleteProviderBindingInput,
   CompleteProviderBindingPayload,
@@ -26,7 +27,10 @@ import {
 
 @Resolver(() => Account)
 export class SocialResolver {
-  constructor(private readonly social: SocialService) {}
+  constructor(
+    private readonly social: SocialService,
+    private readonly rows: AccountRowsCache,
+  ) {}
 
   @Query(() => [ProviderInfo], {
     description: "Which sign-in/binding providers this deployment has configured, so the SPA can show buttons.",
@@ -37,8 +41,8 @@ export class SocialResolver {
 
   @Extensions(FIELD_COST.reads(1))
   @FieldResolver(() => [LinkedIdentity], { description: "The WeChat, QQ and Alipay accounts bound for signing in, one per provider." })
-  identities(@Root() account: AccountEntity): Promise<LinkedIdentity[]> {
-    return this.social.identities(account.id);
+  async identities(@Root() account: AccountEntity): Promise<LinkedIdentity[]> {
+    return linkedIdentities((await this.rows.of(account)).identities);
   }
 
   @Authorized(SESSION_ONLY)

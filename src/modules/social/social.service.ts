@@ -1,5 +1,5 @@
 import { randomBytes, randomUUID } from "node:crypto";
-import { In, IsNull, type DataSource } from "typeorm";
+import { IsNull, type DataSource } from "typeorm";
 import type { Config } from "../../config";
 import { addSeconds, type Clock } from "../../core/clock";
 import { ipBudgetKey } from "../../core/ip-key";
@@ -53,6 +53,12 @@ export interface SocialLimiters {
   readonly loginStartsByIp: RateLimiter;
 }
 
+/** The provider accounts among an account's identities (read oldest first), as a client may see them. */
+export function linkedIdentities(identities: readonly IdentityEntity[]): LinkedIdentity[] {
+  const providers = new Set<string>(Object.values(ProviderKind));
+  return identities.filter((row) => providers.has(row.kind)).map(toLinkedIdentity);
+}
+
 export class SocialService {
   constructor(
     private readonly dataSource: DataSource,
@@ -70,14 +76,6 @@ export class SocialService {
 
   providers(): ProviderInfo[] {
     return Object.values(ProviderKind).map((kind) => ({ id: kind, kind, enabled: this.oauth.byKind.has(kind) }));
-  }
-
-  async identities(accountId: string): Promise<LinkedIdentity[]> {
-    const rows = await this.dataSource.getRepository(IdentityEntity).find({
-      where: { accountId, kind: In(Object.values(ProviderKind)) },
-      order: { createdAt: "ASC" },
-    });
-    return rows.map(toLinkedIdentity);
   }
 
   async hasIdentity(accountId: string, kind: ProviderKind): Promise<boolean> {

@@ -2,6 +2,7 @@ import type { DataSource } from "typeorm";
 import type { Clock } from "../../core/clock";
 import { addSeconds } from "../../core/clock";
 import { createJoinedLookup, type JoinedLookup } from "../../db/joined-lookup";
+import { namingRows } from "../../db/lookup-cache";
 import type { TransactionRunner } from "../../db/transactions";
 import { AccountEntity, SessionEntity, type ChallengeEntity } from "../../entities";
 import { AppError, assertThat } from "../../errors";
@@ -166,7 +167,8 @@ export class StepUpService {
     );
     await this.transaction(async (manager) => {
       await this.challenges.consume(manager, challenge);
-      const result = await manager.update(SessionEntity, { id: session.id }, { stepUpAt: this.clock.now() });
+      const row = { id: session.id, accountId: auth.account.id };
+      const result = await namingRows(manager, [row], () => manager.update(SessionEntity, row, { stepUpAt: this.clock.now() }));
       assertThat(result.affected, "UNAUTHENTICATED");
       await this.audit.record(manager, auth.account.id, AuditEventType.STEP_UP_COMPLETED, meta, { channel: challenge.channel });
     });
