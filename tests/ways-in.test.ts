@@ -92,7 +92,7 @@ function codeStep(
       return v.client.request(query, variables(v, c));
     },
     keep: async (data, c) => {
-      c.challengeId = data[mutation].id;
+      c.challengeId = data[mutation].challenge.id;
     },
   };
 }
