@@ -91,8 +91,8 @@ function codeStep(
       c.seen = String(sentTo(target(v, c)));
       return v.client.request(query, variables(v, c));
     },
-    keep: (data, c) => {
-      c.challengeId = data[mutation].id;
+    keep: async (data, c) => {
+      c.challengeId = data[mutation].challenge.id;
     },
   };
 }
