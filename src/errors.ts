@@ -334,7 +334,9 @@ export function isDatabaseUnavailable(error: unknown, depth = 0): boolean {
   return (
     (typeof code === "string" && UNAVAILABLE_CODES.test(code)) ||
     (typeof message === "string" && UNAVAILABLE_MESSAGES.test(message)) ||
-    [driverError, cause, thrownValue, ...(Array.isArray(errors) ? errors : [])].some((inner) => isDatabaseUnavailable(inner, depth + 1))
+    [driverError, cause, thrownValue, ...(Array.isArray(errors) ? (errors as unknown[]) : [])].some((inner) =>
+      isDatabaseUnavailable(inner, depth + 1),
+    )
   );
 }
 

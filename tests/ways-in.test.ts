@@ -91,7 +91,7 @@ function codeStep(
       c.seen = String(sentTo(target(v, c)));
       return v.client.request(query, variables(v, c));
     },
-    keep: async (data, c) => {
+    keep: (data, c) => {
       c.challengeId = data[mutation].challenge.id;
     },
   };

@@ -5,6 +5,7 @@ import { accountPartId } from "../../graphql/account-part-id";
 import { CurrentAccount, Meta } from "../../graphql/current";
 import { FIELD_COST } from "../../graphql/query-limits";
 import { passed } from "../real-name/real-name.service";
+import { ProviderKind } from "../social/social.types";
 import { AccountRowsCache } from "./account-rows";
 import { AccountService } from "./account.service";
 import { Account, Capabilities, UpdateProfileInput, UpdateProfilePayload } from "./account.types";
@@ -44,7 +45,7 @@ export class AccountResolver {
     return {
       id: accountPartId(account.id, "capabilities"),
       canPurchase: passed(realName),
-      canWithdraw: identities.some((identity) => identity.kind === "ALIPAY"),
+      canWithdraw: identities.some((identity) => identity.kind === ProviderKind.ALIPAY),
     };
   }
 }

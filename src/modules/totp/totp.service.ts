@@ -87,7 +87,8 @@ export class TotpService {
   async disable(auth: Authenticated, code: string, meta: RequestMeta): Promise<AccountEntity> {
     const accountId = auth.account.id;
     await this.stepUp.requireStepUp(auth, SensitiveAction.DISABLE_TOTP);
-    if (!(await this.localFactors.activeCredential(accountId))) throw AppError.badInput("code", "METHOD_NOT_AVAILABLE", "no authenticator app is set up");
+    if (!(await this.localFactors.activeCredential(accountId)))
+      throw AppError.badInput("code", "METHOD_NOT_AVAILABLE", "no authenticator app is set up");
     if (!(await this.localFactors.verifyTotp(accountId, code, { includeCooling: true }))) throw new AppError("CODE_INVALID");
     const sendNotice = await this.transaction(async (manager) => {
       const notice = await this.notices.wayInChanged(manager, accountId, "TOTP_DISABLED");
