@@ -38,6 +38,9 @@ export default [
               "LinkedIdentity",
               "ProviderAuthorization",
               "TotpEnrollment",
+              // A session's parsed user agent: part of its Session (or AuditEvent), kept inside it.
+              "Device",
+              "Software",
               "TwoStepChallenge",
               "CreatedApiKey",
             ],

@@ -39,7 +39,7 @@ export class Capabilities {
   canWithdraw: boolean;
 }
 
-@InputType()
+@InputType({ description: "The profile fields to change; omitted fields keep their value." })
 export class UpdateProfileInput {
   @Field(() => String, { nullable: true, description: "Unique ignoring case. Omit or null to keep it." })
   @IsOptional()

@@ -69,9 +69,9 @@ export class RevokeApiKeyPayload {
 @InputType({ description: "Which key revokeApiKey revokes." })
 export class RevokeApiKeyInput extends IdArgs {}
 
-@InputType()
+@InputType({ description: "The new key's name, scopes and expiry." })
 export class CreateApiKeyInput {
-  @Field()
+  @Field({ description: "A name to tell keys apart, 1-64 characters." })
   @MinLength(1, { message: "name must not be empty" })
   @MaxLength(64, { message: "name must be at most 64 characters" })
   @Matches(/^[^\p{Cc}\p{Cf}]+$/u, { message: "name must not contain control or invisible characters" })

@@ -42,6 +42,7 @@ registerEnumType(AuditEventType, {
     SIGN_IN_FAILED: { description: "A sign-in with a wrong password." },
     SIGN_OUT: { description: "A session signed itself out." },
     SESSION_REVOKED: { description: "A session was signed out from another one." },
+    OTHER_SESSIONS_SIGNED_OUT: { description: "Every other session was signed out at once (signOutOtherSessions)." },
     PROFILE_UPDATED: { description: "The username or avatar changed." },
     PASSWORD_CHANGED: { description: "The password was changed." },
     PASSWORD_CHANGE_FAILED: { description: "A password change with a wrong current password." },

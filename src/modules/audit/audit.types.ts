@@ -33,7 +33,7 @@ export class AuditEventEdge {
   @Field({ description: "Opaque: pass it as `after` (or `before`) to page from this event. Stays valid while the event exists." })
   cursor: string;
 
-  @Field(() => AuditEvent)
+  @Field(() => AuditEvent, { description: "The event." })
   node: AuditEvent;
 }
 
@@ -42,13 +42,13 @@ export class AuditEventEdge {
     "A page of the security log, newest first (a Relay connection: Apollo's relayStylePagination() and graphcache's relayPagination() page it unaided).",
 })
 export class AuditEventConnection {
-  @Field(() => [AuditEventEdge])
+  @Field(() => [AuditEventEdge], { description: "The events of this page with their cursors, newest first." })
   edges: AuditEventEdge[];
 
   @Field(() => [AuditEvent], { description: "The edges' nodes, for clients that need no cursors." })
   nodes: AuditEvent[];
 
-  @Field(() => PageInfo)
+  @Field(() => PageInfo, { description: "Whether more events lie before or after this page, and the cursors to page from." })
   pageInfo: PageInfo;
 
   /** Whose events and which, for totalCount (counted only when asked for). */

@@ -20,7 +20,10 @@ export class AuthResolver {
   @Mutation(() => RegisterPayload, {
     description: "Creates an account and signs it in. Raises USERNAME_TAKEN, RATE_LIMITED (sign-ups per IP) and BAD_USER_INPUT.",
   })
-  register(@Arg("input") input: RegisterInput, @Meta() meta: RequestMeta): Promise<SignedIn> {
+  register(
+    @Arg("input", { description: "The username and password." }) input: RegisterInput,
+    @Meta() meta: RequestMeta,
+  ): Promise<SignedIn> {
     return this.auth.register(input, meta);
   }
 
@@ -28,7 +31,10 @@ export class AuthResolver {
     description:
       "Signs in with a password. The result is a TwoStepChallenge instead of a session when two-step verification is on. Raises INVALID_CREDENTIALS (the same for an unknown identifier), RATE_LIMITED and BAD_USER_INPUT.",
   })
-  async login(@Arg("input") input: LoginInput, @Meta() meta: RequestMeta): Promise<{ result: SignedIn | TwoStepChallenge }> {
+  async login(
+    @Arg("input", { description: "The sign-in name and password." }) input: LoginInput,
+    @Meta() meta: RequestMeta,
+  ): Promise<{ result: SignedIn | TwoStepChallenge }> {
     return { result: await this.auth.login(input, meta) };
   }
 

@@ -5,25 +5,25 @@ import { IsUsername } from "../account/username";
 import { IsAcceptablePassword, PASSWORD_MAX_LENGTH } from "../password/password-policy";
 import { TwoStepChallenge } from "../two-step/two-step.types";
 
-@InputType()
+@InputType({ description: "The new account's username and password." })
 export class RegisterInput {
-  @Field()
+  @Field({ description: "3-32 letters, digits, _, - or Chinese characters with at least one letter; unique ignoring case." })
   @IsUsername()
   username: string;
 
-  @Field()
+  @Field({ description: "At least 8 characters, not among the most common passwords, not containing the username." })
   @IsAcceptablePassword()
   password: string;
 }
 
-@InputType()
+@InputType({ description: "A sign-in name and its password." })
 export class LoginInput {
   @Field({ description: "username, email or phone" })
   @MinLength(1, { message: "identifier must not be empty" })
   @MaxLength(320, { message: "identifier is too long" })
   identifier: string;
 
-  @Field()
+  @Field({ description: "The account's password." })
   @MinLength(1, { message: "password must not be empty" })
   @MaxLength(PASSWORD_MAX_LENGTH * 2, { message: "password is too long" })
   password: string;
@@ -46,6 +46,7 @@ export class RegisterPayload extends AuthPayload {}
 
 export const LoginResult = createUnionType({
   name: "LoginResult",
+  description: "A signed-in session (AuthPayload), or, with two-step verification on, the TwoStepChallenge to finish signing in with.",
   types: () => [AuthPayload, TwoStepChallenge] as const,
   resolveType: (value) => ("token" in value ? AuthPayload : TwoStepChallenge),
 });

@@ -14,7 +14,7 @@ export class PasswordResetResolver {
       "Sends a reset code to a bound email or phone; no session needed. Answers the same whether or not the identifier exists: only RATE_LIMITED (the caller's IP budget) and BAD_USER_INPUT.",
   })
   async requestPasswordReset(
-    @Arg("input") { identifier }: RequestPasswordResetInput,
+    @Arg("input", { description: "The email or phone to send the code to." }) { identifier }: RequestPasswordResetInput,
     @Meta() meta: RequestMeta,
   ): Promise<RequestPasswordResetPayload> {
     await this.resets.request(identifier, meta);
@@ -25,7 +25,10 @@ export class PasswordResetResolver {
     description:
       "Sets a new password with the code sent to the email or phone (still bound to the account), signs out every session and revokes every API key. Raises CODE_INVALID, CODE_EXPIRED, TOO_MANY_ATTEMPTS and BAD_USER_INPUT.",
   })
-  resetPassword(@Arg("input") input: ResetPasswordInput, @Meta() meta: RequestMeta): Promise<PasswordReplaced> {
+  resetPassword(
+    @Arg("input", { description: "The code and the new password." }) input: ResetPasswordInput,
+    @Meta() meta: RequestMeta,
+  ): Promise<PasswordReplaced> {
     return this.resets.reset(input, meta);
   }
 }

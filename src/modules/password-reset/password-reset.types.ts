@@ -22,18 +22,18 @@ export class RequestPasswordResetPayload {
   identifier: string;
 }
 
-@InputType()
+@InputType({ description: "The code sent by requestPasswordReset, and the new password." })
 export class ResetPasswordInput {
   @Field({ description: "the email or phone the code was sent to" })
   @MinLength(1, { message: "identifier must not be empty" })
   @MaxLength(320, { message: "identifier is too long" })
   identifier: string;
 
-  @Field()
+  @Field({ description: "The 6 digits sent to the address." })
   @Matches(RESET_CODE, { message: "code must be the 6 digits that were sent" })
   code: string;
 
-  @Field()
+  @Field({ description: "The new password: at least 8 characters, not among the most common ones, not containing the username." })
   @IsAcceptablePassword()
   newPassword: string;
 }

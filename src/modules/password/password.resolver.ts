@@ -16,7 +16,7 @@ export class PasswordResolver {
       "Changes the password, signs out every other session and (unless revokeApiKeys is false) revokes every API key. Needs a recent step-up (STEP_UP_REQUIRED) when the account has a usable second factor; without one, the old password is the step-up. A wrong oldPassword is INVALID_CREDENTIALS; RATE_LIMITED past the account's password budget.",
   })
   changePassword(
-    @Arg("input") input: ChangePasswordInput,
+    @Arg("input", { description: "The current and the new password." }) input: ChangePasswordInput,
     @CurrentAuth() auth: Authenticated,
     @Meta() meta: RequestMeta,
   ): Promise<PasswordReplaced & { account: AccountEntity }> {

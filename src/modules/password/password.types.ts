@@ -3,14 +3,14 @@ import { Account } from "../account/account.types";
 import { MaxLength, MinLength } from "class-validator";
 import { IsAcceptablePassword, PASSWORD_MAX_LENGTH } from "./password-policy";
 
-@InputType()
+@InputType({ description: "The current password and the new one." })
 export class ChangePasswordInput {
-  @Field()
+  @Field({ description: "The current password." })
   @MinLength(1, { message: "oldPassword must not be empty" })
   @MaxLength(PASSWORD_MAX_LENGTH * 2, { message: "oldPassword is too long" })
   oldPassword: string;
 
-  @Field()
+  @Field({ description: "The new password: at least 8 characters, not among the most common ones, not containing the username." })
   @IsAcceptablePassword()
   newPassword: string;
 

@@ -36,7 +36,7 @@ export class SessionResolver {
       "Signs out one of your sessions (the current one too). Sessions only: UNAUTHENTICATED without one, FORBIDDEN for an API key; BAD_USER_INPUT for an id that is not a UUID.",
   })
   async revokeSession(
-    @Arg("input") { id }: RevokeSessionInput,
+    @Arg("input", { description: "The session to sign out." }) { id }: RevokeSessionInput,
     @CurrentAccount() account: AccountEntity,
     @Meta() meta: RequestMeta,
   ): Promise<RevokeSessionPayload> {

@@ -64,7 +64,7 @@ export class Software {
   description: "What a user agent string says about the device, parsed by the server (ua-parser-js) so every client words it alike.",
 })
 export class Device {
-  @Field(() => DeviceType)
+  @Field(() => DeviceType, { description: "Desktop, phone, tablet, ...; UNKNOWN when the user agent names none." })
   type: DeviceType;
 
   @Field(() => Software, { nullable: true, description: "The browser or app; null when not recognised." })

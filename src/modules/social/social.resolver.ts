@@ -90,7 +90,7 @@ export class SocialResolver {
       "Starts signing in with a bound provider account; no session needed. Raises BAD_USER_INPUT (a provider not enabled, a redirectUri not allowed) and RATE_LIMITED.",
   })
   async startProviderLogin(
-    @Arg("input") { provider, redirectUri }: StartProviderLoginInput,
+    @Arg("input", { description: "The provider and where it sends the browser back." }) { provider, redirectUri }: StartProviderLoginInput,
     @Meta() meta: RequestMeta,
   ): Promise<StartProviderLoginPayload> {
     return { authorization: await this.social.startLogin(provider, redirectUri, meta) };
@@ -101,7 +101,7 @@ export class SocialResolver {
       "Signs in with the code and state the provider sent back; two-step verification applies. Raises IDENTITY_NOT_BOUND, CODE_INVALID (an unknown or used state), CODE_EXPIRED, PROVIDER_ERROR and PROVIDER_UNAVAILABLE.",
   })
   async loginWithProvider(
-    @Arg("input") { provider, code, state }: LoginWithProviderInput,
+    @Arg("input", { description: "What the provider sent back." }) { provider, code, state }: LoginWithProviderInput,
     @Meta() meta: RequestMeta,
   ): Promise<{ result: SignedIn | TwoStepChallenge }> {
     return { result: await this.social.login(provider, code, state, meta) };

@@ -20,7 +20,7 @@ export class StepUpResolver {
       "Step-up: prove a factor on this session before changing a way in. PASSWORD only while the account has no usable second factor (security.stepUpMethods). Sessions only (FORBIDDEN for an API key); RATE_LIMITED for codes sent too often.",
   })
   async requestStepUp(
-    @Arg("input") { method }: RequestStepUpInput,
+    @Arg("input", { description: "The method to step up with." }) { method }: RequestStepUpInput,
     @CurrentAuth() auth: Authenticated,
     @Meta() meta: RequestMeta,
   ): Promise<RequestStepUpPayload> {
@@ -33,7 +33,7 @@ export class StepUpResolver {
       "Marks this session as verified for a few minutes (STEP_UP_TTL_SECONDS). Give code, or password for a PASSWORD challenge. Raises CODE_INVALID (a wrong code or password, or another session's challenge), CODE_EXPIRED, TOO_MANY_ATTEMPTS and RATE_LIMITED (the account's password budget).",
   })
   async completeStepUp(
-    @Arg("input") { challengeId, code, password }: CompleteStepUpInput,
+    @Arg("input", { description: "The challenge, and its code or the password." }) { challengeId, code, password }: CompleteStepUpInput,
     @CurrentAuth() auth: Authenticated,
     @Meta() meta: RequestMeta,
   ): Promise<CompleteStepUpPayload> {

@@ -20,7 +20,7 @@ export class TwoStepResolver {
       "Sends an EMAIL or SMS code for a two-step sign-in challenge; no session needed. Raises CODE_INVALID (no such open challenge), CODE_EXPIRED, RATE_LIMITED and BAD_USER_INPUT (a method the challenge does not offer).",
   })
   async sendTwoStepCode(
-    @Arg("input") { challengeId, method }: SendTwoStepCodeInput,
+    @Arg("input", { description: "The challenge and where to send its code." }) { challengeId, method }: SendTwoStepCodeInput,
     @Meta() meta: RequestMeta,
   ): Promise<SendTwoStepCodePayload> {
     return { challenge: toChallenge(await this.signIn.sendTwoStepCode(challengeId, method, meta)) };
@@ -30,7 +30,10 @@ export class TwoStepResolver {
     description:
       "Finishes a two-step sign-in with a code of the chosen method; no session needed. Raises CODE_INVALID, CODE_EXPIRED, TOO_MANY_ATTEMPTS, RATE_LIMITED and BAD_USER_INPUT (PASSWORD is no second factor).",
   })
-  completeTwoStep(@Arg("input") { challengeId, method, code }: CompleteTwoStepInput, @Meta() meta: RequestMeta): Promise<SignedIn> {
+  completeTwoStep(
+    @Arg("input", { description: "The challenge, the method and its code." }) { challengeId, method, code }: CompleteTwoStepInput,
+    @Meta() meta: RequestMeta,
+  ): Promise<SignedIn> {
     return this.signIn.completeTwoStep(challengeId, method, code, meta);
   }
 
