@@ -1,10 +1,12 @@
 import type { GraphQLClient } from "./graphql-client";
 
 export const START_REAL_NAME = /* GraphQL */ `
-  mutation StartRealNameVerification($input: RealNameInput!) {
+  mutation StartRealNameVerification($input: StartRealNameVerificationInput!) {
     startRealNameVerification(input: $input) {
-      status
-      verifyUrl
+      realName {
+        status
+        verifyUrl
+      }
     }
   }
 `;
@@ -12,5 +14,5 @@ export const START_REAL_NAME = /* GraphQL */ `
 /** Starts a real-name check on a session that may (stepped up, or nothing to step up with); its provider's verifyUrl. */
 export async function startRealName(client: GraphQLClient, legalName: string, idNumber: string): Promise<string> {
   const { startRealNameVerification } = await client.ok(START_REAL_NAME, { input: { legalName, idNumber } });
-  return startRealNameVerification.verifyUrl as string;
+  return startRealNameVerification.realName.verifyUrl as string;
 }

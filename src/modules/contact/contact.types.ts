@@ -1,19 +1,10 @@
-import { Field, ID, ObjectType, registerEnumType } from "type-graphql";
+import { Field, ID, ObjectType } from "type-graphql";
 import { Account } from "../account/account.types";
 import { Challenge } from "../challenge/challenge.types";
+import { ContactKind } from "../factors/vocabulary";
 
-export enum ContactKind {
-  EMAIL = "EMAIL",
-  PHONE = "PHONE",
-}
-registerEnumType(ContactKind, {
-  name: "ContactKind",
-  description: "A kind of address a code can be sent to.",
-  valuesConfig: {
-    EMAIL: { description: "An email address; codes come by email." },
-    PHONE: { description: "A mobile number; codes come by SMS." },
-  },
-});
+// Defined with the rest of the vocabulary (one module without imports, so no import cycle reaches it).
+export { ContactKind };
 
 @ObjectType({
   description: "A bound email or phone. The full address is never returned, only a masked form (a***@example.com, +86 138****5678).",

@@ -1,6 +1,4 @@
 import { registerEnumType } from "type-graphql";
-import { ContactKind } from "../contact/contact.types";
-import { ProviderKind } from "../social/social.types";
 
 /**
  * The words for "email, phone, SMS" and the one place they map onto each other. An address has a
@@ -8,6 +6,35 @@ import { ProviderKind } from "../social/social.types";
  * a VerificationMethod (EMAIL code, SMS code, TOTP, RECOVERY_CODE, PASSWORD): what a challenge checks,
  * what two-step and step-up offer. The methods we send a code for go to one kind of address each.
  */
+export enum ContactKind {
+  EMAIL = "EMAIL",
+  PHONE = "PHONE",
+}
+registerEnumType(ContactKind, {
+  name: "ContactKind",
+  description: "A kind of address a code can be sent to.",
+  valuesConfig: {
+    EMAIL: { description: "An email address; codes come by email." },
+    PHONE: { description: "A mobile number; codes come by SMS." },
+  },
+});
+
+/** A third-party account: a way to sign in, and (Alipay) a capability. */
+export enum ProviderKind {
+  WECHAT = "WECHAT",
+  QQ = "QQ",
+  ALIPAY = "ALIPAY",
+}
+registerEnumType(ProviderKind, {
+  name: "ProviderKind",
+  description: "A third-party account provider to sign in with or bind.",
+  valuesConfig: {
+    WECHAT: { description: "WeChat (website sign-in, by QR code)." },
+    QQ: { description: "QQ Connect." },
+    ALIPAY: { description: "Alipay; binding it lets the account withdraw (capabilities.canWithdraw)." },
+  },
+});
+
 export enum VerificationMethod {
   EMAIL = "EMAIL",
   SMS = "SMS",

@@ -1,22 +1,11 @@
-import { ArgsType, Field, ID, InputType, ObjectType, registerEnumType } from "type-graphql";
+import { ArgsType, Field, ID, InputType, ObjectType } from "type-graphql";
 import { Account } from "../account/account.types";
 import { IsEnum, IsUrl, MaxLength, MinLength } from "class-validator";
 import { LoginResult } from "../auth/auth.types";
+import { ProviderKind } from "../factors/vocabulary";
 
-export enum ProviderKind {
-  WECHAT = "WECHAT",
-  QQ = "QQ",
-  ALIPAY = "ALIPAY",
-}
-registerEnumType(ProviderKind, {
-  name: "ProviderKind",
-  description: "A third-party account provider to sign in with or bind.",
-  valuesConfig: {
-    WECHAT: { description: "WeChat (website sign-in, by QR code)." },
-    QQ: { description: "QQ Connect." },
-    ALIPAY: { description: "Alipay; binding it lets the account withdraw (capabilities.canWithdraw)." },
-  },
-});
+// Defined with the rest of the vocabulary (one module without imports, so no import cycle reaches it).
+export { ProviderKind };
 
 @ObjectType({ description: "A sign-in provider and whether this deployment has it configured." })
 export class ProviderInfo {
