@@ -151,6 +151,7 @@ export const FIELD_ERROR_CODES = {
   TOO_SMALL: "Smaller than params.min.",
   TOO_LARGE: "Larger than params.max.",
   TOO_MANY: "More than params.max items.",
+  TOO_FEW: "Fewer than params.min items (an empty list where one is not allowed).",
   INVALID_FORMAT: "Not in the format the field's description gives (e.g. a code of 6 digits).",
   INVALID_URL: "Not an acceptable URL (http(s), no user name or password in it).",
   INVALID_ID: "Not an id this API issues.",

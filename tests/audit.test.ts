@@ -2,7 +2,7 @@ import { DEFAULT_PASSWORD, LOGIN, registerUser, type RegisteredUser } from "./he
 import { startTestApp, type TestApp } from "./helpers/test-server";
 
 const PAGE = /* GraphQL */ `
-  query Page($first: Int, $after: String, $last: Int, $before: String, $types: [String!], $since: DateTime, $until: DateTime) {
+  query Page($first: Int, $after: String, $last: Int, $before: String, $types: [AuditEventType!], $since: DateTime, $until: DateTime) {
     me {
       auditEvents(first: $first, after: $after, last: $last, before: $before, types: $types, since: $since, until: $until) {
         edges {

@@ -39,12 +39,14 @@ export const CONSTRAINT_CODES: Readonly<Record<string, (constraints: unknown[]) 
   min: ([min]) => ({ code: "TOO_SMALL", params: { min: Number(min) } }),
   max: ([max]) => ({ code: "TOO_LARGE", params: { max: Number(max) } }),
   arrayMaxSize: ([max]) => ({ code: "TOO_MANY", params: { max: Number(max) } }),
+  arrayMinSize: ([min]) => ({ code: "TOO_FEW", params: { min: Number(min) } }),
   isIn: ([allowed]) => ({ code: "NOT_ONE_OF", params: { allowed: (allowed as unknown[]).map(String) } }),
   isEnum: ([, allowed]) => ({ code: "NOT_ONE_OF", params: { allowed: (allowed as unknown[]).map(String) } }),
   matches: () => ({ code: "INVALID_FORMAT" }),
   isUrl: () => ({ code: "INVALID_URL" }),
   isUuid: () => ({ code: "INVALID_ID" }),
   isDate: () => ({ code: "WRONG_TYPE", params: { expected: "DateTime" } }),
+  isBoolean: () => ({ code: "WRONG_TYPE", params: { expected: "Boolean" } }),
   // forbidUnknownValues: an argument that is not an instance of its input class.
   unknownValue: () => ({ code: "WRONG_TYPE" }),
 };

@@ -148,5 +148,5 @@ export async function signInAgain(
 ): Promise<GraphQLClient> {
   const browser = client.with({ "user-agent": userAgent });
   const data = await browser.ok(LOGIN, { input: { identifier: username, password } });
-  return browser.as(data.login.token);
+  return browser.as(data.login.result.token);
 }

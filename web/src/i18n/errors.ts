@@ -82,6 +82,7 @@ export const FIELD_ERROR_MESSAGES: Record<FieldErrorCode | "CONFIRMATION_MISMATC
   TOO_SMALL: { "zh-CN": (p) => `不能小于 ${p.min}。`, en: (p) => `Must be at least ${p.min}.` },
   TOO_LARGE: { "zh-CN": (p) => `不能大于 ${p.max}。`, en: (p) => `Must be at most ${p.max}.` },
   TOO_MANY: { "zh-CN": (p) => `最多 ${p.max} 项。`, en: (p) => `Choose at most ${p.max}.` },
+  TOO_FEW: { "zh-CN": (p) => `至少 ${p.min} 项。`, en: (p) => `Choose at least ${p.min}.` },
   INVALID_FORMAT: { "zh-CN": () => "格式不正确。", en: () => "This is not in the right format." },
   INVALID_URL: { "zh-CN": () => "请输入有效的网址（https://…）。", en: () => "Enter a valid URL (https://…)." },
   INVALID_ID: { "zh-CN": () => "编号无效。", en: () => "This is not a valid id." },
