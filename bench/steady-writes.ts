@@ -73,7 +73,7 @@ export function steadyWrites(origin: string, accounts: readonly MixedAccount[], 
     (account) =>
       run("stepUp", async () => {
         const started = await call(gql(REQUEST_STEP_UP, { method: "PASSWORD" }), account.token);
-        const id = (started.requestStepUp as { id: string }).id;
+        const id = (started.requestStepUp as { challenge: { id: string } }).challenge.id;
         await call(gql(COMPLETE_STEP_UP, { id, password }), account.token);
       }),
   ];
@@ -84,7 +84,7 @@ export function steadyWrites(origin: string, accounts: readonly MixedAccount[], 
     const account = accounts[n % accounts.length];
     run("signIn", async () => {
       const data = await call(gql(LOGIN, { input: { identifier: account.username, password } }));
-      const token = (data.login as { token?: string }).token;
+      const token = (data.login as { result: { token?: string } }).result.token;
       if (!token) throw new Error(`no session: ${JSON.stringify(data)}`);
       signedIn.push(token);
     });

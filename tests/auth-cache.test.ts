@@ -62,7 +62,9 @@ const SESSIONS = /* GraphQL */ `
 `;
 const REVOKE_SESSION = /* GraphQL */ `
   mutation Revoke($id: ID!) {
-    revokeSession(id: $id)
+    revokeSession(input: { id: $id }) {
+      revokedSessionId
+    }
   }
 `;
 const CREATE_KEY = /* GraphQL */ `
@@ -77,7 +79,9 @@ const CREATE_KEY = /* GraphQL */ `
 `;
 const REVOKE_KEY = /* GraphQL */ `
   mutation Revoke($id: ID!) {
-    revokeApiKey(id: $id)
+    revokeApiKey(input: { id: $id }) {
+      revokedApiKeyId
+    }
   }
 `;
 const METRICS_TOKEN = "metrics-token-0123456789abcdef";
@@ -135,7 +139,7 @@ describe("with Redis: a sign-out in one process reaches the others at once", () 
     const { user, onFirst, onSecond } = await signedInOnBoth(first, second);
     const current = (await onFirst.ok(SESSIONS)).me.sessions.find((session: { current: boolean }) => session.current);
     // The sign-up's session (stepped up) signs the other device out.
-    expect((await user.client.ok(REVOKE_SESSION, { id: current.id })).revokeSession).toBe(true);
+    expect((await user.client.ok(REVOKE_SESSION, { id: current.id })).revokeSession.revokedSessionId).toBe(current.id);
     expect((await onFirst.ok(ME)).me).toBeNull();
     await eventually(async () => ((await onSecond.ok(ME)).me === null ? true : undefined));
 
@@ -144,7 +148,7 @@ describe("with Redis: a sign-out in one process reaches the others at once", () 
     const keyOnSecond = second.client.as(createApiKey.secret);
     expect((await keyOnFirst.ok(ME)).me.username).toBe(user.username);
     expect((await keyOnSecond.ok(ME)).me.username).toBe(user.username);
-    expect((await user.client.ok(REVOKE_KEY, { id: createApiKey.apiKey.id })).revokeApiKey).toBe(true);
+    expect((await user.client.ok(REVOKE_KEY, { id: createApiKey.apiKey.id })).revokeApiKey.revokedApiKeyId).toBe(createApiKey.apiKey.id);
     expect((await keyOnFirst.ok(ME)).me).toBeNull();
     await eventually(async () => ((await keyOnSecond.ok(ME)).me === null ? true : undefined));
   });
