@@ -114,7 +114,7 @@ export async function signedUpPage(browser: BrowserApp): Promise<{ page: Page; u
   const username = uniqueUsername("web");
   await signUp(page, username);
   const { login } = await browser.app.client.ok(LOGIN, { input: { identifier: username, password: DEFAULT_PASSWORD } });
-  return { page, username, api: browser.app.client.as(login.token) };
+  return { page, username, api: browser.app.client.as(login.result.token) };
 }
 
 /** Clicks a section in the console's left navigation. */

@@ -183,7 +183,7 @@ describe("email, authenticator and two-step sign-in in the browser", () => {
     const { secret } = await enrolTotp(browser.app, api);
     const seen = browser.app.smtp.mailsTo(email).length;
     const { startContactUnbinding } = await api.ok(START_UNBINDING, { kind: "EMAIL" });
-    await api.ok(CONFIRM_UNBINDING, { id: startContactUnbinding.id, code: await browser.app.smtp.codeFor(email, seen) });
+    await api.ok(CONFIRM_UNBINDING, { id: startContactUnbinding.challenge.id, code: await browser.app.smtp.codeFor(email, seen) });
     await reload(page);
     await turnTwoStepOn(page, secret);
     // A sign-in elsewhere now waits for its second factor.
