@@ -436,7 +436,7 @@ const SPECS: Record<string, Spec> = {
   // queries
   me: { query: `query { me { id username } }`, actor: "plain", public: true, vars: () => extraVariables },
   auditEvents: {
-    query: `query($first: Int, $after: String, $last: Int, $before: String, $types: [String!], $since: DateTime, $until: DateTime) {
+    query: `query($first: Int, $after: String, $last: Int, $before: String, $types: [AuditEventType!], $since: DateTime, $until: DateTime) {
       me { auditEvents(first: $first, after: $after, last: $last, before: $before, types: $types, since: $since, until: $until) {
         pageInfo { endCursor hasNextPage } edges { cursor node { type } } totalCount } } }`,
     actor: "plain",
