@@ -29,7 +29,7 @@ const SESSIONS = graphql(`
     }
   }
 `);
-// The payload's account lists the sessions left, so the table needs no second query.
+// The payloads' account lists the sessions left, so the table needs no second query.
 const REVOKE = graphql(`
   mutation RevokeSession($id: ID!) {
     revokeSession(input: { id: $id }) {
@@ -45,6 +45,11 @@ const SIGN_OUT_OTHERS = graphql(`
   mutation SignOutOtherSessions {
     signOutOtherSessions {
       revokedSessionIds
+      account {
+        sessions {
+          ...SessionRow
+        }
+      }
     }
   }
 `);
@@ -73,7 +78,7 @@ export function Sessions() {
   const signOutOthers = async () => {
     const result = await run(() => request(SIGN_OUT_OTHERS));
     if (!result) return;
-    await load();
+    setSessions(result.signOutOtherSessions.account.sessions);
     setNotice(t("sessions.signedOutOthers", { count: result.signOutOtherSessions.revokedSessionIds.length }));
   };
   return (
