@@ -4,7 +4,7 @@ import { graphql } from "./gql";
 import type { SensitiveAction, VerificationMethod } from "./gql/graphql";
 import { useI18n } from "./i18n";
 import { useSession } from "./session";
-import { CodeField, Dialog, ErrorNote, Field } from "./ui";
+import { CodeField, Dialog, ErrorNote, Field, type NewPassword } from "./ui";
 
 const REQUEST_STEP_UP = graphql(`
   mutation RequestStepUp($method: VerificationMethod!) {
@@ -88,7 +88,7 @@ export function useAction() {
     [guard, reload],
   );
   /** The page's own check before a new password is sent: a confirmation that differs is shown under its field, as the API's notes are. */
-  const passwordsMatch = useCallback((password: string, confirm: string) => {
+  const passwordsMatch = useCallback(({ password, confirm }: NewPassword) => {
     if (password === confirm) return true;
     setError(new ApiError("BAD_USER_INPUT", [{ field: "confirm", code: "CONFIRMATION_MISMATCH" }]));
     return false;

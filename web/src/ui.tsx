@@ -65,6 +65,60 @@ export function Field({ label, name, error, ...input }: FieldProps) {
   );
 }
 
+/** A new password typed twice. */
+export interface NewPassword {
+  readonly password: string;
+  readonly confirm: string;
+}
+
+export const NO_NEW_PASSWORD: NewPassword = { password: "", confirm: "" };
+
+/**
+ * The new password and its confirmation, as sign-up, change and reset ask for them: `name` is the API's
+ * argument (its errors show under the first field), the second field is `confirm` (useAction's
+ * passwordsMatch puts a mismatch there).
+ */
+export function NewPasswordFields({
+  name,
+  label,
+  confirmLabel,
+  value,
+  onChange,
+  error,
+}: {
+  name: string;
+  label: string;
+  confirmLabel: string;
+  value: NewPassword;
+  onChange: (value: NewPassword) => void;
+  error: ApiError | null;
+}) {
+  return (
+    <>
+      <Field
+        label={label}
+        name={name}
+        type="password"
+        value={value.password}
+        onChange={(e) => onChange({ ...value, password: e.target.value })}
+        error={error}
+        autoComplete="new-password"
+        required
+      />
+      <Field
+        label={confirmLabel}
+        name="confirm"
+        type="password"
+        value={value.confirm}
+        onChange={(e) => onChange({ ...value, confirm: e.target.value })}
+        error={error}
+        autoComplete="new-password"
+        required
+      />
+    </>
+  );
+}
+
 /** A 6-digit (or recovery) code input. */
 export function CodeField({
   value,

@@ -7,7 +7,7 @@ import { useI18n } from "../i18n";
 import { callbackUri, rememberFlow } from "../oauth";
 import { Link, navigate, usePath } from "../router";
 import { useSession } from "../session";
-import { Card, CodeField, ErrorNote, Field } from "../ui";
+import { Card, CodeField, ErrorNote, Field, NewPasswordFields, NO_NEW_PASSWORD } from "../ui";
 
 // What login and loginWithProvider answer, read by useLoginResult.
 graphql(`
@@ -231,11 +231,10 @@ export function SignUp() {
   const finish = useFinishSignIn();
   const { run, busy, error, passwordsMatch } = useAction();
   const [username, setUsername] = useState("");
-  const [password, setPassword] = useState("");
-  const [confirm, setConfirm] = useState("");
+  const [password, setPassword] = useState(NO_NEW_PASSWORD);
   const submit = async () => {
-    if (!passwordsMatch(password, confirm)) return;
-    const result = await run(() => request(REGISTER, { input: { username, password } }));
+    if (!passwordsMatch(password)) return;
+    const result = await run(() => request(REGISTER, { input: { username, password: password.password } }));
     if (result) await finish(result.register.token);
   };
   return (
@@ -250,25 +249,13 @@ export function SignUp() {
           autoComplete="username"
           required
         />
-        <Field
-          label={t("auth.password")}
+        <NewPasswordFields
           name="password"
-          type="password"
+          label={t("auth.password")}
+          confirmLabel={t("auth.confirmPassword")}
           value={password}
-          onChange={(e) => setPassword(e.target.value)}
+          onChange={setPassword}
           error={error}
-          autoComplete="new-password"
-          required
-        />
-        <Field
-          label={t("auth.confirmPassword")}
-          name="confirm"
-          type="password"
-          value={confirm}
-          onChange={(e) => setConfirm(e.target.value)}
-          error={error}
-          autoComplete="new-password"
-          required
         />
         <ErrorNote error={error} fields={["username", "password", "confirm"]} />
         <div className="actions">

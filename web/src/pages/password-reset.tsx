@@ -4,7 +4,7 @@ import { request } from "../api";
 import { graphql } from "../gql";
 import { useI18n } from "../i18n";
 import { Link } from "../router";
-import { Card, CodeField, ErrorNote, Field, Notice } from "../ui";
+import { Card, CodeField, ErrorNote, Field, NewPasswordFields, NO_NEW_PASSWORD, Notice } from "../ui";
 
 const REQUEST_PASSWORD_RESET = graphql(`
   mutation RequestPasswordReset($identifier: String!) {
@@ -31,8 +31,7 @@ export function PasswordReset() {
   const [identifier, setIdentifier] = useState("");
   const [sent, setSent] = useState(false);
   const [code, setCode] = useState("");
-  const [newPassword, setNewPassword] = useState("");
-  const [confirm, setConfirm] = useState("");
+  const [newPassword, setNewPassword] = useState(NO_NEW_PASSWORD);
   const [done, setDone] = useState(false);
   const send = async () => {
     if (await run(() => request(REQUEST_PASSWORD_RESET, { identifier }))) setSent(true);
@@ -43,8 +42,8 @@ export function PasswordReset() {
     setCode("");
   };
   const reset = async () => {
-    if (!passwordsMatch(newPassword, confirm)) return;
-    if (await run(() => request(RESET_PASSWORD, { input: { identifier, code, newPassword } }))) setDone(true);
+    if (!passwordsMatch(newPassword)) return;
+    if (await run(() => request(RESET_PASSWORD, { input: { identifier, code, newPassword: newPassword.password } }))) setDone(true);
   };
   if (done) {
     return (
@@ -74,25 +73,13 @@ export function PasswordReset() {
           <>
             <Notice>{t("reset.sent")}</Notice>
             <CodeField value={code} onChange={setCode} error={error} />
-            <Field
-              label={t("password.new")}
+            <NewPasswordFields
               name="newPassword"
-              type="password"
+              label={t("password.new")}
+              confirmLabel={t("password.confirm")}
               value={newPassword}
-              onChange={(e) => setNewPassword(e.target.value)}
+              onChange={setNewPassword}
               error={error}
-              autoComplete="new-password"
-              required
-            />
-            <Field
-              label={t("password.confirm")}
-              name="confirm"
-              type="password"
-              value={confirm}
-              onChange={(e) => setConfirm(e.target.value)}
-              error={error}
-              autoComplete="new-password"
-              required
             />
           </>
         )}

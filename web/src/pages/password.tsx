@@ -4,7 +4,7 @@ import { request } from "../api";
 import { graphql } from "../gql";
 import { useI18n } from "../i18n";
 import { useMe, useSession } from "../session";
-import { Card, ErrorNote, Field, Notice } from "../ui";
+import { Card, ErrorNote, Field, NewPasswordFields, NO_NEW_PASSWORD, Notice } from "../ui";
 
 const CHANGE_PASSWORD = graphql(`
   mutation ChangePassword($input: ChangePasswordInput!) {
@@ -21,17 +21,16 @@ export function Password() {
   const { reload } = useSession();
   const { run, busy, error, passwordsMatch } = useAction();
   const [oldPassword, setOldPassword] = useState("");
-  const [newPassword, setNewPassword] = useState("");
-  const [confirm, setConfirm] = useState("");
+  const [newPassword, setNewPassword] = useState(NO_NEW_PASSWORD);
   const [revokeApiKeys, setRevokeApiKeys] = useState(true);
   const [changed, setChanged] = useState(false);
   const submit = async () => {
     setChanged(false);
-    if (!passwordsMatch(newPassword, confirm)) return;
-    if (!(await run(() => request(CHANGE_PASSWORD, { input: { oldPassword, newPassword, revokeApiKeys } })))) return;
+    if (!passwordsMatch(newPassword)) return;
+    const input = { oldPassword, newPassword: newPassword.password, revokeApiKeys };
+    if (!(await run(() => request(CHANGE_PASSWORD, { input })))) return;
     setOldPassword("");
-    setNewPassword("");
-    setConfirm("");
+    setNewPassword(NO_NEW_PASSWORD);
     setChanged(true);
     await reload();
   };
@@ -53,25 +52,13 @@ export function Password() {
           autoComplete="current-password"
           required
         />
-        <Field
-          label={t("password.new")}
+        <NewPasswordFields
           name="newPassword"
-          type="password"
+          label={t("password.new")}
+          confirmLabel={t("password.confirm")}
           value={newPassword}
-          onChange={(e) => setNewPassword(e.target.value)}
+          onChange={setNewPassword}
           error={error}
-          autoComplete="new-password"
-          required
-        />
-        <Field
-          label={t("password.confirm")}
-          name="confirm"
-          type="password"
-          value={confirm}
-          onChange={(e) => setConfirm(e.target.value)}
-          error={error}
-          autoComplete="new-password"
-          required
         />
         <label>
           <input type="checkbox" name="revokeApiKeys" checked={revokeApiKeys} onChange={(e) => setRevokeApiKeys(e.target.checked)} />{" "}
