@@ -20,7 +20,7 @@ describe("API keys in the browser", () => {
     await openSection(page, "API密钥");
     await page.getByText("还没有 API 密钥。").waitFor();
     await page.getByLabel("名称").fill("部署脚本");
-    await page.getByLabel("写入（ACCOUNT_WRITE）").check();
+    await page.getByLabel("写入 ACCOUNT_WRITE").check();
     await page.getByRole("button", { name: "创建密钥" }).click();
     await stepUpWithPassword(page);
     await page.getByText("请立即复制并妥善保存此密钥，它只显示这一次。").waitFor();
@@ -36,7 +36,7 @@ describe("API keys in the browser", () => {
     expect(await page.getByText(secret).count()).toBe(0);
     const row = page.getByRole("row", { name: /部署脚本/ });
     await row.getByText(`${secret.slice(0, 11)}…`).waitFor();
-    await row.getByText("ACCOUNT_READ, ACCOUNT_WRITE").waitFor();
+    await row.getByText("读取、写入").waitFor();
     await screenshot(page, "api-keys");
 
     await row.getByRole("button", { name: "撤销" }).click();

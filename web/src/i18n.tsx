@@ -2,7 +2,7 @@ import { createContext, useCallback, useContext, useEffect, useMemo, useState, t
 import type { FieldProblem } from "./api";
 import { errorMessage, fieldErrorMessage } from "./i18n/errors";
 import type { Lang } from "./i18n/lang";
-import { translate, type MessageKey } from "./i18n/messages";
+import { listOf, translate, type MessageKey } from "./i18n/messages";
 
 const LANG_KEY = "account-center.lang";
 
@@ -16,6 +16,8 @@ interface I18n {
   fieldErrorText: (problem: FieldProblem) => string;
   /** An ISO instant in the reader's time zone, or "never" for null. */
   dateTime: (iso: string | null | undefined) => string;
+  /** Items as a list in the page's language. */
+  list: (values: readonly string[]) => string;
 }
 
 const I18nContext = createContext<I18n | null>(null);
@@ -40,6 +42,7 @@ export function I18nProvider({ children }: { children: ReactNode }) {
       errorText: (code, retryAfterSeconds) => errorMessage(code, lang, retryAfterSeconds),
       fieldErrorText: ({ code, params }) => fieldErrorMessage(code, params, lang),
       dateTime: (iso) => (iso ? format.format(new Date(iso)) : translate(lang, "common.never")),
+      list: (values) => listOf(values, lang),
     };
   }, [lang, setLang]);
   return <I18nContext.Provider value={value}>{children}</I18nContext.Provider>;

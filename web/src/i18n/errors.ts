@@ -1,5 +1,6 @@
 import type { ErrorCode, FieldErrorCode, FieldErrorParams } from "../gql/schema";
 import type { Lang } from "./lang";
+import { listOf } from "./messages";
 
 /**
  * What the person reads for every `extensions.code` the API can answer (the schema's ErrorCode enum,
@@ -63,7 +64,7 @@ export function errorMessage(code: string, lang: Lang, retryAfterSeconds?: numbe
 
 type Params = FieldErrorParams;
 type Say = (params: Params) => string;
-const list = (values: readonly string[] | null | undefined, lang: Lang) => (values ?? []).join(lang === "zh-CN" ? "、" : ", ");
+const list = (values: readonly string[] | null | undefined, lang: Lang) => listOf(values ?? [], lang);
 
 /**
  * What the person reads under a field for every FieldErrorCode (again checked by the compiler against

@@ -137,8 +137,8 @@ const zh = {
   "apiKeys.intro": "API 密钥可代表你的账号调用接口（读取资料、修改资料），不能进行任何安全操作。最多 20 个。",
   "apiKeys.name": "名称",
   "apiKeys.scopes": "权限",
-  "apiKeys.scope.read": "读取（ACCOUNT_READ）",
-  "apiKeys.scope.write": "写入（ACCOUNT_WRITE）",
+  "apiKeys.scope.ACCOUNT_READ": "读取",
+  "apiKeys.scope.ACCOUNT_WRITE": "写入",
   "apiKeys.expires": "有效期",
   "apiKeys.expires.never": "永久",
   "apiKeys.expires.days": "{days} 天",
@@ -374,8 +374,8 @@ const en: Record<MessageKey, string> = {
   "apiKeys.intro": "An API key calls the API as your account (read and edit the profile); it can never make security changes. At most 20.",
   "apiKeys.name": "Name",
   "apiKeys.scopes": "Scopes",
-  "apiKeys.scope.read": "Read (ACCOUNT_READ)",
-  "apiKeys.scope.write": "Write (ACCOUNT_WRITE)",
+  "apiKeys.scope.ACCOUNT_READ": "Read",
+  "apiKeys.scope.ACCOUNT_WRITE": "Write",
   "apiKeys.expires": "Expires",
   "apiKeys.expires.never": "Never",
   "apiKeys.expires.days": "In {days} days",
@@ -473,6 +473,11 @@ const en: Record<MessageKey, string> = {
 };
 
 export const MESSAGES: Record<Lang, Record<MessageKey, string>> = { "zh-CN": zh, en };
+
+/** Items as a list in `lang`'s punctuation: 读取、写入 / Read, Write. */
+export function listOf(values: readonly string[], lang: Lang): string {
+  return values.join(lang === "zh-CN" ? "、" : ", ");
+}
 
 /** The message `key` in `lang` with `{name}` placeholders filled from `vars`. */
 export function translate(lang: Lang, key: MessageKey, vars: Record<string, string | number> = {}): string {

@@ -142,10 +142,11 @@ function CreateKey({ onCreated }: { onCreated: (keys: ApiKey[]) => void }) {
           <fieldset>
             <legend>{t("apiKeys.scopes")}</legend>
             <label>
-              <input type="checkbox" checked disabled /> {t("apiKeys.scope.read")}
+              <input type="checkbox" checked disabled /> {t("apiKeys.scope.ACCOUNT_READ")} <code>ACCOUNT_READ</code>
             </label>
             <label>
-              <input type="checkbox" checked={write} onChange={(e) => setWrite(e.target.checked)} /> {t("apiKeys.scope.write")}
+              <input type="checkbox" checked={write} onChange={(e) => setWrite(e.target.checked)} /> {t("apiKeys.scope.ACCOUNT_WRITE")}{" "}
+              <code>ACCOUNT_WRITE</code>
             </label>
           </fieldset>
           <div className="field">
@@ -174,7 +175,7 @@ function CreateKey({ onCreated }: { onCreated: (keys: ApiKey[]) => void }) {
 }
 
 function KeyTable({ keys, onRevoked }: { keys: ApiKey[]; onRevoked: (key: ApiKey, left: ApiKey[]) => void }) {
-  const { t, dateTime } = useI18n();
+  const { t, dateTime, list } = useI18n();
   const { run, busy, error } = useAction();
   const [confirming, setConfirming] = useState<string | null>(null);
   const revoke = async (key: ApiKey) => {
@@ -200,7 +201,7 @@ function KeyTable({ keys, onRevoked }: { keys: ApiKey[]; onRevoked: (key: ApiKey
           <tr key={key.id}>
             <td>{key.name}</td>
             <td className="mono">{key.prefix}…</td>
-            <td>{key.scopes.join(", ")}</td>
+            <td>{list(key.scopes.map((scope) => t(`apiKeys.scope.${scope}`)))}</td>
             <td className="when">{dateTime(key.createdAt)}</td>
             <td className="when">{dateTime(key.lastUsedAt)}</td>
             <td className="when">{key.expiresAt ? dateTime(key.expiresAt) : t("apiKeys.expires.never")}</td>

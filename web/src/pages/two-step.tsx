@@ -17,14 +17,14 @@ const SET_TWO_STEP = graphql(`
 
 /** 二次验证: one switch; turning it off may ask for a step-up, turning it on needs a second factor. */
 export function TwoStep() {
-  const { t, lang } = useI18n();
+  const { t, list } = useI18n();
   const { security } = useMe();
   const { reload } = useSession();
   const { run, busy, error } = useAction();
   const toggle = async (enabled: boolean) => {
     if (await run(() => request(SET_TWO_STEP, { input: { enabled } }))) await reload();
   };
-  const methods = security.twoStepMethods.map((m) => t(`method.${m}`)).join(lang === "en" ? ", " : "、");
+  const methods = list(security.twoStepMethods.map((m) => t(`method.${m}`)));
   return (
     <Card title={t("twoStep.title")}>
       <p className="hint">{t("twoStep.intro")}</p>
