@@ -70,6 +70,12 @@ async function shown(page: Page, section: string): Promise<void> {
   await page.waitForLoadState("networkidle");
 }
 
+/** Chinese characters on an English page, other than the language switch's 中文. */
+async function chineseOn(page: Page): Promise<string[]> {
+  const text = (await page.locator("body").innerText()).replace("中文", "");
+  return [...new Set(text.match(/\p{Script=Han}+/gu) ?? [])];
+}
+
 async function widthOf(page: Page): Promise<number> {
   return page.evaluate<number>("document.documentElement.scrollWidth");
 }
@@ -97,7 +103,7 @@ describe("at a phone's width (390 px)", () => {
     await screenshot(page, "sign-in-phone");
   });
 
-  it("every section fits, in Chinese with no English and in English", async () => {
+  it("every section fits, in Chinese with no English and in English with no Chinese", async () => {
     const { page, username } = await signedUpPage(browser);
     await page.setViewportSize(PHONE);
     for (const section of SECTIONS.zh) {
@@ -110,6 +116,7 @@ describe("at a phone's width (390 px)", () => {
     for (const section of SECTIONS.en) {
       await shown(page, section);
       expect({ section, width: await widthOf(page) }).toEqual({ section, width: PHONE.width });
+      expect({ section, chinese: await chineseOn(page) }).toEqual({ section, chinese: [] });
     }
   });
 });
