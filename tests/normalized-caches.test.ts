@@ -20,7 +20,7 @@ import { totp } from "./helpers/totp";
 
 /*
  * The account center's own documents through the two common normalized caches, configured as docs/api.md
- * says (nothing but the schema's possible types): after each mutation the SPA sends, every page query read
+ * says (nothing but the schema's types): after each mutation the SPA sends, every page query read
  * from the cache alone must equal the same query fetched by a fresh client, and neither cache may warn.
  */
 
@@ -28,7 +28,7 @@ import { totp } from "./helpers/totp";
 loadDevMessages();
 loadErrorMessages();
 
-/** The `possibleTypes` docs/api.md publishes: the clients' whole configuration. */
+/** The `possibleTypes` docs/api.md publishes: Apollo's whole configuration. */
 const possibleTypes = JSON.parse(
   /```json possibleTypes\n([^`]*)```/.exec(fs.readFileSync(path.join(__dirname, "../docs/api.md"), "utf8"))![1],
 );
@@ -152,7 +152,7 @@ beforeEach(() => {
 });
 afterEach(() => jest.restoreAllMocks());
 
-describe.each<Kind>(["apollo", "urql"])("%s with only possible types", (kind) => {
+describe.each<Kind>(["apollo", "urql"])("%s configured as docs/api.md says", (kind) => {
   // An ID number of its own for each client's account: a valid birth date and check character.
   const first17 = `11010519900101${kind === "apollo" ? "001" : "002"}`;
   const newClient = (token: string | null) => (kind === "apollo" ? apolloClient(app, token) : urqlClient(app, token));
