@@ -1,16 +1,42 @@
 import fs from "node:fs";
 import path from "node:path";
 
-const WEB_SRC = path.resolve(__dirname, "../../web/src");
+/** The repository's web/src, from this file whether it runs compiled (dist/bench, the bench) or from source (jest). */
+function webSrc(): string {
+  for (let dir = __dirname; dir !== path.dirname(dir); dir = path.dirname(dir)) {
+    if (fs.existsSync(path.join(dir, "package.json"))) return path.join(dir, "web/src");
+  }
+  throw new Error(`no package.json above ${__dirname}`);
+}
+const WEB_SRC = webSrc();
 
-/** Every `graphql(\`...\`)` template under web/src, by file. */
+/** The SPA's source files (not the generated web/src/gql), relative to web/src. */
+function sourceFiles(): string[] {
+  return (fs.readdirSync(WEB_SRC, { recursive: true }) as string[]).filter((name) => /\.tsx?$/.test(name) && !name.startsWith("gql"));
+}
+
+/** Every `graphql(\`...\`)` template under web/src, or in one file of it. */
 function templates(file?: string): string[] {
-  const files = file
-    ? [path.join(WEB_SRC, file)]
-    : (fs.readdirSync(WEB_SRC, { recursive: true }) as string[])
-        .filter((name) => /\.tsx?$/.test(name) && !name.startsWith("gql"))
-        .map((name) => path.join(WEB_SRC, name));
-  return files.flatMap((each) => [...fs.readFileSync(each, "utf8").matchAll(/graphql\(`([^`]*)`\)/g)].map((match) => match[1].trim()));
+  return (file ? [file] : sourceFiles()).flatMap((each) =>
+    [...fs.readFileSync(path.join(WEB_SRC, each), "utf8").matchAll(/graphql\(`([^`]*)`\)/g)].map((match) => match[1].trim()),
+  );
+}
+
+export interface SpaOperation {
+  /** The file under web/src that defines it. */
+  readonly file: string;
+  readonly kind: "query" | "mutation";
+  readonly name: string;
+}
+
+/** Every operation the account center defines, so a test can require each one to be covered. */
+export function spaOperations(): SpaOperation[] {
+  return sourceFiles().flatMap((file) =>
+    templates(file).flatMap((text) => {
+      const match = /^(query|mutation)\s+(\w+)/.exec(text);
+      return match ? [{ file, kind: match[1] as SpaOperation["kind"], name: match[2] }] : [];
+    }),
+  );
 }
 
 /**

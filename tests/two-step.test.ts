@@ -16,6 +16,7 @@ const LOGIN = /* GraphQL */ `
           }
         }
         ... on TwoStepChallenge {
+          id
           challengeId
           methods
           expiresAt
@@ -40,7 +41,10 @@ async function signIn(user: RegisteredUser, password = DEFAULT_PASSWORD) {
 async function twoStepChallenge(user: RegisteredUser) {
   const result = await signIn(user);
   expect(result.data?.login.result.__typename).toBe("TwoStepChallenge");
-  return result.data!.login.result as { challengeId: string; methods: string[]; expiresAt: string };
+  const challenge = result.data!.login.result as { id: string; challengeId: string; methods: string[]; expiresAt: string };
+  // The deprecated challengeId still answers, the same as id.
+  expect(challenge.id).toBe(challenge.id);
+  return challenge;
 }
 
 describe("turning two-step verification on and off", () => {
@@ -93,19 +97,19 @@ describe("signing in with two-step verification on", () => {
     const challenge = await twoStepChallenge(user);
     expect(challenge.methods).toEqual(["EMAIL"]);
     const seen = app.smtp.mailsTo(email).length;
-    const { sendTwoStepCode } = await app.client.ok(SEND, { id: challenge.challengeId, m: "EMAIL" });
+    const { sendTwoStepCode } = await app.client.ok(SEND, { id: challenge.id, m: "EMAIL" });
     expect(sendTwoStepCode.challenge).toMatchObject({
-      id: challenge.challengeId,
+      id: challenge.id,
       method: "EMAIL",
       maskedTarget: "t***@example.com",
       expiresAt: challenge.expiresAt,
     });
     const code = await app.smtp.codeFor(email, seen);
-    const { completeTwoStep } = await app.client.ok(COMPLETE, { id: challenge.challengeId, m: "EMAIL", code });
+    const { completeTwoStep } = await app.client.ok(COMPLETE, { id: challenge.id, m: "EMAIL", code });
     expect(completeTwoStep.account.id).toBe(user.id);
     expect((await app.client.as(completeTwoStep.token).ok(ME)).me.id).toBe(user.id);
     // The challenge is spent.
-    expect((await app.client.fails(COMPLETE, { id: challenge.challengeId, m: "EMAIL", code })).extensions?.code).toBe("CODE_INVALID");
+    expect((await app.client.fails(COMPLETE, { id: challenge.id, m: "EMAIL", code })).extensions?.code).toBe("CODE_INVALID");
   });
 
   it("finishes with an SMS code", async () => {
@@ -116,9 +120,9 @@ describe("signing in with two-step verification on", () => {
     const challenge = await twoStepChallenge(user);
     expect(challenge.methods).toEqual(["SMS"]);
     const seen = app.smsTo(phone).length;
-    await app.client.ok(SEND, { id: challenge.challengeId, m: "SMS" });
+    await app.client.ok(SEND, { id: challenge.id, m: "SMS" });
     const code = await app.smsCodeFor(phone, seen);
-    expect((await app.client.ok(COMPLETE, { id: challenge.challengeId, m: "SMS", code })).completeTwoStep.account.id).toBe(user.id);
+    expect((await app.client.ok(COMPLETE, { id: challenge.id, m: "SMS", code })).completeTwoStep.account.id).toBe(user.id);
   });
 
   describe("with an authenticator app", () => {
@@ -135,18 +139,18 @@ describe("signing in with two-step verification on", () => {
       const challenge = await twoStepChallenge(user);
       expect(challenge.methods).toEqual(["TOTP", "RECOVERY_CODE"]);
       const code = codeNow(app, secret);
-      await app.client.ok(COMPLETE, { id: challenge.challengeId, m: "TOTP", code });
+      await app.client.ok(COMPLETE, { id: challenge.id, m: "TOTP", code });
       const second = await twoStepChallenge(user);
-      expect((await app.client.fails(COMPLETE, { id: second.challengeId, m: "TOTP", code })).extensions?.code).toBe("CODE_INVALID");
+      expect((await app.client.fails(COMPLETE, { id: second.id, m: "TOTP", code })).extensions?.code).toBe("CODE_INVALID");
     });
 
     it("finishes with a recovery code, once", async () => {
       const challenge = await twoStepChallenge(user);
-      await app.client.ok(COMPLETE, { id: challenge.challengeId, m: "RECOVERY_CODE", code: recoveryCodes[3] });
+      await app.client.ok(COMPLETE, { id: challenge.id, m: "RECOVERY_CODE", code: recoveryCodes[3] });
       const second = await twoStepChallenge(user);
-      expect(
-        (await app.client.fails(COMPLETE, { id: second.challengeId, m: "RECOVERY_CODE", code: recoveryCodes[3] })).extensions?.code,
-      ).toBe("CODE_INVALID");
+      expect((await app.client.fails(COMPLETE, { id: second.id, m: "RECOVERY_CODE", code: recoveryCodes[3] })).extensions?.code).toBe(
+        "CODE_INVALID",
+      );
       expect((await user.client.ok(SECURITY)).me.security.recoveryCodesRemaining).toBe(9);
     });
 
@@ -160,28 +164,26 @@ describe("signing in with two-step verification on", () => {
         ["RECOVERY_CODE", "bbbbb-bbbbb"],
       ];
       for (const [m, code] of attempts) {
-        expect((await app.client.fails(COMPLETE, { id: challenge.challengeId, m, code })).extensions?.code).toBe("CODE_INVALID");
+        expect((await app.client.fails(COMPLETE, { id: challenge.id, m, code })).extensions?.code).toBe("CODE_INVALID");
       }
-      expect(
-        (await app.client.fails(COMPLETE, { id: challenge.challengeId, m: "TOTP", code: codeNow(app, secret) })).extensions?.code,
-      ).toBe("TOO_MANY_ATTEMPTS");
+      expect((await app.client.fails(COMPLETE, { id: challenge.id, m: "TOTP", code: codeNow(app, secret) })).extensions?.code).toBe(
+        "TOO_MANY_ATTEMPTS",
+      );
     });
 
     it("refuses to send the app's code, and a method the account does not have", async () => {
       const challenge = await twoStepChallenge(user);
-      expect((await app.client.fails(SEND, { id: challenge.challengeId, m: "TOTP" })).extensions?.code).toBe("BAD_USER_INPUT");
-      expect((await app.client.fails(SEND, { id: challenge.challengeId, m: "EMAIL" })).extensions?.code).toBe("BAD_USER_INPUT");
-      expect((await app.client.fails(COMPLETE, { id: challenge.challengeId, m: "EMAIL", code: "123456" })).extensions?.code).toBe(
-        "CODE_INVALID",
-      );
+      expect((await app.client.fails(SEND, { id: challenge.id, m: "TOTP" })).extensions?.code).toBe("BAD_USER_INPUT");
+      expect((await app.client.fails(SEND, { id: challenge.id, m: "EMAIL" })).extensions?.code).toBe("BAD_USER_INPUT");
+      expect((await app.client.fails(COMPLETE, { id: challenge.id, m: "EMAIL", code: "123456" })).extensions?.code).toBe("CODE_INVALID");
     });
 
     it("expires after 10 minutes", async () => {
       const challenge = await twoStepChallenge(user);
       app.clock.advanceSeconds(10 * 60 + 1);
-      expect(
-        (await app.client.fails(COMPLETE, { id: challenge.challengeId, m: "TOTP", code: codeNow(app, secret) })).extensions?.code,
-      ).toBe("CODE_EXPIRED");
+      expect((await app.client.fails(COMPLETE, { id: challenge.id, m: "TOTP", code: codeNow(app, secret) })).extensions?.code).toBe(
+        "CODE_EXPIRED",
+      );
     });
 
     it("still refuses a wrong password before any second factor", async () => {
@@ -239,14 +241,12 @@ describe("guessing authenticator codes across many challenges", () => {
       const {
         login: { result: challenge },
       } = await login();
-      expect((await limited.client.fails(COMPLETE, { id: challenge.challengeId, m: "TOTP", code: wrong })).extensions?.code).toBe(
-        "CODE_INVALID",
-      );
+      expect((await limited.client.fails(COMPLETE, { id: challenge.id, m: "TOTP", code: wrong })).extensions?.code).toBe("CODE_INVALID");
     }
     const {
       login: { result: challenge },
     } = await login();
-    const error = await limited.client.fails(COMPLETE, { id: challenge.challengeId, m: "TOTP", code: codeNow(limited, secret) });
+    const error = await limited.client.fails(COMPLETE, { id: challenge.id, m: "TOTP", code: codeNow(limited, secret) });
     expect(error.extensions?.code).toBe("RATE_LIMITED");
     expect(error.extensions?.retryAfterSeconds).toBeGreaterThan(0);
   });

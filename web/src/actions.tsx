@@ -21,7 +21,7 @@ const COMPLETE_STEP_UP = graphql(`
   mutation CompleteStepUp($id: ID!, $code: String, $password: String) {
     completeStepUp(input: { challengeId: $id, code: $code, password: $password }) {
       account {
-        id
+        ...MeFields
       }
     }
   }

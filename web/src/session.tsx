@@ -3,55 +3,72 @@ import { request, sessionToken } from "./api";
 import { graphql } from "./gql";
 import type { MeQuery } from "./gql/graphql";
 
+/**
+ * Everything the account center shows of the account. Every mutation that changes the account selects it
+ * on its payload's `account`, with the `id` of each keyed object, so a normalized client cache (Apollo
+ * Client, urql graphcache) shows the change without a refetch.
+ */
+graphql(`
+  fragment MeFields on Account {
+    id
+    username
+    createdAt
+    avatarUrl
+    email {
+      id
+      masked
+      verifiedAt
+      usableFrom
+    }
+    phone {
+      id
+      masked
+      verifiedAt
+      usableFrom
+    }
+    identities {
+      id
+      provider
+      displayName
+      avatarUrl
+      boundAt
+    }
+    security {
+      id
+      hasPassword
+      passwordChangedAt
+      totpEnabled
+      totpUsableFrom
+      twoStepEnabled
+      twoStepMethods
+      stepUpMethods
+      stepUpValidUntil
+      stepUpRequiredFor
+      recoveryCodesRemaining
+    }
+    realName {
+      id
+      status
+      maskedName
+      maskedIdNumber
+      verifyUrl
+      qrCodeDataUrl
+      verifiedAt
+      failureReason
+      failureCode
+    }
+    capabilities {
+      id
+      canPurchase
+      canWithdraw
+    }
+  }
+`);
+
 const ME = graphql(`
   query Me {
     me {
-      id
-      username
-      createdAt
-      avatarUrl
-      email {
-        masked
-        verifiedAt
-        usableFrom
-      }
-      phone {
-        masked
-        verifiedAt
-        usableFrom
-      }
-      identities {
-        provider
-        displayName
-        avatarUrl
-        boundAt
-      }
-      security {
-        hasPassword
-        passwordChangedAt
-        totpEnabled
-        totpUsableFrom
-        twoStepEnabled
-        twoStepMethods
-        stepUpMethods
-        stepUpValidUntil
-        stepUpRequiredFor
-        recoveryCodesRemaining
-      }
-      realName {
-        status
-        maskedName
-        maskedIdNumber
-        verifyUrl
-        qrCodeDataUrl
-        verifiedAt
-        failureReason
-        failureCode
-      }
-      capabilities {
-        canPurchase
-        canWithdraw
-      }
+      ...MeFields
     }
   }
 `);

@@ -53,6 +53,10 @@ registerEnumType(DeviceType, {
 
 @ObjectType({ description: "A browser or operating system named in a user agent string, e.g. Chrome 124 or iOS 17.4." })
 export class Software {
+  // A key, so normalized client caches store it without configuration; made of the values, so equal ids mean equal values.
+  @Field(() => ID, { description: "Its name and version: two with the same id say the same." })
+  id: string;
+
   @Field({ description: "e.g. Chrome, Mobile Safari, WeChat; Windows, Mac OS, iOS, Android." })
   name: string;
 
@@ -64,6 +68,10 @@ export class Software {
   description: "What a user agent string says about the device, parsed by the server (ua-parser-js) so every client words it alike.",
 })
 export class Device {
+  // A key, so normalized client caches store it without configuration; made of the values, so equal ids mean equal values.
+  @Field(() => ID, { description: "Its type, browser and OS: two with the same id say the same." })
+  id: string;
+
   @Field(() => DeviceType, { description: "Desktop, phone, tablet, ...; UNKNOWN when the user agent names none." })
   type: DeviceType;
 

@@ -97,6 +97,6 @@ export class SignInService {
       channel: null,
     });
     await this.transaction((manager) => this.audit.record(manager, account.id, AuditEventType.SIGN_IN_TWO_STEP_STARTED, meta, { method }));
-    return { challengeId: challenge.id, methods, expiresAt: challenge.expiresAt };
+    return { id: challenge.id, challengeId: challenge.id, methods, expiresAt: challenge.expiresAt };
   }
 }

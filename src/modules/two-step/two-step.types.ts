@@ -5,7 +5,11 @@ import { VerificationMethod } from "../factors/vocabulary";
 
 @ObjectType({ description: "Two-step verification is on: finish sign-in with completeTwoStep." })
 export class TwoStepChallenge {
-  @Field(() => ID, { description: "Pass to sendTwoStepCode and completeTwoStep." })
+  // A key, so normalized client caches (Apollo, graphcache) store the login result without a warning.
+  @Field(() => ID, { description: "The challenge: pass it as challengeId to sendTwoStepCode and completeTwoStep." })
+  id: string;
+
+  @Field(() => ID, { description: "The same as id.", deprecationReason: "Use id." })
   challengeId: string;
 
   @Field(() => [VerificationMethod], { description: "The second factors the account can use now; the person chooses one." })

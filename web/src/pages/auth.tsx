@@ -17,7 +17,7 @@ graphql(`
       token
     }
     ... on TwoStepChallenge {
-      challengeId
+      id
       methods
     }
   }
@@ -58,6 +58,7 @@ const COMPLETE_TWO_STEP = graphql(`
 export const PROVIDERS = graphql(`
   query Providers {
     providers {
+      id
       kind
       enabled
     }
@@ -75,7 +76,7 @@ const START_PROVIDER_LOGIN = graphql(`
 `);
 
 export interface TwoStepChallenge {
-  challengeId: string;
+  id: string;
   methods: readonly VerificationMethod[];
 }
 
@@ -95,7 +96,7 @@ export function useLoginResult() {
   const [challenge, setChallenge] = useState<TwoStepChallenge | null>(null);
   const accept = async (result: LoginOutcomeFragment) => {
     if (result.__typename === "AuthPayload") await finish(result.token);
-    else setChallenge({ challengeId: result.challengeId, methods: result.methods });
+    else setChallenge({ id: result.id, methods: result.methods });
   };
   return { challenge, accept };
 }
@@ -197,12 +198,12 @@ export function TwoStepPrompt({ challenge }: { challenge: TwoStepChallenge }) {
     setMethod(next);
     setSentTo(null);
     if (next !== "EMAIL" && next !== "SMS") return;
-    const result = await run(() => request(SEND_TWO_STEP_CODE, { id: challenge.challengeId, method: next }));
+    const result = await run(() => request(SEND_TWO_STEP_CODE, { id: challenge.id, method: next }));
     if (result) setSentTo(result.sendTwoStepCode.challenge.maskedTarget ?? null);
   };
   const verify = async () => {
     if (!method) return;
-    const result = await run(() => request(COMPLETE_TWO_STEP, { id: challenge.challengeId, method, code }));
+    const result = await run(() => request(COMPLETE_TWO_STEP, { id: challenge.id, method, code }));
     if (result) await finish(result.completeTwoStep.token);
   };
   return (

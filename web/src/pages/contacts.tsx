@@ -20,8 +20,8 @@ const START_BINDING = graphql(`
 const CONFIRM_BINDING = graphql(`
   mutation ConfirmContactBinding($input: ConfirmContactBindingInput!) {
     confirmContactBinding(input: $input) {
-      contact {
-        id
+      account {
+        ...MeFields
       }
     }
   }
@@ -40,11 +40,7 @@ const CONFIRM_UNBINDING = graphql(`
   mutation ConfirmContactUnbinding($input: ConfirmContactUnbindingInput!) {
     confirmContactUnbinding(input: $input) {
       account {
-        id
-        security {
-          id
-          twoStepEnabled
-        }
+        ...MeFields
       }
     }
   }

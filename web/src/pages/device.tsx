@@ -5,12 +5,15 @@ import { useI18n } from "../i18n";
 /** What DeviceName shows; spread it into a query's `device { ...DeviceFields }`. */
 export const DEVICE_FIELDS = graphql(`
   fragment DeviceFields on Device {
+    id
     type
     browser {
+      id
       name
       version
     }
     os {
+      id
       name
       version
     }

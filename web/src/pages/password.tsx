@@ -10,6 +10,15 @@ const CHANGE_PASSWORD = graphql(`
   mutation ChangePassword($input: ChangePasswordInput!) {
     changePassword(input: $input) {
       revokedSessionCount
+      account {
+        ...MeFields
+        sessions {
+          ...SessionRow
+        }
+        apiKeys {
+          ...ApiKeyRow
+        }
+      }
     }
   }
 `);

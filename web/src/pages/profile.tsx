@@ -10,7 +10,7 @@ const UPDATE_PROFILE = graphql(`
   mutation UpdateProfile($input: UpdateProfileInput!) {
     updateProfile(input: $input) {
       account {
-        id
+        ...MeFields
       }
     }
   }

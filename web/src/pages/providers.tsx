@@ -24,8 +24,8 @@ const START_BINDING = graphql(`
 const COMPLETE_BINDING = graphql(`
   mutation CompleteProviderBinding($input: CompleteProviderBindingInput!) {
     completeProviderBinding(input: $input) {
-      identity {
-        id
+      account {
+        ...MeFields
       }
     }
   }
@@ -34,6 +34,9 @@ const UNBIND = graphql(`
   mutation UnbindProvider($input: UnbindProviderInput!) {
     unbindProvider(input: $input) {
       unboundIdentityId
+      account {
+        ...MeFields
+      }
     }
   }
 `);

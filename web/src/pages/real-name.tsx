@@ -10,9 +10,8 @@ import { Card, ErrorNote, Field, QrCode } from "../ui";
 const START = graphql(`
   mutation StartRealNameVerification($input: StartRealNameVerificationInput!) {
     startRealNameVerification(input: $input) {
-      realName {
-        id
-        status
+      account {
+        ...MeFields
       }
     }
   }
@@ -20,9 +19,8 @@ const START = graphql(`
 const REFRESH = graphql(`
   mutation RefreshRealNameVerification {
     refreshRealNameVerification {
-      realName {
-        id
-        status
+      account {
+        ...MeFields
       }
     }
   }
@@ -33,6 +31,7 @@ const REAL_NAME_STATUS = graphql(`
     me {
       id
       realName {
+        id
         status
       }
     }

@@ -11,6 +11,7 @@ import { DeviceName } from "./device";
 const AUDIT_EVENTS = graphql(`
   query AuditEvents($after: String, $types: [AuditEventType!], $since: DateTime, $until: DateTime) {
     me {
+      id
       auditEvents(first: 20, after: $after, types: $types, since: $since, until: $until) {
         edges {
           cursor

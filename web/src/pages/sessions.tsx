@@ -23,6 +23,7 @@ graphql(`
 const SESSIONS = graphql(`
   query Sessions {
     me {
+      id
       sessions {
         ...SessionRow
       }
@@ -34,6 +35,7 @@ const REVOKE = graphql(`
   mutation RevokeSession($id: ID!) {
     revokeSession(input: { id: $id }) {
       account {
+        id
         sessions {
           ...SessionRow
         }
@@ -46,6 +48,7 @@ const SIGN_OUT_OTHERS = graphql(`
     signOutOtherSessions {
       revokedSessionIds
       account {
+        id
         sessions {
           ...SessionRow
         }

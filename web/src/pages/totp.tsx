@@ -21,6 +21,9 @@ const CONFIRM = graphql(`
   mutation ConfirmTotpEnrollment($input: ConfirmTotpEnrollmentInput!) {
     confirmTotpEnrollment(input: $input) {
       recoveryCodes
+      account {
+        ...MeFields
+      }
     }
   }
 `);
@@ -28,6 +31,9 @@ const REGENERATE = graphql(`
   mutation RegenerateRecoveryCodes {
     regenerateRecoveryCodes {
       recoveryCodes
+      account {
+        ...MeFields
+      }
     }
   }
 `);
@@ -35,11 +41,7 @@ const DISABLE = graphql(`
   mutation DisableTotp($input: DisableTotpInput!) {
     disableTotp(input: $input) {
       account {
-        id
-        security {
-          id
-          twoStepEnabled
-        }
+        ...MeFields
       }
     }
   }

@@ -9,7 +9,7 @@ const SET_TWO_STEP = graphql(`
   mutation SetTwoStepVerification($input: SetTwoStepVerificationInput!) {
     setTwoStepVerification(input: $input) {
       account {
-        id
+        ...MeFields
       }
     }
   }
