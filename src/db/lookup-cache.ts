@@ -216,14 +216,11 @@ export async function namingRows<T>(
   const runner = manager.queryRunner;
   if (!runner?.isTransactionActive) throw new Error("namingRows: the write must run in a transaction");
   const data = runner.data as Record<symbol, unknown>;
-  // A helper that names its own write may run inside a caller's: the caller's names apply again after it.
-  const outer = data[NAMED];
   data[NAMED] = rows;
   try {
     return await write();
   } finally {
-    if (outer === undefined) delete data[NAMED];
-    else data[NAMED] = outer;
+    delete data[NAMED];
   }
 }
 
