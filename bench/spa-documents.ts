@@ -1,7 +1,10 @@
 import fs from "node:fs";
 import path from "node:path";
 
-const WEB_SRC = path.resolve(__dirname, "../../web/src");
+/** web/src, from bench/ (the tests, through ts-jest) or from dist/bench/ (the built bench). */
+const WEB_SRC =
+  [path.resolve(__dirname, "../web/src"), path.resolve(__dirname, "../../web/src")].find((dir) => fs.existsSync(dir)) ??
+  path.resolve(__dirname, "../../web/src");
 
 /** Every `graphql(\`...\`)` template under web/src, by file. */
 function templates(file?: string): string[] {
