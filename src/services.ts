@@ -82,7 +82,7 @@ export interface ServiceDeps {
  */
 function createCaches({ config, clock, logger, dataSource, redis, metrics }: ServiceDeps) {
   const auth = new LookupCache(clock, config.authCacheSeconds, (hit) => metrics.observeAuthCache(hit));
-  const rows = new AccountRowsCache(dataSource.manager, clock, config.authCacheSeconds);
+  const rows = new AccountRowsCache(dataSource.manager, clock, config.authCacheSeconds, (hit) => metrics.observeAccountRowsCache(hit));
   if (config.authCacheSeconds === 0) return { auth, rows, dispose: () => undefined };
   const both: Invalidatable = {
     invalidate: (touched) => {

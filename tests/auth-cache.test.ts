@@ -7,14 +7,19 @@ import { grantRoleOnServers } from "../src/scripts/grant-role";
 import { DEFAULT_PASSWORD, LOGIN, ME, uniqueUsername, registerSteppedUp, registerUser, stepUpWithPassword } from "./helpers/accounts";
 import { REDIS_URL, uniqueRedisPrefix } from "./helpers/databases";
 import type { GraphQLClient } from "./helpers/graphql-client";
-import { enrolTotp, SECURITY, stepUpWith } from "./helpers/second-factors";
+import { bindContact, codeSentTo, sentCount, uniqueEmail } from "./helpers/contacts";
+import { startRealName } from "./helpers/real-name";
+import { codeNow, enrolTotp, SECURITY, stepUpWith } from "./helpers/second-factors";
+import { ChallengeEntity } from "../src/entities";
+import { checkCharacter } from "../src/modules/real-name/id-number";
 import { TestClock } from "./helpers/test-clock";
 import { eventually, sameDatabaseAs, startTestApp, type TestApp } from "./helpers/test-server";
 
 /**
- * Authentication rows are cached for AUTH_CACHE_SECONDS (default 30). Within one process every write
- * empties the cache (the rest of the suite checks that sign-outs, revocations and profile changes
- * act at once); these tests are about a deployment of several processes on one database.
+ * Authentication rows, and the rows the account center's page shows, are cached for
+ * AUTH_CACHE_SECONDS (default 30). A write drops its own account's rows (the rest of the suite checks
+ * that sign-outs, revocations and profile changes act at once); these tests are about a deployment of
+ * several processes on one database, and about the other accounts' rows a write leaves.
  */
 const LOGOUT = /* GraphQL */ `
   mutation {
@@ -86,11 +91,16 @@ const REVOKE_KEY = /* GraphQL */ `
 `;
 const METRICS_TOKEN = "metrics-token-0123456789abcdef";
 
-/** Authentication lookups a server's cache could not answer so far (its /metrics). */
-async function cacheMisses(app: TestApp): Promise<number> {
+/** Lookups a server's cache could not answer so far (its /metrics): the authentication cache's, or the page rows'. */
+async function cacheMisses(app: TestApp, cache: "auth" | "account_rows" = "auth"): Promise<number> {
   const response = await fetch(new URL("/metrics", app.url), { headers: { authorization: `Bearer ${METRICS_TOKEN}` } });
-  const line = (await response.text()).split("\n").find((each) => each.startsWith('auth_cache_lookups_total{result="miss"}'));
+  const line = (await response.text()).split("\n").find((each) => each.startsWith(`${cache}_cache_lookups_total{result="miss"}`));
   return Number(line?.split(" ")[1] ?? 0);
+}
+
+/** Both caches' misses in each server. */
+function allMisses(apps: TestApp[]): Promise<number[][]> {
+  return Promise.all(apps.map(async (app) => [await cacheMisses(app), await cacheMisses(app, "account_rows")]));
 }
 
 /** Until `client`'s `me` is answered from `app`'s cache. */
@@ -234,6 +244,99 @@ describe("with Redis: a sign-out in one process reaches the others at once", () 
     }
     // Well within the cache's 30 s: the clear arrives over Redis.
     await eventually(async () => ((await helper.client.request(REPLACE_EMAIL, variables)).data?.adminReplaceContact ? true : undefined));
+  });
+});
+
+/** What the account center's page shows of the ways in: one authentication lookup and one read of the page rows. */
+const PAGE = `{ me { username email { masked } security { totpEnabled twoStepEnabled recoveryCodesRemaining } realName { status } } }`;
+
+describe("with Redis: a write to one account's ways in", () => {
+  let first: TestApp;
+  let second: TestApp;
+  beforeAll(async () => {
+    // Long enough that the authenticator's steps (the first process's clock moves) expire nothing.
+    [first, second] = await pair({ REDIS_URL, REDIS_PREFIX: uniqueRedisPrefix(), METRICS_TOKEN, AUTH_CACHE_SECONDS: "300" });
+  });
+  afterAll(async () => {
+    await second?.stop();
+    await first?.stop();
+  });
+
+  it("drops that account's rows in both processes at once and keeps every other account's", async () => {
+    const bystander = await signedInOnBoth(first, second);
+    const { user, onSecond } = await signedInOnBoth(first, second);
+    // The bystander's page is cached in both processes: reading it again costs neither a lookup nor a read.
+    await eventually(async () => {
+      const misses = await allMisses([first, second]);
+      await Promise.all([bystander.onFirst.ok(PAGE), bystander.onSecond.ok(PAGE)]);
+      return JSON.stringify(await allMisses([first, second])) === JSON.stringify(misses) ? true : undefined;
+    });
+    const bystanderKept = async () => {
+      const misses = await allMisses([first, second]);
+      expect((await bystander.onFirst.ok(PAGE)).me.username).toBe(bystander.user.username);
+      expect((await bystander.onSecond.ok(PAGE)).me.username).toBe(bystander.user.username);
+      expect(await allMisses([first, second])).toEqual(misses);
+    };
+    /** The writer (stepped up, on the first process) sees its change at once, the second process as soon as Redis tells it. */
+    const seenByBoth = async (seen: (page: any) => boolean) => {
+      expect(seen((await user.client.ok(PAGE)).me)).toBe(true);
+      await eventually(async () => (seen((await onSecond.ok(PAGE)).me) ? true : undefined));
+      await bystanderKept();
+    };
+
+    const email = uniqueEmail("cache");
+    await bindContact(first, user.client, "EMAIL", email);
+    await seenByBoth((me) => me.email !== null);
+
+    const { secret, recoveryCodes } = await enrolTotp(first, user.client);
+    await seenByBoth((me) => me.security.totpEnabled && me.security.recoveryCodesRemaining === 10);
+
+    await stepUpWith(user.client, "RECOVERY_CODE", recoveryCodes[0]);
+    await seenByBoth((me) => me.security.recoveryCodesRemaining === 9);
+
+    // Claims the code's step on the authenticator's row: nothing the page shows.
+    await stepUpWith(user.client, "TOTP", codeNow(first, secret));
+    await bystanderKept();
+
+    await user.client.ok(`mutation { regenerateRecoveryCodes { recoveryCodes } }`);
+    await seenByBoth((me) => me.security.recoveryCodesRemaining === 10);
+
+    await user.client.ok(`mutation { setTwoStepVerification(input: { enabled: true }) { account { id } } }`);
+    await seenByBoth((me) => me.security.twoStepEnabled);
+
+    const first17 = "11010519900101" + String(Date.now() % 1000).padStart(3, "0");
+    const verifyUrl = await startRealName(user.client, "张三", first17 + checkCharacter(first17));
+    await seenByBoth((me) => me.realName?.status === "PENDING");
+    expect((await fetch(verifyUrl)).status).toBe(200);
+    await user.client.ok(`mutation { refreshRealNameVerification { realName { status } } }`);
+    await seenByBoth((me) => me.realName?.status === "PASSED");
+
+    first.clock.advanceSeconds(30);
+    await user.client.ok(`mutation($code: String!) { disableTotp(input: { code: $code }) { account { id } } }`, {
+      code: codeNow(first, secret),
+    });
+    await seenByBoth((me) => !me.security.totpEnabled && me.security.recoveryCodesRemaining === 0);
+
+    // A new password signs out the account's other sessions, the one on the second process too.
+    const changed = `${DEFAULT_PASSWORD}-changed`;
+    await user.client.ok(CHANGE_PASSWORD, { input: { oldPassword: DEFAULT_PASSWORD, newPassword: changed } });
+    await eventually(async () => ((await onSecond.ok(ME)).me === null ? true : undefined));
+    await bystanderKept();
+
+    // A reset signs out every session of the account, in both processes.
+    const seen = sentCount(first, "EMAIL", email);
+    await first.client.ok(`mutation($identifier: String!) { requestPasswordReset(input: { identifier: $identifier }) { identifier } }`, {
+      identifier: email,
+    });
+    const code = await codeSentTo(first, "EMAIL", email, seen);
+    // The challenge is recorded once the mail is accepted: the code may arrive a moment before.
+    const resetChallenge = { purpose: "PASSWORD_RESET" as const, target: email };
+    await eventually(async () => ((await first.dataSource.getRepository(ChallengeEntity).existsBy(resetChallenge)) ? true : undefined));
+    await first.client.ok(`mutation($input: ResetPasswordInput!) { resetPassword(input: $input) { revokedSessionCount } }`, {
+      input: { identifier: email, code, newPassword: `${DEFAULT_PASSWORD}-reset` },
+    });
+    expect((await user.client.ok(ME)).me).toBeNull();
+    await bystanderKept();
   });
 });
 

@@ -42,6 +42,13 @@ export class Metrics {
     registers: [this.registry],
   });
 
+  private readonly accountRowsCache = new Counter({
+    name: "account_rows_cache_lookups_total",
+    help: "Reads of an account's page rows (identities, second factors, real-name check) answered from memory (hit) or the database (miss)",
+    labelNames: ["result"] as const,
+    registers: [this.registry],
+  });
+
   private readonly rateLimited = new Counter({
     name: "rate_limit_refusals_total",
     help: "Requests refused RATE_LIMITED, by limiter",
@@ -85,6 +92,10 @@ export class Metrics {
 
   observeAuthCache(hit: boolean): void {
     this.authCache.inc({ result: hit ? "hit" : "miss" });
+  }
+
+  observeAccountRowsCache(hit: boolean): void {
+    this.accountRowsCache.inc({ result: hit ? "hit" : "miss" });
   }
 
   observeRateLimited(limiter: string): void {

@@ -227,9 +227,9 @@ export async function namingRows<T>(
 /**
  * What an insert, update or removal touched. TypeORM names the row for `insert`, `save` and `remove`
  * of an entity; for the query builder, and so for `update(criteria)` and `delete(criteria)`, it does
- * not, and the whole table counts as touched unless the write ran in `namingRows`. Unnamed today:
- * password change and reset, two-step on and off, roles, and every write by criteria to contacts,
- * identities, authenticators, recovery codes and real-name checks (rare writes, each a cache refill).
+ * not, and the whole table counts as touched unless the write ran in `namingRows`: every service's
+ * write by criteria does, so it drops its own account's rows only. Unnamed, and so dropping every
+ * cached row of its table: a role granted (grantRole, a rare operator's write).
  */
 function touchedBy(event: InsertEvent<ObjectLiteral> | UpdateEvent<ObjectLiteral> | RemoveEvent<ObjectLiteral>): Touched {
   const table = event.metadata.tableName;

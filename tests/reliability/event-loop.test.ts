@@ -1,5 +1,6 @@
 import fs from "node:fs";
 import path from "node:path";
+import { spaDocument } from "../../bench/spa-documents";
 import { checkCharacter } from "../../src/modules/real-name/id-number";
 import { registerSteppedUp, type RegisteredUser } from "../helpers/accounts";
 import { createTestDatabase, type TestDatabase } from "../helpers/databases";
@@ -20,53 +21,8 @@ const BOUND_MS = 100;
 const LOAD_MS = 4000;
 const CONCURRENCY = 4;
 
-/** The account center's page query (web/src/session.tsx). */
-const PAGE_QUERY = /* GraphQL */ `
-  query Me {
-    me {
-      id
-      username
-      createdAt
-      avatarUrl
-      email {
-        masked
-        verifiedAt
-      }
-      phone {
-        masked
-        verifiedAt
-      }
-      identities {
-        provider
-        displayName
-        avatarUrl
-        boundAt
-      }
-      security {
-        hasPassword
-        passwordChangedAt
-        totpEnabled
-        twoStepEnabled
-        twoStepMethods
-        recoveryCodesRemaining
-      }
-      realName {
-        status
-        maskedName
-        maskedIdNumber
-        verifyUrl
-        qrCodeDataUrl
-        verifiedAt
-        failureReason
-        failureCode
-      }
-      capabilities {
-        canPurchase
-        canWithdraw
-      }
-    }
-  }
-`;
+/** The account center's page query, as the SPA sends it (web/src/session.tsx). */
+const PAGE_QUERY = spaDocument("session.tsx", "Me");
 
 function aliases(count: number, field: string): string {
   return Array.from({ length: count }, (_, i) => `a${i}: ${field}`).join(" ");

@@ -51,6 +51,8 @@ export class AccountRowsCache implements Invalidatable {
     private readonly manager: EntityManager,
     clock: Clock,
     ttlSeconds: number,
+    /** Told of every read of an account's rows while caching is on, whether memory answered it (for /metrics). */
+    private readonly observe: (hit: boolean) => void = () => undefined,
   ) {
     this.tables = new Set(ACCOUNT_ROW_ENTITIES.map((entity) => manager.connection.getMetadata(entity).tableName));
     this.entries =
@@ -76,6 +78,7 @@ export class AccountRowsCache implements Invalidatable {
 
   private cached(accountId: string): Promise<AccountRows> {
     const hit = this.entries?.get(accountId);
+    if (this.entries) this.observe(hit !== undefined);
     if (hit) return hit;
     const read = readAccountRows(this.manager, accountId);
     if (this.entries) {

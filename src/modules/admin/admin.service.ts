@@ -2,6 +2,7 @@ import { randomUUID } from "node:crypto";
 import { Not, type DataSource } from "typeorm";
 import type { Clock } from "../../core/clock";
 import { isUniqueViolation } from "../../db/data-source";
+import { namingRows } from "../../db/lookup-cache";
 import type { TransactionRunner } from "../../db/transactions";
 import { AccountEntity, IdentityEntity } from "../../entities";
 import { AppError, assertThat, fieldError } from "../../errors";
@@ -67,7 +68,7 @@ export class AdminService {
         const notice = await this.notices.wayInChanged(manager, accountId, "CONTACT_REPLACED", { kind, address });
         const previous = await manager.findOneBy(IdentityEntity, { accountId, kind });
         if (previous) {
-          await manager.delete(IdentityEntity, { id: previous.id });
+          await namingRows(manager, [previous], () => manager.delete(IdentityEntity, { id: previous.id }));
           await this.challenges.retireSentTo(manager, accountId, previous.subject);
         }
         const now = this.clock.now();

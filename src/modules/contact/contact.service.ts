@@ -2,6 +2,7 @@ import { randomUUID } from "node:crypto";
 import { Not, type DataSource } from "typeorm";
 import type { Clock } from "../../core/clock";
 import { isUniqueViolation } from "../../db/data-source";
+import { namingRows } from "../../db/lookup-cache";
 import type { TransactionRunner } from "../../db/transactions";
 import { AccountEntity, IdentityEntity, type ChallengeEntity } from "../../entities";
 import { AppError, assertThat, fieldError } from "../../errors";
@@ -94,7 +95,7 @@ export class ContactService {
           address,
         });
         if (replaced) {
-          await manager.delete(IdentityEntity, { id: replaced.id });
+          await namingRows(manager, [replaced], () => manager.delete(IdentityEntity, { id: replaced.id }));
           await this.challenges.retireSentTo(manager, accountId, replaced.subject);
         }
         const now = this.clock.now();
@@ -144,7 +145,9 @@ export class ContactService {
     const sendNotice = await this.transaction(async (manager) => {
       await this.challenges.consume(manager, challenge);
       const notice = await this.notices.wayInChanged(manager, accountId, "CONTACT_UNBOUND");
-      const removed = await manager.delete(IdentityEntity, { accountId, kind, subject: challenge.target });
+      const removed = await namingRows(manager, [{ accountId }], () =>
+        manager.delete(IdentityEntity, { accountId, kind, subject: challenge.target }),
+      );
       // Replaced or removed meanwhile: this code was for an address that is no longer bound.
       assertThat(removed.affected, "CODE_INVALID");
       await this.challenges.retireSentTo(manager, accountId, challenge.target);

@@ -3,6 +3,7 @@ import { IsNull, Not, type DataSource, type EntityManager } from "typeorm";
 import type { DataCipher } from "../../core/cipher";
 import type { Clock } from "../../core/clock";
 import type { RateLimiter } from "../../core/rate-limiter";
+import { namingRows } from "../../db/lookup-cache";
 import type { TransactionRunner } from "../../db/transactions";
 import { RecoveryCodeEntity, TotpCredentialEntity } from "../../entities";
 import { matchTotpStep } from "./totp-code";
@@ -55,7 +56,7 @@ export class SecondFactorVerifier {
     return this.budgeted(accountId, async () => {
       const credential = includeCooling ? await this.activeCredential(accountId) : await this.usableCredential(accountId);
       const step = credential && /^\d{6}$/.test(code) ? matchTotpStep(this.openSecret(credential), code, this.clock.now()) : null;
-      return credential !== null && step !== null && this.claimStep(credential.id, step);
+      return credential !== null && step !== null && this.claimStep(credential, step);
     });
   }
 
@@ -70,15 +71,17 @@ export class SecondFactorVerifier {
   }
 
   /** Records `step` as used unless it (or a later one) already was. */
-  async claimStep(credentialId: string, step: number, manager?: EntityManager): Promise<boolean> {
-    const claim = (m: EntityManager) =>
-      m
-        .createQueryBuilder()
-        .update(TotpCredentialEntity)
-        .set({ lastUsedStep: step })
-        .where("id = :id AND (last_used_step IS NULL OR last_used_step < :step)", { id: credentialId, step })
-        .execute();
-    const result = manager ? await claim(manager) : await this.transaction(claim);
+  private async claimStep(credential: TotpCredentialEntity, step: number): Promise<boolean> {
+    const result = await this.transaction((manager) =>
+      namingRows(manager, [credential], () =>
+        manager
+          .createQueryBuilder()
+          .update(TotpCredentialEntity)
+          .set({ lastUsedStep: step })
+          .where("id = :id AND (last_used_step IS NULL OR last_used_step < :step)", { id: credential.id, step })
+          .execute(),
+      ),
+    );
     return Boolean(result.affected);
   }
 
@@ -87,10 +90,12 @@ export class SecondFactorVerifier {
     return this.budgeted(accountId, async () => {
       if (!(await this.usableCredential(accountId))) return false;
       const result = await this.transaction((manager) =>
-        manager.update(
-          RecoveryCodeEntity,
-          { accountId, codeHash: this.hashRecoveryCode(code), usedAt: IsNull() },
-          { usedAt: this.clock.now() },
+        namingRows(manager, [{ accountId }], () =>
+          manager.update(
+            RecoveryCodeEntity,
+            { accountId, codeHash: this.hashRecoveryCode(code), usedAt: IsNull() },
+            { usedAt: this.clock.now() },
+          ),
         ),
       );
       return Boolean(result.affected);
@@ -115,7 +120,7 @@ export class SecondFactorVerifier {
       return `${chars.slice(0, 5)}-${chars.slice(5)}`;
     });
     const now = this.clock.now();
-    await manager.delete(RecoveryCodeEntity, { accountId });
+    await namingRows(manager, [{ accountId }], () => manager.delete(RecoveryCodeEntity, { accountId }));
     await manager.insert(
       RecoveryCodeEntity,
       codes.map((code) => ({ id: randomUUID(), accountId, codeHash: this.hashRecoveryCode(code), usedAt: null, createdAt: now })),

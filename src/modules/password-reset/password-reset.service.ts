@@ -1,6 +1,7 @@
 import type { DataSource } from "typeorm";
 import type { BackgroundTasks } from "../../core/background";
 import type { Clock } from "../../core/clock";
+import { namingRows } from "../../db/lookup-cache";
 import type { TransactionRunner } from "../../db/transactions";
 import { AccountEntity, ApiKeyEntity, IdentityEntity, SessionEntity } from "../../entities";
 import { AppError, assertThat } from "../../errors";
@@ -71,9 +72,14 @@ export class PasswordResetService {
       const address = await manager.findOneBy(IdentityEntity, { accountId, kind: name.kind, subject: name.subject });
       assertThat(address && isUsable(address, now), "CODE_INVALID");
       const sendNotice = await this.notices.wayInChanged(manager, accountId, "PASSWORD_RESET");
-      await manager.update(AccountEntity, { id: accountId }, { passwordHash, passwordChangedAt: now, updatedAt: now });
-      const revokedSessionCount = (await manager.delete(SessionEntity, { accountId })).affected ?? 0;
-      const revokedApiKeyCount = (await manager.delete(ApiKeyEntity, { accountId })).affected ?? 0;
+      // Three tables, one account: named by the account alone (an id would name a row of each table).
+      const { revokedSessionCount, revokedApiKeyCount } = await namingRows(manager, [{ accountId }], async () => {
+        await manager.update(AccountEntity, { id: accountId }, { passwordHash, passwordChangedAt: now, updatedAt: now });
+        return {
+          revokedSessionCount: (await manager.delete(SessionEntity, { accountId })).affected ?? 0,
+          revokedApiKeyCount: (await manager.delete(ApiKeyEntity, { accountId })).affected ?? 0,
+        };
+      });
       await this.audit.record(manager, accountId, AuditEventType.PASSWORD_RESET, meta, {
         revokedSessions: revokedSessionCount,
         revokedApiKeys: revokedApiKeyCount,

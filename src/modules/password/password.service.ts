@@ -1,5 +1,6 @@
 import type { Clock } from "../../core/clock";
 import { AppError, fieldError } from "../../errors";
+import { namingRows } from "../../db/lookup-cache";
 import type { TransactionRunner } from "../../db/transactions";
 import { AccountEntity, ApiKeyEntity } from "../../entities";
 import type { Authenticated, RequestMeta } from "../../graphql/context";
@@ -58,14 +59,19 @@ export class PasswordService {
       const sendNotice = await this.notices.wayInChanged(manager, account.id, "PASSWORD_CHANGED");
       const now = this.clock.now();
       // Guarded by the old hash: of two concurrent changes, only the first one applies.
-      const result = await manager.update(
-        AccountEntity,
-        { id: account.id, passwordHash: account.passwordHash! },
-        { passwordHash, passwordChangedAt: now, updatedAt: now },
+      const named = [{ accountId: account.id }];
+      const result = await namingRows(manager, named, () =>
+        manager.update(
+          AccountEntity,
+          { id: account.id, passwordHash: account.passwordHash! },
+          { passwordHash, passwordChangedAt: now, updatedAt: now },
+        ),
       );
       if (!result.affected) throw new AppError("INVALID_CREDENTIALS");
       const revokedSessionCount = await this.sessions.revokeAllExcept(manager, account.id, session.id);
-      const revokedApiKeyCount = input.revokeApiKeys ? ((await manager.delete(ApiKeyEntity, { accountId: account.id })).affected ?? 0) : 0;
+      const revokedApiKeyCount = input.revokeApiKeys
+        ? ((await namingRows(manager, named, () => manager.delete(ApiKeyEntity, { accountId: account.id }))).affected ?? 0)
+        : 0;
       await this.audit.record(manager, account.id, AuditEventType.PASSWORD_CHANGED, meta, {
         revokedSessions: revokedSessionCount,
         revokedApiKeys: revokedApiKeyCount,

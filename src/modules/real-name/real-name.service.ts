@@ -8,6 +8,7 @@ import type { Logger } from "../../core/logger";
 import { consumeAll, type RateLimiter } from "../../core/rate-limiter";
 import { isAllowedRedirect } from "../../core/redirect-origins";
 import { lockUntilCommit } from "../../db/locks";
+import { namingRows } from "../../db/lookup-cache";
 import type { TransactionRunner } from "../../db/transactions";
 import { RealNameCheckEntity, type RealNameCheckStatus } from "../../entities";
 import { AppError, assertThat } from "../../errors";
@@ -140,7 +141,9 @@ export class RealNameService {
       verifier.start({ reference: id, legalName: input.legalName, idNumber, returnUrl: input.returnUrl ?? null }),
     );
     await this.transaction(async (manager) => {
-      await manager.update(RealNameCheckEntity, { accountId, status: "PENDING" }, { status: "ABANDONED" });
+      await namingRows(manager, [{ accountId }], () =>
+        manager.update(RealNameCheckEntity, { accountId, status: "PENDING" }, { status: "ABANDONED" }),
+      );
       await manager.insert(RealNameCheckEntity, {
         id,
         accountId,
@@ -181,13 +184,15 @@ export class RealNameService {
     const due = addSeconds(now, -this.config.realName.pollIntervalSeconds);
     const pending = { id: check.id, status: "PENDING" as const };
     const claimed = await this.transaction((manager) =>
-      manager.update(
-        RealNameCheckEntity,
-        [
-          { ...pending, polledAt: IsNull() },
-          { ...pending, polledAt: LessThanOrEqual(due) },
-        ],
-        { polledAt: now },
+      namingRows(manager, [check], () =>
+        manager.update(
+          RealNameCheckEntity,
+          [
+            { ...pending, polledAt: IsNull() },
+            { ...pending, polledAt: LessThanOrEqual(due) },
+          ],
+          { polledAt: now },
+        ),
       ),
     );
     return claimed.affected === 1;
@@ -218,10 +223,12 @@ export class RealNameService {
         : outcome;
       const now = this.clock.now();
       // Only a check still pending is settled: two refreshes at once record one outcome.
-      const settled = await manager.update(
-        RealNameCheckEntity,
-        { id: check.id, status: "PENDING" },
-        status === "PASSED" ? { status, verifiedAt: now } : { status, failureReason: reason, failureCode: code },
+      const settled = await namingRows(manager, [check], () =>
+        manager.update(
+          RealNameCheckEntity,
+          { id: check.id, status: "PENDING" },
+          status === "PASSED" ? { status, verifiedAt: now } : { status, failureReason: reason, failureCode: code },
+        ),
       );
       if (!settled.affected) return;
       const type = status === "PASSED" ? AuditEventType.REAL_NAME_PASSED : AuditEventType.REAL_NAME_FAILED;

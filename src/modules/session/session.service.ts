@@ -108,7 +108,11 @@ export class SessionService {
       });
       const ids = others.map((session) => session.id);
       if (ids.length === 0) return { ids, sendNotice: () => undefined };
-      await manager.delete(SessionEntity, { id: In(ids), accountId });
+      await namingRows(
+        manager,
+        ids.map((id) => ({ id, accountId })),
+        () => manager.delete(SessionEntity, { id: In(ids), accountId }),
+      );
       await this.audit.record(manager, accountId, AuditEventType.OTHER_SESSIONS_SIGNED_OUT, meta, { revokedSessions: ids.length });
       return { ids, sendNotice: await this.notices.wayInChanged(manager, accountId, "OTHER_SESSIONS_SIGNED_OUT") };
     });

@@ -8,6 +8,7 @@ import type { RateLimiter, Spend } from "../../core/rate-limiter";
 import { randomToken, sha256Hex } from "../../core/crypto";
 import { isAllowedRedirect } from "../../core/redirect-origins";
 import { isUniqueViolation } from "../../db/data-source";
+import { namingRows } from "../../db/lookup-cache";
 import type { TransactionRunner } from "../../db/transactions";
 import { AccountEntity, IdentityEntity, OAuthStateEntity, type OAuthStatePurpose } from "../../entities";
 import { AppError, assertThat } from "../../errors";
@@ -126,7 +127,7 @@ export class SocialService {
     await this.stepUp.requireStepUp(auth, SensitiveAction.UNBIND_PROVIDER);
     const sendNotice = await this.transaction(async (manager) => {
       const notice = await this.notices.wayInChanged(manager, accountId, "PROVIDER_UNBOUND");
-      await manager.delete(IdentityEntity, { accountId, kind });
+      await namingRows(manager, [{ accountId }], () => manager.delete(IdentityEntity, { accountId, kind }));
       const remaining = await manager.findBy(IdentityEntity, { accountId });
       assertThat(keepsSignInMethod(auth.account, remaining), "LAST_SIGN_IN_METHOD");
       await this.audit.record(manager, accountId, AuditEventType.PROVIDER_UNBOUND, meta, { provider: kind });

@@ -2,6 +2,7 @@ import { randomUUID } from "node:crypto";
 import { IsNull, Not, type DataSource } from "typeorm";
 import type { DataCipher } from "../../core/cipher";
 import type { Clock } from "../../core/clock";
+import { namingRows } from "../../db/lookup-cache";
 import type { TransactionRunner } from "../../db/transactions";
 import { AccountEntity, RecoveryCodeEntity, TotpCredentialEntity } from "../../entities";
 import { AppError } from "../../errors";
@@ -38,7 +39,8 @@ export class TotpService {
     const secret = newTotpSecret();
     const id = randomUUID();
     await this.transaction(async (manager) => {
-      await manager.delete(TotpCredentialEntity, { accountId: auth.account.id, confirmedAt: IsNull() });
+      const accountId = auth.account.id;
+      await namingRows(manager, [{ accountId }], () => manager.delete(TotpCredentialEntity, { accountId, confirmedAt: IsNull() }));
       await manager.insert(TotpCredentialEntity, {
         id,
         accountId: auth.account.id,
@@ -65,11 +67,13 @@ export class TotpService {
     if (step === null) throw new AppError("CODE_INVALID");
     const { codes, sendNotice } = await this.transaction(async (manager) => {
       const notice = await this.notices.wayInChanged(manager, accountId, "TOTP_ENABLED");
-      await manager.delete(TotpCredentialEntity, { accountId, confirmedAt: Not(IsNull()) });
-      const activated = await manager.update(
-        TotpCredentialEntity,
-        { id: pending.id, confirmedAt: IsNull() },
-        { confirmedAt: this.clock.now(), lastUsedStep: step, usableFrom: newFactorUsableFrom },
+      await namingRows(manager, [{ accountId }], () => manager.delete(TotpCredentialEntity, { accountId, confirmedAt: Not(IsNull()) }));
+      const activated = await namingRows(manager, [pending], () =>
+        manager.update(
+          TotpCredentialEntity,
+          { id: pending.id, confirmedAt: IsNull() },
+          { confirmedAt: this.clock.now(), lastUsedStep: step, usableFrom: newFactorUsableFrom },
+        ),
       );
       if (!activated.affected) throw new AppError("CODE_INVALID");
       const fresh = await this.localFactors.replaceRecoveryCodes(manager, accountId);
@@ -92,8 +96,10 @@ export class TotpService {
     if (!(await this.localFactors.verifyTotp(accountId, code, { includeCooling: true }))) throw new AppError("CODE_INVALID");
     const sendNotice = await this.transaction(async (manager) => {
       const notice = await this.notices.wayInChanged(manager, accountId, "TOTP_DISABLED");
-      await manager.delete(TotpCredentialEntity, { accountId });
-      await manager.delete(RecoveryCodeEntity, { accountId });
+      await namingRows(manager, [{ accountId }], async () => {
+        await manager.delete(TotpCredentialEntity, { accountId });
+        await manager.delete(RecoveryCodeEntity, { accountId });
+      });
       await this.audit.record(manager, accountId, AuditEventType.TOTP_DISABLED, meta);
       await turnOffTwoStepWithoutFactors(manager, this.audit, accountId, meta, this.clock.now());
       return notice;

@@ -1,4 +1,5 @@
 import type { EntityManager } from "typeorm";
+import { namingRows } from "../../db/lookup-cache";
 import { AccountEntity } from "../../entities";
 import type { RequestMeta } from "../../graphql/context";
 import { AuditEventType } from "../audit/audit-event-type";
@@ -19,6 +20,6 @@ export async function turnOffTwoStepWithoutFactors(
 ): Promise<void> {
   const account = await manager.findOneByOrFail(AccountEntity, { id: accountId });
   if (!account.twoStepEnabled || (await hasSecondFactor(manager, accountId, now))) return;
-  await manager.update(AccountEntity, { id: accountId }, { twoStepEnabled: false });
+  await namingRows(manager, [{ accountId }], () => manager.update(AccountEntity, { id: accountId }, { twoStepEnabled: false }));
   await audit.record(manager, accountId, AuditEventType.TWO_STEP_DISABLED, meta, { reason: "no second factor left" });
 }

@@ -1,5 +1,6 @@
 import type { DataSource } from "typeorm";
 import type { Clock } from "../../core/clock";
+import { namingRows } from "../../db/lookup-cache";
 import type { TransactionRunner } from "../../db/transactions";
 import { AccountEntity } from "../../entities";
 import { AppError } from "../../errors";
@@ -36,7 +37,7 @@ export class TwoStepService {
     if (account.twoStepEnabled !== enabled) {
       const sendNotice = await this.transaction(async (manager) => {
         const notice = await this.notices.wayInChanged(manager, accountId, enabled ? "TWO_STEP_ENABLED" : "TWO_STEP_DISABLED");
-        await manager.update(AccountEntity, { id: accountId }, { twoStepEnabled: enabled });
+        await namingRows(manager, [{ accountId }], () => manager.update(AccountEntity, { id: accountId }, { twoStepEnabled: enabled }));
         await this.audit.record(manager, accountId, enabled ? AuditEventType.TWO_STEP_ENABLED : AuditEventType.TWO_STEP_DISABLED, meta);
         return notice;
       });
