@@ -239,6 +239,7 @@ export function createServices(deps: ServiceDeps) {
   return {
     container,
     authenticate,
+    persistedQueryRegistrations: rateLimiter("persisted-query-ip", limits.persistedQueryRegistrationsPerIp),
     dispose: () => {
       sweeper.stop();
       disposeCache();
