@@ -10,7 +10,7 @@ import {
 import { bindContact, CONFIRM_BINDING, REQUEST_STEP_UP, START_BINDING, stepUp, uniqueEmail } from "./helpers/contacts";
 import type { GraphQLClient } from "./helpers/graphql-client";
 import { codeNow, CONFIRM_TOTP, enrolTotp, START_TOTP } from "./helpers/second-factors";
-import { bindProvider, callbackUrl, consent, LOGIN_WITH, START_LOGIN } from "./helpers/social";
+import { bindProvider, callbackUrl, consent, LOGIN_WITH, START_LOGIN, UNBIND } from "./helpers/social";
 import { startTestApp, type TestApp } from "./helpers/test-server";
 
 /** Issue 16 item 1: what a session may add without a step-up, and when a new factor starts to count. */
@@ -181,6 +181,14 @@ describe("a provider-only account", () => {
 
     app.clock.advanceSeconds(COOLDOWN_SECONDS + 1);
     expect((await signInWith("QQ", qqUser)).data?.loginWithProvider.result.token).toEqual(expect.any(String));
+  });
+
+  it("cannot remove the provider account it signed up with while what would remain is still cooling", async () => {
+    const client = await providerOnlyAccount();
+    await bindProvider(app, client, "QQ", `q${randomBytes(5).toString("hex")}`);
+    expect((await client.fails(UNBIND, { p: "WECHAT" })).extensions?.code).toBe("LAST_SIGN_IN_METHOD");
+    app.clock.advanceSeconds(COOLDOWN_SECONDS + 1);
+    expect((await client.ok(UNBIND, { p: "WECHAT" })).unbindProvider.account.identities).toEqual([{ provider: "QQ" }]);
   });
 
   it("enrols an authenticator whose codes and recovery codes wait for the cool-down too", async () => {

@@ -129,7 +129,7 @@ export class SocialService {
       const notice = await this.notices.wayInChanged(manager, accountId, "PROVIDER_UNBOUND");
       await manager.delete(IdentityEntity, { accountId, kind });
       const remaining = await manager.findBy(IdentityEntity, { accountId });
-      assertThat(keepsSignInMethod(auth.account, remaining), "LAST_SIGN_IN_METHOD");
+      assertThat(keepsSignInMethod(auth.account, remaining, this.clock.now()), "LAST_SIGN_IN_METHOD");
       await this.audit.record(manager, accountId, AuditEventType.PROVIDER_UNBOUND, meta, { provider: kind });
       return notice;
     });
