@@ -67,6 +67,11 @@ export const ERROR_CODES = {
     message: "No account is bound to this provider account yet: sign in another way and bind it in account settings.",
     description: "loginWithProvider with a provider account bound to nobody (and PROVIDER_SIGN_UP off).",
   },
+  IDENTITY_COOLING: {
+    message: "This provider account was bound without a verification and cannot sign in yet; sign in another way until its cool-down ends.",
+    description:
+      "loginWithProvider with a provider account bound without a step-up (the account had nothing to step up with): it signs in only after NEW_FACTOR_COOLDOWN_SECONDS. The provider account an account was created with at sign-up never cools.",
+  },
   LAST_SIGN_IN_METHOD: {
     message: "This is the last way to sign in to the account; add another before removing it.",
     description: "The change would leave the account no way to sign in: add another way first.",

@@ -18,6 +18,7 @@ import { connectRedis } from "./core/redis";
 import { RedisKeyValueCache } from "./core/redis-key-value-cache";
 import type { Logger } from "./core/logger";
 import { Metrics, type PoolCounts } from "./core/metrics";
+import type { RateLimiter } from "./core/rate-limiter";
 import { isAllowedRedirect } from "./core/redirect-origins";
 import { AppError, ERROR_CODES, createErrorFormatter } from "./errors";
 import type { Authenticated, RequestContext, RequestMeta } from "./graphql/context";
@@ -28,6 +29,7 @@ import { registerGraphiQL } from "./http/graphiql";
 import { GraphQLRoute } from "./http/graphql-route";
 import { registerHealth } from "./http/health";
 import { registerMetrics } from "./http/metrics";
+import { limitPersistedQueryRegistration } from "./http/persisted-query-registrations";
 import { sendError } from "./http/reply";
 import { createIdentityVerifiers, type IdentityVerifiers } from "./providers/identity/registry";
 import { instrumentProviders } from "./providers/instrument";
@@ -198,6 +200,7 @@ async function registerGraphQL(
   apollo: ApolloServer<RequestContext>,
   route: GraphQLRoute,
   authenticate: (token: string) => Promise<Authenticated | null>,
+  persistedQueryRegistrations: RateLimiter,
 ): Promise<void> {
   await app.register(async (api) => {
     await api.register(fastifyCors, corsOptions(config.http));
@@ -206,8 +209,10 @@ async function registerGraphQL(
       reply.header("Cache-Control", "no-store");
     });
     api.addHook("preHandler", async (req, reply) => {
-      const refusal = refuseBeforeParsing(graphQLParams(req), config.graphql.maxQueryBytes);
+      const params = graphQLParams(req);
+      const refusal = refuseBeforeParsing(params, config.graphql.maxQueryBytes);
       if (refusal) return sendError(reply, 400, refusal);
+      await limitPersistedQueryRegistration(req, params, persistedQueryRegistrations);
     });
     api.route({
       url: "/graphql",
@@ -250,7 +255,7 @@ export async function startServer({ config, logger, clock, dataSource }: ServerD
   }
   const background = new BackgroundTasks(logger);
   const dataKey = await resolveDataKey(config, logger, dataSource);
-  const { container, authenticate, dispose } = createServices({
+  const { container, authenticate, persistedQueryRegistrations, dispose } = createServices({
     config,
     clock,
     logger,
@@ -315,7 +320,7 @@ export async function startServer({ config, logger, clock, dataSource }: ServerD
   registerMetrics(app, metrics, config.http.metricsToken);
   if (config.graphql.sandbox) registerGraphiQL(app, schema, config.publicOrigin);
   registerDevStandIns(app, config, oauth, identity);
-  await registerGraphQL(app, config, apollo, route, authenticate);
+  await registerGraphQL(app, config, apollo, route, authenticate, persistedQueryRegistrations);
   const pageFallback = await registerWebApp(app, config.webAppDir, logger);
   app.setNotFoundHandler(
     (req, reply) => pageFallback?.(req, reply) ?? sendError(reply, 404, new AppError("BAD_REQUEST", {}, "Not found.")),

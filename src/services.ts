@@ -148,7 +148,7 @@ export function createServices(deps: ServiceDeps) {
     newFactorCooldownSeconds: config.newFactorCooldownSeconds,
   });
   const twoStep = new TwoStepService(dataSource, transaction, clock, audit, stepUp, notices);
-  const signIn = new SignInService(dataSource, transaction, clock, audit, sessions, challenges, factors);
+  const signIn = new SignInService(transaction, audit, sessions, challenges, factors);
   const takenAnswers = new TakenAnswers(
     rateLimiter("taken-account", limits.takenAnswersPerAccount),
     rateLimiter("taken-ip", limits.takenAnswersPerIp),
@@ -239,6 +239,7 @@ export function createServices(deps: ServiceDeps) {
   return {
     container,
     authenticate,
+    persistedQueryRegistrations: rateLimiter("persisted-query-ip", limits.persistedQueryRegistrationsPerIp),
     dispose: () => {
       sweeper.stop();
       disposeCache();

@@ -304,6 +304,11 @@ export const rateLimitSettings = settingsGroup(
       description: "OAuth round trips started (each writes a state row) by `startProviderBinding`, per account",
     }),
     RATE_LIMIT_PROVIDER_START_IP: rateLimit(30, 900, { description: "the same by `startProviderLogin`, per client IP" }),
+    RATE_LIMIT_PERSISTED_QUERY_IP: rateLimit(50, 3600, {
+      description:
+        "automatic persisted queries a client IP may register (query text sent with its hash, stored in Redis for a day); " +
+        "past it the query still runs but its text is not stored",
+    }),
     SMS_DAILY_BUDGET: int(0, 100_000_000, 10000, {
       description:
         "SMS the whole deployment may send per UTC day; past it every SMS is refused with `RATE_LIMITED` and an " +
@@ -331,6 +336,8 @@ export const rateLimitSettings = settingsGroup(
     /** OAuth round trips started (each writes a state row): bindings per account, sign-ins per IP. */
     providerStartsPerAccount: values.RATE_LIMIT_PROVIDER_START_ACCOUNT,
     providerStartsPerIp: values.RATE_LIMIT_PROVIDER_START_IP,
+    /** Persisted-query texts stored per client IP: what bounds the registry besides its TTL. */
+    persistedQueryRegistrationsPerIp: values.RATE_LIMIT_PERSISTED_QUERY_IP,
   },
   /** SMS the whole deployment may send per UTC day; past it, SMS sends are refused and an alert is logged. */
   smsDailyBudget: values.SMS_DAILY_BUDGET,

@@ -231,11 +231,11 @@ describe("with Redis: a sign-out in one process reaches the others at once", () 
     try {
       expect(await grantRoleOnServers(outside, second.config, uniqueUsername("nobody"), SUPPORT_ROLE)).toBe("no such account");
       // A Redis that cannot be reached: the role is granted, but the server keeps its cached row.
-      const unreachable = { redisUrl: "redis://127.0.0.1:1", redisPrefix: second.config.redisPrefix };
+      const unreachable = { ...second.config, redisUrl: "redis://127.0.0.1:1" };
       expect(await grantRoleOnServers(outside, unreachable, helper.username, SUPPORT_ROLE)).toBe("servers not told");
       expect((await helper.client.fails(REPLACE_EMAIL, variables)).extensions?.code).toBe("FORBIDDEN");
       // Another deployment on the same Redis (another REDIS_PREFIX) is not this one.
-      const otherDeployment = { redisUrl: REDIS_URL, redisPrefix: uniqueRedisPrefix() };
+      const otherDeployment = { ...second.config, redisUrl: REDIS_URL, redisPrefix: uniqueRedisPrefix() };
       expect(await grantRoleOnServers(outside, otherDeployment, helper.username, SUPPORT_ROLE)).toBe("servers told");
       expect((await helper.client.fails(REPLACE_EMAIL, variables)).extensions?.code).toBe("FORBIDDEN");
       expect(await grantRoleOnServers(outside, second.config, helper.username, SUPPORT_ROLE)).toBe("servers told");

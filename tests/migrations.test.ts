@@ -4,6 +4,7 @@ import { createDataSource } from "../src/db/data-source";
 import { MIGRATIONS } from "../src/db/migrations";
 import { UsernameNfkcKeys1764441600000 } from "../src/db/migrations/1764441600000-username-nfkc-keys";
 import { ChallengeRecords1764443000000 } from "../src/db/migrations/1764443000000-challenge-records";
+import { SweeperIndexes1764600000000 } from "../src/db/migrations/1764600000000-sweeper-indexes";
 import { AccountEntity, ChallengeEntity } from "../src/entities";
 import { readChallengeData } from "../src/modules/challenge/challenge-data";
 import { createTestDatabase } from "./helpers/databases";
@@ -145,6 +146,40 @@ describe("ChallengeRecords: challenges say 'nothing yet' with NULL", () => {
     } finally {
       if (before.isInitialized) await before.destroy();
       if (after.isInitialized) await after.destroy();
+      await database.drop();
+    }
+  });
+});
+
+describe("SweeperIndexes: what the sweeper deletes by is indexed", () => {
+  it("indexes expires_at and consumed_at of challenges and OAuth states, and drops them again", async () => {
+    const database = await createTestDatabase();
+    const dataSource = createDataSource(loadConfig({ NODE_ENV: "test", ...database.env }).database);
+    await dataSource.initialize();
+    const indexed = async () => {
+      const runner = dataSource.createQueryRunner();
+      try {
+        const tables = await runner.getTables(["challenges", "oauth_states"]);
+        return tables.flatMap((table) => table.indices.filter((index) => index.columnNames.length === 1).map((index) => index.name)).sort();
+      } finally {
+        await runner.release();
+      }
+    };
+    try {
+      await dataSource.runMigrations({ transaction: "all" });
+      expect(await indexed()).toEqual(
+        expect.arrayContaining([
+          "idx_challenges_consumed_at",
+          "idx_challenges_expires_at",
+          "idx_oauth_states_consumed_at",
+          "idx_oauth_states_expires_at",
+        ]),
+      );
+      const mine = MIGRATIONS.indexOf(SweeperIndexes1764600000000);
+      for (let i = mine; i < MIGRATIONS.length; i++) await dataSource.undoLastMigration({ transaction: "all" });
+      expect((await indexed()).filter((name) => /_(expires|consumed)_at$/.test(name ?? ""))).toEqual([]);
+    } finally {
+      await dataSource.destroy();
       await database.drop();
     }
   });

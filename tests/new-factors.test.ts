@@ -10,7 +10,7 @@ import {
 import { bindContact, CONFIRM_BINDING, REQUEST_STEP_UP, START_BINDING, stepUp, uniqueEmail } from "./helpers/contacts";
 import type { GraphQLClient } from "./helpers/graphql-client";
 import { codeNow, CONFIRM_TOTP, enrolTotp, START_TOTP } from "./helpers/second-factors";
-import { callbackUrl, consent, LOGIN_WITH, START_LOGIN } from "./helpers/social";
+import { bindProvider, callbackUrl, consent, LOGIN_WITH, START_LOGIN, UNBIND } from "./helpers/social";
 import { startTestApp, type TestApp } from "./helpers/test-server";
 
 /** Issue 16 item 1: what a session may add without a step-up, and when a new factor starts to count. */
@@ -29,11 +29,17 @@ beforeAll(async () => {
 });
 afterAll(() => app.stop());
 
+/** Signs in with the dev stand-in's `user` of `provider`: the request's outcome, answer or error. */
+async function signInWith(provider: string, user: string) {
+  const { startProviderLogin } = await app.client.ok(START_LOGIN, { p: provider, r: callbackUrl(app) });
+  const { code, state } = await consent(startProviderLogin.authorization.authorizeUrl, user);
+  return app.client.request(LOGIN_WITH, { p: provider, c: code, s: state });
+}
+
 /** A new account made by signing in with WeChat: no password, no second factor, nothing to step up with. */
-async function providerOnlyAccount(): Promise<GraphQLClient> {
-  const { startProviderLogin } = await app.client.ok(START_LOGIN, { p: "WECHAT", r: callbackUrl(app) });
-  const { code, state } = await consent(startProviderLogin.authorization.authorizeUrl, `p${randomBytes(5).toString("hex")}`);
-  return app.client.as((await app.client.ok(LOGIN_WITH, { p: "WECHAT", c: code, s: state })).loginWithProvider.result.token);
+async function providerOnlyAccount(user = `p${randomBytes(5).toString("hex")}`): Promise<GraphQLClient> {
+  const { data } = await signInWith("WECHAT", user);
+  return app.client.as(data!.loginWithProvider.result.token);
 }
 
 function pause(ms: number): Promise<void> {
@@ -84,6 +90,14 @@ describe("the PASSWORD step-up", () => {
     expect((await user.client.ok(SECURITY)).me.security.stepUpMethods).toEqual(["EMAIL"]);
     const refused = await user.client.fails(REQUEST_PASSWORD_STEP_UP);
     expect(refused.extensions).toMatchObject({ code: "BAD_USER_INPUT", fieldErrors: [{ field: "method" }] });
+  });
+
+  it("cannot be completed once the account has gained a second factor since it was asked for", async () => {
+    const user = await registerSteppedUp(app.client);
+    const { requestStepUp } = await user.client.ok(REQUEST_PASSWORD_STEP_UP);
+    await bindContact(app, user.client, "EMAIL", uniqueEmail("stale"));
+    const stale = await user.client.fails(COMPLETE_PASSWORD_STEP_UP, { id: requestStepUp.challenge.id, password: DEFAULT_PASSWORD });
+    expect(stale.extensions?.code).toBe("CODE_INVALID"); // as a method the account never had
   });
 
   it("is not a second factor for two-step sign-in", async () => {
@@ -154,6 +168,27 @@ describe("a provider-only account", () => {
     await client.ok(REQUEST_RESET, { identifier: email });
     const code = await app.smtp.codeFor(email, seen);
     await app.client.ok(RESET, { input: { identifier: email, code, newPassword: "A-new-long-passphrase-1" } });
+  });
+
+  it("binds a second provider account that signs in only once the cool-down is over; the one it signed up with is not cooling", async () => {
+    const wechatUser = `w${randomBytes(5).toString("hex")}`;
+    const client = await providerOnlyAccount(wechatUser);
+    const qqUser = `q${randomBytes(5).toString("hex")}`;
+    await bindProvider(app, client, "QQ", qqUser);
+
+    expect((await signInWith("QQ", qqUser)).errors?.[0].extensions?.code).toBe("IDENTITY_COOLING");
+    expect((await signInWith("WECHAT", wechatUser)).data?.loginWithProvider.result.token).toEqual(expect.any(String));
+
+    app.clock.advanceSeconds(COOLDOWN_SECONDS + 1);
+    expect((await signInWith("QQ", qqUser)).data?.loginWithProvider.result.token).toEqual(expect.any(String));
+  });
+
+  it("cannot remove the provider account it signed up with while what would remain is still cooling", async () => {
+    const client = await providerOnlyAccount();
+    await bindProvider(app, client, "QQ", `q${randomBytes(5).toString("hex")}`);
+    expect((await client.fails(UNBIND, { p: "WECHAT" })).extensions?.code).toBe("LAST_SIGN_IN_METHOD");
+    app.clock.advanceSeconds(COOLDOWN_SECONDS + 1);
+    expect((await client.ok(UNBIND, { p: "WECHAT" })).unbindProvider.account.identities).toEqual([{ provider: "QQ" }]);
   });
 
   it("enrols an authenticator whose codes and recovery codes wait for the cool-down too", async () => {

@@ -52,6 +52,51 @@ describe("with Redis, two servers of one deployment", () => {
   });
 });
 
+describe("registrations, bounded", () => {
+  const prefix = uniqueRedisPrefix();
+  const BUDGET = 2;
+  const MAX_QUERY_BYTES = 1024;
+  let app: TestApp;
+  const redis = new Redis(REDIS_URL);
+  beforeAll(async () => {
+    app = await startTestApp({
+      REDIS_URL,
+      REDIS_PREFIX: prefix,
+      RATE_LIMIT_PERSISTED_QUERY_IP: `${BUDGET}/3600`,
+      GRAPHQL_MAX_QUERY_BYTES: `${MAX_QUERY_BYTES}`,
+    });
+  });
+  afterAll(async () => {
+    await app?.stop();
+    const keys = await redis.keys(`${prefix}:*`);
+    if (keys.length) await redis.del(...keys);
+    redis.disconnect();
+  });
+  const register = (query: string) => {
+    const sha256Hash = createHash("sha256").update(query).digest("hex");
+    return { sha256Hash, body: { query, extensions: { persistedQuery: { version: 1, sha256Hash } } } };
+  };
+
+  it("store only as many per client IP as its budget; past it the query still runs but is not kept", async () => {
+    const queries = Array.from({ length: BUDGET + 2 }, (_, i) => register(`query Distinct${i} { providers { kind } }`));
+    for (const { body } of queries) {
+      const answer = await post(app, body);
+      expect(answer.errors).toBeUndefined();
+      expect(answer.data).toHaveProperty("providers");
+    }
+    const stored = await Promise.all(queries.map(({ sha256Hash }) => redis.exists(`${prefix}:apq:${sha256Hash}`)));
+    expect(stored).toEqual([1, 1, 0, 0]);
+    const byHash = await post(app, { extensions: register(queries[BUDGET].body.query).body.extensions });
+    expect(byHash.errors?.[0].extensions?.code).toBe("PERSISTED_QUERY_NOT_FOUND");
+  });
+
+  it("never store a text over GRAPHQL_MAX_QUERY_BYTES: it is refused before parsing", async () => {
+    const { sha256Hash, body } = register(`query Big { providers { kind } } # ${"x".repeat(MAX_QUERY_BYTES)}`);
+    expect((await post(app, body)).errors?.[0].extensions?.code).toBe("QUERY_TOO_LARGE");
+    expect(await redis.exists(`${prefix}:apq:${sha256Hash}`)).toBe(0);
+  });
+});
+
 describe("without Redis", () => {
   let app: TestApp;
   beforeAll(async () => {

@@ -3,7 +3,7 @@ import { withinDeadline } from "./deadline";
 import type { Logger } from "./logger";
 
 /** Longest wait for the first connection at start-up; a Redis that is down or frozen does not hold the server back. */
-const START_WAIT_MS = 5000;
+export const START_WAIT_MS = 5000;
 
 /**
  * Connects before the server takes requests: rate-limit commands fail fast instead of queueing, so

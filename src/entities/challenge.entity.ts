@@ -46,6 +46,7 @@ export class ChallengeEntity {
   @Column({ name: "max_attempts", type: "integer" })
   maxAttempts: number;
 
+  @Index("idx_challenges_expires_at") // the sweeper deletes by it, as by consumed_at
   @Column({ name: "expires_at", type: Date })
   expiresAt: Date;
 
@@ -53,6 +54,7 @@ export class ChallengeEntity {
   resendAvailableAt: Date;
 
   /** Set when used, or when a newer code for the same purpose and target replaced it. */
+  @Index("idx_challenges_consumed_at")
   @Column({ name: "consumed_at", type: Date, nullable: true })
   consumedAt: Date | null;
 

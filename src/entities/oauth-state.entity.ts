@@ -1,4 +1,4 @@
-import { Column, Entity, PrimaryColumn } from "typeorm";
+import { Column, Entity, Index, PrimaryColumn } from "typeorm";
 
 export type OAuthStatePurpose = "BIND" | "LOGIN";
 
@@ -26,9 +26,11 @@ export class OAuthStateEntity {
   @Column({ name: "redirect_uri", type: "varchar", length: 2048 })
   redirectUri: string;
 
+  @Index("idx_oauth_states_expires_at") // the sweeper deletes by it, as by consumed_at
   @Column({ name: "expires_at", type: Date })
   expiresAt: Date;
 
+  @Index("idx_oauth_states_consumed_at")
   @Column({ name: "consumed_at", type: Date, nullable: true })
   consumedAt: Date | null;
 

@@ -25,6 +25,7 @@ const TEST_ENV: Record<string, string> = {
   RATE_LIMIT_REAL_NAME_IP: "10000/86400",
   RATE_LIMIT_TAKEN_IP: "10000/3600",
   RATE_LIMIT_PROVIDER_START_IP: "10000/900",
+  RATE_LIMIT_PERSISTED_QUERY_IP: "10000/3600",
   // A loaded test machine can hold a Redis reply past the 500 ms default; a timeout would make each
   // process count alone and the burst tests see twice the budget. The hang tests set their own.
   REDIS_COMMAND_TIMEOUT_MS: "5000",

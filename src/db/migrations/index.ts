@@ -10,6 +10,7 @@ import { FactorUsableFrom1764442000000 } from "./1764442000000-factor-usable-fro
 import { ChallengeRecords1764443000000 } from "./1764443000000-challenge-records";
 import { AuditEventsByTime1764530000000 } from "./1764530000000-audit-events-by-time";
 import { RealNamePolledAt1764530000001 } from "./1764530000001-real-name-polled-at";
+import { SweeperIndexes1764600000000 } from "./1764600000000-sweeper-indexes";
 
 /** In order. Each later schema change adds a migration here; none is ever edited after it lands. */
 export const MIGRATIONS = [
@@ -25,4 +26,5 @@ export const MIGRATIONS = [
   ChallengeRecords1764443000000,
   AuditEventsByTime1764530000000,
   RealNamePolledAt1764530000001,
+  SweeperIndexes1764600000000,
 ];

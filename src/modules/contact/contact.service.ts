@@ -152,7 +152,7 @@ export class ContactService {
       assertThat(removed.affected, "CODE_INVALID");
       await this.challenges.retireSentTo(manager, accountId, challenge.target);
       const remaining = await manager.findBy(IdentityEntity, { accountId });
-      assertThat(keepsSignInMethod(auth.account, remaining), "LAST_SIGN_IN_METHOD");
+      assertThat(keepsSignInMethod(auth.account, remaining, this.clock.now()), "LAST_SIGN_IN_METHOD");
       await this.audit.record(manager, accountId, AuditEventType.CONTACT_UNBOUND, meta, { kind });
       await turnOffTwoStepWithoutFactors(manager, this.audit, accountId, meta, this.clock.now());
       return notice;
@@ -163,6 +163,6 @@ export class ContactService {
 
   private async assertKeepsSignInMethod(account: AccountEntity, removing: ContactKind): Promise<void> {
     const others = await this.dataSource.getRepository(IdentityEntity).findBy({ accountId: account.id, kind: Not(removing) });
-    assertThat(keepsSignInMethod(account, others), "LAST_SIGN_IN_METHOD");
+    assertThat(keepsSignInMethod(account, others, this.clock.now()), "LAST_SIGN_IN_METHOD");
   }
 }

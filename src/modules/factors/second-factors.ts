@@ -102,8 +102,9 @@ export function usableMethods(rows: SecondFactorRows, now: Date): VerificationMe
   return FACTORS.filter((factor) => factor.usable(rows, now)).map((factor) => factor.method);
 }
 
-export async function usableSecondFactors(manager: EntityManager, accountId: string, now: Date): Promise<VerificationMethod[]> {
-  return usableMethods(await readSecondFactors(manager, accountId), now);
+/** What an account can step up with: its usable second factors, or else its password. */
+export function stepUpMethods(secondFactors: VerificationMethod[], account: Pick<AccountEntity, "passwordHash">): VerificationMethod[] {
+  return secondFactors.length === 0 && account.passwordHash !== null ? [VerificationMethod.PASSWORD] : secondFactors;
 }
 
 /** Whether the account has a usable second factor that two-step sign-in can rest on: an email, a phone or the authenticator app. */

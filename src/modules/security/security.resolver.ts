@@ -6,8 +6,7 @@ import { FIELD_COST } from "../../graphql/query-limits";
 import type { AccountRowsCache } from "../account/account-rows";
 import { Account } from "../account/account.types";
 import { coolingUntil } from "../factors/usable";
-import { stepUpMethods } from "../step-up/step-up.service";
-import { usableMethods } from "../factors/second-factors";
+import { stepUpMethods, usableMethods } from "../factors/second-factors";
 import { SecuritySettings } from "./security.types";
 
 @Resolver(() => Account)

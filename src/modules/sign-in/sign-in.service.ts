@@ -1,5 +1,4 @@
-import type { DataSource, EntityManager } from "typeorm";
-import type { Clock } from "../../core/clock";
+import type { EntityManager } from "typeorm";
 import type { TransactionRunner } from "../../db/transactions";
 import { AccountEntity, type ChallengeEntity } from "../../entities";
 import { AppError, assertThat } from "../../errors";
@@ -9,7 +8,6 @@ import type { AuditService } from "../audit/audit.service";
 import { readChallengeData } from "../challenge/challenge-data";
 import type { ChallengeService } from "../challenge/challenge.service";
 import type { FactorsService } from "../factors/factors.service";
-import { usableSecondFactors } from "../factors/second-factors";
 import { isSentMethod, VerificationMethod, type FirstFactor } from "../factors/vocabulary";
 import type { SessionService } from "../session/session.service";
 import type { TwoStepChallenge } from "../two-step/two-step.types";
@@ -28,9 +26,7 @@ export interface SignedIn {
  */
 export class SignInService {
   constructor(
-    private readonly dataSource: DataSource,
     private readonly transaction: TransactionRunner,
-    private readonly clock: Clock,
     private readonly audit: AuditService,
     private readonly sessions: SessionService,
     private readonly challenges: ChallengeService,
@@ -90,7 +86,7 @@ export class SignInService {
 
   /** The challenge to finish signing in on, with the methods this account has. */
   private async beginTwoStep(account: AccountEntity, method: FirstFactor, meta: RequestMeta): Promise<TwoStepChallenge> {
-    const methods = await usableSecondFactors(this.dataSource.manager, account.id, this.clock.now());
+    const methods = await this.factors.available("TWO_STEP", account);
     const challenge = await this.challenges.expect({
       data: { purpose: "TWO_STEP", firstFactor: method },
       accountId: account.id,

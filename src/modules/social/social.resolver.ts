@@ -98,7 +98,7 @@ export class SocialResolver {
 
   @Mutation(() => LoginWithProviderPayload, {
     description:
-      "Signs in with the code and state the provider sent back; two-step verification applies. Raises IDENTITY_NOT_BOUND, CODE_INVALID (an unknown or used state), CODE_EXPIRED, PROVIDER_ERROR and PROVIDER_UNAVAILABLE.",
+      "Signs in with the code and state the provider sent back; two-step verification applies. Raises IDENTITY_NOT_BOUND, IDENTITY_COOLING (a provider account bound without a step-up, until its cool-down ends), CODE_INVALID (an unknown or used state), CODE_EXPIRED, PROVIDER_ERROR and PROVIDER_UNAVAILABLE.",
   })
   async loginWithProvider(
     @Arg("input", { description: "What the provider sent back." }) { provider, code, state }: LoginWithProviderInput,

@@ -19,6 +19,7 @@ import { ProviderError, providerErrorToAppError } from "../../providers/provider
 import type { OAuthProfile, OAuthProvider } from "../../providers/types";
 import { AuditEventType } from "../audit/audit-event-type";
 import type { AuditService } from "../audit/audit.service";
+import { isUsable } from "../factors/usable";
 import { keepsSignInMethod } from "../contact/sign-in-methods";
 import type { NoticeService, SendNotice } from "../notice/notice.service";
 import type { SignedIn, SignInService } from "../sign-in/sign-in.service";
@@ -129,7 +130,7 @@ export class SocialService {
       const notice = await this.notices.wayInChanged(manager, accountId, "PROVIDER_UNBOUND");
       await namingRows(manager, [{ accountId }], () => manager.delete(IdentityEntity, { accountId, kind }));
       const remaining = await manager.findBy(IdentityEntity, { accountId });
-      assertThat(keepsSignInMethod(auth.account, remaining), "LAST_SIGN_IN_METHOD");
+      assertThat(keepsSignInMethod(auth.account, remaining, this.clock.now()), "LAST_SIGN_IN_METHOD");
       await this.audit.record(manager, accountId, AuditEventType.PROVIDER_UNBOUND, meta, { provider: kind });
       return notice;
     });
@@ -144,11 +145,15 @@ export class SocialService {
   /**
    * Signs in the account bound to the provider account, through two-step verification when it is
    * on. An unbound provider account gets IDENTITY_NOT_BOUND, or a new account when PROVIDER_SIGN_UP is on.
+   * A provider account still cooling (bound without a step-up) gets IDENTITY_COOLING: else a stolen
+   * session could bind the thief's own provider account and keep signing in with it. Only the holder
+   * of the provider account can reach this answer, so it tells nobody else anything.
    */
   async login(kind: ProviderKind, code: string, state: string, meta: RequestMeta): Promise<SignedIn | TwoStepChallenge> {
     const grant = await this.consumeState("LOGIN", kind, state, null);
     const profile = await this.exchange(kind, code, grant.redirectUri);
     const identity = await this.dataSource.getRepository(IdentityEntity).findOneBy({ kind, subject: profile.subject });
+    if (identity && !isUsable(identity, this.clock.now())) throw new AppError("IDENTITY_COOLING");
     const account = identity
       ? await this.dataSource.getRepository(AccountEntity).findOneByOrFail({ id: identity.accountId })
       : await this.signUp(kind, profile, meta);

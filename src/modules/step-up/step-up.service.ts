@@ -11,14 +11,8 @@ import { AuditEventType } from "../audit/audit-event-type";
 import type { AuditService } from "../audit/audit.service";
 import type { ChallengeService } from "../challenge/challenge.service";
 import type { FactorsService } from "../factors/factors.service";
-import { usableSecondFactors } from "../factors/second-factors";
 import { isSentMethod, VerificationMethod } from "../factors/vocabulary";
 import { SensitiveAction } from "./sensitive-action";
-
-/** What an account can step up with: its usable second factors, or else its password. */
-export function stepUpMethods(secondFactors: VerificationMethod[], account: Pick<AccountEntity, "passwordHash">): VerificationMethod[] {
-  return secondFactors.length === 0 && account.passwordHash !== null ? [VerificationMethod.PASSWORD] : secondFactors;
-}
 
 /** What a change guarded by requireStepUp may do with what it adds. */
 export interface StepUpProof {
@@ -73,7 +67,7 @@ export class StepUpService {
   private readonly sessionById: JoinedLookup<SessionEntity, AccountEntity>;
 
   constructor(
-    private readonly dataSource: DataSource,
+    dataSource: DataSource,
     private readonly transaction: TransactionRunner,
     private readonly clock: Clock,
     private readonly audit: AuditService,
@@ -139,8 +133,8 @@ export class StepUpService {
   }
 
   /** What this account can step up with now. */
-  async methods(account: Pick<AccountEntity, "id" | "passwordHash">): Promise<VerificationMethod[]> {
-    return stepUpMethods(await usableSecondFactors(this.dataSource.manager, account.id, this.clock.now()), account);
+  methods(account: Pick<AccountEntity, "id" | "passwordHash">): Promise<VerificationMethod[]> {
+    return this.factors.available("STEP_UP", account);
   }
 
   /** Sends a code (EMAIL, SMS) or opens a challenge for a code or password the person knows (TOTP, RECOVERY_CODE, PASSWORD). */

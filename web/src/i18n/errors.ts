@@ -25,6 +25,10 @@ export const ERROR_MESSAGES: Record<ErrorCode | "NETWORK_ERROR", Record<Lang, st
     "zh-CN": "该第三方账号尚未绑定任何用户：请用其他方式登录后，在账号设置中绑定。",
     en: "No account is bound to this provider account yet: sign in another way and bind it in account settings.",
   },
+  IDENTITY_COOLING: {
+    "zh-CN": "该第三方账号是在未验证身份的情况下绑定的，冷却期结束前不能用于登录，请先用其他方式登录。",
+    en: "This provider account was bound without a verification and cannot sign in until its cool-down ends; sign in another way for now.",
+  },
   LAST_SIGN_IN_METHOD: {
     "zh-CN": "这是账号唯一的登录方式，请先添加其他方式再移除。",
     en: "This is the last way to sign in; add another before removing it.",
