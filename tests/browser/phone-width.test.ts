@@ -82,10 +82,8 @@ async function widthOf(page: Page): Promise<number> {
 
 /** The words of Latin letters on the page that are neither allowed, nor data, nor identifiers shown as `<code>`. */
 async function englishOn(page: Page, username: string): Promise<string[]> {
-  const shown = await page.evaluate(() => {
-    const code = [...document.querySelectorAll("code")].map((element) => element.innerText);
-    return code.reduce((text, identifier) => text.replace(identifier, ""), document.body.innerText);
-  });
+  const code = await page.locator("code").allInnerTexts();
+  const shown = code.reduce((text, identifier) => text.replace(identifier, ""), await page.locator("body").innerText());
   const text = NOT_WORDS.reduce((text, data) => text.replace(data, ""), shown.replaceAll(username, ""));
   return [...new Set(text.match(/[A-Za-z]{2,}/g) ?? [])].filter((word) => !LATIN_ALLOWED.has(word));
 }
