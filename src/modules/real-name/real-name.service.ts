@@ -54,7 +54,19 @@ export function latestCheck(manager: EntityManager, accountId: string): Promise<
   });
 }
 
+/** The masked legal name and ID number of a check: what the page shows of its sealed values. */
+interface Masked {
+  readonly maskedName: string;
+  readonly maskedIdNumber: string;
+}
+
 export class RealNameService {
+  /**
+   * Masks per check entity, so the page's cached check (AccountRowsCache, replaced on every write to
+   * it) is opened once, not on every read; the sealed values of a check never change their plaintext.
+   */
+  private readonly masked = new WeakMap<RealNameCheckEntity, Masked>();
+
   constructor(
     private readonly dataSource: DataSource,
     private readonly transaction: TransactionRunner,
@@ -100,13 +112,24 @@ export class RealNameService {
     return {
       id,
       status: RealNameStatus[check.status as keyof typeof RealNameStatus],
-      maskedName: maskName(this.cipher.open(check.legalNameSealed, sealContext(check.id, "legal-name"))),
-      maskedIdNumber: maskIdNumber(this.cipher.open(check.idNumberSealed, sealContext(check.id, "id-number"))),
+      ...this.masksOf(check),
       verifyUrl: pending ? check.verifyUrl : null,
       verifiedAt: check.verifiedAt,
       failureReason: check.failureReason,
       failureCode: check.failureCode ? RealNameFailureCode[check.failureCode as keyof typeof RealNameFailureCode] : null,
     };
+  }
+
+  private masksOf(check: RealNameCheckEntity): Masked {
+    let masks = this.masked.get(check);
+    if (!masks) {
+      masks = {
+        maskedName: maskName(this.cipher.open(check.legalNameSealed, sealContext(check.id, "legal-name"))),
+        maskedIdNumber: maskIdNumber(this.cipher.open(check.idNumberSealed, sealContext(check.id, "id-number"))),
+      };
+      this.masked.set(check, masks);
+    }
+    return masks;
   }
 
   async hasPassed(accountId: string): Promise<boolean> {
