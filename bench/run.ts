@@ -156,7 +156,7 @@ function parseOptions(argv: string[], env: NodeJS.ProcessEnv): Options {
         throw new Error(`--${name} must be a positive number (got ${raw})`);
       return value as never;
     }
-    return raw as never;
+    return raw;
   };
   return {
     postgres: read("postgres"),

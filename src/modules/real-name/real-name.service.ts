@@ -4,6 +4,7 @@ import type { Config } from "../../config";
 import type { DataCipher } from "../../core/cipher";
 import { addSeconds, type Clock } from "../../core/clock";
 import { ipBudgetKey } from "../../core/ip-key";
+import { perRow } from "../../core/per-row";
 import type { Logger } from "../../core/logger";
 import { consumeAll, type RateLimiter } from "../../core/rate-limiter";
 import { isAllowedRedirect } from "../../core/redirect-origins";
@@ -54,18 +55,12 @@ export function latestCheck(manager: EntityManager, accountId: string): Promise<
   });
 }
 
-/** The masked legal name and ID number of a check: what the page shows of its sealed values. */
-interface Masked {
-  readonly maskedName: string;
-  readonly maskedIdNumber: string;
-}
-
 export class RealNameService {
-  /**
-   * Masks per check entity, so the page's cached check (AccountRowsCache, replaced on every write to
-   * it) is opened once, not on every read; the sealed values of a check never change their plaintext.
-   */
-  private readonly masked = new WeakMap<RealNameCheckEntity, Masked>();
+  /** What the page shows of a check's sealed values: opened once per check row (the page's is cached), not on every read. */
+  private readonly masksOf = perRow((check: RealNameCheckEntity) => ({
+    maskedName: maskName(this.cipher.open(check.legalNameSealed, sealContext(check.id, "legal-name"))),
+    maskedIdNumber: maskIdNumber(this.cipher.open(check.idNumberSealed, sealContext(check.id, "id-number"))),
+  }));
 
   constructor(
     private readonly dataSource: DataSource,
@@ -118,18 +113,6 @@ export class RealNameService {
       failureReason: check.failureReason,
       failureCode: check.failureCode ? RealNameFailureCode[check.failureCode as keyof typeof RealNameFailureCode] : null,
     };
-  }
-
-  private masksOf(check: RealNameCheckEntity): Masked {
-    let masks = this.masked.get(check);
-    if (!masks) {
-      masks = {
-        maskedName: maskName(this.cipher.open(check.legalNameSealed, sealContext(check.id, "legal-name"))),
-        maskedIdNumber: maskIdNumber(this.cipher.open(check.idNumberSealed, sealContext(check.id, "id-number"))),
-      };
-      this.masked.set(check, masks);
-    }
-    return masks;
   }
 
   async hasPassed(accountId: string): Promise<boolean> {
