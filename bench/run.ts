@@ -68,7 +68,13 @@ interface Options {
   readonly redisUrl: string;
   readonly richAccounts: number;
   readonly mixedRate: number;
+  /** The stages to run (--only); all of STAGES by default. */
+  readonly only: readonly Stage[];
 }
+
+/** What --only can select; a stage's baselines and scenarios run only when it is selected. */
+const STAGES = ["ceiling", "bare", "me", "page", "pages", "apikey", "login", "write", "mixed", "startup"] as const;
+type Stage = (typeof STAGES)[number];
 
 /** flag (argv `--name` / `--name=value`), environment variable, default, description. */
 const OPTIONS = {
@@ -116,6 +122,7 @@ const OPTIONS = {
   ],
   "mixed-rate": ["BENCH_MIXED_RATE", 10, "sign-ins, and other writes, per second on the second process of the mixed scenario"],
   keep: ["BENCH_KEEP", false, "keep the temp dir (SQLite files, server logs) and the PostgreSQL schemas"],
+  only: ["BENCH_ONLY", STAGES.join(","), "the stages to run, comma-separated (--profile then profiles the selected me and page)"],
 } as const;
 
 function parseOptions(argv: string[], env: NodeJS.ProcessEnv): Options {
@@ -149,7 +156,7 @@ function parseOptions(argv: string[], env: NodeJS.ProcessEnv): Options {
         throw new Error(`--${name} must be a positive number (got ${raw})`);
       return value as never;
     }
-    return raw as never;
+    return raw;
   };
   return {
     postgres: read("postgres"),
@@ -176,7 +183,18 @@ function parseOptions(argv: string[], env: NodeJS.ProcessEnv): Options {
     redisUrl: read("redis-url"),
     richAccounts: Math.floor(read("rich-accounts")),
     mixedRate: read("mixed-rate"),
+    only: parseStages(read("only")),
   };
+}
+
+function parseStages(raw: string): readonly Stage[] {
+  const names = raw
+    .split(",")
+    .map((name) => name.trim())
+    .filter(Boolean);
+  const unknown = names.filter((name) => !(STAGES as readonly string[]).includes(name));
+  if (unknown.length || names.length === 0) throw new Error(`--only takes some of ${STAGES.join(",")} (got ${raw})`);
+  return [...new Set(names as Stage[])];
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -925,36 +943,45 @@ class Bench {
         if (used.has(tokens)) await new Promise((resolve) => setTimeout(resolve, authCacheSeconds * 1000));
         used.add(tokens);
       };
+      // The scale run measures `me` and login only; the main run what --only selects.
+      const wants = (stage: Stage) => (full ? this.options.only.includes(stage) : stage === "me" || stage === "login");
       try {
-        if (full) {
+        if (wants("ceiling")) {
           await step("me and the ceiling, alternating", async () => {
             await freshenFor(seeded.meTokens);
             return this.meAlternatingWithCeiling(server, seeded.meTokens, authCacheSeconds);
           });
         }
-        await step("me with session tokens", async () => {
-          await freshenFor(seeded.meTokens);
-          return meScenario("me (session token)", url, this.options, seeded.meTokens, this.hooks(server.pid));
-        });
-        if (full) {
+        if (wants("me")) {
+          await step("me with session tokens", async () => {
+            await freshenFor(seeded.meTokens);
+            return meScenario("me (session token)", url, this.options, seeded.meTokens, this.hooks(server.pid));
+          });
+        }
+        if (wants("page")) {
           await step("the account center's page and me, alternating", async () => {
             await freshenFor(seeded.meTokens);
             return this.pageAlternatingWithMe(server, seeded.meTokens, seeded.rich.tokens, authCacheSeconds);
           });
+        }
+        if (wants("pages")) {
           for (const page of [PAGES.sessions, PAGES.apiKeys, PAGES.securityLog]) {
             await step(page.name, async () => {
               await freshenFor(seeded.rich.tokens);
               return runCannon(pageSpec(page, url, this.options, seeded.rich.tokens, this.hooks(server.pid)));
             });
           }
+        }
+        if (wants("apikey")) {
           await step("me with API keys", async () => {
             await freshenFor(seeded.apiKeySecrets);
             return meScenario("me (API key)", url, this.options, seeded.apiKeySecrets, this.hooks(server.pid));
           });
         }
-        await step("login", () => loginScenario(url, this.options, accounts, this.hooks(server.pid)));
-        if (full) {
+        if (wants("login")) await step("login", () => loginScenario(url, this.options, accounts, this.hooks(server.pid)));
+        if (full && wants("login"))
           await step("login and raw bcrypt, alternating", () => this.loginAlternatingWithBcrypt(server, accounts));
+        if (wants("write")) {
           // Accounts already bound stay used when the scenario is measured again.
           const pool = { next: seeded.allTokens.length - 1 };
           await step("write path", () =>
@@ -968,6 +995,8 @@ class Bench {
               this.hooks(server.pid),
             ),
           );
+        }
+        if (wants("mixed")) {
           await step("me while another process signs in and writes", async () => {
             await freshenFor(seeded.meTokens);
             return this.mixed(server, env, seeded.meTokens, mixedAccounts);
@@ -978,7 +1007,7 @@ class Bench {
         const seedReport = { accounts: seededAccounts, sessions, apiKeys, seconds, accountsPerSecond };
         await this.stop(server);
         let startupOnFreshDatabase: StartupTry[] | undefined;
-        if (full) {
+        if (wants("startup")) {
           log(`${dialect}: start-up on a fresh database, ${STARTUP_TRIES} times`);
           startupOnFreshDatabase = await this.startupOnFreshDatabase(dialect, label, STARTUP_TRIES);
         }
@@ -996,12 +1025,13 @@ class Bench {
    * measured seconds only (after the warm-up), and is kept in bench/results/.
    */
   async profiled(
+    scenario: string,
     label: string,
     script: string,
     env: Record<string, string>,
     nodeArgs: string[],
     measure: (server: ServerProcess, hooks: MeasureHooks) => Promise<ScenarioResult>,
-  ): Promise<{ database: string; result: ScenarioResult; summary: ProfileSummary; file: string }> {
+  ): Promise<{ database: string; scenario: string; result: ScenarioResult; summary: ProfileSummary; file: string }> {
     const file = path.join(this.tmp, `profile-${label}.cpuprofile`);
     const { server } = await this.start(`profile-${label}`, script, { ...env, BENCH_PROFILE_FILE: file }, [
       ...nodeArgs,
@@ -1031,25 +1061,30 @@ class Bench {
     const kept = path.resolve(
       __dirname,
       "../../bench/results",
-      `profile-me-${label}-${new Date().toISOString().replace(/[:.]/g, "-")}.cpuprofile`,
+      `profile-${scenario}-${label}-${new Date().toISOString().replace(/[:.]/g, "-")}.cpuprofile`,
     );
     fs.copyFileSync(file, kept);
-    return { database: label, result, summary: summarizeProfile(file, 25), file: kept };
+    return { database: label, scenario, result, summary: summarizeProfile(file, 25), file: kept };
   }
 
-  /** One more `me` run on a fresh database, profiled. */
-  async profileMe(dialect: Dialect): ReturnType<Bench["profiled"]> {
-    const { config, dataSource, seeded } = await this.seedDatabase(dialect, `profile_${dialect}`, this.options.accounts, false);
+  /** One more `me` run, or account center page run (on the rich accounts), on a fresh database, profiled. */
+  async profileScenario(dialect: Dialect, scenario: "me" | "page"): ReturnType<Bench["profiled"]> {
+    const label = `profile_${scenario}_${dialect}`;
+    const { config, dataSource, seeded } = await this.seedDatabase(dialect, label, this.options.accounts, scenario === "page");
     try {
       return await this.profiled(
+        scenario,
         dialect,
         path.resolve(__dirname, "../src/main.js"),
         serverEnv(this.options, config, this.smtp, this.dataKey, `bench-profile-${randomBytes(4).toString("hex")}`),
         this.options.nodeOptions,
         async (server, hooks) => {
-          log(`${dialect}: profile of me with session tokens`);
-          await freshen(dataSource, dialect, seeded.meSessionIds, seeded.apiKeyIds);
-          return meScenario("me (session token, profiled)", `${server.origin}/graphql`, this.options, seeded.meTokens, hooks);
+          log(`${dialect}: profile of ${scenario === "me" ? "me with session tokens" : "the account center's page"}`);
+          await freshen(dataSource, dialect, [...seeded.meSessionIds, ...seeded.rich.sessionIds], seeded.apiKeyIds);
+          const url = `${server.origin}/graphql`;
+          return scenario === "me"
+            ? meScenario("me (session token, profiled)", url, this.options, seeded.meTokens, hooks)
+            : runCannon(pageSpec(PAGES.page, url, this.options, seeded.rich.tokens, hooks, " (profiled)"));
         },
       );
     } finally {
@@ -1060,6 +1095,7 @@ class Bench {
   /** The bare baseline, profiled the same way, to compare with `me` function by function. */
   profileBare(tokens: string[]): ReturnType<Bench["profiled"]> {
     return this.profiled(
+      "me",
       "bare",
       path.join(__dirname, "bare-apollo.js"),
       { NODE_ENV: "production" },
@@ -1086,7 +1122,7 @@ interface Target {
 
 const ratio = (a: number, b: number) => (b > 0 ? Math.round((a / b) * 1000) / 1000 : 0);
 
-function targetsFor(runs: DatabaseRun[], bcrypt: ScenarioResult, scale: DatabaseRun[]): Target[] {
+function targetsFor(runs: DatabaseRun[], bcrypt: ScenarioResult | undefined, scale: DatabaseRun[]): Target[] {
   const targets: Target[] = [];
   const find = (run: DatabaseRun, name: string) => run.scenarios.find((s) => s.name === name);
   /** The scenario measured on its own (not in alternating slices) whose name starts so. */
@@ -1154,7 +1190,7 @@ function targetsFor(runs: DatabaseRun[], bcrypt: ScenarioResult, scale: Database
         detail: `slowest of ${run.startupOnFreshDatabase.map((each) => `${each.seconds} s (${each.cpuSeconds} s of its CPU)`).join(", ")}`,
       });
     }
-    const loginAndBcrypt = alternated(`${login?.name}, alternating with raw bcrypt`, `${bcrypt.name}, alternating with login`);
+    const loginAndBcrypt = alternated(`${login?.name}, alternating with raw bcrypt`, `${bcrypt?.name}, alternating with login`);
     if (loginAndBcrypt) {
       const value = ratio(loginAndBcrypt[0].rps, loginAndBcrypt[1].rps);
       targets.push({
@@ -1165,7 +1201,7 @@ function targetsFor(runs: DatabaseRun[], bcrypt: ScenarioResult, scale: Database
         met: value >= 0.9,
         detail: slicesDetail(loginAndBcrypt),
       });
-    } else if (login) {
+    } else if (login && bcrypt) {
       const value = ratio(login.rps, bcrypt.rps);
       targets.push({
         name: `${run.database}: login / raw bcrypt (per s)`,
@@ -1285,7 +1321,8 @@ async function measure(
   const file = path.join(resultsDir, `${startedAt.toISOString().replace(/[:.]/g, "-")}.json`);
   const runs: DatabaseRun[] = [];
   const scale: DatabaseRun[] = [];
-  const profiles: Array<Awaited<ReturnType<Bench["profileMe"]>>> = [];
+  const profiles: Array<Awaited<ReturnType<Bench["profileScenario"]>>> = [];
+  const { only } = options;
   const failures: Array<{ stage: string; error: string }> = [];
 
   // The baselines and the SQLite run are required; everything after them is recorded as failed and
@@ -1293,19 +1330,23 @@ async function measure(
   // rewritten after every stage, so a late failure loses nothing measured before it.
   // Synthetic tokens of the real format: the bare server only checks that one is there.
   const fakeTokens = Array.from({ length: 10_000 }, () => `ses_${randomBytes(32).toString("base64url")}`);
-  const ceiling = await bench.standaloneCeiling();
-  const bare = await bench.bareApollo(fakeTokens);
-  log(`baseline: raw bcrypt.compare, cost ${options.bcryptCost}, ${options.loginConnections} in parallel`);
-  const [bcrypt] = await bench.undisturbed(() =>
-    runRawBcrypt(
-      `raw bcrypt.compare (cost ${options.bcryptCost})`,
-      BENCH_PASSWORD,
-      passwordHash,
-      options.loginConnections,
-      options.duration,
-      bench.hooks(),
-    ),
-  );
+  const ceiling = only.includes("ceiling") ? await bench.standaloneCeiling() : undefined;
+  const bare = only.includes("bare") ? await bench.bareApollo(fakeTokens) : undefined;
+  let bcrypt: ScenarioResult | undefined;
+  if (only.includes("login")) {
+    log(`baseline: raw bcrypt.compare, cost ${options.bcryptCost}, ${options.loginConnections} in parallel`);
+    [bcrypt] = await bench.undisturbed(() =>
+      runRawBcrypt(
+        `raw bcrypt.compare (cost ${options.bcryptCost})`,
+        BENCH_PASSWORD,
+        passwordHash,
+        options.loginConnections,
+        options.duration,
+        bench.hooks(),
+      ),
+    );
+  }
+  const baselines = [ceiling?.result, bare?.result, bcrypt].filter((result) => result !== undefined);
   const save = () => {
     const report = {
       startedAt: startedAt.toISOString(),
@@ -1313,8 +1354,8 @@ async function measure(
       machine: info,
       options,
       baselines: {
-        standaloneCeiling: { ...ceiling.result, server: ceiling.server },
-        bareApollo: { ...bare.result, server: bare.server },
+        standaloneCeiling: ceiling && { ...ceiling.result, server: ceiling.server },
+        bareApollo: bare && { ...bare.result, server: bare.server },
         rawBcrypt: bcrypt,
       },
       runs,
@@ -1365,9 +1406,12 @@ async function measure(
     }
   }
   if (options.profile) {
-    await optional("bare profile", async () => void profiles.push(await bench.profileBare(fakeTokens)));
-    await optional("sqlite profile", async () => void profiles.push(await bench.profileMe("sqlite")));
-    if (options.postgres) await optional("postgres profile", async () => void profiles.push(await bench.profileMe("postgres")));
+    if (only.includes("bare")) await optional("bare profile", async () => void profiles.push(await bench.profileBare(fakeTokens)));
+    for (const scenario of (["me", "page"] as const).filter((stage) => only.includes(stage))) {
+      for (const dialect of options.postgres ? (["sqlite", "postgres"] as const) : (["sqlite"] as const)) {
+        await optional(`${dialect} ${scenario} profile`, async () => void profiles.push(await bench.profileScenario(dialect, scenario)));
+      }
+    }
   }
   save();
 
@@ -1375,7 +1419,7 @@ async function measure(
   const rows: string[][] = [
     ["database", "scenario", "conns", "req/s", "p50 ms", "p99 ms", "errors", "srv CPU ms/req", "CPU srv/cli/pg/other"],
   ];
-  rows.push(...resultRows("-", [ceiling.result, bare.result, bcrypt]));
+  rows.push(...resultRows("-", baselines));
   for (const run of runs) rows.push(...resultRows(`${run.database} ${run.accounts / 1000}k`, run.scenarios));
   for (const run of scale)
     rows.push(
@@ -1403,7 +1447,7 @@ async function measure(
     );
   }
   for (const failure of failures) console.log(`  FAILED   ${failure.stage}: ${failure.error.split("\n")[0]}`);
-  const disturbed = [ceiling.result, bare.result, bcrypt, ...runs.flatMap((run) => run.scenarios), ...scale.flatMap((run) => run.scenarios)]
+  const disturbed = [...baselines, ...runs.flatMap((run) => run.scenarios), ...scale.flatMap((run) => run.scenarios)]
     .filter((result) => (result.cpu?.other ?? 0) > 0.2)
     .map((result) => `${result.name} (${result.cpu?.other})`);
   if (disturbed.length) {
@@ -1414,7 +1458,7 @@ async function measure(
   }
   for (const profile of profiles) {
     console.log(
-      `\n${profile.database}: profile of the server during \`me\` (${profile.result.rps} req/s under the profiler; ${path.relative(process.cwd(), profile.file)}):`,
+      `\n${profile.database}: profile of the server during \`${profile.scenario}\` (${profile.result.rps} req/s under the profiler; ${path.relative(process.cwd(), profile.file)}):`,
     );
     console.log(formatProfile(profile.summary, 15));
   }

@@ -1,6 +1,7 @@
 import { randomUUID } from "node:crypto";
 import { Not, type DataSource } from "typeorm";
 import type { Clock } from "../../core/clock";
+import { perRow } from "../../core/per-row";
 import { isUniqueViolation } from "../../db/data-source";
 import { namingRows } from "../../db/lookup-cache";
 import type { TransactionRunner } from "../../db/transactions";
@@ -23,13 +24,17 @@ import { invalidAddress, maskAddress, normalizeAddress } from "./contact-address
 import { type Contact, ContactKind } from "./contact.types";
 import { keepsSignInMethod } from "./sign-in-methods";
 
+// Once per row: the page reads its contacts from a cache, and libphonenumber's parse of the number showed in its profile.
+const maskedSubject = perRow((identity: IdentityEntity) => maskAddress(identity.kind as ContactKind, identity.subject));
+
 /** What a client may see of a bound email or phone. */
+
 export function toContact(identity: IdentityEntity, now: Date): Contact {
   const kind = identity.kind as ContactKind;
   return {
     id: accountPartId(identity.accountId, kind),
     kind,
-    masked: maskAddress(kind, identity.subject),
+    masked: maskedSubject(identity),
     verifiedAt: identity.verifiedAt,
     usableFrom: coolingUntil(identity, now),
   };

@@ -4,6 +4,7 @@ import type { Config } from "../../config";
 import type { DataCipher } from "../../core/cipher";
 import { addSeconds, type Clock } from "../../core/clock";
 import { ipBudgetKey } from "../../core/ip-key";
+import { perRow } from "../../core/per-row";
 import type { Logger } from "../../core/logger";
 import { consumeAll, type RateLimiter } from "../../core/rate-limiter";
 import { isAllowedRedirect } from "../../core/redirect-origins";
@@ -56,6 +57,12 @@ export function latestCheck(manager: EntityManager, accountId: string): Promise<
 }
 
 export class RealNameService {
+  /** What the page shows of a check's sealed values: opened once per check row (the page's is cached), not on every read. */
+  private readonly masksOf = perRow((check: RealNameCheckEntity) => ({
+    maskedName: maskName(this.cipher.open(check.legalNameSealed, sealContext(check.id, "legal-name"))),
+    maskedIdNumber: maskIdNumber(this.cipher.open(check.idNumberSealed, sealContext(check.id, "id-number"))),
+  }));
+
   constructor(
     private readonly dataSource: DataSource,
     private readonly transaction: TransactionRunner,
@@ -101,8 +108,7 @@ export class RealNameService {
     return {
       id,
       status: RealNameStatus[check.status as keyof typeof RealNameStatus],
-      maskedName: maskName(this.cipher.open(check.legalNameSealed, sealContext(check.id, "legal-name"))),
-      maskedIdNumber: maskIdNumber(this.cipher.open(check.idNumberSealed, sealContext(check.id, "id-number"))),
+      ...this.masksOf(check),
       verifyUrl: pending ? check.verifyUrl : null,
       verifiedAt: check.verifiedAt,
       failureReason: check.failureReason,

@@ -4,6 +4,7 @@ import type { Config } from "../../config";
 import { addSeconds, type Clock } from "../../core/clock";
 import { ipBudgetKey } from "../../core/ip-key";
 import type { Logger } from "../../core/logger";
+import { perRow } from "../../core/per-row";
 import type { RateLimiter, Spend } from "../../core/rate-limiter";
 import { randomToken, sha256Hex } from "../../core/crypto";
 import { isAllowedRedirect } from "../../core/redirect-origins";
@@ -31,7 +32,8 @@ import { ProviderKind, type LinkedIdentity, type ProviderAuthorization, type Pro
 const STATE_TTL_SECONDS = 600;
 
 /** What a client may see of a bound provider account. */
-function toLinkedIdentity(row: IdentityEntity): LinkedIdentity {
+// Once per row: the page reads its identities from a cache, and parsing the profile on every read showed in its profile.
+const toLinkedIdentity = perRow((row: IdentityEntity): LinkedIdentity => {
   const kind = row.kind as ProviderKind;
   const profile = JSON.parse(row.profile ?? "{}") as { displayName?: string | null; avatarUrl?: string | null };
   return {
@@ -41,7 +43,7 @@ function toLinkedIdentity(row: IdentityEntity): LinkedIdentity {
     avatarUrl: profile.avatarUrl ?? null,
     boundAt: row.verifiedAt,
   };
-}
+});
 
 /** The account after a binding, with the provider account it bound. */
 export interface ProviderBound {

@@ -47,10 +47,14 @@ export class StepUpResolver {
   }
 }
 
-/** The step-up hints on security: one read of the session serves both fields of one `security` answer. */
+/**
+ * The step-up hints on security: worked out once per request for both fields, keyed by the request's
+ * own Authenticated (authentication makes one per request). Not by the `security` root: type-graphql
+ * hands each field resolver its own copy of it.
+ */
 @Resolver(() => SecuritySettings)
 export class StepUpHintsResolver {
-  private readonly read = new WeakMap<SecuritySettings, Promise<StepUpHints>>();
+  private readonly read = new WeakMap<Authenticated, Promise<StepUpHints>>();
 
   constructor(private readonly stepUp: StepUpService) {}
 
@@ -74,10 +78,10 @@ export class StepUpHintsResolver {
   }
 
   private hints(security: SecuritySettings, auth: Authenticated): Promise<StepUpHints> {
-    let hints = this.read.get(security);
+    let hints = this.read.get(auth);
     if (!hints) {
       hints = this.stepUp.hints(auth, security.stepUpMethods);
-      this.read.set(security, hints);
+      this.read.set(auth, hints);
     }
     return hints;
   }

@@ -108,13 +108,15 @@ export class StepUpService {
    * Until when this request's session may make the changes requireStepUp guards, and which of them
    * would ask for a step-up now, by requireStepUp's own rule. `methods` are the account's step-up
    * methods as the caller just read them. An API key can never step up: every action would ask.
+   * A hint for the page, so it reads the session as authentication gave it (a cached row, dropped on
+   * every write to it in every process) instead of costing the page a query; requireStepUp reads the database.
    */
   async hints(auth: Authenticated, methods: VerificationMethod[]): Promise<StepUpHints> {
-    const found = auth.session ? await this.liveSession(auth.session.id, auth) : null;
-    const validUntil = found ? this.validUntil(found.main) : null;
+    const { session } = auth;
+    const validUntil = session ? this.validUntil(session) : null;
     const requiredFor: SensitiveAction[] = [];
     for (const action of Object.values(SensitiveAction)) {
-      if (!found || (await verdict(validUntil !== null, action, () => Promise.resolve(methods))) === "REQUIRED") requiredFor.push(action);
+      if (!session || (await verdict(validUntil !== null, action, () => Promise.resolve(methods))) === "REQUIRED") requiredFor.push(action);
     }
     return { validUntil, requiredFor };
   }
