@@ -44,7 +44,7 @@ export const ERROR_CODES = {
   CODE_INVALID: {
     message: "The code is not correct.",
     description:
-      "Wrong code; a code already used or replaced by a newer one; a replayed authenticator code; a challenge of another purpose, account or session. Each wrong try counts towards TOO_MANY_ATTEMPTS.",
+      "Wrong code; a code already used or replaced by a newer one; a replayed authenticator code; a challenge of another purpose, account or session. Each wrong try counts towards TOO_MANY_ATTEMPTS. resetPassword answers it for an expired or spent code too, as it does for an address nobody has.",
   },
   CODE_EXPIRED: {
     message: "The code has expired; request a new one.",

@@ -64,7 +64,12 @@ export class PasswordResetService {
     const challenge = await this.challenges.findLatest("PASSWORD_RESET", name.subject);
     if (!challenge?.accountId) throw new AppError("CODE_INVALID");
     const accountId = challenge.accountId;
-    await this.challenges.check(challenge.id, input.code, { purpose: "PASSWORD_RESET", accountId }, meta);
+    await this.challenges.check(challenge.id, input.code, { purpose: "PASSWORD_RESET", accountId }, meta).catch((error: unknown) => {
+      // An unknown address has no challenge to expire or spend, so these would tell that the address is bound.
+      if (error instanceof AppError && (error.code === "CODE_EXPIRED" || error.code === "TOO_MANY_ATTEMPTS"))
+        throw new AppError("CODE_INVALID");
+      throw error;
+    });
     const passwordHash = await this.hasher.hash(input.newPassword);
     const { sendNotice, replaced } = await this.transaction(async (manager) => {
       await this.challenges.consume(manager, challenge);
