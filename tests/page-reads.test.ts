@@ -1,13 +1,12 @@
-import fs from "node:fs";
-import path from "node:path";
 import type { Logger } from "typeorm";
 import { seedRichAccounts } from "../bench/rich";
+import { spaDocument } from "../bench/spa-documents";
 import { DataCipher } from "../src/core/cipher";
 import { stepUpWithPassword, registerUser } from "./helpers/accounts";
 import { startTestApp, type TestApp } from "./helpers/test-server";
 
 /** The account center's own page query, as the SPA sends it. */
-const PAGE = /graphql\(`(\s*query Me\b[^`]*)`\)/.exec(fs.readFileSync(path.resolve(__dirname, "../web/src/session.tsx"), "utf8"))![1];
+const PAGE = spaDocument("session.tsx", "Me");
 
 let app: TestApp;
 /** The SQL statements the server ran since the last `statements.length = 0`. */

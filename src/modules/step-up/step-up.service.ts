@@ -108,11 +108,13 @@ export class StepUpService {
    * Until when this request's session may make the changes requireStepUp guards, and which of them
    * would ask for a step-up now, by requireStepUp's own rule. `methods` are the account's step-up
    * methods as the caller just read them. An API key can never step up: every action would ask.
-   * A hint for the page, so it reads the session as authentication gave it (a cached row, dropped on
-   * every write to it in every process) instead of costing the page a query; requireStepUp reads the database.
+   * A hint for the page, so a query reads the session as authentication gave it (a cached row, dropped
+   * on every write to it in every process) instead of costing the page a query. A mutation's payload
+   * (`live`) reads it from the database: the mutation may have just changed it (completeStepUp does),
+   * and authentication's copy is from before. requireStepUp always reads the database.
    */
-  async hints(auth: Authenticated, methods: VerificationMethod[]): Promise<StepUpHints> {
-    const { session } = auth;
+  async hints(auth: Authenticated, methods: VerificationMethod[], live: boolean): Promise<StepUpHints> {
+    const session = live && auth.session ? ((await this.liveSession(auth.session.id, auth))?.main ?? null) : auth.session;
     const validUntil = session ? this.validUntil(session) : null;
     const requiredFor: SensitiveAction[] = [];
     for (const action of Object.values(SensitiveAction)) {
