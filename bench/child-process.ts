@@ -1,9 +1,5 @@
 import { spawn, type ChildProcess } from "node:child_process";
 import fs from "node:fs";
-import path from "node:path";
-
-/** The built server as `npm start` runs it: the one-file bundle of `npm run build:server`. */
-export const SERVER_SCRIPT = path.resolve(__dirname, "../main.js");
 
 /** A server started as a child process (the real one, or the bare Apollo baseline). */
 export interface ServerProcess {
@@ -32,12 +28,11 @@ export function readStatusMb(pid: number, field: string): number | null {
   }
 }
 
-/** The node flags of package.json's start script (`node --max-old-space-size=... dist/main.js`). */
+/** The node flags of package.json's start script (`node --max-old-space-size=... dist/src/main.js`). */
 export function startScriptNodeFlags(packageJson: string): string[] {
   const pkg = JSON.parse(fs.readFileSync(packageJson, "utf8")) as { scripts: { start: string } };
-  const flags = /\bnode((?:\s+--\S+)*)\s+dist\/main\.js/.exec(pkg.scripts.start);
-  if (!flags) throw new Error(`the start script does not run node [flags] dist/main.js: ${pkg.scripts.start}`);
-  return flags[1].split(/\s+/).filter(Boolean);
+  const flags = /\bnode((?:\s+--\S+)*)\s+dist\/src\/main\.js/.exec(pkg.scripts.start);
+  return flags ? flags[1].split(/\s+/).filter(Boolean) : [];
 }
 
 /**

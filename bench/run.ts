@@ -21,7 +21,7 @@ import { createDataSource } from "../src/db/data-source";
 import { AccountEntity } from "../src/entities";
 import { PasswordHasher } from "../src/modules/password/password-hasher";
 import { freePort } from "../tests/helpers/free-port";
-import { SERVER_SCRIPT, startScriptNodeFlags, startServerProcess, type ServerProcess } from "./child-process";
+import { startScriptNodeFlags, startServerProcess, type ServerProcess } from "./child-process";
 import { CpuMeter, foreignCpu, processCpuSeconds } from "./cpu";
 import {
   cannonSliceable,
@@ -744,8 +744,14 @@ class Bench {
    * at a steady rate; reports the authentication cache's hits on `server` over the measured seconds.
    */
   async mixed(server: ServerProcess, env: Record<string, string>, tokens: string[], accounts: MixedAccount[]): Promise<ScenarioResult> {
-    const writer = (await this.start("writer", SERVER_SCRIPT, { ...env, BCRYPT_COST: String(MIXED_BCRYPT_COST) }, this.options.nodeOptions))
-      .server;
+    const writer = (
+      await this.start(
+        "writer",
+        path.resolve(__dirname, "../src/main.js"),
+        { ...env, BCRYPT_COST: String(MIXED_BCRYPT_COST) },
+        this.options.nodeOptions,
+      )
+    ).server;
     try {
       const base = this.hooks(server.pid);
       let before: CacheLookups | undefined;
@@ -796,7 +802,7 @@ class Bench {
       await this.quiet([]);
       const { server, startupSeconds } = await this.start(
         `startup-${label}-${k}`,
-        SERVER_SCRIPT,
+        path.resolve(__dirname, "../src/main.js"),
         serverEnv(this.options, config, this.smtp, this.dataKey, `bench-startup-${randomBytes(4).toString("hex")}`),
         this.options.nodeOptions,
         async (origin) => (await fetch(`${origin}/healthz`)).ok,
@@ -911,7 +917,12 @@ class Bench {
     const { config, dataSource, seeded, mixedAccounts } = await this.seedDatabase(dialect, label, accounts, full);
     try {
       const env = serverEnv(this.options, config, this.smtp, this.dataKey, `bench-${label}-${randomBytes(4).toString("hex")}`);
-      const { server, startupSeconds } = await this.start(`server-${label}`, SERVER_SCRIPT, env, this.options.nodeOptions);
+      const { server, startupSeconds } = await this.start(
+        `server-${label}`,
+        path.resolve(__dirname, "../src/main.js"),
+        env,
+        this.options.nodeOptions,
+      );
       const url = `${server.origin}/graphql`;
       const scenarios: ScenarioResult[] = [];
       const memoryTimeline: DatabaseRun["memoryTimeline"] = [{ after: "start-up", ...server.memory() }];
@@ -1064,7 +1075,7 @@ class Bench {
       return await this.profiled(
         scenario,
         dialect,
-        SERVER_SCRIPT,
+        path.resolve(__dirname, "../src/main.js"),
         serverEnv(this.options, config, this.smtp, this.dataKey, `bench-profile-${randomBytes(4).toString("hex")}`),
         this.options.nodeOptions,
         async (server, hooks) => {

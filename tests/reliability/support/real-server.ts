@@ -7,7 +7,7 @@ import { freePort } from "../../helpers/free-port";
 const ROOT = path.join(__dirname, "../../..");
 
 export interface BuiltServer {
-  /** `<dir>/dist/main.js`, the real entry point as `npm start` runs it (bundled). */
+  /** `<dir>/dist/src/main.js`, the real entry point. */
   readonly mainJs: string;
   readonly dir: string;
   remove(): void;
@@ -17,7 +17,7 @@ export interface BuiltServer {
  * Compiles the server with tsconfig.build.json into a directory of its own (not ./dist, which other
  * work in this tree may be using), with node_modules linked beside it so `require` finds them.
  * tsc emits even when it reports type errors (from work in progress elsewhere in the tree); the
- * build counts as done when main.js is there. Then bundled into dist/main.js, as npm start runs it.
+ * build counts as done when main.js is there.
  */
 export function buildServer(): BuiltServer {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), "account-reliability-build-"));
@@ -28,18 +28,12 @@ export function buildServer(): BuiltServer {
     encoding: "utf8",
     timeout: 120_000,
   });
-  if (!fs.existsSync(path.join(dir, "dist/src/main.js"))) {
+  const mainJs = path.join(dir, "dist/src/main.js");
+  if (!fs.existsSync(mainJs)) {
     fs.rmSync(dir, { recursive: true, force: true });
     throw new Error(`tsc did not produce main.js (exit ${result.status}):\n${result.stdout}\n${result.stderr}`);
   }
   if (result.status !== 0) console.warn(`tsc reported problems but emitted the server:\n${result.stdout.slice(0, 2000)}`);
-  // Then bundled as `npm run build:server` does, so the tests run what `npm start` runs.
-  const bundle = spawnSync(process.execPath, [path.join(ROOT, "scripts/bundle-server.js"), dir], { encoding: "utf8", timeout: 120_000 });
-  const mainJs = path.join(dir, "dist/main.js");
-  if (bundle.status !== 0 || !fs.existsSync(mainJs)) {
-    fs.rmSync(dir, { recursive: true, force: true });
-    throw new Error(`bundling the server failed (exit ${bundle.status}):\n${bundle.stdout}\n${bundle.stderr}`);
-  }
   return { mainJs, dir, remove: () => fs.rmSync(dir, { recursive: true, force: true }) };
 }
 
