@@ -1,4 +1,4 @@
-import Redis from "ioredis";
+import Redis, { type RedisOptions } from "ioredis";
 import { withinDeadline } from "./deadline";
 import type { Logger } from "./logger";
 
@@ -13,14 +13,19 @@ export const START_WAIT_MS = 5000;
  * connections (frozen, or cut off by the network) fails commands like one that is down, and the
  * in-process fallbacks take over (rate-limiter-flexible's insurance limiter, the cache's local clears).
  */
-export async function connectRedis(url: string, commandTimeoutMs: number, logger: Logger): Promise<Redis> {
-  const redis = new Redis(url, {
+/** Every connection of ours: connected by the caller, and no command queued or waited on without end. */
+export function boundedRedisOptions(commandTimeoutMs: number): RedisOptions {
+  return {
     enableOfflineQueue: false,
     maxRetriesPerRequest: 1,
     lazyConnect: true,
     commandTimeout: commandTimeoutMs,
     connectTimeout: START_WAIT_MS,
-  });
+  };
+}
+
+export async function connectRedis(url: string, commandTimeoutMs: number, logger: Logger): Promise<Redis> {
+  const redis = new Redis(url, boundedRedisOptions(commandTimeoutMs));
   redis.on("error", (error) => logger.warn({ err: error }, "redis unavailable; rate limits count in this process until it is back"));
   try {
     // connect() waits for Redis's answer to its ready check, which a frozen Redis never gives.

@@ -3,7 +3,7 @@ import Redis from "ioredis";
 import type { DataSource } from "typeorm";
 import { loadConfig, type Config } from "../config";
 import { PAST_DEADLINE, withinDeadline } from "../core/deadline";
-import { START_WAIT_MS } from "../core/redis";
+import { boundedRedisOptions, START_WAIT_MS } from "../core/redis";
 import { createDataSource } from "../db/data-source";
 import { publishInvalidation } from "../db/lookup-cache";
 import { AccountEntity } from "../entities/account.entity";
@@ -25,14 +25,8 @@ export async function grantRoleOnServers(
 ): Promise<"servers told" | "servers not told" | "no such account"> {
   if (!(await grantRole(dataSource, username, role))) return "no such account";
   if (!redisUrl) return "servers not told";
-  const redis = new Redis(redisUrl, {
-    lazyConnect: true,
-    maxRetriesPerRequest: 1,
-    retryStrategy: () => null,
-    enableOfflineQueue: false,
-    connectTimeout: START_WAIT_MS,
-    commandTimeout: redisCommandTimeoutMs,
-  });
+  // One attempt: a script has no later to reconnect for.
+  const redis = new Redis(redisUrl, { ...boundedRedisOptions(redisCommandTimeoutMs), retryStrategy: () => null });
   redis.on("error", () => undefined); // answered below
   try {
     // connect() waits for Redis's answer to its ready check, which a hung Redis never gives.
