@@ -28,7 +28,6 @@ import { keepsSignInMethod } from "./sign-in-methods";
 const maskedSubject = perRow((identity: IdentityEntity) => maskAddress(identity.kind as ContactKind, identity.subject));
 
 /** What a client may see of a bound email or phone. */
-
 export function toContact(identity: IdentityEntity, now: Date): Contact {
   const kind = identity.kind as ContactKind;
   return {

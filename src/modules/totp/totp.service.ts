@@ -43,7 +43,7 @@ export class TotpService {
       await namingRows(manager, [{ accountId }], () => manager.delete(TotpCredentialEntity, { accountId, confirmedAt: IsNull() }));
       await manager.insert(TotpCredentialEntity, {
         id,
-        accountId: auth.account.id,
+        accountId,
         secretSealed: this.cipher.seal(secret, totpSealContext(id)),
         confirmedAt: null,
         lastUsedStep: null,
