@@ -17,6 +17,31 @@ export default tseslint.config(
     rules: { "@typescript-eslint/no-unused-vars": ["error", { ignoreRestSiblings: true }] },
   },
   {
+    // Start-up loads no more than a first request needs (docs/performance.md, "Start-up"); these
+    // load on first use instead. Types may still be imported.
+    files: ["src/**/*.ts"],
+    rules: {
+      "@typescript-eslint/no-restricted-imports": [
+        "error",
+        {
+          paths: [
+            {
+              name: "class-validator",
+              allowTypeImports: true,
+              message: "Import from src/graphql/constraints.ts: the index loads ~250 modules.",
+            },
+            {
+              name: "libphonenumber-js/max",
+              allowTypeImports: true,
+              message: "Parse phone numbers through src/modules/contact/contact-address.ts.",
+            },
+            { name: "pino-pretty", allowTypeImports: true, message: "Loaded by createLogger only for a terminal." },
+          ],
+        },
+      ],
+    },
+  },
+  {
     files: ["**/*.js", "**/*.mjs", "**/*.cjs"],
     extends: [tseslint.configs.disableTypeChecked],
     languageOptions: { globals: globals.node },

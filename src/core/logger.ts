@@ -1,5 +1,5 @@
 import pino from "pino";
-import pretty from "pino-pretty";
+import type pretty from "pino-pretty";
 
 export type Logger = pino.Logger;
 
@@ -27,5 +27,8 @@ const REDACT = [
 /** JSON lines, for log collectors; `pretty`: readable coloured lines for a person at a terminal. */
 export function createLogger(level: string, { pretty: readable = false } = {}): Logger {
   const options = { level, redact: { paths: REDACT, censor: "[redacted]" }, base: undefined };
-  return readable ? pino(options, pretty({ colorize: true, translateTime: "SYS:HH:MM:ss.l" })) : pino(options);
+  if (!readable) return pino(options);
+  // Loaded only for a terminal: a production start would spend ~40 ms of CPU on it for nothing.
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  return pino(options, (require("pino-pretty") as typeof pretty)({ colorize: true, translateTime: "SYS:HH:MM:ss.l" }));
 }

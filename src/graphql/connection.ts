@@ -1,5 +1,5 @@
 import { ArgsType, Field, Int, ObjectType } from "type-graphql";
-import { IsOptional, Max, MaxLength, Min } from "class-validator";
+import { IsOptional, Max, MaxLength, Min } from "./constraints";
 import { AppError } from "../errors";
 
 /** The largest page a connection serves: a page's cost is bounded by it (see FIELD_COST). */

@@ -1,5 +1,5 @@
 import { ArgsType, Field, ID, InputType } from "type-graphql";
-import { IsUUID } from "class-validator";
+import { IsUUID } from "./constraints";
 
 /**
  * `(id: ID!)` for mutations on one item of the account; our ids are UUIDs. Also an (unlisted) input

@@ -1,4 +1,4 @@
-import { getMetadataStorage, validate, ValidateBy, type ValidationError, type ValidationOptions } from "class-validator";
+import { getMetadataStorage, ValidateBy, Validator, type ValidationError, type ValidationOptions } from "./constraints";
 import type { ValidatorFn } from "type-graphql";
 import { AppError, fieldError, type FieldError, type FieldErrorParams, type FieldProblem, type FieldErrorCode } from "../errors";
 
@@ -82,6 +82,9 @@ export function toFieldErrors(errors: ValidationError[], prefix = ""): FieldErro
 
 const isObject = (value: unknown): value is object => value !== null && typeof value === "object";
 
+/** The one Validator, as class-validator's own `validate` keeps in its default container. */
+const validator = new Validator();
+
 /**
  * type-graphql's validateFn: class-validator on every input object and args class, with type-graphql's
  * own defaults (missing properties skipped, unknown objects refused), answered as BAD_USER_INPUT with
@@ -92,7 +95,11 @@ export const validateInput: ValidatorFn = async (argValue) => {
   const errors = (
     await Promise.all(
       objects.map((object) =>
-        validate(object, { skipMissingProperties: true, forbidUnknownValues: true, validationError: { target: true, value: true } }),
+        validator.validate(object, {
+          skipMissingProperties: true,
+          forbidUnknownValues: true,
+          validationError: { target: true, value: true },
+        }),
       ),
     )
   ).flat();

@@ -1,5 +1,5 @@
 import { Field, ID, InputType, ObjectType } from "type-graphql";
-import { IsOptional, IsUrl, MaxLength } from "class-validator";
+import { IsOptional, IsUrl, MaxLength } from "../../graphql/constraints";
 import { IsUsername } from "./username";
 
 /**

@@ -1,5 +1,5 @@
 import { Field, ID, InputType, ObjectType } from "type-graphql";
-import { IsUUID, MaxLength, MinLength } from "class-validator";
+import { IsUUID, MaxLength, MinLength } from "../../graphql/constraints";
 import { ContactAddressInput } from "../contact/contact.inputs";
 import { Contact } from "../contact/contact.types";
 

@@ -1,5 +1,5 @@
 import { Field, ID, InputType, ObjectType, registerEnumType } from "type-graphql";
-import { ArrayMaxSize, IsDate, IsOptional, Matches, MaxLength, MinLength } from "class-validator";
+import { ArrayMaxSize, IsDate, IsOptional, Matches, MaxLength, MinLength } from "../../graphql/constraints";
 import { IdArgs } from "../../graphql/id-args";
 import { Account } from "../account/account.types";
 import { API_KEY_SCOPES, ApiKeyScope } from "./api-key.service";

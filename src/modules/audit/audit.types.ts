@@ -1,5 +1,5 @@
 import { ArgsType, Field, ID, ObjectType } from "type-graphql";
-import { ArrayMaxSize, ArrayMinSize, IsOptional } from "class-validator";
+import { ArrayMaxSize, ArrayMinSize, IsOptional } from "../../graphql/constraints";
 import { ConnectionArgs, PageInfo } from "../../graphql/connection";
 import { AuditEventType } from "./audit-event-type";
 import type { AuditFilter } from "./audit.service";

@@ -1,5 +1,5 @@
 import { createUnionType, Field, ID, InputType, ObjectType } from "type-graphql";
-import { MaxLength, MinLength } from "class-validator";
+import { MaxLength, MinLength } from "../../graphql/constraints";
 import { Account } from "../account/account.types";
 import { IsUsername } from "../account/username";
 import { IsAcceptablePassword, PASSWORD_MAX_LENGTH } from "../password/password-policy";

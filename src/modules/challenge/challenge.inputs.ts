@@ -1,5 +1,5 @@
 import { Field, ID, InputType } from "type-graphql";
-import { IsUUID, Matches } from "class-validator";
+import { IsUUID, Matches } from "../../graphql/constraints";
 import { CODE_MESSAGE, CODE_PATTERN } from "./code-format";
 
 /** `{ challengeId, code }`: the second half of every send-a-code workflow. */

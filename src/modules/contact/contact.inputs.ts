@@ -1,5 +1,5 @@
 import { Field, InputType } from "type-graphql";
-import { IsEnum, MaxLength } from "class-validator";
+import { IsEnum, MaxLength } from "../../graphql/constraints";
 import { ConfirmChallengeInput } from "../challenge/challenge.inputs";
 import { IsContactAddress } from "./contact-address";
 import { ContactKind } from "./contact.types";

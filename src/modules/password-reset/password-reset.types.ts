@@ -1,5 +1,5 @@
 import { Field, InputType, Int, ObjectType } from "type-graphql";
-import { Matches, MaxLength, MinLength } from "class-validator";
+import { Matches, MaxLength, MinLength } from "../../graphql/constraints";
 import { IsAcceptablePassword } from "../password/password-policy";
 
 /** Reset codes are always sent: 6 digits. */

@@ -1,6 +1,6 @@
 import { Field, InputType, Int, ObjectType } from "type-graphql";
 import { Account } from "../account/account.types";
-import { MaxLength, MinLength } from "class-validator";
+import { MaxLength, MinLength } from "../../graphql/constraints";
 import { IsAcceptablePassword, PASSWORD_MAX_LENGTH } from "./password-policy";
 
 @InputType({ description: "The current password and the new one." })

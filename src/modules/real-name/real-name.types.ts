@@ -1,5 +1,5 @@
 import { Field, ID, InputType, ObjectType, registerEnumType } from "type-graphql";
-import { IsOptional, IsUrl, Matches, MaxLength } from "class-validator";
+import { IsOptional, IsUrl, Matches, MaxLength } from "../../graphql/constraints";
 import { systemClock } from "../../core/clock";
 import { fieldRule } from "../../graphql/validation";
 import { Account } from "../account/account.types";

@@ -1,6 +1,6 @@
 import { ArgsType, Field, ID, InputType, ObjectType } from "type-graphql";
 import { Account } from "../account/account.types";
-import { IsEnum, IsUrl, MaxLength, MinLength } from "class-validator";
+import { IsEnum, IsUrl, MaxLength, MinLength } from "../../graphql/constraints";
 import { LoginResult } from "../auth/auth.types";
 import { ProviderKind } from "../factors/vocabulary";
 

@@ -1,5 +1,5 @@
 import { Field, ID, InputType, ObjectType } from "type-graphql";
-import { IsEnum, IsOptional, IsUUID, Matches, MaxLength } from "class-validator";
+import { IsEnum, IsOptional, IsUUID, Matches, MaxLength } from "../../graphql/constraints";
 import { Account } from "../account/account.types";
 import { Challenge } from "../challenge/challenge.types";
 import { CODE_MESSAGE, CODE_PATTERN } from "../challenge/code-format";

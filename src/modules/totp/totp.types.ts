@@ -1,5 +1,5 @@
 import { Field, InputType, ObjectType } from "type-graphql";
-import { Matches } from "class-validator";
+import { Matches } from "../../graphql/constraints";
 import { Account } from "../account/account.types";
 
 @ObjectType({ description: "Scan the QR code (or type the secret) in an authenticator app, then confirm with a code from it." })

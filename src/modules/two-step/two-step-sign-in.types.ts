@@ -1,5 +1,5 @@
 import { Field, ID, InputType, ObjectType } from "type-graphql";
-import { IsEnum, IsUUID, Matches } from "class-validator";
+import { IsEnum, IsUUID, Matches } from "../../graphql/constraints";
 import { AuthPayload } from "../auth/auth.types";
 import { Challenge } from "../challenge/challenge.types";
 import { CODE_MESSAGE, CODE_PATTERN } from "../challenge/code-format";

@@ -1,5 +1,5 @@
 import { Field, ID, InputType, ObjectType } from "type-graphql";
-import { IsBoolean } from "class-validator";
+import { IsBoolean } from "../../graphql/constraints";
 import { Account } from "../account/account.types";
 import { VerificationMethod } from "../factors/vocabulary";
 
