@@ -1,6 +1,7 @@
 import { ApolloServer } from "@apollo/server";
 import {
   ApolloServerPluginCacheControlDisabled,
+  ApolloServerPluginInlineTraceDisabled,
   ApolloServerPluginLandingPageDisabled,
   ApolloServerPluginUsageReportingDisabled,
 } from "@apollo/server/plugin/disabled";
@@ -29,6 +30,7 @@ import { registerGraphiQL } from "./http/graphiql";
 import { GraphQLRoute } from "./http/graphql-route";
 import { registerHealth } from "./http/health";
 import { registerMetrics } from "./http/metrics";
+import { SCHEMA_COMPILERS_ON_FIRST_USE } from "./http/schema-compilers";
 import { limitPersistedQueryRegistration } from "./http/persisted-query-registrations";
 import { sendError } from "./http/reply";
 import { createIdentityVerifiers, type IdentityVerifiers } from "./providers/identity/registry";
@@ -277,6 +279,7 @@ export async function startServer({ config, logger, clock, dataSource }: ServerD
     // an unknown input field, with the same codes and order of checks as any other bad variable.
     onProtoPoisoning: "ignore",
     onConstructorPoisoning: "ignore",
+    schemaController: { compilersFactory: SCHEMA_COMPILERS_ON_FIRST_USE },
     ...DRAIN_OPTIONS,
   });
   const route = new GraphQLRoute(metrics, logger, config.http.requestTimeoutMs);
@@ -309,6 +312,9 @@ export async function startServer({ config, logger, clock, dataSource }: ServerD
       ApolloServerPluginCacheControlDisabled(),
       // Pinned off: nothing about operations leaves the server, even if APOLLO_KEY is set in the environment.
       ApolloServerPluginUsageReportingDisabled(),
+      // Inline traces are for federated subgraphs, which this schema is not: without this, Apollo loads
+      // the plugin and its protobuf code at every start only to find it has nothing to do.
+      ApolloServerPluginInlineTraceDisabled(),
       config.graphql.sandbox ? ApolloServerPluginLandingPageLocalDefault({ embed: true }) : ApolloServerPluginLandingPageDisabled(),
     ],
   });
