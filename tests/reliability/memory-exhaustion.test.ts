@@ -13,6 +13,9 @@ import { buildServer, startServerProcess, type BuiltServer, type ServerProcess }
  * gets the issue's attack and then hundreds of distinct documents just under GRAPHQL_MAX_QUERY_BYTES
  * (some registered as automatic persisted queries), from several connections at once; it must still
  * answer a normal request, with its resident memory bounded.
+ *
+ * The same production start also shows what a start loads (support/loaded-modules-probe.cjs): none
+ * of the packages that only some later request needs (docs/performance.md, "Start-up").
  */
 
 const HUGE_DOCUMENTS = 40;
@@ -38,6 +41,23 @@ async function post(url: string, body: unknown): Promise<{ status: number; codes
   return { status: response.status, codes: (answer.errors ?? []).map((error) => error.extensions?.code ?? "?") };
 }
 
+/**
+ * Loaded on first use, never by a start: their files are what the probe must not see. Each was once
+ * loaded at start, for ~40-150 ms of CPU (class-validator's index with validator and
+ * libphonenumber-js; ajv and fast-json-stringify through Fastify's schema compilers).
+ */
+const LOADED_ON_FIRST_USE = [
+  "class-validator/cjs/index.js",
+  "libphonenumber-js/",
+  "@fastify/ajv-compiler/",
+  "@fastify/fast-json-stringify-compiler/",
+  "ajv/",
+  "pino-pretty/",
+  "@apollo/usage-reporting-protobuf/",
+  "nodemailer/",
+  "qrcode/",
+];
+
 /** Runs `count` tasks, `parallel` at a time. */
 async function inParallel(count: number, parallel: number, task: (index: number) => Promise<void>): Promise<void> {
   let next = 0;
@@ -52,10 +72,12 @@ describe(`memory under distinct large documents (real server, npm start's heap f
   let build: BuiltServer;
   let database: TestDatabase;
   let server: ServerProcess;
+  let loadedModulesReport: string;
 
   beforeAll(async () => {
     build = buildServer();
     database = await createTestDatabase();
+    loadedModulesReport = path.join(build.dir, "loaded-modules.json");
     server = await startServerProcess(
       build.mainJs,
       {
@@ -74,11 +96,16 @@ describe(`memory under distinct large documents (real server, npm start's heap f
         ALIYUN_SMS_SIGN_NAME: "test",
         ALIYUN_SMS_TEMPLATE_CODE: "SMS_0",
         ALIYUN_SMS_ENDPOINT: "http://127.0.0.1:9",
+        LOADED_MODULES_REPORT: loadedModulesReport,
         ...database.env,
       },
       path.join(build.dir, "server.log"),
       30_000,
-      startScriptNodeFlags(path.join(__dirname, "../../package.json")),
+      [
+        ...startScriptNodeFlags(path.join(__dirname, "../../package.json")),
+        "--require",
+        path.join(__dirname, "support/loaded-modules-probe.cjs"),
+      ],
     );
   }, 180_000);
 
@@ -89,6 +116,17 @@ describe(`memory under distinct large documents (real server, npm start's heap f
       if (process.env.KEEP_LOG) fs.copyFileSync(path.join(build.dir, "server.log"), process.env.KEEP_LOG);
       build.remove();
     }
+  });
+
+  it("has loaded, at its first answer (/healthz), none of what only some later request needs", () => {
+    const loaded = JSON.parse(fs.readFileSync(loadedModulesReport, "utf8")) as string[];
+    const underNodeModules = (part: string) => loaded.filter((file) => file.includes(`/node_modules/${part}`));
+    // The probe saw the start: the server's own packages are there.
+    expect(underNodeModules("typeorm/").length).toBeGreaterThan(100);
+    expect(underNodeModules("fastify/").length).toBeGreaterThan(10);
+    expect(Object.fromEntries(LOADED_ON_FIRST_USE.map((part) => [part, underNodeModules(part)]))).toEqual(
+      Object.fromEntries(LOADED_ON_FIRST_USE.map((part) => [part, []])),
+    );
   });
 
   it("refuses the issue's ~97 kB documents before parsing, bounds what it keeps of hundreds of 16 kB ones, and still serves", async () => {
