@@ -1,5 +1,8 @@
 import type Redis from "ioredis";
-import { RateLimiterMemory, RateLimiterRedis, RateLimiterRes, type RateLimiterAbstract } from "rate-limiter-flexible";
+import type { RateLimiterAbstract } from "rate-limiter-flexible";
+import RateLimiterMemory from "rate-limiter-flexible/lib/RateLimiterMemory";
+import RateLimiterRedis from "rate-limiter-flexible/lib/RateLimiterRedis";
+import RateLimiterRes from "rate-limiter-flexible/lib/RateLimiterRes";
 import type { RateLimit } from "../config";
 import { AppError } from "../errors";
 import { sha256Hex } from "./crypto";
