@@ -166,6 +166,7 @@ export function createServices(deps: ServiceDeps) {
       registerByIp: rateLimiter("register-ip", limits.registrationsPerIp),
     },
     signIn,
+    background,
   );
   const passwords = new PasswordService(transaction, clock, hasher, passwordVerifier, sessions, audit, stepUp, notices);
   const resets = new PasswordResetService(dataSource, transaction, clock, hasher, audit, challenges, notices, background);

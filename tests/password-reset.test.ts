@@ -1,6 +1,6 @@
 import { randomInt } from "node:crypto";
 import { auditTypes, DEFAULT_PASSWORD, LOGIN, ME, uniqueUsername, type RegisteredUser, registerSteppedUp } from "./helpers/accounts";
-import { ChallengeEntity, IdentityEntity } from "../src/entities";
+import { AuditEventEntity, ChallengeEntity, IdentityEntity } from "../src/entities";
 import { bindContact } from "./helpers/contacts";
 import type { GraphQLClient } from "./helpers/graphql-client";
 import { eventually, startTestApp, type TestApp } from "./helpers/test-server";
@@ -216,6 +216,12 @@ describe("reset by email", () => {
     for (const client of [user.client, second, third]) expect((await client.ok(ME)).me).toBeNull();
     expect(await loginCode(user.email, DEFAULT_PASSWORD)).toBe("INVALID_CREDENTIALS");
     expect(await loginCode(user.username, DEFAULT_PASSWORD)).toBe("INVALID_CREDENTIALS");
+    // A failed sign-in is logged after its answer: let both land before the sign-ins that follow.
+    await eventually(async () =>
+      (await app.dataSource.getRepository(AuditEventEntity).countBy({ accountId: user.id, type: "SIGN_IN_FAILED" })) === 2
+        ? true
+        : undefined,
+    );
     const fresh = await signIn(user.email, NEW_PASSWORD);
     expect((await fresh.ok(ME)).me.id).toBe(user.id);
     expect(await loginCode(user.username, NEW_PASSWORD)).toBe("AuthPayload");
