@@ -141,6 +141,7 @@ export function createServices(deps: ServiceDeps) {
     deriveKey(dataKey.key, "challenge-code"),
     config,
     rateLimiter,
+    background,
   );
   const factors = new FactorsService(dataSource, clock, challenges, localFactors, passwordVerifier);
   const stepUp = new StepUpService(dataSource, transaction, clock, audit, challenges, factors, {

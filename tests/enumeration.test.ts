@@ -1,6 +1,7 @@
 import bcrypt from "bcrypt";
 import { BackgroundTasks } from "../src/core/background";
-import { auditTypes, LOGIN, registerUser, uniqueUsername } from "./helpers/accounts";
+import { auditTypes, LOGIN, registerSteppedUp, registerUser, uniqueUsername } from "./helpers/accounts";
+import { bindContact, uniqueEmail } from "./helpers/contacts";
 import { recordStatements } from "./helpers/statements";
 import { eventually, startTestApp, type TestApp } from "./helpers/test-server";
 
@@ -15,30 +16,52 @@ let statements: string[];
 beforeAll(async () => {
   app = await startTestApp();
   statements = recordStatements(app.dataSource);
+  watchBackgroundWork();
 });
 afterAll(() => app.stop());
 
-/** Holds the work a request leaves for after its answer (BackgroundTasks) until released, so what runs before the answer is alone. */
-function holdBackgroundWork(): { release(): void } {
-  let open!: () => void;
-  const gate = new Promise<void>((resolve) => (open = resolve));
+/** The work requests left for after their answers (BackgroundTasks): while `gate` is set it waits for it. */
+const background = { gate: Promise.resolve(), running: new Set<Promise<void>>() };
+
+function watchBackgroundWork(): void {
   const { run } = Object.getOwnPropertyDescriptors(BackgroundTasks.prototype);
-  const spy = jest.spyOn(BackgroundTasks.prototype, "run").mockImplementation(function (this: BackgroundTasks, name, task) {
-    (run.value as BackgroundTasks["run"]).call(this, name, () => gate.then(task));
+  jest.spyOn(BackgroundTasks.prototype, "run").mockImplementation(function (this: BackgroundTasks, name, task) {
+    const { gate } = background;
+    let done!: () => void;
+    const finished = new Promise<void>((resolve) => (done = resolve));
+    background.running.add(finished);
+    (run.value as BackgroundTasks["run"]).call(this, name, async () => {
+      try {
+        await gate;
+        await task();
+      } finally {
+        background.running.delete(finished);
+        done();
+      }
+    });
   });
-  return {
-    release() {
-      spy.mockRestore();
-      open();
-    },
+}
+
+/** Holds the work requests leave for after their answers until the returned function is called, so what runs before an answer is alone. */
+function holdBackgroundWork(): () => void {
+  let release!: () => void;
+  background.gate = new Promise<void>((resolve) => (release = resolve));
+  return () => {
+    background.gate = Promise.resolve();
+    release();
   };
+}
+
+/** Resolves when the work requests left for after their answers has finished. */
+async function backgroundWorkDone(): Promise<void> {
+  while (background.running.size > 0) await Promise.all([...background.running]);
 }
 
 describe("login", () => {
   it("does the same work for an unknown name as for a known one's wrong password, and logs the failure after answering", async () => {
     const user = await registerUser(app.client);
     const compare = jest.spyOn(bcrypt, "compare");
-    const held = holdBackgroundWork();
+    const release = holdBackgroundWork();
     const work = async (identifier: string) => {
       statements.length = 0;
       compare.mockClear();
@@ -51,10 +74,44 @@ describe("login", () => {
       expect(known).toEqual(unknown);
       expect(known).toMatchObject({ code: "INVALID_CREDENTIALS", bcryptCompares: 1 });
     } finally {
-      held.release();
+      release();
       compare.mockRestore();
     }
     // The owner still reads the failed try in the security log.
     await eventually(async () => ((await auditTypes(user.client))[0] === "SIGN_IN_FAILED" ? true : undefined));
+  });
+});
+
+describe("resetPassword", () => {
+  const REQUEST = `mutation($identifier: String!) { requestPasswordReset(input: { identifier: $identifier }) { identifier } }`;
+  const RESET = `mutation($input: ResetPasswordInput!) { resetPassword(input: $input) { revokedSessionCount } }`;
+
+  it("checks a wrong code for an address nobody has in the same steps as for a bound one", async () => {
+    const user = await registerSteppedUp(app.client);
+    const bound = uniqueEmail("bound");
+    await bindContact(app, user.client, "EMAIL", bound);
+    const unknown = uniqueEmail("nobody");
+    const seen = app.smtp.mailsTo(bound).length;
+    for (const identifier of [bound, unknown]) await app.client.ok(REQUEST, { identifier });
+    const code = await app.smtp.codeFor(bound, seen);
+    await backgroundWorkDone();
+
+    const release = holdBackgroundWork();
+    const wrong = String((Number(code) + 1) % 1_000_000).padStart(6, "0");
+    const work = async (identifier: string) => {
+      statements.length = 0;
+      const error = await app.client.fails(RESET, { input: { identifier, code: wrong, newPassword: "An0ther-long-passphrase" } });
+      return { code: error.extensions?.code, statements: [...statements] };
+    };
+    try {
+      const nobody = await work(unknown);
+      const owner = await work(bound);
+      expect(owner).toEqual(nobody);
+      expect(owner.code).toBe("CODE_INVALID");
+    } finally {
+      release();
+    }
+    // The owner still reads the failed code in the security log.
+    await eventually(async () => ((await auditTypes(user.client))[0] === "CODE_FAILED" ? true : undefined));
   });
 });
