@@ -154,7 +154,7 @@ export function createServices(deps: ServiceDeps) {
     rateLimiter("taken-account", limits.takenAnswersPerAccount),
     rateLimiter("taken-ip", limits.takenAnswersPerIp),
   );
-  const accounts = new AccountService(transaction, clock, audit, takenAnswers);
+  const accounts = new AccountService(transaction, clock, audit, takenAnswers, notices);
   const auth = new AuthService(
     dataSource,
     transaction,
