@@ -141,6 +141,7 @@ export function createServices(deps: ServiceDeps) {
     deriveKey(dataKey.key, "challenge-code"),
     config,
     rateLimiter,
+    background,
   );
   const factors = new FactorsService(dataSource, clock, challenges, localFactors, passwordVerifier);
   const stepUp = new StepUpService(dataSource, transaction, clock, audit, challenges, factors, {
@@ -153,7 +154,7 @@ export function createServices(deps: ServiceDeps) {
     rateLimiter("taken-account", limits.takenAnswersPerAccount),
     rateLimiter("taken-ip", limits.takenAnswersPerIp),
   );
-  const accounts = new AccountService(transaction, clock, audit, takenAnswers);
+  const accounts = new AccountService(transaction, clock, audit, takenAnswers, notices);
   const auth = new AuthService(
     dataSource,
     transaction,
@@ -166,6 +167,7 @@ export function createServices(deps: ServiceDeps) {
       registerByIp: rateLimiter("register-ip", limits.registrationsPerIp),
     },
     signIn,
+    background,
   );
   const passwords = new PasswordService(transaction, clock, hasher, passwordVerifier, sessions, audit, stepUp, notices);
   const resets = new PasswordResetService(dataSource, transaction, clock, hasher, audit, challenges, notices, background);

@@ -13,6 +13,14 @@ import {
 } from "./helpers/accounts";
 import { bindContact, stepUp, uniqueEmail, uniquePhone } from "./helpers/contacts";
 import type { GraphQLClient } from "./helpers/graphql-client";
+import { publishedSchema } from "./helpers/published-schema";
+import { START_REAL_NAME } from "./helpers/real-name";
+import {
+  callbackUrl,
+  COMPLETE_BINDING as COMPLETE_PROVIDER_BINDING,
+  START_BINDING as START_PROVIDER_BINDING,
+  UNBIND as UNBIND_PROVIDER,
+} from "./helpers/social";
 import { startTestApp, type TestApp } from "./helpers/test-server";
 
 const CREATE = /* GraphQL */ `
@@ -635,6 +643,12 @@ describe("security mutations with an API key", () => {
     ["revokeApiKey", REVOKE, () => ({ id: ownKey.apiKey.id })],
     ["revokeSession", `mutation($id: ID!) { revokeSession(input: { id: $id }) { revokedSessionId } }`, () => ({ id: sessionId })],
     ["logout", `mutation { logout { signedOutSessionId } }`, () => ({})],
+    ["signOutOtherSessions", `mutation { signOutOtherSessions { revokedSessionIds } }`, () => ({})],
+    ["startProviderBinding", START_PROVIDER_BINDING, () => ({ p: "WECHAT", r: callbackUrl(app) })],
+    ["completeProviderBinding", COMPLETE_PROVIDER_BINDING, () => ({ p: "WECHAT", c: "code", s: "state" })],
+    ["unbindProvider", UNBIND_PROVIDER, () => ({ p: "WECHAT" })],
+    ["startRealNameVerification", START_REAL_NAME, () => ({ input: { legalName: "张三", idNumber: "11010519491231002X" } })],
+    ["refreshRealNameVerification", `mutation { refreshRealNameVerification { realName { status } } }`, () => ({})],
     [
       "adminReplaceContact",
       `mutation($id: ID!, $a: String!) { adminReplaceContact(input: { accountId: $id, kind: EMAIL, address: $a, reason: "ticket #1: checked" }) { account { id } } }`,
@@ -644,6 +658,24 @@ describe("security mutations with an API key", () => {
   const cases = ["ACCOUNT_READ", "ACCOUNT_WRITE", "ACCOUNT_READ ACCOUNT_WRITE"].flatMap((scopes) =>
     mutations.map(([name, query, variables]) => [name, scopes, query, variables] as const),
   );
+
+  /** Mutations a key may call: they act for no signed-in account (sign-in, recovery), or change the profile (account:write). */
+  const OPEN_TO_KEYS: Record<string, string> = {
+    register: "acts for no signed-in account",
+    login: "acts for no signed-in account",
+    sendTwoStepCode: "acts for no signed-in account",
+    completeTwoStep: "acts for no signed-in account",
+    startProviderLogin: "acts for no signed-in account",
+    loginWithProvider: "acts for no signed-in account",
+    requestPasswordReset: "acts for no signed-in account",
+    resetPassword: "acts for no signed-in account",
+    updateProfile: "the profile, with account:write",
+  };
+
+  it("lists every mutation of the schema, so a new one is refused to keys here or said to be open to them", () => {
+    const all = Object.keys(publishedSchema().getMutationType()!.getFields()).sort();
+    expect([...mutations.map(([name]) => name), ...Object.keys(OPEN_TO_KEYS)].sort()).toEqual(all);
+  });
 
   it.each(cases)("%s is FORBIDDEN to a key with scopes %s", async (_name, scopes, query, variables) => {
     const error = await app.client.as(keys[scopes]).fails(query, variables());

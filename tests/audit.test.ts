@@ -1,5 +1,6 @@
 import { DEFAULT_PASSWORD, LOGIN, registerUser, type RegisteredUser } from "./helpers/accounts";
-import { startTestApp, type TestApp } from "./helpers/test-server";
+import { AuditEventEntity } from "../src/entities";
+import { eventually, startTestApp, type TestApp } from "./helpers/test-server";
 
 const PAGE = /* GraphQL */ `
   query Page($first: Int, $after: String, $last: Int, $before: String, $types: [AuditEventType!], $since: DateTime, $until: DateTime) {
@@ -52,6 +53,10 @@ async function userWithSixEvents(): Promise<RegisteredUser> {
   const user = await registerUser(app.client); // ACCOUNT_CREATED, SIGN_IN
   for (let i = 0; i < 3; i++) await app.client.request(LOGIN, { input: { identifier: user.username, password: DEFAULT_PASSWORD } });
   await app.client.request(LOGIN, { input: { identifier: user.username, password: "wrong-password" } });
+  // The failed try is logged after its answer.
+  await eventually(async () =>
+    (await app.dataSource.getRepository(AuditEventEntity).countBy({ accountId: user.id, type: "SIGN_IN_FAILED" })) === 1 ? true : undefined,
+  );
   return user;
 }
 

@@ -1,8 +1,8 @@
-import type { Logger } from "typeorm";
 import { seedRichAccounts } from "../bench/rich";
 import { spaDocument } from "../bench/spa-documents";
 import { DataCipher } from "../src/core/cipher";
 import { stepUpWithPassword, registerUser } from "./helpers/accounts";
+import { recordStatements } from "./helpers/statements";
 import { startTestApp, type TestApp } from "./helpers/test-server";
 
 /** The account center's own page query, as the SPA sends it. */
@@ -10,24 +10,11 @@ const PAGE = spaDocument("session.tsx", "Me");
 
 let app: TestApp;
 /** The SQL statements the server ran since the last `statements.length = 0`. */
-const statements: string[] = [];
+let statements: string[];
 
 beforeAll(async () => {
   app = await startTestApp();
-  // Every statement of either driver goes through the DataSource's logger, whatever `logging` says.
-  const { logger } = app.dataSource;
-  const counting: Logger = {
-    logQuery: (query, parameters, runner) => {
-      statements.push(query);
-      logger.logQuery(query, parameters, runner);
-    },
-    logQueryError: (...args) => logger.logQueryError(...args),
-    logQuerySlow: (...args) => logger.logQuerySlow(...args),
-    logSchemaBuild: (...args) => logger.logSchemaBuild(...args),
-    logMigration: (...args) => logger.logMigration(...args),
-    log: (...args) => logger.log(...args),
-  };
-  Object.assign(app.dataSource, { logger: counting });
+  statements = recordStatements(app.dataSource);
 });
 afterAll(() => app.stop());
 

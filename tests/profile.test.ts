@@ -1,5 +1,8 @@
-import { auditTypes, ME, registerUser, uniqueUsername, type RegisteredUser } from "./helpers/accounts";
-import { startTestApp, type TestApp } from "./helpers/test-server";
+import { auditTypes, ME, registerSteppedUp, registerUser, uniqueUsername, type RegisteredUser } from "./helpers/accounts";
+import { bindContact, uniqueEmail, uniquePhone } from "./helpers/contacts";
+import { eventually, startTestApp, type TestApp } from "./helpers/test-server";
+import { NOTICE_TEXT } from "../src/modules/notice/notice-messages";
+import { NOTICE_LABELS } from "../src/providers/sms/notice-labels";
 
 const UPDATE_PROFILE = /* GraphQL */ `
   mutation Update($input: UpdateProfileInput!) {
@@ -28,6 +31,23 @@ describe("updateProfile", () => {
     expect(data.updateProfile.account).toEqual({ id: user.id, username, avatarUrl });
     expect((await user.client.ok(ME)).me).toMatchObject({ username, avatarUrl });
     expect((await auditTypes(user.client))[0]).toBe("PROFILE_UPDATED");
+  });
+
+  it("tells every bound address when the username changes, by a session or an account:write key: the old name no longer signs in", async () => {
+    const user = await registerSteppedUp(app.client);
+    const email = uniqueEmail("renamed");
+    const phone = uniquePhone();
+    await bindContact(app, user.client, "EMAIL", email);
+    await bindContact(app, user.client, "PHONE", phone);
+    const key = (await user.client.ok(`mutation { createApiKey(input: { name: "profile", scopes: [ACCOUNT_WRITE] }) { secret } }`))
+      .createApiKey.secret;
+    const mailNotices = () => app.smtp.mailsTo(email).filter((m) => m.text.includes(NOTICE_TEXT.USERNAME_CHANGED.en)).length;
+    const smsNotices = () => app.smsTo(phone).filter((m) => m.templateParam.event === NOTICE_LABELS.USERNAME_CHANGED).length;
+
+    await user.client.ok(UPDATE_PROFILE, { input: { username: uniqueUsername("BySession") } });
+    await eventually(() => (mailNotices() === 1 && smsNotices() === 1 ? true : undefined));
+    await app.client.as(key).ok(UPDATE_PROFILE, { input: { username: uniqueUsername("ByKey") } });
+    await eventually(() => (mailNotices() === 2 && smsNotices() === 2 ? true : undefined));
   });
 
   it("keeps omitted fields, removes the avatar on null, and logs nothing when nothing changes", async () => {

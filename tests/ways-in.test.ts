@@ -270,7 +270,7 @@ const NOT_WAYS_IN: Record<string, string> = {
   resetPassword: "recovery by a bound address, without a session (tests/password-reset.test.ts)",
   revokeSession: "only takes a session away",
   signOutOtherSessions: "only takes sessions away (and tells the bound addresses)",
-  updateProfile: "username and avatar",
+  updateProfile: "username and avatar; a new username is told to the bound addresses (tests/profile.test.ts)",
   startRealNameVerification: "a legal identity, not a way in (it does need a step-up)",
   refreshRealNameVerification: "reads the provider's verdict",
   adminReplaceContact: "support's own flow, with its own step-up (tests/admin.test.ts)",

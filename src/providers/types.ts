@@ -35,7 +35,8 @@ export type SecurityNoticeEvent =
   | "TWO_STEP_DISABLED"
   | "API_KEY_CREATED"
   | "API_KEY_REVOKED"
-  | "OTHER_SESSIONS_SIGNED_OUT";
+  | "OTHER_SESSIONS_SIGNED_OUT"
+  | "USERNAME_CHANGED";
 
 /**
  * What an SMS carries. Vendors only send pre-approved templates: a verification-code template

@@ -28,7 +28,7 @@ export class AccountResolver {
   @Authorized()
   @Mutation(() => UpdateProfilePayload, {
     description:
-      "Changes username and/or avatar. Any signed-in session or API key with account:write; no step-up. BAD_USER_INPUT for an invalid value, USERNAME_TAKEN when another account has the name.",
+      "Changes username and/or avatar. Any signed-in session or API key with account:write; no step-up, but a new username is told to the bound email and phone (the old one no longer signs in). BAD_USER_INPUT for an invalid value, USERNAME_TAKEN when another account has the name.",
   })
   async updateProfile(
     @Arg("input", { description: "The new username and/or avatar." }) input: UpdateProfileInput,

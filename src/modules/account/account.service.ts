@@ -6,6 +6,7 @@ import { AccountEntity } from "../../entities";
 import type { RequestMeta } from "../../graphql/context";
 import { AuditEventType } from "../audit/audit-event-type";
 import type { AuditService } from "../audit/audit.service";
+import type { NoticeService } from "../notice/notice.service";
 import type { UpdateProfileInput } from "./account.types";
 import type { TakenAnswers } from "./taken-answers";
 import { normalizeUsername } from "./username";
@@ -16,15 +17,18 @@ export class AccountService {
     private readonly clock: Clock,
     private readonly audit: AuditService,
     private readonly takenAnswers: TakenAnswers,
+    private readonly notices: NoticeService,
   ) {}
 
   /**
    * Changes username and/or avatar. `undefined` keeps a field; a null avatar removes it. The new
-   * username is checked inside the transaction, and the unique index settles a race.
+   * username is checked inside the transaction, and the unique index settles a race. The username
+   * signs in, so its change is told to the bound addresses: a stolen session or key that renames the
+   * account must not leave the owner trying the old name unaware.
    */
   async updateProfile(accountId: string, input: UpdateProfileInput, meta: RequestMeta): Promise<AccountEntity> {
     try {
-      return await this.transaction(async (manager) => {
+      const { account, sendNotice } = await this.transaction(async (manager) => {
         const account = await manager.findOneByOrFail(AccountEntity, { id: accountId });
         const changed: string[] = [];
         if (input.username != null && input.username !== account.username) {
@@ -43,12 +47,17 @@ export class AccountService {
           account.avatarUrl = input.avatarUrl;
           changed.push("avatarUrl");
         }
-        if (changed.length === 0) return account;
+        if (changed.length === 0) return { account, sendNotice: () => undefined };
+        const sendNotice = changed.includes("username")
+          ? await this.notices.wayInChanged(manager, account.id, "USERNAME_CHANGED")
+          : () => undefined;
         account.updatedAt = this.clock.now();
         await manager.save(account);
         await this.audit.record(manager, account.id, AuditEventType.PROFILE_UPDATED, meta, { changed });
-        return account;
+        return { account, sendNotice };
       });
+      sendNotice();
+      return account;
     } catch (error) {
       if (isUniqueViolation(error)) throw new AppError("USERNAME_TAKEN");
       throw error;

@@ -1,5 +1,6 @@
 import { randomUUID } from "node:crypto";
 import type { DataSource } from "typeorm";
+import type { BackgroundTasks } from "../../core/background";
 import type { Clock } from "../../core/clock";
 import { ipBudgetKey } from "../../core/ip-key";
 import { consumeAll, type RateLimiter } from "../../core/rate-limiter";
@@ -33,6 +34,7 @@ export class AuthService {
     private readonly audit: AuditService,
     private readonly limiters: AuthLimiters,
     private readonly signIn: SignInService,
+    private readonly background: BackgroundTasks,
   ) {}
 
   async register(input: RegisterInput, meta: RequestMeta): Promise<SignedIn> {
@@ -65,8 +67,8 @@ export class AuthService {
   }
 
   /**
-   * Signs in with a username, bound email or bound phone. Unknown identifier and wrong password give the same INVALID_CREDENTIALS after the same amount
-   * of bcrypt work. Every try reserves a point of the identifier's and the IP's budgets before the
+   * Signs in with a username, bound email or bound phone. Unknown identifier and wrong password give the same INVALID_CREDENTIALS after the same
+   * work: one look-up and one bcrypt comparison. Every try reserves a point of the identifier's and the IP's budgets before the
    * check; a success clears the identifier's failures and gives the IP its point back.
    */
   async login(input: LoginInput, meta: RequestMeta): Promise<SignedIn | TwoStepChallenge> {
@@ -82,7 +84,11 @@ export class AuthService {
     const valid = await this.hasher.verify(input.password, account?.passwordHash ?? null);
     if (!account || !valid) {
       if (account) {
-        await this.transaction((manager) => this.audit.record(manager, account.id, AuditEventType.SIGN_IN_FAILED, meta));
+        // After the answer: a write only a known account gets would make its answer slower, telling that it exists.
+        const seen: RequestMeta = { ip: meta.ip, userAgent: meta.userAgent };
+        this.background.run("sign-in-failed", () =>
+          this.transaction((manager) => this.audit.record(manager, account.id, AuditEventType.SIGN_IN_FAILED, seen)),
+        );
       }
       throw new AppError("INVALID_CREDENTIALS");
     }

@@ -1,6 +1,7 @@
-import { createHmac, randomInt, randomUUID } from "node:crypto";
+import { createHmac, randomBytes, randomInt, randomUUID } from "node:crypto";
 import { In, IsNull, LessThanOrEqual, Not, type DataSource, type EntityManager } from "typeorm";
 import type { Config } from "../../config";
+import type { BackgroundTasks } from "../../core/background";
 import { addSeconds, type Clock } from "../../core/clock";
 import { constantTimeEqual } from "../../core/crypto";
 import type { Logger } from "../../core/logger";
@@ -90,6 +91,7 @@ export class ChallengeService {
     private readonly codeKey: Buffer,
     private readonly config: Pick<Config, "codes" | "smsDailyBudget" | "rateLimits">,
     rateLimiter: RateLimiterFactory,
+    private readonly background: BackgroundTasks,
   ) {
     const limits = config.rateLimits;
     this.limits = {
@@ -120,7 +122,7 @@ export class ChallengeService {
     const now = this.clock.now();
     const id = randomUUID();
     const code = String(randomInt(0, 1_000_000)).padStart(6, "0");
-    const challenge = this.dataSource.getRepository(ChallengeEntity).create({
+    const challenge = this.newRow(now, {
       id,
       purpose: sending.purpose,
       accountId: sending.accountId,
@@ -129,12 +131,7 @@ export class ChallengeService {
       target: sending.target,
       codeHash: this.hash(id, code),
       payload: encodeChallengeData(request.data),
-      attempts: 0,
-      maxAttempts: this.config.codes.maxAttempts,
-      expiresAt: addSeconds(now, this.config.codes.ttlSeconds),
       resendAvailableAt: addSeconds(now, this.config.codes.resendCooldownSeconds),
-      consumedAt: null,
-      createdAt: now,
     });
     await this.transaction(async (manager) => {
       await lockUntilCommit(manager, `challenge:${sending.purpose}:${sending.channel}:${sending.target}:${sending.accountId ?? ""}`);
@@ -167,7 +164,7 @@ export class ChallengeService {
   /** Records a challenge whose code the person already holds (authenticator app, recovery code) or picks later. */
   async expect(request: UnsentChallengeRequest): Promise<ChallengeEntity> {
     const now = this.clock.now();
-    const challenge = this.dataSource.getRepository(ChallengeEntity).create({
+    const challenge = this.newRow(now, {
       id: randomUUID(),
       purpose: request.data.purpose,
       accountId: request.accountId,
@@ -176,15 +173,48 @@ export class ChallengeService {
       target: request.accountId,
       codeHash: null,
       payload: encodeChallengeData(request.data),
-      attempts: 0,
-      maxAttempts: this.config.codes.maxAttempts,
-      expiresAt: addSeconds(now, this.config.codes.ttlSeconds),
       resendAvailableAt: now,
-      consumedAt: null,
-      createdAt: now,
     });
     await this.transaction((manager) => manager.insert(ChallengeEntity, challenge));
     return challenge;
+  }
+
+  /**
+   * A challenge for an address nobody may recover (unknown, or cooling): nothing is sent and its stored
+   * hash is no code's, but answering it takes the same steps as answering a real one, so the time of a
+   * wrong answer does not tell a bound address from another.
+   */
+  async decoy(data: ChallengeData, channel: SentMethod, target: string): Promise<void> {
+    const now = this.clock.now();
+    const challenge = this.newRow(now, {
+      id: randomUUID(),
+      purpose: data.purpose,
+      accountId: null,
+      sessionId: null,
+      channel,
+      target,
+      codeHash: randomBytes(32).toString("hex"),
+      payload: encodeChallengeData(data),
+      resendAvailableAt: now,
+    });
+    await this.transaction((manager) => manager.insert(ChallengeEntity, challenge));
+  }
+
+  private newRow(
+    now: Date,
+    fields: Pick<
+      ChallengeEntity,
+      "id" | "purpose" | "accountId" | "sessionId" | "channel" | "target" | "codeHash" | "payload" | "resendAvailableAt"
+    >,
+  ): ChallengeEntity {
+    return this.dataSource.getRepository(ChallengeEntity).create({
+      ...fields,
+      attempts: 0,
+      maxAttempts: this.config.codes.maxAttempts,
+      expiresAt: addSeconds(now, this.config.codes.ttlSeconds),
+      consumedAt: null,
+      createdAt: now,
+    });
   }
 
   /**
@@ -301,8 +331,12 @@ export class ChallengeService {
     if (!(await proves(challenge))) {
       if (challenge.accountId) {
         const accountId = challenge.accountId;
-        await this.transaction((manager) =>
-          this.audit.record(manager, accountId, AuditEventType.CODE_FAILED, meta, { purpose: challenge.purpose }),
+        // After the answer, which a challenge of no account (a decoy) must match in time.
+        const seen: RequestMeta = { ip: meta.ip, userAgent: meta.userAgent };
+        this.background.run("code-failed", () =>
+          this.transaction((manager) =>
+            this.audit.record(manager, accountId, AuditEventType.CODE_FAILED, seen, { purpose: challenge.purpose }),
+          ),
         );
       }
       throw new AppError("CODE_INVALID");

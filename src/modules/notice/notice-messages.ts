@@ -29,6 +29,10 @@ export const NOTICE_TEXT: Record<SecurityNoticeEvent, { zh: string; en: string }
     zh: "您的账号在其他设备上的登录已全部退出。",
     en: "Your account was signed out on every other device.",
   },
+  USERNAME_CHANGED: {
+    zh: "您的账号用户名已被修改，旧用户名不能再用于登录；您仍可用绑定的邮箱或手机号登录。",
+    en: "The username of your account was changed, and the old one no longer signs in; your bound email or phone still does.",
+  },
 };
 
 /** A short security notice in Chinese and English, so a hijack does not go unnoticed. */

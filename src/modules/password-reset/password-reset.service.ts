@@ -41,7 +41,10 @@ export class PasswordResetService {
     this.background.run("password-reset", async () => {
       // A cooling address (bound without a step-up) cannot recover the account yet.
       const identity = await this.dataSource.getRepository(IdentityEntity).findOneBy({ kind: name.kind, subject: name.subject });
-      if (!identity || !isUsable(identity, this.clock.now())) return;
+      if (!identity || !isUsable(identity, this.clock.now())) {
+        await this.challenges.decoy({ purpose: "PASSWORD_RESET" }, sentMethodOf(name.kind), name.subject);
+        return;
+      }
       try {
         await this.challenges.issue(
           { data: { purpose: "PASSWORD_RESET" }, accountId: identity.accountId, channel: sentMethodOf(name.kind), target: name.subject },
@@ -61,15 +64,19 @@ export class PasswordResetService {
   async reset(input: ResetPasswordInput, meta: RequestMeta): Promise<PasswordReplaced> {
     const name = parseSignInName(input.identifier);
     if (name.kind === "USERNAME") throw new AppError("CODE_INVALID");
+    // An address asked for that nobody may recover has a decoy challenge, answered in the same steps.
     const challenge = await this.challenges.findLatest("PASSWORD_RESET", name.subject);
-    if (!challenge?.accountId) throw new AppError("CODE_INVALID");
+    if (!challenge) throw new AppError("CODE_INVALID");
+    await this.challenges
+      .check(challenge.id, input.code, { purpose: "PASSWORD_RESET", accountId: undefined }, meta)
+      .catch((error: unknown) => {
+        // A code never asked for has no challenge to expire or spend: these answer as that does.
+        if (error instanceof AppError && (error.code === "CODE_EXPIRED" || error.code === "TOO_MANY_ATTEMPTS"))
+          throw new AppError("CODE_INVALID");
+        throw error;
+      });
     const accountId = challenge.accountId;
-    await this.challenges.check(challenge.id, input.code, { purpose: "PASSWORD_RESET", accountId }, meta).catch((error: unknown) => {
-      // An unknown address has no challenge to expire or spend, so these would tell that the address is bound.
-      if (error instanceof AppError && (error.code === "CODE_EXPIRED" || error.code === "TOO_MANY_ATTEMPTS"))
-        throw new AppError("CODE_INVALID");
-      throw error;
-    });
+    assertThat(accountId, "CODE_INVALID");
     const passwordHash = await this.hasher.hash(input.newPassword);
     const { sendNotice, replaced } = await this.transaction(async (manager) => {
       await this.challenges.consume(manager, challenge);

@@ -17,4 +17,5 @@ export const NOTICE_LABELS: Record<SecurityNoticeEvent, string> = {
   API_KEY_CREATED: "创建了 API 密钥",
   API_KEY_REVOKED: "撤销了 API 密钥",
   OTHER_SESSIONS_SIGNED_OUT: "其他设备已退出登录",
+  USERNAME_CHANGED: "用户名已修改",
 };
