@@ -46,11 +46,11 @@ interface Read {
  * read even when caching is off (keyed by the request's own account entity). A write to any of
  * `ACCOUNT_ROW_ENTITIES` drops its account's entry (all entries when it does not say whose), here and
  * over Redis, as the authentication cache does. Rows already read are handed over as they are, not as
- * a promise, so the page's fields resolve at once (see `whenReady`). Only what the page shows reads from here: checks
- * before a change read the database.
+ * a promise, so the page's fields resolve at once (see `whenReady`). Only what the page shows reads
+ * from here: checks before a change read the database.
  */
 export class AccountRowsCache implements Invalidatable {
-  /** A promise per account: a read in flight is shared, and a write meanwhile drops it, so it is never served again. */
+  /** A read per account: one in flight is shared, and a write meanwhile drops it, so it is never served again. */
   private readonly entries: LRUCache<string, Read> | null;
   private readonly perRequest = new WeakMap<AccountEntity, Read>();
   private readonly tables: Set<string>;
