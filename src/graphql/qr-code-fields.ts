@@ -17,7 +17,8 @@ function qrCodeField<T extends object>(type: ClassType<T>, text: (root: T) => st
       nullable,
       description: `A PNG data URL of the QR code${nullable ? " (null when there is nothing to scan)" : ""}.`,
     })
-    async qrCodeDataUrl(@Root() root: T): Promise<string | null> {
+    // Not async: most roots have nothing to scan, and a null answered at once keeps the parent's fields free of promises.
+    qrCodeDataUrl(@Root() root: T): Promise<string> | null {
       const shown = text(root);
       return shown ? qrCodes.dataUrl(shown) : null;
     }

@@ -1,6 +1,7 @@
 import { LRUCache } from "lru-cache";
 import type { EntityManager } from "typeorm";
 import type { Clock } from "../../core/clock";
+import type { MaybePromise } from "../../core/maybe-promise";
 import type { Invalidatable, Touched } from "../../db/lookup-cache";
 import { IdentityEntity, RealNameCheckEntity, RecoveryCodeEntity, TotpCredentialEntity, type AccountEntity } from "../../entities";
 import { ContactKind } from "../contact/contact.types";
@@ -32,19 +33,26 @@ async function readAccountRows(manager: EntityManager, accountId: string): Promi
   return { identities, factors: { contacts, ...authenticator }, realName };
 }
 
+/** A read of an account's rows: its promise, and the rows themselves once it resolved. */
+interface Read {
+  readonly promise: Promise<AccountRows>;
+  rows?: AccountRows;
+}
+
 /**
  * The rows behind the account center's page, read once per account (four queries, in parallel) and
  * kept per account for `ttlSeconds`, so the page's fields (email, phone, identities, security,
  * realName, capabilities) cost no query on a repeat. The field resolvers of one request share one
  * read even when caching is off (keyed by the request's own account entity). A write to any of
  * `ACCOUNT_ROW_ENTITIES` drops its account's entry (all entries when it does not say whose), here and
- * over Redis, as the authentication cache does. Only what the page shows reads from here: checks
- * before a change read the database.
+ * over Redis, as the authentication cache does. Rows already read are handed over as they are, not as
+ * a promise, so the page's fields resolve at once (see `whenReady`). Only what the page shows reads
+ * from here: checks before a change read the database.
  */
 export class AccountRowsCache implements Invalidatable {
-  /** A promise per account: a read in flight is shared, and a write meanwhile drops it, so it is never served again. */
-  private readonly entries: LRUCache<string, Promise<AccountRows>> | null;
-  private readonly perRequest = new WeakMap<AccountEntity, Promise<AccountRows>>();
+  /** A read per account: one in flight is shared, and a write meanwhile drops it, so it is never served again. */
+  private readonly entries: LRUCache<string, Read> | null;
+  private readonly perRequest = new WeakMap<AccountEntity, Read>();
   private readonly tables: Set<string>;
 
   constructor(
@@ -66,27 +74,30 @@ export class AccountRowsCache implements Invalidatable {
         : null;
   }
 
-  /** The rows of the request's account (the entity authentication gave it). */
-  of(account: AccountEntity): Promise<AccountRows> {
-    let rows = this.perRequest.get(account);
-    if (!rows) {
-      rows = this.cached(account.id);
-      this.perRequest.set(account, rows);
+  /** The rows of the request's account (the entity authentication gave it): the rows when they are in memory, else their read. */
+  of(account: AccountEntity): MaybePromise<AccountRows> {
+    let read = this.perRequest.get(account);
+    if (!read) {
+      read = this.cached(account.id);
+      this.perRequest.set(account, read);
     }
-    return rows;
+    return read.rows ?? read.promise;
   }
 
-  private cached(accountId: string): Promise<AccountRows> {
+  private cached(accountId: string): Read {
     const hit = this.entries?.get(accountId);
     if (this.entries) this.observe(hit !== undefined);
     if (hit) return hit;
-    const read = readAccountRows(this.manager, accountId);
-    if (this.entries) {
-      this.entries.set(accountId, read);
-      read.catch(() => {
+    const read: Read = { promise: readAccountRows(this.manager, accountId) };
+    read.promise.then(
+      (rows) => {
+        read.rows = rows;
+      },
+      () => {
         if (this.entries?.get(accountId) === read) this.entries.delete(accountId);
-      });
-    }
+      },
+    );
+    this.entries?.set(accountId, read);
     return read;
   }
 

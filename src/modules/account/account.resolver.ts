@@ -1,4 +1,5 @@
 import { Arg, Authorized, Ctx, Extensions, FieldResolver, Mutation, Query, Resolver, Root } from "type-graphql";
+import { whenReady, type MaybePromise } from "../../core/maybe-promise";
 import type { AccountEntity } from "../../entities";
 import type { RequestContext, RequestMeta } from "../../graphql/context";
 import { accountPartId } from "../../graphql/account-part-id";
@@ -40,12 +41,11 @@ export class AccountResolver {
 
   @Extensions(FIELD_COST.reads(2))
   @FieldResolver(() => Capabilities, { description: "What the account may do, given its verifications and bindings." })
-  async capabilities(@Root() account: AccountEntity): Promise<Capabilities> {
-    const { realName, identities } = await this.rows.of(account);
-    return {
+  capabilities(@Root() account: AccountEntity): MaybePromise<Capabilities> {
+    return whenReady(this.rows.of(account), ({ realName, identities }) => ({
       id: accountPartId(account.id, "capabilities"),
       canPurchase: passed(realName),
       canWithdraw: identities.some((identity) => identity.kind === ProviderKind.ALIPAY),
-    };
+    }));
   }
 }

@@ -1,5 +1,6 @@
 import { Field, ID, InputType, ObjectType } from "type-graphql";
 import { IsOptional, IsUrl, MaxLength } from "../../graphql/constraints";
+import { PLAIN_FIELDS } from "../../graphql/plain-fields";
 import { IsUsername } from "./username";
 
 /**
@@ -7,6 +8,7 @@ import { IsUsername } from "./username";
  * declared here (and in each module's field resolvers) are ever exposed, never secret columns.
  */
 @ObjectType({
+  ...PLAIN_FIELDS,
   description:
     "A person's account: who they are and how they sign in. `me` returns the signed-in one; fields other than id, username, avatarUrl and createdAt are read per request.",
 })
@@ -27,7 +29,7 @@ export class Account {
   createdAt: Date;
 }
 
-@ObjectType({ description: "What the account may do, given its verifications and bindings." })
+@ObjectType({ ...PLAIN_FIELDS, description: "What the account may do, given its verifications and bindings." })
 export class Capabilities {
   @Field(() => ID, { description: "`<account id>:capabilities`: one per account, the same in every query." })
   id: string;

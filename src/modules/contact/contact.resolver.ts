@@ -1,5 +1,6 @@
 import { Arg, Authorized, Extensions, FieldResolver, Mutation, Resolver, Root } from "type-graphql";
 import type { Clock } from "../../core/clock";
+import { whenReady, type MaybePromise } from "../../core/maybe-promise";
 import type { AccountEntity, IdentityKind } from "../../entities";
 import type { Authenticated, RequestMeta } from "../../graphql/context";
 import { accountPartId } from "../../graphql/account-part-id";
@@ -35,20 +36,22 @@ export class ContactResolver {
 
   @Extensions(FIELD_COST.reads(1))
   @FieldResolver(() => Contact, { nullable: true, description: "The bound email address, masked; null when none is bound." })
-  email(@Root() account: AccountEntity): Promise<Contact | null> {
+  email(@Root() account: AccountEntity): MaybePromise<Contact | null> {
     return this.contactOf(account, ContactKind.EMAIL);
   }
 
   @Extensions(FIELD_COST.reads(1))
   @FieldResolver(() => Contact, { nullable: true, description: "The bound mobile number, masked; null when none is bound." })
-  phone(@Root() account: AccountEntity): Promise<Contact | null> {
+  phone(@Root() account: AccountEntity): MaybePromise<Contact | null> {
     return this.contactOf(account, ContactKind.PHONE);
   }
 
   /** The bound email or phone, masked, or null. */
-  private async contactOf(account: AccountEntity, kind: IdentityKind): Promise<Contact | null> {
-    const identity = (await this.rows.of(account)).identities.find((each) => each.kind === kind);
-    return identity ? toContact(identity, this.clock.now()) : null;
+  private contactOf(account: AccountEntity, kind: IdentityKind): MaybePromise<Contact | null> {
+    return whenReady(this.rows.of(account), ({ identities }) => {
+      const identity = identities.find((each) => each.kind === kind);
+      return identity ? toContact(identity, this.clock.now()) : null;
+    });
   }
 
   @Authorized(SESSION_ONLY)

@@ -2,11 +2,13 @@ import { Field, ID, ObjectType } from "type-graphql";
 import { Account } from "../account/account.types";
 import { Challenge } from "../challenge/challenge.types";
 import { ContactKind } from "../factors/vocabulary";
+import { PLAIN_FIELDS } from "../../graphql/plain-fields";
 
 // Defined with the rest of the vocabulary (one module without imports, so no import cycle reaches it).
 export { ContactKind };
 
 @ObjectType({
+  ...PLAIN_FIELDS,
   description: "A bound email or phone. The full address is never returned, only a masked form (a***@example.com, +86 138****5678).",
 })
 export class Contact {

@@ -1,4 +1,5 @@
 import { Arg, Authorized, Extensions, FieldResolver, Mutation, Resolver, Root } from "type-graphql";
+import { whenReady, type MaybePromise } from "../../core/maybe-promise";
 import type { AccountEntity } from "../../entities";
 import { SESSION_ONLY } from "../../graphql/auth-checker";
 import type { Authenticated, RequestMeta } from "../../graphql/context";
@@ -27,10 +28,11 @@ export class RealNameResolver {
     description:
       "The account's real-name verification. Poll it while PENDING (every few seconds is fine): a read asks the identity provider about the check when no read did in the last REAL_NAME_POLL_INTERVAL_SECONDS (across every process), and records PASSED or FAILED as refreshRealNameVerification would; other reads, and reads while the provider is unreachable, answer from the stored status.",
   })
-  async realName(@Root() account: AccountEntity, @Meta() meta: RequestMeta): Promise<RealNameVerification> {
+  realName(@Root() account: AccountEntity, @Meta() meta: RequestMeta): MaybePromise<RealNameVerification> {
     // Only a PENDING check goes to the database (and perhaps the provider); the rest answer from the page's rows.
-    const check = (await this.rows.of(account)).realName;
-    return check?.status === "PENDING" ? this.checks.poll(account.id, meta) : this.checks.viewOf(account.id, check);
+    return whenReady(this.rows.of(account), ({ realName: check }) =>
+      check?.status === "PENDING" ? this.checks.poll(account.id, meta) : this.checks.viewOf(account.id, check),
+    );
   }
 
   @Authorized(SESSION_ONLY)

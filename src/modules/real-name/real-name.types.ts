@@ -1,6 +1,7 @@
 import { Field, ID, InputType, ObjectType, registerEnumType } from "type-graphql";
 import { IsOptional, IsUrl, Matches, MaxLength } from "../../graphql/constraints";
 import { systemClock } from "../../core/clock";
+import { PLAIN_FIELDS } from "../../graphql/plain-fields";
 import { fieldRule } from "../../graphql/validation";
 import { Account } from "../account/account.types";
 import { idNumberProblem, LEGAL_NAME_PATTERN } from "./id-number";
@@ -40,6 +41,7 @@ registerEnumType(RealNameFailureCode, {
 });
 
 @ObjectType({
+  ...PLAIN_FIELDS,
   description: "The account's real-name verification (one per account, so it belongs to Account.realName). Personal data only ever masked.",
 })
 export class RealNameVerification {

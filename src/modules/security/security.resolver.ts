@@ -1,5 +1,6 @@
 import { Extensions, FieldResolver, Resolver, Root } from "type-graphql";
 import type { Clock } from "../../core/clock";
+import { whenReady, type MaybePromise } from "../../core/maybe-promise";
 import type { AccountEntity } from "../../entities";
 import { accountPartId } from "../../graphql/account-part-id";
 import { FIELD_COST } from "../../graphql/query-limits";
@@ -21,21 +22,22 @@ export class SecurityResolver {
   @FieldResolver(() => SecuritySettings, {
     description: "Password, second factors and two-step verification: what the security settings page shows.",
   })
-  async security(@Root() account: AccountEntity): Promise<SecuritySettings> {
-    const now = this.clock.now();
-    const { factors } = await this.rows.of(account);
-    const { totp, recoveryCodesRemaining } = factors;
-    const methods = usableMethods(factors, now);
-    return {
-      id: accountPartId(account.id, "security"),
-      hasPassword: account.passwordHash !== null,
-      passwordChangedAt: account.passwordChangedAt,
-      totpEnabled: totp !== null,
-      totpUsableFrom: totp ? coolingUntil(totp, now) : null,
-      twoStepEnabled: account.twoStepEnabled,
-      twoStepMethods: methods,
-      stepUpMethods: stepUpMethods(methods, account),
-      recoveryCodesRemaining,
-    };
+  security(@Root() account: AccountEntity): MaybePromise<SecuritySettings> {
+    return whenReady(this.rows.of(account), ({ factors }) => {
+      const now = this.clock.now();
+      const { totp, recoveryCodesRemaining } = factors;
+      const methods = usableMethods(factors, now);
+      return {
+        id: accountPartId(account.id, "security"),
+        hasPassword: account.passwordHash !== null,
+        passwordChangedAt: account.passwordChangedAt,
+        totpEnabled: totp !== null,
+        totpUsableFrom: totp ? coolingUntil(totp, now) : null,
+        twoStepEnabled: account.twoStepEnabled,
+        twoStepMethods: methods,
+        stepUpMethods: stepUpMethods(methods, account),
+        recoveryCodesRemaining,
+      };
+    });
   }
 }

@@ -1,7 +1,9 @@
 import { Field, ID, Int, ObjectType } from "type-graphql";
+import { PLAIN_FIELDS } from "../../graphql/plain-fields";
 import { VerificationMethod } from "../factors/vocabulary";
 
 @ObjectType({
+  ...PLAIN_FIELDS,
   description: "The account's password, second factors and two-step verification (one per account, so it belongs to Account.security).",
 })
 export class SecuritySettings {

@@ -1,4 +1,5 @@
 import { Arg, Authorized, Extensions, FieldResolver, Mutation, Query, Resolver, Root } from "type-graphql";
+import { whenReady, type MaybePromise } from "../../core/maybe-promise";
 import type { AccountEntity } from "../../entities";
 import { accountPartId } from "../../graphql/account-part-id";
 import { SESSION_ONLY } from "../../graphql/auth-checker";
@@ -41,8 +42,8 @@ export class SocialResolver {
 
   @Extensions(FIELD_COST.reads(1))
   @FieldResolver(() => [LinkedIdentity], { description: "The WeChat, QQ and Alipay accounts bound for signing in, one per provider." })
-  async identities(@Root() account: AccountEntity): Promise<LinkedIdentity[]> {
-    return linkedIdentities((await this.rows.of(account)).identities);
+  identities(@Root() account: AccountEntity): MaybePromise<LinkedIdentity[]> {
+    return whenReady(this.rows.of(account), (rows) => linkedIdentities(rows.identities));
   }
 
   @Authorized(SESSION_ONLY)

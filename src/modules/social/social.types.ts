@@ -2,6 +2,7 @@ import { ArgsType, Field, ID, InputType, ObjectType } from "type-graphql";
 import { Account } from "../account/account.types";
 import { IsEnum, IsUrl, MaxLength, MinLength } from "../../graphql/constraints";
 import { LoginResult } from "../auth/auth.types";
+import { PLAIN_FIELDS } from "../../graphql/plain-fields";
 import { ProviderKind } from "../factors/vocabulary";
 
 // Defined with the rest of the vocabulary (one module without imports, so no import cycle reaches it).
@@ -20,6 +21,7 @@ export class ProviderInfo {
 }
 
 @ObjectType({
+  ...PLAIN_FIELDS,
   description: "A provider account bound to this account for signing in. One per provider, so provider identifies it within the account.",
 })
 export class LinkedIdentity {

@@ -1,5 +1,6 @@
 import { OperationTypeNode, type GraphQLResolveInfo } from "graphql";
 import { Arg, Authorized, Extensions, FieldResolver, Info, Mutation, Resolver, Root } from "type-graphql";
+import { whenReady, type MaybePromise } from "../../core/maybe-promise";
 import type { Authenticated, RequestMeta } from "../../graphql/context";
 import { SESSION_ONLY } from "../../graphql/auth-checker";
 import { CurrentAuth, Meta } from "../../graphql/current";
@@ -48,14 +49,16 @@ export class StepUpResolver {
   }
 }
 
+/** What the hints read of their `security` root: typed so, not as the class, type-graphql hands it over as it is instead of copying it into one. */
+type SecurityRoot = Pick<SecuritySettings, "stepUpMethods">;
+
 /**
  * The step-up hints on security: worked out once per request for both fields, keyed by the request's
- * own Authenticated (authentication makes one per request). Not by the `security` root: type-graphql
- * hands each field resolver its own copy of it.
+ * own Authenticated (authentication makes one per request).
  */
 @Resolver(() => SecuritySettings)
 export class StepUpHintsResolver {
-  private readonly read = new WeakMap<Authenticated, Promise<StepUpHints>>();
+  private readonly read = new WeakMap<Authenticated, MaybePromise<StepUpHints>>();
 
   constructor(private readonly stepUp: StepUpService) {}
 
@@ -66,11 +69,11 @@ export class StepUpHintsResolver {
       "Until when this session may make the changes that ask for a step-up without asking again (STEP_UP_TTL_SECONDS after completeStepUp); null when no step-up is in force, and for an API key. stepUpRequiredFor changes then: read it again at this time.",
   })
   stepUpValidUntil(
-    @Root() security: SecuritySettings,
+    @Root() security: SecurityRoot,
     @CurrentAuth() auth: Authenticated,
     @Info() info: GraphQLResolveInfo,
-  ): Promise<Date | null> {
-    return this.hints(security, auth, info).then((hints) => hints.validUntil);
+  ): MaybePromise<Date | null> {
+    return whenReady(this.hints(security, auth, info), (hints) => hints.validUntil);
   }
 
   @Extensions(FIELD_COST.reads(1))
@@ -79,14 +82,14 @@ export class StepUpHintsResolver {
       "The actions that would answer STEP_UP_REQUIRED for this session now, by the server's own rule: show it before the click and step up first. Empty while a step-up is in force (see stepUpValidUntil) or when the account has nothing to step up with (what it adds then cools, see NEW_FACTOR_COOLDOWN_SECONDS); CHANGE_PASSWORD is left out while the password is the only step-up method (the current password it takes is the proof). Every action for an API key.",
   })
   stepUpRequiredFor(
-    @Root() security: SecuritySettings,
+    @Root() security: SecurityRoot,
     @CurrentAuth() auth: Authenticated,
     @Info() info: GraphQLResolveInfo,
-  ): Promise<SensitiveAction[]> {
-    return this.hints(security, auth, info).then((hints) => hints.requiredFor);
+  ): MaybePromise<SensitiveAction[]> {
+    return whenReady(this.hints(security, auth, info), (hints) => hints.requiredFor);
   }
 
-  private hints(security: SecuritySettings, auth: Authenticated, info: GraphQLResolveInfo): Promise<StepUpHints> {
+  private hints(security: SecurityRoot, auth: Authenticated, info: GraphQLResolveInfo): MaybePromise<StepUpHints> {
     let hints = this.read.get(auth);
     if (!hints) {
       hints = this.stepUp.hints(auth, security.stepUpMethods, info.operation.operation === OperationTypeNode.MUTATION);

@@ -1,6 +1,7 @@
 import type { DataSource } from "typeorm";
 import type { Clock } from "../../core/clock";
 import { addSeconds } from "../../core/clock";
+import type { MaybePromise } from "../../core/maybe-promise";
 import { createJoinedLookup, type JoinedLookup } from "../../db/joined-lookup";
 import { namingRows } from "../../db/lookup-cache";
 import type { TransactionRunner } from "../../db/transactions";
@@ -41,14 +42,19 @@ const POLICIES: Partial<Record<SensitiveAction, StepUpPolicy>> = {
 /** How a session may go ahead with an action, or that it must step up first. */
 type Verdict = "STEPPED_UP" | "PASSWORD_REENTERED" | "NOTHING_TO_PROVE" | "REQUIRED";
 
-/** The one rule of requireStepUp and of the hints the account center shows before a click. */
-async function verdict(recent: boolean, action: SensitiveAction, methods: () => Promise<VerificationMethod[]>): Promise<Verdict> {
+/**
+ * The one rule of requireStepUp and of the hints the account center shows before a click, in two
+ * parts: the verdict when the account's step-up methods do not matter (null when they do), and the
+ * verdict given them. Split so that requireStepUp reads the methods only when they matter.
+ */
+function verdictWithoutMethods(recent: boolean, action: SensitiveAction): Verdict | null {
   if (recent) return "STEPPED_UP";
-  const policy = POLICIES[action] ?? {};
-  if (policy.strict) return "REQUIRED";
-  const available = await methods();
+  return POLICIES[action]?.strict ? "REQUIRED" : null;
+}
+
+function verdictByMethods(action: SensitiveAction, available: readonly VerificationMethod[]): Verdict {
   if (available.length === 0) return "NOTHING_TO_PROVE";
-  return policy.passwordReentered && available[0] === VerificationMethod.PASSWORD ? "PASSWORD_REENTERED" : "REQUIRED";
+  return POLICIES[action]?.passwordReentered && available[0] === VerificationMethod.PASSWORD ? "PASSWORD_REENTERED" : "REQUIRED";
 }
 
 /** What security.stepUpValidUntil and stepUpRequiredFor say to the session asking. */
@@ -94,7 +100,7 @@ export class StepUpService {
     const found = await this.liveSession(requireSession(auth).id, auth);
     if (!found) throw new AppError("UNAUTHENTICATED");
     const { main: session, joined: account } = found;
-    switch (await verdict(this.validUntil(session) !== null, action, () => this.methods(account))) {
+    switch (verdictWithoutMethods(this.validUntil(session) !== null, action) ?? verdictByMethods(action, await this.methods(account))) {
       case "REQUIRED":
         throw new AppError("STEP_UP_REQUIRED");
       case "NOTHING_TO_PROVE":
@@ -111,15 +117,19 @@ export class StepUpService {
    * A hint for the page, so a query reads the session as authentication gave it (a cached row, dropped
    * on every write to it in every process) instead of costing the page a query. A mutation's payload
    * (`live`) reads it from the database: the mutation may have just changed it (completeStepUp does),
-   * and authentication's copy is from before. requireStepUp always reads the database.
+   * and authentication's copy is from before. requireStepUp always reads the database. A query's
+   * hints are worked out at once, not as a promise (see `whenReady`).
    */
-  async hints(auth: Authenticated, methods: VerificationMethod[], live: boolean): Promise<StepUpHints> {
-    const session = live && auth.session ? ((await this.liveSession(auth.session.id, auth))?.main ?? null) : auth.session;
+  hints(auth: Authenticated, methods: readonly VerificationMethod[], live: boolean): MaybePromise<StepUpHints> {
+    if (live && auth.session) return this.liveSession(auth.session.id, auth).then((found) => this.hintsFor(found?.main ?? null, methods));
+    return this.hintsFor(auth.session, methods);
+  }
+
+  private hintsFor(session: SessionEntity | null, methods: readonly VerificationMethod[]): StepUpHints {
     const validUntil = session ? this.validUntil(session) : null;
-    const requiredFor: SensitiveAction[] = [];
-    for (const action of Object.values(SensitiveAction)) {
-      if (!session || (await verdict(validUntil !== null, action, () => Promise.resolve(methods))) === "REQUIRED") requiredFor.push(action);
-    }
+    const requiredFor = Object.values(SensitiveAction).filter(
+      (action) => !session || (verdictWithoutMethods(validUntil !== null, action) ?? verdictByMethods(action, methods)) === "REQUIRED",
+    );
     return { validUntil, requiredFor };
   }
 
