@@ -95,7 +95,10 @@ function createCaches({ config, clock, logger, dataSource, redis, metrics }: Ser
     },
   };
   const shared = redis ? shareInvalidationsThroughRedis(redis, config.redisPrefix, both, logger) : undefined;
-  const unwatch = watchWrites(dataSource, [AccountEntity, SessionEntity, ApiKeyEntity, ...ACCOUNT_ROW_ENTITIES], (touched) => {
+  // A new account, session or key is no row the authentication cache has found, so a sign-in (a
+  // session inserted) drops nothing and publishes nothing; a new identity or authenticator changes a page.
+  const watched = { changed: [AccountEntity, SessionEntity, ApiKeyEntity, ...ACCOUNT_ROW_ENTITIES], inserted: ACCOUNT_ROW_ENTITIES };
+  const unwatch = watchWrites(dataSource, watched, (touched) => {
     both.invalidate(touched);
     shared?.publish(touched);
   });

@@ -130,9 +130,10 @@ async function signedInOnBoth(first: TestApp, second: TestApp) {
 describe("with Redis: a sign-out in one process reaches the others at once", () => {
   let first: TestApp;
   let second: TestApp;
+  // A prefix of its own: other test files' servers publish clears on the same Redis.
+  const prefix = uniqueRedisPrefix();
   beforeAll(async () => {
-    // A prefix of its own: other test files' servers publish clears on the same Redis.
-    [first, second] = await pair({ REDIS_URL, REDIS_PREFIX: uniqueRedisPrefix(), METRICS_TOKEN });
+    [first, second] = await pair({ REDIS_URL, REDIS_PREFIX: prefix, METRICS_TOKEN });
   });
   afterAll(async () => {
     await second?.stop();
@@ -192,6 +193,23 @@ describe("with Redis: a sign-out in one process reaches the others at once", () 
     await onFirst.ok(`mutation { updateProfile(input: { username: "renamed_${Date.now()}" }) { account { username } } }`);
     const renamed = (await onFirst.ok(ME)).me.username;
     await eventually(async () => ((await onSecond.ok(ME)).me.username === renamed ? true : undefined));
+  });
+
+  it("publishes nothing for a sign-in: a new session is no row any process has cached", async () => {
+    const user = await registerUser(first.client);
+    const listener = new Redis(REDIS_URL);
+    const received: Touched[] = [];
+    listener.on("message", (_channel: string, message: string) => void received.push(JSON.parse(message) as Touched));
+    try {
+      await listener.subscribe(`${prefix}:lookup-cache:clear`);
+      const login = await first.client.ok(LOGIN, { input: { identifier: user.username, password: DEFAULT_PASSWORD } });
+      // A write that is published, after the sign-in: messages from one process arrive in order.
+      await first.client.as(login.login.result.token).ok(RENAME, { username: uniqueUsername("renamed") });
+      await eventually(() => (received.length > 0 ? true : undefined));
+      expect(received[0]).toMatchObject({ table: "accounts", accountIds: [user.id] });
+    } finally {
+      listener.disconnect();
+    }
   });
 
   it("keeps an account's rows through other accounts' sign-ins and writes, and drops them on its own", async () => {

@@ -246,19 +246,24 @@ function touchedBy(event: InsertEvent<ObjectLiteral> | UpdateEvent<ObjectLiteral
     : { table, accountIds: null, ids: null };
 }
 
+/** The entities whose updates and deletes a cache drops rows for, and those whose inserts it does too. */
+export interface WatchedEntities {
+  readonly changed: readonly EntityTarget<ObjectLiteral>[];
+  /** A cache that keeps only rows it found by a value unique to them (the authentication cache) has no use for inserts. */
+  readonly inserted: readonly EntityTarget<ObjectLiteral>[];
+}
+
 /**
- * Calls `onWrite` after every insert, update or delete of the given entities made through TypeORM
- * (listeners on), and again for each when a transaction that made one ends: a lookup between the
- * write and the commit may have read the row as it was, and on SQLite (one connection) a rolled-back
- * row as it never was. Returns a function that stops watching.
+ * Calls `onWrite` after every update or delete of `changed` entities and every insert of `inserted`
+ * ones made through TypeORM (listeners on), and again for each when a transaction that made one
+ * ends: a lookup between the write and the commit may have read the row as it was, and on SQLite
+ * (one connection) a rolled-back row as it never was. Returns a function that stops watching.
  */
-export function watchWrites(
-  dataSource: DataSource,
-  entities: EntityTarget<ObjectLiteral>[],
-  onWrite: (touched: Touched) => void,
-): () => void {
-  const watched = new Set(entities.map((entity) => dataSource.getMetadata(entity).target));
-  const written = (event: InsertEvent<ObjectLiteral> | UpdateEvent<ObjectLiteral> | RemoveEvent<ObjectLiteral>) => {
+export function watchWrites(dataSource: DataSource, entities: WatchedEntities, onWrite: (touched: Touched) => void): () => void {
+  const targets = (list: readonly EntityTarget<ObjectLiteral>[]) => new Set(list.map((entity) => dataSource.getMetadata(entity).target));
+  const changed = targets(entities.changed);
+  const inserted = targets(entities.inserted);
+  const written = (watched: Set<unknown>, event: InsertEvent<ObjectLiteral> | UpdateEvent<ObjectLiteral> | RemoveEvent<ObjectLiteral>) => {
     if (!event.metadata || !watched.has(event.metadata.target)) return;
     const touched = touchedBy(event);
     if (event.queryRunner.isTransactionActive) {
@@ -275,9 +280,9 @@ export function watchWrites(
     touched.forEach(onWrite);
   };
   const subscriber: EntitySubscriberInterface = {
-    afterInsert: written,
-    afterUpdate: written,
-    afterRemove: written,
+    afterInsert: (event) => written(inserted, event),
+    afterUpdate: (event) => written(changed, event),
+    afterRemove: (event) => written(changed, event),
     afterTransactionCommit: ended,
     afterTransactionRollback: ended,
   };

@@ -53,7 +53,7 @@ beforeAll(async () => {
   database = await createTestDatabase();
   report = path.join(build.dir, "event-loop.json");
   const env = await realServerEnv(database.env, {
-    NODE_OPTIONS: `--max-old-space-size=128 --max-semi-space-size=32 --require ${path.join(__dirname, "support/event-loop-probe.cjs")}`,
+    NODE_OPTIONS: `--max-old-space-size=128 --max-semi-space-size=16 --require ${path.join(__dirname, "support/event-loop-probe.cjs")}`,
     EVENT_LOOP_REPORT: report,
   });
   server = await startServerProcess(build.mainJs, env, path.join(build.dir, "server.log"));
