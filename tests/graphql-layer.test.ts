@@ -218,8 +218,8 @@ describe("caching", () => {
 describe("the client's address", () => {
   const signedInIp = async (target: TestApp, forwardedFor: string) => {
     const user = await registerUser(target.client.with({ "x-forwarded-for": forwardedFor }));
-    const data = await user.client.ok(`{ me { sessions { ip current } } }`);
-    return data.me.sessions.find((s: { current: boolean }) => s.current).ip as string;
+    const data = await user.client.ok(`{ me { sessions { nodes { ip current } } } }`);
+    return data.me.sessions.nodes.find((s: { current: boolean }) => s.current).ip as string;
   };
 
   it("ignores X-Forwarded-For unless TRUST_PROXY says so", async () => {

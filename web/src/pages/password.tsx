@@ -13,10 +13,10 @@ const CHANGE_PASSWORD = graphql(`
       account {
         ...MeFields
         sessions {
-          ...SessionRow
+          ...SessionList
         }
         apiKeys {
-          ...ApiKeyRow
+          ...ApiKeyList
         }
       }
     }
