@@ -79,7 +79,7 @@ describe("changePassword", () => {
     });
     expect(changePassword).toMatchObject({
       revokedApiKeyCount: kept ? 0 : 1,
-      account: { apiKeys: kept ? [{ id: expect.any(String) }] : [] },
+      account: { apiKeys: { nodes: kept ? [{ id: expect.any(String) }] : [] } },
     });
     expect((await key.ok(`{ me { id } }`)).me).toEqual(kept ? { id: user.id } : null);
   });
