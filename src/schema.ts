@@ -7,7 +7,7 @@ import { validateInput } from "./graphql/validation";
 import { DateTimeScalar } from "./graphql/scalars";
 import { AccountResolver } from "./modules/account/account.resolver";
 import { AdminResolver } from "./modules/admin/admin.resolver";
-import { ApiKeyResolver } from "./modules/api-key/api-key.resolver";
+import { ApiKeyConnectionResolver, ApiKeyResolver } from "./modules/api-key/api-key.resolver";
 import { AuditEventConnectionResolver, AuditResolver } from "./modules/audit/audit.resolver";
 import { AuthResolver } from "./modules/auth/auth.resolver";
 import { ContactResolver } from "./modules/contact/contact.resolver";
@@ -16,7 +16,7 @@ import { PasswordResolver } from "./modules/password/password.resolver";
 import { RealNameResolver } from "./modules/real-name/real-name.resolver";
 import { SecurityResolver } from "./modules/security/security.resolver";
 import { DEVICE_FIELDS } from "./modules/session/device-fields";
-import { SessionResolver } from "./modules/session/session.resolver";
+import { SessionConnectionResolver, SessionResolver } from "./modules/session/session.resolver";
 import { SocialResolver } from "./modules/social/social.resolver";
 import { StepUpHintsResolver, StepUpResolver } from "./modules/step-up/step-up.resolver";
 import { TotpResolver } from "./modules/totp/totp.resolver";
@@ -28,6 +28,7 @@ export const RESOLVERS = [
   PasswordResolver,
   PasswordResetResolver,
   SessionResolver,
+  SessionConnectionResolver,
   AuditResolver,
   AuditEventConnectionResolver,
   StepUpResolver,
@@ -39,6 +40,7 @@ export const RESOLVERS = [
   SocialResolver,
   RealNameResolver,
   ApiKeyResolver,
+  ApiKeyConnectionResolver,
   AdminResolver,
   ...QR_CODE_FIELDS,
   ...DEVICE_FIELDS,

@@ -19,7 +19,7 @@ import { AccountService } from "./modules/account/account.service";
 import { TakenAnswers } from "./modules/account/taken-answers";
 import { AdminResolver } from "./modules/admin/admin.resolver";
 import { AdminService } from "./modules/admin/admin.service";
-import { ApiKeyResolver } from "./modules/api-key/api-key.resolver";
+import { ApiKeyConnectionResolver, ApiKeyResolver } from "./modules/api-key/api-key.resolver";
 import { ApiKeyService } from "./modules/api-key/api-key.service";
 import { AuditEventConnectionResolver, AuditResolver } from "./modules/audit/audit.resolver";
 import { AuditService } from "./modules/audit/audit.service";
@@ -42,7 +42,7 @@ import { RealNameResolver } from "./modules/real-name/real-name.resolver";
 import { RealNameService } from "./modules/real-name/real-name.service";
 import { SecurityResolver } from "./modules/security/security.resolver";
 import { DEVICE_FIELDS } from "./modules/session/device-fields";
-import { SessionResolver } from "./modules/session/session.resolver";
+import { SessionConnectionResolver, SessionResolver } from "./modules/session/session.resolver";
 import { SessionService } from "./modules/session/session.service";
 import { SignInService } from "./modules/sign-in/sign-in.service";
 import { SocialResolver } from "./modules/social/social.resolver";
@@ -177,7 +177,7 @@ export function createServices(deps: ServiceDeps) {
   const contacts = new ContactService(dataSource, transaction, clock, audit, challenges, stepUp, notices, takenAnswers);
   const admin = new AdminService(dataSource, transaction, clock, audit, challenges, stepUp, notices);
   const totp = new TotpService(dataSource, transaction, clock, cipher, audit, stepUp, localFactors, notices, config.totpIssuer);
-  const apiKeys = new ApiKeyService(dataSource, transaction, clock, audit, stepUp, notices, cache);
+  const apiKeys = new ApiKeyService(dataSource, transaction, clock, audit, stepUp, notices, cache, config.apiKeysMaxPerAccount);
   const social = new SocialService(dataSource, transaction, clock, audit, oauth, signIn, stepUp, notices, config, logger, {
     bindingStartsByAccount: rateLimiter("oauth-start-account", limits.providerStartsPerAccount),
     loginStartsByIp: rateLimiter("oauth-start-ip", limits.providerStartsPerIp),
@@ -206,6 +206,7 @@ export function createServices(deps: ServiceDeps) {
     [PasswordResolver, new PasswordResolver(passwords)],
     [PasswordResetResolver, new PasswordResetResolver(resets)],
     [SessionResolver, new SessionResolver(sessions)],
+    [SessionConnectionResolver, new SessionConnectionResolver(sessions)],
     [AuditResolver, new AuditResolver(audit)],
     [AuditEventConnectionResolver, new AuditEventConnectionResolver(audit)],
     [StepUpResolver, new StepUpResolver(stepUp)],
@@ -218,6 +219,7 @@ export function createServices(deps: ServiceDeps) {
     [SocialResolver, new SocialResolver(social, rows)],
     [RealNameResolver, new RealNameResolver(realName, rows)],
     [ApiKeyResolver, new ApiKeyResolver(apiKeys)],
+    [ApiKeyConnectionResolver, new ApiKeyConnectionResolver(apiKeys)],
     ...[...QR_CODE_FIELDS, ...DEVICE_FIELDS].map((field) => [field, new field()] as const),
   ]);
   const container: ContainerType = {

@@ -240,6 +240,16 @@ export const sessionSettings = settingsGroup("Sessions, codes and step-up", {
     description: "no session lives longer than this, however used (not shorter than `SESSION_IDLE_TIMEOUT_SECONDS`)",
     default: "`2592000` (30 days)",
   }),
+  SESSIONS_MAX_PER_ACCOUNT: int(1, 1000, 100, {
+    description:
+      "signed-in sessions an account may have at once; a sign-in past it signs out the least recently used ones " +
+      "(`SESSION_REVOKED` in the security log), so `Account.sessions` stays bounded",
+  }),
+  API_KEYS_MAX_PER_ACCOUNT: int(1, 1000, 20, {
+    description:
+      "API keys an account may have, expired ones included until revoked; `createApiKey` past it answers `BAD_USER_INPUT` " +
+      "with the field code `LIMIT_REACHED`",
+  }),
   CODE_TTL_SECONDS: int(60, 3600, 600, { description: "life of a verification code" }),
   CODE_MAX_ATTEMPTS: int(1, 20, 5, { description: "wrong tries a verification code allows" }),
   CODE_RESEND_COOLDOWN_SECONDS: int(0, 3600, 60, { description: "wait before another code to the same address" }),
@@ -254,7 +264,11 @@ export const sessionSettings = settingsGroup("Sessions, codes and step-up", {
   session: {
     idleTimeoutSeconds: values.SESSION_IDLE_TIMEOUT_SECONDS,
     absoluteTimeoutSeconds: values.SESSION_ABSOLUTE_TIMEOUT_SECONDS,
+    /** Past it, a sign-in signs out the account's least recently used sessions. */
+    maxPerAccount: values.SESSIONS_MAX_PER_ACCOUNT,
   },
+  /** Keys an account may hold (expired ones count until revoked): bounds Account.apiKeys. */
+  apiKeysMaxPerAccount: values.API_KEYS_MAX_PER_ACCOUNT,
   codes: {
     ttlSeconds: values.CODE_TTL_SECONDS,
     maxAttempts: values.CODE_MAX_ATTEMPTS,

@@ -278,7 +278,7 @@ describe("adminReplaceContact guards (issue 16)", () => {
   it("answers only what support needs: no sessions, keys or security log", async () => {
     const target = await userWithEmail();
     const result = await support.client.request(
-      `mutation($a: ID!, $address: String!, $r: String!) { adminReplaceContact(input: { accountId: $a, kind: EMAIL, address: $address, reason: $r }) { account { id sessions { id } apiKeys { id } } } }`,
+      `mutation($a: ID!, $address: String!, $r: String!) { adminReplaceContact(input: { accountId: $a, kind: EMAIL, address: $address, reason: $r }) { account { id sessions { nodes { id } } apiKeys { nodes { id } } } } }`,
       { a: target.id, address: uniqueEmail(), r: REASON },
     );
     expect(result.errors?.[0].extensions?.code).toBe("GRAPHQL_VALIDATION_FAILED");

@@ -39,7 +39,9 @@ const CREATE = /* GraphQL */ `
       account {
         id
         apiKeys {
-          id
+          nodes {
+            id
+          }
         }
       }
     }
@@ -52,7 +54,9 @@ const REVOKE = /* GraphQL */ `
       account {
         id
         apiKeys {
-          id
+          nodes {
+            id
+          }
         }
       }
     }
@@ -63,13 +67,35 @@ const KEYS = /* GraphQL */ `
     me {
       id
       apiKeys {
-        id
-        name
-        prefix
-        scopes
-        createdAt
-        lastUsedAt
-        expiresAt
+        nodes {
+          id
+          name
+          prefix
+          scopes
+          createdAt
+          lastUsedAt
+          expiresAt
+        }
+      }
+    }
+  }
+`;
+const KEY_PAGE = /* GraphQL */ `
+  query Page($first: Int, $after: String) {
+    me {
+      apiKeys(first: $first, after: $after) {
+        edges {
+          cursor
+          node {
+            name
+          }
+        }
+        pageInfo {
+          hasNextPage
+          hasPreviousPage
+          endCursor
+        }
+        totalCount
       }
     }
   }
@@ -80,7 +106,9 @@ const ME_WITH_KEYS = /* GraphQL */ `
       id
       username
       apiKeys {
-        id
+        nodes {
+          id
+        }
       }
     }
   }
@@ -107,8 +135,10 @@ const SESSIONS = /* GraphQL */ `
   query {
     me {
       sessions {
-        id
-        current
+        nodes {
+          id
+          current
+        }
       }
     }
   }
@@ -147,7 +177,7 @@ interface CreatedKey {
     expiresAt: string | null;
   };
   secret: string;
-  account: { id: string; apiKeys: { id: string }[] };
+  account: { id: string; apiKeys: { nodes: { id: string }[] } };
 }
 
 async function createKey(client: GraphQLClient, input: Record<string, unknown> = {}): Promise<CreatedKey> {
@@ -155,7 +185,7 @@ async function createKey(client: GraphQLClient, input: Record<string, unknown> =
 }
 
 async function listKeys(client: GraphQLClient): Promise<CreatedKey["apiKey"][]> {
-  return (await client.ok(KEYS)).me.apiKeys;
+  return (await client.ok(KEYS)).me.apiKeys.nodes;
 }
 
 async function login(identifier: string, password = DEFAULT_PASSWORD) {
@@ -194,10 +224,10 @@ describe("createApiKey", () => {
   it("returns the account, whose apiKeys list the new key first", async () => {
     const user = await registerSteppedUp(app.client);
     const first = await createKey(user.client, { name: "first" });
-    expect(first.account).toEqual({ id: user.id, apiKeys: [{ id: first.apiKey.id }] });
+    expect(first.account).toEqual({ id: user.id, apiKeys: { nodes: [{ id: first.apiKey.id }] } });
     app.clock.advanceSeconds(1);
     const second = await createKey(user.client, { name: "second" });
-    expect(second.account).toEqual({ id: user.id, apiKeys: [{ id: second.apiKey.id }, { id: first.apiKey.id }] });
+    expect(second.account).toEqual({ id: user.id, apiKeys: { nodes: [{ id: second.apiKey.id }, { id: first.apiKey.id }] } });
   });
 
   it("gives every key a different secret", async () => {
@@ -285,12 +315,26 @@ describe("createApiKey", () => {
     for (let i = 0; i < 20; i++) keys.push(await createKey(user.client, { name: `key ${i}` }));
     const error = await user.client.fails(CREATE, { input: { name: "one too many" } });
     expect(error.extensions?.code).toBe("BAD_USER_INPUT");
-    expect(error.extensions?.fieldErrors?.[0].field).toBe("name");
+    expect(error.extensions?.fieldErrors?.[0]).toMatchObject({ field: "name", code: "LIMIT_REACHED", params: { max: 20 } });
     expect(await listKeys(user.client)).toHaveLength(20);
 
-    expect((await user.client.ok(REVOKE, { id: keys[7].apiKey.id })).revokeApiKey.account.apiKeys).toHaveLength(19);
+    expect((await user.client.ok(REVOKE, { id: keys[7].apiKey.id })).revokeApiKey.account.apiKeys.nodes).toHaveLength(19);
     expect((await createKey(user.client, { name: "replacement" })).apiKey.name).toBe("replacement");
     expect(await listKeys(user.client)).toHaveLength(20);
+  });
+
+  it("takes its limit from API_KEYS_MAX_PER_ACCOUNT, expired keys included until revoked", async () => {
+    const capped = await startTestApp({ API_KEYS_MAX_PER_ACCOUNT: "2" });
+    try {
+      const user = await registerSteppedUp(capped.client);
+      await createKey(user.client, { expiresAt: new Date(capped.clock.now().getTime() + 1000).toISOString() });
+      await createKey(user.client);
+      capped.clock.advanceSeconds(2); // the first key has expired, and still counts
+      const error = await user.client.fails(CREATE, { input: { name: "one too many" } });
+      expect(error.extensions?.fieldErrors?.[0]).toMatchObject({ field: "name", code: "LIMIT_REACHED", params: { max: 2 } });
+    } finally {
+      await capped.stop();
+    }
   });
 
   it("counts keys per account: another account's 20 keys do not stop this one", async () => {
@@ -422,10 +466,41 @@ describe("Account.apiKeys", () => {
     for (const { secret } of [a, b, c]) expect(json).not.toContain(secret.slice(11));
   });
 
+  it("pages newest first with cursors that stay valid after their key is revoked, and counts every key", async () => {
+    const user = await registerSteppedUp(app.client);
+    const created: CreatedKey[] = [];
+    for (const name of ["a", "b", "c"]) {
+      created.push(await createKey(user.client, { name }));
+      app.clock.advanceSeconds(1);
+    }
+    const page = async (variables: { first?: number; after?: string | null }) => (await user.client.ok(KEY_PAGE, variables)).me.apiKeys;
+    const first = await page({ first: 2 });
+    expect(first.edges.map((edge: { node: { name: string } }) => edge.node.name)).toEqual(["c", "b"]);
+    expect(first.pageInfo).toEqual({ hasNextPage: true, hasPreviousPage: false, endCursor: first.edges[1].cursor });
+    expect(first.totalCount).toBe(3);
+    await user.client.ok(REVOKE, { id: created[1].apiKey.id });
+    const rest = await page({ first: 2, after: first.pageInfo.endCursor });
+    expect(rest.edges.map((edge: { node: { name: string } }) => edge.node.name)).toEqual(["a"]);
+    expect(rest.pageInfo).toMatchObject({ hasNextPage: false, hasPreviousPage: true });
+    expect(rest.totalCount).toBe(2);
+  });
+
+  it.each([
+    ["first 0", { first: 0 }, "first", "TOO_SMALL"],
+    ["first 101", { first: 101 }, "first", "TOO_LARGE"],
+    ["a cursor that is not one", { after: "abc" }, "after", "INVALID_CURSOR"],
+    ["a security-log cursor", { after: Buffer.from("1:2").toString("base64url") }, "after", "INVALID_CURSOR"],
+  ])("refuses %s with BAD_USER_INPUT", async (_case, variables, field, code) => {
+    const user = await registerSteppedUp(app.client);
+    const error = await user.client.fails(KEY_PAGE, variables);
+    expect(error.extensions?.code).toBe("BAD_USER_INPUT");
+    expect(error.extensions?.fieldErrors?.[0]).toMatchObject({ field, code });
+  });
+
   it("has no field that could return a secret", async () => {
     const user = await registerSteppedUp(app.client);
     await createKey(user.client);
-    const error = await user.client.fails(`query { me { apiKeys { id secret } } }`);
+    const error = await user.client.fails(`query { me { apiKeys { nodes { id secret } } } }`);
     expect(error.extensions?.code).toBe("GRAPHQL_VALIDATION_FAILED");
   });
 
@@ -449,7 +524,7 @@ describe("authenticating with a key", () => {
     const user = await registerSteppedUp(app.client);
     const { apiKey, secret } = await createKey(user.client);
     const data = await app.client.as(secret).ok(ME_WITH_KEYS);
-    expect(data.me).toEqual({ id: user.id, username: user.username, apiKeys: [{ id: apiKey.id }] });
+    expect(data.me).toEqual({ id: user.id, username: user.username, apiKeys: { nodes: [{ id: apiKey.id }] } });
   });
 
   it("refuses every mutation to an ACCOUNT_READ key, updateProfile included", async () => {
@@ -606,7 +681,7 @@ describe("security mutations with an API key", () => {
       await createKey(owner.client, { name: "both", scopes: ["ACCOUNT_READ", "ACCOUNT_WRITE"] })
     ).secret;
     ownKey = await createKey(owner.client, { name: "to revoke" });
-    sessionId = (await owner.client.ok(SESSIONS)).me.sessions[0].id;
+    sessionId = (await owner.client.ok(SESSIONS)).me.sessions.nodes[0].id;
   });
 
   const newAddress = uniqueEmail("never");
@@ -685,7 +760,7 @@ describe("security mutations with an API key", () => {
   it("and none of those calls changed anything", async () => {
     // The session and the key it was to revoke still work.
     expect((await owner.client.ok(ME)).me.id).toBe(owner.id);
-    expect((await owner.client.ok(SESSIONS)).me.sessions.map((s: { id: string }) => s.id)).toEqual([sessionId]);
+    expect((await owner.client.ok(SESSIONS)).me.sessions.nodes.map((s: { id: string }) => s.id)).toEqual([sessionId]);
     expect((await app.client.as(ownKey.secret).ok(ME)).me.id).toBe(owner.id);
     // Still the four keys created in beforeAll.
     expect((await listKeys(owner.client)).map((k) => k.name)).toEqual(["to revoke", "both", "write", "read"]);
@@ -717,7 +792,7 @@ describe("revokeApiKey", () => {
 
     expect((await user.client.ok(REVOKE, { id: apiKey.id })).revokeApiKey).toEqual({
       revokedApiKeyId: apiKey.id,
-      account: { id: user.id, apiKeys: [] },
+      account: { id: user.id, apiKeys: { nodes: [] } },
     });
 
     expect((await keyClient.ok(ME)).me).toBeNull();
@@ -735,7 +810,10 @@ describe("revokeApiKey", () => {
     const keep = await createKey(user.client, { name: "keep" });
     const drop = await createKey(user.client, { name: "drop" });
     const { revokeApiKey } = await user.client.ok(REVOKE, { id: drop.apiKey.id });
-    expect(revokeApiKey).toEqual({ revokedApiKeyId: drop.apiKey.id, account: { id: user.id, apiKeys: [{ id: keep.apiKey.id }] } });
+    expect(revokeApiKey).toEqual({
+      revokedApiKeyId: drop.apiKey.id,
+      account: { id: user.id, apiKeys: { nodes: [{ id: keep.apiKey.id }] } },
+    });
     expect((await listKeys(user.client)).map((k) => k.id)).toEqual([keep.apiKey.id]);
     expect((await app.client.as(keep.secret).ok(ME)).me.id).toBe(user.id);
   });
@@ -754,7 +832,7 @@ describe("revokeApiKey", () => {
     const unknown = randomUUID();
     expect((await user.client.ok(REVOKE, { id: unknown })).revokeApiKey).toEqual({
       revokedApiKeyId: unknown,
-      account: { id: user.id, apiKeys: [{ id: apiKey.id }] },
+      account: { id: user.id, apiKeys: { nodes: [{ id: apiKey.id }] } },
     });
     expect(await listKeys(user.client)).toHaveLength(1);
     expect(await auditTypes(user.client)).not.toContain("API_KEY_REVOKED");
@@ -764,7 +842,7 @@ describe("revokeApiKey", () => {
     const victim = await registerSteppedUp(app.client);
     const attacker = await registerSteppedUp(app.client);
     const { apiKey, secret } = await createKey(victim.client);
-    expect((await attacker.client.ok(REVOKE, { id: apiKey.id })).revokeApiKey.account).toEqual({ id: attacker.id, apiKeys: [] });
+    expect((await attacker.client.ok(REVOKE, { id: apiKey.id })).revokeApiKey.account).toEqual({ id: attacker.id, apiKeys: { nodes: [] } });
     expect((await app.client.as(secret).ok(ME)).me.id).toBe(victim.id);
     expect((await listKeys(victim.client)).map((k) => k.id)).toEqual([apiKey.id]);
     expect(await auditTypes(attacker.client)).not.toContain("API_KEY_REVOKED");

@@ -59,8 +59,10 @@ const SESSIONS = /* GraphQL */ `
   query {
     me {
       sessions {
-        id
-        current
+        nodes {
+          id
+          current
+        }
       }
     }
   }
@@ -148,7 +150,7 @@ describe("with Redis: a sign-out in one process reaches the others at once", () 
 
   it("refuses a session revoked from another device, and a revoked API key, at once in this process and the other", async () => {
     const { user, onFirst, onSecond } = await signedInOnBoth(first, second);
-    const current = (await onFirst.ok(SESSIONS)).me.sessions.find((session: { current: boolean }) => session.current);
+    const current = (await onFirst.ok(SESSIONS)).me.sessions.nodes.find((session: { current: boolean }) => session.current);
     // The sign-up's session (stepped up) signs the other device out.
     expect((await user.client.ok(REVOKE_SESSION, { id: current.id })).revokeSession.revokedSessionId).toBe(current.id);
     expect((await onFirst.ok(ME)).me).toBeNull();

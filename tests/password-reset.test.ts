@@ -231,7 +231,7 @@ describe("reset by email", () => {
     const types = await auditTypes(fresh);
     // newest first: the two sign-ins and two failed ones above, the reset, the code it used
     expect(types.slice(0, 6)).toEqual(["SIGN_IN", "SIGN_IN", "SIGN_IN_FAILED", "SIGN_IN_FAILED", "PASSWORD_RESET", "CODE_SENT"]);
-    expect((await fresh.ok(`{ me { sessions { id } } }`)).me.sessions).toHaveLength(2); // the two sign-ins after the reset
+    expect((await fresh.ok(`{ me { sessions { nodes { id } } } }`)).me.sessions.nodes).toHaveLength(2); // the two sign-ins after the reset
 
     const notice = await noticeMail(user.email, noticesSeen, "reset with a verification code");
     expect(notice.subject).toContain("Security notice");

@@ -12,10 +12,14 @@ const CHANGE_PASSWORD = /* GraphQL */ `
           passwordChangedAt
         }
         sessions {
-          current
+          nodes {
+            current
+          }
         }
         apiKeys {
-          id
+          nodes {
+            id
+          }
         }
       }
     }
@@ -44,7 +48,12 @@ describe("changePassword", () => {
     expect(changePassword).toEqual({
       revokedSessionCount: 1,
       revokedApiKeyCount: 0,
-      account: { id: user.id, security: { passwordChangedAt: expect.any(String) }, sessions: [{ current: true }], apiKeys: [] },
+      account: {
+        id: user.id,
+        security: { passwordChangedAt: expect.any(String) },
+        sessions: { nodes: [{ current: true }] },
+        apiKeys: { nodes: [] },
+      },
     });
     expect(new Date(changePassword.account.security.passwordChangedAt).getTime()).toBeGreaterThanOrEqual(before);
 
@@ -70,7 +79,7 @@ describe("changePassword", () => {
     });
     expect(changePassword).toMatchObject({
       revokedApiKeyCount: kept ? 0 : 1,
-      account: { apiKeys: kept ? [{ id: expect.any(String) }] : [] },
+      account: { apiKeys: { nodes: kept ? [{ id: expect.any(String) }] : [] } },
     });
     expect((await key.ok(`{ me { id } }`)).me).toEqual(kept ? { id: user.id } : null);
   });

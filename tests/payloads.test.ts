@@ -33,8 +33,10 @@ const IDS = /* GraphQL */ `
         id
       }
       identities {
-        id
-        provider
+        nodes {
+          id
+          provider
+        }
       }
     }
   }
@@ -90,7 +92,9 @@ const COMPLETE_PROVIDER = /* GraphQL */ `
       account {
         id
         identities {
-          id
+          nodes {
+            id
+          }
         }
         capabilities {
           id
@@ -107,7 +111,9 @@ const UNBIND_PROVIDER = /* GraphQL */ `
       account {
         id
         identities {
-          id
+          nodes {
+            id
+          }
         }
         capabilities {
           id
@@ -235,7 +241,7 @@ describe("ids", () => {
       await user.client.ok(COMPLETE_PROVIDER, { input: { provider, code, state } });
     }
     const { identities } = await ids(user.client);
-    expect(new Set(identities.map((i: { id: string }) => i.id)).size).toBe(2);
+    expect(new Set(identities.nodes.map((i: { id: string }) => i.id)).size).toBe(2);
     expect((await ids(user.client)).identities).toEqual(identities);
     const { providers } = await app.client.ok(`{ providers { id kind } }`);
     for (const { id, kind } of providers) expect(id).toBe(kind);
@@ -304,14 +310,14 @@ describe("provider payloads", () => {
     const { completeProviderBinding } = await user.client.ok(COMPLETE_PROVIDER, { input: { provider: "ALIPAY", code, state } });
     const { identity, account } = completeProviderBinding;
     expect(identity.provider).toBe("ALIPAY");
-    expect(account.identities).toEqual([{ id: identity.id }]);
+    expect(account.identities.nodes).toEqual([{ id: identity.id }]);
     expect(account.capabilities.canWithdraw).toBe(true);
-    expect((await ids(user.client)).identities).toEqual([{ id: identity.id, provider: "ALIPAY" }]);
+    expect((await ids(user.client)).identities.nodes).toEqual([{ id: identity.id, provider: "ALIPAY" }]);
 
     const { unbindProvider } = await user.client.ok(UNBIND_PROVIDER, { input: { provider: "ALIPAY" } });
     expect(unbindProvider).toEqual({
       unboundIdentityId: identity.id,
-      account: { id: user.id, identities: [], capabilities: { id: account.capabilities.id, canWithdraw: false } },
+      account: { id: user.id, identities: { nodes: [] }, capabilities: { id: account.capabilities.id, canWithdraw: false } },
     });
   });
 });

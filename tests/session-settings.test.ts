@@ -10,8 +10,10 @@ const SIGN_OUT_OTHERS = /* GraphQL */ `
       account {
         id
         sessions {
-          id
-          current
+          nodes {
+            id
+            current
+          }
         }
       }
     }
@@ -21,18 +23,20 @@ const SESSIONS = /* GraphQL */ `
   query Sessions {
     me {
       sessions {
-        id
-        current
-        userAgent
-        device {
-          type
-          browser {
-            name
-            version
-          }
-          os {
-            name
-            version
+        nodes {
+          id
+          current
+          userAgent
+          device {
+            type
+            browser {
+              name
+              version
+            }
+            os {
+              name
+              version
+            }
           }
         }
       }
@@ -59,13 +63,13 @@ describe("signOutOtherSessions", () => {
     await bindContact(app, user.client, "EMAIL", email);
     const phone = await signInAgain(app.client, user.username, IPHONE);
     const tablet = await signInAgain(app.client, user.username, IPAD);
-    const before = (await user.client.ok(SESSIONS)).me.sessions as { id: string; current: boolean }[];
+    const before = (await user.client.ok(SESSIONS)).me.sessions.nodes as { id: string; current: boolean }[];
     expect(before).toHaveLength(3);
 
     const { signOutOtherSessions: payload } = await user.client.ok(SIGN_OUT_OTHERS);
     const others = before.filter((s) => !s.current).map((s) => s.id);
     expect([...payload.revokedSessionIds].sort()).toEqual([...others].sort());
-    expect(payload.account.sessions).toEqual([{ id: before.find((s) => s.current)!.id, current: true }]);
+    expect(payload.account.sessions.nodes).toEqual([{ id: before.find((s) => s.current)!.id, current: true }]);
     expect((await phone.ok(ME)).me).toBeNull();
     expect((await tablet.ok(ME)).me).toBeNull();
     expect((await user.client.ok(ME)).me.id).toBe(user.id);
@@ -102,7 +106,7 @@ describe("Session.device", () => {
     await signInAgain(app.client, user.username, IPHONE);
     await signInAgain(app.client, user.username, IPAD);
     await signInAgain(app.client, user.username, "curl/8.5.0");
-    const sessions = (await user.client.ok(SESSIONS)).me.sessions as { userAgent: string; device: unknown }[];
+    const sessions = (await user.client.ok(SESSIONS)).me.sessions.nodes as { userAgent: string; device: unknown }[];
     const byAgent = Object.fromEntries(sessions.map((s) => [s.userAgent, s.device]));
     expect(byAgent[WINDOWS_CHROME]).toEqual({
       type: "DESKTOP",

@@ -118,7 +118,7 @@ describe("me and logout", () => {
   it("ends the session: the token stops working and the sign-out is logged", async () => {
     const user = await registerUser(app.client);
     const second = await app.client.ok(LOGIN, { input: { identifier: user.username, password: DEFAULT_PASSWORD } });
-    const [current] = (await user.client.ok(`{ me { sessions { id current } } }`)).me.sessions.filter(
+    const [current] = (await user.client.ok(`{ me { sessions { nodes { id current } } } }`)).me.sessions.nodes.filter(
       (s: { current: boolean }) => s.current,
     );
     // The payload names the session that ended, for a cache to drop.

@@ -44,7 +44,7 @@ it("binds the Alipay account through the RSA2-signed gateway, enables withdrawal
     s: startProviderBinding.authorization.state,
   });
   expect(bound.completeProviderBinding.account).toMatchObject({
-    identities: [{ provider: "ALIPAY", displayName: "支付宝用户", avatarUrl: "https://tfs.alipayobjects.com/a.png" }],
+    identities: { nodes: [{ provider: "ALIPAY", displayName: "支付宝用户", avatarUrl: "https://tfs.alipayobjects.com/a.png" }] },
     capabilities: { canWithdraw: true },
   });
   expect(alipay.requests.map((r) => r.method)).toEqual(expect.arrayContaining(["alipay.system.oauth.token", "alipay.user.info.share"]));

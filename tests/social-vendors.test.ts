@@ -32,7 +32,7 @@ afterAll(async () => {
 });
 
 const id = () => randomBytes(6).toString("hex");
-const ME_IDENTITIES = `{ me { identities { provider } } }`;
+const ME_IDENTITIES = `{ me { identities { nodes { provider } } } }`;
 
 /** Someone at the vendor, with an openid per app and a unionid across them. */
 interface Person {
@@ -88,7 +88,7 @@ describe.each(vendors)("$provider against its protocol", (vendor) => {
       c: vendor.issueCode(person),
       s: startProviderBinding.authorization.state,
     });
-    expect(bound.completeProviderBinding.account.identities).toEqual([
+    expect(bound.completeProviderBinding.account.identities.nodes).toEqual([
       { provider, displayName: person.nickname, avatarUrl: vendor.avatarUrl(person), boundAt: expect.any(String) },
     ]);
 
@@ -108,7 +108,7 @@ describe.each(vendors)("$provider against its protocol", (vendor) => {
       s: startProviderBinding.authorization.state,
     });
     expect(refused.extensions?.code).toBe("PROVIDER_ERROR");
-    expect((await user.client.ok(ME_IDENTITIES)).me.identities).toEqual([]);
+    expect((await user.client.ok(ME_IDENTITIES)).me.identities.nodes).toEqual([]);
   });
 
   it("answers PROVIDER_UNAVAILABLE when the vendor does not answer in time, and binds nothing", async () => {
@@ -119,7 +119,7 @@ describe.each(vendors)("$provider against its protocol", (vendor) => {
     expect(
       (await user.client.fails(COMPLETE_BINDING, { p: provider, c: code, s: startProviderBinding.authorization.state })).extensions?.code,
     ).toBe("PROVIDER_UNAVAILABLE");
-    expect((await user.client.ok(ME_IDENTITIES)).me.identities).toEqual([]);
+    expect((await user.client.ok(ME_IDENTITIES)).me.identities.nodes).toEqual([]);
   });
 
   it(`maps the vendor's error ${vendor.error[0]} to ${vendor.error[1]}`, async () => {
@@ -146,7 +146,7 @@ describe("what only one vendor does", () => {
       (await other.client.fails(COMPLETE_BINDING, { p: "WECHAT", c: code, s: second.startProviderBinding.authorization.state })).extensions
         ?.code,
     ).toBe("PROVIDER_ERROR");
-    expect((await other.client.ok(ME_IDENTITIES)).me.identities).toEqual([]);
+    expect((await other.client.ok(ME_IDENTITIES)).me.identities.nodes).toEqual([]);
   });
 
   it("QQ: refuses a code issued for another redirect_uri", async () => {

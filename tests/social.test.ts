@@ -26,7 +26,7 @@ describe("binding through the dev stand-in", () => {
     const { code, state } = await consent(start.authorizeUrl, who);
     expect(state).toBe(start.state);
     const bound = (await user.client.ok(COMPLETE_BINDING, { p: "WECHAT", c: code, s: state })).completeProviderBinding.account;
-    expect(bound.identities).toEqual([
+    expect(bound.identities.nodes).toEqual([
       { provider: "WECHAT", displayName: `${who} (dev WECHAT)`, avatarUrl: null, boundAt: expect.any(String) },
     ]);
     expect(await auditTypes(user.client)).toContain("PROVIDER_BOUND");
@@ -55,7 +55,7 @@ describe("binding through the dev stand-in", () => {
     } = await other.client.ok(START_BINDING, { p: "QQ", r: callbackUrl(app) });
     const { code, state } = await consent(start.authorizeUrl, who);
     expect((await other.client.fails(COMPLETE_BINDING, { p: "QQ", c: code, s: state })).extensions?.code).toBe("IDENTITY_TAKEN");
-    expect((await other.client.ok(`{ me { identities { provider } } }`)).me.identities).toEqual([]);
+    expect((await other.client.ok(`{ me { identities { nodes { provider } } } }`)).me.identities.nodes).toEqual([]);
   });
 
   it("refuses a state of another account, another provider, or an expired one", async () => {
@@ -156,7 +156,7 @@ describe("unbinding", () => {
     await letStepUpLapse(app, user);
     expect((await user.client.fails(UNBIND, { p: "ALIPAY" })).extensions?.code).toBe("STEP_UP_REQUIRED");
     await stepUp(app, user.client, "EMAIL", email);
-    expect((await user.client.ok(UNBIND, { p: "ALIPAY" })).unbindProvider.account.identities).toEqual([]);
+    expect((await user.client.ok(UNBIND, { p: "ALIPAY" })).unbindProvider.account.identities.nodes).toEqual([]);
     expect((await user.client.ok(`{ me { capabilities { canWithdraw } } }`)).me.capabilities.canWithdraw).toBe(false);
     expect(await auditTypes(user.client)).toContain("PROVIDER_UNBOUND");
   });
@@ -184,9 +184,9 @@ describe("with provider sign-up on", () => {
     const { loginWithProvider } = await open.client.ok(LOGIN_WITH, { p: "WECHAT", c: code, s: state });
     expect(loginWithProvider.result.account.username).toMatch(/^wechat_[0-9a-f]{12}$/);
     const client = open.client.as(loginWithProvider.result.token);
-    expect((await client.ok(`{ me { security { hasPassword } identities { provider } } }`)).me).toEqual({
+    expect((await client.ok(`{ me { security { hasPassword } identities { nodes { provider } } } }`)).me).toEqual({
       security: { hasPassword: false },
-      identities: [{ provider: "WECHAT" }],
+      identities: { nodes: [{ provider: "WECHAT" }] },
     });
     expect((await client.fails(UNBIND, { p: "WECHAT" })).extensions?.code).toBe("LAST_SIGN_IN_METHOD");
 

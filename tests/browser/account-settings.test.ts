@@ -116,3 +116,22 @@ describe("实名认证", () => {
     await screenshot(page, "real-name-polled");
   });
 });
+
+describe("登录设备, more than a page of them", () => {
+  it("shows the most recently used 50 and loads the rest on request", async () => {
+    for (let i = 0; i < 50; i++) await signInAgain(browser.app.client, username, `Script/${i}`);
+    await openSection(page, "登录设备");
+    const rows = page.locator("tbody tr");
+    await page.getByRole("button", { name: "加载更多" }).waitFor();
+    expect(await rows.count()).toBe(50);
+    // The page's own session was last touched before the 50 sign-ins (at most once a minute): it is the 51st.
+    expect(await page.getByRole("row", { name: /当前设备/ }).count()).toBe(0);
+    await page.getByRole("button", { name: "加载更多" }).click();
+    await page.getByRole("row", { name: /当前设备/ }).waitFor();
+    expect(await page.getByRole("button", { name: "加载更多" }).count()).toBe(0);
+    expect(await rows.count()).toBe(51);
+    await screenshot(page, "sessions-loaded-more");
+  });
+
+  it("fits a phone's width with the button", () => fitsAPhone("登录设备", "登录设备"));
+});

@@ -2,8 +2,8 @@ import type { GraphQLClient } from "./graphql-client";
 import type { TestApp } from "./test-server";
 
 export const START_BINDING = `mutation($p: ProviderKind!, $r: String!) { startProviderBinding(input: { provider: $p, redirectUri: $r }) { authorization { provider authorizeUrl qrCodeDataUrl state expiresAt } } }`;
-export const COMPLETE_BINDING = `mutation($p: ProviderKind!, $c: String!, $s: String!) { completeProviderBinding(input: { provider: $p, code: $c, state: $s }) { account { id identities { provider displayName avatarUrl boundAt } capabilities { canWithdraw } } } }`;
-export const UNBIND = `mutation($p: ProviderKind!) { unbindProvider(input: { provider: $p }) { account { identities { provider } } } }`;
+export const COMPLETE_BINDING = `mutation($p: ProviderKind!, $c: String!, $s: String!) { completeProviderBinding(input: { provider: $p, code: $c, state: $s }) { account { id identities { nodes { provider displayName avatarUrl boundAt } } capabilities { canWithdraw } } } }`;
+export const UNBIND = `mutation($p: ProviderKind!) { unbindProvider(input: { provider: $p }) { account { identities { nodes { provider } } } } }`;
 export const START_LOGIN = `mutation($p: ProviderKind!, $r: String!) { startProviderLogin(input: { provider: $p, redirectUri: $r }) { authorization { authorizeUrl state } } }`;
 export const LOGIN_WITH = /* GraphQL */ `
   mutation ($p: ProviderKind!, $c: String!, $s: String!) {

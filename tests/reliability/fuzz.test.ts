@@ -487,7 +487,7 @@ async function buildFixture(): Promise<Fixture> {
   // plain
   const alice = await registerSteppedUp(client, uniqueUsername("alice"));
   await signIn(app, alice.username, alice.password);
-  const sessions = await alice.client.ok(`{ me { sessions { id } } }`);
+  const sessions = await alice.client.ok(`{ me { sessions { nodes { id } } } }`);
   const { startContactBinding } = await alice.client.ok(
     `mutation($a: String!) { startContactBinding(input: { kind: EMAIL, address: $a }) { challenge { id } } }`,
     {
@@ -541,7 +541,7 @@ async function buildFixture(): Promise<Fixture> {
     stepUpChallengeId: requestStepUp.challenge.id,
     unbindChallengeId: startContactUnbinding.challenge.id,
     twoStepChallengeId: twoStep.login.result.challengeId,
-    plainSessionIds: sessions.me.sessions.map((s: { id: string }) => s.id),
+    plainSessionIds: sessions.me.sessions.nodes.map((s: { id: string }) => s.id),
     apiKeyId: createApiKey.apiKey.id,
     bindState: bind.state,
     bindCode: bind.code,

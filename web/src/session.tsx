@@ -27,11 +27,13 @@ graphql(`
       usableFrom
     }
     identities {
-      id
-      provider
-      displayName
-      avatarUrl
-      boundAt
+      nodes {
+        id
+        provider
+        displayName
+        avatarUrl
+        boundAt
+      }
     }
     security {
       id

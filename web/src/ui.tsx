@@ -1,5 +1,5 @@
 import QRCode from "qrcode";
-import { useEffect, useId, useState, type InputHTMLAttributes, type ReactNode } from "react";
+import { useCallback, useEffect, useId, useState, type InputHTMLAttributes, type ReactNode } from "react";
 import type { ApiError } from "./api";
 import { useI18n } from "./i18n";
 
@@ -200,6 +200,43 @@ export function Avatar({ url, name, size = 64 }: { url?: string | null; name: st
  * A list as a table: `headers` name the columns ("" for a column of buttons), `children` are its rows.
  * On a phone a wide table scrolls sideways inside its card instead of widening the page.
  */
+/** A page of one of the API's connections, as the pages select it. */
+interface ListPage<Row> {
+  readonly nodes: readonly Row[];
+  readonly pageInfo: { readonly hasNextPage: boolean; readonly endCursor?: string | null };
+}
+
+function nextOf(page: ListPage<unknown>): string | null {
+  return page.pageInfo.hasNextPage ? (page.pageInfo.endCursor ?? null) : null;
+}
+
+/**
+ * A list read a page at a time: `show` puts a first page in place of what is shown (a query's or a
+ * payload's), `append` adds the next; `next` is the cursor to read on from, null at the end.
+ */
+export function usePagedList<Row>() {
+  const [list, setList] = useState<{ shown: readonly Row[]; next: string | null }>({ shown: [], next: null });
+  const show = useCallback((page: ListPage<Row>) => setList({ shown: page.nodes, next: nextOf(page) }), []);
+  const append = useCallback(
+    (page: ListPage<Row>) => setList((list) => ({ shown: [...list.shown, ...page.nodes], next: nextOf(page) })),
+    [],
+  );
+  return { ...list, show, append };
+}
+
+/** "Load more" under a paged list while it has more. */
+export function MoreButton({ next, busy, onMore }: { next: string | null; busy: boolean; onMore: (after: string) => Promise<void> }) {
+  const { t } = useI18n();
+  if (!next) return null;
+  return (
+    <div className="actions">
+      <button type="button" className="secondary" disabled={busy} onClick={() => void onMore(next)}>
+        {t("common.more")}
+      </button>
+    </div>
+  );
+}
+
 export function Table({ headers, children }: { headers: string[]; children: ReactNode }) {
   return (
     <div className="table-scroll">

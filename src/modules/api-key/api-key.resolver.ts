@@ -1,31 +1,49 @@
-import { Arg, Authorized, Extensions, FieldResolver, Mutation, Resolver, Root } from "type-graphql";
+import { Arg, Args, Authorized, Extensions, FieldResolver, Int, Mutation, Resolver, Root } from "type-graphql";
 import type { AccountEntity, ApiKeyEntity } from "../../entities";
 import { SESSION_ONLY } from "../../graphql/auth-checker";
+import { MAX_PAGE_SIZE, pageWindow, toConnection, uuidKeysetCursors, type Edge } from "../../graphql/connection";
 import type { Authenticated, RequestMeta } from "../../graphql/context";
 import { CurrentAuth, Meta } from "../../graphql/current";
 import { FIELD_COST } from "../../graphql/query-limits";
 import { Account } from "../account/account.types";
 import { ApiKeyScope, ApiKeyService, scopesOf } from "./api-key.service";
-import { ApiKey, CreateApiKeyInput, CreateApiKeyPayload, RevokeApiKeyInput, RevokeApiKeyPayload } from "./api-key.types";
+import {
+  API_KEYS_PAGE_SIZE,
+  ApiKey,
+  ApiKeyConnection,
+  ApiKeysArgs,
+  CreateApiKeyInput,
+  CreateApiKeyPayload,
+  RevokeApiKeyInput,
+  RevokeApiKeyPayload,
+} from "./api-key.types";
 
 function toApiKey(key: ApiKeyEntity): ApiKey {
   return { ...key, scopes: scopesOf(key) };
+}
+
+function toEdge(key: ApiKeyEntity): Edge<ApiKey> {
+  return { cursor: uuidKeysetCursors.encode({ at: key.createdAt, id: key.id }), node: toApiKey(key) };
 }
 
 @Resolver(() => Account)
 export class ApiKeyResolver {
   constructor(private readonly keys: ApiKeyService) {}
 
-  @Extensions(FIELD_COST.reads(1))
-  @FieldResolver(() => [ApiKey], { description: "Newest first. Secrets are never shown again, only each key's prefix." })
-  async apiKeys(@Root() account: AccountEntity): Promise<ApiKey[]> {
-    return (await this.keys.list(account.id)).map(toApiKey);
+  // One query for the page, one more to tell whether keys lie before the cursor paged from.
+  @Extensions(FIELD_COST.reads(2))
+  @FieldResolver(() => ApiKeyConnection, {
+    description: `The account's API keys (at most API_KEYS_MAX_PER_ACCOUNT, expired ones included until revoked), newest first, as a Relay connection paged forward with first/after. Secrets are never shown again, only each key's prefix. BAD_USER_INPUT for a page size outside 1-${MAX_PAGE_SIZE} or a cursor this API did not give.`,
+  })
+  async apiKeys(@Root() account: AccountEntity, @Args() args: ApiKeysArgs): Promise<ApiKeyConnection> {
+    const page = await this.keys.list(account.id, pageWindow(args, uuidKeysetCursors.decode, API_KEYS_PAGE_SIZE));
+    return { ...toConnection(page, toEdge), accountId: account.id };
   }
 
   @Authorized(SESSION_ONLY)
   @Mutation(() => CreateApiKeyPayload, {
     description:
-      "Needs a signed-in session (API keys cannot create keys: FORBIDDEN) with a recent step-up (STEP_UP_REQUIRED). BAD_USER_INPUT for a past expiresAt or past 20 keys.",
+      "Needs a signed-in session (API keys cannot create keys: FORBIDDEN) with a recent step-up (STEP_UP_REQUIRED). BAD_USER_INPUT for a past expiresAt, or (field code LIMIT_REACHED) when the account has API_KEYS_MAX_PER_ACCOUNT keys already.",
   })
   async createApiKey(
     @Arg("input", { description: "The new key's name, scopes and expiry." }) input: CreateApiKeyInput,
@@ -49,5 +67,16 @@ export class ApiKeyResolver {
   ): Promise<RevokeApiKeyPayload> {
     await this.keys.revoke(auth, id, meta);
     return { revokedApiKeyId: id, account: auth.account };
+  }
+}
+
+@Resolver(() => ApiKeyConnection)
+export class ApiKeyConnectionResolver {
+  constructor(private readonly keys: ApiKeyService) {}
+
+  @Extensions(FIELD_COST.reads(1))
+  @FieldResolver(() => Int, { description: "How many keys the account has (one count query: ask only when shown)." })
+  totalCount(@Root() connection: ApiKeyConnection): Promise<number> {
+    return this.keys.count(connection.accountId);
   }
 }

@@ -1,12 +1,15 @@
 import { randomUUID } from "node:crypto";
-import type { DataSource } from "typeorm";
+import type { DataSource, SelectQueryBuilder } from "typeorm";
 import type { Clock } from "../../core/clock";
 import { randomToken, sha256Hex } from "../../core/crypto";
 import { createJoinedLookup } from "../../db/joined-lookup";
+import { keysetPage, type KeysetPage } from "../../db/keyset-page";
+import { lockUntilCommit } from "../../db/locks";
 import { namingRows, type CachedLookup, type LookupCache } from "../../db/lookup-cache";
 import type { TransactionRunner } from "../../db/transactions";
 import { AccountEntity, ApiKeyEntity } from "../../entities";
 import { AppError } from "../../errors";
+import type { KeysetPosition, PageWindow } from "../../graphql/connection";
 import type { Authenticated, RequestMeta } from "../../graphql/context";
 import { AuditEventType } from "../audit/audit-event-type";
 import type { AuditService } from "../audit/audit.service";
@@ -21,7 +24,6 @@ export enum ApiKeyScope {
   ACCOUNT_WRITE = "account:write",
 }
 export const API_KEY_SCOPES: readonly ApiKeyScope[] = Object.values(ApiKeyScope);
-const MAX_KEYS_PER_ACCOUNT = 20;
 /** lastUsedAt is written at most this often, so a busy key does not turn reads into writes. */
 const TOUCH_INTERVAL_MS = 60_000;
 
@@ -41,6 +43,7 @@ export class ApiKeyService {
     private readonly stepUp: StepUpService,
     private readonly notices: NoticeService,
     cache: LookupCache,
+    private readonly maxPerAccount: number,
   ) {
     this.byKeyHash = cache.wrap(
       createJoinedLookup(dataSource, {
@@ -71,10 +74,12 @@ export class ApiKeyService {
       expiresAt,
     });
     const sendNotice = await this.transaction(async (manager) => {
+      // Parallel creations take turns, so none passes the limit on a count that another is about to change.
+      await lockUntilCommit(manager, `api-keys:${auth.account.id}`);
       const count = await manager.countBy(ApiKeyEntity, { accountId: auth.account.id });
-      if (count >= MAX_KEYS_PER_ACCOUNT)
-        throw AppError.badInput("name", "LIMIT_REACHED", `an account may have at most ${MAX_KEYS_PER_ACCOUNT} API keys; revoke one first`, {
-          max: MAX_KEYS_PER_ACCOUNT,
+      if (count >= this.maxPerAccount)
+        throw AppError.badInput("name", "LIMIT_REACHED", `an account may have at most ${this.maxPerAccount} API keys; revoke one first`, {
+          max: this.maxPerAccount,
         });
       const notice = await this.notices.wayInChanged(manager, auth.account.id, "API_KEY_CREATED");
       await manager.insert(ApiKeyEntity, apiKey);
@@ -88,8 +93,18 @@ export class ApiKeyService {
     return { apiKey, secret };
   }
 
-  list(accountId: string): Promise<ApiKeyEntity[]> {
-    return this.dataSource.getRepository(ApiKeyEntity).find({ where: { accountId }, order: { createdAt: "DESC", id: "ASC" } });
+  /** A page of the account's keys, newest first (expired ones too, until revoked). */
+  list(accountId: string, window: PageWindow<KeysetPosition>): Promise<KeysetPage<ApiKeyEntity>> {
+    return keysetPage(() => this.ofAccount(accountId), { at: "key.createdAt", id: "key.id" }, window);
+  }
+
+  /** How many keys the account has, for the connection's totalCount. */
+  count(accountId: string): Promise<number> {
+    return this.ofAccount(accountId).getCount();
+  }
+
+  private ofAccount(accountId: string): SelectQueryBuilder<ApiKeyEntity> {
+    return this.dataSource.getRepository(ApiKeyEntity).createQueryBuilder("key").where("key.accountId = :accountId", { accountId });
   }
 
   /**

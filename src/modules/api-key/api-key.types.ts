@@ -1,4 +1,5 @@
-import { Field, ID, InputType, ObjectType, registerEnumType } from "type-graphql";
+import { ArgsType, Field, ID, InputType, ObjectType, registerEnumType } from "type-graphql";
+import { ConnectionType, ForwardConnectionArgs } from "../../graphql/connection";
 import { ArrayMaxSize, IsDate, IsOptional, Matches, MaxLength, MinLength } from "../../graphql/constraints";
 import { IdArgs } from "../../graphql/id-args";
 import { Account } from "../account/account.types";
@@ -41,6 +42,27 @@ export class ApiKey {
   @Field(() => Date, { nullable: true, description: "When the key stops working; null when it does not expire." })
   expiresAt: Date | null;
 }
+
+/** Keys a page holds unless `first` says otherwise. */
+export const API_KEYS_PAGE_SIZE = 50;
+
+@ObjectType({
+  description:
+    "A page of the account's API keys, newest first (a Relay connection: Apollo's relayStylePagination() and graphcache's relayPagination() page it unaided).",
+})
+export class ApiKeyConnection extends ConnectionType(ApiKey, {
+  edge: "An API key with the cursor of its place in the list.",
+  cursor: "Opaque: pass it as `after` to read the older keys. Stays valid after the key is revoked.",
+  node: "The key.",
+  edges: "The keys of this page with their cursors, newest first.",
+  pageInfo: "Whether more keys follow this page, and the cursor to page from.",
+}) {
+  /** Whose keys, for totalCount (counted only when asked for). */
+  accountId: string;
+}
+
+@ArgsType()
+export class ApiKeysArgs extends ForwardConnectionArgs(API_KEYS_PAGE_SIZE) {}
 
 @ObjectType({ description: "What createApiKey made. The secret is returned once, here, and never again." })
 export class CreateApiKeyPayload {

@@ -41,7 +41,9 @@ registerEnumType(AuditEventType, {
     SIGN_IN: { description: "A session was signed in (with a password, a provider, or after two-step verification)." },
     SIGN_IN_FAILED: { description: "A sign-in with a wrong password." },
     SIGN_OUT: { description: "A session signed itself out." },
-    SESSION_REVOKED: { description: "A session was signed out from another one." },
+    SESSION_REVOKED: {
+      description: "A session was signed out from another one, or by a sign-in past SESSIONS_MAX_PER_ACCOUNT (the least recently used).",
+    },
     OTHER_SESSIONS_SIGNED_OUT: { description: "Every other session was signed out at once (signOutOtherSessions)." },
     PROFILE_UPDATED: { description: "The username or avatar changed." },
     PASSWORD_CHANGED: { description: "The password was changed." },

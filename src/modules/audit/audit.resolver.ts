@@ -1,29 +1,22 @@
 import { Args, Extensions, FieldResolver, Int, Resolver, Root } from "type-graphql";
 import type { AccountEntity, AuditEventEntity } from "../../entities";
 import { AppError } from "../../errors";
-import { pageWindow } from "../../graphql/connection";
+import { keysetCursors, pageWindow, toConnection, type Edge } from "../../graphql/connection";
 import { FIELD_COST } from "../../graphql/query-limits";
 import { Account } from "../account/account.types";
 import type { AuditEventType } from "./audit-event-type";
-import { AuditService, type AuditFilter, type AuditPosition } from "./audit.service";
-import { AuditEventConnection, AuditEventsArgs, type AuditEventEdge } from "./audit.types";
+import { AuditService, type AuditFilter } from "./audit.service";
+import { AuditEventConnection, AuditEventsArgs, type AuditEvent } from "./audit.types";
 
-/** A cursor is base64url of "<createdAt in ms>:<id>": opaque to clients, a keyset position to the service. */
-function encodeCursor(event: AuditPosition): string {
-  return Buffer.from(`${event.createdAt.getTime()}:${event.id}`).toString("base64url");
-}
+/** Cursors of the log's keyset positions: an event's time and numeric id. */
+const cursors = keysetCursors({ pattern: "\\d{1,15}", parse: Number });
 
-/** The position of a cursor this API gave, or null for anything else (only the canonical spelling decodes). */
-function decodeCursor(cursor: string): AuditPosition | null {
-  const match = /^(\d{1,15}):(\d{1,15})$/.exec(Buffer.from(cursor, "base64url").toString("latin1"));
-  if (!match) return null;
-  const position = { createdAt: new Date(Number(match[1])), id: Number(match[2]) };
-  return encodeCursor(position) === cursor ? position : null;
-}
-
-function toEdge(event: AuditEventEntity): AuditEventEdge {
+function toEdge(event: AuditEventEntity): Edge<AuditEvent> {
   // The log holds only AuditEventType values (AuditService.record takes nothing else).
-  return { cursor: encodeCursor(event), node: { ...event, id: String(event.id), type: event.type as AuditEventType } };
+  return {
+    cursor: cursors.encode({ at: event.createdAt, id: event.id }),
+    node: { ...event, id: String(event.id), type: event.type as AuditEventType },
+  };
 }
 
 @Resolver(() => Account)
@@ -41,17 +34,9 @@ export class AuditResolver {
     if (since && until && since >= until)
       throw AppError.badInput("until", "NOT_AFTER", "until must be later than since", { fields: ["since"] });
     const filter: AuditFilter = { types: types ?? undefined, since: since ?? undefined, until: until ?? undefined };
-    const page = await this.audit.list(account.id, filter, pageWindow(args, decodeCursor));
-    const edges = page.events.map(toEdge);
+    const page = await this.audit.list(account.id, filter, pageWindow(args, cursors.decode));
     return {
-      edges,
-      nodes: edges.map((edge) => edge.node),
-      pageInfo: {
-        hasNextPage: page.hasNextPage,
-        hasPreviousPage: page.hasPreviousPage,
-        startCursor: edges[0]?.cursor ?? null,
-        endCursor: edges[edges.length - 1]?.cursor ?? null,
-      },
+      ...toConnection(page, toEdge),
       accountId: account.id,
       filter,
     };

@@ -1,6 +1,6 @@
 import { ArgsType, Field, ID, ObjectType } from "type-graphql";
 import { ArrayMaxSize, ArrayMinSize, IsOptional } from "../../graphql/constraints";
-import { ConnectionArgs, PageInfo } from "../../graphql/connection";
+import { ConnectionArgs, ConnectionType } from "../../graphql/connection";
 import { AuditEventType } from "./audit-event-type";
 import type { AuditFilter } from "./audit.service";
 
@@ -28,29 +28,17 @@ export class AuditEvent {
   userAgent: string | null;
 }
 
-@ObjectType({ description: "An event of the security log with the cursor of its place in it." })
-export class AuditEventEdge {
-  @Field({ description: "Opaque: pass it as `after` (or `before`) to page from this event. Stays valid while the event exists." })
-  cursor: string;
-
-  @Field(() => AuditEvent, { description: "The event." })
-  node: AuditEvent;
-}
-
 @ObjectType({
   description:
     "A page of the security log, newest first (a Relay connection: Apollo's relayStylePagination() and graphcache's relayPagination() page it unaided).",
 })
-export class AuditEventConnection {
-  @Field(() => [AuditEventEdge], { description: "The events of this page with their cursors, newest first." })
-  edges: AuditEventEdge[];
-
-  @Field(() => [AuditEvent], { description: "The edges' nodes, for clients that need no cursors." })
-  nodes: AuditEvent[];
-
-  @Field(() => PageInfo, { description: "Whether more events lie before or after this page, and the cursors to page from." })
-  pageInfo: PageInfo;
-
+export class AuditEventConnection extends ConnectionType(AuditEvent, {
+  edge: "An event of the security log with the cursor of its place in it.",
+  cursor: "Opaque: pass it as `after` (or `before`) to page from this event. Stays valid while the event exists.",
+  node: "The event.",
+  edges: "The events of this page with their cursors, newest first.",
+  pageInfo: "Whether more events lie before or after this page, and the cursors to page from.",
+}) {
   /** Whose events and which, for totalCount (counted only when asked for). */
   accountId: string;
   filter: AuditFilter;

@@ -1,5 +1,6 @@
-import { Arg, Authorized, Ctx, Extensions, FieldResolver, Mutation, Resolver, Root } from "type-graphql";
-import type { AccountEntity } from "../../entities";
+import { Arg, Args, Authorized, Ctx, Extensions, FieldResolver, Int, Mutation, Resolver, Root } from "type-graphql";
+import type { AccountEntity, SessionEntity } from "../../entities";
+import { MAX_PAGE_SIZE, pageWindow, toConnection, uuidKeysetCursors, type Edge } from "../../graphql/connection";
 import type { Authenticated, RequestContext, RequestMeta } from "../../graphql/context";
 import { SESSION_ONLY } from "../../graphql/auth-checker";
 import { CurrentAccount, CurrentAuth, Meta } from "../../graphql/current";
@@ -7,17 +8,32 @@ import { FIELD_COST } from "../../graphql/query-limits";
 import { Account } from "../account/account.types";
 import { AuditEventType } from "../audit/audit-event-type";
 import { SessionService } from "./session.service";
-import { RevokeSessionInput, RevokeSessionPayload, Session, SignOutOtherSessionsPayload } from "./session.types";
+import {
+  RevokeSessionInput,
+  RevokeSessionPayload,
+  Session,
+  SessionConnection,
+  SessionsArgs,
+  SESSIONS_PAGE_SIZE,
+  SignOutOtherSessionsPayload,
+} from "./session.types";
 
 @Resolver(() => Account)
 export class SessionResolver {
   constructor(private readonly sessionService: SessionService) {}
 
-  @Extensions(FIELD_COST.reads(1))
-  @FieldResolver(() => [Session], { description: "Sessions that are signed in now, most recently used first." })
-  async sessions(@Root() account: AccountEntity, @Ctx() { auth }: RequestContext): Promise<Session[]> {
-    const sessions = await this.sessionService.listActive(account.id);
-    return sessions.map((session) => ({ ...session, current: session.id === auth?.session?.id }));
+  // One query for the page, one more to tell whether sessions lie before the cursor paged from.
+  @Extensions(FIELD_COST.reads(2))
+  @FieldResolver(() => SessionConnection, {
+    description: `The sessions signed in now (at most SESSIONS_MAX_PER_ACCOUNT), most recently used first, as a Relay connection paged forward with first/after. The cursors are keyset positions of each session's last use: a session used while you page moves to the front, so later pages no longer show it (the first page read again does). BAD_USER_INPUT for a page size outside 1-${MAX_PAGE_SIZE} or a cursor this API did not give.`,
+  })
+  async sessions(@Root() account: AccountEntity, @Args() args: SessionsArgs, @Ctx() { auth }: RequestContext): Promise<SessionConnection> {
+    const page = await this.sessionService.listActive(account.id, pageWindow(args, uuidKeysetCursors.decode, SESSIONS_PAGE_SIZE));
+    const toEdge = (session: SessionEntity): Edge<Session> => ({
+      cursor: uuidKeysetCursors.encode({ at: session.lastSeenAt, id: session.id }),
+      node: { ...session, current: session.id === auth?.session?.id },
+    });
+    return { ...toConnection(page, toEdge), accountId: account.id };
   }
 
   @Authorized(SESSION_ONLY)
@@ -42,5 +58,16 @@ export class SessionResolver {
   ): Promise<RevokeSessionPayload> {
     await this.sessionService.revoke(account.id, id, meta, AuditEventType.SESSION_REVOKED);
     return { revokedSessionId: id, account };
+  }
+}
+
+@Resolver(() => SessionConnection)
+export class SessionConnectionResolver {
+  constructor(private readonly sessionService: SessionService) {}
+
+  @Extensions(FIELD_COST.reads(1))
+  @FieldResolver(() => Int, { description: "How many sessions are signed in now (one count query: ask only when shown)." })
+  totalCount(@Root() connection: SessionConnection): Promise<number> {
+    return this.sessionService.countActive(connection.accountId);
   }
 }

@@ -1,12 +1,15 @@
 import { randomUUID } from "node:crypto";
-import { In, MoreThan, Not, type DataSource, type EntityManager } from "typeorm";
+import { In, MoreThan, Not, type DataSource, type EntityManager, type SelectQueryBuilder } from "typeorm";
 import type { Config } from "../../config";
 import { addSeconds, type Clock } from "../../core/clock";
 import { randomToken, sha256Hex } from "../../core/crypto";
 import { createJoinedLookup } from "../../db/joined-lookup";
+import { keysetPage, type KeysetPage } from "../../db/keyset-page";
+import { lockUntilCommit } from "../../db/locks";
 import { namingRows, type CachedLookup, type LookupCache } from "../../db/lookup-cache";
 import type { TransactionRunner } from "../../db/transactions";
 import { AccountEntity, SessionEntity } from "../../entities";
+import type { KeysetPosition, PageWindow } from "../../graphql/connection";
 import { requireSession, type Authenticated, type RequestMeta } from "../../graphql/context";
 import { AuditEventType } from "../audit/audit-event-type";
 import type { AuditService } from "../audit/audit.service";
@@ -31,7 +34,7 @@ export class SessionService {
     private readonly transaction: TransactionRunner,
     private readonly clock: Clock,
     private readonly audit: AuditService,
-    private readonly timeouts: Config["session"],
+    private readonly settings: Config["session"],
     cache: LookupCache,
     private readonly notices: NoticeService,
   ) {
@@ -45,7 +48,10 @@ export class SessionService {
     );
   }
 
+  /** A new session; past SESSIONS_MAX_PER_ACCOUNT the least recently used others are signed out, so the list stays bounded. */
   async issue(manager: EntityManager, accountId: string, meta: RequestMeta): Promise<IssuedSession> {
+    // Parallel sign-ins take turns, so each counts the others' sessions.
+    await lockUntilCommit(manager, `sessions:${accountId}`);
     const token = randomToken(SESSION_TOKEN_PREFIX);
     const now = this.clock.now();
     const session = manager.create(SessionEntity, {
@@ -59,7 +65,27 @@ export class SessionService {
       userAgent: meta.userAgent,
     });
     await manager.insert(SessionEntity, session);
+    await this.signOutLeastRecentlyUsed(manager, session, meta);
     return { token, session };
+  }
+
+  private async signOutLeastRecentlyUsed(manager: EntityManager, kept: SessionEntity, meta: RequestMeta): Promise<void> {
+    const { accountId } = kept;
+    const surplus = await manager.find(SessionEntity, {
+      select: { id: true },
+      where: { accountId, id: Not(kept.id), expiresAt: MoreThan(this.clock.now()) },
+      order: { lastSeenAt: "DESC", id: "DESC" },
+      skip: this.settings.maxPerAccount - 1,
+    });
+    if (surplus.length === 0) return;
+    const ids = surplus.map((each) => each.id);
+    await namingRows(
+      manager,
+      ids.map((id) => ({ id, accountId })),
+      () => manager.delete(SessionEntity, { id: In(ids), accountId }),
+    );
+    for (const sessionId of ids)
+      await this.audit.record(manager, accountId, AuditEventType.SESSION_REVOKED, meta, { sessionId, reason: "SESSION_LIMIT" });
   }
 
   /** One indexed lookup (token hash, joined with the account) authenticates a request. */
@@ -77,11 +103,22 @@ export class SessionService {
     return { account: found.joined, session, apiKey: null };
   }
 
-  async listActive(accountId: string): Promise<SessionEntity[]> {
-    return this.dataSource.getRepository(SessionEntity).find({
-      where: { accountId, expiresAt: MoreThan(this.clock.now()) },
-      order: { lastSeenAt: "DESC", id: "ASC" },
-    });
+  /** A page of the sessions signed in now, most recently used first. */
+  listActive(accountId: string, window: PageWindow<KeysetPosition>): Promise<KeysetPage<SessionEntity>> {
+    return keysetPage(() => this.active(accountId), { at: "session.lastSeenAt", id: "session.id" }, window);
+  }
+
+  /** How many sessions are signed in now, for the connection's totalCount. */
+  countActive(accountId: string): Promise<number> {
+    return this.active(accountId).getCount();
+  }
+
+  private active(accountId: string): SelectQueryBuilder<SessionEntity> {
+    return this.dataSource
+      .getRepository(SessionEntity)
+      .createQueryBuilder("session")
+      .where("session.accountId = :accountId", { accountId })
+      .andWhere("session.expiresAt > :now", { now: this.clock.now() });
   }
 
   /** Signs out one session of this account (the current one included), logged when there was one. */
@@ -142,8 +179,8 @@ export class SessionService {
   }
 
   private slidingExpiry(createdAt: Date, now: Date): Date {
-    const idle = addSeconds(now, this.timeouts.idleTimeoutSeconds);
-    const absolute = addSeconds(createdAt, this.timeouts.absoluteTimeoutSeconds);
+    const idle = addSeconds(now, this.settings.idleTimeoutSeconds);
+    const absolute = addSeconds(createdAt, this.settings.absoluteTimeoutSeconds);
     return idle < absolute ? idle : absolute;
   }
 }

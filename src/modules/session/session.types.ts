@@ -1,4 +1,5 @@
-import { Field, ID, InputType, ObjectType, registerEnumType } from "type-graphql";
+import { ArgsType, Field, ID, InputType, ObjectType, registerEnumType } from "type-graphql";
+import { ConnectionType, ForwardConnectionArgs } from "../../graphql/connection";
 import { IdArgs } from "../../graphql/id-args";
 import { Account } from "../account/account.types";
 
@@ -25,6 +26,28 @@ export class Session {
   @Field(() => String, { nullable: true, description: "The client IP address it signed in from; null when unknown." })
   ip: string | null;
 }
+
+/** Sessions a page holds unless `first` says otherwise. */
+export const SESSIONS_PAGE_SIZE = 50;
+
+@ObjectType({
+  description:
+    "A page of the signed-in sessions, most recently used first (a Relay connection: Apollo's relayStylePagination() and graphcache's relayPagination() page it unaided).",
+})
+export class SessionConnection extends ConnectionType(Session, {
+  edge: "A signed-in session with the cursor of its place in the list.",
+  cursor:
+    "Opaque: pass it as `after` to read the sessions used less recently. It holds the session's last use as of this answer, so it stays valid after the session is used again or signed out.",
+  node: "The session.",
+  edges: "The sessions of this page with their cursors, most recently used first.",
+  pageInfo: "Whether more sessions follow this page, and the cursor to page from.",
+}) {
+  /** Whose sessions, for totalCount (counted only when asked for). */
+  accountId: string;
+}
+
+@ArgsType()
+export class SessionsArgs extends ForwardConnectionArgs(SESSIONS_PAGE_SIZE) {}
 
 export enum DeviceType {
   DESKTOP = "DESKTOP",

@@ -5,6 +5,7 @@ import { accountPartId } from "../../graphql/account-part-id";
 import { SESSION_ONLY } from "../../graphql/auth-checker";
 import type { Authenticated, RequestMeta } from "../../graphql/context";
 import { CurrentAuth, Meta } from "../../graphql/current";
+import { toConnection } from "../../graphql/connection";
 import { FIELD_COST } from "../../graphql/query-limits";
 import { AccountRowsCache } from "../account/account-rows";
 import { Account } from "../account/account.types";
@@ -14,7 +15,7 @@ import { linkedIdentities, SocialService } from "./social.service";
 import {
   CompleteProviderBindingInput,
   CompleteProviderBindingPayload,
-  LinkedIdentity,
+  LinkedIdentityConnection,
   LoginWithProviderInput,
   LoginWithProviderPayload,
   ProviderInfo,
@@ -41,9 +42,15 @@ export class SocialResolver {
   }
 
   @Extensions(FIELD_COST.reads(1))
-  @FieldResolver(() => [LinkedIdentity], { description: "The WeChat, QQ and Alipay accounts bound for signing in, one per provider." })
-  identities(@Root() account: AccountEntity): MaybePromise<LinkedIdentity[]> {
-    return whenReady(this.rows.of(account), (rows) => linkedIdentities(rows.identities));
+  @FieldResolver(() => LinkedIdentityConnection, {
+    description: "The WeChat, QQ and Alipay accounts bound for signing in, one per provider, oldest first; always whole (at most three).",
+  })
+  identities(@Root() account: AccountEntity): MaybePromise<LinkedIdentityConnection> {
+    return whenReady(this.rows.of(account), (rows) => {
+      const identities = linkedIdentities(rows.identities);
+      const whole = { rows: identities, hasNextPage: false, hasPreviousPage: false };
+      return { ...toConnection(whole, (identity) => ({ cursor: identity.provider, node: identity })), totalCount: identities.length };
+    });
   }
 
   @Authorized(SESSION_ONLY)

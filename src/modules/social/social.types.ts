@@ -1,4 +1,5 @@
-import { ArgsType, Field, ID, InputType, ObjectType } from "type-graphql";
+import { ArgsType, Field, ID, InputType, Int, ObjectType } from "type-graphql";
+import { ConnectionType } from "../../graphql/connection";
 import { Account } from "../account/account.types";
 import { IsEnum, IsUrl, MaxLength, MinLength } from "../../graphql/constraints";
 import { LoginResult } from "../auth/auth.types";
@@ -41,6 +42,21 @@ export class LinkedIdentity {
 
   @Field({ description: "When it was bound." })
   boundAt: Date;
+}
+
+@ObjectType({
+  description:
+    "The provider accounts bound for signing in, oldest first: a Relay connection in shape (so clients cache and read it like the account's other lists), always whole. An account binds at most one account of each provider, three in all, so it takes no page arguments.",
+})
+export class LinkedIdentityConnection extends ConnectionType(LinkedIdentity, {
+  edge: "A bound provider account with its cursor.",
+  cursor: "The provider's name: the connection is always whole, so the cursor only tells its edges apart.",
+  node: "The bound provider account.",
+  edges: "The bound provider accounts with their cursors, oldest first.",
+  pageInfo: "Always one page: hasNextPage and hasPreviousPage are false.",
+}) {
+  @Field(() => Int, { description: "How many provider accounts are bound (0-3)." })
+  totalCount: number;
 }
 
 @ObjectType({

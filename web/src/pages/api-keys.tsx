@@ -2,9 +2,9 @@ import { useEffect, useState } from "react";
 import { onSubmit, StepUpHint, useAction } from "../actions";
 import { request } from "../api";
 import { graphql } from "../gql";
-import type { ApiKeyRowFragment, ApiKeyScope } from "../gql/graphql";
+import type { ApiKeyListFragment, ApiKeyRowFragment, ApiKeyScope } from "../gql/graphql";
 import { useI18n } from "../i18n";
-import { Card, CopyButton, ErrorNote, Field, Notice, Table } from "../ui";
+import { Card, CopyButton, ErrorNote, Field, MoreButton, Notice, Table, usePagedList } from "../ui";
 
 graphql(`
   fragment ApiKeyRow on ApiKey {
@@ -17,17 +17,39 @@ graphql(`
     expiresAt
   }
 `);
+// Every selection of the list is this fragment, so a normalized cache keeps one shape of it.
+graphql(`
+  fragment ApiKeyList on ApiKeyConnection {
+    nodes {
+      ...ApiKeyRow
+    }
+    pageInfo {
+      hasNextPage
+      endCursor
+    }
+  }
+`);
 const API_KEYS = graphql(`
   query ApiKeys {
     me {
       id
       apiKeys {
-        ...ApiKeyRow
+        ...ApiKeyList
       }
     }
   }
 `);
-// Both mutations return the account's keys as they are now: the list is shown from them, not read again.
+const MORE_API_KEYS = graphql(`
+  query MoreApiKeys($after: String!) {
+    me {
+      id
+      apiKeys(after: $after) {
+        ...ApiKeyList
+      }
+    }
+  }
+`);
+// Both mutations return the account's keys as they are now (their first page): the list is shown from them, not read again.
 const CREATE = graphql(`
   mutation CreateApiKey($input: CreateApiKeyInput!) {
     createApiKey(input: $input) {
@@ -35,7 +57,7 @@ const CREATE = graphql(`
       account {
         id
         apiKeys {
-          ...ApiKeyRow
+          ...ApiKeyList
         }
       }
     }
@@ -48,7 +70,7 @@ const REVOKE = graphql(`
       account {
         id
         apiKeys {
-          ...ApiKeyRow
+          ...ApiKeyList
         }
       }
     }
@@ -56,21 +78,26 @@ const REVOKE = graphql(`
 `);
 
 type ApiKey = ApiKeyRowFragment;
+type KeyPage = ApiKeyListFragment;
 const LIFETIMES_DAYS = [30, 90, 365];
 const DAY_MS = 86_400_000;
 
 /** API密钥: create (the secret shown once, with a copy button), list, revoke. */
 export function ApiKeys() {
   const { t } = useI18n();
-  const [keys, setKeys] = useState<ApiKey[]>([]);
+  const { shown: keys, next, show, append } = usePagedList<ApiKey>();
   const [revoked, setRevoked] = useState<string | null>(null);
-  const { run, error } = useAction();
+  const { run, busy, error } = useAction();
   useEffect(() => {
-    void run(() => request(API_KEYS)).then((result) => result && setKeys(result.me?.apiKeys ?? []));
-  }, [run]);
+    void run(() => request(API_KEYS)).then((result) => result?.me && show(result.me.apiKeys));
+  }, [run, show]);
+  const more = async (after: string) => {
+    const result = await run(() => request(MORE_API_KEYS, { after }));
+    if (result?.me) append(result.me.apiKeys);
+  };
   return (
     <>
-      <CreateKey onCreated={setKeys} />
+      <CreateKey onCreated={show} />
       <Card title={t("apiKeys.title")}>
         {revoked && <Notice>{t("apiKeys.revoked", { name: revoked })}</Notice>}
         <ErrorNote error={error} />
@@ -81,16 +108,17 @@ export function ApiKeys() {
             keys={keys}
             onRevoked={(key, left) => {
               setRevoked(key.name);
-              setKeys(left);
+              show(left);
             }}
           />
         )}
+        <MoreButton next={next} busy={busy} onMore={more} />
       </Card>
     </>
   );
 }
 
-function CreateKey({ onCreated }: { onCreated: (keys: ApiKey[]) => void }) {
+function CreateKey({ onCreated }: { onCreated: (keys: KeyPage) => void }) {
   const { t } = useI18n();
   const { run, busy, error } = useAction();
   const [name, setName] = useState("");
@@ -174,7 +202,7 @@ function CreateKey({ onCreated }: { onCreated: (keys: ApiKey[]) => void }) {
   );
 }
 
-function KeyTable({ keys, onRevoked }: { keys: ApiKey[]; onRevoked: (key: ApiKey, left: ApiKey[]) => void }) {
+function KeyTable({ keys, onRevoked }: { keys: readonly ApiKey[]; onRevoked: (key: ApiKey, left: KeyPage) => void }) {
   const { t, dateTime, list } = useI18n();
   const { run, busy, error } = useAction();
   const [confirming, setConfirming] = useState<string | null>(null);

@@ -6,17 +6,23 @@ import { useI18n } from "../i18n";
 import { useMe, useSession } from "../session";
 import { Card, ErrorNote, Field, NewPasswordFields, NO_NEW_PASSWORD, Notice } from "../ui";
 
+// Of what the pages show, a new password changes only passwordChangedAt and the lists of sessions and
+// keys: the payload selects just those (all of MeFields with both lists would pass the cost limit's room).
 const CHANGE_PASSWORD = graphql(`
   mutation ChangePassword($input: ChangePasswordInput!) {
     changePassword(input: $input) {
       revokedSessionCount
       account {
-        ...MeFields
+        id
+        security {
+          id
+          passwordChangedAt
+        }
         sessions {
-          ...SessionRow
+          ...SessionList
         }
         apiKeys {
-          ...ApiKeyRow
+          ...ApiKeyList
         }
       }
     }

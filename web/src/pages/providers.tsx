@@ -91,7 +91,7 @@ function ProviderCard({ kind, enabled }: { kind: ProviderKind; enabled: boolean 
   const { run, busy, error } = useAction();
   const [qr, setQr] = useState<{ authorizeUrl: string; qrCodeDataUrl?: string | null } | null>(null);
   const name = t(`provider.${kind}`);
-  const identity = me.identities.find((i) => i.provider === kind);
+  const identity = me.identities.nodes.find((i) => i.provider === kind);
 
   const bind = async () => {
     const result = await run(() => request(START_BINDING, { input: { provider: kind, redirectUri: callbackUri() } }));

@@ -130,7 +130,7 @@ export function SecurityLog() {
       {next && (
         <div className="actions">
           <button type="button" className="secondary" disabled={busy} onClick={() => void load(next)}>
-            {t("log.more")}
+            {t("common.more")}
           </button>
         </div>
       )}

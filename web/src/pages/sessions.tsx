@@ -2,9 +2,9 @@ import { useCallback, useEffect, useState } from "react";
 import { useAction } from "../actions";
 import { request } from "../api";
 import { graphql } from "../gql";
-import type { SessionsQuery } from "../gql/graphql";
+import type { SessionRowFragment } from "../gql/graphql";
 import { useI18n } from "../i18n";
-import { Card, ErrorNote, Notice, Table } from "../ui";
+import { Card, ErrorNote, MoreButton, Notice, Table, usePagedList } from "../ui";
 import { DeviceName } from "./device";
 
 graphql(`
@@ -20,24 +20,46 @@ graphql(`
     lastSeenAt
   }
 `);
+// Every selection of the list is this fragment, so a normalized cache keeps one shape of it.
+graphql(`
+  fragment SessionList on SessionConnection {
+    nodes {
+      ...SessionRow
+    }
+    pageInfo {
+      hasNextPage
+      endCursor
+    }
+  }
+`);
 const SESSIONS = graphql(`
   query Sessions {
     me {
       id
       sessions {
-        ...SessionRow
+        ...SessionList
       }
     }
   }
 `);
-// The payloads' account lists the sessions left, so the table needs no second query.
+const MORE_SESSIONS = graphql(`
+  query MoreSessions($after: String!) {
+    me {
+      id
+      sessions(after: $after) {
+        ...SessionList
+      }
+    }
+  }
+`);
+// The payloads' account lists the sessions left (their first page), so the table needs no second query.
 const REVOKE = graphql(`
   mutation RevokeSession($id: ID!) {
     revokeSession(input: { id: $id }) {
       account {
         id
         sessions {
-          ...SessionRow
+          ...SessionList
         }
       }
     }
@@ -50,38 +72,40 @@ const SIGN_OUT_OTHERS = graphql(`
       account {
         id
         sessions {
-          ...SessionRow
+          ...SessionList
         }
       }
     }
   }
 `);
 
-type Session = NonNullable<SessionsQuery["me"]>["sessions"][number];
-
 /** 登录设备: the signed-in sessions, this one marked; any other can be signed out, or all of them at once. */
 export function Sessions() {
   const { t, dateTime } = useI18n();
   const { run, busy, error } = useAction();
-  const [sessions, setSessions] = useState<Session[]>([]);
+  const { shown: sessions, next, show, append } = usePagedList<SessionRowFragment>();
   const [notice, setNotice] = useState<string | null>(null);
   const load = useCallback(async () => {
     const result = await run(() => request(SESSIONS));
-    if (result) setSessions(result.me?.sessions ?? []);
-  }, [run]);
+    if (result?.me) show(result.me.sessions);
+  }, [run, show]);
   useEffect(() => {
     void load();
   }, [load]);
+  const more = async (after: string) => {
+    const result = await run(() => request(MORE_SESSIONS, { after }));
+    if (result?.me) append(result.me.sessions);
+  };
   const revoke = async (id: string) => {
     const result = await run(() => request(REVOKE, { id }));
     if (!result) return;
-    setSessions(result.revokeSession.account.sessions);
+    show(result.revokeSession.account.sessions);
     setNotice(t("sessions.revoked"));
   };
   const signOutOthers = async () => {
     const result = await run(() => request(SIGN_OUT_OTHERS));
     if (!result) return;
-    setSessions(result.signOutOtherSessions.account.sessions);
+    show(result.signOutOtherSessions.account.sessions);
     setNotice(t("sessions.signedOutOthers", { count: result.signOutOtherSessions.revokedSessionIds.length }));
   };
   return (
@@ -107,6 +131,7 @@ export function Sessions() {
           </tr>
         ))}
       </Table>
+      <MoreButton next={next} busy={busy} onMore={more} />
       {sessions.some((s) => !s.current) && (
         <div className="actions">
           <button type="button" className="danger" disabled={busy} onClick={() => void signOutOthers()}>
