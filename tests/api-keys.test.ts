@@ -100,19 +100,6 @@ const KEY_PAGE = /* GraphQL */ `
     }
   }
 `;
-const ME_WITH_KEYS = /* GraphQL */ `
-  query {
-    me {
-      id
-      username
-      apiKeys {
-        nodes {
-          id
-        }
-      }
-    }
-  }
-`;
 const UPDATE_PROFILE = /* GraphQL */ `
   mutation Update($input: UpdateProfileInput!) {
     updateProfile(input: $input) {
@@ -522,9 +509,24 @@ describe("Account.apiKeys", () => {
 describe("authenticating with a key", () => {
   it("lets an ACCOUNT_READ key run queries as its account", async () => {
     const user = await registerSteppedUp(app.client);
-    const { apiKey, secret } = await createKey(user.client);
-    const data = await app.client.as(secret).ok(ME_WITH_KEYS);
-    expect(data.me).toEqual({ id: user.id, username: user.username, apiKeys: { nodes: [{ id: apiKey.id }] } });
+    const { secret } = await createKey(user.client);
+    const data = await app.client.as(secret).ok(ME);
+    expect(data.me).toMatchObject({ id: user.id, username: user.username });
+  });
+
+  // A key handed to a program (often kept in its configuration) must not tell whoever reads it where
+  // the owner signs in from, which keys exist, or the security log.
+  it.each([
+    ["sessions", "sessions { totalCount nodes { ip userAgent } }"],
+    ["apiKeys", "apiKeys { totalCount nodes { id prefix } }"],
+    ["auditEvents", "auditEvents { totalCount nodes { type ip } }"],
+  ])("refuses the account's %s to a key with every scope, and answers no part of them", async (field, selection) => {
+    const user = await registerSteppedUp(app.client);
+    const { secret } = await createKey(user.client, { scopes: ["ACCOUNT_READ", "ACCOUNT_WRITE"] });
+    const response = await app.client.as(secret).request(`query { me { id ${selection} } }`);
+    expect(response.errors?.map((error) => [error.path, error.extensions?.code])).toEqual([[["me", field], "FORBIDDEN"]]);
+    expect(response.data?.me ?? null).toBeNull();
+    expect((await user.client.ok(`query { me { ${selection} } }`)).me[field].totalCount).toBeGreaterThan(0);
   });
 
   it("refuses every mutation to an ACCOUNT_READ key, updateProfile included", async () => {
@@ -549,7 +551,7 @@ describe("authenticating with a key", () => {
   it("lets an ACCOUNT_WRITE key run queries too", async () => {
     const user = await registerSteppedUp(app.client);
     const { secret } = await createKey(user.client, { scopes: ["ACCOUNT_WRITE"] });
-    expect((await app.client.as(secret).ok(ME_WITH_KEYS)).me.id).toBe(user.id);
+    expect((await app.client.as(secret).ok(ME)).me.id).toBe(user.id);
   });
 
   it.each([

@@ -1,6 +1,7 @@
-import { Args, Extensions, FieldResolver, Int, Resolver, Root } from "type-graphql";
+import { Args, Authorized, Extensions, FieldResolver, Int, Resolver, Root } from "type-graphql";
 import type { AccountEntity, AuditEventEntity } from "../../entities";
 import { AppError } from "../../errors";
+import { SESSION_ONLY } from "../../graphql/auth-checker";
 import { keysetCursors, pageWindow, toConnection, type Edge } from "../../graphql/connection";
 import { FIELD_COST } from "../../graphql/query-limits";
 import { Account } from "../account/account.types";
@@ -25,9 +26,10 @@ export class AuditResolver {
 
   // One query for the page, one more to tell whether events lie beyond the cursor paged from.
   @Extensions(FIELD_COST.reads(2))
+  @Authorized(SESSION_ONLY)
   @FieldResolver(() => AuditEventConnection, {
     description:
-      "The security log, newest first, as a Relay connection with keyset cursors: page forward with first/after, backward with last/before; filter by types and a time range. BAD_USER_INPUT for a page size outside 1-100, first with last, a cursor this API did not give, unknown types, or since not before until.",
+      "The security log, newest first, as a Relay connection with keyset cursors: page forward with first/after, backward with last/before; filter by types and a time range. BAD_USER_INPUT for a page size outside 1-100, first with last, a cursor this API did not give, unknown types,  Sessions only: an API key gets FORBIDDEN (who signed in from where, and which keys exist, are not for a program holding a key).or since not before until.",
   })
   async auditEvents(@Root() account: AccountEntity, @Args() args: AuditEventsArgs): Promise<AuditEventConnection> {
     const { types, since, until } = args;
