@@ -7,7 +7,10 @@ import { PLAIN_FIELDS } from "./plain-fields";
 export const MAX_PAGE_SIZE = 100;
 const DEFAULT_PAGE_SIZE = 20;
 
-@ObjectType({ ...PLAIN_FIELDS, description: "Where a page of a Relay connection sits in the whole list (relayStylePagination() reads it as it is)." })
+@ObjectType({
+  ...PLAIN_FIELDS,
+  description: "Where a page of a Relay connection sits in the whole list (relayStylePagination() reads it as it is).",
+})
 export class PageInfo {
   @Field({ description: "More items follow endCursor: pass it as `after` with `first` to read them." })
   hasNextPage: boolean;

@@ -34,7 +34,7 @@ export class ApiKeyResolver {
   @Extensions(FIELD_COST.reads(2))
   @Authorized(SESSION_ONLY)
   @FieldResolver(() => ApiKeyConnection, {
-    description: `The account's API keys (at most API_KEYS_MAX_PER_ACCOUNT, expired ones included until revoked), newest first, as a Relay connection paged forward with first/after. Secrets are never shown again, only each key's prefix. BAD_USER_INPUT for a page size outside 1-${MAX_PAGE_SIZE} or  Sessions only: an API key gets FORBIDDEN (who signed in from where, and which keys exist, are not for a program holding a key).a cursor this API did not give.`,
+    description: `The account's API keys (at most API_KEYS_MAX_PER_ACCOUNT, expired ones included until revoked), newest first, as a Relay connection paged forward with first/after. Secrets are never shown again, only each key's prefix. BAD_USER_INPUT for a page size outside 1-${MAX_PAGE_SIZE} or a cursor this API did not give. Sessions only: an API key gets FORBIDDEN (who signed in from where, and which keys exist, are not for a program holding a key).`,
   })
   async apiKeys(@Root() account: AccountEntity, @Args() args: ApiKeysArgs): Promise<ApiKeyConnection> {
     const page = await this.keys.list(account.id, pageWindow(args, uuidKeysetCursors.decode, API_KEYS_PAGE_SIZE));

@@ -29,7 +29,7 @@ export class AuditResolver {
   @Authorized(SESSION_ONLY)
   @FieldResolver(() => AuditEventConnection, {
     description:
-      "The security log, newest first, as a Relay connection with keyset cursors: page forward with first/after, backward with last/before; filter by types and a time range. BAD_USER_INPUT for a page size outside 1-100, first with last, a cursor this API did not give, unknown types,  Sessions only: an API key gets FORBIDDEN (who signed in from where, and which keys exist, are not for a program holding a key).or since not before until.",
+      "The security log, newest first, as a Relay connection with keyset cursors: page forward with first/after, backward with last/before; filter by types and a time range. BAD_USER_INPUT for a page size outside 1-100, first with last, a cursor this API did not give, unknown types, or since not before until. Sessions only: an API key gets FORBIDDEN (the security log is not for a program holding a key).",
   })
   async auditEvents(@Root() account: AccountEntity, @Args() args: AuditEventsArgs): Promise<AuditEventConnection> {
     const { types, since, until } = args;

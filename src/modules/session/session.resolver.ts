@@ -26,7 +26,7 @@ export class SessionResolver {
   @Extensions(FIELD_COST.reads(2))
   @Authorized(SESSION_ONLY)
   @FieldResolver(() => SessionConnection, {
-    description: `The sessions signed in now (at most SESSIONS_MAX_PER_ACCOUNT), most recently used first, as a Relay connection paged forward with first/after. The cursors are keyset positions of each session's last use: a session used while you page moves to the front, so later pages no longer show it (the first page read again does). BAD_USER_INPUT for a page size outside 1-${MAX_PAGE_SIZE} or  Sessions only: an API key gets FORBIDDEN (who signed in from where, and which keys exist, are not for a program holding a key).a cursor this API did not give.`,
+    description: `The sessions signed in now (at most SESSIONS_MAX_PER_ACCOUNT), most recently used first, as a Relay connection paged forward with first/after. The cursors are keyset positions of each session's last use: a session used while you page moves to the front, so later pages no longer show it (the first page read again does). BAD_USER_INPUT for a page size outside 1-${MAX_PAGE_SIZE} or a cursor this API did not give. Sessions only: an API key gets FORBIDDEN (who signed in from where, and which keys exist, are not for a program holding a key).`,
   })
   async sessions(@Root() account: AccountEntity, @Args() args: SessionsArgs, @Ctx() { auth }: RequestContext): Promise<SessionConnection> {
     const page = await this.sessionService.listActive(account.id, pageWindow(args, uuidKeysetCursors.decode, SESSIONS_PAGE_SIZE));
