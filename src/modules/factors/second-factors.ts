@@ -13,21 +13,17 @@ export interface SecondFactorRows {
   readonly recoveryCodesRemaining: number;
 }
 
+// One read after another: the manager is often a transaction's, one PostgreSQL connection, and pg
+// deprecates (pg 9 removes) a query sent on a connection still running one.
 export async function readSecondFactors(manager: EntityManager, accountId: string): Promise<SecondFactorRows> {
-  const [contacts, authenticator] = await Promise.all([
-    manager.findBy(IdentityEntity, { accountId, kind: In(Object.values(ContactKind)) }),
-    readAuthenticator(manager, accountId),
-  ]);
-  return { contacts, ...authenticator };
+  const contacts = await manager.findBy(IdentityEntity, { accountId, kind: In(Object.values(ContactKind)) });
+  return { contacts, ...(await readAuthenticator(manager, accountId)) };
 }
 
 /** The second factors besides the contacts: for a reader that has the account's identities already. */
 export async function readAuthenticator(manager: EntityManager, accountId: string): Promise<Omit<SecondFactorRows, "contacts">> {
-  const [totp, recoveryCodesRemaining] = await Promise.all([
-    manager.findOneBy(TotpCredentialEntity, { accountId, confirmedAt: Not(IsNull()) }),
-    manager.countBy(RecoveryCodeEntity, { accountId, usedAt: IsNull() }),
-  ]);
-  return { totp, recoveryCodesRemaining };
+  const totp = await manager.findOneBy(TotpCredentialEntity, { accountId, confirmedAt: Not(IsNull()) });
+  return { totp, recoveryCodesRemaining: await manager.countBy(RecoveryCodeEntity, { accountId, usedAt: IsNull() }) };
 }
 
 /** What a factor's check may use. */
