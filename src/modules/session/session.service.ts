@@ -79,11 +79,7 @@ export class SessionService {
     });
     if (surplus.length === 0) return;
     const ids = surplus.map((each) => each.id);
-    await namingRows(
-      manager,
-      ids.map((id) => ({ id, accountId })),
-      () => manager.delete(SessionEntity, { id: In(ids), accountId }),
-    );
+    await this.end(manager, accountId, ids);
     for (const sessionId of ids)
       await this.audit.record(manager, accountId, AuditEventType.SESSION_REVOKED, meta, { sessionId, reason: "SESSION_LIMIT" });
   }
@@ -145,16 +141,21 @@ export class SessionService {
       });
       const ids = others.map((session) => session.id);
       if (ids.length === 0) return { ids, sendNotice: () => undefined };
-      await namingRows(
-        manager,
-        ids.map((id) => ({ id, accountId })),
-        () => manager.delete(SessionEntity, { id: In(ids), accountId }),
-      );
+      await this.end(manager, accountId, ids);
       await this.audit.record(manager, accountId, AuditEventType.OTHER_SESSIONS_SIGNED_OUT, meta, { revokedSessions: ids.length });
       return { ids, sendNotice: await this.notices.wayInChanged(manager, accountId, "OTHER_SESSIONS_SIGNED_OUT") };
     });
     sendNotice();
     return ids;
+  }
+
+  /** Ends these sessions of the account, naming them, so caches drop only their entries. */
+  private async end(manager: EntityManager, accountId: string, ids: readonly string[]): Promise<void> {
+    await namingRows(
+      manager,
+      ids.map((id) => ({ id, accountId })),
+      () => manager.delete(SessionEntity, { id: In([...ids]), accountId }),
+    );
   }
 
   /** Used when a password changes: every other device must sign in again. */
