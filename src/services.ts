@@ -129,7 +129,7 @@ export function createServices(deps: ServiceDeps) {
     deriveKey(dataKey.key, "recovery-code"),
     rateLimiter("second-factor-account", limits.secondFactorFailuresPerAccount),
   );
-  const audit = new AuditService(dataSource, clock);
+  const audit = new AuditService(dataSource, clock, transaction, background);
   const { auth: cache, rows, dispose: disposeCache } = createCaches(deps);
   const notices = new NoticeService(clock, logger, providers, background);
   const sessions = new SessionService(dataSource, transaction, clock, audit, config.session, cache, notices);
@@ -144,7 +144,6 @@ export function createServices(deps: ServiceDeps) {
     deriveKey(dataKey.key, "challenge-code"),
     config,
     rateLimiter,
-    background,
   );
   const factors = new FactorsService(dataSource, clock, challenges, localFactors, passwordVerifier);
   const stepUp = new StepUpService(dataSource, transaction, clock, audit, challenges, factors, {
@@ -170,7 +169,6 @@ export function createServices(deps: ServiceDeps) {
       registerByIp: rateLimiter("register-ip", limits.registrationsPerIp),
     },
     signIn,
-    background,
   );
   const passwords = new PasswordService(transaction, clock, hasher, passwordVerifier, sessions, audit, stepUp, notices);
   const resets = new PasswordResetService(dataSource, transaction, clock, hasher, audit, challenges, notices, background);

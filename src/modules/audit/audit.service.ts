@@ -1,5 +1,7 @@
 import type { DataSource, EntityManager, SelectQueryBuilder } from "typeorm";
+import type { BackgroundTasks } from "../../core/background";
 import type { Clock } from "../../core/clock";
+import type { TransactionRunner } from "../../db/transactions";
 import { AuditEventEntity } from "../../entities";
 import type { RequestMeta } from "../../graphql/context";
 import { keysetPage, type KeysetPage } from "../../db/keyset-page";
@@ -20,6 +22,8 @@ export class AuditService {
   constructor(
     private readonly dataSource: DataSource,
     private readonly clock: Clock,
+    private readonly transaction: TransactionRunner,
+    private readonly background: BackgroundTasks,
   ) {}
 
   /** Written inside the caller's transaction, so the event exists exactly when the change does. */
@@ -38,6 +42,15 @@ export class AuditService {
       detail: detail ? JSON.stringify(detail) : null,
       createdAt: this.clock.now(),
     });
+  }
+
+  /**
+   * Records a failed try after the answer, in a transaction of its own: a write that only a known
+   * account's try gets would make its answer slower than an unknown one's, telling that it exists.
+   */
+  recordAfterAnswer(accountId: string, type: AuditEventType, meta: RequestMeta, detail?: Record<string, unknown>): void {
+    const seen: RequestMeta = { ip: meta.ip, userAgent: meta.userAgent };
+    this.background.run(type, () => this.transaction((manager) => this.record(manager, accountId, type, seen, detail)));
   }
 
   /** One page of the log, newest first; every read walks idx_audit_events_account_time (account, time, id), which also serves since/until. */

@@ -1,6 +1,5 @@
 import { randomUUID } from "node:crypto";
 import type { DataSource } from "typeorm";
-import type { BackgroundTasks } from "../../core/background";
 import type { Clock } from "../../core/clock";
 import { ipBudgetKey } from "../../core/ip-key";
 import { consumeAll, type RateLimiter } from "../../core/rate-limiter";
@@ -34,7 +33,6 @@ export class AuthService {
     private readonly audit: AuditService,
     private readonly limiters: AuthLimiters,
     private readonly signIn: SignInService,
-    private readonly background: BackgroundTasks,
   ) {}
 
   async register(input: RegisterInput, meta: RequestMeta): Promise<SignedIn> {
@@ -83,13 +81,7 @@ export class AuthService {
     const account = await findAccountBySignInName(this.dataSource, name);
     const valid = await this.hasher.verify(input.password, account?.passwordHash ?? null);
     if (!account || !valid) {
-      if (account) {
-        // After the answer: a write only a known account gets would make its answer slower, telling that it exists.
-        const seen: RequestMeta = { ip: meta.ip, userAgent: meta.userAgent };
-        this.background.run("sign-in-failed", () =>
-          this.transaction((manager) => this.audit.record(manager, account.id, AuditEventType.SIGN_IN_FAILED, seen)),
-        );
-      }
+      if (account) this.audit.recordAfterAnswer(account.id, AuditEventType.SIGN_IN_FAILED, meta);
       throw new AppError("INVALID_CREDENTIALS");
     }
     await Promise.all([this.limiters.loginByIdentifier.reset(identifierKey), this.limiters.loginByIp.refund(ipKey)]);

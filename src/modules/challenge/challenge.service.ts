@@ -1,7 +1,6 @@
 import { createHmac, randomBytes, randomInt, randomUUID } from "node:crypto";
 import { In, IsNull, LessThanOrEqual, Not, type DataSource, type EntityManager } from "typeorm";
 import type { Config } from "../../config";
-import type { BackgroundTasks } from "../../core/background";
 import { addSeconds, type Clock } from "../../core/clock";
 import { constantTimeEqual } from "../../core/crypto";
 import type { Logger } from "../../core/logger";
@@ -91,7 +90,6 @@ export class ChallengeService {
     private readonly codeKey: Buffer,
     private readonly config: Pick<Config, "codes" | "smsDailyBudget" | "rateLimits">,
     rateLimiter: RateLimiterFactory,
-    private readonly background: BackgroundTasks,
   ) {
     const limits = config.rateLimits;
     this.limits = {
@@ -329,16 +327,9 @@ export class ChallengeService {
     }
 
     if (!(await proves(challenge))) {
-      if (challenge.accountId) {
-        const accountId = challenge.accountId;
-        // After the answer, which a challenge of no account (a decoy) must match in time.
-        const seen: RequestMeta = { ip: meta.ip, userAgent: meta.userAgent };
-        this.background.run("code-failed", () =>
-          this.transaction((manager) =>
-            this.audit.record(manager, accountId, AuditEventType.CODE_FAILED, seen, { purpose: challenge.purpose }),
-          ),
-        );
-      }
+      // After the answer, which a challenge of no account (a decoy) must match in time.
+      if (challenge.accountId)
+        this.audit.recordAfterAnswer(challenge.accountId, AuditEventType.CODE_FAILED, meta, { purpose: challenge.purpose });
       throw new AppError("CODE_INVALID");
     }
     return challenge;
