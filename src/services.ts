@@ -146,7 +146,7 @@ export function createServices(deps: ServiceDeps) {
     rateLimiter,
   );
   const factors = new FactorsService(dataSource, clock, challenges, localFactors, passwordVerifier);
-  const stepUp = new StepUpService(dataSource, transaction, clock, audit, challenges, factors, {
+  const stepUp = new StepUpService(dataSource, transaction, clock, audit, challenges, factors, sessions, {
     ttlSeconds: config.stepUpTtlSeconds,
     newFactorCooldownSeconds: config.newFactorCooldownSeconds,
   });

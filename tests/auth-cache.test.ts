@@ -190,6 +190,22 @@ describe("with Redis: a sign-out in one process reaches the others at once", () 
     expect(await Promise.all([cacheMisses(first), cacheMisses(second)])).toEqual(misses);
   });
 
+  it("refuses in the other process, at once, the token a step-up renewed", async () => {
+    const { onFirst, onSecond } = await signedInOnBoth(first, second);
+    const before = onSecond.token!;
+    await stepUpWithPassword(onFirst);
+    await eventually(async () => ((await onSecond.ok(ME)).me === null ? true : undefined));
+    expect(
+      (
+        await second.client
+          .as(before)
+          .fails(CHANGE_PASSWORD, { input: { oldPassword: DEFAULT_PASSWORD, newPassword: `${DEFAULT_PASSWORD}-x` } })
+      ).extensions?.code,
+    ).toBe("UNAUTHENTICATED");
+    onSecond.adopt(onFirst.token!);
+    expect((await onSecond.ok(ME)).me).not.toBeNull();
+  });
+
   it("shows a username changed in another process", async () => {
     const { onFirst, onSecond } = await signedInOnBoth(first, second);
     await onFirst.ok(`mutation { updateProfile(input: { username: "renamed_${Date.now()}" }) { account { username } } }`);
@@ -433,8 +449,15 @@ describe("without Redis", () => {
     const { onFirst, onSecond } = await signedInOnBoth(first, second);
     await stepUpWithPassword(onFirst);
     const { recoveryCodes } = await enrolTotp(first, onFirst);
+    await onFirst.ok(ME); // the first process caches the session's token as it is now
+    onSecond.adopt(onFirst.token!);
     await stepUpWith(onSecond, "RECOVERY_CODE", recoveryCodes[0]);
     await onSecond.ok(ME);
+    // The step-up renewed the session's token: the first process's cached copy of the old one gains nothing.
+    expect((await onFirst.fails(`mutation { setTwoStepVerification(input: { enabled: true }) { account { id } } }`)).extensions?.code).toBe(
+      "UNAUTHENTICATED",
+    );
+    onFirst.adopt(onSecond.token!);
     await onFirst.ok(`mutation { setTwoStepVerification(input: { enabled: true }) { account { id } } }`);
     // The second process's cached account still says off.
     await onSecond.ok(`mutation { setTwoStepVerification(input: { enabled: false }) { account { id } } }`);

@@ -1,6 +1,7 @@
 import { randomBytes } from "node:crypto";
 import {
   COMPLETE_PASSWORD_STEP_UP,
+  completeStepUp,
   DEFAULT_PASSWORD,
   letStepUpLapse,
   REQUEST_PASSWORD_STEP_UP,
@@ -9,7 +10,7 @@ import {
 } from "./helpers/accounts";
 import { bindContact, CONFIRM_BINDING, REQUEST_STEP_UP, START_BINDING, stepUp, uniqueEmail } from "./helpers/contacts";
 import type { GraphQLClient } from "./helpers/graphql-client";
-import { codeNow, CONFIRM_TOTP, enrolTotp, START_TOTP } from "./helpers/second-factors";
+import { codeNow, CONFIRM_TOTP, enrolTotp, START_TOTP, stepUpWith } from "./helpers/second-factors";
 import { bindProvider, callbackUrl, consent, LOGIN_WITH, START_LOGIN, UNBIND } from "./helpers/social";
 import { startTestApp, type TestApp } from "./helpers/test-server";
 
@@ -55,14 +56,7 @@ describe("a first email on an account with an authenticator", () => {
     expect((await user.client.fails(START_BINDING, { kind: "EMAIL", address: email })).extensions?.code).toBe("STEP_UP_REQUIRED");
     expect(app.smtp.mailsTo(email)).toHaveLength(0);
 
-    const { requestStepUp } = await user.client.ok(REQUEST_STEP_UP, { method: "TOTP" });
-    await user.client.ok(
-      `mutation($id: ID!, $code: String!) { completeStepUp(input: { challengeId: $id, code: $code }) { account { id } } }`,
-      {
-        id: requestStepUp.challenge.id,
-        code: codeNow(app, secret),
-      },
-    );
+    await stepUpWith(user.client, "TOTP", codeNow(app, secret));
     const { startContactBinding } = await user.client.ok(START_BINDING, { kind: "EMAIL", address: email });
     const code = await app.smtp.codeFor(email);
     await letStepUpLapse(app, user);
@@ -83,7 +77,7 @@ describe("the PASSWORD step-up", () => {
       (await user.client.fails(COMPLETE_PASSWORD_STEP_UP, { id: requestStepUp.challenge.id, password: "not-the-password" })).extensions
         ?.code,
     ).toBe("CODE_INVALID");
-    await user.client.ok(COMPLETE_PASSWORD_STEP_UP, { id: requestStepUp.challenge.id, password: DEFAULT_PASSWORD });
+    await completeStepUp(user.client, COMPLETE_PASSWORD_STEP_UP, { id: requestStepUp.challenge.id, password: DEFAULT_PASSWORD });
 
     const email = uniqueEmail("pw");
     await bindContact(app, user.client, "EMAIL", email);

@@ -1,6 +1,7 @@
 import { randomInt } from "node:crypto";
 import {
   auditTypes,
+  completeStepUp,
   DEFAULT_PASSWORD,
   LOGIN,
   uniqueUsername,
@@ -9,6 +10,7 @@ import {
   letStepUpLapse,
 } from "./helpers/accounts";
 import type { GraphQLClient } from "./helpers/graphql-client";
+import { enrolTotp } from "./helpers/second-factors";
 import { eventually, startTestApp, type TestApp } from "./helpers/test-server";
 
 const CHANGE_PASSWORD = /* GraphQL */ `
@@ -65,6 +67,7 @@ const COMPLETE_STEP_UP = /* GraphQL */ `
       account {
         id
       }
+      token
     }
   }
 `;
@@ -176,7 +179,7 @@ async function stepUpByEmail(client: GraphQLClient, email: string): Promise<void
   const seen = app.smtp.mailsTo(email).length;
   const { requestStepUp } = await client.ok(REQUEST_STEP_UP, { method: "EMAIL" });
   const code = await mailedCode(email, seen);
-  await client.ok(COMPLETE_STEP_UP, { id: requestStepUp.challenge.id, code });
+  await completeStepUp(client, COMPLETE_STEP_UP, { id: requestStepUp.challenge.id, code });
 }
 
 function otherCode(code: string): string {
@@ -229,8 +232,9 @@ describe("requestStepUp and completeStepUp", () => {
     const code = await mailedCode(user.email, seen);
     expect(app.smtp.mailsTo(user.email)[seen].text).toContain("confirm it is you before a security change");
 
-    expect((await user.client.ok(COMPLETE_STEP_UP, { id: requestStepUp.challenge.id, code })).completeStepUp).toEqual({
+    expect(await completeStepUp(user.client, COMPLETE_STEP_UP, { id: requestStepUp.challenge.id, code })).toEqual({
       account: { id: user.id },
+      token: expect.stringMatching(/^ses_/),
     });
     const types = await auditTypes(user.client);
     expect(types[0]).toBe("STEP_UP_COMPLETED");
@@ -262,8 +266,9 @@ describe("requestStepUp and completeStepUp", () => {
     expect(requestStepUp.challenge.method).toBe("SMS");
     expect(requestStepUp.challenge.maskedTarget).toBe(`+86 139****${phone.slice(-4)}`);
     const code = await smsCode(phone, seen);
-    expect((await user.client.ok(COMPLETE_STEP_UP, { id: requestStepUp.challenge.id, code })).completeStepUp).toEqual({
+    expect(await completeStepUp(user.client, COMPLETE_STEP_UP, { id: requestStepUp.challenge.id, code })).toEqual({
       account: { id: user.id },
+      token: expect.stringMatching(/^ses_/),
     });
     expect(
       (await user.client.ok(CHANGE_PASSWORD, { input: { oldPassword: DEFAULT_PASSWORD, newPassword: NEW_PASSWORD } })).changePassword,
@@ -343,8 +348,9 @@ describe("requestStepUp and completeStepUp", () => {
     expect(change.extensions?.code).toBe("STEP_UP_REQUIRED");
 
     // the owner of the challenge can still use it
-    expect((await user.client.ok(COMPLETE_STEP_UP, { id: requestStepUp.challenge.id, code })).completeStepUp).toEqual({
+    expect(await completeStepUp(user.client, COMPLETE_STEP_UP, { id: requestStepUp.challenge.id, code })).toEqual({
       account: { id: user.id },
+      token: expect.stringMatching(/^ses_/),
     });
   });
 
@@ -364,14 +370,59 @@ describe("requestStepUp and completeStepUp", () => {
     const seen = app.smtp.mailsTo(user.email).length;
     const { requestStepUp } = await user.client.ok(REQUEST_STEP_UP, { method: "EMAIL" });
     const code = await mailedCode(user.email, seen);
-    expect((await user.client.ok(COMPLETE_STEP_UP, { id: requestStepUp.challenge.id, code })).completeStepUp).toEqual({
+    expect(await completeStepUp(user.client, COMPLETE_STEP_UP, { id: requestStepUp.challenge.id, code })).toEqual({
       account: { id: user.id },
+      token: expect.stringMatching(/^ses_/),
     });
     const other = await anotherSession(user);
     expect((await user.client.fails(COMPLETE_STEP_UP, { id: requestStepUp.challenge.id, code })).extensions).toEqual({
       code: "CODE_INVALID",
     });
     expect((await other.fails(COMPLETE_STEP_UP, { id: requestStepUp.challenge.id, code })).extensions).toEqual({ code: "CODE_INVALID" });
+  });
+
+  it("renews the session's token: the one it carried, and any copy of it, stop working and never gain the step-up", async () => {
+    const user = await userWithEmail();
+    const copy = app.client.as(user.token); // what a thief who read the token before the step-up holds
+    const CURRENT = `{ me { sessions { nodes { id current } } } }`;
+    const before = (await user.client.ok(CURRENT)).me.sessions.nodes.find((each: { current: boolean }) => each.current).id;
+
+    const seen = app.smtp.mailsTo(user.email).length;
+    const { requestStepUp } = await user.client.ok(REQUEST_STEP_UP, { method: "EMAIL" });
+    const code = await mailedCode(user.email, seen);
+    const { completeStepUp } = await copy.ok(
+      `mutation($id: ID!, $code: String!) { completeStepUp(input: { challengeId: $id, code: $code }) { token account { security { stepUpValidUntil stepUpRequiredFor } } } }`,
+      { id: requestStepUp.challenge.id, code },
+    );
+    // The payload answers as the renewed session: its step-up is in force.
+    expect(completeStepUp.account.security).toEqual({ stepUpValidUntil: expect.any(String), stepUpRequiredFor: [] });
+    expect(completeStepUp.token).not.toBe(user.token);
+
+    // Whoever carried the old token, the owner's tab included, is signed out of this session ...
+    expect((await copy.ok(CURRENT)).me).toBeNull();
+    expect((await user.client.ok(CURRENT)).me).toBeNull();
+    const change = { input: { oldPassword: DEFAULT_PASSWORD, newPassword: NEW_PASSWORD } };
+    expect((await copy.fails(CHANGE_PASSWORD, change)).extensions?.code).toBe("UNAUTHENTICATED");
+    // ... and the new token is the same session, stepped up.
+    const renewed = app.client.as(completeStepUp.token);
+    expect((await renewed.ok(CURRENT)).me.sessions.nodes).toContainEqual({ id: before, current: true });
+    expect((await renewed.ok(CHANGE_PASSWORD, change)).changePassword).toEqual({ revokedSessionCount: 0, revokedApiKeyCount: 0 });
+  });
+
+  it("of two parallel step-ups of one session, completes one: the other token is not handed out dead", async () => {
+    const user = await registerSteppedUp(app.client);
+    const { recoveryCodes } = await enrolTotp(app, user.client);
+    const challenges = await Promise.all(
+      recoveryCodes.slice(0, 2).map(async (code) => ({
+        id: (await user.client.ok(REQUEST_STEP_UP, { method: "RECOVERY_CODE" })).requestStepUp.challenge.id,
+        code,
+      })),
+    );
+    const results = await Promise.all(challenges.map((challenge) => user.client.request(COMPLETE_STEP_UP, challenge)));
+    // Both carried the same token: one renews it, the other is refused however they interleave.
+    expect(results.map((result) => result.errors?.[0].extensions?.code ?? "OK").sort()).toEqual(["OK", "UNAUTHENTICATED"]);
+    const renewed = app.client.as(results.find((result) => !result.errors)!.data.completeStepUp.token);
+    expect((await renewed.ok(`{ me { id } }`)).me).toEqual({ id: user.id });
   });
 
   // Last: it moves the clock forward by more than the step-up TTL.

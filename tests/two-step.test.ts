@@ -1,6 +1,6 @@
 import { auditTypes, DEFAULT_PASSWORD, ME, type RegisteredUser, registerSteppedUp, letStepUpLapse } from "./helpers/accounts";
 import { bindContact, CONFIRM_UNBINDING, START_UNBINDING, stepUp, uniqueEmail, uniquePhone } from "./helpers/contacts";
-import { codeNow, enrolTotp, SECURITY } from "./helpers/second-factors";
+import { codeNow, enrolTotp, SECURITY, stepUpWith } from "./helpers/second-factors";
 import { startTestApp, type TestApp } from "./helpers/test-server";
 
 const SET = `mutation($on: Boolean!) { setTwoStepVerification(input: { enabled: $on }) { account { security { twoStepEnabled twoStepMethods } } } }`;
@@ -192,16 +192,7 @@ describe("signing in with two-step verification on", () => {
     });
 
     it("turns itself off when the last second factor is removed", async () => {
-      await (async () => {
-        const { requestStepUp } = await user.client.ok(`mutation { requestStepUp(input: { method: TOTP }) { challenge { id } } }`);
-        await user.client.ok(
-          `mutation($id: ID!, $c: String!) { completeStepUp(input: { challengeId: $id, code: $c }) { account { id } } }`,
-          {
-            id: requestStepUp.challenge.id,
-            c: codeNow(app, secret),
-          },
-        );
-      })();
+      await stepUpWith(user.client, "TOTP", codeNow(app, secret));
       app.clock.advanceSeconds(30);
       await user.client.ok(`mutation($c: String!) { disableTotp(input: { code: $c }) { account { id } } }`, { c: codeNow(app, secret) });
       expect((await user.client.ok(SECURITY)).me.security).toMatchObject({ totpEnabled: false, twoStepEnabled: false, twoStepMethods: [] });

@@ -24,5 +24,6 @@ export function requireSession(auth: Authenticated): SessionEntity {
 /** Who is asking: built once per request from the Authorization header. */
 export interface RequestContext {
   readonly meta: RequestMeta;
-  readonly auth: Authenticated | null;
+  /** Replaced only when the request renews its own session's token (completeStepUp): the rest of it answers as the renewed session. */
+  auth: Authenticated | null;
 }

@@ -82,7 +82,17 @@ export async function registerUser(
 ): Promise<RegisteredUser> {
   const data = await client.ok(REGISTER, { input: { username, password } });
   const { token, account } = data.register;
-  return { id: account.id, username, password, token, client: client.as(token) };
+  const signedIn = client.as(token);
+  return {
+    id: account.id,
+    username,
+    password,
+    // A step-up renews the token: this is the one the client sends now.
+    get token() {
+      return signedIn.token ?? token;
+    },
+    client: signedIn,
+  };
 }
 
 export async function auditTypes(client: GraphQLClient): Promise<string[]> {
@@ -107,6 +117,7 @@ export const COMPLETE_PASSWORD_STEP_UP = /* GraphQL */ `
       account {
         id
       }
+      token
     }
   }
 `;
@@ -114,7 +125,17 @@ export const COMPLETE_PASSWORD_STEP_UP = /* GraphQL */ `
 /** Steps up this session by re-entering the password (only offered while the account has no usable second factor). */
 export async function stepUpWithPassword(client: GraphQLClient, password = DEFAULT_PASSWORD): Promise<void> {
   const { requestStepUp } = await client.ok(REQUEST_PASSWORD_STEP_UP);
-  await client.ok(COMPLETE_PASSWORD_STEP_UP, { id: requestStepUp.challenge.id, password });
+  await completeStepUp(client, COMPLETE_PASSWORD_STEP_UP, { id: requestStepUp.challenge.id, password });
+}
+
+/**
+ * Runs a completeStepUp document (one that selects `token`) that must succeed, and has the client send
+ * the session's new token from then on, as the SPA does; the payload.
+ */
+export async function completeStepUp(client: GraphQLClient, document: string, variables: Record<string, unknown>) {
+  const { completeStepUp: payload } = await client.ok(document, variables);
+  client.adopt(payload.token);
+  return payload;
 }
 
 /**

@@ -1,4 +1,5 @@
 import { randomInt } from "node:crypto";
+import { completeStepUp } from "./accounts";
 import type { GraphQLClient } from "./graphql-client";
 import type { TestApp } from "./test-server";
 
@@ -77,6 +78,7 @@ export const COMPLETE_STEP_UP = /* GraphQL */ `
       account {
         id
       }
+      token
     }
   }
 `;
@@ -117,5 +119,5 @@ export async function stepUp(app: TestApp, client: GraphQLClient, method: "EMAIL
   const seen = sentCount(app, kind, address);
   const { requestStepUp } = await client.ok(REQUEST_STEP_UP, { method });
   const code = await codeSentTo(app, kind, address, seen);
-  await client.ok(COMPLETE_STEP_UP, { id: requestStepUp.challenge.id, code });
+  await completeStepUp(client, COMPLETE_STEP_UP, { id: requestStepUp.challenge.id, code });
 }

@@ -23,6 +23,16 @@ export class GraphQLClient {
     private readonly headers: Record<string, string> = {},
   ) {}
 
+  /** The bearer token this client sends, if any. */
+  get token(): string | undefined {
+    return this.headers.authorization?.replace(/^Bearer /, "");
+  }
+
+  /** Sends this token from now on, as the SPA does with the one completeStepUp returns. */
+  adopt(token: string): void {
+    this.headers.authorization = `Bearer ${token}`;
+  }
+
   as(token: string): GraphQLClient {
     return this.with({ authorization: `Bearer ${token}` });
   }

@@ -1,3 +1,5 @@
+import { completeStepUp } from "./accounts";
+import { COMPLETE_STEP_UP } from "./contacts";
 import type { GraphQLClient } from "./graphql-client";
 import type { TestApp } from "./test-server";
 import { totp } from "./totp";
@@ -30,8 +32,5 @@ export async function stepUpWith(client: GraphQLClient, method: "TOTP" | "RECOVE
       m: method,
     },
   );
-  await client.ok(`mutation($id: ID!, $code: String!) { completeStepUp(input: { challengeId: $id, code: $code }) { account { id } } }`, {
-    id: requestStepUp.challenge.id,
-    code,
-  });
+  await completeStepUp(client, COMPLETE_STEP_UP, { id: requestStepUp.challenge.id, code });
 }

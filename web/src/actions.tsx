@@ -1,5 +1,5 @@
 import { createContext, useCallback, useContext, useState, type FormEvent, type ReactNode } from "react";
-import { ApiError, request } from "./api";
+import { ApiError, request, sessionToken } from "./api";
 import { graphql } from "./gql";
 import type { SensitiveAction, VerificationMethod } from "./gql/graphql";
 import { useI18n } from "./i18n";
@@ -23,6 +23,7 @@ const COMPLETE_STEP_UP = graphql(`
       account {
         ...MeFields
       }
+      token
     }
   }
 `);
@@ -150,7 +151,10 @@ function StepUpDialog({ onDone, onCancel }: { onDone: () => void; onCancel: () =
       ? { id: challenge.id, password }
       : { id: challenge.id, code };
     const result = await run(() => request(COMPLETE_STEP_UP, variables));
-    if (result?.completeStepUp) onDone();
+    if (!result) return;
+    // The step-up came with a new token: the one this tab sent has stopped working.
+    sessionToken.set(result.completeStepUp.token);
+    onDone();
   };
   const hint = challenge?.maskedTarget
     ? t("common.codeSentTo", { target: challenge.maskedTarget })

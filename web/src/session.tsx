@@ -102,13 +102,16 @@ export function SessionProvider({ children }: { children: ReactNode }) {
   const [loading, setLoading] = useState(true);
 
   const reload = useCallback(async () => {
-    if (!sessionToken.get()) {
+    const sentWith = sessionToken.get();
+    if (!sentWith) {
       setMe(null);
       setLoading(false);
       return;
     }
     try {
       const { me: account } = await request(ME);
+      // A step-up renewed the token while this was on its way: the answer is the old token's.
+      if (sessionToken.get() !== sentWith) return;
       if (!account) sessionToken.set(null);
       setMe(account ?? null);
     } catch {

@@ -9,6 +9,7 @@ import { lockUntilCommit } from "../../db/locks";
 import { namingRows, type CachedLookup, type LookupCache } from "../../db/lookup-cache";
 import type { TransactionRunner } from "../../db/transactions";
 import { AccountEntity, SessionEntity } from "../../entities";
+import { assertThat } from "../../errors";
 import type { KeysetPosition, PageWindow } from "../../graphql/connection";
 import { requireSession, type Authenticated, type RequestMeta } from "../../graphql/context";
 import { AuditEventType } from "../audit/audit-event-type";
@@ -156,6 +157,25 @@ export class SessionService {
       ids.map((id) => ({ id, accountId })),
       () => manager.delete(SessionEntity, { id: In([...ids]), accountId }),
     );
+  }
+
+  /**
+   * Gives the session a new token and makes these changes with it, so a copy of the token it had (taken
+   * before a step-up, say) does not gain what the change grants. Only while the session still has the
+   * token it was authenticated with: of two parallel renewals one wins, the other is UNAUTHENTICATED.
+   * Naming the row drops the old token's cache entry in every process.
+   */
+  async renewToken(
+    manager: EntityManager,
+    session: SessionEntity,
+    changes: Partial<Pick<SessionEntity, "stepUpAt">>,
+  ): Promise<IssuedSession> {
+    const token = randomToken(SESSION_TOKEN_PREFIX);
+    const row = { id: session.id, accountId: session.accountId };
+    const renewed = { ...changes, tokenHash: sha256Hex(token) };
+    const result = await namingRows(manager, [row], () => manager.update(SessionEntity, { ...row, tokenHash: session.tokenHash }, renewed));
+    assertThat(result.affected, "UNAUTHENTICATED");
+    return { token, session: manager.create(SessionEntity, { ...session, ...renewed }) };
   }
 
   /** Used when a password changes: every other device must sign in again. */

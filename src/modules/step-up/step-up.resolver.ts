@@ -1,7 +1,7 @@
 import { OperationTypeNode, type GraphQLResolveInfo } from "graphql";
-import { Arg, Authorized, Extensions, FieldResolver, Info, Mutation, Resolver, Root } from "type-graphql";
+import { Arg, Authorized, Ctx, Extensions, FieldResolver, Info, Mutation, Resolver, Root } from "type-graphql";
 import { whenReady, type MaybePromise } from "../../core/maybe-promise";
-import type { Authenticated, RequestMeta } from "../../graphql/context";
+import type { Authenticated, RequestContext, RequestMeta } from "../../graphql/context";
 import { SESSION_ONLY } from "../../graphql/auth-checker";
 import { CurrentAuth, Meta } from "../../graphql/current";
 import { AppError } from "../../errors";
@@ -32,20 +32,22 @@ export class StepUpResolver {
   @Authorized(SESSION_ONLY)
   @Mutation(() => CompleteStepUpPayload, {
     description:
-      "Marks this session as verified for a few minutes (STEP_UP_TTL_SECONDS). Give code, or password for a PASSWORD challenge. Raises CODE_INVALID (a wrong code or password, or another session's challenge), CODE_EXPIRED, TOO_MANY_ATTEMPTS and RATE_LIMITED (the account's password budget).",
+      "Marks this session as verified for a few minutes (STEP_UP_TTL_SECONDS) and gives it a new token: the one this request carried stops working, so send `token` from now on. Give code, or password for a PASSWORD challenge. Raises CODE_INVALID (a wrong code or password, or another session's challenge), CODE_EXPIRED, TOO_MANY_ATTEMPTS and RATE_LIMITED (the account's password budget).",
   })
   async completeStepUp(
     @Arg("input", { description: "The challenge, and its code or the password." }) { challengeId, code, password }: CompleteStepUpInput,
     @CurrentAuth() auth: Authenticated,
     @Meta() meta: RequestMeta,
+    @Ctx() context: RequestContext,
   ): Promise<CompleteStepUpPayload> {
     const proof = code ?? password;
     if (!proof || (code && password))
       throw AppError.badInput("code", "EXACTLY_ONE_OF", "give the code, or the password for a PASSWORD step-up", {
         fields: ["code", "password"],
       });
-    await this.stepUp.complete(auth, challengeId, proof, meta);
-    return { account: auth.account };
+    const { token, session } = await this.stepUp.complete(auth, challengeId, proof, meta);
+    context.auth = { ...auth, session };
+    return { account: auth.account, token };
   }
 }
 

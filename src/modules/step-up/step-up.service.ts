@@ -3,15 +3,15 @@ import type { Clock } from "../../core/clock";
 import { addSeconds } from "../../core/clock";
 import type { MaybePromise } from "../../core/maybe-promise";
 import { createJoinedLookup, type JoinedLookup } from "../../db/joined-lookup";
-import { namingRows } from "../../db/lookup-cache";
 import type { TransactionRunner } from "../../db/transactions";
 import { AccountEntity, SessionEntity, type ChallengeEntity } from "../../entities";
-import { AppError, assertThat } from "../../errors";
+import { AppError } from "../../errors";
 import { requireSession, type Authenticated, type RequestMeta } from "../../graphql/context";
 import { AuditEventType } from "../audit/audit-event-type";
 import type { AuditService } from "../audit/audit.service";
 import type { ChallengeService } from "../challenge/challenge.service";
 import type { FactorsService } from "../factors/factors.service";
+import type { IssuedSession, SessionService } from "../session/session.service";
 import { isSentMethod, VerificationMethod } from "../factors/vocabulary";
 import { SensitiveAction } from "./sensitive-action";
 
@@ -79,6 +79,7 @@ export class StepUpService {
     private readonly audit: AuditService,
     private readonly challenges: ChallengeService,
     private readonly factors: FactorsService,
+    private readonly sessions: SessionService,
     private readonly settings: { readonly ttlSeconds: number; readonly newFactorCooldownSeconds: number },
   ) {
     this.sessionById = createJoinedLookup(dataSource, {
@@ -97,7 +98,7 @@ export class StepUpService {
    * another process is UNAUTHENTICATED here, a password changed there is the one checked).
    */
   async requireStepUp(auth: Authenticated, action: SensitiveAction): Promise<StepUpProof> {
-    const found = await this.liveSession(requireSession(auth).id, auth);
+    const found = await this.liveSession(requireSession(auth), auth);
     if (!found) throw new AppError("UNAUTHENTICATED");
     const { main: session, joined: account } = found;
     switch (verdictWithoutMethods(this.validUntil(session) !== null, action) ?? verdictByMethods(action, await this.methods(account))) {
@@ -121,7 +122,7 @@ export class StepUpService {
    * hints are worked out at once, not as a promise (see `whenReady`).
    */
   hints(auth: Authenticated, methods: readonly VerificationMethod[], live: boolean): MaybePromise<StepUpHints> {
-    if (live && auth.session) return this.liveSession(auth.session.id, auth).then((found) => this.hintsFor(found?.main ?? null, methods));
+    if (live && auth.session) return this.liveSession(auth.session, auth).then((found) => this.hintsFor(found?.main ?? null, methods));
     return this.hintsFor(auth.session, methods);
   }
 
@@ -140,10 +141,15 @@ export class StepUpService {
     return until > this.clock.now() ? until : null;
   }
 
-  /** The session with its account as the database has them, while it is the caller's and has not ended. */
-  private async liveSession(sessionId: string, auth: Authenticated) {
-    const found = await this.sessionById(sessionId);
-    return found && found.joined.id === auth.account.id && found.main.expiresAt > this.clock.now() ? found : null;
+  /**
+   * The session with its account as the database has them, while it is the caller's, has not ended and
+   * still has the token the request carried: a token renewed by a step-up in another process, still in
+   * this one's cache, gains nothing here.
+   */
+  private async liveSession(session: SessionEntity, auth: Authenticated) {
+    const found = await this.sessionById(session.id);
+    const live = found && found.joined.id === auth.account.id && found.main.tokenHash === session.tokenHash;
+    return live && found.main.expiresAt > this.clock.now() ? found : null;
   }
 
   /** What this account can step up with now. */
@@ -164,8 +170,11 @@ export class StepUpService {
     return this.challenges.issue({ ...base, channel: method, target: address }, meta);
   }
 
-  /** `proof` is the code, or the password for a PASSWORD challenge. */
-  async complete(auth: Authenticated, challengeId: string, proof: string, meta: RequestMeta): Promise<void> {
+  /**
+   * `proof` is the code, or the password for a PASSWORD challenge. The session gets a new token with
+   * its step-up: a copy of the old one, taken by whoever read it before, stays without it.
+   */
+  async complete(auth: Authenticated, challengeId: string, proof: string, meta: RequestMeta): Promise<IssuedSession> {
     const session = requireSession(auth);
     const challenge = await this.factors.prove(
       challengeId,
@@ -173,12 +182,11 @@ export class StepUpService {
       { purpose: "STEP_UP", accountId: auth.account.id, sessionId: session.id },
       meta,
     );
-    await this.transaction(async (manager) => {
+    return this.transaction(async (manager) => {
       await this.challenges.consume(manager, challenge);
-      const row = { id: session.id, accountId: auth.account.id };
-      const result = await namingRows(manager, [row], () => manager.update(SessionEntity, row, { stepUpAt: this.clock.now() }));
-      assertThat(result.affected, "UNAUTHENTICATED");
+      const renewed = await this.sessions.renewToken(manager, session, { stepUpAt: this.clock.now() });
       await this.audit.record(manager, auth.account.id, AuditEventType.STEP_UP_COMPLETED, meta, { channel: challenge.channel });
+      return renewed;
     });
   }
 }

@@ -43,4 +43,10 @@ export class CompleteStepUpPayload {
     description: "The account, whose changes that need a step-up this session may now make for STEP_UP_TTL_SECONDS.",
   })
   account: Account;
+
+  @Field(() => String, {
+    description:
+      "The session's new bearer token, to send from now on: the step-up belongs to it alone, and the token the request carried no longer works (a copy of it taken earlier gains nothing).",
+  })
+  token: string;
 }
