@@ -73,6 +73,8 @@ export class LookupCache implements Invalidatable {
   private readonly lookups: Lookup[] = [];
   /** Keyed by the looked-up value itself (a token's or key's hash: the lookups never share one). */
   private readonly entries: LRUCache<string, Entry>;
+  /** The keys of each account's entries, so a write to one account visits its entries only. */
+  private readonly keysByAccount = new Map<string, Set<string>>();
   private readonly enabled: boolean;
   /** Invalidations that named their accounts so far, and the last of them that named each account, while lookups run. */
   private named = 0;
@@ -91,6 +93,11 @@ export class LookupCache implements Invalidatable {
       ttl: Math.max(1, ttlSeconds * 1000 - 1),
       ttlResolution: 0,
       perf: { now: () => clock.now().getTime() },
+      // Every way an entry leaves (evicted, expired, deleted, replaced) takes it out of the index.
+      dispose: (entry, key) => {
+        const keys = this.keysByAccount.get(entry.joinedId);
+        if (keys?.delete(key) && keys.size === 0) this.keysByAccount.delete(entry.joinedId);
+      },
     });
     this.enabled = ttlSeconds > 0;
   }
@@ -131,6 +138,9 @@ export class LookupCache implements Invalidatable {
           packers.joined.pack(result.joined, row, packers.main.width);
           shareEqualStrings(row, value);
           this.entries.set(value, { lookup: state, mainId: result.main.id, joinedId: result.joined.id, row });
+          const keys = this.keysByAccount.get(result.joined.id);
+          if (keys) keys.add(value);
+          else this.keysByAccount.set(result.joined.id, new Set([value]));
         }
         return result;
       },
@@ -145,8 +155,7 @@ export class LookupCache implements Invalidatable {
    * Drops the rows a write touched: a session's or key's own row (or all of an account's), or every
    * row joined with an account. Lookups running meanwhile store nothing of those accounts (of any,
    * when the write did not say whose; one table written, both lookups affected when it is the
-   * accounts). Walks every entry (10 000 at most, well under a millisecond) rather than keeping
-   * indexes that evictions would have to maintain.
+   * accounts). Visits the named accounts' entries only; a write that named none, every entry.
    */
   invalidate({ table, accountIds, ids }: Touched): void {
     const affected = this.lookups.filter((lookup) => lookup.tables.main === table || lookup.tables.joined === table);
@@ -163,7 +172,10 @@ export class LookupCache implements Invalidatable {
     const accounts = accountIds && new Set(accountIds);
     const rows = ids && new Set(ids);
     const dropped: string[] = [];
-    for (const [key, entry] of this.entries.entries()) {
+    const keys = accountIds ? accountIds.flatMap((accountId) => [...(this.keysByAccount.get(accountId) ?? [])]) : [...this.entries.keys()];
+    for (const key of keys) {
+      const entry = this.entries.peek(key, { allowStale: true });
+      if (!entry) continue;
       const { main, joined } = entry.lookup.tables;
       if (main !== table && joined !== table) continue;
       // The joined row is the account the main row belongs to.

@@ -115,6 +115,41 @@ describe("LookupCache", () => {
     expect(await reads("c", () => cache.invalidate({ table: "account", accountIds: null, ids: null }))).toBe(2);
   });
 
+  it("finds an account's rows for its writes after they expired, were evicted or were read again, and forgets accounts it holds nothing of", async () => {
+    const clock = new TestClock();
+    const cache = new LookupCache(clock, 30);
+    const calls: string[] = [];
+    // Token t-<account>-<n> is session s-<account>-<n> of account <account>.
+    const cached = cache.wrap(
+      ofSessions((token: string) => {
+        calls.push(token);
+        const [, account, n] = token.split("-");
+        return Promise.resolve({ main: new Row(token, `s-${account}-${n}`), joined: new Row(account) });
+      }),
+    );
+    const misses = async (token: string) => {
+      calls.length = 0;
+      await cached.find(token);
+      return calls.length;
+    };
+    await cached.find("t-a-1");
+    clock.advanceSeconds(30);
+    expect(await misses("t-a-1")).toBe(1); // expired, read again
+    expect(await misses("t-a-1")).toBe(0);
+    cache.invalidate({ table: "session", accountIds: ["a"], ids: ["s-a-1"] });
+    expect(await misses("t-a-1")).toBe(1);
+
+    // 10 000 other rows evict it; read again, its account's write still finds it.
+    for (let i = 0; i < 10_000; i++) await cached.find(`t-x${i}-1`);
+    expect(await misses("t-a-1")).toBe(1);
+    cache.invalidate({ table: "account", accountIds: ["a"], ids: ["a"] });
+    expect(await misses("t-a-1")).toBe(1);
+    // The index holds the accounts of the 10 000 rows cached now, no more.
+    expect((cache as unknown as { keysByAccount: Map<string, Set<string>> }).keysByAccount.size).toBe(10_000);
+    cache.clear();
+    expect((cache as unknown as { keysByAccount: Map<string, Set<string>> }).keysByAccount.size).toBe(0);
+  });
+
   it("patches a cached row in place, and does nothing at TTL 0", async () => {
     const control = controlledLookup();
     const cached = new LookupCache(new TestClock(), 30).wrap(control.lookup);
