@@ -49,6 +49,24 @@ describe("PasswordHasher", () => {
     }
   });
 
+  it("compares a hash made at a lower cost beside one at the current cost, so timing does not tell an old account from none", async () => {
+    const old = await new PasswordHasher(4).hash("correct horse battery staple");
+    const current = new PasswordHasher(5);
+    const compare = jest.spyOn(bcrypt, "compare");
+    try {
+      expect(await current.verify("correct horse battery staple", old)).toBe(true);
+      expect(await current.verify("wrong horse battery staple", old)).toBe(false);
+      const rounds = compare.mock.calls.map((call) => bcrypt.getRounds((call as unknown as [string, string])[1]));
+      expect(rounds.sort()).toEqual([4, 4, 5, 5]);
+      compare.mockClear();
+      // At the current cost, one comparison is all it takes.
+      expect(await current.verify("x-y-z-w-v-u", await current.hash("x-y-z-w-v-u"))).toBe(true);
+      expect(compare).toHaveBeenCalledTimes(1);
+    } finally {
+      compare.mockRestore();
+    }
+  });
+
   it("asks for a rehash when the cost changed", async () => {
     const old = await new PasswordHasher(5).hash("correct horse battery staple");
     expect(hasher.needsRehash(old)).toBe(true);

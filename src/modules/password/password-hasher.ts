@@ -26,8 +26,16 @@ export class PasswordHasher {
    * either way and does not tell whether the account exists.
    */
   async verify(password: string, hash: string | null): Promise<boolean> {
-    const matches = await bcrypt.compare(preHash(password), hash ?? (await this.throwAwayHash()));
-    return matches && hash !== null;
+    const reduced = preHash(password);
+    const padding = hash === null || bcrypt.getRounds(hash) < this.cost ? this.throwAwayHash() : null;
+    // A hash made at a lower cost (BCRYPT_COST raised since, not yet replaced at a sign-in) compares
+    // faster than the throw-away hash an unknown name meets: one at the current cost runs beside it,
+    // so the answer takes as long and does not tell which accounts have not signed in since.
+    const [matches] = await Promise.all([
+      hash === null ? false : bcrypt.compare(reduced, hash),
+      padding && bcrypt.compare(reduced, await padding),
+    ]);
+    return matches;
   }
 
   /** True when the hash was made with another cost; it is replaced at the next successful sign-in. */
