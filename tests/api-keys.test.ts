@@ -319,6 +319,9 @@ describe("createApiKey", () => {
       capped.clock.advanceSeconds(2); // the first key has expired, and still counts
       const error = await user.client.fails(CREATE, { input: { name: "one too many" } });
       expect(error.extensions?.fieldErrors?.[0]).toMatchObject({ field: "name", code: "LIMIT_REACHED", params: { max: 2 } });
+      // The limit is in the schema, for the account center to show.
+      expect((await user.client.ok(`{ me { apiKeys { max totalCount } } }`)).me.apiKeys).toEqual({ max: 2, totalCount: 2 });
+      expect((await app.client.as((await registerSteppedUp(app.client)).token).ok(`{ me { apiKeys { max } } }`)).me.apiKeys.max).toBe(20);
     } finally {
       await capped.stop();
     }

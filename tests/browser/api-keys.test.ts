@@ -8,7 +8,8 @@ let browser: BrowserApp;
 let page: Page;
 const username = uniqueUsername("web");
 beforeAll(async () => {
-  browser = await startBrowserApp();
+  // Not the default 20: the page shows the server's limit, not a number of its own.
+  browser = await startBrowserApp({ API_KEYS_MAX_PER_ACCOUNT: "5" });
   page = await browser.newPage();
   await signUp(page, username);
 });
@@ -19,6 +20,7 @@ describe("API keys in the browser", () => {
   it("creates a key, shows its secret once with a copy button, and the secret works", async () => {
     await openSection(page, "API密钥");
     await page.getByText("还没有 API 密钥。").waitFor();
+    await page.getByText(/不能进行任何安全操作。最多 5 个。$/).waitFor();
     await page.getByLabel("名称").fill("部署脚本");
     await page.getByLabel("写入 ACCOUNT_WRITE").check();
     await page.getByRole("button", { name: "创建密钥" }).click();

@@ -38,7 +38,7 @@ export class ApiKeyResolver {
   })
   async apiKeys(@Root() account: AccountEntity, @Args() args: ApiKeysArgs): Promise<ApiKeyConnection> {
     const page = await this.keys.list(account.id, pageWindow(args, uuidKeysetCursors.decode, API_KEYS_PAGE_SIZE));
-    return { ...toConnection(page, toEdge), accountId: account.id };
+    return { ...toConnection(page, toEdge), accountId: account.id, max: this.keys.maxPerAccount };
   }
 
   @Authorized(SESSION_ONLY)

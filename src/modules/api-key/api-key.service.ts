@@ -43,7 +43,8 @@ export class ApiKeyService {
     private readonly stepUp: StepUpService,
     private readonly notices: NoticeService,
     cache: LookupCache,
-    private readonly maxPerAccount: number,
+    /** How many keys an account may have at once. */
+    readonly maxPerAccount: number,
   ) {
     this.byKeyHash = cache.wrap(
       createJoinedLookup(dataSource, {

@@ -1,4 +1,4 @@
-import { ArgsType, Field, ID, InputType, ObjectType, registerEnumType } from "type-graphql";
+import { ArgsType, Field, ID, InputType, Int, ObjectType, registerEnumType } from "type-graphql";
 import { ConnectionType, ForwardConnectionArgs } from "../../graphql/connection";
 import { ArrayMaxSize, IsDate, IsOptional, Matches, MaxLength, MinLength } from "../../graphql/constraints";
 import { IdArgs } from "../../graphql/id-args";
@@ -59,6 +59,11 @@ export class ApiKeyConnection extends ConnectionType(ApiKey, {
 }) {
   /** Whose keys, for totalCount (counted only when asked for). */
   accountId: string;
+
+  @Field(() => Int, {
+    description: "How many keys the account may have at once (API_KEYS_MAX_PER_ACCOUNT): createApiKey answers LIMIT_REACHED past it.",
+  })
+  max: number;
 }
 
 @ArgsType()

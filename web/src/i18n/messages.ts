@@ -134,7 +134,7 @@ const zh = {
   "realName.failure.TIMED_OUT": "未在规定时间内完成认证，请重新开始。",
   "realName.failure.ID_NUMBER_TAKEN": "该身份证号已在其他账号完成实名认证。",
   "apiKeys.title": "API密钥",
-  "apiKeys.intro": "API 密钥可代表你的账号调用接口（读取资料、修改资料），不能进行任何安全操作。最多 20 个。",
+  "apiKeys.intro": "API 密钥可代表你的账号调用接口（读取资料、修改资料），不能进行任何安全操作。最多 {max} 个。",
   "apiKeys.name": "名称",
   "apiKeys.scopes": "权限",
   "apiKeys.scope.ACCOUNT_READ": "读取",
@@ -371,7 +371,8 @@ const en: Record<MessageKey, string> = {
   "realName.failure.TIMED_OUT": "The verification was not completed in time; start it again.",
   "realName.failure.ID_NUMBER_TAKEN": "This ID number has passed verification on another account.",
   "apiKeys.title": "API keys",
-  "apiKeys.intro": "An API key calls the API as your account (read and edit the profile); it can never make security changes. At most 20.",
+  "apiKeys.intro":
+    "An API key calls the API as your account (read and edit the profile); it can never make security changes. At most {max}.",
   "apiKeys.name": "Name",
   "apiKeys.scopes": "Scopes",
   "apiKeys.scope.ACCOUNT_READ": "Read",

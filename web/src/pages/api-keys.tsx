@@ -1,4 +1,4 @@
-import { useEffect, useState } from "react";
+import { useCallback, useEffect, useState } from "react";
 import { onSubmit, StepUpHint, useAction } from "../actions";
 import { request } from "../api";
 import { graphql } from "../gql";
@@ -20,6 +20,7 @@ graphql(`
 // Every selection of the list is this fragment, so a normalized cache keeps one shape of it.
 graphql(`
   fragment ApiKeyList on ApiKeyConnection {
+    max
     nodes {
       ...ApiKeyRow
     }
@@ -85,7 +86,16 @@ const DAY_MS = 86_400_000;
 /** API密钥: create (the secret shown once, with a copy button), list, revoke. */
 export function ApiKeys() {
   const { t } = useI18n();
-  const { shown: keys, next, show, append } = usePagedList<ApiKey>();
+  const { shown: keys, next, show: showKeys, append } = usePagedList<ApiKey>();
+  // How many keys the account may have: the server's setting, not a number written here.
+  const [max, setMax] = useState<number | null>(null);
+  const show = useCallback(
+    (page: KeyPage) => {
+      setMax(page.max);
+      showKeys(page);
+    },
+    [showKeys],
+  );
   const [revoked, setRevoked] = useState<string | null>(null);
   const { run, busy, error } = useAction();
   useEffect(() => {
@@ -97,7 +107,7 @@ export function ApiKeys() {
   };
   return (
     <>
-      <CreateKey onCreated={show} />
+      <CreateKey max={max} onCreated={show} />
       <Card title={t("apiKeys.title")}>
         {revoked && <Notice>{t("apiKeys.revoked", { name: revoked })}</Notice>}
         <ErrorNote error={error} />
@@ -118,7 +128,7 @@ export function ApiKeys() {
   );
 }
 
-function CreateKey({ onCreated }: { onCreated: (keys: KeyPage) => void }) {
+function CreateKey({ max, onCreated }: { max: number | null; onCreated: (keys: KeyPage) => void }) {
   const { t } = useI18n();
   const { run, busy, error } = useAction();
   const [name, setName] = useState("");
@@ -139,7 +149,7 @@ function CreateKey({ onCreated }: { onCreated: (keys: KeyPage) => void }) {
   };
   return (
     <Card title={t("apiKeys.create")}>
-      <p className="hint">{t("apiKeys.intro")}</p>
+      {max !== null && <p className="hint">{t("apiKeys.intro", { max })}</p>}
       <StepUpHint actions={["CREATE_API_KEY"]} />
       {secret ? (
         <div>
