@@ -5,7 +5,7 @@
  */
 /** @type {import('jest').Config} */
 module.exports = {
-  testEnvironment: "node",
+  testEnvironment: "<rootDir>/tests/helpers/test-environment.ts",
   roots: ["<rootDir>/tests/browser"],
   testMatch: ["**/*.test.ts"],
   transform: {

@@ -8,7 +8,7 @@
  */
 /** @type {import('jest').Config} */
 module.exports = {
-  testEnvironment: "node",
+  testEnvironment: "<rootDir>/tests/helpers/test-environment.ts",
   roots: ["<rootDir>/tests/reliability"],
   testMatch: ["**/*.test.ts"],
   transform: {
