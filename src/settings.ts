@@ -362,7 +362,7 @@ export const graphqlSettings = settingsGroup("GraphQL", {
   GRAPHQL_MAX_COST: int(10, 100000, 1000, {
     description:
       "most an operation may cost (aliases count): a field 1, a field that reads the database 20 per query, a QR code 200, " +
-      "a mutation 100 (`FIELD_COST` in `src/graphql/query-limits.ts`); the account center's page query costs about 430",
+      "a mutation 100 (`FIELD_COST` in `src/graphql/query-limits.ts`); the account center's page query costs about 300",
   }),
   GRAPHQL_MAX_QUERY_BYTES: int(1024, 100 * 1024, 16384, {
     description:

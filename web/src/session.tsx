@@ -54,7 +54,6 @@ graphql(`
       maskedName
       maskedIdNumber
       verifyUrl
-      qrCodeDataUrl
       verifiedAt
       failureReason
       failureCode

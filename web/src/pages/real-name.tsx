@@ -114,7 +114,7 @@ export function RealName() {
       </Card>
       {realName.status === "PENDING" && realName.verifyUrl && (
         <Card>
-          <QrCode value={realName.verifyUrl} dataUrl={realName.qrCodeDataUrl} label={t("realName.title")} />
+          <QrCode value={realName.verifyUrl} label={t("realName.title")} />
           <p className="hint">
             {t("realName.scan")}{" "}
             <a href={realName.verifyUrl} target="_blank" rel="noopener noreferrer">
