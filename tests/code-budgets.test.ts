@@ -8,7 +8,7 @@ import { eventually, startTestApp, type TestApp } from "./helpers/test-server";
 
 const REQUEST_RESET = `mutation($identifier: String!) { requestPasswordReset(input: { identifier: $identifier }) { identifier } }`;
 const SET_TWO_STEP = `mutation { setTwoStepVerification(input: { enabled: true }) { account { id } } }`;
-const LOGIN = `mutation($input: LoginInput!) { login(input: $input) { result { ... on TwoStepChallenge { challengeId } } } }`;
+const LOGIN = `mutation($input: LoginInput!) { login(input: $input) { result { ... on TwoStepChallenge { id } } } }`;
 const SEND_TWO_STEP = `mutation($id: ID!) { sendTwoStepCode(input: { challengeId: $id, method: EMAIL }) { challenge { id } } }`;
 
 let app: TestApp;
@@ -56,7 +56,7 @@ describe("password-reset requests", () => {
     expect(codeOf(await user.client.request(REQUEST_STEP_UP, { method: "EMAIL" }))).toBe("OK");
     await app.smtp.codeFor(email, seen);
     const { login } = await from(app.client).ok(LOGIN, { input: { identifier: user.username, password: DEFAULT_PASSWORD } });
-    expect(codeOf(await from(app.client).request(SEND_TWO_STEP, { id: login.result.challengeId }))).toBe("OK");
+    expect(codeOf(await from(app.client).request(SEND_TWO_STEP, { id: login.result.id }))).toBe("OK");
     await app.smtp.codeFor(email, seen + 1);
     expect(await resetChallengesTo(email)).toBe(2); // of six requests, the address's own reset budget
   });

@@ -100,13 +100,13 @@ describe("the PASSWORD step-up", () => {
     await bindContact(app, user.client, "EMAIL", email);
     await user.client.ok(SET_TWO_STEP, { on: true });
     const { login } = await app.client.ok(
-      `mutation($i: String!, $p: String!) { login(input: { identifier: $i, password: $p }) { result { ... on TwoStepChallenge { challengeId methods } } } }`,
+      `mutation($i: String!, $p: String!) { login(input: { identifier: $i, password: $p }) { result { ... on TwoStepChallenge { id methods } } } }`,
       { i: user.username, p: DEFAULT_PASSWORD },
     );
     expect(login.result.methods).toEqual(["EMAIL"]);
     const error = await app.client.fails(
       `mutation($id: ID!, $code: String!) { completeTwoStep(input: { challengeId: $id, method: PASSWORD, code: $code }) { token } }`,
-      { id: login.result.challengeId, code: "123456" },
+      { id: login.result.id, code: "123456" },
     );
     expect(error.extensions).toMatchObject({ code: "BAD_USER_INPUT", fieldErrors: [{ field: "method" }] });
   });

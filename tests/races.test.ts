@@ -66,14 +66,14 @@ it("sends one two-step code for 10 parallel sends within the resend cooldown", a
   await bindContact(app, user.client, "EMAIL", email);
   await user.client.ok(`mutation { setTwoStepVerification(input: { enabled: true }) { account { id } } }`);
   const { login } = await app.client.ok(
-    `mutation($input: LoginInput!) { login(input: $input) { result { ... on TwoStepChallenge { challengeId } } } }`,
+    `mutation($input: LoginInput!) { login(input: $input) { result { ... on TwoStepChallenge { id } } } }`,
     {
       input: { identifier: user.username, password: DEFAULT_PASSWORD },
     },
   );
   const seen = codeMailsTo(email);
   const send = `mutation($id: ID!) { sendTwoStepCode(input: { challengeId: $id, method: EMAIL }) { challenge { id } } }`;
-  const results = await Promise.all(Array.from({ length: 10 }, () => app.client.request(send, { id: login.result.challengeId })));
+  const results = await Promise.all(Array.from({ length: 10 }, () => app.client.request(send, { id: login.result.id })));
   expect(codes(results)).toEqual(["OK", ...Array(9).fill("RATE_LIMITED")]);
   await eventually(() => (codeMailsTo(email) > seen ? true : undefined));
   await new Promise((resolve) => setTimeout(resolve, 200));

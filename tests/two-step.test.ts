@@ -43,7 +43,7 @@ async function twoStepChallenge(user: RegisteredUser) {
   expect(result.data?.login.result.__typename).toBe("TwoStepChallenge");
   const challenge = result.data!.login.result as { id: string; challengeId: string; methods: string[]; expiresAt: string };
   // The deprecated challengeId still answers, the same as id.
-  expect(challenge.id).toBe(challenge.id);
+  expect(challenge.challengeId).toBe(challenge.id);
   return challenge;
 }
 

@@ -18,7 +18,7 @@ export const LOGIN_WITH = /* GraphQL */ `
           }
         }
         ... on TwoStepChallenge {
-          challengeId
+          id
           methods
         }
       }

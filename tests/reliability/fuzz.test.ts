@@ -183,7 +183,7 @@ const SPECS: Record<string, Spec> = {
       fuzzVars({ input: inputObject({ username: arg(fc.oneof(P.username, fc.constant(fx.plain.username))), password: arg(P.password) }) }),
   },
   login: {
-    query: `mutation($input: LoginInput!) { login(input: $input) { result { __typename ... on AuthPayload { token } ... on TwoStepChallenge { challengeId } } } }`,
+    query: `mutation($input: LoginInput!) { login(input: $input) { result { __typename ... on AuthPayload { token } ... on TwoStepChallenge { id } } } }`,
     actor: "plain",
     public: true,
     vars: (fx) =>
@@ -540,7 +540,7 @@ async function buildFixture(): Promise<Fixture> {
     contactChallengeId: startContactBinding.challenge.id,
     stepUpChallengeId: requestStepUp.challenge.id,
     unbindChallengeId: startContactUnbinding.challenge.id,
-    twoStepChallengeId: twoStep.login.result.challengeId,
+    twoStepChallengeId: twoStep.login.result.id,
     plainSessionIds: sessions.me.sessions.nodes.map((s: { id: string }) => s.id),
     apiKeyId: createApiKey.apiKey.id,
     bindState: bind.state,
