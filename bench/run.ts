@@ -371,8 +371,12 @@ function loginSpec(
   name = `login (bcrypt cost ${options.bcryptCost})`,
 ): CannonSpec {
   let next = 0;
-  // Spread over the accounts (a stride coprime with most counts), one identifier per request.
+  // Spread over the accounts (a stride coprime with most counts), one identifier per request, leaving
+  // out the mixed scenario's accounts (see seedDatabase): their cost-MIXED_BCRYPT_COST hashes would
+  // be compared beside one at the server's cost, then rehashed.
   const stride = 7919;
+  const skipFrom = Math.min(options.richAccounts, accounts);
+  const skipped = Math.min(MIXED_ACCOUNTS, accounts - skipFrom);
   return {
     hooks,
     name,
@@ -384,7 +388,8 @@ function loginSpec(
         method: "POST",
         path: "/graphql",
         setupRequest: (request) => {
-          const index = (next++ * stride) % accounts;
+          const drawn = (next++ * stride) % (accounts - skipped);
+          const index = drawn < skipFrom ? drawn : drawn + skipped;
           request.body = gql(LOGIN, { i: username(index), p: BENCH_PASSWORD });
           return request;
         },
@@ -409,11 +414,17 @@ interface WriteContext {
 const WRITE_FIELDS = ["requestStepUp", "completeStepUp", "startContactBinding", "confirmContactBinding"] as const;
 
 /** The field a write path's answer carries, or undefined for an error or another answer. */
-function writeAnswer(body: string): { field: (typeof WRITE_FIELDS)[number]; value: { challenge?: { id: string } } } | undefined {
+/** What the write path reads of an answer: the challenge started, or the token a step-up renewed. */
+interface WriteAnswer {
+  readonly challenge?: { readonly id: string };
+  readonly token?: string;
+}
+
+function writeAnswer(body: string): { field: (typeof WRITE_FIELDS)[number]; value: WriteAnswer } | undefined {
   try {
     const { data, errors } = JSON.parse(body) as { data?: Record<string, unknown> | null; errors?: unknown };
     const field = WRITE_FIELDS.find((name) => data?.[name]);
-    return field && !errors ? { field, value: data![field] as { challenge?: { id: string } } } : undefined;
+    return field && !errors ? { field, value: data![field] as WriteAnswer } : undefined;
   } catch {
     return undefined;
   }
@@ -427,7 +438,7 @@ function writeAnswer(body: string): { field: (typeof WRITE_FIELDS)[number]; valu
  * accounts from the last one down. An answer with errors counts as one, and a flow that cannot go on
  * (no challenge, no code) as an aborted flow.
  */
-function writeScenario(
+async function writeScenario(
   url: string,
   options: Options,
   tokens: string[],
@@ -435,8 +446,11 @@ function writeScenario(
   smtp: SmtpSink,
   tag: string,
   hooks: MeasureHooks,
+  /** A step-up renewed the token `old` (null: a flow cut off by the end may have renewed it). */
+  renewed: (old: string, token: string | null) => void,
 ): Promise<ScenarioResult> {
   let flows = 0;
+  const unsettled = new Set<string>();
   let aborted = 0;
   let exhausted = false;
   let firstError: string | undefined;
@@ -444,7 +458,7 @@ function writeScenario(
   const mailsBefore = smtp.received();
   const post = (
     setup: (ctx: WriteContext) => string | null,
-    onAnswer: (ctx: WriteContext, challengeId: string | undefined) => void = () => undefined,
+    onAnswer: (ctx: WriteContext, answer: WriteAnswer) => void = () => undefined,
   ): autocannon.Request => ({
     method: "POST",
     path: "/graphql",
@@ -461,11 +475,11 @@ function writeScenario(
     },
     onResponse: (_status, body, context) => {
       const answer = writeAnswer(body);
-      if (answer) onAnswer(context, answer.value.challenge?.id);
+      if (answer) onAnswer(context, answer.value);
       else firstError ??= body.slice(0, 300);
     },
   });
-  return runCannon({
+  const result = await runCannon({
     hooks,
     name: "write: step-up + startContactBinding + confirmContactBinding",
     url,
@@ -483,6 +497,7 @@ function writeScenario(
             instance?.stop();
           }
           const index = Math.max(pool.next--, 0);
+          unsettled.add(tokens[index]);
           Object.assign(ctx, {
             token: tokens[index],
             email: `a${index}.${tag}@bench.example.com`,
@@ -491,12 +506,22 @@ function writeScenario(
           });
           return gql(REQUEST_STEP_UP, { method: "PASSWORD" });
         },
-        (ctx, id) => void (ctx.stepUpId = id),
+        (ctx, answer) => void (ctx.stepUpId = answer.challenge?.id),
       ),
-      post((ctx) => (ctx.stepUpId ? gql(COMPLETE_STEP_UP, { id: ctx.stepUpId, password: BENCH_PASSWORD }) : null)),
+      post(
+        (ctx) => (ctx.stepUpId ? gql(COMPLETE_STEP_UP, { id: ctx.stepUpId, password: BENCH_PASSWORD }) : null),
+        // The step-up renews the session's token: the SPA sends the new one from then on.
+        (ctx, answer) => {
+          if (ctx.token && answer.token) {
+            unsettled.delete(ctx.token);
+            renewed(ctx.token, answer.token);
+          }
+          ctx.token = answer.token;
+        },
+      ),
       post(
         (ctx) => gql(START_BINDING, { input: { kind: "EMAIL", address: ctx.email } }),
-        (ctx, id) => void (ctx.challengeId = id),
+        (ctx, answer) => void (ctx.challengeId = answer.challenge?.id),
       ),
       post(
         (ctx) => {
@@ -516,6 +541,9 @@ function writeScenario(
       ...(firstError ? { firstError } : {}),
     }),
   });
+  // Flows autocannon cut off at the end: whether their step-ups went through is not known.
+  for (const token of unsettled) renewed(token, null);
+  return result;
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -761,7 +789,7 @@ class Bench {
         before: async () => {
           await base.before();
           before = await cacheLookups(server.origin);
-          writes = steadyWrites(writer.origin, accounts, BENCH_PASSWORD, this.options.mixedRate);
+          writes = steadyWrites(writer.origin, server.origin, accounts, BENCH_PASSWORD, this.options.mixedRate);
         },
         after: () => {
           counts = writes?.stop();
@@ -938,6 +966,22 @@ class Bench {
       // an attempt before) still say when they were last seen then, and once that is a minute ago each
       // request would touch its session or key. So tokens used before wait until those rows expired.
       const used = new Set<string[]>();
+      // The write path's step-ups renew their sessions' tokens: the measured tokens are replaced as the
+      // SPAs holding them would replace them, so later stages send live ones.
+      // Tokens a cut-off flow may have renewed are left out.
+      const tokenIndex = new Map(seeded.meTokens.map((token, index) => [token, index]));
+      const renewed = (old: string, token: string | null) => {
+        const index = tokenIndex.get(old);
+        if (index === undefined) return;
+        tokenIndex.delete(old);
+        if (token) {
+          seeded.meTokens[index] = token;
+          tokenIndex.set(token, index);
+        } else {
+          seeded.meTokens.splice(index, 1);
+          seeded.meTokens.forEach((each, at) => tokenIndex.set(each, at));
+        }
+      };
       const freshenFor = async (tokens: string[]) => {
         await freshen(dataSource, dialect, sessionIds, seeded.apiKeyIds);
         if (used.has(tokens)) await new Promise((resolve) => setTimeout(resolve, authCacheSeconds * 1000));
@@ -993,6 +1037,7 @@ class Bench {
               this.smtp,
               `${label}-${Date.now().toString(36)}`,
               this.hooks(server.pid),
+              renewed,
             ),
           );
         }
@@ -1136,10 +1181,10 @@ function targetsFor(runs: DatabaseRun[], bcrypt: ScenarioResult | undefined, sca
     };
     const slicesDetail = ([a, b]: [ScenarioResult, ScenarioResult]) => {
       // Either side may be the `me` whose slices must end within the cache's TTL (see meAlternatingWithCeiling).
-      const fromWarmUp = [a, b].map((side) => side.notes?.secondsFromWarmUp).find((seconds) => seconds !== undefined);
+      const fromWarmUp = [a, b].map((side) => side.notes?.secondsFromWarmUp).find((seconds) => typeof seconds === "number");
       return (
         `${a.rps} / ${b.rps} per s, measured in alternating slices (${JSON.stringify(a.notes?.sliceRps)} and ${JSON.stringify(b.notes?.sliceRps)}; ` +
-        `the last me slice ended ${String(fromWarmUp)} s after its warm-up began)`
+        `the last me slice ended ${fromWarmUp ?? "?"} s after its warm-up began)`
       );
     };
     const meAndCeiling = alternated(

@@ -1,4 +1,4 @@
-import { gql } from "./load";
+import { gql, ME_QUERY } from "./load";
 import { spaDocument } from "./spa-documents";
 
 /** An account the writer may sign in to and write on: its username and a session token of its own. */
@@ -28,10 +28,12 @@ export interface SteadyWriteCounts {
  * Writes at a steady rate on `origin` (another process than the one measured), as the SPA makes
  * them: every 1/rate s a sign-in (with the password, a session row and a security-log row) and one
  * other write, in turn: a sign-out of a session one of these sign-ins made, a profile change (the
- * account's row), a step-up with the password (the session's row). The accounts' tokens are among
- * those the measured process has cached, so what a write invalidates there is felt.
+ * account's row; the accounts' tokens are among those the measured process has cached), a step-up
+ * with the password (the session's row) on another session these sign-ins made, first read once
+ * through the measured process at `measured`, so it is cached there and the step-up's write is felt
+ * (a step-up renews its session's token, which no measured request then sends).
  */
-export function steadyWrites(origin: string, accounts: readonly MixedAccount[], password: string, rate: number) {
+export function steadyWrites(origin: string, measured: string, accounts: readonly MixedAccount[], password: string, rate: number) {
   const done: Record<Kind, number> = { signIn: 0, signOut: 0, profile: 0, stepUp: 0 };
   const failed: Record<Kind, number> = { signIn: 0, signOut: 0, profile: 0, stepUp: 0 };
   let firstFailure: string | null = null;
@@ -39,8 +41,8 @@ export function steadyWrites(origin: string, accounts: readonly MixedAccount[], 
   const inFlight = new Set<Promise<void>>();
   let tick = 0;
 
-  const call = async (body: string, token?: string): Promise<Record<string, unknown>> => {
-    const response = await fetch(`${origin}/graphql`, {
+  const call = async (body: string, token?: string, at = origin): Promise<Record<string, unknown>> => {
+    const response = await fetch(`${at}/graphql`, {
       method: "POST",
       headers: { "content-type": "application/json", ...(token ? { authorization: `Bearer ${token}` } : {}) },
       body,
@@ -70,12 +72,16 @@ export function steadyWrites(origin: string, accounts: readonly MixedAccount[], 
       run("profile", async () => {
         await call(gql(UPDATE_PROFILE, { input: { avatarUrl: `https://cdn.example.com/avatars/mixed-${n}.png` } }), account.token);
       }),
-    (account) =>
+    () => {
+      const token = signedIn.pop();
+      if (!token) return;
       run("stepUp", async () => {
-        const started = await call(gql(REQUEST_STEP_UP, { method: "PASSWORD" }), account.token);
+        await call(gql(ME_QUERY), token, measured);
+        const started = await call(gql(REQUEST_STEP_UP, { method: "PASSWORD" }), token);
         const id = (started.requestStepUp as { challenge: { id: string } }).challenge.id;
-        await call(gql(COMPLETE_STEP_UP, { id, password }), account.token);
-      }),
+        await call(gql(COMPLETE_STEP_UP, { id, password }), token);
+      });
+    },
   ];
 
   const started = performance.now();
