@@ -104,7 +104,9 @@ async function underLoad(queries: readonly string[]) {
     while (Date.now() < deadline) {
       const started = Date.now();
       const response = await user.client.request(PAGE_QUERY);
-      pageAnswers.push({ ok: /^data:image\/png;base64,/.test(response.data?.me?.realName?.qrCodeDataUrl ?? ""), ms: Date.now() - started });
+      // The pending check with the address the page draws its QR code from.
+      const realName = response.data?.me?.realName;
+      pageAnswers.push({ ok: realName?.status === "PENDING" && /^https?:/.test(realName.verifyUrl ?? ""), ms: Date.now() - started });
       await new Promise((resolve) => setTimeout(resolve, 50));
     }
   })();
