@@ -413,13 +413,13 @@ interface WriteContext {
 /** The write path's four requests, in order: each answers `data` with its field, and no errors. */
 const WRITE_FIELDS = ["requestStepUp", "completeStepUp", "startContactBinding", "confirmContactBinding"] as const;
 
-/** The field a write path's answer carries, or undefined for an error or another answer. */
 /** What the write path reads of an answer: the challenge started, or the token a step-up renewed. */
 interface WriteAnswer {
   readonly challenge?: { readonly id: string };
   readonly token?: string;
 }
 
+/** The field a write path's answer carries, or undefined for an error or another answer. */
 function writeAnswer(body: string): { field: (typeof WRITE_FIELDS)[number]; value: WriteAnswer } | undefined {
   try {
     const { data, errors } = JSON.parse(body) as { data?: Record<string, unknown> | null; errors?: unknown };

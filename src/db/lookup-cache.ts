@@ -169,20 +169,18 @@ export class LookupCache implements Invalidatable {
       this.named++;
       for (const accountId of accountIds) this.namedLast.set(accountId, this.named);
     }
-    const accounts = accountIds && new Set(accountIds);
     const rows = ids && new Set(ids);
-    const dropped: string[] = [];
+    // Copied first: each delete takes its key out of the index being read.
     const keys = accountIds ? accountIds.flatMap((accountId) => [...(this.keysByAccount.get(accountId) ?? [])]) : [...this.entries.keys()];
     for (const key of keys) {
       const entry = this.entries.peek(key, { allowStale: true });
       if (!entry) continue;
       const { main, joined } = entry.lookup.tables;
       if (main !== table && joined !== table) continue;
-      // The joined row is the account the main row belongs to.
-      const touched = !accounts || (accounts.has(entry.joinedId) && (joined === table || !rows || rows.has(entry.mainId)));
-      if (touched) dropped.push(key);
+      // The keys are the named accounts' own (the joined row is the account the main row belongs to).
+      const touched = !accountIds || joined === table || !rows || rows.has(entry.mainId);
+      if (touched) this.entries.delete(key);
     }
-    for (const key of dropped) this.entries.delete(key);
   }
 
   clear(): void {

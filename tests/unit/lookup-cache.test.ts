@@ -32,6 +32,19 @@ function controlledLookup() {
   };
 }
 
+/** Token t-<account>-<n> is session s-<account>-<n> of account <account>; `calls` lists the tokens looked up. */
+function sessionsByToken(cache: LookupCache) {
+  const calls: string[] = [];
+  const cached = cache.wrap(
+    ofSessions((token: string) => {
+      calls.push(token);
+      const [, account, n] = token.split("-");
+      return Promise.resolve({ main: new Row(token, `s-${account}-${n}`), joined: new Row(account) });
+    }),
+  );
+  return { cached, calls };
+}
+
 async function settle<T>(promise: Promise<T>, control: { answerAll(): void }): Promise<T> {
   await Promise.resolve();
   control.answerAll();
@@ -68,15 +81,7 @@ describe("LookupCache", () => {
 
   it("drops only the rows a write touched", async () => {
     const cache = new LookupCache(new TestClock(), 30);
-    const calls: string[] = [];
-    // Token t-<account>-<n> is session s-<account>-<n> of account <account>.
-    const cached = cache.wrap(
-      ofSessions((token: string) => {
-        calls.push(token);
-        const [, account, n] = token.split("-");
-        return Promise.resolve({ main: new Row(token, `s-${account}-${n}`), joined: new Row(account) });
-      }),
-    );
+    const { cached, calls } = sessionsByToken(cache);
     const tokens = ["t-a-1", "t-a-2", "t-b-1", "t-c-1"];
     const readAll = async () => {
       calls.length = 0;
@@ -118,15 +123,7 @@ describe("LookupCache", () => {
   it("finds an account's rows for its writes after they expired, were evicted or were read again, and forgets accounts it holds nothing of", async () => {
     const clock = new TestClock();
     const cache = new LookupCache(clock, 30);
-    const calls: string[] = [];
-    // Token t-<account>-<n> is session s-<account>-<n> of account <account>.
-    const cached = cache.wrap(
-      ofSessions((token: string) => {
-        calls.push(token);
-        const [, account, n] = token.split("-");
-        return Promise.resolve({ main: new Row(token, `s-${account}-${n}`), joined: new Row(account) });
-      }),
-    );
+    const { cached, calls } = sessionsByToken(cache);
     const misses = async (token: string) => {
       calls.length = 0;
       await cached.find(token);
