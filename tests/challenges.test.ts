@@ -1,8 +1,11 @@
 import { createHash } from "node:crypto";
+import { IsNull } from "typeorm";
+import { lockUntilCommit } from "../src/db/locks";
 import { ChallengeEntity } from "../src/entities";
 import { auditTypes, type RegisteredUser, registerSteppedUp, stepUpWithPassword } from "./helpers/accounts";
 import { COMPLETE_STEP_UP, CONFIRM_BINDING, START_BINDING, uniqueEmail, uniquePhone } from "./helpers/contacts";
 import { networkAddress, startFakeSmtp, type FakeSmtp } from "./fakes/smtp.fake";
+import { TEST_DATABASE } from "./helpers/databases";
 import { eventually, startTestApp, type TestApp } from "./helpers/test-server";
 
 const CONTACTS = `{ me { email { masked } phone { masked } } }`;
@@ -134,6 +137,35 @@ describe("send budgets", () => {
     expect(error.extensions?.code).toBe("RATE_LIMITED");
     expect(error.extensions?.retryAfterSeconds).toBeGreaterThan(60);
   });
+
+  // On PostgreSQL, requests to one address take turns on an advisory lock, not in the order they arrived.
+  (TEST_DATABASE === "postgres" ? it : it.skip)(
+    "reads the time once it holds the address, so a request that overtook another one does not refuse it, and one code stays",
+    async () => {
+      const user = await registerSteppedUp(app.client);
+      const email = uniqueEmail();
+      const waiting = async (count: number) => {
+        const locks = "SELECT count(*)::int AS n FROM pg_locks WHERE locktype = 'advisory' AND NOT granted";
+        await eventually(async () => ((await app.dataSource.query(locks))[0].n === count ? true : undefined));
+      };
+      const holder = app.dataSource.createQueryRunner();
+      await holder.startTransaction();
+      await lockUntilCommit(holder.manager, `challenge:BIND_CONTACT:EMAIL:${email}:${user.id}`);
+      // The first request arrives at a later time than the second one, as when the second overtook it
+      // on its way to the lock.
+      app.clock.advanceSeconds(30);
+      const first = user.client.request(START_BINDING, { kind: "EMAIL", address: email });
+      await waiting(1);
+      app.clock.advanceSeconds(-30);
+      const second = user.client.request(START_BINDING, { kind: "EMAIL", address: email });
+      await waiting(2);
+      await holder.commitTransaction();
+      await holder.release();
+      expect(outcomes(await Promise.all([first, second]))).toEqual(["OK", "OK"]);
+      const live = await app.dataSource.getRepository(ChallengeEntity).countBy({ target: email, consumedAt: IsNull() });
+      expect(live).toBe(1);
+    },
+  );
 
   it("stops every SMS once the deployment's daily budget is spent, and email still works", async () => {
     const user = await registerSteppedUp(app.client);

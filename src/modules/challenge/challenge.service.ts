@@ -1,5 +1,15 @@
 import { createHmac, randomBytes, randomInt, randomUUID } from "node:crypto";
-import { In, IsNull, LessThanOrEqual, Not, type DataSource, type EntityManager } from "typeorm";
+import {
+  Equal,
+  In,
+  IsNull,
+  LessThan,
+  LessThanOrEqual,
+  MoreThan,
+  type DataSource,
+  type EntityManager,
+  type FindOptionsWhere,
+} from "typeorm";
 import type { Config } from "../../config";
 import { addSeconds, type Clock } from "../../core/clock";
 import { constantTimeEqual } from "../../core/crypto";
@@ -59,6 +69,11 @@ export interface UnsentChallengeRequest {
  */
 const UNAUTHENTICATED_PURPOSES: ReadonlySet<ChallengePurpose> = new Set(["PASSWORD_RESET"]);
 
+/** Where a code ranks below `challenge` in findLatest's order (newest first, then the lower id). */
+function olderThan(challenge: ChallengeEntity): FindOptionsWhere<ChallengeEntity>[] {
+  return [{ createdAt: LessThan(challenge.createdAt) }, { createdAt: Equal(challenge.createdAt), id: MoreThan(challenge.id) }];
+}
+
 function utcDay(date: Date): string {
   return date.toISOString().slice(0, 10);
 }
@@ -117,25 +132,28 @@ export class ChallengeService {
       channel: request.channel,
       target: request.target,
     };
-    const now = this.clock.now();
     const id = randomUUID();
     const code = String(randomInt(0, 1_000_000)).padStart(6, "0");
-    const challenge = this.newRow(now, {
-      id,
-      purpose: sending.purpose,
-      accountId: sending.accountId,
-      sessionId: request.sessionId ?? null,
-      channel: sending.channel,
-      target: sending.target,
-      codeHash: this.hash(id, code),
-      payload: encodeChallengeData(request.data),
-      resendAvailableAt: addSeconds(now, this.config.codes.resendCooldownSeconds),
-    });
-    await this.transaction(async (manager) => {
+    const challenge = await this.transaction(async (manager) => {
       await lockUntilCommit(manager, `challenge:${sending.purpose}:${sending.channel}:${sending.target}:${sending.accountId ?? ""}`);
+      // Read under the lock: a time read before it could be older than the row a request that overtook
+      // this one just wrote, and would see that row's cooldown still running.
+      const now = this.clock.now();
       await this.assertCooldownOver(manager, sending, now);
       await this.spendSendBudgets(sending, meta, now);
-      await manager.insert(ChallengeEntity, challenge);
+      const row = this.newRow(now, {
+        id,
+        purpose: sending.purpose,
+        accountId: sending.accountId,
+        sessionId: request.sessionId ?? null,
+        channel: sending.channel,
+        target: sending.target,
+        codeHash: this.hash(id, code),
+        payload: encodeChallengeData(request.data),
+        resendAvailableAt: addSeconds(now, this.config.codes.resendCooldownSeconds),
+      });
+      await manager.insert(ChallengeEntity, row);
+      return row;
     });
     try {
       await this.deliver(sending, code);
@@ -146,8 +164,16 @@ export class ChallengeService {
     await this.transaction(async (manager) => {
       await manager.update(
         ChallengeEntity,
-        { purpose: sending.purpose, target: sending.target, accountId: sending.accountId ?? IsNull(), consumedAt: IsNull(), id: Not(id) },
-        { consumedAt: now },
+        // Only the codes findLatest ranks below this one: a request that took the lock later holds the
+        // newer code, whichever of the two is delivered first.
+        olderThan(challenge).map((rank) => ({
+          purpose: sending.purpose,
+          target: sending.target,
+          accountId: sending.accountId ?? IsNull(),
+          consumedAt: IsNull(),
+          ...rank,
+        })),
+        { consumedAt: this.clock.now() },
       );
       if (sending.accountId) {
         await this.audit.record(manager, sending.accountId, AuditEventType.CODE_SENT, meta, {
