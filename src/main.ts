@@ -22,15 +22,17 @@ async function main(): Promise<void> {
   logger.info({ url: server.url, sandbox: config.graphql.sandbox }, `account platform listening on ${server.url}`);
   if (server.webAppUrl) logger.info(`account center at ${server.webAppUrl}`);
 
-  // Stop accepting, answer what is in flight, then exit; never later than the grace (plus a second to close up).
+  // Unready for the delay, then stop accepting, answer what is in flight, and exit; never later than
+  // the delay and the grace (plus a second to close up).
   const shutdown = async (signal: string) => {
-    logger.info({ signal, graceSeconds: config.http.shutdownGraceSeconds }, "draining: no new connections, answering requests in flight");
+    const { shutdownDelaySeconds: delaySeconds, shutdownGraceSeconds: graceSeconds } = config.http;
+    logger.info({ signal, delaySeconds, graceSeconds }, "draining: unready, then no new connections, answering requests in flight");
     setTimeout(
       () => {
         logger.error("shutdown grace passed; exiting with work unfinished");
         process.exit(1);
       },
-      (config.http.shutdownGraceSeconds + 1) * 1000,
+      (delaySeconds + graceSeconds + 1) * 1000,
     ).unref();
     await server.stop();
     await dataSource.destroy();

@@ -341,6 +341,9 @@ export async function startServer({ config, logger, clock, dataSource }: ServerD
     webAppUrl: pageFallback ? `http://${host}:${port}/` : null,
     async stop() {
       draining = true;
+      // Unready but still answering: a load balancer watching /readyz moves away before the listener
+      // closes, since a connection still in the kernel's queue when it closes is reset, not refused.
+      await new Promise((resolve) => setTimeout(resolve, config.http.shutdownDelaySeconds * 1000));
       // Past the grace, whatever is still open is cut, so the process can exit.
       const cut = setTimeout(() => app.server.closeAllConnections(), config.http.shutdownGraceSeconds * 1000).unref();
       try {

@@ -115,6 +115,11 @@ export const httpSettings = settingsGroup("HTTP", {
       "after `SIGTERM`, how long requests in flight may take before the process exits anyway ([Drain](operations.md#drain)); " +
       "longer than the request deadline by default, so a drain never cuts a request that is still within it",
   }),
+  SHUTDOWN_DELAY_SECONDS: int(0, 300, 0, {
+    description:
+      "after `SIGTERM`, how long the process goes on accepting and answering, with `/readyz` at 503, before it stops " +
+      "accepting ([Drain](operations.md#drain)): at least the time your load balancer takes to see `/readyz` fail",
+  }),
   METRICS_TOKEN: text(
     undefined,
     {
@@ -134,6 +139,8 @@ export const httpSettings = settingsGroup("HTTP", {
   requestTimeoutMs: values.REQUEST_TIMEOUT_MS,
   /** After SIGTERM, how long in-flight requests may take before the process exits anyway. */
   shutdownGraceSeconds: values.SHUTDOWN_GRACE_SECONDS,
+  /** After SIGTERM, how long the process still accepts (unready) so load balancers move away first. */
+  shutdownDelaySeconds: values.SHUTDOWN_DELAY_SECONDS,
   /** The Bearer token /metrics asks for; unset: no /metrics. */
   metricsToken: values.METRICS_TOKEN,
 }));

@@ -9,15 +9,17 @@ import { buildServer, realServerEnv, startServerProcess, type BuiltServer, type 
  * connections kept alive), closes idle sockets and exits 0. Two real processes (`node dist/src/main.js`)
  * behind a small round-robin proxy, restarted one after the other under load, lose no request.
  *
- * The proxy does what a load balancer does and no more: a connection refused goes to the other
+ * The proxy does what a load balancer does and no more: it sends requests only to processes whose
+ * `/readyz` answered 200 when it last looked (every 50 ms), a connection refused goes to the other
  * process, and so does a request whose kept-alive socket the server closed before reading it (Node's
  * `request.reusedSocket` rule; nothing of the request reached the server). Any other failure, and any
- * 5xx, counts as lost. SQLite: a database file per process (the load needs no shared rows);
- * PostgreSQL: one fresh schema shared by both.
+ * 5xx, counts as lost: also a new connection reset because it was still in the kernel's queue when
+ * the listener closed, which SHUTDOWN_DELAY_SECONDS is there to prevent. SQLite: a database file per
+ * process (the load needs no shared rows); PostgreSQL: one fresh schema shared by both.
  */
 
-/** Sign-ups and sign-ins of the load all come from 127.0.0.1. */
-const LOAD_LIMITS = { RATE_LIMIT_REGISTER_IP: "100000/3600", RATE_LIMIT_LOGIN_IP: "100000/900" };
+/** Sign-ups and sign-ins of the load all come from 127.0.0.1; unready for a second before the listener closes. */
+const BACKEND_SETTINGS = { RATE_LIMIT_REGISTER_IP: "100000/3600", RATE_LIMIT_LOGIN_IP: "100000/900", SHUTDOWN_DELAY_SECONDS: "1" };
 
 const LOAD = JSON.stringify({ query: "query Load { me { id } }" });
 const WORKERS = 8;
@@ -32,13 +34,24 @@ interface Backend {
   process?: ServerProcess;
 }
 
-/** Forwards each request to the next backend, over kept-alive connections; a retry goes to the other one. */
+/** Forwards each request to the next ready backend, over kept-alive connections; a retry goes to the other one. */
 async function startProxy(ports: number[]): Promise<{ url: string; retries: number; stop(): Promise<void> }> {
   const agent = new http.Agent({ keepAlive: true, maxSockets: 16 });
   let next = 0;
   const state = { retries: 0 };
+  const ready = ports.map(() => true);
+  const checks = setInterval(() => {
+    ports.forEach((port, i) => {
+      fetch(`http://127.0.0.1:${port}/readyz`, { signal: AbortSignal.timeout(1000) }).then(
+        (answer) => (ready[i] = answer.status === 200),
+        () => (ready[i] = false),
+      );
+    });
+  }, 50);
   const forward = (body: Buffer, req: http.IncomingMessage, res: http.ServerResponse, index: number, attempt: number) => {
-    const port = ports[index % ports.length];
+    // The next ready one, or the next one when none looks ready (a refusal sends the request on).
+    const pick = ports.map((_, step) => (index + step) % ports.length).find((i) => ready[i]) ?? index % ports.length;
+    const port = ports[pick];
     const upstream = http.request({ host: "127.0.0.1", port, method: req.method, path: req.url, headers: req.headers, agent }, (answer) => {
       res.writeHead(answer.statusCode ?? 502, answer.headers);
       answer.pipe(res);
@@ -47,7 +60,7 @@ async function startProxy(ports: number[]): Promise<{ url: string; retries: numb
       const neverReached = error.code === "ECONNREFUSED" || (upstream.reusedSocket && error.code === "ECONNRESET");
       if (neverReached && attempt < 6 && !res.headersSent) {
         state.retries++;
-        setTimeout(() => forward(body, req, res, index + 1, attempt + 1), 20);
+        setTimeout(() => forward(body, req, res, pick + 1, attempt + 1), 20);
       } else if (!res.headersSent) {
         res.writeHead(502).end(`proxy: ${error.code}`);
       } else {
@@ -74,6 +87,7 @@ async function startProxy(ports: number[]): Promise<{ url: string; retries: numb
       return state.retries;
     },
     stop: async () => {
+      clearInterval(checks);
       for (const socket of sockets) socket.destroy();
       agent.destroy();
       await new Promise<void>((resolve) => server.close(() => resolve()));
@@ -93,7 +107,7 @@ describe("graceful drain", () => {
     for (let i = 0; i < 2; i++) {
       const database = shared ?? (await createTestDatabase());
       if (!shared) databases.push(database);
-      backends.push({ env: await realServerEnv(database.env, LOAD_LIMITS), logFile: path.join(build.dir, `server-${i}.log`) });
+      backends.push({ env: await realServerEnv(database.env, BACKEND_SETTINGS), logFile: path.join(build.dir, `server-${i}.log`) });
     }
   }, 150_000);
 
@@ -148,11 +162,31 @@ describe("graceful drain", () => {
     expect(answered).toBeGreaterThan(100);
   });
 
+  it("goes on answering, unready and closing each connection, for SHUTDOWN_DELAY_SECONDS after SIGTERM, then exits 0", async () => {
+    const backend = backends[1];
+    await backend.process?.stop();
+    const env: Record<string, string> = { ...backend.env, SHUTDOWN_DELAY_SECONDS: "2" };
+    backend.process = await startServerProcess(build.mainJs, env, backend.logFile);
+    const origin = `http://127.0.0.1:${env.PORT}`;
+    const signalled = Date.now();
+    const exited = backend.process.stop(60_000);
+    await sleep(300);
+    const readyz = await fetch(`${origin}/readyz`);
+    expect(readyz.status).toBe(503);
+    expect(await readyz.json()).toMatchObject({ status: "draining" });
+    const answer = await fetch(`${origin}/graphql`, { method: "POST", headers: { "content-type": "application/json" }, body: LOAD });
+    expect(answer.status).toBe(200);
+    expect(answer.headers.get("connection")).toBe("close");
+    expect(await answer.json()).toEqual({ data: { me: null } });
+    expect(await exited).toBe("0");
+    expect(Date.now() - signalled).toBeGreaterThanOrEqual(2000);
+  });
+
   it("answers a slow request in flight at SIGTERM, refuses new connections meanwhile, and exits 0", async () => {
     const backend = backends[0];
     await backend.process?.stop();
     // bcrypt at cost 14 takes a second or more: long enough to send SIGTERM while the login runs.
-    const env: Record<string, string> = { ...backend.env, BCRYPT_COST: "14" };
+    const env: Record<string, string> = { ...backend.env, BCRYPT_COST: "14", SHUTDOWN_DELAY_SECONDS: "0" };
     backend.process = await startServerProcess(build.mainJs, env, backend.logFile);
     const origin = `http://127.0.0.1:${env.PORT}`;
     const call = (query: string, variables: Record<string, unknown>) =>

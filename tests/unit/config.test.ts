@@ -146,18 +146,26 @@ describe("loadConfig", () => {
     }).toThrow(TypeError);
   });
 
-  it("reads the HTTP settings: CORS for any origin by default, or exact origins; deadline, drain grace, metrics token", () => {
-    expect(loadConfig({}).http).toEqual({ corsOrigins: "*", requestTimeoutMs: 15000, shutdownGraceSeconds: 20, metricsToken: undefined });
+  it("reads the HTTP settings: CORS for any origin by default, or exact origins; deadline, drain delay and grace, metrics token", () => {
+    expect(loadConfig({}).http).toEqual({
+      corsOrigins: "*",
+      requestTimeoutMs: 15000,
+      shutdownGraceSeconds: 20,
+      shutdownDelaySeconds: 0,
+      metricsToken: undefined,
+    });
     const config = loadConfig({
       CORS_ORIGINS: "https://console.example.com, http://localhost:5173",
       REQUEST_TIMEOUT_MS: "3000",
       SHUTDOWN_GRACE_SECONDS: "5",
+      SHUTDOWN_DELAY_SECONDS: "10",
       METRICS_TOKEN: "0123456789abcdef0123",
     });
     expect(config.http).toEqual({
       corsOrigins: ["https://console.example.com", "http://localhost:5173"],
       requestTimeoutMs: 3000,
       shutdownGraceSeconds: 5,
+      shutdownDelaySeconds: 10,
       metricsToken: "0123456789abcdef0123",
     });
   });
