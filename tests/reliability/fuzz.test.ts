@@ -630,7 +630,7 @@ async function runOnce(spec: Spec, rawVars: Record<string, unknown>, auth: Auth)
   const problems = contractViolations(response, body);
   const failed = Boolean(response.json?.errors?.length);
   recordOutcome(labelOf(spec), failed ? `${errorCodes(response)[0]}${auth.kind === "actor" ? "" : ` (${auth.kind} auth)`}` : "OK");
-  if (failed) problems.push(...(await unexpectedChanges(fx.app.dataSource, before, await snapshot(fx.app.dataSource, watched))));
+  if (failed) problems.push(...unexpectedChanges(before, await snapshot(fx.app.dataSource, watched)));
   if (!spec.public && auth.kind !== "actor" && failed) {
     const allowed = new Set(["UNAUTHENTICATED", "BAD_USER_INPUT", "GRAPHQL_VALIDATION_FAILED"]);
     const others = errorCodes(response).filter((code) => !allowed.has(code));
@@ -760,7 +760,7 @@ describe("fuzzing the request itself", () => {
         recordOutcome("request envelope", response.json?.errors?.length ? errorCodes(response)[0] : "OK");
         const problems = contractViolations(response, body);
         if (response.json && !("data" in response.json)) {
-          problems.push(...(await unexpectedChanges(fx.app.dataSource, before, await snapshot(fx.app.dataSource, watched))));
+          problems.push(...unexpectedChanges(before, await snapshot(fx.app.dataSource, watched)));
         }
         await keepSignedIn(SPECS.logout, {}, response);
         if (problems.length) throw new Error(`${problems.join("\n")}\nresponse: HTTP ${response.status} ${response.text.slice(0, 1500)}`);
