@@ -4,7 +4,16 @@ import { createDataSource } from "../src/db/data-source";
 import { LookupCache, shareInvalidationsThroughRedis, type Touched } from "../src/db/lookup-cache";
 import { SUPPORT_ROLE } from "../src/modules/admin/admin.service";
 import { grantRoleOnServers } from "../src/scripts/grant-role";
-import { DEFAULT_PASSWORD, LOGIN, ME, uniqueUsername, registerSteppedUp, registerUser, stepUpWithPassword } from "./helpers/accounts";
+import {
+  DEFAULT_PASSWORD,
+  LOGIN,
+  ME,
+  uniqueUsername,
+  registerSteppedUp,
+  registerUser,
+  renewing,
+  stepUpWithPassword,
+} from "./helpers/accounts";
 import { REDIS_URL, uniqueRedisPrefix } from "./helpers/databases";
 import type { GraphQLClient } from "./helpers/graphql-client";
 import { bindContact, codeSentTo, sentCount, uniqueEmail } from "./helpers/contacts";
@@ -43,6 +52,7 @@ const CHANGE_PASSWORD = /* GraphQL */ `
     changePassword(input: $input) {
       revokedSessionCount
       revokedApiKeyCount
+      token
     }
   }
 `;
@@ -429,15 +439,28 @@ describe("without Redis", () => {
     [first, second] = await pair({ AUTH_CACHE_SECONDS: "30" });
     const { onFirst, onSecond } = await signedInOnBoth(first, second);
     const changed = `${DEFAULT_PASSWORD}-changed`;
-    await onFirst.ok(CHANGE_PASSWORD, { input: { oldPassword: DEFAULT_PASSWORD, newPassword: changed } });
-    // The second process still has the old hash cached; the current password is the new one.
     const again = `${DEFAULT_PASSWORD}-again`;
-    expect((await onSecond.ok(CHANGE_PASSWORD, { input: { oldPassword: changed, newPassword: again } })).changePassword).toEqual({
+    await onSecond.ok(ME); // the second process caches the session with the old password's hash
+    await renewing(onFirst, "changePassword", CHANGE_PASSWORD, { input: { oldPassword: DEFAULT_PASSWORD, newPassword: changed } });
+    // The change renewed the token: the second process's cached row, old hash and all, may still read
+    // (the documented trade-off) but changes nothing, with the old password or the new one.
+    expect((await onSecond.ok(ME)).me).not.toBeNull();
+    for (const oldPassword of [DEFAULT_PASSWORD, changed]) {
+      expect((await onSecond.fails(CHANGE_PASSWORD, { input: { oldPassword, newPassword: again } })).extensions?.code).toBe(
+        "UNAUTHENTICATED",
+      );
+    }
+    onSecond.adopt(onFirst.token!);
+    expect(
+      await renewing(onSecond, "changePassword", CHANGE_PASSWORD, { input: { oldPassword: changed, newPassword: again } }),
+    ).toMatchObject({
       revokedSessionCount: 0, // the first change signed out every other session already
       revokedApiKeyCount: 0,
     });
 
     // A session signed out elsewhere may still read (the documented trade-off) but changes nothing.
+    await onSecond.ok(ME);
+    onFirst.adopt(onSecond.token!);
     await onFirst.ok(LOGOUT);
     expect((await onSecond.fails(CHANGE_PASSWORD, { input: { oldPassword: again, newPassword: changed } })).extensions?.code).toBe(
       "UNAUTHENTICATED",

@@ -140,6 +140,13 @@ beforeEach(() => {
 });
 afterEach(() => jest.restoreAllMocks());
 
+/** The SPA's mutations that give its session a new token, and their payload fields. */
+const RENEWING: Record<string, string | undefined> = {
+  CompleteStepUp: "completeStepUp",
+  ChangePassword: "changePassword",
+  SignOutOtherSessions: "signOutOtherSessions",
+};
+
 describe.each<Kind>(["apollo", "urql"])("%s configured as docs/api.md says", (kind) => {
   // An ID number of its own for each client's account: a valid birth date and check character.
   const first17 = `11010519900101${kind === "apollo" ? "001" : "002"}`;
@@ -180,8 +187,10 @@ describe.each<Kind>(["apollo", "urql"])("%s configured as docs/api.md says", (ki
     };
     const mutate = async (name: string, variables?: Variables) => {
       const data = await send(name, variables);
-      // A step-up renews the token: sent from then on, with the cache kept (same session, same person).
-      if (name === "CompleteStepUp") token = data.completeStepUp.token;
+      // A step-up, a password change and signing out the other sessions renew the token: sent from then
+      // on, with the cache kept (same session, same person).
+      const renewing = RENEWING[name];
+      if (renewing) token = data[renewing].token;
       await expectCachesRight(name);
       return data;
     };

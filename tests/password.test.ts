@@ -1,4 +1,14 @@
-import { auditTypes, DEFAULT_PASSWORD, LOGIN, ME, REGISTER, registerSteppedUp, registerUser, uniqueUsername } from "./helpers/accounts";
+import {
+  auditTypes,
+  DEFAULT_PASSWORD,
+  LOGIN,
+  ME,
+  REGISTER,
+  registerSteppedUp,
+  registerUser,
+  renewing,
+  uniqueUsername,
+} from "./helpers/accounts";
 import { startTestApp, type TestApp } from "./helpers/test-server";
 
 const CHANGE_PASSWORD = /* GraphQL */ `
@@ -6,6 +16,7 @@ const CHANGE_PASSWORD = /* GraphQL */ `
     changePassword(input: $input) {
       revokedSessionCount
       revokedApiKeyCount
+      token
       account {
         id
         security {
@@ -37,17 +48,21 @@ async function login(identifier: string, password: string) {
 }
 
 describe("changePassword", () => {
-  it("sets the new password, keeps this session and signs out every other one", async () => {
+  it("sets the new password, keeps this session under a new token and signs out every other one, and any copy of this one's", async () => {
     const user = await registerUser(app.client);
     const other = (await login(user.username, DEFAULT_PASSWORD)).data!.login.result.token;
+    const copy = app.client.as(user.token);
     const newPassword = "a-much-Better-passphrase-42";
 
     const before = app.clock.now().getTime();
-    const { changePassword } = await user.client.ok(CHANGE_PASSWORD, { input: { oldPassword: DEFAULT_PASSWORD, newPassword } });
+    const changePassword = await renewing(user.client, "changePassword", CHANGE_PASSWORD, {
+      input: { oldPassword: DEFAULT_PASSWORD, newPassword },
+    });
     // What a cache needs: the moved passwordChangedAt, and only this session left.
     expect(changePassword).toEqual({
       revokedSessionCount: 1,
       revokedApiKeyCount: 0,
+      token: expect.stringMatching(/^ses_/),
       account: {
         id: user.id,
         security: { passwordChangedAt: expect.any(String) },
@@ -59,6 +74,8 @@ describe("changePassword", () => {
 
     expect((await user.client.ok(ME)).me.id).toBe(user.id);
     expect((await app.client.as(other).ok(ME)).me).toBeNull();
+    expect((await copy.ok(ME)).me).toBeNull();
+    expect((await copy.request(`mutation { logout { signedOutSessionId } }`)).errors?.[0].extensions?.code).toBe("UNAUTHENTICATED");
     expect((await login(user.username, DEFAULT_PASSWORD)).errors?.[0].extensions?.code).toBe("INVALID_CREDENTIALS");
     expect((await login(user.username, newPassword)).data?.login.result.account.id).toBe(user.id);
     expect(await auditTypes(user.client)).toContain("PASSWORD_CHANGED");

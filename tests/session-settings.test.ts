@@ -1,4 +1,4 @@
-import { auditTypes, ME, registerSteppedUp, registerUser, signInAgain } from "./helpers/accounts";
+import { auditTypes, ME, registerSteppedUp, registerUser, renewing, signInAgain } from "./helpers/accounts";
 import { bindContact, uniqueEmail } from "./helpers/contacts";
 import { eventually, startTestApp, type TestApp } from "./helpers/test-server";
 import { NOTICE_TEXT } from "../src/modules/notice/notice-messages";
@@ -7,6 +7,7 @@ const SIGN_OUT_OTHERS = /* GraphQL */ `
   mutation SignOutOtherSessions {
     signOutOtherSessions {
       revokedSessionIds
+      token
       account {
         id
         sessions {
@@ -66,21 +67,25 @@ describe("signOutOtherSessions", () => {
     const before = (await user.client.ok(SESSIONS)).me.sessions.nodes as { id: string; current: boolean }[];
     expect(before).toHaveLength(3);
 
-    const { signOutOtherSessions: payload } = await user.client.ok(SIGN_OUT_OTHERS);
+    const copy = app.client.as(user.client.token!); // a copy of this session's own token, held by someone else
+    const payload = await renewing(user.client, "signOutOtherSessions", SIGN_OUT_OTHERS);
     const others = before.filter((s) => !s.current).map((s) => s.id);
     expect([...payload.revokedSessionIds].sort()).toEqual([...others].sort());
     expect(payload.account.sessions.nodes).toEqual([{ id: before.find((s) => s.current)!.id, current: true }]);
     expect((await phone.ok(ME)).me).toBeNull();
     expect((await tablet.ok(ME)).me).toBeNull();
+    expect((await copy.ok(ME)).me).toBeNull();
     expect((await user.client.ok(ME)).me.id).toBe(user.id);
     expect((await auditTypes(user.client))[0]).toBe("OTHER_SESSIONS_SIGNED_OUT");
     await eventually(() => app.smtp.mailsTo(email).find((m) => m.text.includes(NOTICE_TEXT.OTHER_SESSIONS_SIGNED_OUT.en)));
   });
 
-  it("with no other session, signs out nothing and records nothing", async () => {
+  it("with no other session, signs out nothing and records nothing, but still ends a copy of this session's token", async () => {
     const user = await registerUser(app.client);
-    const { signOutOtherSessions: payload } = await user.client.ok(SIGN_OUT_OTHERS);
+    const copy = app.client.as(user.token);
+    const payload = await renewing(user.client, "signOutOtherSessions", SIGN_OUT_OTHERS);
     expect(payload.revokedSessionIds).toEqual([]);
+    expect((await copy.ok(ME)).me).toBeNull();
     expect(await auditTypes(user.client)).toEqual(["SIGN_IN", "ACCOUNT_CREATED"]);
   });
 

@@ -45,6 +45,9 @@ describe("登录设备", () => {
     expect(await page.getByRole("button", { name: "退出其他所有设备" }).count()).toBe(0);
     expect((await phone.ok(ME)).me).toBeNull();
     await screenshot(page, "sessions-signed-out-others");
+    // This session got a new token, which the tab now sends: still signed in after a reload.
+    await page.reload();
+    await page.getByRole("row", { name: /当前设备/ }).waitFor();
   });
 
   it("fits a phone's width", () => fitsAPhone("登录设备", "登录设备"));

@@ -157,6 +157,9 @@ describe("email, authenticator and two-step sign-in in the browser", () => {
     await dialog.getByRole("button", { name: "验证并继续" }).click();
     await page.getByText("密码已修改，其他设备已退出登录。").waitFor();
     await screenshot(page, "password-changed");
+    // The change gave this tab's session a new token, which the tab now sends: still signed in after a reload.
+    await page.reload();
+    await page.getByRole("heading", { name: "修改密码" }).waitFor();
   });
 
   it("unbinds the email with a code sent to it, after a step-up with another", async () => {

@@ -129,13 +129,23 @@ export async function stepUpWithPassword(client: GraphQLClient, password = DEFAU
 }
 
 /**
- * Runs a completeStepUp document (one that selects `token`) that must succeed, and has the client send
- * the session's new token from then on, as the SPA does; the payload.
+ * Runs a mutation that gives the session a new token (its document selects `token`), which must succeed,
+ * and has the client send the new token from then on, as the SPA does; the payload.
  */
-export async function completeStepUp(client: GraphQLClient, document: string, variables: Record<string, unknown>) {
-  const { completeStepUp: payload } = await client.ok(document, variables);
+export async function renewing(
+  client: GraphQLClient,
+  mutation: "completeStepUp" | "changePassword" | "signOutOtherSessions",
+  document: string,
+  variables: Record<string, unknown> = {},
+) {
+  const payload = (await client.ok(document, variables))[mutation];
   client.adopt(payload.token);
   return payload;
+}
+
+/** A completeStepUp that must succeed, the client sending the renewed token from then on. */
+export function completeStepUp(client: GraphQLClient, document: string, variables: Record<string, unknown>) {
+  return renewing(client, "completeStepUp", document, variables);
 }
 
 /**

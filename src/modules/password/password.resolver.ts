@@ -1,9 +1,8 @@
-import { Arg, Authorized, Mutation, Resolver } from "type-graphql";
-import type { Authenticated, RequestMeta } from "../../graphql/context";
+import { Arg, Authorized, Ctx, Mutation, Resolver } from "type-graphql";
+import type { Authenticated, RequestContext, RequestMeta } from "../../graphql/context";
 import { SESSION_ONLY } from "../../graphql/auth-checker";
 import { CurrentAuth, Meta } from "../../graphql/current";
-import type { AccountEntity } from "../../entities";
-import { PasswordService, type PasswordReplaced } from "./password.service";
+import { PasswordService } from "./password.service";
 import { ChangePasswordInput, ChangePasswordPayload } from "./password.types";
 
 @Resolver()
@@ -13,13 +12,16 @@ export class PasswordResolver {
   @Authorized(SESSION_ONLY)
   @Mutation(() => ChangePasswordPayload, {
     description:
-      "Changes the password, signs out every other session and (unless revokeApiKeys is false) revokes every API key. Needs a recent step-up (STEP_UP_REQUIRED) when the account has a usable second factor; without one, the old password is the step-up. A wrong oldPassword is INVALID_CREDENTIALS; RATE_LIMITED past the account's password budget.",
+      "Changes the password, signs out every other session, gives this one a new token (send `token` from now on) and (unless revokeApiKeys is false) revokes every API key. Needs a recent step-up (STEP_UP_REQUIRED) when the account has a usable second factor; without one, the old password is the step-up. A wrong oldPassword is INVALID_CREDENTIALS; RATE_LIMITED past the account's password budget.",
   })
-  changePassword(
+  async changePassword(
     @Arg("input", { description: "The current and the new password." }) input: ChangePasswordInput,
     @CurrentAuth() auth: Authenticated,
     @Meta() meta: RequestMeta,
-  ): Promise<PasswordReplaced & { account: AccountEntity }> {
-    return this.passwords.changePassword(auth, input, meta);
+    @Ctx() context: RequestContext,
+  ): Promise<ChangePasswordPayload> {
+    const changed = await this.passwords.changePassword(auth, input, meta);
+    context.auth = { ...auth, session: changed.session };
+    return changed;
   }
 }

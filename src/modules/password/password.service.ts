@@ -7,7 +7,7 @@ import type { Authenticated, RequestMeta } from "../../graphql/context";
 import { AuditEventType } from "../audit/audit-event-type";
 import type { AuditService } from "../audit/audit.service";
 import type { NoticeService } from "../notice/notice.service";
-import type { SessionService } from "../session/session.service";
+import type { IssuedSession, SessionService } from "../session/session.service";
 import { SensitiveAction } from "../step-up/sensitive-action";
 import type { StepUpService } from "../step-up/step-up.service";
 import type { PasswordHasher } from "./password-hasher";
@@ -33,16 +33,16 @@ export class PasswordService {
   ) {}
 
   /**
-   * Sets a new password after checking the old one, and signs out every other session (and, unless
-   * asked not to, revokes every API key), so a thief holding a stolen session or key loses it when
-   * the owner changes the password. With a second factor bound, a stolen session plus a guessed
+   * Sets a new password after checking the old one, signs out every other session, gives this one a
+   * new token (and, unless asked not to, revokes every API key), so a thief holding a stolen session,
+   * a copy of this session's token, or a key loses it when the owner changes the password. With a second factor bound, a stolen session plus a guessed
    * password is not enough: a recent step-up is needed too; without one, the old password is the step-up.
    */
   async changePassword(
     auth: Authenticated,
     input: ChangePasswordInput,
     meta: RequestMeta,
-  ): Promise<PasswordReplaced & { account: AccountEntity }> {
+  ): Promise<PasswordReplaced & IssuedSession & { account: AccountEntity }> {
     // The stored hash, not a cached one: the password may have changed in another process.
     const { account, session } = await this.stepUp.requireStepUp(auth, SensitiveAction.CHANGE_PASSWORD);
     if (!(await this.verifier.verify(account, input.oldPassword))) {
@@ -69,6 +69,8 @@ export class PasswordService {
       );
       if (!result.affected) throw new AppError("INVALID_CREDENTIALS");
       const revokedSessionCount = await this.sessions.revokeAllExcept(manager, account.id, session.id);
+      // A copy of this session's own token goes too: it is the one session a thief may share with the owner.
+      const renewed = await this.sessions.renewToken(manager, session, {});
       const revokedApiKeyCount = input.revokeApiKeys
         ? ((await namingRows(manager, named, () => manager.delete(ApiKeyEntity, { accountId: account.id }))).affected ?? 0)
         : 0;
@@ -81,6 +83,7 @@ export class PasswordService {
         account: { ...account, passwordHash, passwordChangedAt: now, updatedAt: now },
         revokedSessionCount,
         revokedApiKeyCount,
+        ...renewed,
       };
       return { sendNotice, changed };
     });

@@ -1,6 +1,7 @@
 import { Field, InputType, Int, ObjectType } from "type-graphql";
 import { Account } from "../account/account.types";
 import { MaxLength, MinLength } from "../../graphql/constraints";
+import { SESSION_TOKEN_RENEWED } from "../session/session.types";
 import { IsAcceptablePassword, PASSWORD_MAX_LENGTH } from "./password-policy";
 
 @InputType({ description: "The current password and the new one." })
@@ -33,4 +34,7 @@ export class ChangePasswordPayload {
 
   @Field(() => Int, { description: "How many API keys were revoked (0 with revokeApiKeys: false)." })
   revokedApiKeyCount: number;
+
+  @Field(() => String, { description: SESSION_TOKEN_RENEWED })
+  token: string;
 }

@@ -40,11 +40,16 @@ export class SessionResolver {
   @Authorized(SESSION_ONLY)
   @Mutation(() => SignOutOtherSessionsPayload, {
     description:
-      "Signs out every session of the account but this one, records OTHER_SESSIONS_SIGNED_OUT in the security log and tells the bound email and phone. Sessions only (an API key gets FORBIDDEN). Needs no step-up: it adds no way in and removes none (revokeSession ends one session without a step-up too), and the owner who finds a stranger's session must be able to end it at once, even without the factor a step-up would ask for; a thief holding a stolen session can only make the owner sign in again, and the notice tells the owner.",
+      "Signs out every session of the account but this one, gives this one a new token (send `token` from now on: a copy of the old one is signed out too), records OTHER_SESSIONS_SIGNED_OUT in the security log and tells the bound email and phone. Sessions only (an API key gets FORBIDDEN). Needs no step-up: it adds no way in and removes none (revokeSession ends one session without a step-up too), and the owner who finds a stranger's session must be able to end it at once, even without the factor a step-up would ask for; a thief holding a stolen session can only make the owner sign in again, and the notice tells the owner.",
   })
-  async signOutOtherSessions(@CurrentAuth() auth: Authenticated, @Meta() meta: RequestMeta): Promise<SignOutOtherSessionsPayload> {
-    const revokedSessionIds = await this.sessionService.signOutOthers(auth, meta);
-    return { account: auth.account, revokedSessionIds };
+  async signOutOtherSessions(
+    @CurrentAuth() auth: Authenticated,
+    @Meta() meta: RequestMeta,
+    @Ctx() context: RequestContext,
+  ): Promise<SignOutOtherSessionsPayload> {
+    const { ids, token, session } = await this.sessionService.signOutOthers(auth, meta);
+    context.auth = { ...auth, session };
+    return { account: auth.account, revokedSessionIds: ids, token };
   }
 
   @Authorized(SESSION_ONLY)

@@ -132,22 +132,27 @@ export class SessionService {
    * addresses, so an owner signed out by a thief holding a stolen session learns of it. The ids of
    * the sessions it ended; none ended, nothing is recorded.
    */
-  async signOutOthers(auth: Authenticated, meta: RequestMeta): Promise<string[]> {
+  async signOutOthers(auth: Authenticated, meta: RequestMeta): Promise<IssuedSession & { ids: string[] }> {
     const current = requireSession(auth);
     const accountId = auth.account.id;
-    const { ids, sendNotice } = await this.transaction(async (manager) => {
+    const { signedOut, sendNotice } = await this.transaction(async (manager) => {
+      // Anyone else holding a copy of this session's own token is signed out too.
+      const renewed = await this.renewToken(manager, current, {});
       const others = await manager.find(SessionEntity, {
         select: { id: true },
         where: { accountId, id: Not(current.id), expiresAt: MoreThan(this.clock.now()) },
       });
       const ids = others.map((session) => session.id);
-      if (ids.length === 0) return { ids, sendNotice: () => undefined };
+      if (ids.length === 0) return { signedOut: { ...renewed, ids }, sendNotice: () => undefined };
       await this.end(manager, accountId, ids);
       await this.audit.record(manager, accountId, AuditEventType.OTHER_SESSIONS_SIGNED_OUT, meta, { revokedSessions: ids.length });
-      return { ids, sendNotice: await this.notices.wayInChanged(manager, accountId, "OTHER_SESSIONS_SIGNED_OUT") };
+      return {
+        signedOut: { ...renewed, ids },
+        sendNotice: await this.notices.wayInChanged(manager, accountId, "OTHER_SESSIONS_SIGNED_OUT"),
+      };
     });
     sendNotice();
-    return ids;
+    return signedOut;
   }
 
   /** Ends these sessions of the account, naming them, so caches drop only their entries. */

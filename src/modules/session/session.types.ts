@@ -30,6 +30,10 @@ export class Session {
 /** Sessions a page holds unless `first` says otherwise. */
 export const SESSIONS_PAGE_SIZE = 50;
 
+/** The payload field of every change that gives the caller's session a new token. */
+export const SESSION_TOKEN_RENEWED =
+  "This session's new bearer token, to send from now on: the token the request carried no longer works, so a copy of it taken earlier (from a log, a screenshot, a shared machine) is signed out with the other sessions.";
+
 @ObjectType({
   description:
     "A page of the signed-in sessions, most recently used first (a Relay connection: Apollo's relayStylePagination() and graphcache's relayPagination() page it unaided).",
@@ -112,6 +116,9 @@ export class SignOutOtherSessionsPayload {
 
   @Field(() => [ID], { description: "The sessions signed out (empty when there was no other): drop them from a cache." })
   revokedSessionIds: string[];
+
+  @Field(() => String, { description: SESSION_TOKEN_RENEWED })
+  token: string;
 }
 
 @InputType({ description: "Which session to sign out: id is one of Account.sessions." })

@@ -1,6 +1,6 @@
 import { useState } from "react";
 import { onSubmit, StepUpHint, useAction } from "../actions";
-import { request } from "../api";
+import { request, sessionToken } from "../api";
 import { graphql } from "../gql";
 import { useI18n } from "../i18n";
 import { useMe, useSession } from "../session";
@@ -12,6 +12,7 @@ const CHANGE_PASSWORD = graphql(`
   mutation ChangePassword($input: ChangePasswordInput!) {
     changePassword(input: $input) {
       revokedSessionCount
+      token
       account {
         id
         security {
@@ -43,7 +44,10 @@ export function Password() {
     setChanged(false);
     if (!passwordsMatch(newPassword)) return;
     const input = { oldPassword, newPassword: newPassword.password, revokeApiKeys };
-    if (!(await run(() => request(CHANGE_PASSWORD, { input })))) return;
+    const result = await run(() => request(CHANGE_PASSWORD, { input }));
+    if (!result) return;
+    // This session got a new token: a copy of the old one is signed out with the other sessions.
+    sessionToken.set(result.changePassword.token);
     setOldPassword("");
     setNewPassword(NO_NEW_PASSWORD);
     setChanged(true);

@@ -1,6 +1,6 @@
 import { useCallback, useEffect, useState } from "react";
 import { useAction } from "../actions";
-import { request } from "../api";
+import { request, sessionToken } from "../api";
 import { graphql } from "../gql";
 import type { SessionRowFragment } from "../gql/graphql";
 import { useI18n } from "../i18n";
@@ -69,6 +69,7 @@ const SIGN_OUT_OTHERS = graphql(`
   mutation SignOutOtherSessions {
     signOutOtherSessions {
       revokedSessionIds
+      token
       account {
         id
         sessions {
@@ -105,6 +106,8 @@ export function Sessions() {
   const signOutOthers = async () => {
     const result = await run(() => request(SIGN_OUT_OTHERS));
     if (!result) return;
+    // This session got a new token, so a copy of the old one is signed out with the others.
+    sessionToken.set(result.signOutOtherSessions.token);
     show(result.signOutOtherSessions.account.sessions);
     setNotice(t("sessions.signedOutOthers", { count: result.signOutOtherSessions.revokedSessionIds.length }));
   };
