@@ -216,7 +216,7 @@ export function createServices(deps: ServiceDeps) {
     [TwoStepResolver, new TwoStepResolver(twoStep, signIn)],
     [SocialResolver, new SocialResolver(social, rows)],
     [RealNameResolver, new RealNameResolver(realName, rows)],
-    [ApiKeyResolver, new ApiKeyResolver(apiKeys)],
+    [ApiKeyResolver, new ApiKeyResolver(apiKeys, clock)],
     [ApiKeyConnectionResolver, new ApiKeyConnectionResolver(apiKeys)],
     ...[...QR_CODE_FIELDS, ...DEVICE_FIELDS].map((field) => [field, new field()] as const),
   ]);

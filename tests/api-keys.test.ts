@@ -423,6 +423,7 @@ describe("storing keys", () => {
       "name",
       "prefix",
       "scopes",
+      "usable_from",
     ]);
     const hidden = secret.slice(11); // what the prefix does not show
     for (const [column, value] of Object.entries(raw)) {

@@ -21,6 +21,8 @@ const SET_TWO_STEP = `mutation($on: Boolean!) { setTwoStepVerification(input: { 
 const REQUEST_RESET = `mutation($identifier: String!) { requestPasswordReset(input: { identifier: $identifier }) { identifier } }`;
 const RESET = `mutation($input: ResetPasswordInput!) { resetPassword(input: $input) { revokedSessionCount revokedApiKeyCount } }`;
 const CHANGE_PASSWORD = `mutation($input: ChangePasswordInput!) { changePassword(input: $input) { revokedSessionCount revokedApiKeyCount } }`;
+const CREATE_KEY = `mutation { createApiKey(input: { name: "script" }) { secret apiKey { id usableFrom } } }`;
+const KEYS = `{ me { apiKeys { nodes { id usableFrom } } } }`;
 const COOLDOWN_SECONDS = 86400;
 const PASSWORD_BUDGET = 3;
 
@@ -196,5 +198,29 @@ describe("a provider-only account", () => {
     expect((await client.fails(REQUEST_STEP_UP, { method: "TOTP" })).extensions?.code).toBe("BAD_USER_INPUT");
     expect((await client.fails(REQUEST_STEP_UP, { method: "RECOVERY_CODE" })).extensions?.code).toBe("BAD_USER_INPUT");
     expect(recoveryCodes).toHaveLength(10);
+  });
+
+  it("makes an API key that authenticates nobody until the cool-down is over, and shows until when", async () => {
+    const client = await providerOnlyAccount();
+    const { createApiKey } = await client.ok(CREATE_KEY);
+    const until = new Date(createApiKey.apiKey.usableFrom).getTime();
+    expect(until - app.clock.now().getTime()).toBeGreaterThan((COOLDOWN_SECONDS - 60) * 1000);
+    expect((await client.ok(KEYS)).me.apiKeys.nodes).toEqual([{ id: createApiKey.apiKey.id, usableFrom: createApiKey.apiKey.usableFrom }]);
+    const key = app.client.as(createApiKey.secret);
+    expect((await key.ok(`{ me { id } }`)).me).toBeNull();
+    expect((await key.fails(`mutation { updateProfile(input: { avatarUrl: null }) { account { id } } }`)).extensions?.code).toBe(
+      "UNAUTHENTICATED",
+    );
+    // The owner sees it cooling and may revoke it meanwhile; else it works once the cool-down is over.
+    app.clock.advanceSeconds(COOLDOWN_SECONDS + 1);
+    expect((await key.ok(`{ me { id } }`)).me).not.toBeNull();
+    expect((await client.ok(KEYS)).me.apiKeys.nodes).toEqual([{ id: createApiKey.apiKey.id, usableFrom: null }]);
+  });
+
+  it("makes an API key that works at once after a step-up", async () => {
+    const user = await registerSteppedUp(app.client);
+    const { createApiKey } = await user.client.ok(CREATE_KEY);
+    expect(createApiKey.apiKey.usableFrom).toBeNull();
+    expect((await app.client.as(createApiKey.secret).ok(`{ me { id } }`)).me.id).toBe(user.id);
   });
 });

@@ -33,4 +33,8 @@ export class ApiKeyEntity {
 
   @Column({ name: "expires_at", type: Date, nullable: true })
   expiresAt: Date | null;
+
+  /** Made without a step-up (nothing to step up with): works from then on (see factors/usable); else null. */
+  @Column({ name: "usable_from", type: Date, nullable: true })
+  usableFrom: Date | null;
 }

@@ -12,9 +12,25 @@ afterAll(() => browser?.stop());
 afterEach(() => expect(browser.problems).toEqual([]));
 
 describe("an account made by signing in with WeChat", () => {
-  it("binds a first email without a step-up and shows it cooling, with the time it starts to count", async () => {
+  it("makes an API key without a step-up and shows it cooling, with the time it starts to work", async () => {
     await page.goto("/");
     await page.getByRole("button", { name: "微信登录" }).click();
+    await page.getByRole("heading", { name: "基本信息" }).waitFor();
+
+    await openSection(page, "API密钥");
+    await page.getByLabel("名称").fill("部署脚本");
+    await page.getByRole("button", { name: "创建密钥" }).click();
+    await page.getByText("请立即复制并妥善保存此密钥，它只显示这一次。").waitFor();
+    const secret = (await page.getByLabel("密钥", { exact: true }).textContent()) ?? "";
+    expect((await browser.app.client.as(secret).ok(`{ me { id } }`)).me).toBeNull();
+    const row = page.getByRole("row", { name: /部署脚本/ });
+    await row.getByText("等待生效", { exact: true }).waitFor();
+    await row.getByText(/此密钥在 .+ 之前不能使用/).waitFor();
+    await screenshot(page, "api-key-cooling");
+  });
+
+  it("binds a first email without a step-up and shows it cooling, with the time it starts to count", async () => {
+    await page.goto("/"); // still signed in from the test before
     await page.getByRole("heading", { name: "基本信息" }).waitFor();
 
     const email = uniqueEmail("cool");

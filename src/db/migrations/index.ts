@@ -11,6 +11,7 @@ import { ChallengeRecords1764443000000 } from "./1764443000000-challenge-records
 import { AuditEventsByTime1764530000000 } from "./1764530000000-audit-events-by-time";
 import { RealNamePolledAt1764530000001 } from "./1764530000001-real-name-polled-at";
 import { SweeperIndexes1764600000000 } from "./1764600000000-sweeper-indexes";
+import { ApiKeyUsableFrom1764700000000 } from "./1764700000000-api-key-usable-from";
 
 /** In order. Each later schema change adds a migration here; none is ever edited after it lands. */
 export const MIGRATIONS = [
@@ -27,4 +28,5 @@ export const MIGRATIONS = [
   AuditEventsByTime1764530000000,
   RealNamePolledAt1764530000001,
   SweeperIndexes1764600000000,
+  ApiKeyUsableFrom1764700000000,
 ];

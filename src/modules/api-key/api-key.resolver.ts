@@ -1,4 +1,5 @@
 import { Arg, Args, Authorized, Extensions, FieldResolver, Int, Mutation, Resolver, Root } from "type-graphql";
+import type { Clock } from "../../core/clock";
 import type { AccountEntity, ApiKeyEntity } from "../../entities";
 import { SESSION_ONLY } from "../../graphql/auth-checker";
 import { MAX_PAGE_SIZE, pageWindow, toConnection, uuidKeysetCursors, type Edge } from "../../graphql/connection";
@@ -6,6 +7,7 @@ import type { Authenticated, RequestMeta } from "../../graphql/context";
 import { CurrentAuth, Meta } from "../../graphql/current";
 import { FIELD_COST } from "../../graphql/query-limits";
 import { Account } from "../account/account.types";
+import { coolingUntil } from "../factors/usable";
 import { ApiKeyScope, ApiKeyService, scopesOf } from "./api-key.service";
 import {
   API_KEYS_PAGE_SIZE,
@@ -18,17 +20,16 @@ import {
   RevokeApiKeyPayload,
 } from "./api-key.types";
 
-function toApiKey(key: ApiKeyEntity): ApiKey {
-  return { ...key, scopes: scopesOf(key) };
-}
-
-function toEdge(key: ApiKeyEntity): Edge<ApiKey> {
-  return { cursor: uuidKeysetCursors.encode({ at: key.createdAt, id: key.id }), node: toApiKey(key) };
+function toApiKey(key: ApiKeyEntity, now: Date): ApiKey {
+  return { ...key, scopes: scopesOf(key), usableFrom: coolingUntil(key, now) };
 }
 
 @Resolver(() => Account)
 export class ApiKeyResolver {
-  constructor(private readonly keys: ApiKeyService) {}
+  constructor(
+    private readonly keys: ApiKeyService,
+    private readonly clock: Clock,
+  ) {}
 
   // One query for the page, one more to tell whether keys lie before the cursor paged from.
   @Extensions(FIELD_COST.reads(2))
@@ -38,13 +39,18 @@ export class ApiKeyResolver {
   })
   async apiKeys(@Root() account: AccountEntity, @Args() args: ApiKeysArgs): Promise<ApiKeyConnection> {
     const page = await this.keys.list(account.id, pageWindow(args, uuidKeysetCursors.decode, API_KEYS_PAGE_SIZE));
+    const now = this.clock.now();
+    const toEdge = (key: ApiKeyEntity): Edge<ApiKey> => ({
+      cursor: uuidKeysetCursors.encode({ at: key.createdAt, id: key.id }),
+      node: toApiKey(key, now),
+    });
     return { ...toConnection(page, toEdge), accountId: account.id, max: this.keys.maxPerAccount };
   }
 
   @Authorized(SESSION_ONLY)
   @Mutation(() => CreateApiKeyPayload, {
     description:
-      "Needs a signed-in session (API keys cannot create keys: FORBIDDEN) with a recent step-up (STEP_UP_REQUIRED). BAD_USER_INPUT for a past expiresAt, or (field code LIMIT_REACHED) when the account has API_KEYS_MAX_PER_ACCOUNT keys already.",
+      "Needs a signed-in session (API keys cannot create keys: FORBIDDEN) with a recent step-up (STEP_UP_REQUIRED); on an account with nothing to step up with the key is made without one, and cools (see ApiKey.usableFrom). BAD_USER_INPUT for a past expiresAt, or (field code LIMIT_REACHED) when the account has API_KEYS_MAX_PER_ACCOUNT keys already.",
   })
   async createApiKey(
     @Arg("input", { description: "The new key's name, scopes and expiry." }) input: CreateApiKeyInput,
@@ -53,7 +59,7 @@ export class ApiKeyResolver {
   ): Promise<CreateApiKeyPayload> {
     const scopes = input.scopes?.length ? input.scopes : [ApiKeyScope.ACCOUNT_READ];
     const { apiKey, secret } = await this.keys.create(auth, input.name, scopes, input.expiresAt ?? null, meta);
-    return { apiKey: toApiKey(apiKey), secret, account: auth.account };
+    return { apiKey: toApiKey(apiKey, this.clock.now()), secret, account: auth.account };
   }
 
   @Authorized(SESSION_ONLY)

@@ -13,6 +13,7 @@ import type { KeysetPosition, PageWindow } from "../../graphql/connection";
 import type { Authenticated, RequestMeta } from "../../graphql/context";
 import { AuditEventType } from "../audit/audit-event-type";
 import type { AuditService } from "../audit/audit.service";
+import { isUsable } from "../factors/usable";
 import type { NoticeService } from "../notice/notice.service";
 import { SensitiveAction } from "../step-up/sensitive-action";
 import type { StepUpService } from "../step-up/step-up.service";
@@ -58,7 +59,9 @@ export class ApiKeyService {
 
   /** Only a person in a recently verified session creates keys; the secret is returned once and kept as a hash. */
   async create(auth: Authenticated, name: string, scopes: ApiKeyScope[], expiresAt: Date | null, meta: RequestMeta): Promise<CreatedKey> {
-    await this.stepUp.requireStepUp(auth, SensitiveAction.CREATE_API_KEY);
+    // Made without a step-up, a key cools like a factor would: a stolen session on an account with
+    // nothing to step up with must not turn at once into a way in that outlives it.
+    const { newFactorUsableFrom } = await this.stepUp.requireStepUp(auth, SensitiveAction.CREATE_API_KEY);
     if (expiresAt && expiresAt <= this.clock.now())
       throw AppError.badInput("expiresAt", "NOT_IN_FUTURE", "expiresAt must be in the future");
     const secret = randomToken(API_KEY_PREFIX);
@@ -73,6 +76,7 @@ export class ApiKeyService {
       createdAt: now,
       lastUsedAt: null,
       expiresAt,
+      usableFrom: newFactorUsableFrom,
     });
     const sendNotice = await this.transaction(async (manager) => {
       // Parallel creations take turns, so none passes the limit on a count that another is about to change.
@@ -126,13 +130,13 @@ export class ApiKeyService {
     sendNotice?.();
   }
 
-  /** One indexed lookup (key hash, joined with the account); expired and revoked keys authenticate nobody. */
+  /** One indexed lookup (key hash, joined with the account); expired, revoked and cooling keys authenticate nobody. */
   async authenticate(token: string): Promise<Authenticated | null> {
     if (!token.startsWith(`${API_KEY_PREFIX}_`)) return null;
     const now = this.clock.now();
     const keyHash = sha256Hex(token);
     const found = await this.byKeyHash.find(keyHash);
-    if (!found || (found.main.expiresAt && found.main.expiresAt <= now)) return null;
+    if (!found || (found.main.expiresAt && found.main.expiresAt <= now) || !isUsable(found.main, now)) return null;
     const { main: key, joined: account } = found;
     if (!key.lastUsedAt || now.getTime() - key.lastUsedAt.getTime() >= TOUCH_INTERVAL_MS) {
       key.lastUsedAt = now;

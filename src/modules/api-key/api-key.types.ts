@@ -41,6 +41,13 @@ export class ApiKey {
 
   @Field(() => Date, { nullable: true, description: "When the key stops working; null when it does not expire." })
   expiresAt: Date | null;
+
+  @Field(() => Date, {
+    nullable: true,
+    description:
+      "Until when the key authenticates nobody yet: it was made on an account with nothing to step up with, and cools for NEW_FACTOR_COOLDOWN_SECONDS, so the owner can see and revoke it first. Null once it works.",
+  })
+  usableFrom: Date | null;
 }
 
 /** Keys a page holds unless `first` says otherwise. */

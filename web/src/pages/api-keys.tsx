@@ -15,6 +15,7 @@ graphql(`
     createdAt
     lastUsedAt
     expiresAt
+    usableFrom
   }
 `);
 // Every selection of the list is this fragment, so a normalized cache keeps one shape of it.
@@ -237,7 +238,10 @@ function KeyTable({ keys, onRevoked }: { keys: readonly ApiKey[]; onRevoked: (ke
       >
         {keys.map((key) => (
           <tr key={key.id}>
-            <td>{key.name}</td>
+            <td>
+              {key.name} {key.usableFrom && <span className="tag muted">{t("common.cooling")}</span>}
+              {key.usableFrom && <p className="hint">{t("apiKeys.coolingHint", { date: dateTime(key.usableFrom) })}</p>}
+            </td>
             <td className="mono">{key.prefix}…</td>
             <td>{list(key.scopes.map((scope) => t(`apiKeys.scope.${scope}`)))}</td>
             <td className="when">{dateTime(key.createdAt)}</td>
