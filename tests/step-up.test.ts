@@ -226,6 +226,18 @@ describe("changePassword needs a step-up once a contact is bound", () => {
 });
 
 describe("requestStepUp and completeStepUp", () => {
+  it("keeps a session's pending code valid when another session of the account asks for one", async () => {
+    const user = await userWithEmail();
+    const other = await anotherSession(user); // the owner's other tab, or a thief's stolen session
+    const seen = app.smtp.mailsTo(user.email).length;
+    const { requestStepUp } = await user.client.ok(REQUEST_STEP_UP, { method: "EMAIL" });
+    const code = await mailedCode(user.email, seen);
+    app.clock.advanceSeconds(61); // past the address's resend cooldown
+    await other.ok(REQUEST_STEP_UP, { method: "EMAIL" });
+    await mailedCode(user.email, seen + 1);
+    await completeStepUp(user.client, COMPLETE_STEP_UP, { id: requestStepUp.challenge.id, code });
+  });
+
   it("by email: the code unlocks changePassword, is logged, and the owner is told at the bound email", async () => {
     const user = await userWithEmail();
     const seen = app.smtp.mailsTo(user.email).length;

@@ -120,8 +120,8 @@ export class ChallengeService {
   }
 
   /**
-   * Records the challenge, sends the code, then retires any older code of the same purpose, target
-   * and account. The row exists before the code leaves, so a fast typist never beats it; when sending
+   * Records the challenge, sends the code, then retires any older code of the same purpose, target,
+   * account and session. The row exists before the code leaves, so a fast typist never beats it; when sending
    * fails the row is removed again and the older code stays valid. The cooldown check, the budgets
    * and the row are one step under a lock on the address, so parallel requests send one code.
    */
@@ -165,11 +165,13 @@ export class ChallengeService {
       await manager.update(
         ChallengeEntity,
         // Only the codes findLatest ranks below this one: a request that took the lock later holds the
-        // newer code, whichever of the two is delivered first.
+        // newer code, whichever of the two is delivered first. And only this session's: another session
+        // (a thief's) asking for a step-up code must not spend the one the owner is typing.
         olderThan(challenge).map((rank) => ({
           purpose: sending.purpose,
           target: sending.target,
           accountId: sending.accountId ?? IsNull(),
+          sessionId: challenge.sessionId ?? IsNull(),
           consumedAt: IsNull(),
           ...rank,
         })),
