@@ -13,8 +13,10 @@ import { buildServer, realServerEnv, startServerProcess, type BuiltServer, type 
  *  - every account whose registration was acknowledged signs in, with the password and username of
  *    its last acknowledged change (either one for a change cut off in flight), and an acknowledged
  *    password change or rename is applied (the old password or name no longer works);
- *  - the token register returned still works; the extra session an acknowledged password change
- *    signed out stays signed out;
+ *  - the session's token works: the one register returned, or the one an acknowledged password change
+ *    renewed it to (and then the old one no longer does; for a change cut off, the old one works
+ *    exactly when the old password does); the extra session an acknowledged password change signed
+ *    out stays signed out;
  *  - no half-done workflow: every account has exactly one ACCOUNT_CREATED event, no more sessions
  *    than SIGN_IN events, a PASSWORD_CHANGED event exactly when password_changed_at moved on from
  *    created_at (and then at most one session older than the change), a PROFILE_UPDATED event exactly when it has an
@@ -39,7 +41,10 @@ interface AccountRecord {
   readonly password0: string;
   readonly password1: string;
   register: Step;
+  /** The token register returned. */
   token?: string;
+  /** The token an acknowledged password change renewed the session to. */
+  renewedToken?: string;
   secondSession: Step;
   secondToken?: string;
   profile: Step;
@@ -57,7 +62,7 @@ interface Load {
 const REGISTER = `mutation($input: RegisterInput!) { register(input: $input) { token account { id } } }`;
 const LOGIN = `mutation($input: LoginInput!) { login(input: $input) { result { __typename ... on AuthPayload { token account { id } } } } }`;
 const UPDATE = `mutation($input: UpdateProfileInput!) { updateProfile(input: $input) { account { id username } } }`;
-const CHANGE = `mutation($input: ChangePasswordInput!) { changePassword(input: $input) { revokedSessionCount revokedApiKeyCount } }`;
+const CHANGE = `mutation($input: ChangePasswordInput!) { changePassword(input: $input) { revokedSessionCount revokedApiKeyCount token } }`;
 
 /** One request; throws `lost` when no HTTP answer came (the process died), a GraphQL error otherwise. */
 class Lost extends Error {}
@@ -144,12 +149,11 @@ function startLoad(url: string, records: AccountRecord[]): Load {
       record.secondToken = second.login.result.token;
       const avatarUrl = `https://cdn.example.com/avatars/${record.username1}.png`;
       if (!(await step(record, "profile", () => ok(UPDATE, { input: { username: record.username1, avatarUrl } }, record.token)))) return;
-      if (
-        !(await step(record, "password", () =>
-          ok(CHANGE, { input: { oldPassword: record.password0, newPassword: record.password1 } }, record.token),
-        ))
-      )
-        return;
+      const changed = await step(record, "password", () =>
+        ok(CHANGE, { input: { oldPassword: record.password0, newPassword: record.password1 } }, record.token),
+      );
+      if (!changed) return;
+      record.renewedToken = changed.changePassword.token;
     }
   };
   (load as { done: Promise<void> }).done = Promise.all(Array.from({ length: WORKERS }, worker)).then(() => undefined);
@@ -202,9 +206,19 @@ async function signInProblems(url: string, record: AccountRecord): Promise<strin
       problems.push(`${record.username0}: the rename was acknowledged, yet the old username answers ${JSON.stringify(oldName)}`);
     }
   }
-  const me = await call(url, `{ me { id } }`, {}, record.token);
-  if (me.data?.me?.id !== record.id)
-    problems.push(`${record.username0}: the token register returned no longer works: ${JSON.stringify(me)}`);
+  const works = async (token?: string) => (await call(url, `{ me { id } }`, {}, token)).data?.me?.id === record.id;
+  if (record.password === "acked") {
+    if (!(await works(record.renewedToken))) problems.push(`${record.username0}: the token the password change renewed to does not work`);
+    if (await works(record.token))
+      problems.push(`${record.username0}: the password change was acknowledged, yet the old token still works`);
+  } else if (record.password === "none") {
+    if (!(await works(record.token))) problems.push(`${record.username0}: the token register returned no longer works`);
+  } else {
+    const oldPassword = await call(url, LOGIN, { input: { identifier: names[names.length - 1], password: record.password0 } });
+    const unchanged = oldPassword.data?.login?.result?.account?.id === record.id;
+    if ((await works(record.token)) !== unchanged)
+      problems.push(`${record.username0}: after a password change cut off, the old token ${unchanged ? "no longer works" : "still works"}`);
+  }
   if (record.secondSession === "acked" && record.password !== "unknown") {
     const second = await call(url, `{ me { id } }`, {}, record.secondToken);
     const signedOut = second.data?.me === null;
