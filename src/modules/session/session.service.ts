@@ -143,8 +143,9 @@ export class SessionService {
         where: { accountId, id: Not(current.id), expiresAt: MoreThan(this.clock.now()) },
       });
       const ids = others.map((session) => session.id);
-      if (ids.length === 0) return { signedOut: { ...renewed, ids }, sendNotice: () => undefined };
-      await this.end(manager, accountId, ids);
+      // Recorded and told even with no other session: the renewal alone signs out whoever else holds this
+      // token, and a thief with a copy of the owner's only token would otherwise take it over silently.
+      if (ids.length > 0) await this.end(manager, accountId, ids);
       await this.audit.record(manager, accountId, AuditEventType.OTHER_SESSIONS_SIGNED_OUT, meta, { revokedSessions: ids.length });
       return {
         signedOut: { ...renewed, ids },
