@@ -5,14 +5,17 @@ import {
   DEFAULT_PASSWORD,
   letStepUpLapse,
   REQUEST_PASSWORD_STEP_UP,
+  auditTypes,
   registerSteppedUp,
   registerUser,
+  renewing,
 } from "./helpers/accounts";
 import { bindContact, CONFIRM_BINDING, REQUEST_STEP_UP, START_BINDING, stepUp, uniqueEmail } from "./helpers/contacts";
 import type { GraphQLClient } from "./helpers/graphql-client";
 import { codeNow, CONFIRM_TOTP, enrolTotp, START_TOTP, stepUpWith } from "./helpers/second-factors";
 import { bindProvider, callbackUrl, consent, LOGIN_WITH, START_LOGIN, UNBIND } from "./helpers/social";
-import { startTestApp, type TestApp } from "./helpers/test-server";
+import { eventually, startTestApp, type TestApp } from "./helpers/test-server";
+import { NOTICE_TEXT } from "../src/modules/notice/notice-messages";
 
 /** Issue 16 item 1: what a session may add without a step-up, and when a new factor starts to count. */
 
@@ -222,5 +225,54 @@ describe("a provider-only account", () => {
     const { createApiKey } = await user.client.ok(CREATE_KEY);
     expect(createApiKey.apiKey.usableFrom).toBeNull();
     expect((await app.client.as(createApiKey.secret).ok(`{ me { id } }`)).me.id).toBe(user.id);
+  });
+});
+
+describe("a first password", () => {
+  const SET_PASSWORD = `mutation($input: ChangePasswordInput!) { changePassword(input: $input) { token revokedSessionCount account { security { hasPassword } } } }`;
+  const PASSWORD_STATE = `{ me { username security { hasPassword stepUpMethods stepUpRequiredFor } } }`;
+  const NEW_PASSWORD = "A-first-long-passphrase-7";
+
+  async function signsIn(username: string, password: string): Promise<boolean> {
+    const { data } = await app.client.request(
+      `mutation($i: String!, $p: String!) { login(input: { identifier: $i, password: $p }) { result { __typename } } }`,
+      { i: username, p: password },
+    );
+    return data?.login?.result.__typename === "AuthPayload";
+  }
+
+  it("on an account made through a provider needs a step-up it cannot skip, then signs in and tells the bound address", async () => {
+    const client = await providerOnlyAccount();
+    const before = (await client.ok(PASSWORD_STATE)).me;
+    expect(before.security).toMatchObject({ hasPassword: false, stepUpMethods: [] });
+    expect(before.security.stepUpRequiredFor).toContain("SET_PASSWORD");
+    // Nothing to step up with: a thief holding the session must not add a password that tells nobody.
+    expect((await client.fails(SET_PASSWORD, { input: { newPassword: NEW_PASSWORD } })).extensions?.code).toBe("STEP_UP_REQUIRED");
+    const email = uniqueEmail("first-pw");
+    await bindContact(app, client, "EMAIL", email);
+    // A cooling email is nothing to step up with either.
+    expect((await client.fails(SET_PASSWORD, { input: { newPassword: NEW_PASSWORD } })).extensions?.code).toBe("STEP_UP_REQUIRED");
+    expect(await signsIn(before.username, NEW_PASSWORD)).toBe(false);
+
+    app.clock.advanceSeconds(COOLDOWN_SECONDS + 1);
+    await stepUp(app, client, "EMAIL", email);
+    const copy = app.client.as(client.token!);
+    const payload = await renewing(client, "changePassword", SET_PASSWORD, { input: { newPassword: NEW_PASSWORD } });
+    expect(payload.account.security.hasPassword).toBe(true);
+    expect((await copy.ok(`{ me { id } }`)).me).toBeNull();
+    expect((await auditTypes(client))[0]).toBe("PASSWORD_SET");
+    expect(await signsIn(before.username, NEW_PASSWORD)).toBe(true);
+    await eventually(() => app.smtp.mailsTo(email).find((m) => m.text.includes(NOTICE_TEXT.PASSWORD_SET.en)));
+    // From now on it is a password like any other: changing it takes the current one.
+    const missing = await client.fails(SET_PASSWORD, { input: { newPassword: "Yet-another-passphrase-9" } });
+    expect(missing.extensions).toMatchObject({ code: "BAD_USER_INPUT", fieldErrors: [{ field: "oldPassword", code: "REQUIRED" }] });
+  });
+
+  it("is refused without oldPassword on an account that has a password, and nothing changes", async () => {
+    const user = await registerSteppedUp(app.client);
+    const refused = await user.client.fails(SET_PASSWORD, { input: { newPassword: NEW_PASSWORD } });
+    expect(refused.extensions).toMatchObject({ code: "BAD_USER_INPUT", fieldErrors: [{ field: "oldPassword", code: "REQUIRED" }] });
+    expect(await signsIn(user.username, DEFAULT_PASSWORD)).toBe(true);
+    expect(await signsIn(user.username, NEW_PASSWORD)).toBe(false);
   });
 });

@@ -22,6 +22,7 @@ export interface EmailSender {
 /** Security events a user is told about on their bound contacts. */
 export type SecurityNoticeEvent =
   | "PASSWORD_CHANGED"
+  | "PASSWORD_SET"
   | "PASSWORD_RESET"
   | "CONTACT_BOUND"
   | "CONTACT_UNBOUND"

@@ -3,6 +3,10 @@ import type { EmailMessage, SecurityNoticeEvent } from "../../providers/types";
 /** What each notice says; exported for the tests that look for a notice of one event. */
 export const NOTICE_TEXT: Record<SecurityNoticeEvent, { zh: string; en: string }> = {
   PASSWORD_CHANGED: { zh: "您的账号密码已被修改。", en: "The password of your account was changed." },
+  PASSWORD_SET: {
+    zh: "您的账号设置了登录密码，现在可以用用户名和密码登录。",
+    en: "A password was set on your account: it can now sign in with its username and password.",
+  },
   PASSWORD_RESET: {
     zh: "您的账号密码已通过验证码重置，所有设备均已退出登录，所有 API 密钥均已撤销。",
     en: "The password of your account was reset with a verification code; every device was signed out and every API key revoked.",

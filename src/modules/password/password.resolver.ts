@@ -12,7 +12,7 @@ export class PasswordResolver {
   @Authorized(SESSION_ONLY)
   @Mutation(() => ChangePasswordPayload, {
     description:
-      "Changes the password, signs out every other session, gives this one a new token (send `token` from now on) and (unless revokeApiKeys is false) revokes every API key. Needs a recent step-up (STEP_UP_REQUIRED) when the account has a usable second factor; without one, the old password is the step-up. A wrong oldPassword is INVALID_CREDENTIALS; RATE_LIMITED past the account's password budget.",
+      "Changes the password, signs out every other session, gives this one a new token (send `token` from now on) and (unless revokeApiKeys is false) revokes every API key. Needs a recent step-up (STEP_UP_REQUIRED) when the account has a usable second factor; without one, the old password is the step-up. A wrong oldPassword is INVALID_CREDENTIALS; RATE_LIMITED past the account's password budget. On an account without a password (security.hasPassword false) it sets the first one, without oldPassword: that always needs a recent step-up (SET_PASSWORD), records PASSWORD_SET and tells the bound addresses.",
   })
   async changePassword(
     @Arg("input", { description: "The current and the new password." }) input: ChangePasswordInput,

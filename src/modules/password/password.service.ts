@@ -1,3 +1,4 @@
+import { IsNull } from "typeorm";
 import type { Clock } from "../../core/clock";
 import { AppError, fieldError } from "../../errors";
 import { namingRows } from "../../db/lookup-cache";
@@ -37,6 +38,8 @@ export class PasswordService {
    * new token (and, unless asked not to, revokes every API key), so a thief holding a stolen session,
    * a copy of this session's token, or a key loses it when the owner changes the password. With a second factor bound, a stolen session plus a guessed
    * password is not enough: a recent step-up is needed too; without one, the old password is the step-up.
+   * An account without a password (made through a provider) sets its first one here, after a step-up
+   * it cannot skip (SET_PASSWORD).
    */
   async changePassword(
     auth: Authenticated,
@@ -44,26 +47,21 @@ export class PasswordService {
     meta: RequestMeta,
   ): Promise<PasswordReplaced & IssuedSession & { account: AccountEntity }> {
     // The stored hash, not a cached one: the password may have changed in another process.
-    const { account, session } = await this.stepUp.requireStepUp(auth, SensitiveAction.CHANGE_PASSWORD);
-    if (!(await this.verifier.verify(account, input.oldPassword))) {
-      await this.transaction((manager) => this.audit.record(manager, account.id, AuditEventType.PASSWORD_CHANGE_FAILED, meta));
-      throw new AppError("INVALID_CREDENTIALS", {
-        fieldErrors: [fieldError("oldPassword", { code: "INCORRECT", message: "The current password is not correct." })],
-      });
-    }
-    if (input.newPassword === input.oldPassword) {
-      throw AppError.badInput("newPassword", "SAME_AS_CURRENT", "newPassword must differ from the current password");
-    }
+    const { account, session } = await this.stepUp.requireStepUp(auth, (stored) =>
+      stored.passwordHash === null ? SensitiveAction.SET_PASSWORD : SensitiveAction.CHANGE_PASSWORD,
+    );
+    const first = account.passwordHash === null;
+    if (!first) await this.checkOldPassword(account, input, meta);
     const passwordHash = await this.hasher.hash(input.newPassword);
     const { sendNotice, changed } = await this.transaction(async (manager) => {
-      const sendNotice = await this.notices.wayInChanged(manager, account.id, "PASSWORD_CHANGED");
+      const sendNotice = await this.notices.wayInChanged(manager, account.id, first ? "PASSWORD_SET" : "PASSWORD_CHANGED");
       const now = this.clock.now();
       // Guarded by the old hash: of two concurrent changes, only the first one applies.
       const named = [{ accountId: account.id }];
       const result = await namingRows(manager, named, () =>
         manager.update(
           AccountEntity,
-          { id: account.id, passwordHash: account.passwordHash! },
+          { id: account.id, passwordHash: account.passwordHash ?? IsNull() },
           { passwordHash, passwordChangedAt: now, updatedAt: now },
         ),
       );
@@ -74,7 +72,7 @@ export class PasswordService {
       const revokedApiKeyCount = input.revokeApiKeys
         ? ((await namingRows(manager, named, () => manager.delete(ApiKeyEntity, { accountId: account.id }))).affected ?? 0)
         : 0;
-      await this.audit.record(manager, account.id, AuditEventType.PASSWORD_CHANGED, meta, {
+      await this.audit.record(manager, account.id, first ? AuditEventType.PASSWORD_SET : AuditEventType.PASSWORD_CHANGED, meta, {
         revokedSessions: revokedSessionCount,
         revokedApiKeys: revokedApiKeyCount,
       });
@@ -89,5 +87,20 @@ export class PasswordService {
     });
     sendNotice();
     return changed;
+  }
+
+  private async checkOldPassword(account: AccountEntity, input: ChangePasswordInput, meta: RequestMeta): Promise<void> {
+    if (input.oldPassword == null) {
+      throw AppError.badInput("oldPassword", "REQUIRED", "oldPassword is required: the account has a password");
+    }
+    if (!(await this.verifier.verify(account, input.oldPassword))) {
+      await this.transaction((manager) => this.audit.record(manager, account.id, AuditEventType.PASSWORD_CHANGE_FAILED, meta));
+      throw new AppError("INVALID_CREDENTIALS", {
+        fieldErrors: [fieldError("oldPassword", { code: "INCORRECT", message: "The current password is not correct." })],
+      });
+    }
+    if (input.newPassword === input.oldPassword) {
+      throw AppError.badInput("newPassword", "SAME_AS_CURRENT", "newPassword must differ from the current password");
+    }
   }
 }

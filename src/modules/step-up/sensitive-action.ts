@@ -6,6 +6,7 @@ import { registerEnumType } from "type-graphql";
  */
 export enum SensitiveAction {
   CHANGE_PASSWORD = "CHANGE_PASSWORD",
+  SET_PASSWORD = "SET_PASSWORD",
   BIND_CONTACT = "BIND_CONTACT",
   UNBIND_CONTACT = "UNBIND_CONTACT",
   BIND_PROVIDER = "BIND_PROVIDER",
@@ -26,6 +27,10 @@ registerEnumType(SensitiveAction, {
   valuesConfig: {
     CHANGE_PASSWORD: {
       description: "changePassword. While the password is the account's only step-up method, the current password it takes is the step-up.",
+    },
+    SET_PASSWORD: {
+      description:
+        "changePassword on an account without a password (made through a provider): a first password is a lasting way in, so it always needs a recent step-up; an account with nothing to step up with binds an email or phone first and steps up with it once it has cooled.",
     },
     BIND_CONTACT: { description: "startContactBinding and confirmContactBinding: bind or replace an email or phone." },
     UNBIND_CONTACT: { description: "startContactUnbinding and confirmContactUnbinding." },

@@ -81,7 +81,7 @@ export class StepUpHintsResolver {
   @Extensions(FIELD_COST.reads(1))
   @FieldResolver(() => [SensitiveAction], {
     description:
-      "The actions that would answer STEP_UP_REQUIRED for this session now, by the server's own rule: show it before the click and step up first. Empty while a step-up is in force (see stepUpValidUntil) or when the account has nothing to step up with (what it adds then cools, see NEW_FACTOR_COOLDOWN_SECONDS); CHANGE_PASSWORD is left out while the password is the only step-up method (the current password it takes is the proof). Every action for an API key.",
+      "The actions that would answer STEP_UP_REQUIRED for this session now, by the server's own rule: show it before the click and step up first. Empty while a step-up is in force (see stepUpValidUntil); when the account has nothing to step up with, only the actions that never go ahead without one (SET_PASSWORD, REPLACE_CONTACT_AS_SUPPORT), since what it adds then cools (see NEW_FACTOR_COOLDOWN_SECONDS); CHANGE_PASSWORD is left out while the password is the only step-up method (the current password it takes is the proof). Every action for an API key.",
   })
   stepUpRequiredFor(
     @Root() security: SecurityRoot,

@@ -36,6 +36,9 @@ interface StepUpPolicy {
 
 const POLICIES: Partial<Record<SensitiveAction, StepUpPolicy>> = {
   [SensitiveAction.CHANGE_PASSWORD]: { passwordReentered: true },
+  // A first password made with nothing proved would be a lasting way in that tells nobody; unlike the
+  // factors added that way, the owner could neither see nor remove it while it cooled.
+  [SensitiveAction.SET_PASSWORD]: { strict: true },
   [SensitiveAction.REPLACE_CONTACT_AS_SUPPORT]: { strict: true },
 };
 
@@ -95,12 +98,14 @@ export class StepUpService {
    * stepped up recently. An account with nothing to step up with (no password, no usable second
    * factor) may go ahead, but what it adds cools (see factors/usable). Judged on the session and
    * account as the database has them, not as the authentication cache may (a session signed out in
-   * another process is UNAUTHENTICATED here, a password changed there is the one checked).
+   * another process is UNAUTHENTICATED here, a password changed there is the one checked). The action
+   * may depend on that account (changePassword is SET_PASSWORD on an account without a password).
    */
-  async requireStepUp(auth: Authenticated, action: SensitiveAction): Promise<StepUpProof> {
+  async requireStepUp(auth: Authenticated, action: SensitiveAction | ((account: AccountEntity) => SensitiveAction)): Promise<StepUpProof> {
     const found = await this.liveSession(requireSession(auth), auth);
     if (!found) throw new AppError("UNAUTHENTICATED");
     const { main: session, joined: account } = found;
+    if (typeof action === "function") action = action(account);
     switch (verdictWithoutMethods(this.validUntil(session) !== null, action) ?? verdictByMethods(action, await this.methods(account))) {
       case "REQUIRED":
         throw new AppError("STEP_UP_REQUIRED");

@@ -86,6 +86,12 @@ const zh = {
   "password.changed": "密码已修改，其他设备已退出登录。",
   "password.lastChanged": "上次修改：{date}",
   "password.revokeApiKeys": "同时撤销所有 API 密钥",
+  "password.setTitle": "设置密码",
+  "password.setHint":
+    "账号还没有登录密码。设置后可以用用户名和密码登录；8-128 个字符，不能是常见密码，不能包含用户名。其他设备将退出登录。",
+  "password.setNeedsFactor":
+    "账号还没有登录密码，也没有可用于验证身份的邮箱、手机号或动态令牌。请先绑定邮箱或手机号，待其生效后即可验证身份并设置密码。",
+  "password.set": "密码已设置，现在可以用用户名和密码登录，其他设备已退出登录。",
   "contacts.EMAIL": "邮箱",
   "contacts.PHONE": "手机号",
   "contacts.newAddress.EMAIL": "新邮箱地址",
@@ -209,6 +215,7 @@ const zh = {
   "audit.SESSION_REVOKED": "设备被退出登录",
   "audit.PROFILE_UPDATED": "修改资料",
   "audit.PASSWORD_CHANGED": "修改密码",
+  "audit.PASSWORD_SET": "设置密码",
   "audit.PASSWORD_CHANGE_FAILED": "修改密码失败",
   "audit.PASSWORD_RESET": "重置密码",
   "audit.CODE_SENT": "发送验证码",
@@ -323,6 +330,12 @@ const en: Record<MessageKey, string> = {
   "password.changed": "Password changed; your other sessions were signed out.",
   "password.lastChanged": "Last changed: {date}",
   "password.revokeApiKeys": "Also revoke every API key",
+  "password.setTitle": "Set a password",
+  "password.setHint":
+    "Your account has no password yet. With one you can sign in with your username and password; 8-128 characters, not a common password, not containing your username. Other sessions are signed out.",
+  "password.setNeedsFactor":
+    "Your account has no password yet, and no email, phone or authenticator app to verify it's you. Bind an email or phone first; once it is active, verify with it and set a password.",
+  "password.set": "Password set: you can now sign in with your username and password. Your other sessions were signed out.",
   "contacts.EMAIL": "Email",
   "contacts.PHONE": "Phone",
   "contacts.newAddress.EMAIL": "New email address",
@@ -450,6 +463,7 @@ const en: Record<MessageKey, string> = {
   "audit.SESSION_REVOKED": "Session signed out",
   "audit.PROFILE_UPDATED": "Profile updated",
   "audit.PASSWORD_CHANGED": "Password changed",
+  "audit.PASSWORD_SET": "Password set",
   "audit.PASSWORD_CHANGE_FAILED": "Failed password change",
   "audit.PASSWORD_RESET": "Password reset",
   "audit.CODE_SENT": "Code sent",

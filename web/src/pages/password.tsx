@@ -30,7 +30,10 @@ const CHANGE_PASSWORD = graphql(`
   }
 `);
 
-/** 修改密码: the API signs out every other session and may ask for a step-up first. */
+/**
+ * 修改密码, or 设置密码 on an account made through a provider (no password yet). The API signs out every
+ * other session and may ask for a step-up first; a first password always does.
+ */
 export function Password() {
   const { t, dateTime } = useI18n();
   const me = useMe();
@@ -39,38 +42,48 @@ export function Password() {
   const [oldPassword, setOldPassword] = useState("");
   const [newPassword, setNewPassword] = useState(NO_NEW_PASSWORD);
   const [revokeApiKeys, setRevokeApiKeys] = useState(true);
-  const [changed, setChanged] = useState(false);
+  const [done, setDone] = useState<"password.changed" | "password.set" | null>(null);
+  const first = !me.security.hasPassword;
   const submit = async () => {
-    setChanged(false);
+    setDone(null);
     if (!passwordsMatch(newPassword)) return;
-    const input = { oldPassword, newPassword: newPassword.password, revokeApiKeys };
+    const input = { oldPassword: first ? null : oldPassword, newPassword: newPassword.password, revokeApiKeys };
     const result = await run(() => request(CHANGE_PASSWORD, { input }));
     if (!result) return;
     // This session got a new token: a copy of the old one is signed out with the other sessions.
     sessionToken.set(result.changePassword.token);
     setOldPassword("");
     setNewPassword(NO_NEW_PASSWORD);
-    setChanged(true);
+    setDone(first ? "password.set" : "password.changed");
     await reload();
   };
+  if (first && me.security.stepUpMethods.length === 0) {
+    return (
+      <Card title={t("password.setTitle")}>
+        <p className="hint">{t("password.setNeedsFactor")}</p>
+      </Card>
+    );
+  }
   return (
-    <Card title={t("password.title")}>
-      <p className="hint">{t("password.hint")}</p>
-      <StepUpHint actions={["CHANGE_PASSWORD"]} />
+    <Card title={t(first ? "password.setTitle" : "password.title")}>
+      <p className="hint">{t(first ? "password.setHint" : "password.hint")}</p>
+      <StepUpHint actions={[first ? "SET_PASSWORD" : "CHANGE_PASSWORD"]} />
       {me.security.passwordChangedAt && (
         <p className="hint">{t("password.lastChanged", { date: dateTime(me.security.passwordChangedAt) })}</p>
       )}
       <form onSubmit={onSubmit(submit)}>
-        <Field
-          label={t("password.old")}
-          name="oldPassword"
-          type="password"
-          value={oldPassword}
-          onChange={(e) => setOldPassword(e.target.value)}
-          error={error}
-          autoComplete="current-password"
-          required
-        />
+        {!first && (
+          <Field
+            label={t("password.old")}
+            name="oldPassword"
+            type="password"
+            value={oldPassword}
+            onChange={(e) => setOldPassword(e.target.value)}
+            error={error}
+            autoComplete="current-password"
+            required
+          />
+        )}
         <NewPasswordFields
           name="newPassword"
           label={t("password.new")}
@@ -84,7 +97,7 @@ export function Password() {
           {t("password.revokeApiKeys")}
         </label>
         <ErrorNote error={error} fields={["oldPassword", "newPassword", "confirm"]} />
-        {changed && <Notice>{t("password.changed")}</Notice>}
+        {done && <Notice>{t(done)}</Notice>}
         <div className="actions">
           <button type="submit" disabled={busy}>
             {t("common.save")}
