@@ -36,7 +36,7 @@ describe("an account made by signing in with WeChat", () => {
     await page.getByRole("heading", { name: "基本信息" }).waitFor();
 
     // No password and nothing to verify with: the password page says what to do first.
-    await openSection(page, "修改密码");
+    await openSection(page, "设置密码");
     await page.getByRole("heading", { name: "设置密码" }).waitFor();
     await page.getByText(/请先绑定邮箱或手机号，待其生效后即可验证身份并设置密码/).waitFor();
 
@@ -59,7 +59,7 @@ describe("an account made by signing in with WeChat", () => {
   });
 
   it("sets a first password after a step-up with the email; the page then changes it like any other", async () => {
-    await openSection(page, "修改密码");
+    await openSection(page, "设置密码");
     await page.getByRole("heading", { name: "设置密码" }).waitFor();
     expect(await page.getByLabel("当前密码").count()).toBe(0);
     await page.getByLabel("新密码", { exact: true }).fill("a-first-Good-passphrase-7");
@@ -73,5 +73,6 @@ describe("an account made by signing in with WeChat", () => {
     await page.reload();
     await page.getByRole("heading", { name: "修改密码" }).waitFor();
     await page.getByLabel("当前密码").waitFor();
+    await page.getByRole("navigation").getByRole("link", { name: "修改密码", exact: true }).waitFor();
   });
 });

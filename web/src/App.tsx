@@ -18,9 +18,9 @@ import { useMe, useSession } from "./session";
 import { Avatar, Card } from "./ui";
 
 /** The console's sections, in the seed console's order; each is a path of its own. */
-const SECTIONS: { path: string; label: MessageKey; Page: ComponentType }[] = [
+const SECTIONS: { path: string; label: MessageKey; Page: ComponentType; labelWithoutPassword?: MessageKey }[] = [
   { path: "/", label: "nav.profile", Page: Profile },
-  { path: "/password", label: "nav.password", Page: Password },
+  { path: "/password", label: "nav.password", Page: Password, labelWithoutPassword: "nav.setPassword" },
   { path: "/contacts", label: "nav.contacts", Page: Contacts },
   { path: "/social", label: "nav.social", Page: Social },
   { path: "/alipay", label: "nav.alipay", Page: Alipay },
@@ -108,7 +108,7 @@ function Console({ path }: { path: string }) {
         <nav ref={nav} className="sidebar" aria-label={t("app.title")}>
           {SECTIONS.map((s) => (
             <Link key={s.path} to={s.path}>
-              {t(s.label)}
+              {t((!me.security.hasPassword && s.labelWithoutPassword) || s.label)}
             </Link>
           ))}
         </nav>
